@@ -1,0 +1,146 @@
+"""Benchmark the experiment engine: a sweep of short runs, serial vs processes vs Dask.
+
+    python benchmarks/sweep_bench.py                      # 1,000 runs, 2 workers
+    python benchmarks/sweep_bench.py --runs 200 --executors serial,processes
+
+Each executor runs in its own Python process (so peak memory is its own) on the same
+plan: one scenario on a small region, 1 simulated year, `--runs` replications, written
+to a temporary output folder through the real store. Reported per executor: wall time,
+runs/s, speed-up over serial, peak RSS of the sweep process and of its whole process
+tree, and the RSS growth of the sweep process between 10% and 100% of the runs (flat
+memory means this stays near zero). The JSON goes to results/bench/sweep.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SMALL = {"region.n_towns": 2, "region.villages_per_town": 3,
+         "region.households_per_village": 10}
+
+
+def rss_mb(pid: int | None = None, tree: bool = False) -> float:
+    """Resident memory of a process (and optionally its children) in MB."""
+    try:
+        import psutil
+
+        proc = psutil.Process(pid)
+        procs = [proc] + (proc.children(recursive=True) if tree else [])
+        total = 0
+        for p in procs:
+            try:
+                total += p.memory_info().rss
+            except psutil.Error:
+                pass
+        return total / 2**20
+    except ImportError:
+        text = Path(f"/proc/{pid or os.getpid()}/status").read_text()
+        kb = next(int(line.split()[1]) for line in text.splitlines() if line.startswith("VmRSS"))
+        return kb / 1024
+
+
+def one(args: argparse.Namespace) -> dict:
+    """Run the sweep once with one executor in this process; return measurements."""
+    import resource
+
+    from experiments.backend import load_backend
+    from experiments.spec import load_experiment, make_plan
+    from experiments.sweep import run_sweep
+
+    backend = load_backend(args.backend)
+    with tempfile.TemporaryDirectory(prefix="sweep-bench-") as tmp:
+        scenario = Path(tmp) / "bench.toml"
+        lines = [f"{k} = {v}" for k, v in (SMALL if args.backend is None else {}).items()]
+        lines += ["[scenario]", 'name = "bench"', 'description = "benchmark"']
+        scenario.write_text("\n".join(lines) + "\n")
+        plan = make_plan(load_experiment(scenario, backend), backend,
+                         replications=args.runs, years=args.years)
+        peak_tree, stop = [0.0], threading.Event()
+
+        def sample() -> None:
+            while not stop.wait(0.1):
+                peak_tree[0] = max(peak_tree[0], rss_mb(tree=True))
+
+        marks: dict[str, float] = {}
+        done = [0]
+
+        def progress(n: int) -> None:
+            done[0] += n
+            if "rss_10" not in marks and done[0] >= args.runs / 10:
+                marks["rss_10"] = rss_mb()
+            marks["rss_100"] = rss_mb()
+
+        watcher = threading.Thread(target=sample, daemon=True)
+        watcher.start()
+        start = time.perf_counter()
+        res = run_sweep(plan, Path(tmp) / "out", executor=args.one, workers=args.workers,
+                        backend=backend, on_progress=progress)
+        seconds = time.perf_counter() - start
+        stop.set()
+        watcher.join()
+    assert res.done == args.runs, res
+    peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return {"executor": args.one, "workers": 1 if args.one == "serial" else args.workers,
+            "runs": args.runs, "seconds": round(seconds, 3),
+            "runs_per_s": round(args.runs / seconds, 2),
+            "peak_rss_mb": round(peak_self, 1), "peak_rss_tree_mb": round(peak_tree[0], 1),
+            "rss_growth_mb_10_to_100pct": round(marks.get("rss_100", 0.0)
+                                                - marks.get("rss_10", 0.0), 1)}
+
+
+def main() -> int:
+    """Run every executor in a subprocess, then write and print the report."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=1000, help="runs per sweep (default 1000)")
+    parser.add_argument("--years", type=int, default=1, help="simulated years per run")
+    parser.add_argument("--workers", type=int, default=2, help="workers of parallel executors")
+    parser.add_argument("--executors", default="serial,processes,dask",
+                        help="comma-separated executors (default serial,processes,dask)")
+    parser.add_argument("--out", type=Path, default=ROOT / "results/bench/sweep.json")
+    parser.add_argument("--backend", default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--one", default=None, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(one(args)))
+        return 0
+    rows = []
+    for name in args.executors.split(","):
+        cmd = [sys.executable, __file__, "--one", name, "--runs", str(args.runs),
+               "--years", str(args.years), "--workers", str(args.workers)]
+        if args.backend:
+            cmd += ["--backend", args.backend]
+        out = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if out.returncode != 0:
+            print(out.stderr, file=sys.stderr)
+            return out.returncode
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    serial = next((r["seconds"] for r in rows if r["executor"] == "serial"), None)
+    for r in rows:
+        r["speedup_vs_serial"] = round(serial / r["seconds"], 2) if serial else None
+    report = {"machine": platform.machine(), "platform": platform.platform(),
+              "cpu_count": os.cpu_count(), "python": sys.version.split()[0],
+              "years_per_run": args.years, "region": SMALL, "results": rows}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"{'executor':<10}{'workers':>8}{'runs':>7}{'s':>9}{'runs/s':>9}{'speed-up':>10}"
+          f"{'peak MB':>9}{'tree MB':>9}{'growth MB':>11}")
+    for r in rows:
+        print(f"{r['executor']:<10}{r['workers']:>8}{r['runs']:>7}{r['seconds']:>9.2f}"
+              f"{r['runs_per_s']:>9.1f}{r['speedup_vs_serial']:>10.2f}{r['peak_rss_mb']:>9.0f}"
+              f"{r['peak_rss_tree_mb']:>9.0f}{r['rss_growth_mb_10_to_100pct']:>11.1f}")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,85 @@
+"""The command line: `python -m experiments <command> [options]` (also `jiebang`).
+
+Each command is a module in `experiments/commands/` exposing `HELP`,
+`add_arguments(parser)` and `main(args) -> int`, registered in `COMMANDS` below; a new
+command is one module and one entry. Bad input (an invalid parameter, experiment file,
+option or output folder, an unreachable scheduler) prints one line `error: ...` on
+stderr and exits with status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import NoReturn
+
+from experiments.commands import list as list_cmd
+from experiments.commands import params as params_cmd
+from experiments.commands import run as run_cmd
+
+COMMANDS = {
+    "run": run_cmd,
+    "list": list_cmd,
+    "params": params_cmd,
+}
+"""Command name -> module. Add new commands here."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are one line: `error: ... (see --help)`."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message} (see {self.prog} --help)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The parser with one sub-parser per entry of `COMMANDS`."""
+    parser = _Parser(prog="python -m experiments", description=__doc__.split("\n\n")[0],
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                                parser_class=_Parser)
+    for name, module in COMMANDS.items():
+        cmd = sub.add_parser(name, help=module.HELP, description=module.__doc__,
+                             formatter_class=argparse.RawDescriptionHelpFormatter)
+        module.add_arguments(cmd)
+        cmd.set_defaults(_command=module)
+    return parser
+
+
+def user_errors() -> tuple[type[BaseException], ...]:
+    """Exception types that mean bad input (reported in one line, exit status 2)."""
+    from experiments.runner import ExecutorError
+    from experiments.store import OutputError
+    from experiments.validate import SpecError
+
+    errors: tuple[type[BaseException], ...] = (SpecError, OutputError, ExecutorError)
+    try:
+        from model import ParamError
+    except Exception:  # the model may be missing or broken; its error type is optional
+        return errors
+    return errors + (ParamError,)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Parse `argv` (default: sys.argv[1:]) and run the command.
+
+    Returns:
+        The exit status: 0 success, 1 incomplete, 2 bad input, 130 interrupted.
+    """
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    try:
+        return int(args._command.main(args) or 0)
+    except user_errors() as exc:
+        message = " ".join(str(exc).split("\n"))
+        print(f"error: {message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted (rerun the same command to resume)", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

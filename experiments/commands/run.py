@@ -1,0 +1,124 @@
+"""Run a scenario or an experiment: replications x scenarios x factor points.
+
+Examples:
+    python -m experiments run experiments/scenarios/baseline.toml --reps 5
+    python -m experiments run experiments/price_weight.toml --executor processes --workers 2
+    python -m experiments run EXP.toml --executor dask --scheduler tcp://host:8786
+    python -m experiments run baseline.toml --set procurement.award_rule=scoring \\
+        --set procurement.price_weight=0.3 --out results/scoring30
+
+Rerunning the same command resumes: finished runs are skipped. --fresh moves earlier
+results aside to DIR.old-<timestamp> first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+HELP = "run a scenario or an experiment file and store the results as Parquet"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of `run`."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("file", type=Path, metavar="FILE.toml",
+                        help="a scenario file or an experiment file")
+    parser.add_argument("--reps", type=int, metavar="N",
+                        help="replications per scenario and factor point")
+    parser.add_argument("--years", type=int, metavar="Y", help="simulated years per run")
+    parser.add_argument("--seed", type=int, metavar="S", help="experiment seed")
+    parser.add_argument("--executor", choices=("auto", "serial", "processes", "dask"),
+                        help="where runs execute (default: the file's hint, else auto: "
+                             "processes when there are 4+ runs and 2+ cores)")
+    parser.add_argument("--workers", type=int, metavar="K",
+                        help="worker processes (default: CPU count)")
+    parser.add_argument("--scheduler", metavar="ADDR",
+                        help="Dask scheduler, e.g. tcp://host:8786 (default: local cluster)")
+    parser.add_argument("--connect-timeout", type=float, default=10.0, metavar="SECONDS",
+                        help="how long to wait for a Dask scheduler (default: 10)")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="output folder (default: results/<experiment-or-scenario>/)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="override a parameter by dotted path (TOML literal; bare words "
+                             "are strings); repeatable")
+    parser.add_argument("--fresh", action="store_true",
+                        help="move existing results in DIR aside to DIR.old-<timestamp>")
+    parser.add_argument("--tenders", action="store_true", help="also store the tender logs")
+    parser.add_argument("--chunk-size", type=int, metavar="N",
+                        help="runs per task sent to a worker (default: automatic)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--backend", default=None, help=argparse.SUPPRESS)
+
+
+def pick_executor(requested: str | None, hint: str | None, runs: int) -> str:
+    """Resolve "auto": processes with 4+ runs on 2+ cores, else serial."""
+    name = requested or hint or "auto"
+    if name != "auto":
+        return name
+    return "processes" if runs >= 4 and (os.cpu_count() or 1) > 1 else "serial"
+
+
+def main(args: argparse.Namespace) -> int:
+    """Plan, run, store and summarise.
+
+    Returns:
+        0 when every planned run is in the output folder, 1 otherwise.
+    """
+    import pandas as pd
+    from tqdm import tqdm
+
+    from experiments.backend import load_backend
+    from experiments.commands._table import choose_outcomes, format_summary, summarise
+    from experiments.runner import META_COLUMNS
+    from experiments.spec import load_experiment, make_plan, parse_set
+    from experiments.sweep import describe, run_sweep
+    from experiments.validate import SpecError
+
+    for flag in ("workers", "chunk_size"):
+        value = getattr(args, flag)
+        if value is not None and value < 1:
+            raise SpecError(f"--{flag.replace('_', '-')}: expected an integer >= 1, "
+                            f"got {value}")
+    try:
+        backend = load_backend(args.backend)
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
+    sets = parse_set(args.set)
+    exp = load_experiment(args.file, backend)
+    plan = make_plan(exp, backend, replications=args.reps, years=args.years,
+                     seed=args.seed, sets=sets)
+    executor = pick_executor(args.executor, exp.hints.get("executor"), len(plan.runs))
+    scheduler = args.scheduler or exp.hints.get("scheduler")
+    if args.scheduler and executor != "dask":
+        raise SpecError("--scheduler: only used with --executor dask")
+    out = args.out or Path("results") / exp.name
+    bar = None
+
+    def on_start(total: int, done: int) -> None:
+        nonlocal bar
+        bar = tqdm(total=total, initial=done, unit="run", disable=args.quiet,
+                   file=sys.stderr, dynamic_ncols=True, desc=exp.name)
+
+    result = None
+    try:
+        result = run_sweep(
+            plan, out, executor=executor, workers=args.workers or exp.hints.get("workers"),
+            scheduler=scheduler, timeout=args.connect_timeout, fresh=args.fresh,
+            tenders=args.tenders, chunk_size=args.chunk_size, backend=backend,
+            on_start=on_start, on_progress=lambda n: bar.update(n) if bar else None,
+            argv=sys.argv[1:])
+    finally:
+        if bar is not None:
+            bar.close()
+    if result.done:
+        order = {r.run_id: i for i, r in enumerate(plan.runs)}
+        runs = pd.read_parquet(out / "runs.parquet")
+        runs = runs.sort_values("run_id", key=lambda ids: ids.map(order), kind="stable")
+        exclude = set(META_COLUMNS) | set(plan.factor_names)
+        outcomes = choose_outcomes(runs, exp.outcomes, exclude)
+        print(format_summary(summarise(runs, outcomes, plan.factor_names)))
+    print(describe(result))
+    return 0 if result.status == "complete" else 1

@@ -1,0 +1,140 @@
+"""Provenance for a results folder: `manifest.json`.
+
+The manifest records what was run (experiment file and its sha256, each scenario file,
+the resolved flat parameters per scenario, the design, the CLI overrides), with what
+(git commit, package versions, Python, machine) and how far it got (start and end times,
+counts planned/done/skipped, one entry per invocation when a sweep is resumed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import subprocess
+import sys
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from experiments.samplers import salib_problem
+from experiments.spec import Plan
+
+PACKAGES = ("jiebang", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib", "dask",
+            "distributed", "pydantic")
+
+
+def now() -> str:
+    """Current UTC time, ISO 8601 with seconds."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def sha256_of(path: Path | None) -> str | None:
+    """Hex sha256 of a file, or None when there is no file."""
+    if path is None or not Path(path).is_file():
+        return None
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def git_commit(where: Path) -> str | None:
+    """`git rev-parse HEAD` in `where`, or None when git or a repository is missing."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=where, capture_output=True,
+                             text=True, timeout=5, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None if out.returncode == 0 else None
+
+
+def versions() -> dict[str, str | None]:
+    """Installed versions of the packages that shape results."""
+    found: dict[str, str | None] = {}
+    for name in PACKAGES:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = None
+    return found
+
+
+def build(plan: Plan, run_options: dict[str, Any], previous: dict[str, Any] | None) -> dict:
+    """The manifest of a sweep that is starting.
+
+    Args:
+        plan: The plan.
+        run_options: How it is run (executor, workers, chunk size, tenders, argv, out).
+        previous: The manifest already in the folder (a resumed sweep), or None.
+
+    Returns:
+        A JSON-serialisable dict (status "running").
+    """
+    exp = plan.experiment
+    design = exp.design
+    factors: dict[str, Any] | None = None
+    if design is not None:
+        factors = {"design": design.method, "names": design.names,
+                   "samples": design.samples, "points": len(plan.design_rows)
+                   // max(1, len(exp.scenarios) * plan.replications)}
+        if design.method == "grid":
+            factors["values"] = {f.name: list(f.values or ()) for f in design.factors}
+        else:
+            factors["problem"] = salib_problem(design)
+            factors["integer"] = [f.name for f in design.factors if f.integer]
+        if design.method == "morris":
+            factors["levels"] = design.levels
+        if design.method == "sobol":
+            factors["second_order"] = design.second_order
+    history = list((previous or {}).get("sessions", []))
+    years = {r.scenario: r.years for r in plan.runs}
+    return {
+        "engine": "jiebang experiments",
+        "status": "running",
+        "experiment": {
+            "name": exp.name, "kind": exp.kind, "description": exp.description,
+            "file": str(exp.path.resolve()), "sha256": sha256_of(exp.path),
+            "seed": plan.seed, "replications": plan.replications, "years": plan.years,
+            "outcomes": list(exp.outcomes) if exp.outcomes else None,
+            "baseline": exp.baseline, "spec": json.loads(json.dumps(exp.raw, default=str)),
+        },
+        "scenarios": [{"name": s.name, "description": s.description,
+                       "file": str(s.path) if s.path else None, "sha256": sha256_of(s.path),
+                       "overrides": s.overrides, "years": years.get(s.name)}
+                      for s in exp.scenarios],
+        "overrides": {"experiment": exp.overrides, "set": plan.sets},
+        "factors": factors,
+        "parameters": plan.scenario_params,
+        "run": run_options,
+        "git_commit": git_commit(Path(__file__).resolve().parent),
+        "packages": versions(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "cpu_count": os.cpu_count(),
+        "started": (previous or {}).get("started") or now(),
+        "finished": None,
+        "sessions": history,
+        "counts": {"planned": len(plan.runs), "design_rows": len(plan.design_rows)},
+    }
+
+
+def finish(manifest: dict[str, Any], status: str, started: str, counts: dict[str, int]) -> dict:
+    """Mark a manifest finished: status, end time, counts, and this session's entry."""
+    manifest = dict(manifest)
+    manifest["status"] = status
+    manifest["finished"] = now()
+    manifest["counts"] = {**manifest["counts"], **counts}
+    manifest["sessions"] = manifest["sessions"] + [
+        {"started": started, "finished": manifest["finished"], "status": status,
+         "executor": manifest["run"].get("executor"), "workers": manifest["run"].get("workers"),
+         **counts}]
+    return manifest
+
+
+def read(out: Path) -> dict[str, Any] | None:
+    """The manifest in `out`, or None if absent or unreadable."""
+    try:
+        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None

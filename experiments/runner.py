@@ -1,0 +1,297 @@
+"""Executors (serial, local processes, Dask) and the sweep loop.
+
+Work travels as chunks of `(RunSpec, flat params)` pairs. A worker rebuilds the params
+object once per distinct parameter set in its chunk, calls `simulate` for each run and
+returns Arrow tables (`ChunkResult`), so the parent only writes them. Results are
+consumed as they complete and handed straight to the store: nothing accumulates in
+memory, and the number of chunks in flight is bounded.
+
+Every executor gives identical results: a run depends only on its parameters and seed,
+and the store sorts by run id (and month) when it consolidates.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+
+from experiments.backend import REAL, Backend
+from experiments.spec import Plan, RunSpec
+
+EXECUTOR_NAMES = ("serial", "processes", "dask")
+META_COLUMNS = ("run_id", "experiment", "scenario", "replicate", "seed")
+
+Task = tuple[RunSpec, dict[str, Any]]
+
+
+class ExecutorError(RuntimeError):
+    """An executor could not start (e.g. a Dask scheduler that does not answer)."""
+
+
+@dataclass(frozen=True)
+class ChunkResult:
+    """The results of one chunk of runs, as Arrow tables.
+
+    Attributes:
+        run_ids: Run ids in the chunk.
+        runs: One row per run: META_COLUMNS, factor columns, outcome columns (float64).
+        timeseries: run_id, month, outcome columns (float64).
+        tenders: run_id and tender-log columns, or None.
+    """
+
+    run_ids: list[str]
+    runs: pa.Table
+    timeseries: pa.Table
+    tenders: pa.Table | None
+
+
+def run_chunk(tasks: list[Task], backend: Backend = REAL, tenders: bool = False) -> ChunkResult:
+    """Simulate a chunk of runs (the worker function).
+
+    Args:
+        tasks: (RunSpec, flat params) pairs; pairs that share a parameter dict object
+            build the params object once.
+        backend: Model backend; the default calls the real `model.simulate`.
+        tenders: Also collect the tender logs.
+
+    Returns:
+        The chunk's `ChunkResult`.
+    """
+    built: dict[int, Any] = {}
+    rows, frames, tender_parts = [], [], []
+    for spec, flat in tasks:
+        if id(flat) not in built:
+            built[id(flat)] = backend.build(flat)
+        res = backend.simulate(built[id(flat)], seed=spec.seed, years=spec.years,
+                               tenders=tenders)
+        row = {"run_id": spec.run_id, "experiment": spec.experiment,
+               "scenario": spec.scenario, "replicate": spec.replicate, "seed": spec.seed}
+        row.update(spec.factors)
+        row.update({k: _float(x) for k, x in res.summary.items()})
+        rows.append(row)
+        frames.append(res.timeseries)
+        if tenders and getattr(res, "tenders", None) is not None:
+            log = res.tenders.copy()
+            log.insert(0, "run_id", spec.run_id)
+            tender_parts.append(pa.Table.from_pandas(log, preserve_index=False))
+    run_ids = [s.run_id for s, _ in tasks]
+    return ChunkResult(
+        run_ids=run_ids,
+        runs=pa.Table.from_pylist(rows),
+        timeseries=timeseries_table(run_ids, frames),
+        tenders=(pa.concat_tables(tender_parts, promote_options="permissive")
+                 if tender_parts else None),
+    )
+
+
+def _float(x: Any) -> float:
+    return float("nan") if x is None else float(x)
+
+
+def timeseries_table(run_ids: list[str], frames: list[Any]) -> pa.Table:
+    """One Arrow table (run_id, month int64, outcomes float64) from per-run frames.
+
+    Args:
+        run_ids: Run id of each frame.
+        frames: Time-series DataFrames with a "month" column, one per run.
+    """
+    names = [c for c in frames[0].columns if c != "month"]
+    if any(list(f.columns) != list(frames[0].columns) for f in frames[1:]):
+        return pa.concat_tables([timeseries_table([i], [f]) for i, f in zip(run_ids, frames)],
+                                promote_options="permissive")
+    lengths = [len(f) for f in frames]
+    values = np.concatenate([f[names].to_numpy(dtype=np.float64) for f in frames])
+    cols: dict[str, Any] = {
+        "run_id": pa.array(np.repeat(np.array(run_ids, dtype=object), lengths), pa.string()),
+        "month": pa.array(np.concatenate([np.asarray(f["month"], dtype=np.int64)
+                                          for f in frames])),
+    }
+    for j, name in enumerate(names):
+        cols[name] = pa.array(values[:, j])
+    return pa.table(cols)
+
+
+def auto_chunk_size(n_runs: int, workers: int, executor: str) -> int:
+    """Runs per task: 1 when serial, else about n / (8 * workers), between 1 and 16."""
+    if executor == "serial" or n_runs <= 0:
+        return 1
+    return max(1, min(16, math.ceil(n_runs / (8 * workers))))
+
+
+def chunks(plan: Plan, pending: Iterable[RunSpec], size: int) -> Iterator[list[Task]]:
+    """Group pending runs into lists of `size` (RunSpec, flat params) pairs."""
+    batch: list[Task] = []
+    for spec in pending:
+        batch.append((spec, plan.params[spec.run_id]))
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class SerialExecutor:
+    """Runs chunks one after another in this process."""
+
+    name = "serial"
+
+    def __init__(self, workers: int = 1) -> None:
+        self.workers = 1
+
+    def __enter__(self) -> "SerialExecutor":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+    def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """Yield `fn(item)` for each item, in order."""
+        for item in items:
+            yield fn(item)
+
+
+class ProcessExecutor:
+    """A local process pool ("forkserver" where available, else "spawn")."""
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None, context: str | None = None) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        methods = multiprocessing.get_all_start_methods()
+        self.context = context or ("forkserver" if "forkserver" in methods else "spawn")
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> "ProcessExecutor":
+        ctx = multiprocessing.get_context(self.context)
+        if self.context == "forkserver":
+            ctx.set_forkserver_preload(["experiments.runner", "pandas", "pyarrow"])
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """Yield results as they complete, keeping at most 2 x workers tasks in flight."""
+        assert self._pool is not None, "use the executor as a context manager"
+        source, pending = iter(items), set()
+        for item in source:
+            pending.add(self._pool.submit(fn, item))
+            if len(pending) >= 2 * self.workers:
+                break
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                yield fut.result()
+                nxt = next(source, None)
+                if nxt is not None:
+                    pending.add(self._pool.submit(fn, nxt))
+
+
+class DaskExecutor:
+    """A Dask distributed cluster: an existing scheduler, or a LocalCluster of processes."""
+
+    name = "dask"
+
+    def __init__(self, workers: int | None = None, scheduler: str | None = None,
+                 timeout: float = 10.0) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.scheduler = scheduler
+        self.timeout = timeout
+        self._client: Any = None
+        self._cluster: Any = None
+
+    def __enter__(self) -> "DaskExecutor":
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        try:
+            if self.scheduler:
+                self._client = Client(self.scheduler, timeout=self.timeout)
+                self.workers = max(1, len(self._client.scheduler_info()["workers"]))
+            else:
+                self._cluster = LocalCluster(
+                    n_workers=self.workers, threads_per_worker=1, processes=True,
+                    dashboard_address=None, silence_logs=logging.ERROR)
+                self._client = Client(self._cluster, timeout=self.timeout)
+        except (OSError, TimeoutError) as exc:
+            self.__exit__()
+            where = self.scheduler or "a local cluster"
+            raise ExecutorError(f"cannot reach the Dask scheduler at {where} within "
+                                f"{self.timeout:g} s ({type(exc).__name__}: {exc})") from None
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        for obj in (self._client, self._cluster):
+            if obj is not None:
+                obj.close()
+        self._client = self._cluster = None
+
+    def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
+        """Yield results as they complete, keeping at most 2 x workers tasks in flight."""
+        from distributed import as_completed
+
+        source = iter(items)
+        first = [self._client.submit(fn, x, pure=False)
+                 for _, x in zip(range(2 * self.workers), source)]
+        done = as_completed(first)
+        for fut in done:
+            result = fut.result()
+            fut.release()
+            yield result
+            nxt = next(source, None)
+            if nxt is not None:
+                done.add(self._client.submit(fn, nxt, pure=False))
+
+
+def make_executor(name: str, workers: int | None = None, scheduler: str | None = None,
+                  timeout: float = 10.0) -> SerialExecutor | ProcessExecutor | DaskExecutor:
+    """Create an executor by name ("serial", "processes" or "dask")."""
+    if name == "serial":
+        return SerialExecutor()
+    if name == "processes":
+        return ProcessExecutor(workers)
+    if name == "dask":
+        return DaskExecutor(workers, scheduler, timeout)
+    raise ValueError(f"unknown executor {name!r}; allowed: {', '.join(EXECUTOR_NAMES)}")
+
+
+def execute(plan: Plan, store: Any, executor: Any, *, backend: Backend = REAL,
+            tenders: bool = False, chunk_size: int | None = None,
+            on_progress: Callable[[int], None] | None = None) -> int:
+    """Run every run of `plan` not yet in `store`; hand each result to `store.add`.
+
+    Args:
+        plan: The plan.
+        store: An opened `experiments.store.Store` (anything with `done` and `add`).
+        executor: An executor, already entered (`with executor:`).
+        backend: Model backend.
+        tenders: Also collect tender logs.
+        chunk_size: Runs per task (default: `auto_chunk_size`).
+        on_progress: Called with the number of runs finished after each chunk.
+
+    Returns:
+        Number of runs completed in this call.
+    """
+    pending = [r for r in plan.runs if r.run_id not in store.done]
+    size = chunk_size or auto_chunk_size(len(pending), executor.workers, executor.name)
+    fn = partial(run_chunk, backend=backend, tenders=tenders)
+    finished = 0
+    for result in executor.imap(fn, chunks(plan, pending, size)):
+        store.add(result)
+        finished += len(result.run_ids)
+        if on_progress is not None:
+            on_progress(len(result.run_ids))
+    return finished

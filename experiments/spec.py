@@ -1,0 +1,384 @@
+"""Experiment files: parsing, strict validation, seeds, run ids and the run plan.
+
+An experiment file is TOML (parsed as data, never executed)::
+
+    [experiment]
+    name = "price_weight"            # also the default output folder name
+    description = "..."
+    seed = 20190601                  # experiment seed (int >= 0)
+    replications = 10
+    years = 10
+    outcomes = ["quality_delivered", "no_bid_rate_village"]   # default: all
+    baseline = "baseline"            # a scenario name; default "baseline" or the first
+    executor = "processes"           # hints: executor, workers, scheduler
+    scenarios = ["scenarios/baseline.toml", "scenarios/scoring.toml"]  # or [[scenarios]]
+
+    [overrides]                      # optional, applied to every scenario
+    "region.towns" = 4
+
+    [factors]
+    design = "lhs"                   # grid | lhs | sobol | morris
+    samples = 32                     # lhs/sobol/morris
+    "procurement.price_weight" = { range = [0.1, 0.6] }
+    "delivery.inspectors" = { range = [1, 6], integer = true }
+
+`scenarios` (inside `[experiment]` or at top level) is a list whose items are paths
+(relative to the experiment file) or tables `{path, name, description, overrides}`. A
+scenario file given directly is a one-scenario experiment with no factors.
+
+Seeds follow common random numbers: replicate k of every scenario and factor point
+runs with `derive_seed(experiment_seed, k)`. A run id hashes (scenario name, resolved
+flat parameters, seed, years).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from experiments import validate as v
+from experiments.backend import Backend
+from experiments.samplers import Design, sample
+from experiments.validate import SpecError
+
+__all__ = ["SpecError", "RunSpec", "Experiment", "ScenarioRef", "Plan", "derive_seed",
+           "run_id_of", "read_toml", "load_experiment", "make_plan", "parse_set"]
+
+DEFAULT_SEED = 20190601
+DEFAULT_REPLICATIONS = 5
+DEFAULT_YEARS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class RunSpec:
+    """One simulation run of a plan (small; sent to workers).
+
+    Attributes:
+        run_id: 16 hex characters of sha256 over (scenario, params, seed, years).
+        experiment: Experiment name.
+        scenario: Scenario name.
+        scenario_path: Scenario file (str), or "" for an inline scenario.
+        factors: Factor name -> value at this design point ({} without factors).
+        replicate: Replicate index k (0-based).
+        seed: Run seed, `derive_seed(experiment_seed, k)`.
+        years: Simulated years.
+        overrides: Dotted overrides applied on top of the scenario file.
+        point: Design point index (0 without factors).
+    """
+
+    run_id: str
+    experiment: str
+    scenario: str
+    scenario_path: str
+    factors: dict[str, Any]
+    replicate: int
+    seed: int
+    years: int
+    overrides: dict[str, Any]
+    point: int = 0
+
+
+@dataclass(frozen=True)
+class ScenarioRef:
+    """A scenario of an experiment.
+
+    Attributes:
+        name: Scenario name.
+        description: Description.
+        path: Scenario file, or None for an inline scenario (defaults + overrides).
+        overrides: Inline overrides from the experiment file (dotted).
+    """
+
+    name: str
+    description: str
+    path: Path | None
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Experiment:
+    """A validated experiment (or a scenario file run as a one-scenario experiment).
+
+    Attributes:
+        path: The file.
+        kind: "experiment" or "scenario".
+        name, description, seed, replications: From `[experiment]`.
+        years: Simulated years, or None: the scenario's `years` parameter if the
+            model has one, else DEFAULT_YEARS.
+        outcomes: Outcomes of interest, or None for all.
+        baseline: Baseline scenario name.
+        scenarios: The scenarios, in file order.
+        overrides: Experiment-wide dotted overrides.
+        design: The factor design, or None.
+        hints: Executor hints (executor, workers, scheduler).
+        raw: The parsed TOML document.
+    """
+
+    path: Path
+    kind: str
+    name: str
+    description: str
+    seed: int
+    replications: int
+    years: int | None
+    outcomes: tuple[str, ...] | None
+    baseline: str
+    scenarios: tuple[ScenarioRef, ...]
+    overrides: dict[str, Any]
+    design: Design | None
+    hints: dict[str, Any]
+    raw: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """Every run of an experiment, in plan order (scenario, point, replicate).
+
+    Attributes:
+        experiment: The experiment.
+        runs: Unique runs (duplicate design points are run once).
+        params: run_id -> resolved flat parameter dict (shared between replicates).
+        scenario_params: Scenario name -> resolved flat parameters (no factors).
+        design_rows: One row per (scenario, point, replicate), duplicates included.
+        factor_names: Factor names in design order.
+        seed, replications: Effective values after CLI overrides.
+        years: Simulated years (the CLI's, the experiment's, else per scenario).
+        sets: `--set` overrides.
+    """
+
+    experiment: Experiment
+    runs: list[RunSpec]
+    params: dict[str, dict[str, Any]]
+    scenario_params: dict[str, dict[str, Any]]
+    design_rows: list[dict[str, Any]]
+    factor_names: list[str]
+    seed: int
+    replications: int
+    years: int | None
+    sets: dict[str, Any]
+
+
+def derive_seed(experiment_seed: int, replicate: int) -> int:
+    """Seed of replicate `replicate`: a function of the experiment seed and k only.
+
+    Equals `SeedSequence(experiment_seed).spawn(k + 1)[k].generate_state(1, uint64)[0]`
+    shifted right by one bit (so it fits a signed 64-bit Parquet column).
+
+    Args:
+        experiment_seed: Experiment seed (int >= 0).
+        replicate: Replicate index k >= 0.
+
+    Returns:
+        A 63-bit non-negative integer seed.
+    """
+    child = np.random.SeedSequence(experiment_seed, spawn_key=(replicate,))
+    return int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+
+
+def _json_default(obj: Any) -> Any:
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, (set, frozenset, tuple)):
+        return list(obj)
+    return str(obj)
+
+
+def canonical_json(obj: Any) -> str:
+    """Deterministic JSON (sorted keys, no spaces) used for hashing."""
+    return json.dumps(obj, sort_keys=True, separators=(",", ":"), default=_json_default,
+                      ensure_ascii=False)
+
+
+def run_id_of(scenario: str, params: dict[str, Any], seed: int, years: int) -> str:
+    """Run id: the first 16 hex characters of sha256 of the canonical JSON.
+
+    Args:
+        scenario: Scenario name.
+        params: Resolved flat parameter dict.
+        seed: Run seed.
+        years: Simulated years.
+    """
+    text = canonical_json([scenario, params, int(seed), int(years)])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file, turning every failure into a `SpecError` naming the file."""
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise SpecError(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise SpecError(f"{path}: is a directory, expected a .toml file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{path}: invalid TOML: {exc}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: cannot read: {exc}") from None
+
+
+_SET_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$")
+
+
+def parse_set(items: list[str] | None) -> dict[str, Any]:
+    """Parse `--set key=value` items; values are TOML literals, bare words are strings.
+
+    Args:
+        items: e.g. ["procurement.price_weight=0.3", "procurement.award_rule=scoring"].
+
+    Returns:
+        Dotted key -> value.
+    """
+    out: dict[str, Any] = {}
+    for item in items or []:
+        key, sep, text = item.partition("=")
+        key, text = key.strip(), text.strip()
+        if not sep or not _SET_KEY.match(key):
+            raise SpecError(f"--set {item!r}: expected key=value with a dotted parameter "
+                            "path as key, e.g. --set procurement.price_weight=0.3")
+        try:
+            value = tomllib.loads(f"v = {text}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = text
+        out[key] = value
+    return out
+
+
+def load_experiment(path: str | Path, backend: Backend) -> Experiment:
+    """Read and validate an experiment file or a scenario file.
+
+    Args:
+        path: The .toml file.
+        backend: Model backend (loads scenario files, lists outcomes).
+
+    Returns:
+        The validated `Experiment`.
+
+    Raises:
+        SpecError: naming the file, the key path and what is allowed.
+    """
+    path = Path(path)
+    doc = read_toml(path)
+    if "experiment" not in doc:
+        if "scenario" not in doc:
+            raise SpecError(f"{path}: neither an [experiment] nor a [scenario] table; an "
+                            "experiment file needs [experiment], a scenario file [scenario]")
+        info = v.load_scenario_file(path, str(path), backend)
+        return Experiment(path, "scenario", info.name, info.description, DEFAULT_SEED,
+                          DEFAULT_REPLICATIONS, None, None, info.name,
+                          (ScenarioRef(info.name, info.description, path.resolve()),),
+                          {}, None, {}, doc)
+    for key in doc:
+        if key not in v.TOP_KEYS:
+            raise v.unknown(str(path), key, v.TOP_KEYS)
+    head = v.check_header(f"{path}: experiment", doc["experiment"])
+    if "scenarios" in head and "scenarios" in doc:
+        raise SpecError(f"{path}: scenarios: given both in [experiment] and at top level; "
+                        "keep one")
+    if "scenarios" not in head and "scenarios" not in doc:
+        raise SpecError(f"{path}: experiment.scenarios: missing; expected "
+                        f"{v.HEADER_KEYS['scenarios']}")
+    where = f"{path}: experiment.scenarios" if "scenarios" in head else f"{path}: scenarios"
+    items = v.parse_scenarios(path, head.get("scenarios", doc.get("scenarios")), where,
+                              backend)
+    scenarios = tuple(ScenarioRef(n, d, p, o) for n, d, p, o in items)
+    names = [s.name for s in scenarios]
+    baseline = head.get("baseline", "baseline" if "baseline" in names else names[0])
+    if baseline not in names:
+        raise SpecError(f"{path}: experiment.baseline: got {baseline!r}; allowed: "
+                        f"{', '.join(names)}")
+    outcomes = head.get("outcomes")
+    if outcomes is not None:
+        known = backend.outcomes()
+        for o in outcomes:
+            if o not in known:
+                raise SpecError(f"{path}: experiment.outcomes: unknown outcome {o!r}; "
+                                f"allowed: {', '.join(known)}")
+        outcomes = tuple(outcomes)
+    return Experiment(
+        path=path, kind="experiment", name=head["name"],
+        description=head.get("description", ""),
+        seed=head.get("seed", DEFAULT_SEED),
+        replications=head.get("replications", DEFAULT_REPLICATIONS),
+        years=head.get("years"), outcomes=outcomes, baseline=baseline,
+        scenarios=scenarios, overrides=v.flatten(f"{path}: overrides", doc.get("overrides", {})),
+        design=v.parse_factors(f"{path}: factors", doc.get("factors")),
+        hints={k: head[k] for k in ("executor", "workers", "scheduler") if k in head},
+        raw=doc)
+
+
+def make_plan(exp: Experiment, backend: Backend, *, replications: int | None = None,
+              years: int | None = None, seed: int | None = None,
+              sets: dict[str, Any] | None = None) -> Plan:
+    """Expand an experiment into runs: scenarios x design points x replicates.
+
+    Every (scenario, point) is resolved once through the model's parameter loader, which
+    validates factor names and values.
+
+    Args:
+        exp: The experiment.
+        backend: Model backend.
+        replications: Override of the replication count (CLI --reps).
+        years: Override of simulated years (CLI --years).
+        seed: Override of the experiment seed.
+        sets: CLI `--set` overrides (dotted), applied after the scenario's own.
+
+    Returns:
+        The `Plan`.
+
+    Raises:
+        SpecError: on invalid counts, a `--set` that is also a factor, or parameters
+        the model rejects.
+    """
+    reps = v.positive("--reps", exp.replications if replications is None else replications)
+    yrs = exp.years if years is None else v.positive("--years", years)
+    seed_ = exp.seed if seed is None else seed
+    if isinstance(seed_, bool) or not isinstance(seed_, int) or seed_ < 0:
+        raise SpecError(f"--seed: expected an integer >= 0, got {seed_!r}")
+    sets = dict(sets or {})
+    names = exp.design.names if exp.design else []
+    for key in sets:
+        if key in names:
+            raise SpecError(f"--set {key}: is a factor of {exp.path}; remove it from "
+                            "[factors] or from --set")
+    points = sample(exp.design, seed_) if exp.design else [{}]
+    seeds = [derive_seed(seed_, k) for k in range(reps)]
+    errors = backend.param_error()
+    plan = Plan(exp, [], {}, {}, [], list(names), seed_, reps, yrs, sets)
+    for sc in exp.scenarios:
+        base = {**exp.overrides, **sc.overrides, **sets}
+        plan.scenario_params[sc.name] = _resolve(backend, errors, sc, base, exp, None)
+        sc_years = yrs or int(plan.scenario_params[sc.name].get("years", DEFAULT_YEARS))
+        for i, point in enumerate(points):
+            overrides = {**base, **point}
+            flat = _resolve(backend, errors, sc, overrides, exp, (i, point)) if point \
+                else plan.scenario_params[sc.name]
+            for k, s in enumerate(seeds):
+                rid = run_id_of(sc.name, flat, s, sc_years)
+                plan.design_rows.append({"run_id": rid, "scenario": sc.name, "point": i,
+                                         "replicate": k, "seed": s, **point})
+                if rid in plan.params:
+                    continue
+                plan.params[rid] = flat
+                plan.runs.append(RunSpec(rid, exp.name, sc.name, str(sc.path or ""),
+                                         dict(point), k, s, sc_years, overrides, i))
+    return plan
+
+
+def _resolve(backend: Backend, errors: tuple[type[Exception], ...], sc: ScenarioRef,
+             overrides: dict[str, Any], exp: Experiment,
+             point: tuple[int, dict[str, Any]] | None) -> dict[str, Any]:
+    try:
+        return backend.resolve(sc.path, overrides)
+    except errors as exc:
+        where = f"scenario {sc.name!r}"
+        if point is not None:
+            where += f", factor point {point[0]} {canonical_json(point[1])}"
+        raise SpecError(f"{exp.path}: {where}: {exc}") from exc

@@ -1,0 +1,223 @@
+"""The results store: Parquet files written as runs finish, crash-safe and resumable.
+
+Layout of an output folder::
+
+    DIR/
+      manifest.json        provenance: files and hashes, parameters, versions, machine, counts
+      design.parquet       run_id, scenario, point, replicate, seed, factor columns (the plan)
+      runs.parquet         one row per run: run_id, experiment, scenario, replicate, seed,
+                           factor columns, outcome columns        (sorted by run_id)
+      timeseries.parquet   run_id, month, outcome columns         (sorted by run_id, month)
+      tenders.parquet      run_id and the tender log (only with --tenders)
+      parts/               <first run_id>.{tenders,ts,runs}.parquet per flushed batch
+
+Every file is written under a temporary name and moved into place with `os.replace`, so
+a killed sweep never leaves a half-written file. A batch's `.runs.parquet` part is
+written last and marks the batch as done; the consolidated files are rebuilt from the
+parts at the end of a sweep and on resume, so they are always a function of the parts.
+Nothing is ever written outside DIR, except that `--fresh` renames an existing DIR to
+`DIR.old-<timestamp>` (results are moved aside, never deleted).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from experiments.runner import ChunkResult
+
+KINDS = ("tenders", "ts", "runs")
+_PART = re.compile(r"^([0-9a-f]{16})\.(tenders|ts|runs)\.parquet$")
+
+
+class OutputError(OSError):
+    """The output folder cannot be used (a file, not writable, foreign results...)."""
+
+
+def check_output(out: Path) -> None:
+    """Check that `out` can hold results, without writing anything.
+
+    Raises:
+        OutputError: if `out` is a file, or it (or its nearest existing parent) is not
+        a writable folder.
+    """
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"--out {out}: is a file, expected a folder")
+    probe = out
+    while not probe.exists():
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError(f"--out {out}: {probe} is a file, expected a folder")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError(f"--out {out}: {probe} is not writable")
+
+
+def atomic_write_table(table: pa.Table, path: Path) -> None:
+    """Write a Parquet file under a temporary name, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    pq.write_table(table, tmp)
+    os.replace(tmp, path)
+
+
+def atomic_write_json(obj: Any, path: Path) -> None:
+    """Write JSON under a temporary name, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(obj, indent=2, default=str, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    os.replace(tmp, path)
+
+
+class Store:
+    """A results folder being written by one sweep.
+
+    Args:
+        out: The output folder.
+        fresh: Move an existing folder aside to `DIR.old-<timestamp>` first.
+        flush_runs: Flush a part after this many buffered runs.
+        flush_seconds: ... or when the oldest buffered run is this old (s).
+    """
+
+    def __init__(self, out: str | Path, *, fresh: bool = False, flush_runs: int = 64,
+                 flush_seconds: float = 2.0) -> None:
+        self.out = Path(out)
+        self.parts = self.out / "parts"
+        self.fresh = fresh
+        self.flush_runs = flush_runs
+        self.flush_seconds = flush_seconds
+        self.done: set[str] = set()
+        self.moved_to: Path | None = None
+        self._buffer: list[ChunkResult] = []
+        self._buffered = 0
+        self._since = 0.0
+
+    def open(self, planned: set[str]) -> set[str]:
+        """Prepare the folder and return the run ids already done (resume).
+
+        Args:
+            planned: Every run id of the plan.
+
+        Raises:
+            OutputError: if the folder is unusable, or holds results that are not part
+            of this plan (use --fresh or another --out).
+        """
+        check_output(self.out)
+        if self.fresh and self.out.exists() and any(self.out.iterdir()):
+            self.moved_to = self._move_aside()
+        elif self.out.exists() and any(self.out.iterdir()) and not self.parts.is_dir():
+            raise OutputError(f"--out {self.out}: folder is not empty and holds no sweep "
+                              "of ours; use --fresh to move it aside, or another --out")
+        done = self._scan_done() if self.parts.is_dir() else set()
+        foreign = done - planned
+        if foreign:
+            raise OutputError(f"--out {self.out}: holds {len(foreign)} runs that are not "
+                              "part of this experiment (other parameters, seeds or years); "
+                              "use --fresh to move them aside, or another --out")
+        try:
+            self.parts.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"--out {self.out}: cannot create folder: {exc}") from None
+        self._clean_parts()
+        self.done = done
+        return set(done)
+
+    def _move_aside(self) -> Path:
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.out.with_name(f"{self.out.name}.old-{stamp}")
+        n = 1
+        while target.exists():
+            n += 1
+            target = self.out.with_name(f"{self.out.name}.old-{stamp}-{n}")
+        try:
+            os.rename(self.out, target)
+        except OSError as exc:
+            raise OutputError(f"--fresh: cannot move {self.out} aside: {exc}") from None
+        return target
+
+    def _part_files(self, kind: str) -> list[Path]:
+        return sorted(p for p in self.parts.iterdir()
+                      if (m := _PART.match(p.name)) and m.group(2) == kind)
+
+    def _scan_done(self) -> set[str]:
+        done: set[str] = set()
+        for path in self._part_files("runs"):
+            done.update(pq.read_table(path, columns=["run_id"]).column(0).to_pylist())
+        return done
+
+    def _clean_parts(self) -> None:
+        """Remove temporary files and parts of batches whose runs part never landed."""
+        committed = {p.name.split(".")[0] for p in self._part_files("runs")}
+        for path in self.parts.iterdir():
+            m = _PART.match(path.name)
+            if path.name.endswith(".tmp") or (m and m.group(1) not in committed):
+                path.unlink()
+
+    def write_design(self, rows: list[dict[str, Any]]) -> None:
+        """Write design.parquet: every (scenario, point, replicate) of the plan."""
+        atomic_write_table(pa.Table.from_pylist(rows), self.out / "design.parquet")
+
+    def add(self, result: ChunkResult) -> None:
+        """Buffer a finished chunk; flush a part when the buffer is big or old enough."""
+        if not self._buffer:
+            self._since = time.monotonic()
+        self._buffer.append(result)
+        self._buffered += len(result.run_ids)
+        if (self._buffered >= self.flush_runs
+                or time.monotonic() - self._since >= self.flush_seconds):
+            self.flush()
+
+    def flush(self) -> None:
+        """Write buffered runs as one batch of part files (tenders, ts, then runs)."""
+        if not self._buffer:
+            return
+        ids = [i for r in self._buffer for i in r.run_ids]
+        key = min(ids)
+        tables = {
+            "tenders": [r.tenders for r in self._buffer if r.tenders is not None],
+            "ts": [r.timeseries for r in self._buffer],
+            "runs": [r.runs for r in self._buffer],
+        }
+        for kind in KINDS:
+            if tables[kind]:
+                table = pa.concat_tables(tables[kind], promote_options="permissive")
+                atomic_write_table(table, self.parts / f"{key}.{kind}.parquet")
+        self.done.update(ids)
+        self._buffer, self._buffered = [], 0
+
+    def consolidate(self) -> int:
+        """Rebuild runs/timeseries/tenders.parquet from the parts; return the run count."""
+        self.flush()
+        runs_parts = self._part_files("runs")
+        if not runs_parts:
+            return 0
+        committed = {p.name.split(".")[0] for p in runs_parts}
+        runs = _dedupe(_concat(runs_parts)).sort_by("run_id")
+        atomic_write_table(runs, self.out / "runs.parquet")
+        for kind, name, keys in (("ts", "timeseries.parquet", ["run_id", "month"]),
+                                 ("tenders", "tenders.parquet", ["run_id"])):
+            files = [p for p in self._part_files(kind) if p.name.split(".")[0] in committed]
+            if files:
+                table = _concat(files)
+                atomic_write_table(table.sort_by([(k, "ascending") for k in keys]),
+                                   self.out / name)
+        return runs.num_rows
+
+
+def _concat(files: list[Path]) -> pa.Table:
+    return pa.concat_tables([pq.read_table(f) for f in files], promote_options="permissive")
+
+
+def _dedupe(table: pa.Table) -> pa.Table:
+    """Keep the first row of each run_id (parts never overlap; this is a safety net)."""
+    ids = table.column("run_id")
+    if pc.count_distinct(ids).as_py() == table.num_rows:
+        return table
+    first = pc.index_in(pc.unique(ids), value_set=ids)
+    return table.take(first)

@@ -1,0 +1,134 @@
+"""Run a plan into an output folder: executor + store + manifest, resumable.
+
+    from experiments.backend import REAL
+    from experiments.spec import load_experiment, make_plan
+    from experiments.sweep import run_sweep
+
+    plan = make_plan(load_experiment("experiments/price_weight.toml", REAL), REAL)
+    result = run_sweep(plan, "results/price_weight", executor="processes", workers=2)
+
+Order of work: check the output folder (nothing written), start the executor (a Dask
+scheduler that does not answer fails here, still before anything is written), open the
+store (resume: finished run ids are skipped), write the plan and the manifest, run, and
+finally — also after an interruption or a failure — flush, consolidate and finish the
+manifest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from experiments import manifest as mf
+from experiments.backend import REAL, Backend
+from experiments.runner import execute, make_executor
+from experiments.spec import Plan
+from experiments.store import Store, atomic_write_json, check_output
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What a sweep did.
+
+    Attributes:
+        out: The output folder.
+        planned: Unique runs in the plan.
+        skipped: Runs already done before this call (resume).
+        completed: Runs completed by this call.
+        done: Runs now in the folder.
+        status: "complete", "incomplete", "interrupted" or "failed".
+        moved_to: Where --fresh moved earlier results, or None.
+    """
+
+    out: Path
+    planned: int
+    skipped: int
+    completed: int
+    done: int
+    status: str
+    moved_to: Path | None
+
+
+def run_sweep(plan: Plan, out: str | Path, *, executor: str = "serial",
+              workers: int | None = None, scheduler: str | None = None,
+              timeout: float = 10.0, fresh: bool = False, tenders: bool = False,
+              chunk_size: int | None = None, backend: Backend = REAL,
+              on_start: Callable[[int, int], None] | None = None,
+              on_progress: Callable[[int], None] | None = None,
+              argv: list[str] | None = None) -> SweepResult:
+    """Run every unfinished run of `plan` and store the results in `out`.
+
+    Args:
+        plan: The plan (`experiments.spec.make_plan`).
+        out: Output folder.
+        executor: "serial", "processes" or "dask".
+        workers: Worker processes (default: CPU count).
+        scheduler: Dask scheduler address (default: a LocalCluster).
+        timeout: Seconds to wait for a Dask scheduler.
+        fresh: Move an existing folder aside first.
+        tenders: Also store tender logs.
+        chunk_size: Runs per task (default automatic).
+        backend: Model backend (default: the real model).
+        on_start: Called with (planned, already done) before running.
+        on_progress: Called with the number of runs finished after each chunk.
+        argv: The command line, recorded in the manifest.
+
+    Returns:
+        The `SweepResult`.
+
+    Raises:
+        experiments.store.OutputError: unusable output folder (nothing written).
+        experiments.runner.ExecutorError: the executor could not start (nothing written).
+    """
+    out = Path(out)
+    check_output(out)
+    store = Store(out, fresh=fresh)
+    planned = {r.run_id for r in plan.runs}
+    ex = make_executor(executor, workers, scheduler, timeout)
+    with ex:
+        skipped = len(store.open(planned))
+        previous = None if fresh else mf.read(out)
+        options = {"out": str(out.resolve()), "executor": ex.name, "workers": ex.workers,
+                   "scheduler": scheduler, "chunk_size": chunk_size, "tenders": tenders,
+                   "argv": argv}
+        started = mf.now()
+        manifest = mf.build(plan, options, previous)
+        store.write_design(plan.design_rows)
+        atomic_write_json(manifest, out / "manifest.json")
+        if on_start is not None:
+            on_start(len(planned), skipped)
+        status = "failed"
+        try:
+            execute(plan, store, ex, backend=backend, tenders=tenders,
+                                chunk_size=chunk_size, on_progress=on_progress)
+            status = "complete"
+        except KeyboardInterrupt:
+            status = "interrupted"
+            raise
+        finally:
+            done = store.consolidate()
+            if status == "complete" and done < len(planned):
+                status = "incomplete"
+            completed = done - skipped
+            counts = {"done": done, "skipped": skipped, "completed": completed,
+                      "remaining": len(planned) - done}
+            atomic_write_json(mf.finish(manifest, status, started, counts),
+                              out / "manifest.json")
+    return SweepResult(out, len(planned), skipped, completed, done, status, store.moved_to)
+
+
+def describe(result: SweepResult) -> str:
+    """One line about a finished sweep."""
+    text = (f"{result.status}: {result.done}/{result.planned} runs in {result.out}"
+            f" ({result.completed} run now, {result.skipped} already done)")
+    if result.moved_to is not None:
+        text += f"; earlier results moved to {result.moved_to}"
+    return text
+
+
+def summary_options(result: SweepResult) -> dict[str, Any]:
+    """The counts of a sweep as a dict (for JSON output)."""
+    return {"out": str(result.out), "planned": result.planned, "skipped": result.skipped,
+            "completed": result.completed, "done": result.done, "status": result.status}

@@ -1,0 +1,253 @@
+"""Strict validation of experiment-file tables (used by `experiments.spec`).
+
+Every problem raises `SpecError` with one line: the file, the key path, the bad value
+and what is allowed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from experiments.backend import Backend, ScenarioInfo
+from experiments.samplers import DESIGNS, Design, Factor
+
+EXECUTORS = ("auto", "serial", "processes", "dask")
+
+HEADER_KEYS = {
+    "name": "a name (letters, digits, _ . -)",
+    "description": "a string",
+    "seed": "an integer >= 0",
+    "replications": "an integer >= 1",
+    "years": "an integer >= 1",
+    "outcomes": "a non-empty list of outcome names",
+    "baseline": "a scenario name",
+    "executor": f"one of {', '.join(EXECUTORS)}",
+    "workers": "an integer >= 1",
+    "scheduler": "a Dask scheduler address such as tcp://host:8786",
+    "scenarios": "a non-empty list of scenario files or tables",
+}
+TOP_KEYS = ("experiment", "scenarios", "overrides", "factors")
+SCENARIO_ITEM_KEYS = ("path", "name", "description", "overrides")
+FACTOR_SETTINGS = ("design", "samples", "levels", "second_order")
+FACTOR_KEYS = ("values", "range", "integer")
+
+
+class SpecError(ValueError):
+    """An invalid experiment file or experiment option (one human-readable line)."""
+
+
+def unknown(where: str, key: str, allowed: Any) -> SpecError:
+    """Error for an unknown key, listing the allowed ones."""
+    return SpecError(f"{where}.{key}: unknown key; allowed: {', '.join(allowed)}")
+
+
+def is_int(x: Any) -> bool:
+    """True for an int that is not a bool."""
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def is_num(x: Any) -> bool:
+    """True for an int or float that is not a bool."""
+    return isinstance(x, (int, float)) and not isinstance(x, bool)
+
+
+def positive(where: str, x: Any) -> int:
+    """Return `x` if it is an int >= 1, else raise naming `where`."""
+    if not is_int(x) or x < 1:
+        raise SpecError(f"{where}: expected an integer >= 1, got {x!r}")
+    return x
+
+
+def check_header(where: str, table: Any) -> dict[str, Any]:
+    """Validate the `[experiment]` table; return it unchanged."""
+    if not isinstance(table, dict):
+        raise SpecError(f"{where}: expected a table [experiment]")
+    for key, value in table.items():
+        if key not in HEADER_KEYS:
+            raise unknown(where, key, HEADER_KEYS)
+        ok = {
+            "name": lambda x: isinstance(x, str) and _safe_name(x),
+            "description": lambda x: isinstance(x, str),
+            "seed": lambda x: is_int(x) and x >= 0,
+            "replications": lambda x: is_int(x) and x >= 1,
+            "years": lambda x: is_int(x) and x >= 1,
+            "outcomes": lambda x: isinstance(x, list) and len(x) > 0
+            and all(isinstance(o, str) for o in x) and len(set(x)) == len(x),
+            "baseline": lambda x: isinstance(x, str) and x != "",
+            "executor": lambda x: x in EXECUTORS,
+            "workers": lambda x: is_int(x) and x >= 1,
+            "scheduler": lambda x: isinstance(x, str) and x != "",
+            "scenarios": lambda x: True,
+        }[key](value)
+        if not ok:
+            extra = " (unique)" if key == "outcomes" else ""
+            raise SpecError(f"{where}.{key}: got {value!r}; expected {HEADER_KEYS[key]}{extra}")
+    if "name" not in table:
+        raise SpecError(f"{where}.name: missing; expected {HEADER_KEYS['name']}")
+    return table
+
+
+def _safe_name(name: str) -> bool:
+    return (name != "" and name[0].isalnum() and len(name) <= 100
+            and all(c.isalnum() or c in "_.-" for c in name))
+
+
+def flatten(where: str, table: Any, prefix: str = "") -> dict[str, Any]:
+    """Flatten nested TOML tables into dotted keys (`{"a": {"b": 1}}` -> `{"a.b": 1}`)."""
+    if not isinstance(table, dict):
+        raise SpecError(f"{where}: expected a table of dotted parameter paths")
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(where, value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def load_scenario_file(path: Path, where: str, backend: Backend) -> ScenarioInfo:
+    """Load a scenario file through the backend, turning errors into `SpecError`."""
+    if not path.is_file():
+        raise SpecError(f"{where}: scenario file not found: {path}")
+    try:
+        return backend.load_scenario(path)
+    except backend.param_error() as exc:
+        raise SpecError(str(exc)) from exc
+
+
+def parse_scenarios(path: Path, items: Any, where: str,
+                    backend: Backend) -> list[tuple[str, str, Path | None, dict[str, Any]]]:
+    """Validate the `scenarios` list; return (name, description, path, overrides) tuples.
+
+    Args:
+        path: The experiment file (scenario paths are relative to its folder).
+        items: The list from the file.
+        where: Key path for messages, e.g. "exp.toml: scenarios".
+        backend: Loads scenario files.
+    """
+    if not isinstance(items, list) or not items:
+        raise SpecError(f"{where}: expected {HEADER_KEYS['scenarios']}, got {items!r}")
+    out = []
+    for i, item in enumerate(items):
+        at = f"{where}[{i}]"
+        if isinstance(item, str):
+            item = {"path": item}
+        if not isinstance(item, dict):
+            raise SpecError(f"{at}: expected a file path or a table with keys "
+                            f"{', '.join(SCENARIO_ITEM_KEYS)}, got {item!r}")
+        for key, value in item.items():
+            if key not in SCENARIO_ITEM_KEYS:
+                raise unknown(at, key, SCENARIO_ITEM_KEYS)
+            if key != "overrides" and (not isinstance(value, str) or value == ""):
+                raise SpecError(f"{at}.{key}: expected a non-empty string, got {value!r}")
+        overrides = flatten(f"{at}.overrides", item.get("overrides", {}))
+        file = None
+        name, desc = item.get("name"), item.get("description")
+        if "path" in item:
+            file = (path.parent / item["path"]).resolve()
+            info = load_scenario_file(file, f"{at}.path", backend)
+            name, desc = name or info.name, desc if desc is not None else info.description
+        elif name is None:
+            raise SpecError(f"{at}: an inline scenario needs a name (or give a path)")
+        if not _safe_name(name):
+            raise SpecError(f"{at}.name: got {name!r}; expected {HEADER_KEYS['name']}")
+        if name in [o[0] for o in out]:
+            raise SpecError(f"{at}: duplicate scenario name {name!r}; give it a distinct name")
+        out.append((name, desc or "", file, overrides))
+    return out
+
+
+def parse_factors(where: str, table: Any) -> Design | None:
+    """Validate the `[factors]` table into a `Design` (None when absent)."""
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise SpecError(f"{where}: expected a table [factors]")
+    method = table.get("design", "grid")
+    if method not in DESIGNS:
+        raise SpecError(f"{where}.design: got {method!r}; allowed: {', '.join(DESIGNS)}")
+    factors = [_factor(f"{where}.{name}", name, spec, method)
+               for name, spec in _factor_items(where, table)]
+    if not factors:
+        raise SpecError(f"{where}: no factors; add e.g. \"procurement.price_weight\" = "
+                        "{ values = [0.1, 0.3] } or { range = [0.1, 0.6] }")
+    samples = table.get("samples")
+    if method == "grid":
+        for key in ("samples", "levels", "second_order"):
+            if key in table:
+                raise SpecError(f"{where}.{key}: not used by design \"grid\"; remove it")
+        return Design("grid", tuple(factors))
+    if samples is None:
+        raise SpecError(f"{where}.samples: missing; design {method!r} needs a sample size")
+    positive(f"{where}.samples", samples)
+    if method == "sobol" and samples & (samples - 1):
+        raise SpecError(f"{where}.samples: got {samples}; Sobol needs a power of 2 "
+                        "(e.g. 64, 128, 256)")
+    if "levels" in table and method != "morris":
+        raise SpecError(f"{where}.levels: only used by design \"morris\"")
+    if "second_order" in table and method != "sobol":
+        raise SpecError(f"{where}.second_order: only used by design \"sobol\"")
+    levels = table.get("levels", 4)
+    if not is_int(levels) or levels < 2 or levels % 2:
+        raise SpecError(f"{where}.levels: got {levels!r}; expected an even integer >= 2")
+    second = table.get("second_order", True)
+    if not isinstance(second, bool):
+        raise SpecError(f"{where}.second_order: got {second!r}; expected true or false")
+    return Design(method, tuple(factors), samples, levels, second)
+
+
+def _factor_items(where: str, table: dict[str, Any], prefix: str = ""):
+    for key, value in table.items():
+        if not prefix and key in FACTOR_SETTINGS:
+            continue
+        name = f"{prefix}{key}"
+        if not isinstance(value, dict):
+            allowed = list(FACTOR_SETTINGS) + ["<dotted.parameter> = { values | range }"]
+            raise SpecError(f"{where}.{name}: got {value!r}; a factor is a table "
+                            f"{{ values = [...] }} or {{ range = [lo, hi] }}; allowed: "
+                            f"{', '.join(allowed)}")
+        if not value or set(value) & set(FACTOR_KEYS):
+            yield name, value
+        else:
+            yield from _factor_items(where, value, name + ".")
+
+
+def _factor(where: str, name: str, spec: dict[str, Any], method: str) -> Factor:
+    for key in spec:
+        if key not in FACTOR_KEYS:
+            raise unknown(where, key, FACTOR_KEYS)
+    integer = spec.get("integer", False)
+    if not isinstance(integer, bool):
+        raise SpecError(f"{where}.integer: got {integer!r}; expected true or false")
+    if method == "grid":
+        if "range" in spec or "integer" in spec or "values" not in spec:
+            raise SpecError(f"{where}: design \"grid\" needs values = [...] (and no range)")
+        return Factor(name, values=_values(f"{where}.values", spec["values"]))
+    if "values" in spec or "range" not in spec:
+        raise SpecError(f"{where}: design {method!r} needs range = [lo, hi] (and no values)")
+    rng = spec["range"]
+    if not (isinstance(rng, list) and len(rng) == 2 and all(is_num(x) for x in rng)):
+        raise SpecError(f"{where}.range: got {rng!r}; expected [lo, hi] with numbers lo < hi")
+    lo, hi = rng
+    if lo >= hi:
+        raise SpecError(f"{where}.range: got {rng!r}; expected lo < hi")
+    if integer and not (is_int(lo) and is_int(hi)):
+        raise SpecError(f"{where}.range: got {rng!r}; integer = true needs whole-number bounds")
+    return Factor(name, low=lo, high=hi, integer=integer)
+
+
+def _values(where: str, values: Any) -> tuple[Any, ...]:
+    if not isinstance(values, list) or not values:
+        raise SpecError(f"{where}: got {values!r}; expected a non-empty list")
+    kinds = {"bool" if isinstance(x, bool) else "num" if is_num(x)
+             else "str" if isinstance(x, str) else "other" for x in values}
+    if "other" in kinds or len(kinds) > 1:
+        raise SpecError(f"{where}: got {values!r}; expected numbers, strings or booleans, "
+                        "all of one kind")
+    if kinds == {"num"} and any(isinstance(x, float) for x in values):
+        values = [float(x) for x in values]
+    if len(set(values)) != len(values):
+        raise SpecError(f"{where}: got {values!r}; values must be distinct")
+    return tuple(values)

@@ -1,0 +1,1 @@
+"""Agents: government buyers, contractors (Mesa agents over bulk arrays) and citizens (arrays)."""

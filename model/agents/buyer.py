@@ -1,0 +1,118 @@
+"""Government buyers: city departments, town governments, village committees (seed S1–S5, P1, R1–R3).
+
+Each fiscal year (month 1) a buyer
+
+1. updates its awareness of purchasing: publicity raises it, a' = a + publicity · effect · (1 − a)
+   (reform R1); good and bad experiences move it during the year;
+2. decides, item by item, to buy or to keep the item in-house: it buys an item when its awareness
+   exceeds the item's resistance (P1: units that do not understand purchasing keep work in-house);
+   hard-to-staff technical posts are bought only under reform R2;
+3. ranks wanted items by departmental priority — or by citizens' demand under the citizen menu
+   (百姓点菜, R3) — and buys down the list until its annual budget is spent (S5);
+4. receives ad-hoc items (一事一议) at random during the year, bought by fast commission (S5).
+
+In-house provision costs staff time and its quality falls with the load per staff member
+(活多人少, S2): q_in = inhouse_quality / (1 + load_sensitivity · max(0, load − 1)),
+load = in-house items / staff; hard-to-staff items are done at half that quality.
+"""
+
+from __future__ import annotations
+
+import mesa
+import numpy as np
+
+from model.world import CITY, TOWN, VILLAGE
+
+LEVEL_NAMES = ("city", "town", "village")
+
+
+class Buyer(mesa.Agent):
+    """A government unit that buys services; its bulk state lives in ``model.buyers`` row ``row``."""
+
+    def __init__(self, model: mesa.Model, row: int) -> None:
+        super().__init__(model)
+        self.row = row
+
+    @property
+    def level(self) -> str:
+        return LEVEL_NAMES[int(self.model.buyers.level[self.row])]
+
+    @property
+    def awareness(self) -> float:
+        return float(self.model.buyers.awareness[self.row])
+
+
+def publicity(m) -> None:
+    """Yearly awareness gain from publicity (R1)."""
+    b = m.p.buyers
+    aw = m.buyers.col("awareness")
+    aw += b.publicity * b.publicity_effect * (1 - aw)
+
+
+def learn(m, buyer_rows: np.ndarray, good: np.ndarray) -> None:
+    """Awareness after a month's experiences: a' = a + (learn_good · n_good − learn_bad · n_bad) / n."""
+    b = m.p.buyers
+    n = np.bincount(buyer_rows, minlength=len(m.buyers))
+    n_good = np.bincount(buyer_rows, weights=good.astype(float), minlength=len(m.buyers))
+    seen = n > 0
+    aw = m.buyers.col("awareness")
+    aw[seen] += (b.learn_good * n_good[seen] - b.learn_bad * (n[seen] - n_good[seen])) / n[seen]
+    np.clip(aw, 0, 1, out=aw)
+
+
+def purchasable(m) -> np.ndarray:
+    """Slots that may be bought at all (technical posts only under R2)."""
+    hard = m.cat.hard_to_staff[m.slots.item]
+    return ~hard | m.p.buyers.buy_technical_posts
+
+
+def priorities(m) -> np.ndarray:
+    """Rank key of each slot: citizens' demand under the menu (R3), else departmental priority."""
+    s, cat = m.slots, m.cat
+    if m.p.citizens.menu:
+        return cat.demand[s.item] + s.taste
+    return cat.priority[s.item]
+
+
+def choose_items(m) -> np.ndarray:
+    """Which slots each buyer buys this year (adoption within budget)."""
+    s, cat, b = m.slots, m.cat, m.buyers
+    value = cat.value[s.item]
+    can = purchasable(m)
+    want = can & (b.awareness[s.buyer] > s.resistance)
+    bp = m.p.buyers
+    share = np.array([bp.budget_city, bp.budget_town, bp.budget_village])[b.level]
+    budget = share * np.bincount(s.buyer, weights=value * can, minlength=len(b))
+    order = np.lexsort((np.arange(len(s)), -priorities(m), s.buyer))
+    v_sorted = np.where(want[order], value[order], 0.0)
+    buyer_sorted = s.buyer[order]
+    csum = np.cumsum(v_sorted)
+    start = np.r_[0, np.flatnonzero(buyer_sorted[1:] != buyer_sorted[:-1]) + 1]
+    before = np.repeat(csum[start] - v_sorted[start], np.diff(np.r_[start, len(s)]))
+    within = (csum - before) <= budget[buyer_sorted] + 1e-6
+    bought = np.zeros(len(s), bool)
+    bought[order] = want[order] & within
+    return bought
+
+
+def inhouse_quality(m, inhouse: np.ndarray) -> np.ndarray:
+    """Quality of every slot if done in-house this year (S1, S2)."""
+    s, b, bp = m.slots, m.buyers, m.p.buyers
+    load = np.bincount(s.buyer, weights=inhouse, minlength=len(b)) / b.staff
+    b.col("inhouse_load")[:] = load
+    q = bp.inhouse_quality / (1 + bp.load_sensitivity * np.maximum(0.0, load[s.buyer] - 1))
+    return np.where(m.cat.hard_to_staff[s.item], 0.5 * q, q)
+
+
+def adhoc_needs(m, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Ad-hoc items of the year for city and town buyers: (buyer rows, items, months 1–12)."""
+    b, cat = m.buyers, m.cat
+    who = np.flatnonzero((b.level == CITY) | (b.level == TOWN))
+    k = rng.poisson(m.p.buyers.adhoc_per_year, len(who))
+    rows = np.repeat(who, k)
+    items_of = [np.flatnonzero((cat.level == lvl) & (cat.mode != 2)) for lvl in (CITY, TOWN, VILLAGE)]
+    u = rng.random(len(rows))
+    lvl = b.level[rows]
+    items = np.array([items_of[l][int(x * len(items_of[l]))] for l, x in zip(lvl, u)], dtype=np.int64)
+    months = rng.integers(1, 13, len(rows))
+    return rows, items, months

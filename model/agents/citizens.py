@@ -1,0 +1,111 @@
+"""Citizens: households held as arrays per village (seed P8, R3, R5, R6).
+
+Each month a household perceives the service quality where it lives — the visibility- and
+demand-weighted quality index Q_v of its village, plus noise — and updates (all rates per month):
+
+    perceived   p = Q_v + ε,  ε ~ N(0, perception_noise)
+    satisfaction S ← S + α (clip(p + (p − E)/2, 0, 1) − S)      (disconfirmation of expectations)
+    expectation E ← E + β (p − E)
+    complaint   when p < E − tolerance, with probability complaint_channel
+    trust       T ← clip(T + γ (S − T) − h_u · unserved_v − h_s · |Q_v − Q_v,prev| − h_x · scandals_town, 0, 1)
+
+so trust falls with unserved months, campaign-style swings (一阵风) and published scandals.
+The citizens' rating of a contract (民主测评) is v · q̄ + (1 − v) · Ē + N(0, noise/√raters):
+citizens can judge only what they can see.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.param_tree import Citizens as CitizenParams
+
+
+def perceive(index: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
+    """Perceived quality of each household (index already mapped to households)."""
+    return np.clip(index + noise * rng.standard_normal(len(index)), 0, 1)
+
+
+def update_satisfaction(s: np.ndarray, perceived: np.ndarray, expect: np.ndarray, rate: float) -> np.ndarray:
+    """Satisfaction moves towards the perceived quality adjusted by disconfirmation."""
+    target = np.clip(perceived + 0.5 * (perceived - expect), 0, 1)
+    return s + rate * (target - s)
+
+
+def update_expectation(expect: np.ndarray, perceived: np.ndarray, rate: float) -> np.ndarray:
+    """Expectations adapt to what households perceive."""
+    return expect + rate * (perceived - expect)
+
+
+def complaints(perceived: np.ndarray, expect: np.ndarray, tolerance: float, channel: float,
+               u: np.ndarray) -> np.ndarray:
+    """Households that complain this month."""
+    return (perceived < expect - tolerance) & (u < channel)
+
+
+def update_trust(trust, satisfaction, rate, unserved, swing, scandals, c: CitizenParams) -> np.ndarray:
+    """Trust in government after one month."""
+    t = trust + rate * (satisfaction - trust) - c.unserved_hit * unserved - c.swing_hit * swing - c.scandal_hit * scandals
+    return np.clip(t, 0, 1)
+
+
+class Citizens:
+    """All households of the region.
+
+    Args:
+        p: citizen parameters. village: village of every household. village_town: town of every
+            village. rng: the ``citizens`` stream.
+    """
+
+    def __init__(self, p: CitizenParams, village: np.ndarray, village_town: np.ndarray,
+                 rng: np.random.Generator) -> None:
+        n = len(village)
+        self.p = p
+        self.rng = rng
+        self.village = village
+        self.town = village_town[village]
+        self.n_villages = len(village_town)
+        self.per_village = np.bincount(village, minlength=self.n_villages).astype(float)
+        self.expect = np.full(n, p.expectation_init)
+        self.satisfaction = np.full(n, 0.5)
+        self.trust = np.full(n, p.trust_init)
+        self.prev_index: np.ndarray | None = None
+        self.complaint_rate = np.zeros(self.n_villages)
+
+    def step(self, index_v: np.ndarray, unserved_v: np.ndarray, scandals_town: np.ndarray) -> dict[str, float]:
+        """One month of perception, satisfaction, complaints and trust.
+
+        Args:
+            index_v: quality index of each village (0–1).
+            unserved_v: share of each village's demand left unserved this month.
+            scandals_town: published scandals in each town this month.
+
+        Returns:
+            Means of the month: satisfaction, trust, complaints (per 1,000 households), perceived.
+        """
+        p = self.p
+        idx = index_v[self.village]
+        seen = perceive(idx, p.perception_noise, self.rng)
+        u = self.rng.random(len(seen))
+        comp = complaints(seen, self.expect, p.tolerance, p.complaint_channel, u)
+        self.satisfaction = update_satisfaction(self.satisfaction, seen, self.expect, p.satisfaction_rate)
+        self.expect = update_expectation(self.expect, seen, p.expectation_rate)
+        swing = np.zeros_like(index_v) if self.prev_index is None else np.abs(index_v - self.prev_index)
+        self.prev_index = index_v.copy()
+        self.trust = update_trust(self.trust, self.satisfaction, p.trust_rate, unserved_v[self.village],
+                                  swing[self.village], scandals_town[self.town], p)
+        self.complaint_rate = np.bincount(self.village, weights=comp, minlength=self.n_villages) / np.maximum(
+            self.per_village, 1)
+        return {"satisfaction": float(self.satisfaction.mean()), "trust": float(self.trust.mean()),
+                "complaints": float(comp.mean() * 1000), "perceived": float(seen.mean())}
+
+    def expectation_by_village(self) -> np.ndarray:
+        """Mean expectation of each village's households."""
+        return np.bincount(self.village, weights=self.expect, minlength=self.n_villages) / np.maximum(
+            self.per_village, 1)
+
+    def rating(self, mean_q: np.ndarray, visibility: np.ndarray, prior: np.ndarray) -> np.ndarray:
+        """Citizens' rating (民主测评) of contracts (0–1)."""
+        noise = self.p.perception_noise / np.sqrt(self.p.raters)
+        r = visibility * mean_q + (1 - visibility) * prior + noise * self.rng.standard_normal(len(mean_q))
+        return np.clip(r, 0, 1)

@@ -1,0 +1,241 @@
+"""ProcurementModel: a county-level city buying public services, one month per step.
+
+Follows the 2019 Penglai report (shared/seed/penglai_gps_2019.txt) as mapped in
+shared/seed/MECHANISMS.md; the ODD description is docs/ODD.md.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache, partial
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from model import metrics, records
+from model.agents import contractor as contractor_mod
+from model.agents.buyer import Buyer
+from model.agents.citizens import Citizens
+from model.agents.contractor import Contractor
+from model.catalogue import Catalogue, load_catalogue
+from model.contracts import new_contracts
+from model.delivery import phases
+from model.delivery.blacklist import Blacklist
+from model.delivery.effort import contractible_share
+from model.memory import PairMemory
+from model.param_tree import Params
+from model.procurement import orders
+from model.procurement.market import MODE_NAMES, REASONS
+from model.rng import Streams
+from model.world import TOWN, build_world
+from model.metrics import LEVELS
+
+
+@cache
+def _catalogue() -> Catalogue:
+    cat = load_catalogue()
+    for name in cat.__dataclass_fields__:
+        arr = getattr(cat, name)
+        if isinstance(arr, np.ndarray):
+            arr.setflags(write=False)
+    return cat
+
+
+class ProcurementModel(mesa.Model):
+    """Government buyers, competing contractors and citizens of one region.
+
+    Args:
+        params: the validated parameter tree (``model.load_params``).
+        seed: the run's seed; every mechanism draws from its own named stream of it.
+    """
+
+    def __init__(self, params: Params | None = None, seed: int = 0) -> None:
+        super().__init__(rng=int(seed))
+        self.p = params if params is not None else Params()
+        self.seed = int(seed)
+        self.rng = Streams(self.seed)
+        self.cat = _catalogue()
+        self.world = build_world(self.p, self.cat, self.rng["world"])
+        self.buyers, self.firms, self.slots = self.world.buyers, self.world.firms, self.world.slots
+        self.town_buyer = np.flatnonzero(self.buyers.level == TOWN)
+        self.kappa = contractible_share(self.p, self.cat.contractibility)
+        s = self.p.scoring
+        self.weights = {"price": s.price_weight, "technical": s.technical_weight,
+                        "reputation": s.reputation_weight, "citizen": s.citizen_weight}
+        self.contracts, self.orders = new_contracts(), orders.new_orders()
+        n_s = len(self.slots)
+        self.slot_state = np.zeros(n_s, np.int8)
+        self.slot_contract = np.full(n_s, -1, np.int64)
+        self.slot_order = np.full(n_s, -1, np.int64)
+        self.slot_bought = np.zeros(n_s, bool)
+        self.slot_inhouse_q = np.zeros(n_s)
+        self.slot_weight = self.cat.visibility[self.slots.item] * self.cat.demand[self.slots.item]
+        self.private_rep = PairMemory(self.p.evaluation.prior_reputation)
+        bl = self.p.blacklist
+        self.blacklist = Blacklist(bl.trigger, bl.scope, bl.duration)
+        geo = self.world.geo
+        self.citizens = Citizens(self.p.citizens, self.world.household_village, geo.village_town,
+                                 self.rng["citizens"])
+        self.scandals_town = np.zeros(geo.n_towns)
+        self.town_volume = np.zeros(geo.n_towns)
+        self.active_rows = np.zeros(0, np.int64)
+        self.month_deduction = np.zeros(0)
+        for row in range(len(self.buyers)):
+            Buyer(self, row)
+        self.contractor_of_row = {row: Contractor(self, row) for row in range(len(self.firms))}
+        self.month = 0
+        self.raws: list[dict[str, float]] = []
+        self.month_values: dict[str, float] = {}
+        self._tenders: list[dict[str, np.ndarray]] = []
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(metrics.report, name=name) for name in metrics.OUTCOMES})
+
+    # ------------------------------------------------------------------ the month
+    def step(self) -> None:
+        """One month, phase by phase:
+
+        1. budgeting and catalogue choice — month 1 of each fiscal year (orders.plan_year)
+        2. procurement: open tenders, directed commissions, post recruitment (orders.procure)
+        3. delivery: effort, quality, payments, overclaims (phases.deliver)
+        4. monitoring: inspections and their staff cost (inside phases.deliver)
+        5. audits: fraud detection, repayment, termination, listing (phases.audit)
+        6. evaluation and sanctions: year-end scores, withheld pay, reputation (phases.evaluate)
+        7. citizens: perception, satisfaction, complaints, trust (self.citizens_phase)
+        8. market: overheads and exits monthly, entry at year end (contractor module)
+        9. metrics: the month's outcomes (self.collect)
+        """
+        self.month += 1
+        self.acc: defaultdict[str, float] = defaultdict(float)
+        self.acc_lvl: dict[str, np.ndarray] = {}
+        if self.month_of_year == 1:
+            orders.plan_year(self)
+        orders.procure(self)
+        phases.deliver(self)
+        phases.audit(self)
+        phases.evaluate(self)
+        self.citizens_phase()
+        contractor_mod.overheads_and_exits(self)
+        if self.month_of_year == 12:
+            contractor_mod.entry(self)
+        self.collect()
+
+    def run(self, years: int | None = None) -> "ProcurementModel":
+        """Run ``years`` fiscal years (default ``params.years``)."""
+        for _ in range(12 * (years if years is not None else self.p.years)):
+            self.step()
+        return self
+
+    @property
+    def month_of_year(self) -> int:
+        return (self.month - 1) % 12 + 1
+
+    # ------------------------------------------------------------------ helpers the phases use
+    def acc_level(self, key: str, level: np.ndarray, values: np.ndarray) -> None:
+        """Add ``values`` to per-level accumulator ``key``."""
+        arr = self.acc_lvl.setdefault(key, np.zeros(3))
+        arr += np.bincount(level, weights=values, minlength=3)[:3]
+
+    def reputation_seen(self, buyer: np.ndarray, firm: np.ndarray) -> np.ndarray:
+        """Reputation a buyer sees: public on the disclosure platform, else its own memory."""
+        if self.p.fraud.disclosure:
+            return self.firms.reputation[firm]
+        return self.private_rep.get(buyer, firm)
+
+    def terminate(self, rows: np.ndarray) -> None:
+        """End contracts early; their slots go unserved and the order is re-procured."""
+        rows = rows[self.contracts.active[rows]] if len(rows) else rows
+        if len(rows) == 0:
+            return
+        c, o = self.contracts, self.orders
+        c.col("active")[rows] = False
+        c.col("terminated")[rows] = True
+        firm = c.firm[rows]
+        np.subtract.at(self.firms.col("load"), firm[firm >= 0], 1)
+        hit = np.isin(self.slot_contract, rows)
+        self.slot_state[hit] = orders.SLOT_UNSERVED
+        self.slot_contract[hit] = -1
+        od = c.order[rows]
+        year_end = ((self.month - 1) // 12 + 1) * 12
+        due = self.month + 1 + self.p.procurement.approval_delay_months
+        o.col("status")[od] = np.where((due <= year_end) & ~o.adhoc[od], orders.WAITING, orders.DROPPED)
+        o.col("due")[od] = due
+        o.col("failures")[od] = 0
+
+    def expectation_of_contracts(self, rows: np.ndarray) -> np.ndarray:
+        """Citizens' mean expectation where each contract delivers."""
+        exp_v = self.citizens.expectation_by_village()
+        c = self.contracts
+        village, town = c.village[rows], c.town[rows]
+        by_town = np.bincount(self.world.geo.village_town, weights=exp_v, minlength=len(self.town_buyer)) / \
+            np.maximum(np.bincount(self.world.geo.village_town, minlength=len(self.town_buyer)), 1)
+        return np.where(village >= 0, exp_v[np.maximum(village, 0)],
+                        np.where(town >= 0, by_town[np.maximum(town, 0)], exp_v.mean()))
+
+    def slot_quality(self) -> np.ndarray:
+        """True quality of every slot this month (0 where unserved)."""
+        served = self.slot_state == orders.SLOT_SERVED
+        q = np.zeros(len(self.slots))
+        q[served] = self.contracts.q[self.slot_contract[served]]
+        inhouse = self.slot_state == orders.SLOT_INHOUSE
+        q[inhouse] = self.slot_inhouse_q[inhouse]
+        return q
+
+    # ------------------------------------------------------------------ citizens
+    def citizens_phase(self) -> None:
+        """Phase 7: households perceive services where they live; complaints raise alerts."""
+        q = self.slot_quality()
+        unserved = (self.slot_state == orders.SLOT_WAITING) | (self.slot_state == orders.SLOT_UNSERVED)
+        index_v, unserved_v = records.village_index(self, q, unserved)
+        stats = self.citizens.step(index_v, unserved_v, self.scandals_town)
+        self.acc.update(stats)
+        self.scandals_town[:] = 0
+        if "complaints" in self.p.monitoring.regimes:
+            self._alerts()
+
+    def _alerts(self) -> None:
+        c, geo = self.contracts, self.world.geo
+        rate_v = self.citizens.complaint_rate
+        rate_t = np.bincount(geo.village_town, weights=rate_v, minlength=geo.n_towns) / np.maximum(
+            np.bincount(geo.village_town, minlength=geo.n_towns), 1)
+        rows = np.flatnonzero(c.active)
+        v, t = c.village[rows], c.town[rows]
+        rate = np.where(v >= 0, rate_v[np.maximum(v, 0)], np.where(t >= 0, rate_t[np.maximum(t, 0)], rate_v.mean()))
+        c.col("alert")[:] = False
+        c.col("alert")[rows] = rate >= self.p.monitoring.complaint_trigger
+
+    # ------------------------------------------------------------------ records
+    def record_tenders(self, b, res, attempt: np.ndarray) -> None:
+        """Log this month's procurements and add them to the month's counters."""
+        records.record_procurements(self, b, res, attempt)
+
+    def collect(self) -> None:
+        """Phase 9: the month's raw counters and outcomes; DataCollector records them."""
+        raw = records.month_raw(self)
+        self.raws.append(raw)
+        self.month_values = metrics.month_values(raw)
+        self.datacollector.collect(self)
+
+    # ------------------------------------------------------------------ results
+    def summary(self) -> dict[str, float]:
+        """The canonical outcomes over the run (see model.metrics)."""
+        return metrics.summarise(self.raws)
+
+    def timeseries(self) -> pd.DataFrame:
+        """One row per month: ``month`` then every outcome."""
+        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        df.insert(0, "month", np.arange(1, len(df) + 1))
+        return df.astype({c: float for c in df.columns if c != "month"})
+
+    def tender_log(self) -> pd.DataFrame:
+        """One row per procurement: month, level, item, value, distance, mode, reserve, notified,
+        eligible, bids, winner, price, outcome."""
+        if not self._tenders:
+            return pd.DataFrame()
+        cols = {k: np.concatenate([t[k] for t in self._tenders]) for k in self._tenders[0]}
+        df = pd.DataFrame(cols)
+        df["level"] = pd.Categorical.from_codes(df.pop("level_code"), LEVELS)
+        df["mode"] = pd.Categorical.from_codes(df.pop("mode_code"), MODE_NAMES)
+        df["outcome"] = pd.Categorical.from_codes(df.pop("reason_code"), REASONS)
+        df["item"] = self.cat.ids[df.pop("item_code").to_numpy()]
+        return df

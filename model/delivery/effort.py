@@ -1,0 +1,60 @@
+"""Effort and quality (Hart, Shleifer and Vishny 1997; seed P7, R4).
+
+Each month every contractor chooses two efforts in [min_effort, 1]: on the contractible part of
+quality (what KPIs and inspections measure) and on the non-contractible part (felt only by
+citizens). With effort cost φ · cost_month · e²/2 and a marginal benefit per unit of quality
+B (as a share of the monthly payment), the profit-maximising effort is
+
+    e = clip(min_effort + capability · B / (φ · cost/price), min_effort, 1)
+
+    B_c = π · penalty + withhold · (w_insp + w_kpi) + H · m · ρ · (w_insp + w_kpi) + intrinsic · h
+    B_n = π_officer · officer_observes · penalty + withhold · w_cit · v
+          + H · m · (ρ · w_cit + ρ_cit) · v + intrinsic · h
+
+π: the inspection probability the firm expects this month (announced months are known);
+H: reputation horizon (years); m: margin share (price − cost)/price, so price pressure
+shrinks the future rents that reward reputation; ρ: weight of reputation in the next award;
+ρ_cit: weight of the citizens' rating in the next award; v: the item's visibility; h: honesty.
+Quality: q_c = capability · e_c, q_n = capability · e_n (plus noise), and the true quality is
+κ q_c + (1 − κ) q_n with κ the contractible share (raised by quantitative KPIs, reform R4).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.param_tree import Params
+
+
+def contractible_share(p: Params, base: np.ndarray) -> np.ndarray:
+    """κ: the item's contractible share raised by quantitative KPIs (reform R4)."""
+    return base + p.delivery.kpi_share * (1 - base)
+
+
+def award_weights(p: Params) -> tuple[float, float]:
+    """(ρ, ρ_cit): how much reputation and citizens' rating weigh in winning the next contract."""
+    if p.procurement.award_rule == "scoring":
+        return p.scoring.reputation_weight, p.scoring.citizen_weight
+    return 0.1, 0.0  # lowest price: reputation matters only through directed commissions
+
+
+def efforts(p: Params, capability, price, cost, honesty, visibility, pi, pi_officer) -> tuple[np.ndarray, np.ndarray]:
+    """Chosen efforts (e_c, e_n) of many contracts at once."""
+    d, ev = p.delivery, p.evaluation
+    margin = np.clip((price - cost) / np.maximum(price, 1e-9), 0, 1)
+    rho, rho_cit = award_weights(p)
+    rent = d.reputation_horizon_years * margin
+    b_c = (pi * d.inspection_penalty + ev.withhold_share * (ev.inspection_weight + ev.kpi_weight)
+           + rent * rho * (ev.inspection_weight + ev.kpi_weight) + d.intrinsic * honesty)
+    b_n = (pi_officer * p.monitoring.officer_observes * d.inspection_penalty
+           + ev.withhold_share * ev.citizen_weight * visibility
+           + rent * (rho * ev.citizen_weight + rho_cit) * visibility + d.intrinsic * honesty)
+    ratio = d.effort_cost * np.clip(cost / np.maximum(price, 1e-9), 0.2, 5)
+    e_c = np.clip(d.min_effort + capability * b_c / ratio, d.min_effort, 1)
+    e_n = np.clip(d.min_effort + capability * b_n / ratio, d.min_effort, 1)
+    return e_c, e_n
+
+
+def effort_cost(p: Params, cost_month: np.ndarray, e_c: np.ndarray, e_n: np.ndarray, kappa: np.ndarray) -> np.ndarray:
+    """Monthly cost of the chosen efforts (yuan)."""
+    return p.delivery.effort_cost * cost_month * (kappa * e_c ** 2 + (1 - kappa) * e_n ** 2) / 2

@@ -1,0 +1,316 @@
+"""One month's procurements, all at once: open tenders, directed commissions, post recruitment.
+
+Open tender (seed S7, P3): candidates → notice → screening → entry → bids → award rule →
+legal minimum. A notified, eligible, unlisted firm with free capacity enters when
+
+    E[profit] = 1/(1 + rivals) · (price − cost − mobilisation) − bid_cost > min_profit
+
+where ``rivals`` is the competition it has learned to expect at tenders of that level (the
+number of other bids it saw there, smoothed), and the cost
+of delivery grows with distance: cost = value · cost_factor · term + visits · 12 · term · 2 · d ·
+travel_cost. Small, far village contracts therefore attract few or no bids for economic reasons.
+
+Directed commission (seed S8): the buyer asks the firms it knows (based within
+``known_radius_km``); a firm accepts when the negotiated price covers its cost; a buyer of low
+integrity picks its connected firm if it accepts (favouritism), otherwise the best-reputed
+capable firm.
+
+Post outsourcing (seed S6, R2): applicants ~ Poisson(applicants_mean · wage_ratio²); the best
+applicant's skill is the max of their skills; no applicant fails the recruitment.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.special import ndtri
+
+from model.procurement import notices, screening
+from model.procurement.award import AWARD_RULES, Bids
+from model.procurement.bidding import STRATEGIES
+
+OPEN, COMMISSION, POSTS = 0, 1, 2
+MODE_NAMES = ("open_tender", "direct_commission", "post_outsourcing")
+REASONS = ("awarded", "no_notice", "none_eligible", "reserve_below_cost", "unprofitable", "too_few_bids",
+           "no_applicant")
+
+
+@dataclass
+class Batch:
+    """The procurements due this month (arrays of equal length)."""
+
+    order: np.ndarray
+    buyer: np.ndarray
+    item: np.ndarray
+    level: np.ndarray
+    mode: np.ndarray
+    value: np.ndarray       # yuan per year
+    reserve: np.ndarray     # yuan per year
+    term: np.ndarray        # contract length in years (≤ 1)
+    x: np.ndarray
+    y: np.ndarray
+    visits: np.ndarray      # site visits per month
+    tour_km: np.ndarray     # extra km per visit for lots covering many villages
+    spec: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
+@dataclass
+class Result:
+    """Per procurement of the batch."""
+
+    winner: np.ndarray      # firm row, −1 none, −2 an individual recruited to a post
+    price: np.ndarray       # yuan per year
+    cost: np.ndarray        # winner's delivery cost, yuan per year
+    capability: np.ndarray  # winner's capability (skill for posts)
+    honesty: np.ndarray
+    notified: np.ndarray
+    eligible: np.ndarray
+    bids: np.ndarray
+    reason: np.ndarray      # index into REASONS
+    favoured: np.ndarray    # bool: commission given to a connected firm
+
+
+def _cost(m, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """Annual delivery cost of firm ``fi`` for procurement ``ti`` (yuan/year)."""
+    f, pr = m.firms, m.p.procurement
+    travel = b.visits[ti] * 12 * 2 * (dist + b.tour_km[ti]) * pr.travel_cost_yuan_km
+    return b.value[ti] * f.cost_factor[fi] + travel
+
+
+def _mobilisation(m, b: Batch, ti: np.ndarray) -> np.ndarray:
+    pr = m.p.procurement
+    subsidy = np.where(b.level[ti] == 2, pr.mobilisation_subsidy_yuan, 0.0)
+    return pr.mobilisation_cost_yuan - subsidy
+
+
+def _radius(m, b: Batch) -> np.ndarray:
+    """Break-even distance: travel alone would cost the whole reserve (km)."""
+    per_km = np.maximum(b.visits * 12 * 2 * m.p.procurement.travel_cost_yuan_km, 1e-9)
+    return np.minimum(b.reserve / per_km, 1e7)
+
+
+def _screen(m, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
+    ok = screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
+    ok &= ~m.blacklist.listed(b.buyer[ti], fi, m.firms, m.month)
+    return ok
+
+
+def _group_counts(ti: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(ti[mask], minlength=n)
+
+
+def _cap_by_capacity(fi: np.ndarray, gain: np.ndarray, free: np.ndarray,
+                     weight: np.ndarray | None = None) -> np.ndarray:
+    """Keep, for every firm, its most profitable entries while their summed ``weight`` (1 each by
+    default; the win probability when bidding) stays within its ``free`` capacity."""
+    if len(fi) == 0:
+        return np.zeros(0, bool)
+    w = np.ones(len(fi)) if weight is None else weight
+    order = np.lexsort((-gain, fi))
+    f_sorted, w_sorted = fi[order], w[order]
+    csum = np.cumsum(w_sorted)
+    start = np.r_[0, np.flatnonzero(f_sorted[1:] != f_sorted[:-1]) + 1]
+    before = np.repeat(csum[start] - w_sorted[start], np.diff(np.r_[start, len(fi)]))
+    keep = np.zeros(len(fi), bool)
+    keep[order] = (csum - before - w_sorted) < free[f_sorted] - 1e-9
+    return keep
+
+
+def _award(m, bids: Bids, gain: np.ndarray, free: np.ndarray, legal_min: int) -> tuple[np.ndarray, np.ndarray]:
+    """Award every tender; a firm that would win more than its free capacity keeps its most
+    profitable wins and withdraws from the rest, which are awarded again among the other bids.
+
+    Returns:
+        (winning bid position per tender or −1, valid bids per tender).
+    """
+    live = np.ones(len(bids.firm), bool)
+    rule = AWARD_RULES[m.p.procurement.award_rule]
+    for _ in range(50):
+        pos = np.flatnonzero(live)
+        sub = Bids(bids.tender[pos], bids.firm[pos], bids.price[pos], bids.tech[pos], bids.reputation[pos],
+                   bids.rating[pos], bids.n_tenders)
+        n_bids = np.bincount(sub.tender, minlength=bids.n_tenders)
+        win = rule(sub, m.weights)
+        ok = (n_bids >= legal_min) & (win >= 0)
+        w = pos[win[ok]]
+        keep = _cap_by_capacity(bids.firm[w], gain[w], free)
+        if keep.all():
+            out = np.full(bids.n_tenders, -1, np.int64)
+            out[np.flatnonzero(ok)] = w
+            return out, n_bids
+        live[w[~keep]] = False
+    raise RuntimeError("capacity-constrained award did not settle in 50 rounds")
+
+
+def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
+    """Run the open tenders ``rows`` of the batch and fill ``res``."""
+    if len(rows) == 0:
+        return
+    p, f = m.p, m.firms
+    sub = _subset(b, rows)
+    n = len(rows)
+    ti, fi, dist = notices.candidates(sub.x, sub.y, _radius(m, sub), f.x, f.y, f.active)
+    heard = notices.notified(p, sub.level, sub.value, ti, dist, f.min_value[fi], m.rng["notices"])
+    ti, fi, dist = ti[heard], fi[heard], dist[heard]
+    ok = _screen(m, sub, ti, fi)
+    res.notified[rows] = np.bincount(ti, minlength=n)
+    res.eligible[rows] = _group_counts(ti, ok, n)
+    ti, fi, dist = ti[ok], fi[ok], dist[ok]
+    cost = _cost(m, sub, ti, fi, dist) * sub.term[ti]
+    reserve = sub.reserve[ti] * sub.term[ti]
+    below = cost < reserve
+    lvl = sub.level[ti]
+    rivals = np.choose(lvl, [f.exp_rivals_0[fi], f.exp_rivals_1[fi], f.exp_rivals_2[fi]])
+    strategy = STRATEGIES[p.bidding.strategy]
+    price_guess = strategy(cost, f.markup[fi], reserve, 1 + rivals)
+    margin = price_guess - cost - _mobilisation(m, sub, ti)
+    bid_cost = p.procurement.bid_cost_yuan + p.procurement.bid_cost_share * reserve
+    gain = margin / (1 + rivals) - bid_cost
+    enter = below & (margin > 0) & (gain > p.bidding.min_profit_share * reserve)
+    free = np.maximum(f.capacity - f.load, 0)
+    enter[enter] = _cap_by_capacity(fi[enter], gain[enter], free, 1 / (1 + rivals[enter]))
+    ti_b, fi_b, cost_b, res_b = ti[enter], fi[enter], cost[enter], reserve[enter]
+    gain_b = gain[enter]
+    entrants = np.bincount(ti_b, minlength=n)
+    price = strategy(cost_b, f.markup[fi_b], res_b, entrants[ti_b])
+    tech = np.minimum(1.0, f.capability[fi_b] + p.bidding.tech_inflation * (1 - f.honesty[fi_b]))
+    bids = Bids(tender=ti_b, firm=fi_b, price=price, tech=tech,
+                reputation=m.reputation_seen(sub.buyer[ti_b], fi_b), rating=f.rating[fi_b], n_tenders=n)
+    n_bids = entrants
+    res.bids[rows] = n_bids
+    valid_t = n_bids >= p.procurement.legal_min_bidders
+    win, _ = _award(m, bids, gain_b, free, p.procurement.legal_min_bidders)
+    has = win >= 0
+    w = win[has]
+    np.add.at(f.col("load"), fi_b[w], 1)
+    res.winner[rows[has]] = fi_b[w]
+    res.price[rows[has]] = price[w] / sub.term[has]
+    res.cost[rows[has]] = cost_b[w] / sub.term[has]
+    res.capability[rows[has]] = f.capability[fi_b[w]]
+    res.honesty[rows[has]] = f.honesty[fi_b[w]]
+    reason = np.where(has, 0, np.where(res.notified[rows] == 0, 1, np.where(res.eligible[rows] == 0, 2, np.where(
+        _group_counts(ti, below, n) == 0, 3, np.where(n_bids == 0, 4, 5)))))
+    res.reason[rows] = reason
+    _learn(m, sub, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t)
+
+
+def _learn(m, sub: Batch, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t) -> None:
+    """Firms update markups (bidders) and expected competition (every notified eligible firm)."""
+    p, f = m.p, m.firms
+    won = np.zeros(len(f), int)
+    lost = np.zeros(len(f), int)
+    won_pair = np.zeros(len(fi_b), bool)
+    won_pair[w] = True
+    np.add.at(won, fi_b[won_pair], 1)
+    lost_pair = ~won_pair & valid_t[ti_b]
+    np.add.at(lost, fi_b[lost_pair], 1)
+    if p.bidding.strategy == "learning":
+        f.col("markup")[:] = np.clip(f.markup + p.bidding.markup_step * (np.minimum(won, 1) - np.minimum(lost, 1)),
+                                     p.bidding.markup_min, p.bidding.markup_max)
+    if not p.procurement.awarded_visible or len(ti) == 0:
+        return
+    r = p.bidding.belief_rate
+    bid_here = np.zeros(len(ti), bool)  # did the observing firm bid itself?
+    key_b = ti_b * (len(f) + 1) + fi_b
+    key = ti * (len(f) + 1) + fi
+    bid_here[np.isin(key, key_b)] = True
+    obs_rivals = n_bids[ti] - bid_here  # a notified firm sees how many others bid
+    for lvl in range(3):
+        sel = sub.level[ti] == lvl
+        if not sel.any():
+            continue
+        cnt = np.bincount(fi[sel], minlength=len(f))
+        seen = cnt > 0
+        mean_r = np.bincount(fi[sel], weights=obs_rivals[sel], minlength=len(f))[seen] / cnt[seen]
+        er = f.col(f"exp_rivals_{lvl}")
+        er[seen] = (1 - r) * er[seen] + r * mean_r
+
+
+def commissions(m, b: Batch, res: Result, rows: np.ndarray) -> None:
+    """Directed commissions: the buyer asks the firms it knows."""
+    if len(rows) == 0:
+        return
+    p, f = m.p, m.firms
+    sub = _subset(b, rows)
+    n = len(rows)
+    radius = np.full(n, p.commission.known_radius_km)
+    ti, fi, dist = notices.candidates(sub.x, sub.y, radius, f.x, f.y, f.active)
+    conn = m.buyers.connected[sub.buyer]
+    has_conn = (conn >= 0) & f.active[np.maximum(conn, 0)]
+    extra = np.flatnonzero(has_conn)
+    ti = np.r_[ti, extra]
+    fi = np.r_[fi, conn[extra]]
+    dist = np.r_[dist, np.hypot(f.x[conn[extra]] - sub.x[extra], f.y[conn[extra]] - sub.y[extra])]
+    keep = np.unique(ti * (len(f) + 1) + fi, return_index=True)[1]
+    ti, fi, dist = ti[keep], fi[keep], dist[keep]
+    attentive = sub.value[ti] >= f.min_value[fi]
+    res.notified[rows] = np.bincount(ti[attentive], minlength=n)
+    ok = attentive & _screen(m, sub, ti, fi)
+    res.eligible[rows] = _group_counts(ti, ok, n)
+    ti, fi, dist = ti[ok], fi[ok], dist[ok]
+    cost = _cost(m, sub, ti, fi, dist) * sub.term[ti]
+    price = p.commission.price_near_reserve * sub.reserve[ti] * sub.term[ti]
+    favoured = (fi == conn[ti]) & (m.buyers.integrity[sub.buyer[ti]] < p.commission.favour_below)
+    price = np.where(favoured, sub.reserve[ti] * sub.term[ti], price)
+    accept = (price - cost - _mobilisation(m, sub, ti) > 0) & (f.load[fi] < f.capacity[fi])
+    ti, fi, cost, price, favoured = ti[accept], fi[accept], cost[accept], price[accept], favoured[accept]
+    res.bids[rows] = np.bincount(ti, minlength=n)
+    merit = f.capability[fi] + m.reputation_seen(sub.buyer[ti], fi)
+    order = np.lexsort((fi, -merit, ~favoured, ti))
+    first = np.r_[True, ti[order][1:] != ti[order][:-1]] if len(order) else np.zeros(0, bool)
+    w = order[first]
+    free = np.maximum(f.capacity - f.load, 0)
+    w = w[_cap_by_capacity(fi[w], -ti[w].astype(float), free)]
+    np.add.at(f.col("load"), fi[w], 1)
+    t_w = ti[w]
+    res.winner[rows[t_w]] = fi[w]
+    res.price[rows[t_w]] = price[w] / sub.term[t_w]
+    res.cost[rows[t_w]] = cost[w] / sub.term[t_w]
+    res.capability[rows[t_w]] = f.capability[fi[w]]
+    res.honesty[rows[t_w]] = f.honesty[fi[w]]
+    res.favoured[rows[t_w]] = favoured[w]
+    got = np.zeros(n, bool)
+    got[t_w] = True
+    res.reason[rows] = np.where(got, 0, np.where(res.notified[rows] == 0, 1, np.where(res.eligible[rows] == 0, 2, 4)))
+
+
+def posts(m, b: Batch, res: Result, rows: np.ndarray) -> None:
+    """Recruit individuals for posts at a wage (seed S6; reform R2 for technical posts)."""
+    if len(rows) == 0:
+        return
+    p, rng = m.p.posts, m.rng["posts"]
+    hard = m.cat.hard_to_staff[b.item[rows]]
+    applicants = rng.poisson(p.applicants_mean * p.wage_ratio ** 2, len(rows))
+    u = rng.random(len(rows))
+    mean = p.skill_mean - p.technical_skill_penalty * hard
+    best = mean + p.skill_sd * ndtri(np.power(u, 1.0 / np.maximum(applicants, 1)))
+    filled = applicants > 0
+    res.notified[rows] = applicants
+    res.eligible[rows] = applicants
+    res.bids[rows] = applicants
+    res.winner[rows[filled]] = -2
+    res.price[rows[filled]] = b.value[rows[filled]] * p.wage_ratio
+    res.cost[rows[filled]] = b.value[rows[filled]] * p.wage_ratio
+    res.capability[rows[filled]] = np.clip(best[filled], 0.05, 1.0)
+    res.honesty[rows[filled]] = 1.0
+    res.reason[rows] = np.where(filled, 0, 6)
+
+
+def _subset(b: Batch, rows: np.ndarray) -> Batch:
+    return Batch(**{k: getattr(b, k)[rows] for k in b.__dataclass_fields__})
+
+
+def run(m, b: Batch) -> Result:
+    """Run every procurement of the batch by its mode."""
+    n = len(b)
+    res = Result(winner=np.full(n, -1, np.int64), price=np.zeros(n), cost=np.zeros(n), capability=np.zeros(n),
+                 honesty=np.ones(n), notified=np.zeros(n, np.int64), eligible=np.zeros(n, np.int64),
+                 bids=np.zeros(n, np.int64), reason=np.zeros(n, np.int64), favoured=np.zeros(n, bool))
+    open_tenders(m, b, res, np.flatnonzero(b.mode == OPEN))
+    commissions(m, b, res, np.flatnonzero(b.mode == COMMISSION))
+    posts(m, b, res, np.flatnonzero(b.mode == POSTS))
+    return res

@@ -1,0 +1,125 @@
+"""What the model records each month: the tender log, the raw counters behind every outcome,
+and the village quality index citizens perceive."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.procurement.market import OPEN
+from model.procurement.orders import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING
+from model.world import CITY, STRONG, TOWN, VILLAGE
+
+LEVEL_SUFFIX = ("city", "town", "village")
+
+
+def village_index(m, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Quality index Q_v and unserved share of every village, weighted by visibility × demand.
+
+    A village is served by its own village slots, its town's slots and the city's slots.
+    """
+    s, geo = m.slots, m.world.geo
+    w = m.slot_weight
+    n_v, n_t = geo.n_villages, geo.n_towns
+    parts = []
+    for values in (w * q, w * unserved, w):
+        v = np.bincount(s.village[s.level == VILLAGE], weights=values[s.level == VILLAGE], minlength=n_v)
+        t = np.bincount(s.town[s.level == TOWN], weights=values[s.level == TOWN], minlength=n_t)
+        c = values[s.level == CITY].sum()
+        parts.append(v + t[geo.village_town] + c)
+    num_q, num_u, den = parts
+    den = np.maximum(den, 1e-12)
+    return num_q / den, num_u / den
+
+
+def record_procurements(m, b, res, attempt: np.ndarray) -> None:
+    """Append this month's procurements to the tender log and count them by level."""
+    p = m.p
+    geo_d = np.hypot(b.x, b.y)
+    firm = res.winner
+    is_firm = firm >= 0
+    kind = np.where(is_firm, m.firms.kind[np.maximum(firm, 0)], -1)
+    m._tenders.append({
+        "month": np.full(len(b), m.month, np.int32), "order": b.order, "buyer": b.buyer,
+        "level_code": b.level.astype(np.int8), "item_code": b.item, "mode_code": b.mode.astype(np.int8),
+        "value": b.value, "reserve": b.reserve, "distance_km": geo_d, "attempt": attempt.astype(np.int32),
+        "lot_villages": m.orders.n_slots[b.order], "notified": res.notified, "eligible": res.eligible,
+        "bids": res.bids, "winner": firm, "winner_kind": kind.astype(np.int8), "price": np.where(firm != -1, res.price, np.nan),
+        "winner_capability": np.where(firm != -1, res.capability, np.nan), "favoured": res.favoured,
+        "reason_code": res.reason.astype(np.int8)})
+    lvl = b.level.astype(np.int64)
+    op = b.mode == OPEN
+    ones = np.ones(op.sum())
+    lo = lvl[op]
+    m.acc_level("tenders", lo, ones)
+    m.acc_level("bids", lo, res.bids[op])
+    m.acc_level("notified", lo, res.notified[op])
+    m.acc_level("no_bid", lo, (res.bids[op] == 0).astype(float))
+    m.acc_level("single_bid", lo, (res.bids[op] == 1).astype(float))
+    m.acc_level("failed", lo, (res.bids[op] < p.procurement.legal_min_bidders).astype(float))
+    won_open = op & is_firm
+    m.acc_level("ptr_sum", lvl[won_open], res.price[won_open] / b.reserve[won_open])
+    m.acc_level("ptr_n", lvl[won_open], np.ones(won_open.sum()))
+    m.acc_level("wincap_sum", lvl[is_firm], res.capability[is_firm])
+    m.acc_level("wincap_n", lvl[is_firm], np.ones(is_firm.sum()))
+    value = res.price[is_firm] * 1.0
+    m.acc["award_value"] += float(value.sum())
+    m.acc["local_value"] += float(value[kind[is_firm] != STRONG].sum())
+    m.acc["favoured"] += float(res.favoured.sum())
+    # the local market's pull for entrants: margins won and demand nobody served (yuan/year)
+    town = m.orders.town[b.order]
+    local = (town >= 0) & (b.level != CITY)
+    margin = np.where(is_firm, res.price - res.cost, np.where(firm == -1, b.value * p.procurement.reserve_margin, 0))
+    np.add.at(m.town_volume, town[local], np.maximum(margin[local], 0))
+
+
+def month_raw(m) -> dict[str, float]:
+    """Raw counters of the month (numerators and denominators of every outcome)."""
+    raw: dict[str, float] = {}
+    for k, v in m.acc.items():
+        raw[k] = float(v)
+    for k, arr in m.acc_lvl.items():
+        raw[k] = float(arr.sum())
+        for i, suffix in enumerate(LEVEL_SUFFIX):
+            raw[f"{k}_{suffix}"] = float(arr[i])
+    c, s, f = m.contracts, m.slots, m.firms
+    rows = m.active_rows
+    rows = rows[c.people[rows] > 0] if len(rows) else rows
+    lvl = c.level[rows].astype(np.int64)
+    ppl = c.people[rows]
+    for key, vals in (("q_people", c.q[rows] * ppl), ("qn_people", c.qn[rows] * ppl), ("qc_people", c.qc[rows] * ppl),
+                      ("people", ppl)):
+        by = np.bincount(lvl, weights=vals, minlength=3)
+        raw[key] = float(by.sum())
+        for i, suffix in enumerate(LEVEL_SUFFIX):
+            raw[f"{key}_{suffix}"] = float(by[i])
+    state = m.slot_state
+    cover_w = s.people
+    raw["covered_people"] = float(cover_w[(state == SLOT_SERVED) | (state == SLOT_INHOUSE)].sum())
+    raw["demand_people"] = float(cover_w.sum())
+    unserved = (state == SLOT_WAITING) | (state == SLOT_UNSERVED)
+    bought = m.slot_bought
+    for key, mask in (("unserved_slots", unserved), ("bought_slots", bought), ("slots", np.ones(len(s), bool))):
+        by = np.bincount(s.level[mask].astype(np.int64), minlength=3)
+        raw[key] = float(by.sum())
+        for i, suffix in enumerate(LEVEL_SUFFIX):
+            raw[f"{key}_{suffix}"] = float(by[i])
+    q_slot = m.slot_quality()
+    dw = m.cat.demand[s.item] * s.people
+    raw["demand_q"] = float((dw * q_slot).sum())
+    raw["demand_w"] = float(dw.sum())
+    raw["q_units"] = float(q_slot[state == SLOT_SERVED].sum())
+    raw["total_cost"] = raw.get("spend", 0.0) + raw.get("admin_cost", 0.0)
+    raw["fraud_loss"] = raw.get("fraud_paid", 0.0) - raw.get("fraud_recovered", 0.0)
+    for k in ("spend", "admin_cost", "fraud_attempts", "fraud_detected", "entries", "exits", "terminations",
+              "favoured"):
+        raw.setdefault(k, 0.0)
+    alive = f.active
+    raw["active_firms"] = float(alive.sum())
+    firm_rows = c.firm[m.active_rows] if len(m.active_rows) else np.zeros(0, np.int64)
+    value = c.price[m.active_rows] if len(m.active_rows) else np.zeros(0)
+    firm_ok = firm_rows >= 0
+    by_firm = np.bincount(firm_rows[firm_ok], weights=value[firm_ok], minlength=len(f))
+    tot = by_firm.sum()
+    raw["hhi"] = float(((by_firm / tot) ** 2).sum()) if tot > 0 else np.nan
+    raw["blacklisted"] = float(m.blacklist.count(f, m.month))
+    return raw

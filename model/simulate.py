@@ -1,0 +1,28 @@
+"""Run one model and return its results as plain tables (the interface experiments/ uses)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from model.core import ProcurementModel
+from model.param_tree import Params
+
+
+@dataclass
+class RunResult:
+    """Results of one run: summary outcomes, monthly time series, optional tender log."""
+
+    summary: dict[str, float]
+    timeseries: pd.DataFrame
+    tenders: pd.DataFrame | None = None
+
+
+def simulate(params: Params, seed: int, years: int | None = None, tenders: bool = False) -> RunResult:
+    """Run the model for ``years`` (default ``params.years``) with ``seed``.
+
+    Pure: same params and seed give bit-identical results.
+    """
+    m = ProcurementModel(params, seed=seed).run(years)
+    return RunResult(m.summary(), m.timeseries(), m.tender_log() if tenders else None)

@@ -1,0 +1,58 @@
+"""A growable table of numpy columns (struct of arrays) for bulk agent state.
+
+Mesa agents carry identity and behaviour; the state that hot paths update for thousands of
+rows at once lives here, one numpy array per column, indexed by row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Table:
+    """Columns of equal length that grow by appending rows.
+
+    Args:
+        columns: ``{name: (dtype, fill)}`` — the dtype of each column and the value of
+            unset cells.
+        capacity: initial allocated rows.
+    """
+
+    def __init__(self, columns: dict[str, tuple[type | str, object]], capacity: int = 64) -> None:
+        self._spec = dict(columns)
+        self.n = 0
+        self._cap = max(1, capacity)
+        self._data = {k: np.full(self._cap, fill, dtype=dt) for k, (dt, fill) in self._spec.items()}
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getattr__(self, name: str) -> np.ndarray:
+        data = self.__dict__.get("_data")
+        if data is not None and name in data:
+            return data[name][: self.n]
+        raise AttributeError(name)
+
+    def col(self, name: str) -> np.ndarray:
+        """A writable view of column ``name`` over the used rows."""
+        return self._data[name][: self.n]
+
+    def append(self, count: int, **values: np.ndarray | float | int) -> np.ndarray:
+        """Append ``count`` rows; unspecified columns take their fill value.
+
+        Returns:
+            The row indices of the new rows.
+        """
+        need = self.n + count
+        if need > self._cap:
+            cap = max(need, 2 * self._cap)
+            for k, (dt, fill) in self._spec.items():
+                grown = np.full(cap, fill, dtype=dt)
+                grown[: self.n] = self._data[k][: self.n]
+                self._data[k] = grown
+            self._cap = cap
+        rows = np.arange(self.n, need)
+        for k, v in values.items():
+            self._data[k][self.n:need] = v
+        self.n = need
+        return rows
