@@ -7,7 +7,8 @@ Each executor runs in its own Python process (so peak memory is its own) on the 
 plan: one scenario on a small region, 1 simulated year, `--runs` replications, written
 to a temporary output folder through the real store. Reported per executor: wall time,
 runs/s, speed-up over serial, peak RSS of the sweep process and of its whole process
-tree, and the RSS growth of the sweep process between 10% and 100% of the runs (flat
+tree, CPU time per run (this process and its workers, a load-independent measure of
+overhead), and the RSS growth of the sweep process between 10% and 100% of the runs (flat
 memory means this stays near zero). The JSON goes to results/bench/sweep.json.
 """
 
@@ -82,6 +83,8 @@ def one(args: argparse.Namespace) -> dict:
 
         watcher = threading.Thread(target=sample, daemon=True)
         watcher.start()
+        cpu0 = sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
         start = time.perf_counter()
         res = run_sweep(plan, Path(tmp) / "out", executor=args.one, workers=args.workers,
                         backend=backend, on_progress=progress)
@@ -90,9 +93,12 @@ def one(args: argparse.Namespace) -> dict:
         watcher.join()
     assert res.done == args.runs, res
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cpu = sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
+              for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) - cpu0
     return {"executor": args.one, "workers": 1 if args.one == "serial" else args.workers,
             "runs": args.runs, "seconds": round(seconds, 3),
             "runs_per_s": round(args.runs / seconds, 2),
+            "cpu_ms_per_run": round(1000 * cpu / args.runs, 2),
             "peak_rss_mb": round(peak_self, 1), "peak_rss_tree_mb": round(peak_tree[0], 1),
             "rss_growth_mb_10_to_100pct": round(marks.get("rss_100", 0.0)
                                                 - marks.get("rss_10", 0.0), 1)}
@@ -133,10 +139,11 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"{'executor':<10}{'workers':>8}{'runs':>7}{'s':>9}{'runs/s':>9}{'speed-up':>10}"
-          f"{'peak MB':>9}{'tree MB':>9}{'growth MB':>11}")
+          f"{'cpu ms/run':>11}{'peak MB':>9}{'tree MB':>9}{'growth MB':>11}")
     for r in rows:
         print(f"{r['executor']:<10}{r['workers']:>8}{r['runs']:>7}{r['seconds']:>9.2f}"
-              f"{r['runs_per_s']:>9.1f}{r['speedup_vs_serial']:>10.2f}{r['peak_rss_mb']:>9.0f}"
+              f"{r['runs_per_s']:>9.1f}{r['speedup_vs_serial']:>10.2f}{r['cpu_ms_per_run']:>11.1f}"
+              f"{r['peak_rss_mb']:>9.0f}"
               f"{r['peak_rss_tree_mb']:>9.0f}{r['rss_growth_mb_10_to_100pct']:>11.1f}")
     print(f"wrote {args.out}")
     return 0

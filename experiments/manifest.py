@@ -14,7 +14,7 @@ import os
 import platform
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ PACKAGES = ("jiebang", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib", "
 
 def now() -> str:
     """Current UTC time, ISO 8601 with seconds."""
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def sha256_of(path: Path | None) -> str | None:

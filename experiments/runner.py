@@ -12,6 +12,7 @@ and the store sorts by run id (and month) when it consolidates.
 
 from __future__ import annotations
 
+import itertools
 import math
 import multiprocessing
 import os
@@ -106,8 +107,8 @@ def timeseries_table(run_ids: list[str], frames: list[Any]) -> pa.Table:
     """
     names = [c for c in frames[0].columns if c != "month"]
     if any(list(f.columns) != list(frames[0].columns) for f in frames[1:]):
-        return pa.concat_tables([timeseries_table([i], [f]) for i, f in zip(run_ids, frames)],
-                                promote_options="permissive")
+        tables = [timeseries_table([i], [f]) for i, f in zip(run_ids, frames, strict=True)]
+        return pa.concat_tables(tables, promote_options="permissive")
     lengths = [len(f) for f in frames]
     values = np.concatenate([f[names].to_numpy(dtype=np.float64) for f in frames])
     cols: dict[str, Any] = {
@@ -147,7 +148,7 @@ class SerialExecutor:
     def __init__(self, workers: int = 1) -> None:
         self.workers = 1
 
-    def __enter__(self) -> "SerialExecutor":
+    def __enter__(self) -> SerialExecutor:
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -170,10 +171,11 @@ class ProcessExecutor:
         self.context = context or ("forkserver" if "forkserver" in methods else "spawn")
         self._pool: ProcessPoolExecutor | None = None
 
-    def __enter__(self) -> "ProcessExecutor":
+    def __enter__(self) -> ProcessExecutor:
         ctx = multiprocessing.get_context(self.context)
         if self.context == "forkserver":
-            ctx.set_forkserver_preload(["experiments.runner", "pandas", "pyarrow"])
+            # workers fork from a server that has already imported these (fast start)
+            ctx.set_forkserver_preload(["experiments.runner", "model"])
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
         return self
 
@@ -212,7 +214,7 @@ class DaskExecutor:
         self._client: Any = None
         self._cluster: Any = None
 
-    def __enter__(self) -> "DaskExecutor":
+    def __enter__(self) -> DaskExecutor:
         import logging
 
         from distributed import Client, LocalCluster
@@ -245,7 +247,7 @@ class DaskExecutor:
 
         source = iter(items)
         first = [self._client.submit(fn, x, pure=False)
-                 for _, x in zip(range(2 * self.workers), source)]
+                 for x in itertools.islice(source, 2 * self.workers)]
         done = as_completed(first)
         for fut in done:
             result = fut.result()

@@ -116,10 +116,11 @@ def sample(design: Design, seed: int) -> list[dict[str, Any]]:
     """
     if design.method == "grid":
         levels = [f.values or () for f in design.factors]
-        return [dict(zip(design.names, combo)) for combo in itertools.product(*levels)]
+        combos = itertools.product(*levels)
+        return [dict(zip(design.names, combo, strict=True)) for combo in combos]
     unit = _unit_sample(design, seed)
     return [
-        {f.name: _scale(f, u) for f, u in zip(design.factors, row)} for row in unit
+        {f.name: _scale(f, u) for f, u in zip(design.factors, row, strict=True)} for row in unit
     ]
 
 

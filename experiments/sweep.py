@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-
 from experiments import manifest as mf
 from experiments.backend import REAL, Backend
 from experiments.runner import execute, make_executor
@@ -127,8 +125,3 @@ def describe(result: SweepResult) -> str:
         text += f"; earlier results moved to {result.moved_to}"
     return text
 
-
-def summary_options(result: SweepResult) -> dict[str, Any]:
-    """The counts of a sweep as a dict (for JSON output)."""
-    return {"out": str(result.out), "planned": result.planned, "skipped": result.skipped,
-            "completed": result.completed, "done": result.done, "status": result.status}

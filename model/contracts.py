@@ -12,9 +12,9 @@ CONTRACT_COLUMNS = {
     "price": (float, 0.0), "cost": (float, 0.0), "start": (np.int32, 0), "end": (np.int32, 0),
     "active": (bool, False), "capability": (float, 0.0), "honesty": (float, 1.0), "cheats": (bool, False),
     "kappa": (float, 0.5), "visibility": (float, 0.5), "officer": (bool, False),
-    "ann_a": (np.int32, -1), "ann_b": (np.int32, -1), "months": (np.int32, 0),
+    "months": (np.int32, 0),
     "sum_q": (float, 0.0), "sum_qc": (float, 0.0), "sum_qn": (float, 0.0), "sum_meas": (float, 0.0),
-    "n_insp": (np.int32, 0), "q": (float, 0.0), "qc": (float, 0.0), "qn": (float, 0.0), "prev_q": (float, -1.0),
+    "n_insp": (np.int32, 0), "q": (float, 0.0), "qc": (float, 0.0), "qn": (float, 0.0),
     "people": (float, 0.0), "withheld": (float, 0.0), "fraud_paid": (float, 0.0), "favoured": (bool, False),
     "alert": (bool, False), "score": (float, np.nan), "terminated": (bool, False),
 }

@@ -66,6 +66,10 @@ _DECL = [
         "sum", "spend", None, False, "S5"),
     *_o("admin_cost", "Administrative cost", "yuan/year", "procurement, approval and monitoring staff cost",
         "sum", "admin_cost", None, False, "S10, S11"),
+    *_o("inhouse_cost", "In-house cost", "yuan/year", "cost of the items buyers provide themselves "
+        "(staff time, S1)", "sum", "inhouse_cost", None, False, "S1, S2"),
+    *_o("inhouse_share", "In-house share", "share", "share of catalogue item-locations done in-house",
+        "ratio", "inhouse_slots", "slots", False, "S1, P1"),
     *_o("cost_per_quality", "Cost per quality", "yuan per quality-unit", "(spend + admin cost) per "
         "quality-weighted contract-month", "ratio", "total_cost", "q_units", False, ""),
     *_o("tenders", "Open tenders", "tenders/year", "open tenders held (incl. re-tenders)", "sum", "tenders",

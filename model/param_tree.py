@@ -264,7 +264,7 @@ class Monitoring(Section):
                                       ge=0, le=1e9)
     inspection_cost_yuan: float = P(600.0, "yuan/inspection", "staff cost of one inspection", ge=0, le=1e6)
     officer_cost_yuan_month: float = P(2500.0, "yuan/month", "staff cost of an officer per contract", ge=0, le=1e6)
-    complaint_trigger: float = P(0.02, "complaints/household", "complaint rate that triggers an inspection",
+    complaint_trigger: float = P(0.05, "complaints/household", "complaint rate that triggers an inspection",
                                  ge=0, le=1)
     measurement_noise: float = P(0.03, "0–1", "noise of an inspector's reading", ge=0, le=0.5)
 

@@ -108,6 +108,9 @@ def month_raw(m) -> dict[str, float]:
     raw["demand_q"] = float((dw * q_slot).sum())
     raw["demand_w"] = float(dw.sum())
     raw["q_units"] = float(q_slot[state == SLOT_SERVED].sum())
+    inhouse = state == SLOT_INHOUSE
+    raw["inhouse_cost"] = float((m.cat.value[s.item[inhouse]] * m.p.buyers.inhouse_cost).sum() / 12)
+    raw["inhouse_slots"] = float(inhouse.sum())
     raw["total_cost"] = raw.get("spend", 0.0) + raw.get("admin_cost", 0.0)
     raw["fraud_loss"] = raw.get("fraud_paid", 0.0) - raw.get("fraud_recovered", 0.0)
     for k in ("spend", "admin_cost", "fraud_attempts", "fraud_detected", "entries", "exits", "terminations",

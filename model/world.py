@@ -103,7 +103,7 @@ def build_buyers(p: Params, geo: Geography, rng: np.random.Generator) -> Table:
     n = n_d + n_t + n_v
     t = Table({"level": (np.int8, 0), "x": (float, 0.0), "y": (float, 0.0), "town": (np.int32, -1),
                "village": (np.int32, -1), "awareness": (float, 0.5), "integrity": (float, 1.0),
-               "staff": (float, 1.0), "budget": (float, 0.0), "connected": (np.int32, -1),
+               "staff": (float, 1.0), "connected": (np.int32, -1),
                "inhouse_load": (float, 0.0)}, capacity=n)
     level = np.r_[np.full(n_d, CITY), np.full(n_t, TOWN), np.full(n_v, VILLAGE)].astype(np.int8)
     xy = np.r_[np.zeros((n_d, 2)), geo.town_xy, geo.village_xy]

@@ -1,8 +1,11 @@
 """Print the parameter reference: every parameter with default, allowed values, unit, meaning, source.
 
+The reference is generated from the parameter tree by `model.params` (`reference_rows()` and
+`reference_markdown()`); this command only formats or writes it.
+
 Examples:
     python -m experiments params                     # a table on stdout
-    python -m experiments params --markdown          # the Markdown of docs/parameters.md
+    python -m experiments params --markdown          # the Markdown text of docs/parameters.md
     python -m experiments params --write docs/parameters.md
 """
 
@@ -25,9 +28,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.formatter_class = argparse.RawDescriptionHelpFormatter
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--markdown", action="store_true",
-                       help="print the Markdown reference instead of a table")
+                       help="print the Markdown reference (the text of docs/parameters.md)")
     group.add_argument("--write", type=Path, metavar="FILE",
-                       help="write the Markdown reference to FILE (e.g. docs/parameters.md)")
+                       help="write the Markdown reference to FILE atomically "
+                            "(e.g. docs/parameters.md)")
 
 
 def _cell(value: Any) -> str:
@@ -39,28 +43,37 @@ def _cell(value: Any) -> str:
 
 
 def format_table(rows: list[dict[str, Any]]) -> str:
-    """The reference as a plain-text table, one line per parameter."""
+    """The reference as a plain-text table: a header, a rule, one line per parameter."""
     cells = [[_cell(row.get(c, "")) for c in COLUMNS] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(COLUMNS)]
-    widths[-1] = 0  # the last column is not padded
-    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(COLUMNS, widths)).rstrip()]
-    lines.append("  ".join("-" * max(w, len(c)) for c, w in zip(COLUMNS, widths)))
+    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(COLUMNS, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
     return "\n".join(lines)
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write `text` to `path` via a temporary file in the same folder and `os.replace`."""
+    """Write `text` to `path`: a temporary file in the same folder, then `os.replace`.
+
+    Raises:
+        OutputError: the folder does not exist or cannot be written.
+    """
     from experiments.store import OutputError
 
     path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
+    folder = path.parent
     if not folder.is_dir():
         raise OutputError(f"--write {path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(f"--write {path}: cannot write in {folder}: {exc.strerror}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
             fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual permissions
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -75,6 +88,9 @@ def main(args: argparse.Namespace) -> int:
 
     Returns:
         0.
+
+    Raises:
+        SpecError: when the model provides no reference.
     """
     try:
         from model.params import reference_markdown, reference_rows

@@ -55,6 +55,12 @@ def efforts(p: Params, capability, price, cost, honesty, visibility, pi, pi_offi
     return e_c, e_n
 
 
-def effort_cost(p: Params, cost_month: np.ndarray, e_c: np.ndarray, e_n: np.ndarray, kappa: np.ndarray) -> np.ndarray:
-    """Monthly cost of the chosen efforts (yuan)."""
-    return p.delivery.effort_cost * cost_month * (kappa * e_c ** 2 + (1 - kappa) * e_n ** 2) / 2
+def monthly_spend(p: Params, cost_month: np.ndarray, e_c: np.ndarray, e_n: np.ndarray,
+                  kappa: np.ndarray) -> np.ndarray:
+    """What delivering costs the firm this month (yuan).
+
+    spend = cost_month · (1 − φ/2 + φ · (κ e_c² + (1 − κ) e_n²) / 2): at full effort exactly the
+    cost the firm bid on; shading effort saves up to φ/2 of it (φ = effort_cost, capped at 2).
+    """
+    phi = min(p.delivery.effort_cost, 2.0)
+    return cost_month * (1 - phi / 2 + phi * (kappa * e_c ** 2 + (1 - kappa) * e_n ** 2) / 2)

@@ -3,8 +3,9 @@
 Each regime returns, for every active contract this month, the probability of inspection the
 firm anticipates and whether an inspection actually happens:
 
-- ``announced``: inspections in months fixed and known in advance → firms raise effort in those
-  months only (突击迎检);
+- ``announced``: ``announced_per_year`` inspections in months fixed and known in advance (evenly
+  spaced over the contract: month t of a T-month contract is inspected when ⌊t·k/T⌋ > ⌊(t−1)·k/T⌋
+  with k = announced_per_year · T/12) → firms raise effort in those months only (突击迎检);
 - ``random``: an unannounced inspection with probability ``random_prob`` each month;
 - ``project_officer``: a dedicated officer visits weekly (contracts worth at least
   ``officer_min_value_yuan``; the article's greenbelt example), seeing part of the
@@ -23,23 +24,30 @@ from collections.abc import Callable
 import numpy as np
 
 
-def announced(m, rows: np.ndarray, month_of_contract: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def announced_months(month_of_contract: np.ndarray, term: np.ndarray, per_year: int) -> np.ndarray:
+    """Whether month t (1-based) of a ``term``-month contract is an announced inspection month."""
+    k = per_year * term / 12.0
+    return np.floor(month_of_contract * k / term + 1e-9) > np.floor((month_of_contract - 1) * k / term + 1e-9)
+
+
+def announced(m, rows: np.ndarray, month_of_contract: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     c = m.contracts
-    due = (month_of_contract == c.ann_a[rows]) | (month_of_contract == c.ann_b[rows])
+    term = (c.end[rows] - c.start[rows] + 1).astype(float)
+    due = announced_months(month_of_contract, term, m.p.monitoring.announced_per_year)
     return due.astype(float), due
 
 
-def random(m, rows: np.ndarray, month_of_contract: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def random(m, rows: np.ndarray, month_of_contract: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     prob = m.p.monitoring.random_prob
-    return np.full(len(rows), prob), m.rng["monitoring"].random(len(rows)) < prob
+    return np.full(len(rows), prob), u < prob
 
 
-def project_officer(m, rows: np.ndarray, month_of_contract: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def project_officer(m, rows: np.ndarray, month_of_contract: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     on = m.contracts.officer[rows]
     return on.astype(float), on
 
 
-def complaints(m, rows: np.ndarray, month_of_contract: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def complaints(m, rows: np.ndarray, month_of_contract: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     alert = m.contracts.alert[rows]
     return alert.astype(float), alert
 
@@ -58,11 +66,12 @@ def monitor(m, rows: np.ndarray, month_of_contract: np.ndarray) -> tuple[np.ndar
     Returns:
         (anticipated inspection probability, inspected this month, officer present) per contract.
     """
+    u = m.rng["monitoring"].random(len(rows))  # drawn whatever the regimes: common random numbers
     p_none = np.ones(len(rows))
     inspected = np.zeros(len(rows), bool)
     officer = np.zeros(len(rows), bool)
     for name in m.p.monitoring.regimes:
-        prob, hit = REGIMES[name](m, rows, month_of_contract)
+        prob, hit = REGIMES[name](m, rows, month_of_contract, u)
         p_none *= 1 - prob
         inspected |= hit
         if name == "project_officer":

@@ -31,7 +31,6 @@ def deliver(m) -> None:
     qn = np.clip(cap * e_n + noise * rng.standard_normal(len(rows)), 0, 1)
     kappa = c.kappa[rows]
     q = kappa * qc + (1 - kappa) * qn
-    c.col("prev_q")[rows] = np.where(c.months[rows] > 0, c.q[rows], q)
     c.col("q")[rows], c.col("qc")[rows], c.col("qn")[rows] = q, qc, qn
     c.col("months")[rows] += 1
     c.col("sum_q")[rows] += q
@@ -45,7 +44,7 @@ def _inspect(m, rows, inspected, officer, qc, qn, kappa) -> None:
     c, p = m.contracts, m.p
     mp = p.monitoring
     meas = qc + mp.officer_observes * officer * (1 - kappa) * (qn - qc)
-    meas = np.clip(meas + mp.measurement_noise * m.rng["monitoring"].standard_normal(len(rows)), 0, 1)
+    meas = np.clip(meas + mp.measurement_noise * m.rng["monitoring"].standard_normal(len(rows)), 0, 1)  # all rows
     hit = np.flatnonzero(inspected)
     r = rows[hit]
     c.col("sum_meas")[r] += meas[hit]
@@ -73,7 +72,7 @@ def _pay(m, rows, e_c, e_n, kappa) -> None:
     c.col("withheld")[rows] += withheld
     c.col("fraud_paid")[rows] += overclaim
     cost_month = c.cost[rows] / 12
-    spent = cost_month * (0.5 + effort.effort_cost(p, np.ones(len(rows)), e_c, e_n, kappa))
+    spent = effort.monthly_spend(p, cost_month, e_c, e_n, kappa)
     firm = c.firm[rows]
     is_firm = firm >= 0
     np.add.at(f.col("cash"), firm[is_firm], (paid - spent)[is_firm])
@@ -109,8 +108,10 @@ def audit(m) -> None:
     listed = m.blacklist.list_firms("fraud", c.buyer[found], c.firm[found], f, m.month)
     m.acc["newly_listed"] += len(listed)
     published = p.fraud.disclosure or p.blacklist.scope == "public"
-    if published:
-        np.add.at(m.scandals_town, np.maximum(c.town[found], 0), 1.0)
+    if published:  # a city-level scandal is seen in every town
+        town = c.town[found]
+        np.add.at(m.scandals_town, town[town >= 0], 1.0)
+        m.scandals_town += float((town < 0).sum())
         m.acc["scandals"] += len(found)
     if p.blacklist.scope == "public" and len(listed):
         np.subtract.at(f.col("cash"), listed, 12 * f.overhead[listed])

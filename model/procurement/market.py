@@ -105,8 +105,9 @@ def _group_counts(ti: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
 
 def _cap_by_capacity(fi: np.ndarray, gain: np.ndarray, free: np.ndarray,
                      weight: np.ndarray | None = None) -> np.ndarray:
-    """Keep, for every firm, its most profitable entries while their summed ``weight`` (1 each by
-    default; the win probability when bidding) stays within its ``free`` capacity."""
+    """Keep, for every firm, its most profitable entries while the summed ``weight`` of the entries
+    before each one (1 each by default; the win probability when bidding) is below its ``free``
+    capacity — so expected wins may exceed capacity by less than one entry's weight."""
     if len(fi) == 0:
         return np.zeros(0, bool)
     w = np.ones(len(fi)) if weight is None else weight
@@ -129,11 +130,11 @@ def _award(m, bids: Bids, gain: np.ndarray, free: np.ndarray, legal_min: int) ->
     """
     live = np.ones(len(bids.firm), bool)
     rule = AWARD_RULES[m.p.procurement.award_rule]
+    n_bids = np.bincount(bids.tender, minlength=bids.n_tenders)  # valid bids when the tender is evaluated
     for _ in range(50):
         pos = np.flatnonzero(live)
         sub = Bids(bids.tender[pos], bids.firm[pos], bids.price[pos], bids.tech[pos], bids.reputation[pos],
                    bids.rating[pos], bids.n_tenders)
-        n_bids = np.bincount(sub.tender, minlength=bids.n_tenders)
         win = rule(sub, m.weights)
         ok = (n_bids >= legal_min) & (win >= 0)
         w = pos[win[ok]]

@@ -131,13 +131,12 @@ def _contract(m, batch, res, won, term) -> None:
     months = np.round(term[idx] * 12).astype(np.int32)
     price, cost = res.price[idx], res.cost[idx]
     cheats = (firm >= 0) & fraud.decide(p, res.honesty[idx], price, cost, term[idx])
-    a = np.maximum(1, months // 3)
     officer = ("project_officer" in p.monitoring.regimes) & (batch.value[idx] >= p.monitoring.officer_min_value_yuan)
     rows = c.append(len(idx), order=orders, firm=firm, buyer=batch.buyer[idx], item=item, level=batch.level[idx],
                     mode=batch.mode[idx], town=o.town[orders], village=o.village[orders], price=price, cost=cost,
                     start=m.month, end=m.month + months - 1, active=True, capability=res.capability[idx],
                     honesty=res.honesty[idx], cheats=cheats, kappa=m.kappa[item], visibility=cat.visibility[item],
-                    officer=officer, ann_a=a, ann_b=np.minimum(2 * a + 1, months), people=o.people[orders],
+                    officer=officer, people=o.people[orders],
                     favoured=res.favoured[idx])
     o.col("status")[orders] = DONE
     o.col("contract")[orders] = rows
@@ -159,8 +158,7 @@ def _failed(m, rows: np.ndarray, reason: np.ndarray) -> None:
     year_end = ((m.month - 1) // 12 + 1) * 12
     retry = o.failures[rows] < pr.max_failures
     fallback = ~retry & (o.mode[rows] == OPEN) & (pr.fallback == "commission")
-    nxt = m.month + pr.retender_delay_months + np.where(fallback, 0, 0)
-    o.col("due")[rows] = np.maximum(nxt, m.month + 1)
+    o.col("due")[rows] = m.month + max(1, pr.retender_delay_months)
     o.col("mode")[rows[fallback]] = COMMISSION
     o.col("failures")[rows[fallback]] = 0
     give_up = (~retry & ~fallback) | (o.due[rows] > year_end) & ~o.adhoc[rows]

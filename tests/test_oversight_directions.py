@@ -1,0 +1,107 @@
+"""Directional tests of oversight, citizens and buyers on the default region (issues 4 and 5).
+
+Fixed seeds, several replications per arm; arms are compared by their means over seeds (the same
+seeds in every arm, so differences are paired). Runs are cached per (arm, seed, years) so arms
+shared by several tests run once.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+import pytest
+
+from model import ProcurementModel, load_params
+
+SEEDS = (1, 2, 3, 4)
+SHORT = 5  # years, for ratio outcomes that settle quickly
+
+SCORING = {"procurement.award_rule": "scoring"}
+ARMS: dict[str, dict] = {
+    "base": {},
+    "announced": {"monitoring.regimes": ["announced"]},
+    "random": {"monitoring.regimes": ["random"]},
+    "officer": {"monitoring.regimes": ["project_officer"]},
+    "announced+officer": {"monitoring.regimes": ["announced", "project_officer"]},
+    "no_blacklist": {"blacklist.trigger": "none"},
+    "public_3y": {"blacklist.trigger": "fraud", "blacklist.scope": "public", "blacklist.duration": "3y"},
+    "price_0.1": {**SCORING, "scoring.price_weight": 0.1, "scoring.technical_weight": 0.7},
+    "price_0.3": {**SCORING},  # the default scoring weights 0.3 / 0.5 / 0.2 / 0
+    "price_0.8": {**SCORING, "scoring.price_weight": 0.8, "scoring.technical_weight": 0.0},
+    "publicity": {"buyers.publicity": 1.0},
+    "menu": {"citizens.menu": True},
+    "citizen_weight": {**SCORING, "evaluation.citizen_weight": 0.5, "evaluation.inspection_weight": 0.25,
+                       "evaluation.kpi_weight": 0.25, "scoring.citizen_weight": 0.2,
+                       "scoring.technical_weight": 0.3},
+    # few unserved village months: relaxed screening and village lots (vs the default: strict
+    # screening with commission fallback)
+    "relaxed_lots": {"screening.strictness": 0.0, "procurement.lots": True},
+}
+
+
+@cache
+def _summary(arm: str, seed: int, years: int) -> dict[str, float]:
+    return ProcurementModel(load_params(overrides=ARMS[arm]), seed=seed).run(years).summary()
+
+
+def mean(arm: str, key: str, years: int = SHORT, seeds=SEEDS) -> float:
+    return float(np.mean([_summary(arm, s, years)[key] for s in seeds]))
+
+
+def per_seed(arm: str, key: str, years: int = SHORT, seeds=SEEDS) -> np.ndarray:
+    return np.array([_summary(arm, s, years)[key] for s in seeds])
+
+
+# ------------------------------------------------------------------------------------ issue 4
+def test_announced_inspections_show_a_gaming_gap_that_other_regimes_shrink():
+    gap = {a: mean(a, "gaming_gap") for a in ("announced", "random", "officer", "announced+officer")}
+    assert gap["announced"] > 0.1, gap
+    assert (per_seed("announced", "gaming_gap") > 0).all()
+    for other in ("random", "officer", "announced+officer"):
+        assert gap[other] < gap["announced"], gap
+        assert (per_seed(other, "gaming_gap") < per_seed("announced", "gaming_gap")).all(), other
+
+
+BL_SEEDS = (1, 2, 3, 4, 5)
+
+
+def test_blacklist_cuts_fraud_loss_over_ten_years():
+    none = mean("no_blacklist", "fraud_loss", years=10, seeds=BL_SEEDS)
+    listed = mean("public_3y", "fraud_loss", years=10, seeds=BL_SEEDS)
+    assert none > listed, (none, listed)
+    assert mean("no_blacklist", "fraud_attempts", 10, BL_SEEDS) > mean("public_3y", "fraud_attempts", 10, BL_SEEDS)
+    assert mean("public_3y", "blacklisted", 10, BL_SEEDS) > 0 == mean("no_blacklist", "blacklisted", 10, BL_SEEDS)
+
+
+# Not asserted yet (open in issue 4): the 3-year public blacklist does not measurably thin the market
+# in the default calibration — about one firm is listed at a time (active firms 63.9 without vs
+# 64.2 with, no-bid rate 0.894 vs 0.892 over seeds 1–5).
+
+
+def test_noncontractible_quality_falls_as_price_weight_rises():
+    nq = [mean(a, "noncontractible_quality") for a in ("price_0.1", "price_0.3", "price_0.8")]
+    assert nq[0] > nq[1] > nq[2], nq
+
+
+# ------------------------------------------------------------------------------------ issue 5
+def test_publicity_raises_adoption():
+    assert mean("publicity", "adoption") > mean("base", "adoption")
+    assert (per_seed("publicity", "adoption") > per_seed("base", "adoption")).all()
+
+
+# Not asserted yet (open in issue 5): the citizen menu lowers demand_value in the default
+# calibration (0.351 vs 0.359): buyers pick costlier high-demand items, adoption falls
+# (0.232 → 0.197), and bought slots are served little better than in-house ones in a market
+# with a village no-bid rate near 0.9.
+
+
+def test_citizen_rating_weight_raises_noncontractible_quality():
+    hi, lo = mean("citizen_weight", "noncontractible_quality"), mean("price_0.3", "noncontractible_quality")
+    assert hi > lo, (hi, lo)
+
+
+def test_trust_lower_with_many_unserved_village_months():
+    many, few = mean("base", "unserved_months_village"), mean("relaxed_lots", "unserved_months_village")
+    assert many > 2 * few, (many, few)
+    assert mean("base", "trust") < mean("relaxed_lots", "trust")
