@@ -30,24 +30,34 @@ SMALL = {"region.n_towns": 2, "region.villages_per_town": 3,
          "region.households_per_village": 10}
 
 
-def rss_mb(pid: int | None = None, tree: bool = False) -> float:
-    """Resident memory of a process (and optionally its children) in MB."""
+def tree_usage(pid: int | None = None) -> tuple[float, dict[int, float]]:
+    """(RSS in MB of a process and its descendants, {pid: CPU seconds}) via psutil.
+
+    Without psutil: the process's own RSS from /proc and no CPU figures.
+    """
     try:
         import psutil
-
-        proc = psutil.Process(pid)
-        procs = [proc] + (proc.children(recursive=True) if tree else [])
-        total = 0
-        for p in procs:
-            try:
-                total += p.memory_info().rss
-            except psutil.Error:
-                pass
-        return total / 2**20
     except ImportError:
         text = Path(f"/proc/{pid or os.getpid()}/status").read_text()
         kb = next(int(line.split()[1]) for line in text.splitlines() if line.startswith("VmRSS"))
-        return kb / 1024
+        return kb / 1024, {}
+    proc = psutil.Process(pid)
+    rss, cpu = 0, {}
+    for p in [proc] + proc.children(recursive=True):
+        try:
+            rss += p.memory_info().rss
+            t = p.cpu_times()
+            cpu[p.pid] = t.user + t.system
+        except psutil.Error:
+            pass
+    return rss / 2**20, cpu
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB (from /proc)."""
+    text = Path("/proc/self/status").read_text()
+    return next(int(line.split()[1]) for line in text.splitlines()
+                if line.startswith("VmRSS")) / 1024
 
 
 def one(args: argparse.Namespace) -> dict:
@@ -67,10 +77,15 @@ def one(args: argparse.Namespace) -> dict:
         plan = make_plan(load_experiment(scenario, backend), backend,
                          replications=args.runs, years=args.years)
         peak_tree, stop = [0.0], threading.Event()
+        cpu_seen: dict[int, float] = {}
+        cpu_before = tree_usage()[1]
 
         def sample() -> None:
             while not stop.wait(0.1):
-                peak_tree[0] = max(peak_tree[0], rss_mb(tree=True))
+                rss, cpu = tree_usage()
+                peak_tree[0] = max(peak_tree[0], rss)
+                for pid, seconds in cpu.items():
+                    cpu_seen[pid] = max(cpu_seen.get(pid, 0.0), seconds)
 
         marks: dict[str, float] = {}
         done = [0]
@@ -83,8 +98,6 @@ def one(args: argparse.Namespace) -> dict:
 
         watcher = threading.Thread(target=sample, daemon=True)
         watcher.start()
-        cpu0 = sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
-                   for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
         start = time.perf_counter()
         res = run_sweep(plan, Path(tmp) / "out", executor=args.one, workers=args.workers,
                         backend=backend, on_progress=progress)
@@ -93,8 +106,7 @@ def one(args: argparse.Namespace) -> dict:
         watcher.join()
     assert res.done == args.runs, res
     peak_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    cpu = sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
-              for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) - cpu0
+    cpu = sum(seconds - cpu_before.get(pid, 0.0) for pid, seconds in cpu_seen.items())
     return {"executor": args.one, "workers": 1 if args.one == "serial" else args.workers,
             "runs": args.runs, "seconds": round(seconds, 3),
             "runs_per_s": round(args.runs / seconds, 2),

@@ -354,12 +354,17 @@ def make_plan(exp: Experiment, backend: Backend, *, replications: int | None = N
     plan = Plan(exp, [], {}, {}, [], list(names), seed_, reps, yrs, sets)
     for sc in exp.scenarios:
         base = {**exp.overrides, **sc.overrides, **sets}
-        plan.scenario_params[sc.name] = _resolve(backend, errors, sc, base, exp, None)
-        sc_years = yrs or int(plan.scenario_params[sc.name].get("years", DEFAULT_YEARS))
+        flat0 = _resolve(backend, errors, sc, base, exp, None)
+        if yrs is not None and flat0.get("years", yrs) != yrs:
+            # the tree has a `years` parameter: record the years actually simulated
+            base["years"] = yrs
+            flat0 = _resolve(backend, errors, sc, base, exp, None)
+        plan.scenario_params[sc.name] = flat0
         for i, point in enumerate(points):
             overrides = {**base, **point}
             flat = _resolve(backend, errors, sc, overrides, exp, (i, point)) if point \
-                else plan.scenario_params[sc.name]
+                else flat0
+            sc_years = int(flat.get("years", yrs or DEFAULT_YEARS))
             for k, s in enumerate(seeds):
                 rid = run_id_of(sc.name, flat, s, sc_years)
                 plan.design_rows.append({"run_id": rid, "scenario": sc.name, "point": i,

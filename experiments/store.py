@@ -124,19 +124,42 @@ class Store:
             self.parts.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"--out {self.out}: cannot create folder: {exc}") from None
+        self._lock()
         self._clean_parts()
         self.done = done
         return set(done)
 
+    def _lock(self) -> None:
+        """Take `DIR/.lock` (our pid); a live other sweep holding it is an error."""
+        path = self.out / ".lock"
+        try:
+            holder = int(path.read_text().strip() or 0)
+        except (OSError, ValueError):
+            holder = 0
+        if holder and holder != os.getpid() and _alive(holder):
+            raise OutputError(f"--out {self.out}: another sweep (pid {holder}) is writing "
+                              "here; wait for it or choose another --out")
+        path.write_text(f"{os.getpid()}\n")
+
+    def release(self) -> None:
+        """Remove the lock taken by `open`."""
+        path = self.out / ".lock"
+        try:
+            if int(path.read_text().strip() or 0) == os.getpid():
+                path.unlink()
+        except (OSError, ValueError):
+            pass
+
     def _move_aside(self) -> Path:
+        src = self.out.resolve()
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        target = self.out.with_name(f"{self.out.name}.old-{stamp}")
+        target = src.with_name(f"{src.name}.old-{stamp}")
         n = 1
         while target.exists():
             n += 1
-            target = self.out.with_name(f"{self.out.name}.old-{stamp}-{n}")
+            target = src.with_name(f"{src.name}.old-{stamp}-{n}")
         try:
-            os.rename(self.out, target)
+            os.rename(src, target)
         except OSError as exc:
             raise OutputError(f"--fresh: cannot move {self.out} aside: {exc}") from None
         return target
@@ -198,26 +221,41 @@ class Store:
         if not runs_parts:
             return 0
         committed = {p.name.split(".")[0] for p in runs_parts}
-        runs = _dedupe(_concat(runs_parts)).sort_by("run_id")
+        runs = _first_part_wins(runs_parts).sort_by("run_id")
         atomic_write_table(runs, self.out / "runs.parquet")
         for kind, name, keys in (("ts", "timeseries.parquet", ["run_id", "month"]),
                                  ("tenders", "tenders.parquet", ["run_id"])):
             files = [p for p in self._part_files(kind) if p.name.split(".")[0] in committed]
             if files:
-                table = _concat(files)
+                table = _first_part_wins(files)
                 atomic_write_table(table.sort_by([(k, "ascending") for k in keys]),
                                    self.out / name)
         return runs.num_rows
 
 
-def _concat(files: list[Path]) -> pa.Table:
-    return pa.concat_tables([pq.read_table(f) for f in files], promote_options="permissive")
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
-def _dedupe(table: pa.Table) -> pa.Table:
-    """Keep the first row of each run_id (parts never overlap; this is a safety net)."""
-    ids = table.column("run_id")
-    if pc.count_distinct(ids).as_py() == table.num_rows:
-        return table
-    first = pc.index_in(pc.unique(ids), value_set=ids)
-    return table.take(first)
+def _first_part_wins(files: list[Path]) -> pa.Table:
+    """Concatenate parts (in name order), keeping each run id from the first part only.
+
+    Parts never share run ids in normal use; this is a safety net, and it picks the same
+    part for a run in runs, timeseries and tenders, so the tables stay consistent.
+    """
+    seen: pa.Array = pa.array([], pa.string())
+    tables = []
+    for path in files:
+        table = pq.read_table(path)
+        ids = table.column("run_id")
+        if len(seen):
+            table = table.filter(pc.invert(pc.is_in(ids, value_set=seen)))
+        seen = pa.concat_arrays([seen, pc.unique(ids).cast(pa.string())])
+        tables.append(table)
+    return pa.concat_tables(tables, promote_options="permissive")

@@ -7,6 +7,9 @@
     plan = make_plan(load_experiment("experiments/price_weight.toml", REAL), REAL)
     result = run_sweep(plan, "results/price_weight", executor="processes", workers=2)
 
+In a script, call it under `if __name__ == "__main__":` — worker processes start with
+"forkserver"/"spawn", which re-import the main module (notebooks need nothing).
+
 Order of work: check the output folder (nothing written), start the executor (a Dask
 scheduler that does not answer fails here, still before anything is written), open the
 store (resume: finished run ids are skipped), write the plan and the manifest, run, and
@@ -114,6 +117,7 @@ def run_sweep(plan: Plan, out: str | Path, *, executor: str = "serial",
                       "remaining": len(planned) - done}
             atomic_write_json(mf.finish(manifest, status, started, counts),
                               out / "manifest.json")
+            store.release()
     return SweepResult(out, len(planned), skipped, completed, done, status, store.moved_to)
 
 

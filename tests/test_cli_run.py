@@ -185,3 +185,18 @@ scenarios = ["scenarios/baseline.toml", "scenarios/scoring.toml"]
         ref[cols].sort_values(cols[:2]).reset_index(drop=True))
     ts = pd.read_parquet(out / "timeseries.parquet")
     assert len(ts) == 300 * 12 and not ts.duplicated(["run_id", "month"]).any()
+
+
+def test_real_model_run_from_the_cli(tmp_path, capsys):
+    pytest.importorskip("model.simulate")
+    (tmp_path / "s.toml").write_text('[scenario]\nname = "tiny"\ndescription = "small"\n'
+                                     "[region]\nn_towns = 2\nvillages_per_town = 3\n"
+                                     "households_per_village = 10\n")
+    code = main(["run", str(tmp_path / "s.toml"), "--reps", "2", "--years", "1", "--quiet",
+                 "--executor", "serial", "--out", str(tmp_path / "o"),
+                 "--set", "procurement.award_rule=scoring"])
+    assert code == 0, capsys.readouterr().err
+    out = capsys.readouterr().out
+    assert "no_bid_rate_village" in out and "complete: 2/2" in out
+    runs = pd.read_parquet(tmp_path / "o/runs.parquet")
+    assert len(runs) == 2 and runs["quality_delivered"].between(0, 1).all()

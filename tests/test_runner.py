@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -56,12 +57,23 @@ def test_run_chunk_builds_tidy_tables(plan):
 
 
 def test_identical_results_across_serial_processes_and_dask(plan, tmp_path):
+    """Dask here goes through a scheduler address (the real-model test uses LocalCluster)."""
+    import logging
+
+    from distributed import LocalCluster
+
     outs = {}
-    for name, workers in (("serial", 1), ("processes", 2), ("dask", 2)):
-        res = run_sweep(plan, tmp_path / name, executor=name, workers=workers, backend=B,
-                        chunk_size=None if name == "serial" else 3)
-        assert res.status == "complete" and res.done == len(plan.runs) == 24
-        outs[name] = read(tmp_path / name)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                      dashboard_address=None, silence_logs=logging.ERROR) as cluster:
+        for name, workers in (("serial", 1), ("processes", 2), ("dask", None)):
+            res = run_sweep(plan, tmp_path / name, executor=name, workers=workers,
+                            backend=B, scheduler=cluster.scheduler_address
+                            if name == "dask" else None,
+                            chunk_size=None if name == "serial" else 3)
+            assert res.status == "complete" and res.done == len(plan.runs) == 24
+            outs[name] = read(tmp_path / name)
+    manifest = json.loads((tmp_path / "dask/manifest.json").read_text())
+    assert manifest["run"]["workers"] == 2 and manifest["run"]["scheduler"].startswith("tcp://")
     for name in ("processes", "dask"):
         pd.testing.assert_frame_equal(outs["serial"][0], outs[name][0])
         pd.testing.assert_frame_equal(outs["serial"][1], outs[name][1])

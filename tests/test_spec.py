@@ -285,3 +285,21 @@ def test_factors_are_validated_by_the_parameter_loader(scen, factor, message):
 def test_missing_experiment_file(tmp_path):
     with pytest.raises(SpecError, match="file not found"):
         load_experiment(tmp_path / "nope.toml", B)
+
+
+SHIPPED = sorted(Path(__file__).resolve().parent.parent.glob("experiments/*.toml")) + sorted(
+    Path(__file__).resolve().parent.parent.glob("experiments/scenarios/*.toml"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
+def test_shipped_experiment_and_scenario_files_plan_with_the_real_model(path):
+    pytest.importorskip("model.simulate")
+    from experiments.backend import REAL
+
+    exp = load_experiment(path, REAL)
+    plan = make_plan(exp, REAL, replications=2)
+    assert len(plan.runs) == len(plan.design_rows) >= 2 * len(exp.scenarios)
+    assert all(r.years >= 1 for r in plan.runs)
+    short = make_plan(exp, REAL, replications=1, years=2)  # --years is written into the tree
+    assert {r.years for r in short.runs} == {2}
+    assert all(p.get("years", 2) == 2 for p in short.scenario_params.values())

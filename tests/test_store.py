@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 
 import pandas as pd
 import pyarrow.parquet as pq
@@ -154,3 +156,34 @@ def test_interrupted_sweep_keeps_finished_runs(plan, tmp_path):
     assert len(pd.read_parquet(tmp_path / "o/runs.parquet")) == 4
     res = run_sweep(plan, tmp_path / "o", backend=B)
     assert (res.skipped, res.completed, res.status) == (4, 2, "complete")
+
+
+def test_a_live_sweep_holds_the_folder_and_a_dead_ones_lock_is_taken_over(plan, tmp_path):
+    out = tmp_path / "o"
+    planned = {r.run_id for r in plan.runs}
+    Store(out).open(planned)
+    (out / ".lock").write_text(f"{os.getppid()}\n")  # a live process that is not us
+    with pytest.raises(OutputError, match="another sweep"):
+        Store(out).open(planned)
+    gone = subprocess.Popen(["true"])
+    gone.wait()
+    (out / ".lock").write_text(f"{gone.pid}\n")  # a sweep that was killed
+    store = Store(out)
+    store.open(planned)
+    assert (out / ".lock").read_text().strip() == str(os.getpid())
+    store.release()
+    assert not (out / ".lock").exists()
+
+
+def test_runs_duplicated_across_parts_are_kept_once_everywhere(plan, tmp_path):
+    out = tmp_path / "o"
+    store = Store(out, flush_runs=2)
+    store.open({r.run_id for r in plan.runs})
+    for res in results(plan, 4):
+        store.add(res)
+    first = sorted((out / "parts").glob("*.runs.parquet"))[0].name.split(".")[0]
+    for kind in ("runs", "ts"):  # as if two sweeps had written the same batch
+        shutil.copy(out / f"parts/{first}.{kind}.parquet", out / f"parts/{'f' * 16}.{kind}.parquet")
+    assert store.consolidate() == 4
+    ts = pd.read_parquet(out / "timeseries.parquet")
+    assert not ts.duplicated(["run_id", "month"]).any() and len(ts) == 4 * 12
