@@ -8,8 +8,8 @@ plan: one scenario on a small region, 1 simulated year, `--runs` replications, w
 to a temporary output folder through the real store. Reported per executor: wall time,
 runs/s, speed-up over serial, peak RSS of the sweep process and of its whole process
 tree, CPU time per run (this process and its workers, a load-independent measure of
-overhead), and the RSS growth of the sweep process between 10% and 100% of the runs (flat
-memory means this stays near zero). The JSON goes to results/bench/sweep.json.
+overhead), and the RSS of the sweep process at 10%, 50% and 100% of the runs (flat memory:
+after warm-up it stops growing). The JSON goes to results/bench/sweep.json.
 """
 
 from __future__ import annotations
@@ -92,8 +92,9 @@ def one(args: argparse.Namespace) -> dict:
 
         def progress(n: int) -> None:
             done[0] += n
-            if "rss_10" not in marks and done[0] >= args.runs / 10:
-                marks["rss_10"] = rss_mb()
+            for pct in (10, 50):
+                if f"rss_{pct}" not in marks and done[0] >= args.runs * pct / 100:
+                    marks[f"rss_{pct}"] = rss_mb()
             marks["rss_100"] = rss_mb()
 
         watcher = threading.Thread(target=sample, daemon=True)
@@ -112,8 +113,12 @@ def one(args: argparse.Namespace) -> dict:
             "runs_per_s": round(args.runs / seconds, 2),
             "cpu_ms_per_run": round(1000 * cpu / args.runs, 2),
             "peak_rss_mb": round(peak_self, 1), "peak_rss_tree_mb": round(peak_tree[0], 1),
+            "rss_mb_at_10_50_100pct": [round(marks.get(f"rss_{p}", 0.0), 1)
+                                       for p in (10, 50, 100)],
             "rss_growth_mb_10_to_100pct": round(marks.get("rss_100", 0.0)
-                                                - marks.get("rss_10", 0.0), 1)}
+                                                - marks.get("rss_10", 0.0), 1),
+            "rss_growth_mb_50_to_100pct": round(marks.get("rss_100", 0.0)
+                                                - marks.get("rss_50", 0.0), 1)}
 
 
 def main() -> int:
@@ -151,12 +156,13 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"{'executor':<10}{'workers':>8}{'runs':>7}{'s':>9}{'runs/s':>9}{'speed-up':>10}"
-          f"{'cpu ms/run':>11}{'peak MB':>9}{'tree MB':>9}{'growth MB':>11}")
+          f"{'cpu ms/run':>11}{'peak MB':>9}{'tree MB':>9}{'RSS at 10/50/100%':>20}")
     for r in rows:
         print(f"{r['executor']:<10}{r['workers']:>8}{r['runs']:>7}{r['seconds']:>9.2f}"
               f"{r['runs_per_s']:>9.1f}{r['speedup_vs_serial']:>10.2f}{r['cpu_ms_per_run']:>11.1f}"
               f"{r['peak_rss_mb']:>9.0f}"
-              f"{r['peak_rss_tree_mb']:>9.0f}{r['rss_growth_mb_10_to_100pct']:>11.1f}")
+              f"{r['peak_rss_tree_mb']:>9.0f}"
+              f"{' / '.join(f'{x:.0f}' for x in r['rss_mb_at_10_50_100pct']):>20}")
     print(f"wrote {args.out}")
     return 0
 

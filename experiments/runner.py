@@ -105,19 +105,22 @@ def timeseries_table(run_ids: list[str], frames: list[Any]) -> pa.Table:
         run_ids: Run id of each frame.
         frames: Time-series DataFrames with a "month" column, one per run.
     """
-    names = [c for c in frames[0].columns if c != "month"]
-    if any(list(f.columns) != list(frames[0].columns) for f in frames[1:]):
+    columns = list(frames[0].columns)
+    if any(list(f.columns) != columns for f in frames[1:]):
         tables = [timeseries_table([i], [f]) for i, f in zip(run_ids, frames, strict=True)]
         return pa.concat_tables(tables, promote_options="permissive")
     lengths = [len(f) for f in frames]
-    values = np.concatenate([f[names].to_numpy(dtype=np.float64) for f in frames])
+    # one float64 block for all runs; transposed so each column is contiguous
+    values = np.ascontiguousarray(
+        np.concatenate([f.to_numpy(dtype=np.float64) for f in frames]).T)
+    month = columns.index("month")
     cols: dict[str, Any] = {
         "run_id": pa.array(np.repeat(np.array(run_ids, dtype=object), lengths), pa.string()),
-        "month": pa.array(np.concatenate([np.asarray(f["month"], dtype=np.int64)
-                                          for f in frames])),
+        "month": pa.array(values[month].astype(np.int64)),
     }
-    for j, name in enumerate(names):
-        cols[name] = pa.array(values[:, j])
+    for j, name in enumerate(columns):
+        if j != month:
+            cols[name] = pa.array(values[j])
     return pa.table(cols)
 
 

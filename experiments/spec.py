@@ -350,21 +350,22 @@ def make_plan(exp: Experiment, backend: Backend, *, replications: int | None = N
                             "[factors] or from --set")
     points = sample(exp.design, seed_) if exp.design else [{}]
     seeds = [derive_seed(seed_, k) for k in range(reps)]
-    errors = backend.param_error()
     plan = Plan(exp, [], {}, {}, [], list(names), seed_, reps, yrs, sets)
     for sc in exp.scenarios:
-        base = {**exp.overrides, **sc.overrides, **sets}
-        flat0 = _resolve(backend, errors, sc, base, exp, None)
-        if yrs is not None and flat0.get("years", yrs) != yrs:
-            # the tree has a `years` parameter: record the years actually simulated
-            base["years"] = yrs
-            flat0 = _resolve(backend, errors, sc, base, exp, None)
+        layers = {"overrides": exp.overrides, "scenario": sc.overrides, "--set": dict(sets)}
+        if yrs is not None:
+            flat0 = _resolve(backend, exp, sc, layers)
+            if flat0.get("years", yrs) != yrs:
+                # the tree has a `years` parameter: record the years actually simulated
+                layers["--set"]["years"] = yrs
+        flat0 = _resolve(backend, exp, sc, layers)
         plan.scenario_params[sc.name] = flat0
         for i, point in enumerate(points):
-            overrides = {**base, **point}
-            flat = _resolve(backend, errors, sc, overrides, exp, (i, point)) if point \
+            flat = _resolve(backend, exp, sc, {**layers, "factors": point}, i) if point \
                 else flat0
             sc_years = int(flat.get("years", yrs or DEFAULT_YEARS))
+            overrides = {k: x for layer in layers.values() for k, x in layer.items()}
+            overrides.update(point)
             for k, s in enumerate(seeds):
                 rid = run_id_of(sc.name, flat, s, sc_years)
                 plan.design_rows.append({"run_id": rid, "scenario": sc.name, "point": i,
@@ -377,13 +378,36 @@ def make_plan(exp: Experiment, backend: Backend, *, replications: int | None = N
     return plan
 
 
-def _resolve(backend: Backend, errors: tuple[type[Exception], ...], sc: ScenarioRef,
-             overrides: dict[str, Any], exp: Experiment,
-             point: tuple[int, dict[str, Any]] | None) -> dict[str, Any]:
+def _resolve(backend: Backend, exp: Experiment, sc: ScenarioRef,
+             layers: dict[str, dict[str, Any]], point: int | None = None) -> dict[str, Any]:
+    """Resolve a scenario plus override layers; blame the first layer the model rejects."""
+    errors = backend.param_error()
+
+    def merged(n: int) -> dict[str, Any]:
+        return {k: x for layer in list(layers.values())[:n] for k, x in layer.items()}
+
     try:
-        return backend.resolve(sc.path, overrides)
+        return backend.resolve(sc.path, merged(len(layers)))
     except errors as exc:
-        where = f"scenario {sc.name!r}"
-        if point is not None:
-            where += f", factor point {point[0]} {canonical_json(point[1])}"
-        raise SpecError(f"{exp.path}: {where}: {exc}") from exc
+        first = exc
+    for n, name in enumerate(layers):
+        try:
+            backend.resolve(sc.path, merged(n))
+        except errors as exc:
+            if n == 0:
+                raise SpecError(str(exc)) from exc
+            name = list(layers)[n - 1]
+            first = exc
+            break
+    msg = str(first)
+    for origin in (f"{sc.path}: ", "overrides: "):  # the loader's own origin prefix
+        msg = msg.removeprefix(origin)
+    where = {
+        "overrides": f"{exp.path}: overrides (scenario {sc.name!r})",
+        "scenario": f"{exp.path}: scenarios: {sc.name!r} overrides",
+        "--set": f"--set on {sc.path} (scenario {sc.name!r})" if sc.path
+                 else f"--set on scenario {sc.name!r} of {exp.path}",
+        "factors": f"{exp.path}: factors, point {point} "
+                   f"{canonical_json(layers.get('factors', {}))} (scenario {sc.name!r})",
+    }[name]
+    raise SpecError(f"{where}: {msg}") from first

@@ -109,6 +109,7 @@ class Store:
             of this plan (use --fresh or another --out).
         """
         check_output(self.out)
+        self._check_lock()
         if self.fresh and self.out.exists() and any(self.out.iterdir()):
             self.moved_to = self._move_aside()
         elif self.out.exists() and any(self.out.iterdir()) and not self.parts.is_dir():
@@ -129,17 +130,20 @@ class Store:
         self.done = done
         return set(done)
 
-    def _lock(self) -> None:
-        """Take `DIR/.lock` (our pid); a live other sweep holding it is an error."""
-        path = self.out / ".lock"
+    def _check_lock(self) -> None:
+        """A live other sweep holding `DIR/.lock` is an error (a dead one's lock is stale)."""
         try:
-            holder = int(path.read_text().strip() or 0)
+            holder = int((self.out / ".lock").read_text().strip() or 0)
         except (OSError, ValueError):
             holder = 0
         if holder and holder != os.getpid() and _alive(holder):
             raise OutputError(f"--out {self.out}: another sweep (pid {holder}) is writing "
                               "here; wait for it or choose another --out")
-        path.write_text(f"{os.getpid()}\n")
+
+    def _lock(self) -> None:
+        """Take `DIR/.lock` (our pid)."""
+        self._check_lock()
+        (self.out / ".lock").write_text(f"{os.getpid()}\n")
 
     def release(self) -> None:
         """Remove the lock taken by `open`."""
@@ -175,12 +179,14 @@ class Store:
         return done
 
     def _clean_parts(self) -> None:
-        """Remove temporary files and parts of batches whose runs part never landed."""
+        """Remove our temporary files and parts of batches whose runs part never landed."""
         committed = {p.name.split(".")[0] for p in self._part_files("runs")}
         for path in self.parts.iterdir():
             m = _PART.match(path.name)
             if path.name.endswith(".tmp") or (m and m.group(1) not in committed):
                 path.unlink()
+        for path in self.out.glob(".*.tmp"):  # a consolidation that was killed
+            path.unlink()
 
     def write_design(self, rows: list[dict[str, Any]]) -> None:
         """Write design.parquet: every (scenario, point, replicate) of the plan."""

@@ -200,3 +200,35 @@ def test_real_model_run_from_the_cli(tmp_path, capsys):
     assert "no_bid_rate_village" in out and "complete: 2/2" in out
     runs = pd.read_parquet(tmp_path / "o/runs.parquet")
     assert len(runs) == 2 and runs["quality_delivered"].between(0, 1).all()
+
+
+REAL_BAD = [
+    (["--set", "scoring.price_weight=0.4"], "must sum to 1"),
+    (["--set", "scoring.price_weight=0.05", "--set", "scoring.technical_weight=0.75"],
+     "legal floor"),
+    (["--set", "region.n_towns=0"], "region.n_towns"),
+    (["--set", "region.n_towns=two"], "region.n_towns"),
+    (["--set", "procurement.award_rule=lottery"], "procurement.award_rule"),
+    (["--set", "procurement.nosuch=1"], "unknown parameter"),
+    (["--years", "0"], "--years"),
+]
+
+
+@pytest.mark.parametrize("extra,message", REAL_BAD, ids=[m for _, m in REAL_BAD])
+def test_real_model_bad_parameters_exit_2_and_write_nothing(tmp_path, capsys, extra, message):
+    pytest.importorskip("model.simulate")
+    baseline = TESTS.parent / "experiments/scenarios/baseline.toml"
+    if not baseline.is_file():
+        pytest.skip("no baseline scenario yet")
+    assert main(["run", str(baseline), "--out", str(tmp_path / "o"), "--quiet", *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_malformed_scenario_file_exit_2(tmp_path, capsys):
+    pytest.importorskip("model.simulate")
+    (tmp_path / "s.toml").write_text('[scenario]\nname = "x"\n[region\n')
+    assert main(["run", str(tmp_path / "s.toml"), "--out", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert "s.toml" in err and "TOML" in err and not (tmp_path / "o").exists()

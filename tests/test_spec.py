@@ -279,7 +279,7 @@ def test_factors_are_validated_by_the_parameter_loader(scen, factor, message):
     exp = load_experiment(experiment(scen, factors=f"[factors]\n{factor}\n"), B)
     with pytest.raises(SpecError, match=message) as info:
         make_plan(exp, B)
-    assert "exp.toml" in str(info.value) and "factor point" in str(info.value)
+    assert "exp.toml: factors, point" in str(info.value)
 
 
 def test_missing_experiment_file(tmp_path):
@@ -303,3 +303,14 @@ def test_shipped_experiment_and_scenario_files_plan_with_the_real_model(path):
     short = make_plan(exp, REAL, replications=1, years=2)  # --years is written into the tree
     assert {r.years for r in short.runs} == {2}
     assert all(p.get("years", 2) == 2 for p in short.scenario_params.values())
+
+
+@pytest.mark.parametrize("extra,sets,blame", [
+    ('[overrides]\n"region.towns" = "many"', {}, "exp.toml: overrides (scenario 'baseline')"),
+    ("", {"delivery.inspectors": 1.5}, "baseline.toml (scenario 'baseline')"),
+])
+def test_parameter_errors_blame_the_layer_that_set_the_value(scen, extra, sets, blame):
+    exp = load_experiment(experiment(scen, factors=extra), B)
+    with pytest.raises(SpecError) as info:
+        make_plan(exp, B, sets=sets)
+    assert blame in str(info.value) and "overrides: overrides" not in str(info.value)

@@ -57,9 +57,11 @@ def test_reopen_resumes_cleans_orphans_and_never_duplicates(plan, tmp_path):
         store.add(res)
     (out / "parts" / "ffffffffffffffff.ts.parquet").write_bytes(b"orphan of a killed flush")
     (out / "parts" / ".x.runs.parquet.123.tmp").write_bytes(b"half")
+    (out / ".runs.parquet.123.tmp").write_bytes(b"half a consolidation")
     again = Store(out)
     done = again.open({r.run_id for r in plan.runs})
     assert done == {r.run_id for r in plan.runs[:3]}
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*.tmp"))
     assert sorted(p.name for p in (out / "parts").iterdir()) == sorted(
         f"{r.run_id}.{k}.parquet" for r in plan.runs[:3] for k in ("ts", "runs"))
     for res in results(plan, 6)[3:]:
