@@ -71,7 +71,8 @@ def one(args: argparse.Namespace) -> dict:
     backend = load_backend(args.backend)
     with tempfile.TemporaryDirectory(prefix="sweep-bench-") as tmp:
         scenario = Path(tmp) / "bench.toml"
-        lines = [f"{k} = {v}" for k, v in (SMALL if args.backend is None else {}).items()]
+        region = SMALL if args.region == "small" else {}
+        lines = [f"{k} = {v}" for k, v in (region if args.backend is None else {}).items()]
         lines += ["[scenario]", 'name = "bench"', 'description = "benchmark"']
         scenario.write_text("\n".join(lines) + "\n")
         plan = make_plan(load_experiment(scenario, backend), backend,
@@ -130,6 +131,8 @@ def main() -> int:
     parser.add_argument("--executors", default="serial,processes,dask",
                         help="comma-separated executors (default serial,processes,dask)")
     parser.add_argument("--out", type=Path, default=ROOT / "results/bench/sweep.json")
+    parser.add_argument("--region", choices=("small", "county"), default="small",
+                        help="small (2 towns × 3 villages, the default) or county (the default region)")
     parser.add_argument("--backend", default=None, help=argparse.SUPPRESS)
     parser.add_argument("--one", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -139,7 +142,7 @@ def main() -> int:
     rows = []
     for name in args.executors.split(","):
         cmd = [sys.executable, __file__, "--one", name, "--runs", str(args.runs),
-               "--years", str(args.years), "--workers", str(args.workers)]
+               "--years", str(args.years), "--workers", str(args.workers), "--region", args.region]
         if args.backend:
             cmd += ["--backend", args.backend]
         out = subprocess.run(cmd, capture_output=True, text=True, check=False)
@@ -152,7 +155,8 @@ def main() -> int:
         r["speedup_vs_serial"] = round(serial / r["seconds"], 2) if serial else None
     report = {"machine": platform.machine(), "platform": platform.platform(),
               "cpu_count": os.cpu_count(), "python": sys.version.split()[0],
-              "years_per_run": args.years, "region": SMALL, "results": rows}
+              "years_per_run": args.years, "region": SMALL if args.region == "small" else "county (defaults)",
+              "results": rows}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"{'executor':<10}{'workers':>8}{'runs':>7}{'s':>9}{'runs/s':>9}{'speed-up':>10}"

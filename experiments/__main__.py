@@ -13,14 +13,28 @@ import argparse
 import sys
 from typing import NoReturn
 
+from experiments.commands import bench as bench_cmd
+from experiments.commands import dashboard as dashboard_cmd
+from experiments.commands import calibrate as calibrate_cmd
 from experiments.commands import list as list_cmd
+from experiments.commands import optimize as optimize_cmd
 from experiments.commands import params as params_cmd
+from experiments.commands import report as report_cmd
 from experiments.commands import run as run_cmd
+from experiments.commands import validate as validate_cmd
+from experiments.commands import sensitivity as sensitivity_cmd
 
 COMMANDS = {
     "run": run_cmd,
     "list": list_cmd,
     "params": params_cmd,
+    "bench": bench_cmd,
+    "report": report_cmd,
+    "sensitivity": sensitivity_cmd,
+    "calibrate": calibrate_cmd,
+    "optimize": optimize_cmd,
+    "dashboard": dashboard_cmd,
+    "validate": validate_cmd,
 }
 """Command name -> module. Add new commands here."""
 

@@ -151,7 +151,7 @@ def forest_plot(
         ax.axvline(0.0, color="0.5", lw=0.8, ls="--")
         for mask, face, lab in ((sig, "C0", "significant (Holm)"), (~sig, "white", "not significant")):
             if mask.any():
-                ax.errorbar(mid[mask], y[mask], xerr=np.nan_to_num(err[:, mask]), fmt="o", color="C0",
+                ax.errorbar(mid[mask], y[mask], xerr=np.clip(np.nan_to_num(err[:, mask]), 0, None), fmt="o", color="C0",
                             mfc=face, capsize=3, label=lab)
         ax.set_yticks(range(len(groups)), groups)
         ax.set_ylim(len(groups) - 0.5, -0.5)
@@ -382,7 +382,7 @@ def distance_band_plot(
         g = agg[names == gname]
         xpos = np.array([order.index(b) for b in g[band_col]]) + (j - (len(groups) - 1) / 2) * 0.08
         s = np.argsort(xpos)
-        yerr = np.vstack([g["rate"] - g["lo"], g["hi"] - g["rate"]])[:, s]
+        yerr = np.clip(np.vstack([g["rate"] - g["lo"], g["hi"] - g["rate"]])[:, s], 0, None)
         ax.errorbar(xpos[s], g["rate"].to_numpy()[s], yerr=yerr, fmt="-o", capsize=3, label=gname)
     ax.set_xticks(range(len(order)), [str(b) for b in order])
     ax.set_xlabel("Distance band (km)")

@@ -122,6 +122,8 @@ def _md(blocks: list[tuple]) -> str:
                                   *("| " + " | ".join(r) + " |" for r in esc[1:])]))
         elif kind == "fig":
             out.append(f"![{b[2]}]({b[1]})\n\n*{b[2]}*")
+        elif kind == "raw":
+            out.append(b[1].rstrip())
     return "\n\n".join(out) + "\n"
 
 
@@ -156,6 +158,8 @@ def _html(blocks: list[tuple], title: str) -> str:
         elif kind == "fig":
             out.append(f"<figure><img src=\"{html.escape(b[1])}\" alt=\"{html.escape(b[2])}\">"
                        f"<figcaption>{_inline(b[2])}</figcaption></figure>")
+        elif kind == "raw":  # a Markdown section from sensitivity/calibrate/optimize, shown as text
+            out.append("<section>" + "".join(f"<p>{_inline(par)}</p>" for par in b[1].split("\n\n")) + "</section>")
     return "\n".join(out) + "\n</body>\n</html>\n"
 
 
@@ -212,6 +216,7 @@ def build_report(
     n_boot: int = 2000,
     seed: int = 0,
     test: str = "wilcoxon",
+    sections: Sequence[str | Path] = ("sensitivity.md", "calibration.md", "policy_search.md"),
 ) -> dict[str, Any]:
     """Write the evidence report of one experiment.
 
@@ -233,6 +238,8 @@ def build_report(
         n_boot: bootstrap resamples per cell.
         seed: bootstrap seed (the report is deterministic).
         test: paired test, ``"wilcoxon"`` or ``"ttest"``.
+        sections: Markdown files (relative to ``out_dir`` or absolute) appended when present —
+            the sections written by ``sensitivity``, ``calibrate`` and ``optimize``.
 
     Returns:
         ``{"markdown": Path, "html": Path, "figures": [Path, ...], "tables": [Path, ...]}``.
@@ -355,6 +362,11 @@ def build_report(
         safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
         fig_paths.append(plots.save(fig, out / "figures" / f"fig{i}_{safe}.png"))
         blocks.append(("fig", f"figures/{fig_paths[-1].name}", f"Figure {i}. {cap}"))
+
+    for name in sections:  # sections written by the sensitivity, calibrate and optimize commands
+        path = Path(name) if Path(name).is_absolute() else out / name
+        if path.is_file():
+            blocks.append(("raw", path.read_text(encoding="utf-8")))
 
     # parameters, how to read, provenance
     prow = _param_rows(param_diffs, manifest, baseline)

@@ -112,9 +112,12 @@ def load_scenario_file(path: Path, where: str, backend: Backend) -> ScenarioInfo
     if not path.is_file():
         raise SpecError(f"{where}: scenario file not found: {path}")
     try:
-        return backend.load_scenario(path)
+        info = backend.load_scenario(path)
     except backend.param_error() as exc:
         raise SpecError(str(exc)) from exc
+    if not _safe_name(info.name):  # a scenario name becomes a folder name: keep it inside the output
+        raise SpecError(f"{path}: scenario.name: got {info.name!r}; expected {HEADER_KEYS['name']}")
+    return info
 
 
 def parse_scenarios(path: Path, items: Any, where: str,

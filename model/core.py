@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import metrics, records
+from model import invariants, metrics, records
 from model.agents import contractor as contractor_mod
 from model.agents.buyer import Buyer
 from model.agents.citizens import Citizens
@@ -48,9 +48,11 @@ class ProcurementModel(mesa.Model):
     Args:
         params: the validated parameter tree (``model.load_params``).
         seed: the run's seed; every mechanism draws from its own named stream of it.
+        check_invariants: check model invariants at the end of every month (model.invariants;
+            raises InvariantError). Off by default; results are identical either way.
     """
 
-    def __init__(self, params: Params | None = None, seed: int = 0) -> None:
+    def __init__(self, params: Params | None = None, seed: int = 0, check_invariants: bool = False) -> None:
         super().__init__(rng=int(seed))
         self.p = params if params is not None else Params()
         self.seed = int(seed)
@@ -90,6 +92,8 @@ class ProcurementModel(mesa.Model):
         self._tenders: list[dict[str, np.ndarray]] = []
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(metrics.report, name=name) for name in metrics.OUTCOMES})
+        self.check_invariants = bool(check_invariants)
+        self._ledger = invariants.open_ledger(self) if self.check_invariants else None
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
@@ -119,6 +123,8 @@ class ProcurementModel(mesa.Model):
         if self.month_of_year == 12:
             contractor_mod.entry(self)
         self.collect()
+        if self.check_invariants:
+            invariants.check(self)
 
     def run(self, years: int | None = None) -> "ProcurementModel":
         """Run ``years`` fiscal years (default ``params.years``)."""
@@ -152,7 +158,7 @@ class ProcurementModel(mesa.Model):
         c.col("terminated")[rows] = True
         firm = c.firm[rows]
         np.subtract.at(self.firms.col("load"), firm[firm >= 0], 1)
-        hit = np.isin(self.slot_contract, rows)
+        hit = orders.index_mask(self.slot_contract, rows, len(c))
         self.slot_state[hit] = orders.SLOT_UNSERVED
         self.slot_contract[hit] = -1
         od = c.order[rows]
@@ -214,7 +220,13 @@ class ProcurementModel(mesa.Model):
         raw = records.month_raw(self)
         self.raws.append(raw)
         self.month_values = metrics.month_values(raw)
-        self.datacollector.collect(self)
+        # the same as self.datacollector.collect(self) for the named reporters (metrics.report
+        # returns month_values[name]) without Mesa deepcopying every float of every month
+        dc = self.datacollector
+        for name in dc.model_reporters:
+            dc.model_vars[name].append(self.month_values[name])
+        if hasattr(dc, "_collection_steps"):
+            dc._collection_steps.append(self.time)
 
     # ------------------------------------------------------------------ results
     def summary(self) -> dict[str, float]:
@@ -223,9 +235,11 @@ class ProcurementModel(mesa.Model):
 
     def timeseries(self) -> pd.DataFrame:
         """One row per month: ``month`` then every outcome."""
-        df = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
-        df.insert(0, "month", np.arange(1, len(df) + 1))
-        return df.astype({c: float for c in df.columns if c != "month"})
+        cols: dict[str, np.ndarray] = {}
+        for name, values in self.datacollector.model_vars.items():
+            cols[name] = np.asarray(values, dtype=float)  # one conversion per column, no astype copy
+        n = len(next(iter(cols.values()))) if cols else 0
+        return pd.DataFrame({"month": np.arange(1, n + 1), **cols})
 
     def tender_log(self) -> pd.DataFrame:
         """One row per procurement: month, level, item, value, distance, mode, reserve, notified,

@@ -135,6 +135,8 @@ def month_values(raw: dict[str, float]) -> dict[str, float]:
         if o.over_time == "ratio":
             den = raw.get(o.den, 0.0)
             out[o.name] = raw.get(o.num, 0.0) / den if den > 0 else np.nan
+        elif o.over_time == "sum":  # a count or total with nothing recorded this month is 0
+            out[o.name] = raw.get(o.num, 0.0)
         else:
             out[o.name] = raw.get(o.num, np.nan)
     return out

@@ -79,6 +79,8 @@ class FirmType(Section):
     qualified_share: float = P(1.0, "share", "share holding professional qualifications", ge=0, le=1,
                                source="seed S9 check 3")
     base_spread_km: float = P(3.0, "km", "scatter of firms' bases around their home", ge=0, le=100)
+    travel_factor: float = P(1.0, "× travel cost", "travel cost per km relative to procurement.travel_cost_yuan_km "
+                             "(vehicles and staff of far firms cost more; village teams walk or ride)", ge=0, le=10)
 
 
 def _firm(**kw: Any) -> Any:
@@ -90,15 +92,17 @@ class Firms(Section):
 
     strong: FirmType = _firm(count=20, capability_mean=0.85, capability_sd=0.06, cost_factor_mean=0.78,
                              capacity=10, min_contract_yuan=150000.0, cash_months=36.0,
-                             overhead_yuan_month=6000.0, honesty_mean=0.8, base_spread_km=5.0)
+                             overhead_yuan_month=2000.0, honesty_mean=0.8, base_spread_km=5.0,
+                             travel_factor=1.5)
     local: FirmType = _firm(count=30, capability_mean=0.68, capability_sd=0.08, cost_factor_mean=0.82,
-                            capacity=6, min_contract_yuan=30000.0, cash_months=12.0,
-                            overhead_yuan_month=4000.0, honesty_mean=0.7, qualified_share=0.6,
+                            capacity=6, min_contract_yuan=30000.0, cash_months=24.0,
+                            overhead_yuan_month=1500.0, honesty_mean=0.7, qualified_share=0.6,
                             base_spread_km=3.0)
-    grassroots: FirmType = _firm(count=6, capability_mean=0.5, capability_sd=0.1, cost_factor_mean=0.75,
-                                 capacity=8, min_contract_yuan=0.0, cash_months=12.0,
-                                 overhead_yuan_month=1500.0, honesty_mean=0.6, legal_entity_share=0.6,
-                                 accounting_share=0.5, qualified_share=0.2, base_spread_km=1.0)
+    grassroots: FirmType = _firm(count=10, capability_mean=0.6, capability_sd=0.1, cost_factor_mean=0.75,
+                                 capacity=20, min_contract_yuan=0.0, cash_months=36.0,
+                                 overhead_yuan_month=200.0, honesty_mean=0.6, legal_entity_share=0.8,
+                                 accounting_share=0.6, qualified_share=0.2, base_spread_km=1.0,
+                                 travel_factor=0.3)
 
 
 class Channel(Section):
@@ -137,7 +141,7 @@ class Procurement(Section):
     fallback: Literal["commission", "in_house"] = P("commission", "mode", "what follows repeated failure")
     approval_delay_months: int = P(1, "months", "multi-agency review delay (编办, 财政局, 人社局)",
                                    ge=0, le=12, source="seed S10")
-    admin_cost_yuan: float = P(1500.0, "yuan/procurement", "fixed staff cost of review and procurement",
+    admin_cost_yuan: float = P(600.0, "yuan/procurement", "fixed staff cost of review and procurement",
                                ge=0, le=1e6, source="seed S10")
     admin_cost_share: float = P(0.02, "share of value", "staff cost of review that grows with the value",
                                 ge=0, le=0.5, source="seed S10")
@@ -146,12 +150,14 @@ class Procurement(Section):
     channel_village: ChannelName = P("notice_board", "channel", "notice channel of village tenders",
                                      source="seed P2")
     channels: Channels = Field(default_factory=Channels, description="the notice channels")
+    notice_min_reach: float = P(1e-3, "probability", "reach below which a notice is treated as not arriving "
+                                "(prunes the search for candidate firms)", ge=1e-9, le=0.1)
     lots: bool = P(False, "switch", "bundle each village item across a town's villages into one lot")
     bid_cost_yuan: float = P(500.0, "yuan/bid", "fixed cost of preparing a bid", ge=0, le=1e6,
                              source="Samuelson 1985 participation cost")
     bid_cost_share: float = P(0.005, "share of value", "cost of preparing a bid that grows with the value",
                               ge=0, le=0.5)
-    mobilisation_cost_yuan: float = P(1000.0, "yuan/contract", "fixed cost of starting a contract", ge=0, le=1e7)
+    mobilisation_cost_yuan: float = P(500.0, "yuan/contract", "fixed cost of starting a contract", ge=0, le=1e7)
     mobilisation_subsidy_yuan: float = P(0.0, "yuan/contract", "subsidy paid to winners of village contracts",
                                          ge=0, le=1e7, source="reform lever (DESIGN.md)")
     travel_cost_yuan_km: float = P(0.8, "yuan/km", "travel cost per km of a site visit (one way)", ge=0, le=100)
@@ -207,6 +213,8 @@ class Bidding(Section):
     belief_rate: float = P(0.2, "per observation", "weight of a new observation in expected competition",
                            ge=0, le=1)
     tech_inflation: float = P(0.15, "score", "technical-score inflation by a fully dishonest firm", ge=0, le=1)
+    bid_slack: float = P(2.0, "× free capacity", "expected wins a firm may bid for, relative to its free "
+                         "capacity (it withdraws from wins beyond capacity)", ge=1, le=100)
     min_profit_share: float = P(0.0, "share", "required expected profit as a share of value", ge=0, le=1)
 
 
@@ -235,13 +243,13 @@ class Delivery(Section):
 
     effort_cost: float = P(0.5, "× monthly cost", "cost of full effort relative to the contract's monthly cost",
                            ge=0.01, le=5)
-    min_effort: float = P(0.3, "0–1", "effort delivered with no incentive at all", ge=0, le=1)
+    min_effort: float = P(0.5, "0–1", "effort delivered with no incentive at all", ge=0, le=1)
     intrinsic: float = P(0.15, "× payment", "intrinsic motivation of an honest firm per unit quality", ge=0, le=2)
-    inspection_penalty: float = P(0.5, "× monthly payment", "deduction per unit shortfall found at inspection",
+    inspection_penalty: float = P(0.3, "× monthly payment", "deduction per unit shortfall found at inspection",
                                   ge=0, le=5)
     reputation_horizon_years: float = P(2.0, "years", "future years of rents a firm weighs for reputation",
                                         ge=0, le=20)
-    standard: float = P(0.85, "0–1", "quality the contract requires; shortfalls at inspection are deducted",
+    standard: float = P(0.75, "0–1", "quality the contract requires; shortfalls at inspection are deducted",
                         ge=0, le=1, source="seed R4 (量化 standards in contracts)")
     quality_noise: float = P(0.03, "0–1", "month-to-month noise of delivered quality", ge=0, le=0.5)
     kpi_share: float = P(0.0, "share", "extra share of non-contractible quality made contractible by KPIs",
@@ -322,11 +330,11 @@ class Citizens(Section):
     expectation_rate: float = P(0.05, "per month", "speed at which expectations follow perceptions", ge=0, le=1)
     expectation_init: float = P(0.55, "0–1", "initial expectation of service quality", ge=0, le=1)
     tolerance: float = P(0.1, "0–1", "shortfall below expectation tolerated before complaining", ge=0, le=1)
-    complaint_channel: float = P(0.3, "probability", "chance a dissatisfied household complains",
+    complaint_channel: float = P(0.1, "probability", "chance a dissatisfied household complains",
                                  ge=0, le=1, source="seed R5 (social supervision)")
     trust_rate: float = P(0.05, "per month", "speed at which trust follows satisfaction", ge=0, le=1)
     trust_init: float = P(0.6, "0–1", "initial trust in government", ge=0, le=1)
-    unserved_hit: float = P(0.02, "per unserved share", "trust lost per share of unserved demand", ge=0, le=1)
+    unserved_hit: float = P(0.08, "per unserved share", "trust lost per share of unserved demand", ge=0, le=1)
     swing_hit: float = P(0.3, "per unit swing", "trust lost per unit month-to-month quality swing (一阵风)",
                          ge=0, le=5, source="seed P7")
     scandal_hit: float = P(0.05, "per scandal", "trust lost in a town per published scandal", ge=0, le=1,
@@ -349,7 +357,7 @@ class Buyers(Section):
                            ge=0, le=5, source="seed S5")
     budget_town: float = P(0.6, "share", "town budget as a share of its candidate items' value", ge=0, le=5,
                            source="seed S5")
-    budget_village: float = P(0.3, "share", "village budget as a share of its candidate items' value",
+    budget_village: float = P(0.2, "share", "village budget as a share of its candidate items' value",
                               ge=0, le=5, source="seed S5, P3")
     staff_city: float = P(8.0, "staff", "staff of a city department", ge=0.1, le=1000, source="seed S2")
     staff_town: float = P(6.0, "staff", "staff of a town government for these tasks", ge=0.1, le=1000)

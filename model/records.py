@@ -17,18 +17,45 @@ def village_index(m, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, n
 
     A village is served by its own village slots, its town's slots and the city's slots.
     """
-    s, geo = m.slots, m.world.geo
+    geo = m.world.geo
     w = m.slot_weight
     n_v, n_t = geo.n_villages, geo.n_towns
+    vs, v_of, ts, t_of, cs = _slot_groups(m)
     parts = []
     for values in (w * q, w * unserved, w):
-        v = np.bincount(s.village[s.level == VILLAGE], weights=values[s.level == VILLAGE], minlength=n_v)
-        t = np.bincount(s.town[s.level == TOWN], weights=values[s.level == TOWN], minlength=n_t)
-        c = values[s.level == CITY].sum()
+        v = np.bincount(v_of, weights=values[vs], minlength=n_v)
+        t = np.bincount(t_of, weights=values[ts], minlength=n_t)
+        c = values[cs].sum()
         parts.append(v + t[geo.village_town] + c)
     num_q, num_u, den = parts
     den = np.maximum(den, 1e-12)
     return num_q / den, num_u / den
+
+
+def _slot_groups(m) -> tuple[np.ndarray, ...]:
+    """Slot rows of each level and their village / town, computed once per model (slots are
+    fixed for the run): the same elements, in the same order, as masking by level each month."""
+    cached = m.__dict__.get("_slot_groups_cache")
+    if cached is None:
+        s = m.slots
+        vs, ts, cs = (np.flatnonzero(s.level == lvl) for lvl in (VILLAGE, TOWN, CITY))
+        cached = (vs, s.village[vs], ts, s.town[ts], cs)
+        m._slot_groups_cache = cached
+    return cached
+
+
+def _slot_constants(m) -> dict:
+    """Per-slot arrays and sums that do not change during a run, computed once per model."""
+    cached = m.__dict__.get("_slot_constants_cache")
+    if cached is None:
+        s = m.slots
+        level = s.level.astype(np.int64)
+        dw = m.cat.demand[s.item] * s.people
+        cached = {"level": level, "slots_by_level": np.bincount(level, minlength=3),
+                  "people_sum": float(s.people.sum()), "dw": dw, "dw_sum": float(dw.sum()),
+                  "value": m.cat.value[s.item]}
+        m._slot_constants_cache = cached
+    return cached
 
 
 def record_procurements(m, b, res, attempt: np.ndarray) -> None:
@@ -93,23 +120,24 @@ def month_raw(m) -> dict[str, float]:
         for i, suffix in enumerate(LEVEL_SUFFIX):
             raw[f"{key}_{suffix}"] = float(by[i])
     state = m.slot_state
+    k = _slot_constants(m)
     cover_w = s.people
     raw["covered_people"] = float(cover_w[(state == SLOT_SERVED) | (state == SLOT_INHOUSE)].sum())
-    raw["demand_people"] = float(cover_w.sum())
+    raw["demand_people"] = k["people_sum"]
     unserved = (state == SLOT_WAITING) | (state == SLOT_UNSERVED)
     bought = m.slot_bought
-    for key, mask in (("unserved_slots", unserved), ("bought_slots", bought), ("slots", np.ones(len(s), bool))):
-        by = np.bincount(s.level[mask].astype(np.int64), minlength=3)
+    for key, by in (("unserved_slots", np.bincount(k["level"][unserved], minlength=3)),
+                    ("bought_slots", np.bincount(k["level"][bought], minlength=3)), ("slots", k["slots_by_level"])):
         raw[key] = float(by.sum())
         for i, suffix in enumerate(LEVEL_SUFFIX):
             raw[f"{key}_{suffix}"] = float(by[i])
     q_slot = m.slot_quality()
-    dw = m.cat.demand[s.item] * s.people
+    dw = k["dw"]
     raw["demand_q"] = float((dw * q_slot).sum())
-    raw["demand_w"] = float(dw.sum())
+    raw["demand_w"] = k["dw_sum"]
     raw["q_units"] = float(q_slot[state == SLOT_SERVED].sum())
     inhouse = state == SLOT_INHOUSE
-    raw["inhouse_cost"] = float((m.cat.value[s.item[inhouse]] * m.p.buyers.inhouse_cost).sum() / 12)
+    raw["inhouse_cost"] = float((k["value"][inhouse] * m.p.buyers.inhouse_cost).sum() / 12)
     raw["inhouse_slots"] = float(inhouse.sum())
     raw["total_cost"] = raw.get("spend", 0.0) + raw.get("admin_cost", 0.0)
     raw["fraud_loss"] = raw.get("fraud_paid", 0.0) - raw.get("fraud_recovered", 0.0)

@@ -19,10 +19,12 @@ class RunResult:
     tenders: pd.DataFrame | None = None
 
 
-def simulate(params: Params, seed: int, years: int | None = None, tenders: bool = False) -> RunResult:
+def simulate(params: Params, seed: int, years: int | None = None, tenders: bool = False,
+             check_invariants: bool = False) -> RunResult:
     """Run the model for ``years`` (default ``params.years``) with ``seed``.
 
-    Pure: same params and seed give bit-identical results.
+    Pure: same params and seed give bit-identical results. With ``check_invariants`` every month
+    is checked (model.invariants) and a broken invariant raises ``InvariantError``.
     """
-    m = ProcurementModel(params, seed=seed).run(years)
+    m = ProcurementModel(params, seed=seed, check_invariants=check_invariants).run(years)
     return RunResult(m.summary(), m.timeseries(), m.tender_log() if tenders else None)

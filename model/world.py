@@ -21,7 +21,7 @@ FIRM_KINDS = ("strong", "local", "grassroots")
 
 FIRM_COLUMNS = {
     "kind": (np.int8, -1), "x": (float, 0.0), "y": (float, 0.0), "town": (np.int32, -1),
-    "capability": (float, 0.0), "cost_factor": (float, 1.0), "capacity": (np.int32, 0),
+    "capability": (float, 0.0), "cost_factor": (float, 1.0), "travel": (float, 1.0), "capacity": (np.int32, 0),
     "min_value": (float, 0.0), "honesty": (float, 1.0), "legal": (bool, True), "accounting": (bool, True),
     "qualified": (bool, True), "cash": (float, 0.0), "overhead": (float, 0.0), "markup": (float, 0.1),
     "active": (bool, True), "load": (np.int32, 0), "reputation": (float, 0.6), "rating": (float, 0.6),
@@ -154,7 +154,7 @@ def firm_rows(ft: FirmType, kind: int, centre: np.ndarray, n: int, rng: np.rando
         kind=np.full(n, kind, np.int8), x=xy[:, 0], y=xy[:, 1], town=town,
         capability=np.clip(rng.normal(ft.capability_mean, ft.capability_sd, n), 0.05, 1.0),
         cost_factor=np.clip(rng.normal(ft.cost_factor_mean, ft.cost_factor_sd, n), 0.3, 3.0),
-        capacity=np.full(n, ft.capacity, np.int32), min_value=ft.min_contract_yuan,
+        capacity=np.full(n, ft.capacity, np.int32), min_value=ft.min_contract_yuan, travel=ft.travel_factor,
         honesty=_beta(rng, ft.honesty_mean, 6.0, n),
         legal=rng.uniform(size=n) < ft.legal_entity_share, accounting=rng.uniform(size=n) < ft.accounting_share,
         qualified=rng.uniform(size=n) < ft.qualified_share,

@@ -10,7 +10,12 @@ from model import ProcurementModel, load_params
 from model.agents import buyer as buyer_mod
 from model.agents import citizens as cz
 
-DEFAULT = load_params()
+# A pinned parameter set, so the hand computations below do not move with the calibration.
+DEFAULT = load_params(overrides={
+    "citizens.perception_noise": 0.08, "citizens.satisfaction_rate": 0.15, "citizens.expectation_rate": 0.05,
+    "citizens.expectation_init": 0.55, "citizens.tolerance": 0.1, "citizens.complaint_channel": 0.3,
+    "citizens.trust_rate": 0.05, "citizens.trust_init": 0.6, "citizens.unserved_hit": 0.02,
+    "citizens.swing_hit": 0.3, "citizens.scandal_hit": 0.05, "citizens.raters": 30})
 CP = DEFAULT.citizens
 SMALL = {"region.n_towns": 2, "region.villages_per_town": 3}
 

@@ -24,52 +24,52 @@ def arr(*x):
 
 
 # ---------------------------------------------------------------------------------------- effort
-# Defaults used by hand below: effort_cost φ=0.5, min_effort 0.3, intrinsic 0.15, inspection_penalty
-# 0.5, reputation_horizon 2, withhold 0.1, weights insp/kpi/cit 0.5/0.4/0.1, officer_observes 0.5,
-# lowest_price award rule → (ρ, ρ_cit) = (0.1, 0).
+# A pinned parameter set, so the hand computations below do not move with the calibration:
+# effort_cost φ=0.5, min_effort 0.3, intrinsic 0.15, inspection_penalty 0.5, reputation_horizon 2,
+# withhold 0.1, weights insp/kpi/cit 0.5/0.4/0.1, officer_observes 0.5, lowest_price → (ρ, ρ_cit) = (0.1, 0).
+PIN = load_params(overrides={
+    "delivery.effort_cost": 0.5, "delivery.min_effort": 0.3, "delivery.intrinsic": 0.15,
+    "delivery.inspection_penalty": 0.5, "delivery.reputation_horizon_years": 2.0,
+    "evaluation.withhold_share": 0.1, "evaluation.inspection_weight": 0.5, "evaluation.kpi_weight": 0.4,
+    "evaluation.citizen_weight": 0.1, "monitoring.officer_observes": 0.5, "procurement.award_rule": "lowest_price"})
 
-def test_defaults_assumed_by_hand_computations():
-    d, ev = DEFAULT.delivery, DEFAULT.evaluation
-    assert (d.effort_cost, d.min_effort, d.intrinsic, d.inspection_penalty, d.reputation_horizon_years) == \
-        (0.5, 0.3, 0.15, 0.5, 2.0)
-    assert (ev.withhold_share, ev.inspection_weight, ev.kpi_weight, ev.citizen_weight) == (0.1, 0.5, 0.4, 0.1)
-    assert DEFAULT.monitoring.officer_observes == 0.5
-    assert DEFAULT.procurement.award_rule == "lowest_price"
-    assert effort.award_weights(DEFAULT) == (0.1, 0.0)
+
+def test_pinned_parameters():
+    assert effort.award_weights(PIN) == (0.1, 0.0)
 
 
 def test_efforts_exact_values():
-    # capability 0.6, price 100, cost 80 → margin 0.2, rent = 2·0.2 = 0.4, ratio = 0.5·0.8 = 0.4
-    # B_c = 0 + 0.1·0.9 + 0.4·0.1·0.9 + 0.15·0.4 = 0.186 → e_c = 0.3 + 0.6·0.186/0.4 = 0.579
+    # capability 0.6, price 100, cost 80 → margin 0.2, rent = 2·0.2 = 0.4, pressure 0.8
+    # B_c = 0 + 0.1·0.9 + 0.15·0.4 = 0.15 → e_c = 0.3 + 0.6·0.15/0.5 = 0.48
     # B_n = 0 + 0.1·0.1·0.5 + 0.4·(0.1·0.1 + 0)·0.5 + 0.06 = 0.067 → e_n = 0.3 + 0.6·0.067/0.4 = 0.4005
-    e_c, e_n = effort.efforts(DEFAULT, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0))
-    assert e_c == pytest.approx([0.579])
+    e_c, e_n = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0))
+    assert e_c == pytest.approx([0.48])
     assert e_n == pytest.approx([0.4005])
-    # announced month π = 1: B_c = 0.686 → 0.3 + 1.029 → clipped to 1; e_n unchanged
-    e_c1, e_n1 = effort.efforts(DEFAULT, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(1), arr(0))
+    # announced month π = 1: B_c = 0.65 → 0.3 + 0.78 → clipped to 1; e_n unchanged
+    e_c1, e_n1 = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(1), arr(0))
     assert e_c1 == pytest.approx([1.0])
     assert e_n1 == pytest.approx([0.4005])
-    # a weaker firm, π = 0.2: B_c = 0.1 + 0.186 = 0.286 → e_c = 0.3 + 0.3·0.286/0.4 = 0.5145
-    e_c2, _ = effort.efforts(DEFAULT, arr(0.3), arr(100), arr(80), arr(0.4), arr(0.5), arr(0.2), arr(0))
-    assert e_c2 == pytest.approx([0.5145])
+    # a weaker firm, π = 0.2: B_c = 0.1 + 0.15 = 0.25 → e_c = 0.3 + 0.3·0.25/0.5 = 0.45
+    e_c2, _ = effort.efforts(PIN, arr(0.3), arr(100), arr(80), arr(0.4), arr(0.5), arr(0.2), arr(0))
+    assert e_c2 == pytest.approx([0.45])
     # officer present: B_n = 0.067 + 1·0.5·0.5 = 0.317 → 0.3 + 0.3·0.317/0.4 = 0.53775
-    _, e_n3 = effort.efforts(DEFAULT, arr(0.3), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(1))
+    _, e_n3 = effort.efforts(PIN, arr(0.3), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(1))
     assert e_n3 == pytest.approx([0.53775])
 
 
 def test_efforts_scoring_rule_uses_scoring_weights():
-    p = load_params(overrides={"procurement.award_rule": "scoring", "scoring.citizen_weight": 0.2,
-                               "scoring.technical_weight": 0.3})
+    p = PIN.with_overrides({"procurement.award_rule": "scoring", "scoring.citizen_weight": 0.2,
+                            "scoring.technical_weight": 0.3})
     assert effort.award_weights(p) == (0.2, 0.2)
     # B_n = 0.005 + 0.4·(0.2·0.1 + 0.2)·0.5 + 0.06 = 0.109 → e_n = 0.3 + 0.6·0.109/0.4 = 0.4635
-    # B_c = 0.09 + 0.4·0.2·0.9 + 0.06 = 0.222 → e_c = 0.3 + 0.6·0.222/0.4 = 0.633
+    # B_c = 0.09 + 0.06 = 0.15 (no rent in the contractible part) → e_c = 0.48
     e_c, e_n = effort.efforts(p, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0))
-    assert e_c == pytest.approx([0.633])
+    assert e_c == pytest.approx([0.48])
     assert e_n == pytest.approx([0.4635])
 
 
 def test_efforts_min_effort_floor_and_clip():
-    e_c, e_n = effort.efforts(DEFAULT, arr(0.0, 1.0), arr(100, 100), arr(80, 80), arr(0, 1), arr(0, 1),
+    e_c, e_n = effort.efforts(PIN, arr(0.0, 1.0), arr(100, 100), arr(80, 80), arr(0, 1), arr(0, 1),
                               arr(0, 1), arr(0, 1))
     assert e_c[0] == pytest.approx(0.3) and e_n[0] == pytest.approx(0.3)
     assert e_c[1] == 1.0 and e_n[1] == 1.0
@@ -78,8 +78,8 @@ def test_efforts_min_effort_floor_and_clip():
 def test_announced_month_raises_contractible_effort():
     cap = np.linspace(0.2, 0.9, 8)
     args = (cap, np.full(8, 100.0), np.full(8, 85.0), np.full(8, 0.5), np.full(8, 0.5))
-    e_c0, e_n0 = effort.efforts(DEFAULT, *args, np.zeros(8), np.zeros(8))
-    e_c1, e_n1 = effort.efforts(DEFAULT, *args, np.ones(8), np.zeros(8))
+    e_c0, e_n0 = effort.efforts(PIN, *args, np.zeros(8), np.zeros(8))
+    e_c1, e_n1 = effort.efforts(PIN, *args, np.ones(8), np.zeros(8))
     assert (e_c1 > e_c0).all()
     assert np.array_equal(e_n1, e_n0)
 
@@ -87,26 +87,27 @@ def test_announced_month_raises_contractible_effort():
 def test_officer_raises_noncontractible_effort():
     cap = np.linspace(0.2, 0.9, 8)
     args = (cap, np.full(8, 100.0), np.full(8, 85.0), np.full(8, 0.5), np.full(8, 0.5), np.zeros(8))
-    e_c0, e_n0 = effort.efforts(DEFAULT, *args, np.zeros(8))
-    e_c1, e_n1 = effort.efforts(DEFAULT, *args, np.ones(8))
+    e_c0, e_n0 = effort.efforts(PIN, *args, np.zeros(8))
+    e_c1, e_n1 = effort.efforts(PIN, *args, np.ones(8))
     assert (e_n1 > e_n0).all()
     assert np.array_equal(e_c1, e_c0)
 
 
 def test_lower_margin_lowers_noncontractible_effort_hsv():
     # price 100; cost 80 (margin 0.2) vs cost 95 (margin 0.05), π = 0:
-    # rent 0.1, ratio 0.475: B_n = 0.005 + 0.1·0.01·0.5 + 0.06 = 0.0655 → e_n = 0.3 + 0.6·0.0655/0.475
-    hi_c, hi_n = effort.efforts(DEFAULT, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0))
-    lo_c, lo_n = effort.efforts(DEFAULT, arr(0.6), arr(100), arr(95), arr(0.4), arr(0.5), arr(0), arr(0))
+    # rent 0.1, pressure 0.95: B_n = 0.005 + 0.1·0.01·0.5 + 0.06 = 0.0655 → e_n = 0.3 + 0.6·0.0655/0.475
+    hi_c, hi_n = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0))
+    lo_c, lo_n = effort.efforts(PIN, arr(0.6), arr(100), arr(95), arr(0.4), arr(0.5), arr(0), arr(0))
     assert lo_n == pytest.approx([0.3 + 0.6 * 0.0655 / 0.475])
     assert lo_n < hi_n
 
 
-def test_lower_margin_leaves_contractible_effort_when_pi_fixed():
-    """HSV: the contractible part is held up by the contract while the non-contractible part is
-    shaded. The brief asks for this at π = 0; see test below for the enforced case (π = 1)."""
-    hi_c, hi_n = effort.efforts(DEFAULT, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(1), arr(0))
-    lo_c, lo_n = effort.efforts(DEFAULT, arr(0.6), arr(100), arr(95), arr(0.4), arr(0.5), arr(1), arr(0))
+@pytest.mark.parametrize("pi", [0.0, 0.3, 1.0])
+def test_lower_margin_leaves_contractible_effort(pi):
+    """HSV: the contract holds up the contractible part whatever the margin; the non-contractible
+    part is shaded under price pressure."""
+    hi_c, hi_n = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(pi), arr(0))
+    lo_c, lo_n = effort.efforts(PIN, arr(0.6), arr(100), arr(95), arr(0.4), arr(0.5), arr(pi), arr(0))
     assert lo_c == pytest.approx(hi_c)
     assert lo_n < hi_n
 
@@ -123,9 +124,9 @@ def test_kpi_share_raises_contractible_share():
 
 def test_monthly_spend_exact():
     # 1200 · (1 − 0.5/2 + 0.5 · (0.6·0.8² + 0.4·0.5²)/2) = 1200 · (0.75 + 0.121) = 1045.2
-    assert effort.monthly_spend(DEFAULT, arr(1200), arr(0.8), arr(0.5), arr(0.6)) == pytest.approx([1045.2])
+    assert effort.monthly_spend(PIN, arr(1200), arr(0.8), arr(0.5), arr(0.6)) == pytest.approx([1045.2])
     # full effort costs exactly what the firm bid on
-    assert effort.monthly_spend(DEFAULT, arr(1200), arr(1.0), arr(1.0), arr(0.6)) == pytest.approx([1200.0])
+    assert effort.monthly_spend(PIN, arr(1200), arr(1.0), arr(1.0), arr(0.6)) == pytest.approx([1200.0])
 
 
 # ------------------------------------------------------------------------------------ monitoring

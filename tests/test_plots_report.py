@@ -173,3 +173,16 @@ def test_build_report_minimal(tables, tmp_path):
     diffs = {"lots": {"procurement.lots": (False, True)}}
     md2 = report.build_report(tmp_path / "b", runs, param_diffs=diffs)["markdown"].read_text()
     assert "| lots | `procurement.lots` | True | False |" in md2
+
+
+def test_build_report_includes_section_files(tables, tmp_path):
+    runs = tables[0]
+    out = tmp_path / "rep"
+    out.mkdir()
+    (out / "sensitivity.md").write_text("## Global sensitivity\n\nMorris mu* of `x1` is the largest.\n")
+    paths = report.build_report(out, runs)
+    md, page = paths["markdown"].read_text(), paths["html"].read_text()
+    assert "## Global sensitivity" in md and "Morris mu* of `x1`" in md
+    assert "<code>x1</code>" in page
+    none = report.build_report(tmp_path / "plain", runs)["markdown"].read_text()
+    assert "Global sensitivity" not in none

@@ -8,7 +8,8 @@ Examples:
         --set procurement.price_weight=0.3 --out results/scoring30
 
 Rerunning the same command resumes: finished runs are skipped. --fresh moves earlier
-results aside to DIR.old-<timestamp> first.
+results aside to DIR.old-<timestamp> first. --report then writes the evidence report
+(report.md, report.html, figures) into the output folder.
 """
 
 from __future__ import annotations
@@ -50,6 +51,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chunk-size", type=int, metavar="N",
                         help="runs per task sent to a worker (default: automatic)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--report", action="store_true",
+                        help="after a complete sweep, write report.md and report.html in the "
+                             "output folder (as `python -m experiments report DIR`)")
     parser.add_argument("--backend", default=None, help=argparse.SUPPRESS)
 
 
@@ -121,4 +125,13 @@ def main(args: argparse.Namespace) -> int:
         outcomes = choose_outcomes(runs, exp.outcomes, exclude)
         print(format_summary(summarise(runs, outcomes, plan.factor_names)))
     print(describe(result))
+    if args.report and result.status == "complete":
+        from experiments.commands.report import write_report
+
+        written = write_report(out, exp.baseline, exp.outcomes)
+        print(f"report: {written['markdown']} and {written['html']} "
+              f"({len(written['figures'])} figures)")
+    elif args.report:
+        print("report: not written, the sweep is not complete (rerun to resume)",
+              file=sys.stderr)
     return 0 if result.status == "complete" else 1

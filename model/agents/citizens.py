@@ -23,7 +23,10 @@ from model.param_tree import Citizens as CitizenParams
 
 def perceive(index: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
     """Perceived quality of each household (index already mapped to households)."""
-    return np.clip(index + noise * rng.standard_normal(len(index)), 0, 1)
+    seen = rng.standard_normal(len(index))
+    seen *= noise
+    seen += index  # in place: the same value as index + noise * z, without temporaries
+    return np.clip(seen, 0, 1, out=seen)
 
 
 def update_satisfaction(s: np.ndarray, perceived: np.ndarray, expect: np.ndarray, rate: float) -> np.ndarray:
@@ -65,7 +68,12 @@ class Citizens:
         self.village = village
         self.town = village_town[village]
         self.n_villages = len(village_town)
-        self.per_village = np.bincount(village, minlength=self.n_villages).astype(float)
+        counts = np.bincount(village, minlength=self.n_villages)
+        self.per_village = counts.astype(float)
+        # households stored village by village (as the world builds them): spreading a village
+        # value to its households is np.repeat, ~10x cheaper than a gather
+        self._repeat = counts if bool(np.all(village[1:] >= village[:-1])) else None
+        self._village_town = village_town
         self.expect = np.full(n, p.expectation_init)
         self.satisfaction = np.full(n, 0.5)
         self.trust = np.full(n, p.trust_init)
@@ -84,20 +92,33 @@ class Citizens:
             Means of the month: satisfaction, trust, complaints (per 1,000 households), perceived.
         """
         p = self.p
-        idx = index_v[self.village]
-        seen = perceive(idx, p.perception_noise, self.rng)
+        seen = perceive(self._spread(index_v), p.perception_noise, self.rng)
         u = self.rng.random(len(seen))
         comp = complaints(seen, self.expect, p.tolerance, p.complaint_channel, u)
         self.satisfaction = update_satisfaction(self.satisfaction, seen, self.expect, p.satisfaction_rate)
         self.expect = update_expectation(self.expect, seen, p.expectation_rate)
         swing = np.zeros_like(index_v) if self.prev_index is None else np.abs(index_v - self.prev_index)
         self.prev_index = index_v.copy()
-        self.trust = update_trust(self.trust, self.satisfaction, p.trust_rate, unserved_v[self.village],
-                                  swing[self.village], scandals_town[self.town], p)
-        self.complaint_rate = np.bincount(self.village, weights=comp, minlength=self.n_villages) / np.maximum(
+        # update_trust, fused in place; the hits are scaled per village before spreading
+        # (c·x[v] equals (c·x)[v] exactly), so results are bit-identical to update_trust
+        t = self.satisfaction - self.trust
+        t *= p.trust_rate
+        t += self.trust
+        t -= self._spread(p.unserved_hit * unserved_v)
+        t -= self._spread(p.swing_hit * swing)
+        t -= self._spread((p.scandal_hit * scandals_town)[self._village_town])
+        self.trust = np.clip(t, 0, 1, out=t)
+        # complaints are 0/1, so integer counts equal the float sums of np.bincount(weights=comp)
+        self.complaint_rate = np.bincount(self.village[comp], minlength=self.n_villages) / np.maximum(
             self.per_village, 1)
         return {"satisfaction": float(self.satisfaction.mean()), "trust": float(self.trust.mean()),
                 "complaints": float(comp.mean() * 1000), "perceived": float(seen.mean())}
+
+    def _spread(self, values_v: np.ndarray) -> np.ndarray:
+        """A per-village array mapped to every household."""
+        if self._repeat is not None:
+            return np.repeat(values_v, self._repeat)
+        return values_v[self.village]
 
     def expectation_by_village(self) -> np.ndarray:
         """Mean expectation of each village's households."""

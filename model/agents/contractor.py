@@ -52,8 +52,17 @@ def overheads_and_exits(m) -> None:
     alive = f.active
     f.col("cash")[alive] -= f.overhead[alive]
     broke = np.flatnonzero(alive & (f.cash < 0))
-    for row in broke:
-        m.contractor_of_row[row].exit_market()
+    if len(broke):
+        # all exits of the month at once (the same as Contractor.exit_market firm by firm: the
+        # contracts of different firms are disjoint), without one scan of the contracts per firm
+        f.col("active")[broke] = False
+        gone = np.zeros(len(f), bool)
+        gone[broke] = True
+        c = m.contracts
+        firm = c.firm
+        m.terminate(np.flatnonzero(c.active & (firm >= 0) & gone[np.maximum(firm, 0)]))
+        for row in broke:
+            m.contractor_of_row[int(row)].remove()
     m.acc["exits"] += len(broke)
 
 

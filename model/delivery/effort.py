@@ -2,14 +2,20 @@
 
 Each month every contractor chooses two efforts in [min_effort, 1]: on the contractible part of
 quality (what KPIs and inspections measure) and on the non-contractible part (felt only by
-citizens). With effort cost φ · cost_month · e²/2 and a marginal benefit per unit of quality
-B (as a share of the monthly payment), the profit-maximising effort is
+citizens). With a marginal benefit per unit of quality B (as a share of the monthly payment),
+the efforts are
 
-    e = clip(min_effort + capability · B / (φ · cost/price), min_effort, 1)
+    e_c = clip(min_effort + capability · B_c / φ, min_effort, 1)
+    e_n = clip(min_effort + capability · B_n / (φ · cost/price), min_effort, 1)
 
-    B_c = π · penalty + withhold · (w_insp + w_kpi) + H · m · ρ · (w_insp + w_kpi) + intrinsic · h
+    B_c = π · penalty + withhold · (w_insp + w_kpi) + intrinsic · h
     B_n = π_officer · officer_observes · penalty + withhold · w_cit · v
           + H · m · (ρ · w_cit + ρ_cit) · v + intrinsic · h
+
+The contract enforces the contractible part through deductions and withheld pay, which scale
+with the payment, so e_c does not depend on the margin; the non-contractible part is held up
+only by reputation rents and intrinsic motivation, and is the first thing cut when the price
+leaves little over cost (the budget pressure cost/price) — Hart, Shleifer and Vishny's result.
 
 π: the inspection probability the firm expects this month (announced months are known);
 H: reputation horizon (years); m: margin share (price − cost)/price, so price pressure
@@ -44,14 +50,13 @@ def efforts(p: Params, capability, price, cost, honesty, visibility, pi, pi_offi
     margin = np.clip((price - cost) / np.maximum(price, 1e-9), 0, 1)
     rho, rho_cit = award_weights(p)
     rent = d.reputation_horizon_years * margin
-    b_c = (pi * d.inspection_penalty + ev.withhold_share * (ev.inspection_weight + ev.kpi_weight)
-           + rent * rho * (ev.inspection_weight + ev.kpi_weight) + d.intrinsic * honesty)
+    b_c = pi * d.inspection_penalty + ev.withhold_share * (ev.inspection_weight + ev.kpi_weight) + d.intrinsic * honesty
     b_n = (pi_officer * p.monitoring.officer_observes * d.inspection_penalty
            + ev.withhold_share * ev.citizen_weight * visibility
            + rent * (rho * ev.citizen_weight + rho_cit) * visibility + d.intrinsic * honesty)
-    ratio = d.effort_cost * np.clip(cost / np.maximum(price, 1e-9), 0.2, 5)
-    e_c = np.clip(d.min_effort + capability * b_c / ratio, d.min_effort, 1)
-    e_n = np.clip(d.min_effort + capability * b_n / ratio, d.min_effort, 1)
+    pressure = np.clip(cost / np.maximum(price, 1e-9), 0.2, 5)
+    e_c = np.clip(d.min_effort + capability * b_c / d.effort_cost, d.min_effort, 1)
+    e_n = np.clip(d.min_effort + capability * b_n / (d.effort_cost * pressure), d.min_effort, 1)
     return e_c, e_n
 
 

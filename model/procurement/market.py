@@ -5,10 +5,12 @@ legal minimum. A notified, eligible, unlisted firm with free capacity enters whe
 
     E[profit] = 1/(1 + rivals) · (price − cost − mobilisation) − bid_cost > min_profit
 
-where ``rivals`` is the competition it has learned to expect at tenders of that level (the
-number of other bids it saw there, smoothed), and the cost
+where ``rivals`` = min(λ, eligible − 1): the competition λ it has learned to expect at tenders
+of that level (the number of other bids it saw there, smoothed with ``bidding.belief_rate``),
+but never more than the other eligible firms that saw this notice — a tender few firms hear of
+is a better bet. The cost
 of delivery grows with distance: cost = value · cost_factor · term + visits · 12 · term · 2 · d ·
-travel_cost. Small, far village contracts therefore attract few or no bids for economic reasons.
+travel_cost · travel_factor. Small, far village contracts therefore attract few or no bids for economic reasons.
 
 Directed commission (seed S8): the buyer asks the firms it knows (based within
 ``known_radius_km``); a firm accepts when the negotiated price covers its cost; a buyer of low
@@ -33,7 +35,7 @@ from model.procurement.bidding import STRATEGIES
 OPEN, COMMISSION, POSTS = 0, 1, 2
 MODE_NAMES = ("open_tender", "direct_commission", "post_outsourcing")
 REASONS = ("awarded", "no_notice", "none_eligible", "reserve_below_cost", "unprofitable", "too_few_bids",
-           "no_applicant")
+           "no_applicant", "no_capacity")
 
 
 @dataclass
@@ -77,7 +79,7 @@ class Result:
 def _cost(m, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray) -> np.ndarray:
     """Annual delivery cost of firm ``fi`` for procurement ``ti`` (yuan/year)."""
     f, pr = m.firms, m.p.procurement
-    travel = b.visits[ti] * 12 * 2 * (dist + b.tour_km[ti]) * pr.travel_cost_yuan_km
+    travel = b.visits[ti] * 12 * 2 * (dist + b.tour_km[ti]) * pr.travel_cost_yuan_km * f.travel[fi]
     return b.value[ti] * f.cost_factor[fi] + travel
 
 
@@ -87,10 +89,19 @@ def _mobilisation(m, b: Batch, ti: np.ndarray) -> np.ndarray:
     return pr.mobilisation_cost_yuan - subsidy
 
 
-def _radius(m, b: Batch) -> np.ndarray:
-    """Break-even distance: travel alone would cost the whole reserve (km)."""
-    per_km = np.maximum(b.visits * 12 * 2 * m.p.procurement.travel_cost_yuan_km, 1e-9)
-    return np.minimum(b.reserve / per_km, 1e7)
+def _tender_radius(m, b: Batch):
+    """Search radius per firm kind for open tenders: within reach of the notice, within the
+    kind's break-even distance (travel alone would cost the reserve), and only for tenders the
+    kind pays attention to (value ≥ its minimum contract value); −1 = not searched."""
+    reach_km = notices.reach_radius(m.p, notices.channel_of_level(m.p, b.level))
+
+    def radius(kind: int, rows: np.ndarray) -> np.ndarray:
+        f = m.firms
+        per_km = np.maximum(b.visits * 12 * 2 * m.p.procurement.travel_cost_yuan_km * f.travel[rows].min(), 1e-9)
+        r = np.minimum(np.minimum(b.reserve / per_km, reach_km), 1e7)
+        return np.where(b.value >= f.min_value[rows].min(), r, -1.0)
+
+    return radius
 
 
 def _screen(m, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
@@ -121,6 +132,40 @@ def _cap_by_capacity(fi: np.ndarray, gain: np.ndarray, free: np.ndarray,
     return keep
 
 
+def _choose_within_capacity(order: np.ndarray, ti: np.ndarray, fi: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Each procurement takes its most preferred candidate (``order``: pairs sorted by procurement,
+    best first); a firm chosen more often than its free capacity keeps its earliest procurements
+    and drops out of the others, which turn to their next candidate.
+
+    Rounds of deferred acceptance: only the procurements turned away in a round propose again (to
+    their next candidate); the pairs a firm kept are weighed again with the new proposals. The
+    rounds are the same as re-proposing every procurement to its first candidate not yet turned
+    away, at a cost per round of the pairs proposed and held rather than of all pairs.
+
+    Returns:
+        Positions (into the pair arrays) of the chosen pairs, by procurement.
+    """
+    if len(order) == 0:
+        return np.zeros(0, np.int64)
+    t_sorted = ti[order]
+    start = np.r_[0, np.flatnonzero(t_sorted[1:] != t_sorted[:-1]) + 1]
+    end = np.r_[start[1:], len(order)]
+    ptr = start.copy()              # each procurement's current candidate (index into order)
+    held = np.zeros(0, np.int64)    # procurement blocks whose current proposal a firm holds
+    new = np.arange(len(start))     # procurement blocks proposing this round
+    for _ in range(len(order) + 1):
+        blocks = np.r_[held, new]
+        w = order[ptr[blocks]]
+        keep = _cap_by_capacity(fi[w], -ti[w].astype(float), free)
+        if keep.all():
+            return w[np.argsort(ti[w], kind="stable")]
+        held = blocks[keep]
+        out = blocks[~keep]
+        ptr[out] += 1
+        new = out[ptr[out] < end[out]]
+    raise RuntimeError("capacity-constrained choice did not settle")
+
+
 def _award(m, bids: Bids, gain: np.ndarray, free: np.ndarray, legal_min: int) -> tuple[np.ndarray, np.ndarray]:
     """Award every tender; a firm that would win more than its free capacity keeps its most
     profitable wins and withdraws from the rest, which are awarded again among the other bids.
@@ -131,19 +176,30 @@ def _award(m, bids: Bids, gain: np.ndarray, free: np.ndarray, legal_min: int) ->
     live = np.ones(len(bids.firm), bool)
     rule = AWARD_RULES[m.p.procurement.award_rule]
     n_bids = np.bincount(bids.tender, minlength=bids.n_tenders)  # valid bids when the tender is evaluated
+    # A rule picks each tender's winner from that tender's live bids only, and only winning bids
+    # are withdrawn, so after the first round only the tenders that lost their winner are awarded
+    # again (the same rounds as re-awarding every tender, at the cost of the bids that changed).
+    win_pos = np.full(bids.n_tenders, -1, np.int64)
+    redo = np.ones(bids.n_tenders, bool)
     for _ in range(50):
-        pos = np.flatnonzero(live)
+        pos = np.flatnonzero(live & redo[bids.tender])
         sub = Bids(bids.tender[pos], bids.firm[pos], bids.price[pos], bids.tech[pos], bids.reputation[pos],
                    bids.rating[pos], bids.n_tenders)
         win = rule(sub, m.weights)
-        ok = (n_bids >= legal_min) & (win >= 0)
-        w = pos[win[ok]]
+        again = np.flatnonzero(redo)
+        got = win[again]
+        win_pos[again] = -1
+        win_pos[again[got >= 0]] = pos[got[got >= 0]]
+        ok = (n_bids >= legal_min) & (win_pos >= 0)
+        w = win_pos[ok]
         keep = _cap_by_capacity(bids.firm[w], gain[w], free)
         if keep.all():
             out = np.full(bids.n_tenders, -1, np.int64)
             out[np.flatnonzero(ok)] = w
             return out, n_bids
         live[w[~keep]] = False
+        redo[:] = False
+        redo[bids.tender[w[~keep]]] = True
     raise RuntimeError("capacity-constrained award did not settle in 50 rounds")
 
 
@@ -154,9 +210,8 @@ def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     p, f = m.p, m.firms
     sub = _subset(b, rows)
     n = len(rows)
-    ti, fi, dist = notices.candidates(sub.x, sub.y, _radius(m, sub), f.x, f.y, f.active)
-    heard = notices.notified(p, sub.level, sub.value, ti, dist, f.min_value[fi], m.rng["notices"])
-    ti, fi, dist = ti[heard], fi[heard], dist[heard]
+    ti, fi, dist = notices.heard_by_kind(sub.x, sub.y, sub.level, sub.value, _tender_radius(m, sub), f, p,
+                                         m.rng["notices"])
     ok = _screen(m, sub, ti, fi)
     res.notified[rows] = np.bincount(ti, minlength=n)
     res.eligible[rows] = _group_counts(ti, ok, n)
@@ -165,15 +220,18 @@ def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     reserve = sub.reserve[ti] * sub.term[ti]
     below = cost < reserve
     lvl = sub.level[ti]
-    rivals = np.choose(lvl, [f.exp_rivals_0[fi], f.exp_rivals_1[fi], f.exp_rivals_2[fi]])
+    expected = np.choose(lvl, [f.exp_rivals_0[fi], f.exp_rivals_1[fi], f.exp_rivals_2[fi]])
+    rivals = np.minimum(expected, np.maximum(res.eligible[rows][ti] - 1, 0))
     strategy = STRATEGIES[p.bidding.strategy]
     price_guess = strategy(cost, f.markup[fi], reserve, 1 + rivals)
     margin = price_guess - cost - _mobilisation(m, sub, ti)
     bid_cost = p.procurement.bid_cost_yuan + p.procurement.bid_cost_share * reserve
     gain = margin / (1 + rivals) - bid_cost
     enter = below & (margin > 0) & (gain > p.bidding.min_profit_share * reserve)
+    worth = _group_counts(ti, enter, n)  # profitable entrants before capacity limits
     free = np.maximum(f.capacity - f.load, 0)
-    enter[enter] = _cap_by_capacity(fi[enter], gain[enter], free, 1 / (1 + rivals[enter]))
+    slack = free * p.bidding.bid_slack
+    enter[enter] = _cap_by_capacity(fi[enter], gain[enter], slack, 1 / (1 + rivals[enter]))
     ti_b, fi_b, cost_b, res_b = ti[enter], fi[enter], cost[enter], reserve[enter]
     gain_b = gain[enter]
     entrants = np.bincount(ti_b, minlength=n)
@@ -194,7 +252,7 @@ def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     res.capability[rows[has]] = f.capability[fi_b[w]]
     res.honesty[rows[has]] = f.honesty[fi_b[w]]
     reason = np.where(has, 0, np.where(res.notified[rows] == 0, 1, np.where(res.eligible[rows] == 0, 2, np.where(
-        _group_counts(ti, below, n) == 0, 3, np.where(n_bids == 0, 4, 5)))))
+        _group_counts(ti, below, n) == 0, 3, np.where(worth == 0, 4, np.where(n_bids == 0, 7, 5))))))
     res.reason[rows] = reason
     _learn(m, sub, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t)
 
@@ -257,15 +315,14 @@ def commissions(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     price = p.commission.price_near_reserve * sub.reserve[ti] * sub.term[ti]
     favoured = (fi == conn[ti]) & (m.buyers.integrity[sub.buyer[ti]] < p.commission.favour_below)
     price = np.where(favoured, sub.reserve[ti] * sub.term[ti], price)
-    accept = (price - cost - _mobilisation(m, sub, ti) > 0) & (f.load[fi] < f.capacity[fi])
+    profitable = price - cost - _mobilisation(m, sub, ti) > 0
+    worth = _group_counts(ti, profitable, n)
+    accept = profitable & (f.load[fi] < f.capacity[fi])
     ti, fi, cost, price, favoured = ti[accept], fi[accept], cost[accept], price[accept], favoured[accept]
     res.bids[rows] = np.bincount(ti, minlength=n)
     merit = f.capability[fi] + m.reputation_seen(sub.buyer[ti], fi)
     order = np.lexsort((fi, -merit, ~favoured, ti))
-    first = np.r_[True, ti[order][1:] != ti[order][:-1]] if len(order) else np.zeros(0, bool)
-    w = order[first]
-    free = np.maximum(f.capacity - f.load, 0)
-    w = w[_cap_by_capacity(fi[w], -ti[w].astype(float), free)]
+    w = _choose_within_capacity(order, ti, fi, np.maximum(f.capacity - f.load, 0))
     np.add.at(f.col("load"), fi[w], 1)
     t_w = ti[w]
     res.winner[rows[t_w]] = fi[w]
@@ -276,7 +333,8 @@ def commissions(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     res.favoured[rows[t_w]] = favoured[w]
     got = np.zeros(n, bool)
     got[t_w] = True
-    res.reason[rows] = np.where(got, 0, np.where(res.notified[rows] == 0, 1, np.where(res.eligible[rows] == 0, 2, 4)))
+    res.reason[rows] = np.where(got, 0, np.where(res.notified[rows] == 0, 1, np.where(
+        res.eligible[rows] == 0, 2, np.where(worth == 0, 4, 7))))
 
 
 def posts(m, b: Batch, res: Result, rows: np.ndarray) -> None:

@@ -5,42 +5,167 @@ A notice on channel ``c`` reaches an attentive firm at distance ``d`` (km) with 
     p = min(1, reach_c · exp(−d / range_c) · (1 + publicity · publicity_reach))
 
 and a firm pays no attention to contracts worth less than its ``min_value`` (strong prefecture
-firms ignore grassroots items, seed P3). Candidate pairs are pruned with a KD-tree: a firm
-farther than the break-even distance of a contract (where travel alone costs its reserve) could
-never bid, so it is never considered.
+firms ignore grassroots items, seed P3). Candidate pairs are pruned with one KD-tree per firm
+kind, so no dense tenders × firms matrix is built: a kind is searched only for tenders it pays
+attention to, and only within the smaller of (a) the break-even distance of that kind (travel
+alone would cost the reserve: the firm could never bid) and (b) the distance at which the
+channel's reach falls below ``procurement.notice_min_reach`` (the notice practically never
+arrives; pairs beyond it are treated as not notified).
 """
 
 from __future__ import annotations
 
 import numpy as np
-from scipy.spatial import cKDTree
 
 from model.param_tree import Params
+
+
+#: Most tender × firm distances computed at once (bounds the memory of one block: ~16 bytes each).
+BLOCK = 1 << 21
+
+
+def _block_pairs(tx, ty, r2, px, py) -> tuple[np.ndarray, np.ndarray]:
+    """(tender, firm) positions with squared distance ≤ ``r2``, sorted by tender then firm, over
+    all firms ``px, py`` in blocks of at most :data:`BLOCK` distances."""
+    parts_t, parts_f = [], []
+    step = max(1, BLOCK // max(len(px), 1))
+    for a in range(0, len(tx), step):
+        dx = px[None, :] - tx[a:a + step, None]
+        dx *= dx
+        dy = py[None, :] - ty[a:a + step, None]
+        dy *= dy
+        dx += dy
+        t, f = np.nonzero(dx <= r2[a:a + step, None])
+        parts_t.append(t + a)
+        parts_f.append(f)
+    if not parts_t:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(parts_t), np.concatenate(parts_f)
 
 
 def candidates(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, fx: np.ndarray, fy: np.ndarray,
                alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All (tender, firm) pairs within each tender's radius.
 
+    The same pairs as a KD-tree ball query (squared distance ≤ radius², computed as
+    ``dx² + dy²``), found with numpy: when every tender may reach most firms, one dense block of
+    distances; otherwise tenders are grouped by cells of a grid and each group is compared only
+    with the firms of the cells its radius can reach. No Python object per pair is created.
+
     Args:
         tx, ty: tender places (km). radius: per-tender search radius (km).
         fx, fy: firm bases (km). alive: firms in business.
 
     Returns:
-        ``(ti, fi, dist)`` sorted by tender then firm.
+        ``(ti, fi, dist)`` sorted by tender then firm; ``dist`` in km.
     """
     rows = np.flatnonzero(alive)
     if len(tx) == 0 or len(rows) == 0:
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0)
-    tree = cKDTree(np.c_[fx[rows], fy[rows]])
-    hits = tree.query_ball_point(np.c_[tx, ty], r=radius, return_sorted=True)
-    counts = np.fromiter((len(h) for h in hits), np.int64, len(hits))
-    ti = np.repeat(np.arange(len(tx)), counts)
-    fi = rows[np.fromiter((j for h in hits for j in h), np.int64, counts.sum())] if counts.sum() else \
-        np.zeros(0, np.int64)
+    px, py = fx[rows], fy[rows]
+    r = np.asarray(radius, float)
+    r2 = r * r
+    x0, x1, y0, y1 = px.min(), px.max(), py.min(), py.max()
+    span = max(x1 - x0, y1 - y0, 1e-9)
+    h = max(float(np.median(r)), span / 64.0)  # cell side (km): about a radius, at most 64² cells
+    if h >= span / 2 or len(rows) <= 256:
+        ti, j = _block_pairs(tx, ty, r2, px, py)
+    else:
+        ti, j = _grid_pairs(tx, ty, r, r2, px, py, x0, y0, h)
+    fi = rows[j]
     dist = np.hypot(fx[fi] - tx[ti], fy[fi] - ty[ti])
     return ti, fi, dist
+
+
+def _grid_pairs(tx, ty, r, r2, px, py, x0, y0, h) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs found cell group by cell group; sorted by tender then firm at the end."""
+    nx = int((px.max() - x0) // h) + 1
+    ny = int((py.max() - y0) // h) + 1
+    fcx = ((px - x0) // h).astype(np.int64)
+    fcy = ((py - y0) // h).astype(np.int64)
+    fkey = fcx * ny + fcy
+    by_cell = np.argsort(fkey, kind="stable")
+    sorted_key = fkey[by_cell]
+    tcx = np.floor((tx - x0) / h).astype(np.int64)
+    tcy = np.floor((ty - y0) / h).astype(np.int64)
+    key = tcx * (ny + 2) + tcy
+    order = np.argsort(key, kind="stable")
+    bounds = np.r_[0, np.flatnonzero(np.diff(key[order])) + 1, len(order)]
+    parts_t, parts_f = [], []
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        grp = order[a:b]
+        reach = int(np.ceil(r[grp].max() / h)) + 1
+        cx, cy = tcx[grp[0]], tcy[grp[0]]
+        cols = np.arange(max(cx - reach, 0), min(cx + reach, nx - 1) + 1)
+        if len(cols) == 0 or cy + reach < 0 or cy - reach >= ny:
+            continue
+        lo = np.searchsorted(sorted_key, cols * ny + max(cy - reach, 0), "left")
+        hi = np.searchsorted(sorted_key, cols * ny + min(cy + reach, ny - 1), "right")
+        if (hi - lo).sum() == 0:
+            continue
+        near = np.sort(by_cell[np.concatenate([np.arange(u, v) for u, v in zip(lo, hi)])])
+        t, f = _block_pairs(tx[grp], ty[grp], r2[grp], px[near], py[near])
+        parts_t.append(grp[t])
+        parts_f.append(near[f])
+    if not parts_t:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return _by_tender(np.concatenate(parts_t), np.concatenate(parts_f), len(tx))
+
+
+def _by_tender(ti: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs ordered by tender, given that each tender's pairs are already contiguous and in
+    order: every run is moved to its place (no sort)."""
+    counts = np.bincount(ti, minlength=n)
+    offset = np.cumsum(counts) - counts
+    run = np.r_[0, np.flatnonzero(ti[1:] != ti[:-1]) + 1]
+    rank = np.arange(len(ti)) - np.repeat(run, np.diff(np.r_[run, len(ti)]))
+    where = offset[ti] + rank
+    out_t, out_j = np.empty_like(ti), np.empty_like(j)
+    out_t[where], out_j[where] = ti, j
+    return out_t, out_j
+
+
+def reach_radius(p: Params, channel: np.ndarray) -> np.ndarray:
+    """Distance (km) beyond which a notice on ``channel`` reaches a firm with probability below
+    ``procurement.notice_min_reach``."""
+    ch = p.procurement.channels
+    base = np.array([getattr(ch, c).reach for c in CHANNELS])
+    rng_km = np.array([getattr(ch, c).range_km for c in CHANNELS])
+    boost = 1 + p.buyers.publicity * p.buyers.publicity_reach
+    top = np.minimum(1.0, base * boost)
+    r = rng_km * np.log(np.maximum(top, 1e-300) / p.procurement.notice_min_reach)
+    return np.maximum(r, 0.0)[channel]
+
+
+def pairs_by_kind(tx: np.ndarray, ty: np.ndarray, radius_of_kind, firms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(tender, firm) pairs searched kind by kind.
+
+    Args:
+        tx, ty: tender places (km).
+        radius_of_kind: ``f(kind, rows) -> per-tender radius`` (km; negative = skip the tender).
+        firms: the firm table.
+
+    Returns:
+        ``(ti, fi, dist)`` sorted by tender then firm.
+    """
+    parts = []
+    for kind in np.unique(firms.kind[firms.active]):
+        rows = np.flatnonzero(firms.active & (firms.kind == kind))
+        radius = radius_of_kind(int(kind), rows)
+        ask = np.flatnonzero(radius >= 0)
+        if len(ask) == 0:
+            continue
+        alive = np.zeros(len(firms), bool)
+        alive[rows] = True
+        ti, fi, dist = candidates(tx[ask], ty[ask], radius[ask], firms.x, firms.y, alive)
+        parts.append((ask[ti], fi, dist))
+    if not parts:
+        e = np.zeros(0, np.int64)
+        return e, e, np.zeros(0)
+    ti, fi, dist = (np.concatenate(x) for x in zip(*parts))
+    order = np.lexsort((fi, ti))
+    return ti[order], fi[order], dist[order]
 
 
 def reach(p: Params, channel: np.ndarray, dist: np.ndarray) -> np.ndarray:
@@ -69,3 +194,153 @@ def notified(p: Params, level: np.ndarray, value: np.ndarray, ti: np.ndarray, di
     attentive = value[ti] >= min_value
     prob = reach(p, channel_of_level(p, level)[ti], dist)
     return attentive & (rng.random(len(ti)) < prob)
+
+
+#: Cell side of the notice grid, in ranges of the channel: larger cells mean fewer (tender, cell)
+#: groups but more proposals rejected (a cell proposes with the reach of its nearest point).
+CELL_RANGES = 1.5
+
+#: Below this many tender × firm pairs, :func:`heard_pairs` draws once per candidate pair.
+DENSE_PAIRS = 500_000
+
+def _bernoulli_positions(n: np.ndarray, p: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``i < n[g]`` of group g that succeed in independent Bernoulli(``p[g]``) trials,
+    found by geometric skips (one draw per success plus one per group) rather than one draw per
+    position. Returns ``(group, position)`` arrays.
+    """
+    g = np.arange(len(n))
+    q = rng.geometric(p) - 1
+    inside = q < n
+    g, q = g[inside], q[inside]
+    out_g, out_q = [], []
+    while len(g):
+        out_g.append(g)
+        out_q.append(q)
+        q = q + rng.geometric(p[g])
+        inside = q < n[g]
+        g, q = g[inside], q[inside]
+    if not out_g:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(out_g), np.concatenate(out_q)
+
+
+def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.ndarray, top: float,
+                range_km: float, fx: np.ndarray, fy: np.ndarray, min_value: np.ndarray, rows: np.ndarray,
+                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (tender, firm) that hear of the notice, sampled without visiting every candidate.
+
+    Exactly the distribution of one Bernoulli draw per candidate pair — a firm ``f`` of ``rows``
+    within ``radius[t]`` of tender ``t`` and attentive (``value[t] ≥ min_value[f]``) hears with
+    probability ``p(d) = min(1, top · exp(−d / range_km))``, independently — but with another
+    draw order: firms are binned in square cells of side ``range_km``; every firm of a cell whose
+    nearest point is at distance ``d₀`` from the tender is *proposed* with probability
+    ``p₀ = p(d₀) ≥ p(d)`` — by geometric skips over the cell's firms, one draw per proposal —
+    and a proposal is accepted with probability ``p(d)/p₀`` (thinning). Work grows with the
+    pairs heard and the cells searched (about two proposals per pair heard), not with every
+    candidate pair. Small searches (tenders × firms ≤ ``DENSE_PAIRS``)
+    simply draw once per candidate pair, which has the same distribution.
+
+    Args:
+        tx, ty, radius, value: tender places (km), search radii (km; < 0 = skip), values (yuan/year).
+        top, range_km: the channel's ``reach · boost`` factor and range (km).
+        fx, fy, min_value: firm bases (km) and attention thresholds (yuan/year), all firms.
+        rows: the firms to search (e.g. the active firms of one kind).
+        rng: the ``notices`` stream.
+
+    Returns:
+        ``(ti, fi, dist)`` of the pairs heard, sorted by tender then firm.
+    """
+    e = np.zeros(0, np.int64)
+    ask_all = np.flatnonzero(radius >= 0)
+    if len(ask_all) == 0 or len(rows) == 0:
+        return e, e, np.zeros(0)
+    if len(ask_all) * len(rows) <= DENSE_PAIRS:  # small: one draw per candidate pair is cheapest
+        alive = np.zeros(len(fx), bool)
+        alive[rows] = True
+        t, fi, d = candidates(tx[ask_all], ty[ask_all], radius[ask_all], fx, fy, alive)
+        p = np.minimum(1.0, top * np.exp(-d / range_km))
+        ok = (value[ask_all][t] >= min_value[fi]) & (rng.random(len(t)) < p)
+        return ask_all[t[ok]], fi[ok], d[ok]
+    px, py = fx[rows], fy[rows]
+    x0, y0 = px.min(), py.min()
+    h = max(CELL_RANGES * range_km, max(px.max() - x0, py.max() - y0) / 1000.0, 1e-6)
+    nx, ny = int((px.max() - x0) // h) + 1, int((py.max() - y0) // h) + 1
+    cell = ((px - x0) // h).astype(np.int64) * ny + ((py - y0) // h).astype(np.int64)
+    order = np.argsort(cell, kind="stable")
+    start = np.searchsorted(cell[order], np.arange(nx * ny))
+    count = np.bincount(cell, minlength=nx * ny)
+    grid = (x0, y0, h, nx, ny, order, start, count)
+    side = np.minimum(2 * radius[ask_all] / h + 2, max(nx, ny)) ** 2  # cells per tender, at most
+    cuts = np.searchsorted(np.cumsum(side), np.arange(1, int(side.sum() // CELLS_PER_CHUNK) + 1) * CELLS_PER_CHUNK)
+    cuts = np.unique(np.r_[0, np.minimum(cuts + 1, len(ask_all)), len(ask_all)])
+    parts = [_heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask_all[a:b], rng)
+             for a, b in zip(cuts[:-1], cuts[1:])]
+    ti, fi, d = (np.concatenate(x) for x in zip(*parts))
+    o = np.lexsort((fi, ti))
+    return ti[o], fi[o], d[o]
+
+
+#: (tender, cell) groups handled at once (bounds transient memory to a few hundred MB).
+CELLS_PER_CHUNK = 2_000_000
+
+
+def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask, rng):
+    """:func:`heard_pairs` for the tenders ``ask`` (unsorted result)."""
+    x0, y0, h, nx, ny, order, start, count = grid
+    # (tender, cell) groups: the cells of each tender's bounding box, clipped to the grid
+    t_x, t_y, r = tx[ask], ty[ask], radius[ask]
+    lo_x = np.clip(np.floor((t_x - r - x0) / h), 0, nx - 1).astype(np.int64)
+    hi_x = np.clip(np.floor((t_x + r - x0) / h), 0, nx - 1).astype(np.int64)
+    lo_y = np.clip(np.floor((t_y - r - y0) / h), 0, ny - 1).astype(np.int64)
+    hi_y = np.clip(np.floor((t_y + r - y0) / h), 0, ny - 1).astype(np.int64)
+    wx, wy = hi_x - lo_x + 1, hi_y - lo_y + 1
+    g_t = np.repeat(np.arange(len(ask)), wx * wy)
+    k = np.arange(len(g_t)) - np.repeat(np.cumsum(wx * wy) - wx * wy, wx * wy)
+    g_cx, g_cy = lo_x[g_t] + k // wy[g_t], lo_y[g_t] + k % wy[g_t]
+    g_c = g_cx * ny + g_cy
+    ddx = np.maximum(np.maximum(x0 + g_cx * h - t_x[g_t], t_x[g_t] - (x0 + (g_cx + 1) * h)), 0.0)
+    ddy = np.maximum(np.maximum(y0 + g_cy * h - t_y[g_t], t_y[g_t] - (y0 + (g_cy + 1) * h)), 0.0)
+    d0 = np.hypot(ddx, ddy)
+    keep = (count[g_c] > 0) & (d0 <= r[g_t])
+    g_t, g_c, d0 = g_t[keep], g_c[keep], d0[keep]
+    # every firm of a cell is proposed with p0 = p(d0) ≥ p(d) (geometric skips over the cell's
+    # firms: one draw per proposal and one per cell) and accepted with p(d)/p0
+    p0 = np.maximum(np.minimum(1.0, top * np.exp(-d0 / range_km)), 1e-12)
+    grp, pos = _bernoulli_positions(count[g_c], p0, rng)
+    t_all = g_t[grp]
+    f_all = order[start[g_c[grp]] + pos]
+    p_prop = p0[grp]
+    d = np.hypot(px[f_all] - t_x[t_all], py[f_all] - t_y[t_all])
+    p = np.minimum(1.0, top * np.exp(-d / range_km))
+    fi = rows[f_all]
+    ok = (d <= r[t_all]) & (value[ask][t_all] >= min_value[fi])
+    ok &= rng.random(len(t_all)) * p_prop < p
+    return ask[t_all[ok]], fi[ok], d[ok]
+
+
+def heard_by_kind(tx: np.ndarray, ty: np.ndarray, level: np.ndarray, value: np.ndarray, radius_of_kind,
+                  firms, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (tender, firm) that hear of open tenders, kind by kind and channel by channel
+    (:func:`heard_pairs`); ``radius_of_kind`` as in :func:`pairs_by_kind`.
+
+    Returns:
+        ``(ti, fi, dist)`` sorted by tender then firm.
+    """
+    ch = p.procurement.channels
+    boost = 1 + p.buyers.publicity * p.buyers.publicity_reach
+    channel = channel_of_level(p, level)
+    parts = []
+    for kind in np.unique(firms.kind[firms.active]):
+        rows = np.flatnonzero(firms.active & (firms.kind == kind))
+        radius = radius_of_kind(int(kind), rows)
+        for c in np.unique(channel):
+            cp = getattr(ch, CHANNELS[c])
+            rad = np.where(channel == c, radius, -1.0)
+            parts.append(heard_pairs(tx, ty, rad, value, cp.reach * boost, cp.range_km,
+                                     firms.x, firms.y, firms.min_value, rows, rng))
+    if not parts:
+        e = np.zeros(0, np.int64)
+        return e, e, np.zeros(0)
+    ti, fi, dist = (np.concatenate(x) for x in zip(*parts))
+    order = np.lexsort((fi, ti))
+    return ti[order], fi[order], dist[order]

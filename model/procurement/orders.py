@@ -144,7 +144,7 @@ def _contract(m, batch, res, won, term) -> None:
     subsidy = np.where(batch.level[idx] == VILLAGE, p.procurement.mobilisation_subsidy_yuan, 0.0)
     np.subtract.at(f.col("cash"), firm[is_firm], p.procurement.mobilisation_cost_yuan - subsidy[is_firm])
     m.acc["spend"] += float(subsidy[is_firm].sum())
-    served = np.isin(m.slot_order, orders) & m.slot_bought
+    served = slots_of(m, orders) & m.slot_bought
     m.slot_contract[served] = o.contract[m.slot_order[served]]
     m.slot_state[served] = SLOT_SERVED
 
@@ -163,7 +163,20 @@ def _failed(m, rows: np.ndarray, reason: np.ndarray) -> None:
     o.col("failures")[rows[fallback]] = 0
     give_up = (~retry & ~fallback) | (o.due[rows] > year_end) & ~o.adhoc[rows]
     o.col("status")[rows[give_up]] = DROPPED
-    waiting = np.isin(m.slot_order, rows) & m.slot_bought
+    waiting = slots_of(m, rows) & m.slot_bought
     m.slot_state[waiting] = SLOT_UNSERVED
-    dropped_slots = np.isin(m.slot_order, rows[give_up]) & m.slot_bought
+    dropped_slots = slots_of(m, rows[give_up]) & m.slot_bought
     m.slot_state[dropped_slots & (pr.fallback == "in_house")] = SLOT_INHOUSE
+
+
+def slots_of(m, order_rows: np.ndarray) -> np.ndarray:
+    """Mask of the slots whose current order is one of ``order_rows`` (the same as
+    ``np.isin(m.slot_order, order_rows)``, by one gather instead of a sort)."""
+    return index_mask(m.slot_order, order_rows, len(m.orders))
+
+
+def index_mask(keys: np.ndarray, rows: np.ndarray, n: int) -> np.ndarray:
+    """``np.isin(keys, rows)`` for row indices in ``[0, n)``; keys < 0 (none) are never in."""
+    flag = np.zeros(n + 1, bool)
+    flag[rows] = True
+    return flag[np.where(keys >= 0, keys, n)]

@@ -1,0 +1,527 @@
+"""Calibration to observed moments: simulated method of moments (SMM) or rejection ABC.
+
+A targets file (TOML) names the observed moments of a county with their standard errors,
+the parameters to calibrate with their bounds, and how to simulate::
+
+    [calibration]
+    name = "penglai"                   # default output folder results/<name>_calibration
+    scenario = "scenarios/baseline.toml"
+    method = "smm"                     # smm | abc
+    seed = 20190601
+    replications = 3                   # runs per parameter point (common random numbers)
+    years = 3
+    budget = 40                        # smm: objective evaluations; abc: prior draws
+    accept = 0.1                       # abc: share of prior draws accepted
+    [overrides]                        # fixed dotted overrides (e.g. a small region)
+    [parameters]
+    "procurement.bid_cost_yuan" = { range = [100.0, 3000.0] }
+    [targets]
+    no_bid_rate = { value = 0.6, se = 0.03 }
+
+Every parameter point is simulated through the engine (`experiments.spec` plans, the same
+executors, one store folder that grows as points are evaluated, so rerunning resumes and
+finished points are read back instead of re-run). Replicate k of every point uses the same
+seed (common random numbers), so the objective is a deterministic, much smoother function
+of the parameters.
+
+SMM minimises J(theta) = sum_k ((mean simulated m_k - observed m_k) / se_k)^2 with
+`scipy.optimize.differential_evolution` (seeded, population evaluated as one batch, no
+gradient polish). Uncertainty: the asymptotic SMM sandwich with W = diag(1/se^2), namely
+Var(theta) = (1 + 1/R) (G' W G)^-1, with G the Jacobian of the simulated moments by central
+finite differences (step 5% of the range, common random numbers) at the estimate; it
+assumes independent target moments with the given standard errors and is local (not a
+bootstrap). With more moments than parameters, J / (1 + 1/R) is compared with a
+chi-square(K - P) (over-identification test).
+
+ABC draws a Latin-hypercube sample from the uniform prior on the ranges, keeps the `accept`
+share of draws with the smallest distance sqrt(J) (rejection ABC; the tolerance is that
+quantile) and reports posterior medians and 2.5/97.5% quantiles. With a small budget this
+posterior is wider than the exact one (a tolerance > 0 blurs it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments import validate as v
+from experiments.backend import REAL, Backend
+from experiments.spec import Experiment, Plan, ScenarioRef, canonical_json, make_plan, read_toml
+from experiments.validate import SpecError
+
+METHODS = ("smm", "abc")
+HEAD_KEYS = ("name", "description", "scenario", "method", "seed", "replications", "years",
+             "budget", "accept", "popsize")
+TOP_KEYS = ("calibration", "overrides", "parameters", "targets")
+PENALTY = 1e6
+"""Objective value where a simulated moment is undefined (NaN) at a point."""
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A calibrated parameter: dotted path and its range [low, high] (parameter units)."""
+
+    name: str
+    low: float
+    high: float
+
+
+@dataclass(frozen=True)
+class Target:
+    """An observed moment: outcome name, value and standard error (outcome units)."""
+
+    name: str
+    value: float
+    se: float
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """A validated targets file.
+
+    Attributes:
+        path: The file.
+        experiment: The base experiment (scenario, overrides, seed, replications, years).
+        method: "smm" or "abc".
+        bounds: Calibrated parameters.
+        targets: Observed moments.
+        budget: SMM objective evaluations (approximate) or ABC prior draws.
+        accept: ABC acceptance share in (0, 1].
+        popsize: Differential-evolution population per parameter.
+    """
+
+    path: Path
+    experiment: Experiment
+    method: str
+    bounds: tuple[Bound, ...]
+    targets: tuple[Target, ...]
+    budget: int
+    accept: float
+    popsize: int
+
+
+def load_calibration(path: str | Path, backend: Backend = REAL) -> Calibration:
+    """Read and validate a targets file (raises `SpecError` naming the key)."""
+    path = Path(path)
+    doc = read_toml(path)
+    for key in doc:
+        if key not in TOP_KEYS:
+            raise v.unknown(str(path), key, TOP_KEYS)
+    head = doc.get("calibration")
+    if not isinstance(head, dict):
+        raise SpecError(f"{path}: calibration: missing table [calibration]")
+    where = f"{path}: calibration"
+    for key in head:
+        if key not in HEAD_KEYS:
+            raise v.unknown(where, key, HEAD_KEYS)
+    name = head.get("name", path.stem)
+    if not isinstance(name, str) or not v._safe_name(name):
+        raise SpecError(f"{where}.name: got {name!r}; expected letters, digits, _ . -")
+    method = head.get("method", "smm")
+    if method not in METHODS:
+        raise SpecError(f"{where}.method: got {method!r}; allowed: {', '.join(METHODS)}")
+    ints = {k: head.get(k, d) for k, d in (("seed", 20190601), ("replications", 3),
+                                           ("years", 3), ("budget", 40), ("popsize", 6))}
+    for k, x in ints.items():
+        if not v.is_int(x) or x < (0 if k == "seed" else 1):
+            raise SpecError(f"{where}.{k}: expected an integer >= {0 if k == 'seed' else 1}, "
+                            f"got {x!r}")
+    accept = head.get("accept", 0.1)
+    if not v.is_num(accept) or not 0 < accept <= 1:
+        raise SpecError(f"{where}.accept: expected a number in (0, 1], got {accept!r}")
+    scen = head.get("scenario")
+    if scen is None:
+        sc = ScenarioRef("calibration", "", None)
+    elif isinstance(scen, str) and scen:
+        file = (path.parent / scen).resolve()
+        info = v.load_scenario_file(file, f"{where}.scenario", backend)
+        sc = ScenarioRef(info.name, info.description, file)
+    else:
+        raise SpecError(f"{where}.scenario: expected a scenario file path, got {scen!r}")
+    bounds = tuple(_bounds(f"{path}: parameters", doc.get("parameters")))
+    targets = tuple(_targets(f"{path}: targets", doc.get("targets"), backend.outcomes()))
+    exp = Experiment(path=path, kind="experiment", name=name,
+                     description=str(head.get("description", "")), seed=ints["seed"],
+                     replications=ints["replications"], years=ints["years"],
+                     outcomes=tuple(t.name for t in targets), baseline=sc.name,
+                     scenarios=(sc,), overrides=v.flatten(f"{path}: overrides",
+                                                           doc.get("overrides", {})),
+                     design=None, hints={}, raw=doc)
+    return Calibration(path, exp, method, bounds, targets, ints["budget"], float(accept),
+                       ints["popsize"])
+
+
+def _bounds(where: str, table: Any) -> list[Bound]:
+    if not isinstance(table, dict) or not table:
+        raise SpecError(f"{where}: missing; add e.g. \"procurement.bid_cost_yuan\" = "
+                        "{ range = [100.0, 3000.0] }")
+    out = []
+    for key, rng in v.flatten(where, table).items():
+        name = key.removesuffix(".range")
+        if key == name or not (isinstance(rng, list) and len(rng) == 2
+                               and all(v.is_num(x) for x in rng) and rng[0] < rng[1]):
+            raise SpecError(f"{where}.{key}: got {rng!r}; expected \"{name}\" = "
+                            "{ range = [lo, hi] } with numbers lo < hi")
+        out.append(Bound(name, float(rng[0]), float(rng[1])))
+    return out
+
+
+def _targets(where: str, table: Any, known: Sequence[str]) -> list[Target]:
+    if not isinstance(table, dict) or not table:
+        raise SpecError(f"{where}: missing; add e.g. no_bid_rate = {{ value = 0.6, se = 0.03 }}")
+    out = []
+    for name, spec in table.items():
+        if name not in known:
+            raise SpecError(f"{where}.{name}: unknown outcome; allowed: {', '.join(known)}")
+        if not isinstance(spec, dict) or set(spec) != {"value", "se"} or not all(
+                v.is_num(spec[k]) for k in spec) or not spec["se"] > 0:
+            raise SpecError(f"{where}.{name}: got {spec!r}; expected {{ value = x, se = s }} "
+                            "with numbers and se > 0")
+        out.append(Target(name, float(spec["value"]), float(spec["se"])))
+    return out
+
+
+def points_plan(exp: Experiment, points: Sequence[Mapping[str, Any]], backend: Backend,
+                cache: dict[str, Plan] | None = None) -> Plan:
+    """One plan over an explicit list of parameter points (each x the replications).
+
+    Each point is resolved and validated by `make_plan` (as experiment-wide overrides)
+    and keeps its position as the design `point` index; factor columns hold its values.
+
+    Args:
+        exp: Base experiment (one scenario, no design).
+        points: Dotted parameter path -> value, one dict per point.
+        backend: Model backend.
+        cache: Sub-plans by point (reused between calls as points accumulate).
+
+    Returns:
+        The merged `Plan`.
+    """
+    cache = {} if cache is None else cache
+    names = list(dict.fromkeys(k for p in points for k in p))
+    merged = Plan(exp, [], {}, {}, [], names, exp.seed, exp.replications, exp.years, {})
+    for i, point in enumerate(points):
+        key = canonical_json(point)
+        if key not in cache:
+            sub = dataclasses.replace(exp, overrides={**exp.overrides, **point}, design=None)
+            cache[key] = make_plan(sub, backend)
+        sub_plan = cache[key]
+        merged.scenario_params.update(sub_plan.scenario_params)
+        for row in sub_plan.design_rows:
+            merged.design_rows.append({**row, "point": i, **point})
+        for run in sub_plan.runs:
+            if run.run_id not in merged.params:
+                merged.params[run.run_id] = sub_plan.params[run.run_id]
+                merged.runs.append(dataclasses.replace(run, factors=dict(point), point=i))
+    return merged
+
+
+@dataclass
+class Evaluator:
+    """Simulates parameter points through the engine into one growing store folder.
+
+    Attributes:
+        cal: The calibration.
+        out: Output folder.
+        backend, executor, workers, scheduler, fresh: As for `run_sweep`.
+        points: Points evaluated so far, in order.
+        runs: The stored runs (outcome columns per run), refreshed after each batch.
+    """
+
+    cal: Calibration
+    out: Path
+    backend: Backend = REAL
+    executor: str = "serial"
+    workers: int | None = None
+    scheduler: str | None = None
+    fresh: bool = False
+    points: list[dict[str, Any]] = field(default_factory=list)
+    runs: pd.DataFrame | None = None
+    _cache: dict[str, Plan] = field(default_factory=dict)
+    _index: dict[str, int] = field(default_factory=dict)
+
+    def preload(self) -> None:
+        """Resume: take the points already in the output folder (in their order), so that
+        the growing plan stays a superset of the stored runs."""
+        design = self.out / "design.parquet"
+        if self.fresh or not design.is_file():
+            return
+        rows = pd.read_parquet(design).drop_duplicates("point").sort_values("point")
+        names = [b.name for b in self.cal.bounds]
+        if set(names) <= set(rows.columns):
+            for x in rows[names].to_numpy(float):
+                self._index.setdefault(canonical_json(self.point_of(x)), len(self.points))
+                self.points.append(self.point_of(x))
+
+    def point_of(self, x: Sequence[float]) -> dict[str, Any]:
+        """Parameter vector -> point dict (parameter units)."""
+        return {b.name: float(xi) for b, xi in zip(self.cal.bounds, x, strict=True)}
+
+    def evaluate(self, xs: Sequence[Sequence[float]]) -> pd.DataFrame:
+        """Simulate the points `xs` (all replications) and return their per-run moments.
+
+        Returns:
+            One row per (point in `xs`, replicate): `point` (position in `xs`),
+            `replicate`, and one column per target moment.
+        """
+        from experiments.sweep import run_sweep
+
+        keys = []
+        for x in xs:
+            p = self.point_of(x)
+            key = canonical_json(p)
+            if key not in self._index:
+                self._index[key] = len(self.points)
+                self.points.append(p)
+            keys.append(self._index[key])
+        plan = points_plan(self.cal.experiment, self.points, self.backend, self._cache)
+        res = run_sweep(plan, self.out, executor=self.executor, workers=self.workers,
+                        scheduler=self.scheduler, fresh=self.fresh, backend=self.backend)
+        self.fresh = False  # only the first batch moves old results aside
+        if res.status != "complete":
+            raise RuntimeError(f"sweep {res.status} in {self.out}; rerun to resume")
+        self.runs = pd.read_parquet(self.out / "runs.parquet")
+        rows = pd.DataFrame(plan.design_rows)
+        names = [t.name for t in self.cal.targets]
+        per_run = rows[["run_id", "point", "replicate"]].merge(
+            self.runs[["run_id", *names]], on="run_id", how="left")
+        parts = [per_run[per_run["point"] == k].assign(point=j) for j, k in enumerate(keys)]
+        return pd.concat(parts, ignore_index=True).drop(columns="run_id")
+
+
+def objective(sim_means: pd.DataFrame, targets: Sequence[Target]) -> np.ndarray:
+    """J = sum_k ((simulated mean - observed) / se)^2 per row; PENALTY where undefined.
+
+    Args:
+        sim_means: One row per point, one column per target (mean over replications).
+        targets: The targets.
+
+    Returns:
+        J per row (dimensionless).
+    """
+    z = np.column_stack([(sim_means[t.name].to_numpy(float) - t.value) / t.se
+                         for t in targets])
+    j = (z ** 2).sum(axis=1)
+    return np.where(np.isnan(j), PENALTY, j)
+
+
+@dataclass(frozen=True)
+class CalibrationResult:
+    """Estimates, uncertainty, fit and every evaluated point.
+
+    Attributes:
+        method: "smm" or "abc".
+        estimates: parameter, estimate, low, high (95%), se (SMM) and `uncertainty`
+            (what the interval is).
+        fit: moment, observed, se, simulated (mean at the estimate), sim_low, sim_high
+            (95% t-interval over replications), z ((simulated - observed) / se).
+        evaluations: Every evaluated point: parameter columns, moment means, J, accepted.
+        objective: J at the estimate; `notes`: caveats (identification, test).
+        files: Written paths; `markdown`: the report section.
+    """
+
+    method: str
+    estimates: pd.DataFrame
+    fit: pd.DataFrame
+    evaluations: pd.DataFrame
+    objective: float
+    notes: list[str]
+    files: list[Path]
+    markdown: str
+
+
+def _means(per_run: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
+    return per_run.groupby("point", sort=True)[list(names)].mean()
+
+
+def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str]]:
+    from scipy.optimize import differential_evolution
+
+    names = [t.name for t in cal.targets]
+    lo = np.array([b.low for b in cal.bounds])
+    hi = np.array([b.high for b in cal.bounds])
+    values: dict[tuple[float, ...], float] = {}
+
+    def batch(func, xs):  # DE's map: one engine sweep per population
+        xs = [np.asarray(x, float) for x in xs]
+        j = objective(_means(ev.evaluate(xs), names), cal.targets)
+        values.update({tuple(x): float(jj) for x, jj in zip(xs, j, strict=True)})
+        return [func(x) for x in xs]
+
+    pop = cal.popsize * len(cal.bounds)
+    res = differential_evolution(lambda x: values[tuple(np.asarray(x, float))],
+                                 list(zip(lo, hi, strict=True)), seed=cal.experiment.seed,
+                                 popsize=cal.popsize, maxiter=max(1, cal.budget // pop - 1),
+                                 polish=False, init="sobol" if pop & (pop - 1) == 0 else
+                                 "latinhypercube", updating="deferred", workers=batch, tol=0)
+    theta = np.asarray(res.x, float)
+    h = 0.05 * (hi - lo)
+    steps = [(np.clip(theta + h * e, lo, hi), np.clip(theta - h * e, lo, hi))
+             for e in np.eye(len(theta))]
+    per_run = ev.evaluate([theta] + [x for pair in steps for x in pair])
+    m = _means(per_run, names).to_numpy(float)
+    se = np.array([t.se for t in cal.targets])
+    g = np.column_stack([(m[1 + 2 * i] - m[2 + 2 * i]) / (p[0][i] - p[1][i])
+                         for i, p in enumerate(steps)]) / se[:, None]
+    notes = []
+    try:
+        cov = (1 + 1 / cal.experiment.replications) * np.linalg.inv(g.T @ g)
+        sd = np.sqrt(np.diag(cov))
+    except np.linalg.LinAlgError:
+        sd = np.full(len(theta), np.nan)
+    if not np.isfinite(sd).all():
+        notes.append("The moments do not identify every parameter locally (singular "
+                     "Jacobian): standard errors are undefined.")
+    est = pd.DataFrame({"parameter": [b.name for b in cal.bounds], "estimate": theta,
+                        "se": sd, "low": theta - 1.96 * sd, "high": theta + 1.96 * sd,
+                        "uncertainty": "95% asymptotic SMM interval (sandwich, FD Jacobian)"})
+    k, p_ = len(names), len(theta)
+    j_hat = float(values.get(tuple(theta), objective(pd.DataFrame(m[:1], columns=names),
+                                                     cal.targets)[0]))
+    if k > p_:
+        from scipy.stats import chi2
+
+        stat = j_hat / (1 + 1 / cal.experiment.replications)
+        notes.append(f"Over-identification: J/(1+1/R) = {stat:.3g} against chi-square({k - p_})"
+                     f", p = {chi2.sf(stat, k - p_):.3g}.")
+    return theta, est, notes
+
+
+def _abc(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str]]:
+    from experiments.samplers import Design, Factor, sample
+
+    design = Design("lhs", tuple(Factor(b.name, low=b.low, high=b.high) for b in cal.bounds),
+                    samples=cal.budget)
+    xs = [[p[b.name] for b in cal.bounds] for p in sample(design, cal.experiment.seed)]
+    names = [t.name for t in cal.targets]
+    dist = np.sqrt(objective(_means(ev.evaluate(xs), names), cal.targets))
+    n_acc = max(1, int(round(cal.accept * len(xs))))
+    keep = np.argsort(dist, kind="stable")[:n_acc]
+    post = np.asarray(xs, float)[keep]
+    theta = np.median(post, axis=0)
+    est = pd.DataFrame({"parameter": [b.name for b in cal.bounds], "estimate": theta,
+                        "se": post.std(axis=0, ddof=1) if n_acc > 1 else np.nan,
+                        "low": np.quantile(post, 0.025, axis=0),
+                        "high": np.quantile(post, 0.975, axis=0),
+                        "uncertainty": "ABC posterior median, 2.5–97.5% quantiles"})
+    notes = [f"Rejection ABC: {n_acc} of {len(xs)} prior draws accepted (tolerance: "
+             f"distance sqrt(J) <= {dist[keep[-1]]:.3g})."]
+    return theta, est, notes
+
+
+def run_calibration(path: str | Path, out: str | Path | None = None, *,
+                    backend: Backend = REAL, method: str | None = None,
+                    budget: int | None = None, executor: str = "serial",
+                    workers: int | None = None, scheduler: str | None = None,
+                    fresh: bool = False,
+                    outcome_meta: Mapping[str, Any] | None = None) -> CalibrationResult:
+    """Calibrate the parameters of a targets file and write the outputs.
+
+    Args:
+        path: Targets file.
+        out: Output folder (default results/<name>_calibration).
+        backend: Model backend.
+        method: "smm" or "abc" to override the file.
+        budget: Override of the evaluation budget.
+        executor, workers, scheduler, fresh: As for `experiments.sweep.run_sweep`.
+        outcome_meta: Outcome labels and units for the fit plot.
+
+    Returns:
+        The `CalibrationResult`; files calibration_estimates.csv, calibration_fit.csv,
+        calibration_evaluations.csv, calibration.md and figures/calibration_fit.png.
+    """
+    from experiments.plots import save
+    from experiments.store import check_output
+
+    cal = load_calibration(path, backend)
+    if method is not None and method not in METHODS:
+        raise SpecError(f"--method: got {method!r}; allowed: {', '.join(METHODS)}")
+    if budget is not None and (not v.is_int(budget) or budget < 2):
+        raise SpecError(f"--budget: expected an integer >= 2, got {budget!r}")
+    cal = dataclasses.replace(cal, method=method or cal.method, budget=budget or cal.budget)
+    out = Path(out) if out is not None else Path("results") / f"{cal.experiment.name}_calibration"
+    check_output(out)
+    points_plan(cal.experiment, [{b.name: b.low for b in cal.bounds}], backend)  # validate
+    ev = Evaluator(cal, out, backend, executor, workers, scheduler, fresh)
+    ev.preload()
+    theta, est, notes = (_smm if cal.method == "smm" else _abc)(cal, ev)
+    names = [t.name for t in cal.targets]
+    at = ev.evaluate([theta])
+    n = len(at)
+    sim, sd = at[names].mean(), at[names].std(ddof=1) if n > 1 else at[names].mean() * np.nan
+    from scipy.stats import t as student
+
+    half = student.ppf(0.975, max(n - 1, 1)) * sd / np.sqrt(n)
+    fit = pd.DataFrame({"moment": names, "observed": [t.value for t in cal.targets],
+                        "se": [t.se for t in cal.targets], "simulated": sim.to_numpy(),
+                        "sim_low": (sim - half).to_numpy(), "sim_high": (sim + half).to_numpy()})
+    fit["z"] = (fit["simulated"] - fit["observed"]) / fit["se"]
+    evals = pd.DataFrame(ev.points)
+    means = _means(ev.evaluate([[p[b.name] for b in cal.bounds] for p in ev.points]), names)
+    evals = pd.concat([evals, means.reset_index(drop=True)], axis=1)
+    evals["J"] = objective(means, cal.targets)
+    j_hat = float(objective(pd.DataFrame([sim.to_numpy()], columns=names), cal.targets)[0])
+    fig = fit_plot(fit, outcome_meta)
+    files = [out / "calibration_estimates.csv", out / "calibration_fit.csv",
+             out / "calibration_evaluations.csv",
+             save(fig, out / "figures" / "calibration_fit.png"), out / "calibration.md"]
+    est.to_csv(files[0], index=False)
+    fit.to_csv(files[1], index=False)
+    evals.to_csv(files[2], index=False)
+    md = section_markdown(cal, est, fit, j_hat, notes, len(ev.points))
+    files[4].write_text(md, encoding="utf-8")
+    return CalibrationResult(cal.method, est, fit, evals, j_hat, notes, files, md)
+
+
+def fit_plot(fit: pd.DataFrame, outcome_meta: Mapping[str, Any] | None = None):
+    """Observed vs simulated moments, one panel per moment, with 95% error bars.
+
+    Args:
+        fit: The `fit` table of a `CalibrationResult`.
+        outcome_meta: Outcome labels and units.
+
+    Returns:
+        A matplotlib Figure (observed ± 1.96 se; simulated mean with its t-interval).
+    """
+    from experiments.plots import _fig, axis_label
+
+    fig, axes = _fig(1, len(fit), size=(2.6 * len(fit) + 1.0, 3.6))
+    for ax, (_, r) in zip(axes[0], fit.iterrows(), strict=True):
+        ax.errorbar([0], [r["observed"]], yerr=[[1.96 * r["se"]]], fmt="o", color="k",
+                    capsize=4, label="observed ± 1.96 se")
+        lo, hi = r["simulated"] - r["sim_low"], r["sim_high"] - r["simulated"]
+        ax.errorbar([1], [r["simulated"]], yerr=[[lo], [hi]], fmt="s", color="C0",
+                    capsize=4, label="simulated, 95% CI")
+        ax.set_xticks([0, 1], ["observed", "simulated"])
+        ax.set_xlim(-0.6, 1.6)
+        ax.set_ylabel(axis_label(r["moment"], outcome_meta))
+        ax.set_title(str(r["moment"]), fontsize="medium")
+    axes[0][0].legend(fontsize="small")
+    fig.suptitle("Calibration fit: observed vs simulated moments at the estimate")
+    return fig
+
+
+def section_markdown(cal: Calibration, est: pd.DataFrame, fit: pd.DataFrame, j_hat: float,
+                     notes: Sequence[str], n_points: int) -> str:
+    """The calibration section of a report (Markdown, level-2 heading)."""
+    what = ("simulated method of moments (differential evolution)" if cal.method == "smm"
+            else "rejection approximate Bayesian computation (uniform prior, LHS draws)")
+    lines = ["## Calibration", "",
+             f"Calibrated by {what} against {len(cal.targets)} observed moments; "
+             f"{n_points} parameter points × {cal.experiment.replications} replications "
+             f"({cal.experiment.years} years each, common random numbers). "
+             f"Objective J = Σ ((simulated − observed)/se)² = {j_hat:.3g} at the estimate.",
+             "", "| Parameter | Estimate | 95% interval | Interval |", "|---|---|---|---|"]
+    lines += [f"| `{r.parameter}` | {r.estimate:.4g} | [{r.low:.4g}, {r.high:.4g}] | "
+              f"{r.uncertainty} |" for r in est.itertuples()]
+    lines += ["", "| Moment | Observed ± se | Simulated [95% CI] | z |", "|---|---|---|---|"]
+    lines += [f"| `{r.moment}` | {r.observed:.4g} ± {r.se:.3g} | {r.simulated:.4g} "
+              f"[{r.sim_low:.4g}, {r.sim_high:.4g}] | {r.z:+.2f} |" for r in fit.itertuples()]
+    lines += ["", *notes, "", "![Calibration fit](figures/calibration_fit.png)"]
+    return "\n".join(lines) + "\n"

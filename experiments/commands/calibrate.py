@@ -1,0 +1,74 @@
+"""Calibrate parameters to a county's observed moments: SMM or rejection ABC.
+
+The targets file lists observed moments with standard errors, the parameters to
+calibrate with their ranges, and the simulation settings (see experiments/calibrate.py and
+experiments/calibration_targets.toml). Every parameter point runs through the engine into
+one output folder (rerunning resumes). Writes calibration_estimates.csv,
+calibration_fit.csv, calibration_evaluations.csv, calibration.md and
+figures/calibration_fit.png.
+
+Examples:
+    python -m experiments calibrate experiments/calibration_targets.toml
+    python -m experiments calibrate experiments/calibration_targets.toml --method abc --budget 40
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+HELP = "calibrate parameters to observed moments (simulated method of moments or ABC)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of `calibrate`."""
+    parser.add_argument("file", type=Path, metavar="TARGETS.toml", help="a targets file")
+    parser.add_argument("--method", choices=("smm", "abc"), help="override the file's method")
+    parser.add_argument("--budget", type=int, metavar="N",
+                        help="SMM objective evaluations / ABC prior draws")
+    parser.add_argument("--executor", choices=("serial", "processes", "dask"), default="serial",
+                        help="where runs execute (default serial: each batch is small)")
+    parser.add_argument("--workers", type=int, metavar="K", help="worker processes")
+    parser.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address")
+    parser.add_argument("--out", type=Path, metavar="DIR",
+                        help="output folder (default: results/<name>_calibration/)")
+    parser.add_argument("--fresh", action="store_true",
+                        help="move existing results in DIR aside first")
+    parser.add_argument("--backend", default=None, help=argparse.SUPPRESS)
+
+
+def main(args: argparse.Namespace) -> int:
+    """Calibrate and print the estimates and the fit.
+
+    Returns:
+        0 on success.
+    """
+    from experiments.backend import load_backend
+    from experiments.calibrate import run_calibration
+    from experiments.validate import SpecError
+
+    if args.workers is not None and args.workers < 1:
+        raise SpecError(f"--workers: expected an integer >= 1, got {args.workers}")
+    if args.scheduler and args.executor != "dask":
+        raise SpecError("--scheduler: only used with --executor dask")
+    try:
+        backend = load_backend(args.backend)
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
+    meta = None
+    if args.backend is None:
+        from model.metrics import OUTCOMES
+
+        meta = dict(OUTCOMES)
+    res = run_calibration(args.file, args.out, backend=backend, method=args.method,
+                          budget=args.budget, executor=args.executor, workers=args.workers,
+                          scheduler=args.scheduler, fresh=args.fresh, outcome_meta=meta)
+    fmt = {"float_format": lambda x: f"{x:.4g}", "index": False}
+    print(res.estimates.to_string(**fmt))
+    print(res.fit.to_string(**fmt))
+    for note in res.notes:
+        print(note)
+    print(f"{res.method}: J = {res.objective:.4g}; outputs in {res.files[0].parent}",
+          file=sys.stdout)
+    return 0

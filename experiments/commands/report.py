@@ -1,0 +1,188 @@
+"""Write the evidence report of a results folder: report.md, report.html, figures, CSVs.
+
+Examples:
+    python -m experiments report results/reform_package
+    python -m experiments report results/no_bidder --outcomes no_bid_rate_village,coverage
+    python -m experiments run experiments/reform_package.toml --report   # run, then report
+
+Reads OUT_DIR/runs.parquet (required), timeseries.parquet and tenders.parquet (when
+present) and manifest.json; writes OUT_DIR/report.md, report.html, summary.csv,
+differences.csv and figures/*.png. The parameters that differ from the baseline are taken
+from the manifest's resolved flat parameters per scenario.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+HELP = "write report.md and report.html (tables with CIs, figures, provenance) for OUT_DIR"
+
+PROVENANCE_KEYS = ("file", "sha256", "seed", "replications", "years", "baseline")
+"""Entries of the manifest's `experiment` table shown in the report's provenance."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of `report`."""
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.add_argument("out_dir", type=Path, metavar="OUT_DIR",
+                        help="a results folder written by `run` (holds runs.parquet)")
+    parser.add_argument("--baseline", metavar="NAME",
+                        help="baseline scenario (default: the experiment's baseline)")
+    parser.add_argument("--outcomes", metavar="A,B,...",
+                        help="key outcomes of the tables, comma-separated (default: the "
+                             "experiment's outcomes, else a standard set)")
+
+
+def param_diffs(parameters: Mapping[str, Mapping[str, Any]], baseline: str,
+                scenarios: Sequence[str] | None = None) -> dict[str, dict[str, tuple]]:
+    """Parameters whose resolved value differs from the baseline's, per scenario.
+
+    Args:
+        parameters: Scenario name -> resolved flat parameters {dotted path: value}
+            (the manifest's `parameters`).
+        baseline: Baseline scenario name (must be a key of `parameters`).
+        scenarios: Scenarios to compare, in order (default: every key but the baseline).
+
+    Returns:
+        Scenario -> {dotted path: (baseline value, scenario value)}, only differing keys,
+        sorted by path; scenarios equal to the baseline map to {}.
+    """
+    base = parameters.get(baseline, {})
+    names = [s for s in (scenarios if scenarios is not None else parameters) if s != baseline]
+    out: dict[str, dict[str, tuple]] = {}
+    for sc in names:
+        flat = parameters.get(sc, {})
+        keys = sorted(set(base) | set(flat))
+        out[sc] = {k: (base.get(k, "(absent)"), flat.get(k, "(absent)")) for k in keys
+                   if base.get(k, "(absent)") != flat.get(k, "(absent)")}
+    return out
+
+
+def report_manifest(manifest: Mapping[str, Any]) -> dict[str, Any]:
+    """The manifest reshaped for `experiments.report.build_report`.
+
+    Keeps the name, description and scenarios (as name -> {description, overrides}) and a
+    compact provenance (experiment file, hash, seed, replications, years, git commit,
+    package versions, platform, times, counts, command line); drops the bulky resolved
+    parameters and the raw spec, which the parameter table summarises.
+
+    Args:
+        manifest: The parsed manifest.json of a results folder.
+    """
+    exp = manifest.get("experiment") or {}
+    scen = {s.get("name"): {"description": s.get("description", ""),
+                            "overrides": s.get("overrides") or {}}
+            for s in manifest.get("scenarios") or [] if isinstance(s, Mapping)}
+    out: dict[str, Any] = {"name": exp.get("name") or "Experiment report",
+                           "description": exp.get("description", ""), "scenarios": scen}
+    out["experiment"] = {k: exp.get(k) for k in PROVENANCE_KEYS if exp.get(k) is not None}
+    for key in ("status", "started", "finished", "git_commit", "python", "platform",
+                "cpu_count", "counts", "packages"):
+        if manifest.get(key) is not None:
+            out[key] = manifest[key]
+    run = manifest.get("run") or {}
+    if run.get("argv"):
+        out["command"] = "python -m experiments " + " ".join(map(str, run["argv"]))
+    return out
+
+
+def _open_tenders(tenders: Any) -> Any:
+    """Open tenders of a tender log with a boolean `no_bid` column (0 valid bids)."""
+    t = tenders
+    if "mode" in t.columns:
+        t = t[t["mode"] == "open_tender"]
+    if "no_bid" not in t.columns and "bids" in t.columns:
+        t = t.assign(no_bid=t["bids"] == 0)
+    return t
+
+
+def write_report(out_dir: str | Path, baseline: str | None = None,
+                 outcomes: Sequence[str] | None = None) -> dict[str, Any]:
+    """Read a results folder and write its evidence report into it.
+
+    Every input is checked before anything is written.
+
+    Args:
+        out_dir: The results folder (runs.parquet, manifest.json, optional
+            timeseries.parquet and tenders.parquet).
+        baseline: Baseline scenario (default: the manifest's, else "baseline").
+        outcomes: Key outcomes (default: the manifest's experiment outcomes, else the
+            report's standard set).
+
+    Returns:
+        What `experiments.report.build_report` returns (paths of the files written).
+
+    Raises:
+        SpecError: the folder, a table, the baseline or an outcome is unusable.
+    """
+    import pandas as pd
+
+    from experiments import manifest as mf
+    from experiments.report import build_report
+    from experiments.validate import SpecError
+    from model.metrics import OUTCOMES
+
+    out = Path(out_dir)
+    if not out.is_dir():
+        raise SpecError(f"{out}: not a folder; expected a results folder written by "
+                        "`python -m experiments run`")
+    if not (out / "runs.parquet").is_file():
+        raise SpecError(f"{out}: no runs.parquet; run the experiment first "
+                        "(python -m experiments run FILE.toml --out DIR)")
+    try:
+        runs = pd.read_parquet(out / "runs.parquet")
+        ts = pd.read_parquet(out / "timeseries.parquet") \
+            if (out / "timeseries.parquet").is_file() else None
+        tenders = pd.read_parquet(out / "tenders.parquet") \
+            if (out / "tenders.parquet").is_file() else None
+    except (OSError, ValueError) as exc:
+        raise SpecError(f"{out}: cannot read the result tables: {exc}") from None
+    if runs.empty or "scenario" not in runs.columns:
+        raise SpecError(f"{out}/runs.parquet: holds no runs with a scenario column")
+    manifest = mf.read(out) or {}
+    order = [s.get("name") for s in manifest.get("scenarios") or [] if isinstance(s, Mapping)]
+    names = [n for n in order if n in set(runs["scenario"])]
+    names += [n for n in dict.fromkeys(runs["scenario"]) if n not in names]
+    sort = ["_rank", "replicate"] if "replicate" in runs.columns else ["_rank"]
+    runs = (runs.assign(_rank=runs["scenario"].map({n: i for i, n in enumerate(names)}))
+            .sort_values(sort, kind="stable").drop(columns="_rank").reset_index(drop=True))
+    base = baseline or (manifest.get("experiment") or {}).get("baseline") or "baseline"
+    if base not in names:
+        raise SpecError(f"--baseline {base!r}: not a scenario in {out}; scenarios: "
+                        f"{', '.join(map(str, names))}")
+    key = list(outcomes) if outcomes else (manifest.get("experiment") or {}).get("outcomes")
+    if outcomes:
+        bad = [o for o in key if o not in runs.columns or o not in OUTCOMES]
+        if bad:
+            raise SpecError(f"--outcomes: unknown outcome {bad[0]!r}; allowed: "
+                            f"{', '.join(o for o in OUTCOMES if o in runs.columns)}")
+    diffs = param_diffs(manifest.get("parameters") or {}, base, names) \
+        if base in (manifest.get("parameters") or {}) else None
+    return build_report(out, runs, timeseries=ts,
+                        tenders=_open_tenders(tenders) if tenders is not None else None,
+                        manifest=report_manifest(manifest), outcomes_meta=OUTCOMES,
+                        baseline=base, key_outcomes=key or None, param_diffs=diffs)
+
+
+def parse_outcomes(text: str | None) -> list[str] | None:
+    """Split `--outcomes a,b,...` into names (None when not given)."""
+    from experiments.validate import SpecError
+
+    if text is None:
+        return None
+    names = [t.strip() for t in text.split(",") if t.strip()]
+    if not names:
+        raise SpecError("--outcomes: expected comma-separated outcome names, got "
+                        f"{text!r}")
+    return names
+
+
+def main(args: argparse.Namespace) -> int:
+    """Write the report and print where it is. Returns 0."""
+    written = write_report(args.out_dir, args.baseline, parse_outcomes(args.outcomes))
+    print(f"report: {written['markdown']} and {written['html']} "
+          f"({len(written['figures'])} figures)")
+    return 0

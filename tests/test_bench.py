@@ -1,0 +1,81 @@
+"""The benchmark command runs at a tiny size so it cannot rot (no timing assertions)."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from experiments import bench
+from experiments.__main__ import main
+from model import ProcurementModel, load_params, simulate
+from model.procurement import orders
+
+TINY = ["--households", "20", "--years", "1", "--mesa-cap", "500"]
+
+
+def test_bench_command_writes_json(tmp_path, capsys):
+    out = tmp_path / "b.json"
+    assert main(["bench", "--scale", "24", "--scale", "48", *TINY, "--json", str(out)]) == 0
+    data = json.loads(out.read_text())
+    rows = data["rows"]
+    assert [r["villages"] for r in rows] == [24, 48]
+    for r in rows:
+        assert r["households"] == 20 * r["villages"]
+        assert r["total_s"] > 0 and r["run_s"] > 0 and r["cpu_s"] > 0 and r["peak_rss_mb"] > 0
+        assert len(r["load_average"]) == 2
+        assert r["phases_s"]["procure"] > 0 and r["phases_s"]["citizens_phase"] > 0
+        assert r["phases_s"]["collect"] > 0 and r["phases_s"]["plan_year"] > 0
+        assert sum(r["phases_s"].values()) == pytest.approx(r["run_s"], rel=1e-6)
+        assert r["numpy_floor_us"] > 0 and r["mesa_floor_us"] > 0 and r["ratio_to_numpy"] > 0
+        assert r["procurements"] >= r["open_tenders"] > 0
+    assert math.isfinite(data["loglog_slope"]["total"])
+    printed = capsys.readouterr().out
+    assert "per household-month" in printed and "log-log slope" in printed
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["--scale", "nowhere"], "--scale 'nowhere'"),
+    (["--scale", "0"], "at least 1"),
+    (["--years", "0"], "--years 0"),
+    (["--set", "region.n_towns=-3"], "region.n_towns"),
+    (["--set", "no.such=1"], "unknown parameter"),
+])
+def test_bad_input_is_one_line_exit_2(tmp_path, capsys, argv, words):
+    out = tmp_path / "b.json"
+    assert main(["bench", *argv, "--json", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and words in err and err.count("\n") == 1
+    assert not out.exists()
+
+
+def test_scale_overrides():
+    assert bench.scale_overrides("county") == {}
+    prov = load_params(None, bench.scale_overrides("province")).region
+    assert 1_500 <= prov.n_towns <= 2_000 and 60_000 <= prov.n_towns * prov.villages_per_town <= 80_000
+    o = bench.scale_overrides("6000")
+    assert o["region.n_towns"] * o["region.villages_per_town"] == 6000
+    assert o["region.radius_km"] == pytest.approx(30 * 10 ** 0.5, rel=1e-3)
+
+
+def test_loglog_slope_exact():
+    assert bench.loglog_slope([10, 100, 1000], [1, 10, 100]) == pytest.approx(1.0)
+    assert bench.loglog_slope([10, 100], [1, 100]) == pytest.approx(2.0)
+    assert math.isnan(bench.loglog_slope([10], [1]))
+
+
+def test_phase_timers_do_not_change_results_and_restore():
+    p = load_params(None, {"region.n_towns": 3, "region.villages_per_town": 8,
+                           "region.households_per_village": 20})
+    plain = simulate(p, seed=5, years=1)
+    m = ProcurementModel(p, seed=5)
+    original = orders.procure
+    with bench.phase_timers(m) as acc:
+        m.run(1)
+    assert orders.procure is original and "collect" not in m.__dict__
+    assert acc["procure"] > 0
+    assert m.summary().keys() == plain.summary.keys()
+    assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(m.summary().values(),
+                                                                              plain.summary.values()))
+    assert m.timeseries().equals(plain.timeseries)

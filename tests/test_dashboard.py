@@ -1,0 +1,312 @@
+"""The interactive dashboard (model/app.py) and `python -m experiments dashboard`.
+
+Fast tests check how the levers map to parameters, what the page shows and that the page
+renders; the browser test (marked `browser`) drives the real page in headless Chromium.
+
+`python tests/test_dashboard.py docs/dashboard.png` retakes the README screenshot with the
+same tooling (default region, 14 months).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+solara = pytest.importorskip("solara")
+
+from model import load_params  # noqa: E402
+from model.app import (  # noqa: E402
+    SCENARIO_ENV, STATES, DashboardModel, Page, lever_overrides, lever_values, map_figure, model_params,
+    place_states, plots_figure, slot_display_state, tender_table,
+)
+from model.procurement.orders import SLOT_INHOUSE, SLOT_SERVED, SLOT_WAITING  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "experiments" / "scenarios"
+SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SMALL_TOML = """[scenario]
+name = "small"
+description = "A small region for the dashboard test."
+
+[region]
+n_towns = 3
+villages_per_town = 8
+households_per_village = 20
+"""
+
+
+# ---------------------------------------------------------------------------- levers -> parameters
+def _scoring_sum(p) -> float:
+    s = p.scoring
+    return s.price_weight + s.technical_weight + s.reputation_weight + s.citizen_weight
+
+
+def test_price_weight_rescales_technical_and_reputation():
+    base = load_params()
+    out = lever_overrides(base, {"price_weight": 0.6})
+    p = base.with_overrides(out)
+    assert p.scoring.price_weight == pytest.approx(0.6)
+    assert _scoring_sum(p) == pytest.approx(1.0)
+    assert p.scoring.citizen_weight == base.scoring.citizen_weight
+    ratio = base.scoring.technical_weight / base.scoring.reputation_weight
+    assert p.scoring.technical_weight / p.scoring.reputation_weight == pytest.approx(ratio)
+
+
+def test_price_weight_that_leaves_no_room_also_rescales_the_citizen_weight():
+    base = load_params(SCENARIOS / "citizen_rating.toml")
+    assert base.scoring.citizen_weight > 0
+    p = base.with_overrides(lever_overrides(base, {"price_weight": 0.95}))
+    assert p.scoring.price_weight == pytest.approx(0.95)
+    assert _scoring_sum(p) == pytest.approx(1.0)
+    assert 0 <= p.scoring.citizen_weight < base.scoring.citizen_weight
+
+
+def test_levers_equal_to_the_scenario_change_nothing():
+    for name in ("baseline.toml", "reform_package.toml", "random_inspections.toml", "wide_notice.toml"):
+        base = load_params(SCENARIOS / name)
+        assert lever_overrides(base, lever_values(base)) == {}, name
+
+
+def test_every_lever_reaches_its_parameter():
+    base = load_params()
+    levers = {"award_rule": "scoring", "price_weight": 0.45, "citizen_weight": 0.5, "blacklist_trigger": "both",
+              "blacklist_scope": "public", "blacklist_duration": "permanent", "monitoring": "random + complaints",
+              "lots": True, "notice_channel": "provincial_platform", "publicity": 0.7}
+    p = base.with_overrides(lever_overrides(base, levers))
+    got = lever_values(p)
+    for name, value in levers.items():
+        assert got[name] == (pytest.approx(value) if isinstance(value, float) else value), name
+    e = p.evaluation
+    assert e.inspection_weight + e.kpi_weight + e.citizen_weight == pytest.approx(1.0)
+    assert p.monitoring.regimes == ["random", "complaints"]
+
+
+def test_controls_start_at_the_scenario_values():
+    base = load_params(SCENARIOS / "lots.toml")
+    mp = model_params(base, str(SCENARIOS / "lots.toml"), seed=7)
+    assert mp["lots"]["value"] is True and mp["seed"]["value"] == 7
+    assert mp["price_weight"]["min"] == base.scoring.price_weight_floor
+    for name, options in mp.items():
+        if isinstance(options, dict) and options.get("type") == "Select":
+            assert options["value"] in options["values"], name
+
+
+# ---------------------------------------------------------------------------- the model behind the page
+def test_dashboard_model_loads_the_scenario_then_the_levers():
+    m = DashboardModel(scenario_file=str(SCENARIOS / "lots.toml"), seed=3, extra=SMALL, award_rule="scoring")
+    assert m.p.procurement.lots is True                      # from the file
+    assert m.p.procurement.award_rule == "scoring"           # from the lever
+    assert m.lever_changes == {"procurement.award_rule": "scoring"}
+    assert m.p.region.n_towns == 3 and m.seed == 3
+
+
+def test_dashboard_model_matches_the_plain_model_when_no_lever_moves():
+    from model import ProcurementModel
+
+    a = DashboardModel(seed=5, extra=SMALL)
+    b = ProcurementModel(load_params(None, SMALL), seed=5)
+    for _ in range(3):
+        a.step()
+        b.step()
+    assert a.timeseries().equals(b.timeseries())
+
+
+def test_what_the_page_shows_is_consistent_with_the_model():
+    m = DashboardModel(seed=2, extra=SMALL)
+    for _ in range(3):
+        m.step()
+    code = slot_display_state(m)
+    assert code.shape == (len(m.slots),) and set(np.unique(code)) <= set(range(len(STATES)))
+    assert np.all((code == 0) == (m.slot_state == SLOT_SERVED))
+    assert np.all((code == 1) == (m.slot_state == SLOT_WAITING))
+    assert np.all((code == 4) == (m.slot_state == SLOT_INHOUSE))
+    st = place_states(m)
+    geo = m.world.geo
+    assert st["villages"].shape == (geo.n_villages,) and st["towns"].shape == (geo.n_towns,)
+    s = m.slots
+    for v in range(geo.n_villages):
+        own = code[(s.level == 2) & (s.village == v)]
+        bought = own[own < 4]
+        if len(bought) == 0:
+            assert st["villages"][v] == 4
+        else:
+            assert np.sum(bought == st["villages"][v]) == np.bincount(bought, minlength=4).max()
+    table = tender_table(m)
+    log = m.tender_log()
+    assert 0 < len(table) <= 12 and len(log) >= len(table)
+    assert table["month"].iloc[0] == log["month"].iloc[-1] == table["month"].max()
+    assert set(table["outcome"]) <= set(log["outcome"].astype(str))
+    assert len(map_figure(m).axes) == 1 and len(plots_figure(m).axes) == 6
+
+
+def test_page_renders_map_plots_and_controls(monkeypatch, tmp_path):
+    import ipyvue
+    import ipywidgets
+
+    small = tmp_path / "small.toml"
+    small.write_text(SMALL_TOML, encoding="utf-8")
+    monkeypatch.setenv(SCENARIO_ENV, str(small))
+    box, rc = solara.render(Page(), handle_error=False)
+    try:
+        assert len(rc.find(ipywidgets.Image).widgets) == 2     # the map and the plots
+        levers = rc.find(ipyvue.Html, class_="jiebang-levers").widget.children
+        assert levers == ["Scenario: small · seed 1 · levers changed: none"]
+    finally:
+        rc.close()
+
+
+# ---------------------------------------------------------------------------- the command
+def test_cli_rejects_bad_input_in_one_line(tmp_path, capsys):
+    from experiments.__main__ import main
+
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[scenario]\nname = "bad"\n[procurement]\naward_rule = "cheapest"\n', encoding="utf-8")
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        cases = {(str(tmp_path / "missing.toml"),): "missing.toml", (str(bad),): "procurement.award_rule",
+                 ("--port", "70000"): "--port", ("--port", port): port, ("--host", "no-such-host.invalid"): "--host"}
+        for args, named in cases.items():
+            assert main(["dashboard", *args]) == 2, args
+            out, err = capsys.readouterr()
+            lines = err.strip().splitlines()
+            assert out == "" and len(lines) == 1 and lines[0].startswith("error: ") and named in lines[0], (args, err)
+
+
+# ---------------------------------------------------------------------------- the real page in Chromium
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(scenario: Path | None, port: int, log: Path) -> subprocess.Popen:
+    """Start `python -m experiments dashboard` in its own process group, logging to ``log``."""
+    args = [sys.executable, "-m", "experiments", "dashboard", "--port", str(port)]
+    args += [str(scenario)] if scenario else []
+    with open(log, "wb") as out:
+        return subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def wait_until_up(proc: subprocess.Popen, url: str, log: Path, timeout: float = 180.0) -> None:
+    """Wait until ``url`` answers 200; fail with the server's log if it exits or times out."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if proc.poll() is not None:
+            pytest.fail(f"dashboard exited with {proc.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=5) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"dashboard did not answer within {timeout:.0f} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    """Stop the server's process group (the command execs the server, so it is the same process)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=15)
+
+
+def step(page, times: int) -> None:
+    """Press Step ``times`` times, waiting for the tender inspector to show each new month."""
+    for _ in range(times):
+        page.locator(".jiebang-tenders").get_by_text("up to month").wait_for()
+        text = page.locator(".jiebang-tenders").inner_text()
+        month = int(text.split("up to month ")[1].split()[0])
+        page.get_by_role("button", name="Step").click()
+        page.locator(".jiebang-tenders").get_by_text(f"up to month {month + 1} ").wait_for(timeout=90_000)
+
+
+def open_page(browser, url: str):
+    """A page showing the dashboard's map."""
+    page = browser.new_page(viewport={"width": 1600, "height": 1100})
+    page.set_default_timeout(90_000)
+    page.goto(url, wait_until="domcontentloaded")
+    page.locator(".jiebang-map img").wait_for()
+    return page
+
+
+@pytest.mark.browser
+def test_browser_lever_reset_and_step_change_the_map_and_plots(tmp_path):
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is absent: run scripts/install_browser_deps.sh (CI does)")
+    cdn = Path(sys.prefix) / "share" / "solara" / "cdn" / "@widgetti" / "solara-vuetify3-app@5.2.0"
+    if not cdn.is_dir():
+        pytest.skip(f"Solara's front-end files are absent ({cdn}): run scripts/install_browser_deps.sh (CI does)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    small = tmp_path / "small.toml"
+    small.write_text(SMALL_TOML, encoding="utf-8")
+    port, log = _free_port(), tmp_path / "server.log"
+    url = f"http://127.0.0.1:{port}/"
+    proc = start_server(small, port, log)
+    page = None
+    try:
+        wait_until_up(proc, url, log)
+        with sync_api.sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                page = open_page(browser, url)
+                assert "levers changed: none" in page.locator(".jiebang-levers").inner_text()
+                map0 = page.locator(".jiebang-map img").screenshot()
+                plots0 = page.locator(".jiebang-plots img").screenshot()
+                page.get_by_label("Village lots (bundle by town)").check()
+                page.get_by_role("button", name="Reset").click()
+                sync_api.expect(page.locator(".jiebang-levers")).to_contain_text("procurement.lots = True")
+                step(page, 3)
+                assert page.locator(".jiebang-map img").screenshot() != map0
+                assert page.locator(".jiebang-plots img").screenshot() != plots0
+                assert "month 3" in page.locator(".jiebang-tenders").inner_text()
+                assert "No data available" not in page.locator(".jiebang-tenders").inner_text()
+            except BaseException:
+                if page is not None:
+                    (ROOT / "results").mkdir(exist_ok=True)
+                    page.screenshot(path=str(ROOT / "results" / "dashboard_test_failure.png"), full_page=True)
+                raise
+            finally:
+                browser.close()
+    finally:
+        stop_server(proc)
+    assert proc.poll() is not None
+
+
+def take_screenshot(path: Path, months: int = 14) -> None:
+    """Serve the baseline, press Step ``months`` times and save a screenshot to ``path``."""
+    from playwright.sync_api import sync_playwright
+
+    port, log = _free_port(), Path(path).with_suffix(".server.log")
+    proc = start_server(None, port, log)
+    try:
+        wait_until_up(proc, f"http://127.0.0.1:{port}/", log)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            page = open_page(browser, f"http://127.0.0.1:{port}/")
+            step(page, months)
+            page.screenshot(path=str(path), full_page=True)
+            browser.close()
+    finally:
+        stop_server(proc)
+        log.unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    take_screenshot(Path(sys.argv[1] if len(sys.argv) > 1 else "docs/dashboard.png"))

@@ -1,0 +1,151 @@
+"""`python -m experiments report OUT_DIR` and `run ... --report` on a tiny real experiment."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.__main__ import COMMANDS, main
+from experiments.commands.report import param_diffs, parse_outcomes, report_manifest
+from experiments.validate import SpecError
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = ROOT / "experiments" / "scenarios"
+TINY = ["--set", "region.n_towns=2", "--set", "region.villages_per_town=8",
+        "--set", "region.households_per_village=20"]
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory) -> Path:
+    """baseline vs lots, 2 replicates x 1 year, tender log, written with `run --report`."""
+    base = tmp_path_factory.mktemp("report")
+    (base / "exp.toml").write_text(f"""
+[experiment]
+name = "tiny_lots"
+description = "Lots against the baseline (P3)."
+seed = 5
+replications = 2
+years = 1
+baseline = "baseline"
+outcomes = ["quality_delivered", "no_bid_rate_village", "spend"]
+scenarios = ["{SCENARIOS / 'baseline.toml'}", "{SCENARIOS / 'lots.toml'}"]
+""")
+    out = base / "out"
+    code = main(["run", str(base / "exp.toml"), "--out", str(out), "--executor", "serial",
+                 "--quiet", "--tenders", "--report", *TINY])
+    assert code == 0
+    return out
+
+
+def test_report_is_registered():
+    assert "report" in COMMANDS
+
+
+def test_run_with_report_writes_report_tables_and_figures(sweep: Path):
+    md = (sweep / "report.md").read_text(encoding="utf-8")
+    html = (sweep / "report.html").read_text(encoding="utf-8")
+    assert md.startswith("# tiny_lots")
+    for section in ("## Summary", "## Differences from the baseline", "## Figures",
+                    "## Parameters that differ from the baseline", "## Provenance"):
+        assert section in md
+    assert "<table>" in html and "</html>" in html
+    # the experiment's outcomes are the key outcomes, labelled with their units
+    assert "Quality delivered (0–1)" in md and "No-bid rate (village) (share)" in md
+    # parameter differences come from the manifest's resolved parameters
+    assert "| lots | `procurement.lots` | True | False |" in md
+    # provenance: the command line (here pytest's argv, as run in-process) and the seed
+    assert "| `command` | python -m experiments " in md and "| `experiment.seed` | 5 |" in md
+    figures = {p.name.split("_", 1)[1] for p in (sweep / "figures").glob("*.png")}
+    assert {"differences.png", "no_bid_by_level.png", "no_bid_by_distance.png"} <= figures
+    summary = pd.read_csv(sweep / "summary.csv")
+    assert list(dict.fromkeys(summary["scenario"])) == ["baseline", "lots"]
+    assert set(summary["outcome"]) == {"quality_delivered", "no_bid_rate_village", "spend"}
+    assert (summary["n"] == 2).all()
+    diffs = pd.read_csv(sweep / "differences.csv")
+    assert set(diffs["scenario"]) == {"lots"}
+
+
+def test_report_command_with_outcomes_and_baseline(sweep: Path, tmp_path: Path, capsys):
+    out = tmp_path / "copy"
+    shutil.copytree(sweep, out, ignore=shutil.ignore_patterns("report.*", "figures", "*.csv"))
+    code = main(["report", str(out), "--baseline", "lots", "--outcomes", "coverage, spend"])
+    assert code == 0
+    assert "report:" in capsys.readouterr().out
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Differences from the baseline (`lots`)" in md
+    assert "| baseline | `procurement.lots` | False | True |" in md
+    summary = pd.read_csv(out / "summary.csv")
+    assert set(summary["outcome"]) == {"coverage", "spend"}
+
+
+def _one_line_error(capsys) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    return err
+
+
+def test_missing_folder_is_an_error(tmp_path: Path, capsys):
+    assert main(["report", str(tmp_path / "nope")]) == 2
+    assert "not a folder" in _one_line_error(capsys)
+    assert not (tmp_path / "nope").exists()
+
+
+def test_folder_without_runs_is_an_error(tmp_path: Path, capsys):
+    assert main(["report", str(tmp_path)]) == 2
+    assert "no runs.parquet" in _one_line_error(capsys)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--baseline", "nobody"], "--baseline 'nobody': not a scenario"),
+    (["--outcomes", "quality,spend"], "--outcomes: unknown outcome 'quality'"),
+    (["--outcomes", " , "], "--outcomes: expected comma-separated"),
+])
+def test_bad_options_write_nothing(sweep: Path, tmp_path: Path, capsys, argv, message):
+    out = tmp_path / "copy"
+    shutil.copytree(sweep, out, ignore=shutil.ignore_patterns("report.*", "figures", "*.csv"))
+    before = sorted(p.name for p in out.iterdir())
+    assert main(["report", str(out), *argv]) == 2
+    assert message in _one_line_error(capsys)
+    assert sorted(p.name for p in out.iterdir()) == before
+
+
+def test_param_diffs_keeps_only_differing_keys():
+    params = {"baseline": {"a.x": 1, "a.y": "lowest", "b.z": [1, 2]},
+              "s1": {"a.x": 1, "a.y": "scoring", "b.z": [1, 2]},
+              "s2": {"a.x": 2, "a.y": "lowest", "b.z": [2]},
+              "same": {"a.x": 1, "a.y": "lowest", "b.z": [1, 2]}}
+    assert param_diffs(params, "baseline") == {
+        "s1": {"a.y": ("lowest", "scoring")},
+        "s2": {"a.x": (1, 2), "b.z": ([1, 2], [2])},
+        "same": {}}
+    assert param_diffs(params, "s1", ["s2", "s1"]) == {
+        "s2": {"a.x": (1, 2), "a.y": ("scoring", "lowest"), "b.z": ([1, 2], [2])}}
+
+
+def test_report_manifest_is_compact():
+    manifest = {"experiment": {"name": "e", "description": "d", "seed": 3, "file": "/x.toml",
+                               "spec": {"big": 1}},
+                "scenarios": [{"name": "baseline", "description": "b", "overrides": {}},
+                              {"name": "lots", "description": "l",
+                               "overrides": {"procurement.lots": True}}],
+                "parameters": {"baseline": {"a": 1}}, "git_commit": "abc",
+                "run": {"argv": ["run", "x.toml"]}}
+    out = report_manifest(manifest)
+    assert out["name"] == "e" and out["description"] == "d"
+    assert out["scenarios"] == {"baseline": {"description": "b", "overrides": {}},
+                                "lots": {"description": "l",
+                                         "overrides": {"procurement.lots": True}}}
+    assert out["experiment"] == {"file": "/x.toml", "seed": 3}
+    assert out["command"] == "python -m experiments run x.toml"
+    assert "parameters" not in out and out["git_commit"] == "abc"
+
+
+def test_parse_outcomes():
+    assert parse_outcomes(None) is None
+    assert parse_outcomes("a, b,,c") == ["a", "b", "c"]
+    with pytest.raises(SpecError):
+        parse_outcomes(",")
