@@ -5,12 +5,21 @@ A notice on channel ``c`` reaches an attentive firm at distance ``d`` (km) with 
     p = min(1, reach_c · exp(−d / range_c) · (1 + publicity · publicity_reach))
 
 and a firm pays no attention to contracts worth less than its ``min_value`` (strong prefecture
-firms ignore grassroots items, seed P3). Candidate pairs are pruned with one KD-tree per firm
-kind, so no dense tenders × firms matrix is built: a kind is searched only for tenders it pays
-attention to, and only within the smaller of (a) the break-even distance of that kind (travel
-alone would cost the reserve: the firm could never bid) and (b) the distance at which the
-channel's reach falls below ``procurement.notice_min_reach`` (the notice practically never
-arrives; pairs beyond it are treated as not notified).
+firms ignore grassroots items, seed P3). No dense tenders × firms matrix is built: a firm kind is
+searched only for tenders it pays attention to, and only within the smaller of (a) the break-even
+distance of that kind (travel alone would cost the reserve: the firm could never bid) and (b) the
+distance at which the channel's reach falls below ``procurement.notice_min_reach`` (the notice
+practically never arrives; pairs beyond it are treated as not notified).
+
+Who hears of an open tender is sampled by :func:`heard_by_kind` / :func:`heard_pairs` (issue 9):
+every searched pair hears independently with probability ``p`` — exactly the distribution of
+one uniform draw per candidate pair — but the draws are made per grid cell (geometric skips at
+the reach of the cell's nearest point, then thinning to ``p``), so the work grows with the pairs
+that hear rather than with every pair in range. This changed the order of the ``notices``
+stream's draws (not the model): results differ from the per-pair version draw by draw, not in
+distribution (``tests/test_perf_sampling.py``; docs/PERFORMANCE.md). Small searches still draw
+once per candidate pair. :func:`candidates` (directed commissions) finds the pairs within a
+radius with numpy blocks over grid cells, the same pairs as a KD-tree ball query.
 """
 
 from __future__ import annotations
