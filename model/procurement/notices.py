@@ -88,7 +88,8 @@ def candidates(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, fx: np.ndarra
 
 
 def _grid_pairs(tx, ty, r, r2, px, py, x0, y0, h) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs found cell group by cell group; sorted by tender then firm at the end."""
+    """Pairs found group by group (tenders of one grid cell against the firms of the cells their
+    radius can reach), then ordered by tender then firm."""
     nx = int((px.max() - x0) // h) + 1
     ny = int((py.max() - y0) // h) + 1
     fcx = ((px - x0) // h).astype(np.int64)
@@ -148,7 +149,8 @@ def reach_radius(p: Params, channel: np.ndarray) -> np.ndarray:
 
 
 def pairs_by_kind(tx: np.ndarray, ty: np.ndarray, radius_of_kind, firms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(tender, firm) pairs searched kind by kind.
+    """(tender, firm) pairs searched kind by kind — with :func:`notified`, the per-pair version of
+    :func:`heard_by_kind` (one draw per candidate pair), kept as its reference.
 
     Args:
         tx, ty: tender places (km).
@@ -199,7 +201,8 @@ def channel_of_level(p: Params, level: np.ndarray) -> np.ndarray:
 
 def notified(p: Params, level: np.ndarray, value: np.ndarray, ti: np.ndarray, dist: np.ndarray,
              min_value: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Which candidate pairs learn of the tender (attention × channel reach)."""
+    """Which candidate pairs learn of the tender (attention × channel reach), one draw per pair
+    (the reference for :func:`heard_pairs`; the model uses :func:`heard_by_kind`)."""
     attentive = value[ti] >= min_value
     prob = reach(p, channel_of_level(p, level)[ti], dist)
     return attentive & (rng.random(len(ti)) < prob)
