@@ -52,6 +52,7 @@ import pandas as pd
 
 from experiments import validate as v
 from experiments.backend import REAL, Backend
+from experiments.calibration_report import fit_plot, section_markdown
 from experiments.spec import Experiment, Plan, ScenarioRef, canonical_json, make_plan, read_toml
 from experiments.validate import SpecError
 
@@ -477,51 +478,3 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
     md = section_markdown(cal, est, fit, j_hat, notes, len(ev.points))
     files[4].write_text(md, encoding="utf-8")
     return CalibrationResult(cal.method, est, fit, evals, j_hat, notes, files, md)
-
-
-def fit_plot(fit: pd.DataFrame, outcome_meta: Mapping[str, Any] | None = None):
-    """Observed vs simulated moments, one panel per moment, with 95% error bars.
-
-    Args:
-        fit: The `fit` table of a `CalibrationResult`.
-        outcome_meta: Outcome labels and units.
-
-    Returns:
-        A matplotlib Figure (observed ± 1.96 se; simulated mean with its t-interval).
-    """
-    from experiments.plots import _fig, axis_label
-
-    fig, axes = _fig(1, len(fit), size=(2.6 * len(fit) + 1.0, 3.6))
-    for ax, (_, r) in zip(axes[0], fit.iterrows(), strict=True):
-        ax.errorbar([0], [r["observed"]], yerr=[[1.96 * r["se"]]], fmt="o", color="k",
-                    capsize=4, label="observed ± 1.96 se")
-        lo, hi = r["simulated"] - r["sim_low"], r["sim_high"] - r["simulated"]
-        ax.errorbar([1], [r["simulated"]], yerr=[[lo], [hi]], fmt="s", color="C0",
-                    capsize=4, label="simulated, 95% CI")
-        ax.set_xticks([0, 1], ["observed", "simulated"])
-        ax.set_xlim(-0.6, 1.6)
-        ax.set_ylabel(axis_label(r["moment"], outcome_meta))
-        ax.set_title(str(r["moment"]), fontsize="medium")
-    axes[0][0].legend(fontsize="small")
-    fig.suptitle("Calibration fit: observed vs simulated moments at the estimate")
-    return fig
-
-
-def section_markdown(cal: Calibration, est: pd.DataFrame, fit: pd.DataFrame, j_hat: float,
-                     notes: Sequence[str], n_points: int) -> str:
-    """The calibration section of a report (Markdown, level-2 heading)."""
-    what = ("simulated method of moments (differential evolution)" if cal.method == "smm"
-            else "rejection approximate Bayesian computation (uniform prior, LHS draws)")
-    lines = ["## Calibration", "",
-             f"Calibrated by {what} against {len(cal.targets)} observed moments; "
-             f"{n_points} parameter points × {cal.experiment.replications} replications "
-             f"({cal.experiment.years} years each, common random numbers). "
-             f"Objective J = Σ ((simulated − observed)/se)² = {j_hat:.3g} at the estimate.",
-             "", "| Parameter | Estimate | 95% interval | Interval |", "|---|---|---|---|"]
-    lines += [f"| `{r.parameter}` | {r.estimate:.4g} | [{r.low:.4g}, {r.high:.4g}] | "
-              f"{r.uncertainty} |" for r in est.itertuples()]
-    lines += ["", "| Moment | Observed ± se | Simulated [95% CI] | z |", "|---|---|---|---|"]
-    lines += [f"| `{r.moment}` | {r.observed:.4g} ± {r.se:.3g} | {r.simulated:.4g} "
-              f"[{r.sim_low:.4g}, {r.sim_high:.4g}] | {r.z:+.2f} |" for r in fit.itertuples()]
-    lines += ["", *notes, "", "![Calibration fit](figures/calibration_fit.png)"]
-    return "\n".join(lines) + "\n"
