@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     """
     try:
         args = build_parser().parse_args(argv)
+        args.argv = list(sys.argv[1:] if argv is None else argv)  # the command line, for provenance
     except SystemExit as exc:
         return int(exc.code or 0)
     try:

@@ -113,7 +113,7 @@ def main(args: argparse.Namespace) -> int:
             scheduler=scheduler, timeout=args.connect_timeout, fresh=args.fresh,
             tenders=args.tenders, chunk_size=args.chunk_size, backend=backend,
             on_start=on_start, on_progress=lambda n: bar.update(n) if bar else None,
-            argv=sys.argv[1:])
+            argv=getattr(args, "argv", sys.argv[1:]))
     finally:
         if bar is not None:
             bar.close()

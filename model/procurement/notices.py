@@ -212,6 +212,10 @@ def notified(p: Params, level: np.ndarray, value: np.ndarray, ti: np.ndarray, di
 #: groups but more proposals rejected (a cell proposes with the reach of its nearest point).
 CELL_RANGES = 1.5
 
+#: Cells whose nearest point hears with at least this probability propose every firm they hold
+#: (cheaper than geometric skips when most firms are proposed anyway).
+ENUMERATE_ABOVE = 0.6
+
 #: Below this many tender × firm pairs, :func:`heard_pairs` draws once per candidate pair.
 DENSE_PAIRS = 500_000
 
@@ -246,8 +250,9 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
     probability ``p(d) = min(1, top · exp(−d / range_km))``, independently — but with another
     draw order: firms are binned in square cells of side ``range_km``; every firm of a cell whose
     nearest point is at distance ``d₀`` from the tender is *proposed* with probability
-    ``p₀ = p(d₀) ≥ p(d)`` — by geometric skips over the cell's firms, one draw per proposal —
-    and a proposal is accepted with probability ``p(d)/p₀`` (thinning). Work grows with the
+    ``p₀ = p(d₀) ≥ p(d)`` — by geometric skips over the cell's firms, one draw per proposal;
+    cells with ``p₀ ≥ ENUMERATE_ABOVE`` propose every firm (``p₀`` taken as 1) — and a proposal
+    is accepted with probability ``p(d)/p₀`` (thinning). Work grows with the
     pairs heard and the cells searched (about two proposals per pair heard), not with every
     candidate pair. Small searches (tenders × firms ≤ ``DENSE_PAIRS``)
     simply draw once per candidate pair, which has the same distribution.
@@ -318,7 +323,14 @@ def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, 
     # every firm of a cell is proposed with p0 = p(d0) ≥ p(d) (geometric skips over the cell's
     # firms: one draw per proposal and one per cell) and accepted with p(d)/p0
     p0 = np.maximum(np.minimum(1.0, top * np.exp(-d0 / range_km)), 1e-12)
-    grp, pos = _bernoulli_positions(count[g_c], p0, rng)
+    near = p0 >= ENUMERATE_ABOVE
+    p0[near] = 1.0  # near cells: every firm is proposed (no skips), accepted with p(d)
+    n_near = count[g_c[near]]
+    grp_n = np.repeat(np.flatnonzero(near), n_near)
+    pos_n = np.arange(len(grp_n)) - np.repeat(np.cumsum(n_near) - n_near, n_near)
+    far = np.flatnonzero(~near)
+    grp_f, pos_f = _bernoulli_positions(count[g_c[far]], p0[far], rng)
+    grp, pos = np.r_[grp_n, far[grp_f]], np.r_[pos_n, pos_f]
     t_all = g_t[grp]
     f_all = order[start[g_c[grp]] + pos]
     p_prop = p0[grp]
