@@ -18,6 +18,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from experiments.commands._options import add_execution_options
+
 HELP = "calibrate parameters to observed moments (simulated method of moments or ABC)"
 
 
@@ -27,15 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", choices=("smm", "abc"), help="override the file's method")
     parser.add_argument("--budget", type=int, metavar="N",
                         help="SMM objective evaluations / ABC prior draws")
-    parser.add_argument("--executor", choices=("serial", "processes", "dask"), default="serial",
-                        help="where runs execute (default serial: each batch is small)")
-    parser.add_argument("--workers", type=int, metavar="K", help="worker processes")
-    parser.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address")
-    parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="output folder (default: results/<name>_calibration/)")
-    parser.add_argument("--fresh", action="store_true",
-                        help="move existing results in DIR aside first")
-    parser.add_argument("--backend", default=None, help=argparse.SUPPRESS)
+    add_execution_options(parser, "results/<name>_calibration/")
 
 
 def main(args: argparse.Namespace) -> int:

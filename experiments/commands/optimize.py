@@ -17,6 +17,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from experiments.commands._options import add_execution_options
+
 HELP = "search lever settings for the best objective under constraints (Optuna)"
 
 
@@ -24,15 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of `optimize`."""
     parser.add_argument("file", type=Path, metavar="FILE.toml", help="a policy-search file")
     parser.add_argument("--trials", type=int, metavar="N", help="override the trial count")
-    parser.add_argument("--executor", choices=("serial", "processes", "dask"), default="serial",
-                        help="where runs execute (default serial)")
-    parser.add_argument("--workers", type=int, metavar="K", help="worker processes")
-    parser.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address")
-    parser.add_argument("--out", type=Path, metavar="DIR",
-                        help="output folder (default: results/<name>_search/)")
-    parser.add_argument("--fresh", action="store_true",
-                        help="move existing results in DIR aside first")
-    parser.add_argument("--backend", default=None, help=argparse.SUPPRESS)
+    add_execution_options(parser, "results/<name>_search/")
 
 
 def main(args: argparse.Namespace) -> int:
