@@ -53,6 +53,11 @@ def tree_usage(pid: int | None = None) -> tuple[float, dict[int, float]]:
     return rss / 2**20, cpu
 
 
+def _num(x: float | None, fmt: str) -> str:
+    """A number for the table, or "-" where it was not measured (no serial run, no psutil)."""
+    return "-" if x is None else format(x, fmt)
+
+
 def rss_mb() -> float:
     """Resident memory of this process in MB (from /proc)."""
     text = Path("/proc/self/status").read_text()
@@ -163,7 +168,7 @@ def main() -> int:
           f"{'cpu ms/run':>11}{'peak MB':>9}{'tree MB':>9}{'RSS at 10/50/100%':>20}")
     for r in rows:
         print(f"{r['executor']:<10}{r['workers']:>8}{r['runs']:>7}{r['seconds']:>9.2f}"
-              f"{r['runs_per_s']:>9.1f}{r['speedup_vs_serial']:>10.2f}{r['cpu_ms_per_run']:>11.1f}"
+              f"{r['runs_per_s']:>9.1f}{_num(r['speedup_vs_serial'], '.2f'):>10}{_num(r['cpu_ms_per_run'], '.1f'):>11}"
               f"{r['peak_rss_mb']:>9.0f}"
               f"{r['peak_rss_tree_mb']:>9.0f}"
               f"{' / '.join(f'{x:.0f}' for x in r['rss_mb_at_10_50_100pct']):>20}")

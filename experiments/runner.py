@@ -204,6 +204,28 @@ class ProcessExecutor:
                     pending.add(self._pool.submit(fn, nxt))
 
 
+def local_worker_config() -> dict[str, Any]:
+    """Dask settings for the local cluster's workers, tuned for many short numpy-heavy runs.
+
+    - No ``MALLOC_TRIM_THRESHOLD_`` in the workers' environment: Distributed sets it to 64 KiB, which
+      also switches off glibc's dynamic mmap threshold, so every temporary array above 128 KiB is
+      mmap-ed and unmapped again (page faults, system time). The model allocates many such arrays
+      per month; the process pool's workers run with glibc's defaults.
+    - No statistical profiler in the workers (it samples the running task's stack every 10 ms and
+      takes the GIL to do it); the profile is only useful on a dashboard, which the sweep does not
+      open.
+
+    The key is removed by replacing the whole mapping after ``distributed`` is imported
+    (dask/distributed#8143). A cluster started elsewhere (``--scheduler``) keeps its own settings;
+    docs/PERFORMANCE.md shows how to start its workers the same way.
+    """
+    import dask
+
+    env = {k: v for k, v in dask.config.get("distributed.nanny.pre-spawn-environ").items()
+           if k != "MALLOC_TRIM_THRESHOLD_"}
+    return {"distributed.nanny.pre-spawn-environ": env, "distributed.worker.profile.enabled": False}
+
+
 class DaskExecutor:
     """A Dask distributed cluster: an existing scheduler, or a LocalCluster of processes."""
 
@@ -220,6 +242,7 @@ class DaskExecutor:
     def __enter__(self) -> DaskExecutor:
         import logging
 
+        import dask
         from distributed import Client, LocalCluster
 
         try:
@@ -227,9 +250,10 @@ class DaskExecutor:
                 self._client = Client(self.scheduler, timeout=self.timeout)
                 self.workers = max(1, len(self._client.scheduler_info()["workers"]))
             else:
-                self._cluster = LocalCluster(
-                    n_workers=self.workers, threads_per_worker=1, processes=True,
-                    dashboard_address=None, silence_logs=logging.ERROR)
+                with dask.config.set(local_worker_config()):
+                    self._cluster = LocalCluster(
+                        n_workers=self.workers, threads_per_worker=1, processes=True,
+                        dashboard_address=None, silence_logs=logging.ERROR)
                 self._client = Client(self._cluster, timeout=self.timeout)
         except (OSError, TimeoutError) as exc:
             self.__exit__()

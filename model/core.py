@@ -26,6 +26,7 @@ from model.delivery.effort import contractible_share
 from model.memory import PairMemory
 from model.param_tree import Params
 from model.procurement import orders
+from model.procurement.beliefs import Beliefs
 from model.procurement.market import MODE_NAMES, REASONS
 from model.rng import Streams
 from model.world import TOWN, build_world
@@ -73,6 +74,8 @@ class ProcurementModel(mesa.Model):
         self.slot_bought = np.zeros(n_s, bool)
         self.slot_inhouse_q = np.zeros(n_s)
         self.slot_weight = self.cat.visibility[self.slots.item] * self.cat.demand[self.slots.item]
+        bd = self.p.bidding
+        self.beliefs = Beliefs(len(self.cat.mode), 1.0 / (1.0 + bd.prior_rivals), bd.markup_init)
         self.private_rep = PairMemory(self.p.evaluation.prior_reputation)
         bl = self.p.blacklist
         self.blacklist = Blacklist(bl.trigger, bl.scope, bl.duration)

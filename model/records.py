@@ -50,9 +50,10 @@ def _slot_constants(m) -> dict:
     if cached is None:
         s = m.slots
         level = s.level.astype(np.int64)
-        dw = m.cat.demand[s.item] * s.people
+        dw = np.clip(m.cat.demand[s.item] + s.taste, 0, None) * s.people  # local demand × people
         cached = {"level": level, "slots_by_level": np.bincount(level, minlength=3),
                   "people_sum": float(s.people.sum()), "dw": dw, "dw_sum": float(dw.sum()),
+                  "dw_by_level": np.bincount(level, weights=dw, minlength=3),
                   "value": m.cat.value[s.item]}
         m._slot_constants_cache = cached
     return cached
@@ -133,8 +134,12 @@ def month_raw(m) -> dict[str, float]:
             raw[f"{key}_{suffix}"] = float(by[i])
     q_slot = m.slot_quality()
     dw = k["dw"]
-    raw["demand_q"] = float((dw * q_slot).sum())
+    dq_by = np.bincount(k["level"], weights=dw * q_slot, minlength=3)
+    raw["demand_q"] = float(dq_by.sum())
     raw["demand_w"] = k["dw_sum"]
+    for i, suffix in enumerate(LEVEL_SUFFIX):
+        raw[f"demand_q_{suffix}"] = float(dq_by[i])
+        raw[f"demand_w_{suffix}"] = float(k["dw_by_level"][i])
     raw["q_units"] = float(q_slot[state == SLOT_SERVED].sum())
     inhouse = state == SLOT_INHOUSE
     raw["inhouse_cost"] = float((k["value"][inhouse] * m.p.buyers.inhouse_cost).sum() / 12)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
+from scipy.special import ndtri
 
 #: Every stream the model uses, written down once. A mechanism asks for its stream by name.
 STREAMS: tuple[str, ...] = (
@@ -34,6 +35,41 @@ STREAMS: tuple[str, ...] = (
 def stream_key(name: str) -> int:
     """Stable 32-bit key of a stream name (independent of PYTHONHASHSEED)."""
     return zlib.crc32(name.encode("utf-8"))
+
+
+_M1, _M2, _GOLD = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(0x9E3779B97F4A7C15)
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: a bijection of uint64 that scatters nearby inputs."""
+    h = h ^ (h >> np.uint64(30))
+    h = h * _M1
+    h = h ^ (h >> np.uint64(27))
+    h = h * _M2
+    return h ^ (h >> np.uint64(31))
+
+
+def keyed_normal(seed: int, name: str, *keys: np.ndarray) -> np.ndarray:
+    """Standard normal draws indexed by integer ``keys`` rather than by draw order.
+
+    A counter-based generator (splitmix64 over the run's seed, the stream ``name`` and the keys):
+    the draw for a key is the same whichever other keys are drawn and in whatever order, so a
+    policy that changes which pairs are considered (a wider notice channel, say) leaves the draw of
+    every pair that both arms consider unchanged — common random numbers pair by pair.
+
+    Example:
+        >>> a = keyed_normal(1, "bidding", np.array([5, 7]), np.array([0, 3]))
+        >>> bool(a[1] == keyed_normal(1, "bidding", np.array([7]), np.array([3]))[0])
+        True
+    """
+    if name not in STREAMS:
+        raise KeyError(f"unknown random stream {name!r}; declared streams: {', '.join(STREAMS)}")
+    with np.errstate(over="ignore"):
+        h = _mix(np.full(np.broadcast(*keys).shape if keys else (), np.uint64(seed)) + _GOLD * np.uint64(stream_key(name)))
+        for k in keys:
+            h = _mix(h ^ (np.asarray(k).astype(np.uint64) + _GOLD))
+    u = ((h >> np.uint64(11)).astype(np.float64) + 0.5) / 9007199254740992.0  # 53 bits in (0, 1)
+    return ndtri(u)
 
 
 class Streams:

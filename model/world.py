@@ -23,10 +23,9 @@ FIRM_COLUMNS = {
     "kind": (np.int8, -1), "x": (float, 0.0), "y": (float, 0.0), "town": (np.int32, -1),
     "capability": (float, 0.0), "cost_factor": (float, 1.0), "travel": (float, 1.0), "capacity": (np.int32, 0),
     "min_value": (float, 0.0), "honesty": (float, 1.0), "legal": (bool, True), "accounting": (bool, True),
-    "qualified": (bool, True), "cash": (float, 0.0), "overhead": (float, 0.0), "markup": (float, 0.1),
+    "qualified": (bool, True), "cash": (float, 0.0), "overhead": (float, 0.0),
     "active": (bool, True), "load": (np.int32, 0), "reputation": (float, 0.6), "rating": (float, 0.6),
     "listed_until": (np.int32, -1), "listed_at": (np.int32, -1_000_000), "failing": (np.int32, 0),
-    "exp_rivals_0": (float, 2.0), "exp_rivals_1": (float, 2.0), "exp_rivals_2": (float, 2.0),
     "entered": (np.int32, 0), "profit_year": (float, 0.0), "revenue_year": (float, 0.0),
 }
 
@@ -174,8 +173,7 @@ def build_firms(p: Params, geo: Geography, rng: np.random.Generator) -> Table:
     """Strong prefecture firms, local city firms, grassroots firms in every town."""
     f = p.firms
     t = Table(FIRM_COLUMNS, capacity=256)
-    init = dict(markup=p.bidding.markup_init, reputation=p.evaluation.prior_reputation,
-                rating=p.evaluation.prior_reputation)
+    init = dict(reputation=p.evaluation.prior_reputation, rating=p.evaluation.prior_reputation)
     t.append(f.strong.count, **firm_rows(f.strong, STRONG, geo.prefecture_xy, f.strong.count, rng), **init)
     t.append(f.local.count, **firm_rows(f.local, LOCAL, np.zeros(2), f.local.count, rng), **init)
     n_g = f.grassroots.count * geo.n_towns

@@ -431,8 +431,11 @@ def test_lots_bundle_village_tenders(lot_logs):
     assert len(single) > 0
     assert len(lots) < 0.3 * len(single), (len(single), len(lots))
     assert (single["lot_villages"] == 1).all()
-    assert (lots["lot_villages"] > 1).mean() > 0.9
-    assert lots["lot_villages"].mean() > 3
+    # a lot covers every village of its town that buys the item, so a one-village lot is a town where
+    # only one village bought it: such lots hold few of the villages
+    n_v = lots["lot_villages"]
+    assert n_v[n_v > 1].sum() / n_v.sum() > 0.95, n_v.value_counts().sort_index().to_dict()
+    assert n_v.mean() > 3
 
 
 def test_lots_do_not_touch_city_tenders(lot_logs):

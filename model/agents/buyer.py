@@ -7,8 +7,8 @@ Each fiscal year (month 1) a buyer
 2. decides, item by item, to buy or to keep the item in-house: it buys an item when its awareness
    exceeds the item's resistance (P1: units that do not understand purchasing keep work in-house);
    hard-to-staff technical posts are bought only under reform R2;
-3. ranks wanted items by departmental priority — or by citizens' demand per yuan under the
-   citizen menu (百姓点菜, R3) — and buys down the list until its annual budget is spent (S5);
+3. ranks wanted items by departmental priority — or by its households' demand under the citizen
+   menu (百姓点菜, R3) — and buys down the list until its annual budget is spent (S5);
 4. receives ad-hoc items (一事一议) at random during the year, bought by fast commission (S5).
 
 In-house provision costs staff time and its quality falls with the load per staff member
@@ -67,13 +67,11 @@ def purchasable(m) -> np.ndarray:
 
 
 def priorities(m) -> np.ndarray:
-    """Rank key of each slot: departmental priority; under the citizen menu (R3), citizens'
-    demand per yuan — (demand + local taste) · (mean value of the level's items / item value) —
-    so that the budget buys what citizens want most for the money."""
+    """Rank key of each slot: departmental priority; under the citizen menu (R3), the households'
+    demand for the item where they live (catalogue demand + local taste)."""
     s, cat = m.slots, m.cat
     if m.p.citizens.menu:
-        mean_value = np.array([cat.value[cat.level == lvl].mean() for lvl in range(3)])
-        return (cat.demand[s.item] + s.taste) * mean_value[s.level] / cat.value[s.item]
+        return cat.demand[s.item] + s.taste
     return cat.priority[s.item]
 
 

@@ -1,8 +1,9 @@
 """Contractors: strong prefecture firms, local city firms, grassroots firms and social organisations.
 
 A Mesa agent per firm carries its identity; its bulk state (capability, cost factor, capacity,
-honesty, cash, markup, beliefs, reputation, listing) lives in ``model.firms`` row ``row``, which
-the vectorised procurement and delivery phases update.
+honesty, cash, reputation, listing) lives in ``model.firms`` row ``row``, and what it has learned
+about each kind of tender (win probability, markup) in ``model.beliefs`` row ``row``; the vectorised
+procurement and delivery phases update both.
 
 Market dynamics (seed P6), monthly: every firm pays its overhead; a firm whose cash runs out
 exits (its contracts are terminated and re-tendered). Yearly: new grassroots firms enter each
@@ -85,8 +86,7 @@ def entry(m) -> None:
     if mk.incubation_qualified:
         for flag in ("legal", "accounting", "qualified"):
             rows[flag] = rows[flag] | incubated
-    new = m.firms.append(n, **rows, markup=p.bidding.markup_init, reputation=p.evaluation.prior_reputation,
-                         rating=p.evaluation.prior_reputation)
+    new = m.firms.append(n, **rows, reputation=p.evaluation.prior_reputation, rating=p.evaluation.prior_reputation)
     for row in new:
         m.contractor_of_row[int(row)] = Contractor(m, int(row))
     m.acc["entries"] += n

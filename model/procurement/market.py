@@ -5,12 +5,14 @@ legal minimum. A notified, eligible, unlisted firm with free capacity enters whe
 
     E[profit] = 1/(1 + rivals) · (price − cost − mobilisation) − bid_cost > min_profit
 
-where ``rivals`` = min(λ, eligible − 1): the competition λ it has learned to expect at tenders
-of that level (the number of other bids it saw there, smoothed with ``bidding.belief_rate``),
-but never more than the other eligible firms that saw this notice — a tender few firms hear of
-is a better bet. The cost
-of delivery grows with distance: cost = value · cost_factor · term + visits · 12 · term · 2 · d ·
-travel_cost · travel_factor. Small, far village contracts therefore attract few or no bids for economic reasons.
+where ``rivals`` = min(1/w − 1, eligible − 1): w is the win probability the firm infers from the
+competition it has seen at that kind of tender (catalogue item; model.procurement.beliefs), but
+never more rivals than the other eligible firms that saw this notice — a tender few firms hear of
+is a better bet. Among its profitable tenders a firm bids for the most profitable while its
+expected wins (Σ 1/(1 + rivals)) stay below ``bidding.bid_slack`` × its free capacity. The cost of
+delivery grows with distance: cost = (value · cost_factor + visits · 12 · 2 · d · travel_cost ·
+travel_factor) · exp(private_cost_sd · z) · term, with z the firm's private cost shock for the
+contract. Small, far village contracts therefore attract few or no bids for economic reasons.
 
 Directed commission (seed S8): the buyer asks the firms it knows (based within
 ``known_radius_km``); a firm accepts when the negotiated price covers its cost; a buyer of low
@@ -31,6 +33,7 @@ from scipy.special import ndtri
 from model.procurement import notices, screening
 from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.bidding import STRATEGIES
+from model.rng import keyed_normal
 
 OPEN, COMMISSION, POSTS = 0, 1, 2
 MODE_NAMES = ("open_tender", "direct_commission", "post_outsourcing")
@@ -77,10 +80,17 @@ class Result:
 
 
 def _cost(m, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray) -> np.ndarray:
-    """Annual delivery cost of firm ``fi`` for procurement ``ti`` (yuan/year)."""
+    """Annual delivery cost of firm ``fi`` for procurement ``ti`` (yuan/year): its usual cost of the
+    service plus travel, times its private cost shock for this contract (log-normal, sd
+    ``bidding.private_cost_sd``; keyed by order, firm and month, so the same pair draws the same
+    shock whichever policy brought it into view)."""
     f, pr = m.firms, m.p.procurement
     travel = b.visits[ti] * 12 * 2 * (dist + b.tour_km[ti]) * pr.travel_cost_yuan_km * f.travel[fi]
-    return b.value[ti] * f.cost_factor[fi] + travel
+    cost = b.value[ti] * f.cost_factor[fi] + travel
+    sd = m.p.bidding.private_cost_sd
+    if sd > 0:
+        cost = cost * np.exp(sd * keyed_normal(m.seed, "bidding", b.order[ti], fi, m.month))
+    return cost
 
 
 def _mobilisation(m, b: Batch, ti: np.ndarray) -> np.ndarray:
@@ -181,7 +191,7 @@ def _award(m, bids: Bids, gain: np.ndarray, free: np.ndarray, legal_min: int) ->
     # again (the same rounds as re-awarding every tender, at the cost of the bids that changed).
     win_pos = np.full(bids.n_tenders, -1, np.int64)
     redo = np.ones(bids.n_tenders, bool)
-    for _ in range(50):
+    for _ in range(len(bids.firm) + 1):  # every round withdraws at least one bid
         pos = np.flatnonzero(live & redo[bids.tender])
         sub = Bids(bids.tender[pos], bids.firm[pos], bids.price[pos], bids.tech[pos], bids.reputation[pos],
                    bids.rating[pos], bids.n_tenders)
@@ -200,7 +210,7 @@ def _award(m, bids: Bids, gain: np.ndarray, free: np.ndarray, legal_min: int) ->
         live[w[~keep]] = False
         redo[:] = False
         redo[bids.tender[w[~keep]]] = True
-    raise RuntimeError("capacity-constrained award did not settle in 50 rounds")
+    raise RuntimeError("capacity-constrained award did not settle")
 
 
 def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
@@ -219,11 +229,12 @@ def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     cost = _cost(m, sub, ti, fi, dist) * sub.term[ti]
     reserve = sub.reserve[ti] * sub.term[ti]
     below = cost < reserve
-    lvl = sub.level[ti]
-    expected = np.choose(lvl, [f.exp_rivals_0[fi], f.exp_rivals_1[fi], f.exp_rivals_2[fi]])
-    rivals = np.minimum(expected, np.maximum(res.eligible[rows][ti] - 1, 0))
+    m.beliefs.fit(len(f))
+    item = sub.item[ti]
+    rivals = np.minimum(m.beliefs.rivals(fi, item), np.maximum(res.eligible[rows][ti] - 1, 0))
+    markup = m.beliefs.markup[fi, item]
     strategy = STRATEGIES[p.bidding.strategy]
-    price_guess = strategy(cost, f.markup[fi], reserve, 1 + rivals)
+    price_guess = strategy(cost, markup, reserve, 1 + rivals)
     margin = price_guess - cost - _mobilisation(m, sub, ti)
     bid_cost = p.procurement.bid_cost_yuan + p.procurement.bid_cost_share * reserve
     gain = margin / (1 + rivals) - bid_cost
@@ -235,7 +246,7 @@ def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     ti_b, fi_b, cost_b, res_b = ti[enter], fi[enter], cost[enter], reserve[enter]
     gain_b = gain[enter]
     entrants = np.bincount(ti_b, minlength=n)
-    price = strategy(cost_b, f.markup[fi_b], res_b, entrants[ti_b])
+    price = strategy(cost_b, markup[enter], res_b, entrants[ti_b])
     tech = np.minimum(1.0, f.capability[fi_b] + p.bidding.tech_inflation * (1 - f.honesty[fi_b]))
     bids = Bids(tender=ti_b, firm=fi_b, price=price, tech=tech,
                 reputation=m.reputation_seen(sub.buyer[ti_b], fi_b), rating=f.rating[fi_b], n_tenders=n)
@@ -258,35 +269,23 @@ def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
 
 
 def _learn(m, sub: Batch, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t) -> None:
-    """Firms update markups (bidders) and expected competition (every notified eligible firm)."""
+    """Firms update their markups (bidders) and inferred win probabilities (every notified eligible
+    firm) for the kinds of tender they saw (model.procurement.beliefs)."""
     p, f = m.p, m.firms
-    won = np.zeros(len(f), int)
-    lost = np.zeros(len(f), int)
     won_pair = np.zeros(len(fi_b), bool)
     won_pair[w] = True
-    np.add.at(won, fi_b[won_pair], 1)
     lost_pair = ~won_pair & valid_t[ti_b]
-    np.add.at(lost, fi_b[lost_pair], 1)
-    if p.bidding.strategy == "learning":
-        f.col("markup")[:] = np.clip(f.markup + p.bidding.markup_step * (np.minimum(won, 1) - np.minimum(lost, 1)),
-                                     p.bidding.markup_min, p.bidding.markup_max)
+    if p.bidding.strategy == "learning" and len(fi_b):
+        b = p.bidding
+        m.beliefs.learn_markup(fi_b, sub.item[ti_b], won_pair, lost_pair, b.markup_step, b.markup_min, b.markup_max)
     if not p.procurement.awarded_visible or len(ti) == 0:
         return
-    r = p.bidding.belief_rate
     bid_here = np.zeros(len(ti), bool)  # did the observing firm bid itself?
     key_b = ti_b * (len(f) + 1) + fi_b
     key = ti * (len(f) + 1) + fi
     bid_here[np.isin(key, key_b)] = True
-    obs_rivals = n_bids[ti] - bid_here  # a notified firm sees how many others bid
-    for lvl in range(3):
-        sel = sub.level[ti] == lvl
-        if not sel.any():
-            continue
-        cnt = np.bincount(fi[sel], minlength=len(f))
-        seen = cnt > 0
-        mean_r = np.bincount(fi[sel], weights=obs_rivals[sel], minlength=len(f))[seen] / cnt[seen]
-        er = f.col(f"exp_rivals_{lvl}")
-        er[seen] = (1 - r) * er[seen] + r * mean_r
+    others = n_bids[ti] - bid_here  # a notified firm sees how many others bid
+    m.beliefs.observe(fi, sub.item[ti], others, p.bidding.belief_rate)
 
 
 def commissions(m, b: Batch, res: Result, rows: np.ndarray) -> None:

@@ -1,0 +1,68 @@
+"""What each firm has learned about each kind of tender (seed P3; issue 3, entry and bidding).
+
+A kind of tender is a catalogue item (village cleaning, town greenbelt upkeep, legal advice …).
+For every firm and item the model keeps
+
+- ``win``: the win probability the firm infers from the competition it has seen at that item's
+  tenders — the mean over the notices it saw of 1/(1 + others who bid), smoothed with
+  ``bidding.belief_rate`` per month in which it saw one. Averaging the win chance rather than the
+  number of rivals matters when bids bunch: a firm that saw half the tenders draw nobody and half
+  draw nine bidders expects to win 55% of the time, not 1/(1 + 4.5) = 18%.
+- ``markup``: the learning strategy's markup at that item, +``markup_step`` after a month with a
+  win and no loss at that item, −``markup_step`` after a month with a loss and no win there
+  (losses count at valid tenders only), within [``markup_min``, ``markup_max``]. Competition on one kind of tender
+  therefore does not set the price of another.
+
+New firms start at the priors: win = 1/(1 + ``bidding.prior_rivals``), markup =
+``bidding.markup_init``. Rows follow the firm table's rows; they are added as firms enter.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Beliefs:
+    """Per firm × item win-probability beliefs and markups (arrays grow with the firm table)."""
+
+    def __init__(self, n_items: int, prior_win: float, markup_init: float) -> None:
+        self.n_items = n_items
+        self.prior_win = prior_win
+        self.markup_init = markup_init
+        self.win = np.full((0, n_items), prior_win)
+        self.markup = np.full((0, n_items), markup_init)
+
+    def fit(self, n_firms: int) -> None:
+        """Give every firm row up to ``n_firms`` a row of beliefs (new rows at the priors)."""
+        have = len(self.win)
+        if n_firms <= have:
+            return
+        size = max(n_firms, 2 * have, 64)
+        self.win = np.vstack([self.win, np.full((size - have, self.n_items), self.prior_win)])
+        self.markup = np.vstack([self.markup, np.full((size - have, self.n_items), self.markup_init)])
+
+    def rivals(self, firm: np.ndarray, item: np.ndarray) -> np.ndarray:
+        """Expected rivals implied by the inferred win probability: 1/win − 1."""
+        return 1.0 / self.win[firm, item] - 1.0
+
+    def observe(self, firm: np.ndarray, item: np.ndarray, others: np.ndarray, rate: float) -> None:
+        """Every (firm, item) seen this month moves ``rate`` of the way to its mean 1/(1 + others)."""
+        key, inv, cnt = _pairs(firm, item, self.n_items)
+        seen_win = np.bincount(inv, weights=1.0 / (1.0 + others)) / cnt
+        f, i = key // self.n_items, key % self.n_items
+        self.win[f, i] = (1 - rate) * self.win[f, i] + rate * seen_win
+
+    def learn_markup(self, firm: np.ndarray, item: np.ndarray, won: np.ndarray, lost: np.ndarray,
+                     step: float, lo: float, hi: float) -> None:
+        """Markup per (firm, item) bid at this month: +step for a win, −step for a loss, nothing for
+        both (``won``/``lost`` are per bid; a bid at a void tender is neither)."""
+        key, inv, _ = _pairs(firm, item, self.n_items)
+        w = (np.bincount(inv, weights=won) > 0).astype(float)
+        lo_ = (np.bincount(inv, weights=lost) > 0).astype(float)
+        f, i = key // self.n_items, key % self.n_items
+        self.markup[f, i] = np.clip(self.markup[f, i] + step * (w - lo_), lo, hi)
+
+
+def _pairs(firm: np.ndarray, item: np.ndarray, n_items: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    key = firm.astype(np.int64) * n_items + item
+    return np.unique(key, return_inverse=True, return_counts=True)
