@@ -288,6 +288,33 @@ def _learn(m, sub: Batch, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t) -> None:
     m.beliefs.observe(fi, sub.item[ti], others, p.bidding.belief_rate)
 
 
+def _known_firms(m, sub: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(commission, firm, km) pairs: the active firms based within ``commission.known_radius_km``
+    of the buyer, plus the buyer's connected firm wherever it is, each pair once.
+
+    The firms within reach are found once per buyer place (a buyer's commissions share it) and
+    repeated for each of its commissions — the same pairs as a search per commission. A connected
+    firm is added only where the search did not already find it (the same squared-distance test)."""
+    f = m.firms
+    r = m.p.commission.known_radius_km
+    place, inv = np.unique(np.column_stack([sub.x, sub.y]), axis=0, return_inverse=True)
+    inv = inv.ravel()
+    lt, lf, ld = notices.candidates(place[:, 0], place[:, 1], np.full(len(place), r), f.x, f.y, f.active)
+    per = np.bincount(lt, minlength=len(place))
+    start = np.cumsum(per) - per
+    k = per[inv]
+    ti = np.repeat(np.arange(len(sub), dtype=np.int64), k)
+    pos = np.repeat(start[inv] - (np.cumsum(k) - k), k) + np.arange(len(ti))
+    fi, dist = lf[pos], ld[pos]
+    conn = m.buyers.connected[sub.buyer]
+    c = np.maximum(conn, 0)
+    dx, dy = f.x[c] - sub.x, f.y[c] - sub.y
+    found = dx * dx + dy * dy <= r * r  # the candidate search's own test: already among the pairs
+    extra = np.flatnonzero((conn >= 0) & f.active[c] & ~found)
+    return (np.r_[ti, extra], np.r_[fi, conn[extra]],
+            np.r_[dist, np.hypot(f.x[conn[extra]] - sub.x[extra], f.y[conn[extra]] - sub.y[extra])])
+
+
 def commissions(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     """Directed commissions: the buyer asks the firms it knows."""
     if len(rows) == 0:
@@ -295,16 +322,8 @@ def commissions(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     p, f = m.p, m.firms
     sub = _subset(b, rows)
     n = len(rows)
-    radius = np.full(n, p.commission.known_radius_km)
-    ti, fi, dist = notices.candidates(sub.x, sub.y, radius, f.x, f.y, f.active)
+    ti, fi, dist = _known_firms(m, sub)
     conn = m.buyers.connected[sub.buyer]
-    has_conn = (conn >= 0) & f.active[np.maximum(conn, 0)]
-    extra = np.flatnonzero(has_conn)
-    ti = np.r_[ti, extra]
-    fi = np.r_[fi, conn[extra]]
-    dist = np.r_[dist, np.hypot(f.x[conn[extra]] - sub.x[extra], f.y[conn[extra]] - sub.y[extra])]
-    keep = np.unique(ti * (len(f) + 1) + fi, return_index=True)[1]
-    ti, fi, dist = ti[keep], fi[keep], dist[keep]
     attentive = sub.value[ti] >= f.min_value[fi]
     res.notified[rows] = np.bincount(ti[attentive], minlength=n)
     ok = attentive & _screen(m, sub, ti, fi)
