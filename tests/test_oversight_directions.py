@@ -102,10 +102,11 @@ def test_citizen_menu_raises_village_demand_weighted_value():
     rises in every seed (+0.010 to +0.015, 5 years).
 
     Not asserted (open in issue 5): the overall demand_value does not rise (0.380 → 0.378). The
-    menu's top items are dearer, so budgets run out sooner (adoption 0.18 → 0.13), and at the town
-    level, where contracted quality (≈0.47) is below in-house quality (≈0.52), handing citizens'
-    favourite items to contractors lowers town demand-weighted value in every seed (−0.009 to
-    −0.015)."""
+    menu's top items are dearer, so budgets run out sooner (adoption 0.18 → 0.13, so in-house staff
+    carry more), and at the town level a bought item delivers less than in-house provision (≈0.41
+    counting the months it waits unserved, ≈0.47 when served, against ≈0.52 in-house), so handing
+    citizens' favourite items to contractors lowers town demand-weighted value in every seed
+    (−0.009 to −0.015). The same holds inside the reform package (town −0.016 to −0.026)."""
     base, menu = per_seed("base", "demand_value_village"), per_seed("menu", "demand_value_village")
     assert (menu > base).all(), (base, menu)
 
