@@ -61,7 +61,8 @@ _DECL = [
     *_o("adoption", "Adoption", "share", "share of catalogue item-locations bought rather than done in-house",
         "ratio", "bought_slots", "slots", True, "P1"),
     *_o("demand_value", "Demand-weighted value", "0–1", "quality of every item-location weighted by "
-        "its households' demand (catalogue demand + local taste) and people (0 where unserved)", "ratio", "demand_q", "demand_w", True, "R3"),
+        "its households' demand (catalogue demand + local taste) and people (0 where unserved)", "ratio",
+        "demand_q", "demand_w", True, "R3"),
     *_o("spend", "Spend", "yuan/year", "government payments to contractors and posts (incl. subsidies)",
         "sum", "spend", None, False, "S5"),
     *_o("admin_cost", "Administrative cost", "yuan/year", "procurement, approval and monitoring staff cost",

@@ -213,10 +213,12 @@ class Bidding(Section):
     belief_rate: float = P(0.2, "per month observed", "weight of a month's observations in a firm's inferred "
                            "win probability at a kind of tender (catalogue item)", ge=0, le=1)
     prior_rivals: float = P(2.0, "firms", "competition a firm expects at a kind of tender it has not yet seen "
-                            "(prior win probability 1/(1 + this))", ge=0, le=50)
+                            "(prior win probability 1/(1 + this))", ge=0, le=50,
+                            source=f"{EST}; the legal minimum of bidders less one")
     private_cost_sd: float = P(0.15, "log-sd", "spread of a firm's private cost for a particular contract around "
                                "its usual cost (site, staff at hand, other work nearby)", ge=0, le=1,
-                               source="independent private costs: Krishna (2010) Auction Theory ch. 2")
+                               source=f"{EST}; independent private costs as in Krishna (2010) "
+                               "Auction Theory ch. 2")
     tech_inflation: float = P(0.15, "score", "technical-score inflation by a fully dishonest firm", ge=0, le=1)
     bid_slack: float = P(3.0, "× free capacity", "expected wins a firm may bid for, relative to its free "
                          "capacity (it withdraws from wins beyond capacity)", ge=1, le=100)

@@ -65,7 +65,8 @@ def keyed_normal(seed: int, name: str, *keys: np.ndarray) -> np.ndarray:
     if name not in STREAMS:
         raise KeyError(f"unknown random stream {name!r}; declared streams: {', '.join(STREAMS)}")
     with np.errstate(over="ignore"):
-        h = _mix(np.full(np.broadcast(*keys).shape if keys else (), np.uint64(seed)) + _GOLD * np.uint64(stream_key(name)))
+        shape = np.broadcast(*keys).shape if keys else ()
+        h = _mix(np.full(shape, np.uint64(seed)) + _GOLD * np.uint64(stream_key(name)))
         for k in keys:
             h = _mix(h ^ (np.asarray(k).astype(np.uint64) + _GOLD))
     u = ((h >> np.uint64(11)).astype(np.float64) + 0.5) / 9007199254740992.0  # 53 bits in (0, 1)
