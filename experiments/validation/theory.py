@@ -68,7 +68,8 @@ def first_price(ctx: Context, strategy: str = "equilibrium") -> Record:
 
 def _entry_overrides(n_firms: int, bid_cost: float) -> dict:
     """Overrides that reduce the market to the textbook entry game: identical local firms at the
-    centre, every firm notified, no screening, costs only from preparing a bid, a fixed markup."""
+    centre, every firm notified, no screening, costs only from preparing a bid and the firms' private
+    costs of the contract, a fixed markup."""
     return {
         "region.n_towns": 1, "region.villages_per_town": 1, "region.households_per_village": 1,
         "firms.strong.count": 0, "firms.grassroots.count": 0, "firms.local.count": n_firms,
@@ -127,9 +128,12 @@ def entry(ctx: Context) -> Record:
     less_than_one = all(s <= 1.0 + 1e-9 for s in steps) and slope < 1.0
     margin = 0.2 * 100000.0
     note = ("Identical town tenders (100,000 yuan/year, reserve 1.3×), local firms at the tender's place with "
-            "cost ≈ value (sd 5%), a fixed 20% markup, every firm notified, no screening, no travel or "
-            "mobilisation cost, legal minimum 1; 60 rounds in which firms learn expected rivals, mean of the "
-            "last 30. The model's zero-expected-profit entry level is margin/bid cost = "
+            "cost ≈ value (sd 5%) times each firm's private cost shock for the contract (log-sd "
+            "bidding.private_cost_sd), known before it decides to enter as in Samuelson (1985), a fixed 20% "
+            "markup, every firm notified, no screening, no travel or mobilisation cost, legal minimum 1; 60 "
+            "rounds in which firms learn their win probability, mean of the last 30. Without the private "
+            "shock (log-sd 0) nearly identical firms enter all together or not at all, and entry cycles "
+            "instead of falling smoothly with the bid cost: private costs are what make entry smooth. The model's zero-expected-profit entry level is margin/bid cost = "
             + ", ".join(f"{margin / c:.1f}" for c in costs) + " for the bid costs "
             + ", ".join(f"{c:,.0f}" for c in costs) + " yuan. Entrants with 12 potential bidders: "
             + "; ".join(f"{c:,.0f} yuan → {fmt_ci(e)}" for c, e in zip(costs, by_cost))
