@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 
 def add_execution_options(parser: argparse.ArgumentParser, default_out: str) -> None:
@@ -20,3 +21,30 @@ def add_execution_options(parser: argparse.ArgumentParser, default_out: str) -> 
     parser.add_argument("--out", type=Path, metavar="DIR", help=f"output folder (default: {default_out})")
     parser.add_argument("--fresh", action="store_true", help="move existing results in DIR aside first")
     parser.add_argument("--backend", default=None, help=argparse.SUPPRESS)
+
+
+def execution_backend(args: argparse.Namespace) -> tuple[Any, dict | None]:
+    """Check the options of :func:`add_execution_options` and load the backend.
+
+    Returns:
+        (backend, outcome metadata for reports: the model's OUTCOMES, or None for another backend).
+
+    Raises:
+        SpecError: a bad --workers, --scheduler without Dask, or an unknown --backend.
+    """
+    from experiments.backend import load_backend
+    from experiments.validate import SpecError
+
+    if args.workers is not None and args.workers < 1:
+        raise SpecError(f"--workers: expected an integer >= 1, got {args.workers}")
+    if args.scheduler and args.executor != "dask":
+        raise SpecError("--scheduler: only used with --executor dask")
+    try:
+        backend = load_backend(args.backend)
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
+    if args.backend is not None:
+        return backend, None
+    from model.metrics import OUTCOMES
+
+    return backend, dict(OUTCOMES)

@@ -35,23 +35,10 @@ def main(args: argparse.Namespace) -> int:
     Returns:
         0 when a feasible trial exists, 1 when none met the constraints.
     """
-    from experiments.backend import load_backend
     from experiments.optimize import run_search
-    from experiments.validate import SpecError
+    from experiments.commands._options import execution_backend
 
-    if args.workers is not None and args.workers < 1:
-        raise SpecError(f"--workers: expected an integer >= 1, got {args.workers}")
-    if args.scheduler and args.executor != "dask":
-        raise SpecError("--scheduler: only used with --executor dask")
-    try:
-        backend = load_backend(args.backend)
-    except ValueError as exc:
-        raise SpecError(str(exc)) from None
-    meta = None
-    if args.backend is None:
-        from model.metrics import OUTCOMES
-
-        meta = dict(OUTCOMES)
+    backend, meta = execution_backend(args)
     res = run_search(args.file, args.out, backend=backend, trials=args.trials,
                      executor=args.executor, workers=args.workers, scheduler=args.scheduler,
                      fresh=args.fresh, outcome_meta=meta)

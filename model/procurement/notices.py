@@ -171,6 +171,11 @@ def pairs_by_kind(tx: np.ndarray, ty: np.ndarray, radius_of_kind, firms) -> tupl
         alive[rows] = True
         ti, fi, dist = candidates(tx[ask], ty[ask], radius[ask], firms.x, firms.y, alive)
         parts.append((ask[ti], fi, dist))
+    return _merge_pairs(parts)
+
+
+def _merge_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ti, fi, dist) parts joined and ordered by tender then firm."""
     if not parts:
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0)
@@ -362,9 +367,4 @@ def heard_by_kind(tx: np.ndarray, ty: np.ndarray, level: np.ndarray, value: np.n
             rad = np.where(channel == c, radius, -1.0)
             parts.append(heard_pairs(tx, ty, rad, value, cp.reach * boost, cp.range_km,
                                      firms.x, firms.y, firms.min_value, rows, rng))
-    if not parts:
-        e = np.zeros(0, np.int64)
-        return e, e, np.zeros(0)
-    ti, fi, dist = (np.concatenate(x) for x in zip(*parts))
-    order = np.lexsort((fi, ti))
-    return ti[order], fi[order], dist[order]
+    return _merge_pairs(parts)
