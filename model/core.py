@@ -182,19 +182,21 @@ class ProcurementModel(mesa.Model):
                         np.where(town >= 0, by_town[np.maximum(town, 0)], exp_v.mean()))
 
     def slot_quality(self) -> np.ndarray:
-        """True quality of every slot this month (0 where unserved)."""
+        """True quality of every slot this month: the contract's, the in-house quality where staff
+        provide it (in-house items, and bought items until their first contract of the year starts),
+        0 where unserved."""
         served = self.slot_state == orders.SLOT_SERVED
         q = np.zeros(len(self.slots))
         q[served] = self.contracts.q[self.slot_contract[served]]
-        inhouse = self.slot_state == orders.SLOT_INHOUSE
-        q[inhouse] = self.slot_inhouse_q[inhouse]
+        staff = orders.staff_provided(self.slot_state)
+        q[staff] = self.slot_inhouse_q[staff]
         return q
 
     # ------------------------------------------------------------------ citizens
     def citizens_phase(self) -> None:
         """Phase 7: households perceive services where they live; complaints raise alerts."""
         q = self.slot_quality()
-        unserved = (self.slot_state == orders.SLOT_WAITING) | (self.slot_state == orders.SLOT_UNSERVED)
+        unserved = self.slot_state == orders.SLOT_UNSERVED
         index_v, unserved_v = records.village_index(self, q, unserved)
         stats = self.citizens.step(index_v, unserved_v, self.scandals_town)
         self.acc.update(stats)

@@ -57,7 +57,7 @@ _DECL = [
     *_o("coverage", "Coverage", "share", "share of demanded item-locations served (by contract or in-house), "
         "weighted by people", "ratio", "covered_people", "demand_people", False, "P3"),
     *_o("unserved_months", "Unserved slot-months", "slot-months/year", "item-locations bought but left "
-        "unserved (tender open or failed)", "sum", "unserved_slots", None, True, "P3"),
+        "unserved (procurement failed or contract terminated)", "sum", "unserved_slots", None, True, "P3"),
     *_o("adoption", "Adoption", "share", "share of catalogue item-locations bought rather than done in-house",
         "ratio", "bought_slots", "slots", True, "P1"),
     *_o("demand_value", "Demand-weighted value", "0–1", "quality of every item-location weighted by "
@@ -67,8 +67,8 @@ _DECL = [
         "sum", "spend", None, False, "S5"),
     *_o("admin_cost", "Administrative cost", "yuan/year", "procurement, approval and monitoring staff cost",
         "sum", "admin_cost", None, False, "S10, S11"),
-    *_o("inhouse_cost", "In-house cost", "yuan/year", "cost of the items buyers provide themselves "
-        "(staff time, S1)", "sum", "inhouse_cost", None, False, "S1, S2"),
+    *_o("inhouse_cost", "In-house cost", "yuan/year", "cost of the items buyers provide themselves, "
+        "incl. bought items until their contract starts (staff time, S1)", "sum", "inhouse_cost", None, False, "S1, S2"),
     *_o("inhouse_share", "In-house share", "share", "share of catalogue item-locations done in-house",
         "ratio", "inhouse_slots", "slots", False, "S1, P1"),
     *_o("cost_per_quality", "Cost per quality", "yuan per quality-unit", "(spend + admin cost) per "

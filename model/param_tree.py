@@ -370,7 +370,8 @@ class Buyers(Section):
     staff_town: float = P(6.0, "staff", "staff of a town government for these tasks", ge=0.1, le=1000)
     staff_village: float = P(1.5, "staff", "village committee staff", ge=0.1, le=100, source="seed S2 (活多人少)")
     inhouse_quality: float = P(0.6, "0–1", "in-house quality with no staff load", ge=0, le=1, source="seed S1, S2")
-    load_sensitivity: float = P(0.35, "per item per staff", "in-house quality loss with staff load", ge=0, le=10)
+    load_sensitivity: float = P(0.35, "per typical item per staff", "in-house quality loss per unit of staff "
+                                "load above one typical item of work per staff", ge=0, le=10)
     inhouse_cost: float = P(1.05, "× item value", "cost of doing an item in-house", ge=0, le=5)
     buy_technical_posts: bool = P(False, "switch", "buy hard-to-staff technical posts", source="seed R2")
     adhoc_per_year: float = P(0.3, "items/buyer/year", "ad-hoc items (一事一议) per city or town buyer",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.procurement.market import OPEN
-from model.procurement.orders import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING
+from model.procurement.orders import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, staff_provided
 from model.world import CITY, STRONG, TOWN, VILLAGE
 
 LEVEL_SUFFIX = ("city", "town", "village")
@@ -123,9 +123,10 @@ def month_raw(m) -> dict[str, float]:
     state = m.slot_state
     k = _slot_constants(m)
     cover_w = s.people
-    raw["covered_people"] = float(cover_w[(state == SLOT_SERVED) | (state == SLOT_INHOUSE)].sum())
+    staff = staff_provided(state)
+    raw["covered_people"] = float(cover_w[(state == SLOT_SERVED) | staff].sum())
     raw["demand_people"] = k["people_sum"]
-    unserved = (state == SLOT_WAITING) | (state == SLOT_UNSERVED)
+    unserved = state == SLOT_UNSERVED
     bought = m.slot_bought
     for key, by in (("unserved_slots", np.bincount(k["level"][unserved], minlength=3)),
                     ("bought_slots", np.bincount(k["level"][bought], minlength=3)), ("slots", k["slots_by_level"])):
@@ -141,9 +142,8 @@ def month_raw(m) -> dict[str, float]:
         raw[f"demand_q_{suffix}"] = float(dq_by[i])
         raw[f"demand_w_{suffix}"] = float(k["dw_by_level"][i])
     raw["q_units"] = float(q_slot[state == SLOT_SERVED].sum())
-    inhouse = state == SLOT_INHOUSE
-    raw["inhouse_cost"] = float((k["value"][inhouse] * m.p.buyers.inhouse_cost).sum() / 12)
-    raw["inhouse_slots"] = float(inhouse.sum())
+    raw["inhouse_cost"] = float((k["value"][staff] * m.p.buyers.inhouse_cost).sum() / 12)
+    raw["inhouse_slots"] = float((state == SLOT_INHOUSE).sum())
     raw["total_cost"] = raw.get("spend", 0.0) + raw.get("admin_cost", 0.0)
     raw["fraud_loss"] = raw.get("fraud_paid", 0.0) - raw.get("fraud_recovered", 0.0)
     for k in ("spend", "admin_cost", "fraud_attempts", "fraud_detected", "entries", "exits", "terminations",

@@ -52,8 +52,9 @@ class Geography:
 class Slots:
     """Service slots: one per (buyer, catalogue item) the buyer may buy.
 
-    A slot is served by a contract, provided in-house, or unserved while its tender is open or
-    after it failed.
+    A slot is served by a contract, provided in-house (also while a bought item waits for its
+    first procurement of the year), or unserved after its procurement failed or its contract was
+    terminated.
     """
 
     buyer: np.ndarray        # (S,) buyer row

@@ -213,9 +213,27 @@ def test_inhouse_quality_falls_with_load():
     hard = m.cat.hard_to_staff[s.item]
     assert q_none == pytest.approx(np.where(hard, 0.3, 0.6))
     q_all = buyer_mod.inhouse_quality(m, ~none)
-    load = np.bincount(s.buyer, minlength=len(b)) / b.staff
+    cat = m.cat
+    typical = {lvl: cat.value[cat.level == lvl].mean() for lvl in range(3)}
+    work = np.array([cat.value[i] / typical[lvl] for i, lvl in zip(s.item, s.level)])
+    load = np.bincount(s.buyer, weights=work, minlength=len(b)) / b.staff
     assert b.inhouse_load == pytest.approx(load)
     expect = 0.6 / (1 + 0.35 * np.maximum(0, load[s.buyer] - 1))
     assert q_all == pytest.approx(np.where(hard, 0.5 * expect, expect))
     assert (q_all <= q_none).all()
     assert (q_all < q_none)[load[s.buyer] > 1].all()
+
+
+def test_inhouse_load_counts_work_by_item_value():
+    """A dear item loads staff more than a cheap one: load = value / mean level value / staff."""
+    m = tiny()
+    s, cat = m.slots, m.cat
+    buyer = int(s.buyer[np.flatnonzero(s.level == 2)[0]])
+    mine = np.flatnonzero(s.buyer == buyer)
+    mean_v = cat.value[cat.level == 2].mean()
+    staff = m.buyers.staff[buyer]
+    for pick in (mine[np.argmax(cat.value[s.item[mine]])], mine[np.argmin(cat.value[s.item[mine]])]):
+        inhouse = np.zeros(len(s), bool)
+        inhouse[pick] = True
+        buyer_mod.inhouse_quality(m, inhouse)
+        assert m.buyers.inhouse_load[buyer] == pytest.approx(cat.value[s.item[pick]] / mean_v / staff)

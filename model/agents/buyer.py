@@ -11,9 +11,11 @@ Each fiscal year (month 1) a buyer
    menu (百姓点菜, R3) — and buys down the list until its annual budget is spent (S5);
 4. receives ad-hoc items (一事一议) at random during the year, bought by fast commission (S5).
 
-In-house provision costs staff time and its quality falls with the load per staff member
-(活多人少, S2): q_in = inhouse_quality / (1 + load_sensitivity · max(0, load − 1)),
-load = in-house items / staff; hard-to-staff items are done at half that quality.
+In-house provision costs staff time in proportion to the item's value (S1), and its quality falls
+with the load per staff member (活多人少, S2): q_in = inhouse_quality / (1 + load_sensitivity ·
+max(0, load − 1)), load = in-house work / staff, with an item's work = its value / the mean value
+of the catalogue items of its level (a typical item is one unit of work); hard-to-staff items are
+done at half that quality.
 """
 
 from __future__ import annotations
@@ -96,10 +98,19 @@ def choose_items(m) -> np.ndarray:
     return bought
 
 
+def work_units(m) -> np.ndarray:
+    """Staff work of every slot done in-house, in typical items of its level: the item's value over
+    the mean value of the catalogue items of that level (staff time grows with the item's size,
+    as its in-house cost does)."""
+    cat, s = m.cat, m.slots
+    typical = np.array([cat.value[cat.level == lvl].mean() for lvl in (CITY, TOWN, VILLAGE)])
+    return cat.value[s.item] / typical[s.level]
+
+
 def inhouse_quality(m, inhouse: np.ndarray) -> np.ndarray:
     """Quality of every slot if done in-house this year (S1, S2)."""
     s, b, bp = m.slots, m.buyers, m.p.buyers
-    load = np.bincount(s.buyer, weights=inhouse, minlength=len(b)) / b.staff
+    load = np.bincount(s.buyer, weights=inhouse * work_units(m), minlength=len(b)) / b.staff
     b.col("inhouse_load")[:] = load
     q = bp.inhouse_quality / (1 + bp.load_sensitivity * np.maximum(0.0, load[s.buyer] - 1))
     return np.where(m.cat.hard_to_staff[s.item], 0.5 * q, q)

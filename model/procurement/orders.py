@@ -35,6 +35,14 @@ WAITING, DONE, DROPPED = 0, 1, 2
 SLOT_INHOUSE, SLOT_SERVED, SLOT_WAITING, SLOT_UNSERVED = 0, 1, 2, 3
 
 
+def staff_provided(state: np.ndarray) -> np.ndarray:
+    """Slots the buyer's own staff provide this month: in-house items, and bought items waiting
+    for their first procurement of the year (the status quo carries on while the order is
+    approved and tendered); a slot goes unserved only once its procurement failed or its
+    contract was terminated."""
+    return (state == SLOT_INHOUSE) | (state == SLOT_WAITING)
+
+
 def new_orders() -> Table:
     """An empty order table."""
     return Table(ORDER_COLUMNS, capacity=4096)
