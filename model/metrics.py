@@ -68,7 +68,8 @@ _DECL = [
     *_o("admin_cost", "Administrative cost", "yuan/year", "procurement, approval and monitoring staff cost",
         "sum", "admin_cost", None, False, "S10, S11"),
     *_o("inhouse_cost", "In-house cost", "yuan/year", "cost of the items buyers provide themselves, "
-        "incl. bought items until their contract starts (staff time, S1)", "sum", "inhouse_cost", None, False, "S1, S2"),
+        "incl. bought items until their contract starts (staff time, S1)", "sum", "inhouse_cost", None, False,
+        "S1, S2"),
     *_o("inhouse_share", "In-house share", "share", "share of catalogue item-locations done in-house",
         "ratio", "inhouse_slots", "slots", False, "S1, P1"),
     *_o("cost_per_quality", "Cost per quality", "yuan per quality-unit", "(spend + admin cost) per "
