@@ -9,11 +9,13 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
 from experiments.__main__ import COMMANDS, main
+from experiments.commands._table import summarise, t_interval
 
 TESTS = Path(__file__).resolve().parent
 FAKE = ["--backend", "fakemodel:BACKEND"]
@@ -232,3 +234,18 @@ def test_malformed_scenario_file_exit_2(tmp_path, capsys):
     assert main(["run", str(tmp_path / "s.toml"), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert "s.toml" in err and "TOML" in err and not (tmp_path / "o").exists()
+
+
+def test_summary_interval_of_a_share_stays_in_the_unit_interval():
+    """A rate that is 0 in most replications: its t-interval would start below 0; the table
+    truncates shares to [0, 1] and leaves other outcomes alone."""
+    runs = pd.DataFrame({"scenario": ["s"] * 5, "no_bid_rate_city": [0.0, 0.0, 0.0, 0.0, 0.2],
+                         "fraud_loss": [0.0, 0.0, 0.0, 0.0, 2e4]})
+    raw = t_interval(runs["no_bid_rate_city"].to_numpy())
+    assert raw[1] < 0
+    table = summarise(runs, ["no_bid_rate_city", "fraud_loss"], []).set_index("outcome")
+    assert table.loc["no_bid_rate_city", "low"] == 0.0
+    assert table.loc["no_bid_rate_city", "high"] == pytest.approx(raw[2])
+    assert table.loc["no_bid_rate_city", "mean"] == pytest.approx(0.04)
+    assert table.loc["fraud_loss", "low"] == pytest.approx(t_interval(runs["fraud_loss"].to_numpy())[1])
+    assert np.isfinite(table["low"]).all()

@@ -1,4 +1,5 @@
-"""The short table printed after a run: mean and 95% t-interval across replications."""
+"""The short table printed after a run: mean and 95% t-interval across replications (for shares,
+truncated to [0, 1])."""
 
 from __future__ import annotations
 
@@ -52,16 +53,23 @@ def choose_outcomes(runs: pd.DataFrame, wanted: Any, exclude: set[str]) -> list[
 def summarise(runs: pd.DataFrame, outcomes: list[str], factors: list[str]) -> pd.DataFrame:
     """Tidy summary: group columns, outcome, n, mean, low, high.
 
-    Groups are scenarios, and scenario x factor point when there are few points.
+    Groups are scenarios, and scenario x factor point when there are few points. The interval of
+    an outcome whose unit is a share is truncated to [0, 1] (a t-interval of a rate near 0 or 1
+    can leave the range the rate can take).
     """
     by = ["scenario"]
     if factors and runs.groupby(factors, dropna=False).ngroups <= MAX_POINTS:
         by += factors
+    from model.metrics import OUTCOMES
+
     rows = []
     for key, group in runs.groupby(by, sort=False, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
         for outcome in outcomes:
             mean, low, high = t_interval(group[outcome].to_numpy())
+            declared = OUTCOMES.get(outcome)
+            if declared is not None and declared.unit == "share":  # a share's interval stays in [0, 1]
+                low, high = max(low, 0.0), min(high, 1.0)
             rows.append({**dict(zip(by, key)), "outcome": outcome, "n": len(group),
                          "mean": mean, "low": low, "high": high})
     return pd.DataFrame(rows)
