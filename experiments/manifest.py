@@ -48,6 +48,27 @@ def git_commit(where: Path) -> str | None:
     return out.stdout.strip() or None if out.returncode == 0 else None
 
 
+SHAPES_RESULTS = ("model", "experiments", "pyproject.toml")
+"""Paths of the repository whose uncommitted changes make ``git_commit`` an incomplete record."""
+
+
+def git_modified(where: Path) -> list[str] | None:
+    """Tracked files under ``SHAPES_RESULTS`` with uncommitted changes (empty when the results
+    come from ``git_commit`` exactly), or None when git or a repository is missing."""
+    try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=where, capture_output=True,
+                             text=True, timeout=5, check=False)
+        if top.returncode != 0:
+            return None
+        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", *SHAPES_RESULTS],
+                             cwd=top.stdout.strip(), capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if out.returncode != 0:
+        return None
+    return sorted(line[3:] for line in out.stdout.splitlines() if line.strip())
+
+
 def versions() -> dict[str, str | None]:
     """Installed versions of the packages that shape results."""
     found: dict[str, str | None] = {}
@@ -107,6 +128,7 @@ def build(plan: Plan, run_options: dict[str, Any], previous: dict[str, Any] | No
         "parameters": plan.scenario_params,
         "run": run_options,
         "git_commit": git_commit(Path(__file__).resolve().parent),
+        "git_modified": git_modified(Path(__file__).resolve().parent),
         "packages": versions(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),

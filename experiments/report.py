@@ -171,7 +171,8 @@ def _flatten(d: Mapping, prefix: str = "") -> list[tuple[str, str]]:
         if isinstance(v, Mapping):
             rows += _flatten(v, f"{prefix}{k}.")
         else:
-            rows.append((f"{prefix}{k}", ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)))
+            text = (", ".join(map(str, v)) or "none") if isinstance(v, (list, tuple)) else str(v)
+            rows.append((f"{prefix}{k}", text))
     return rows
 
 

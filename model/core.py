@@ -198,8 +198,12 @@ class ProcurementModel(mesa.Model):
         q = self.slot_quality()
         unserved = self.slot_state == orders.SLOT_UNSERVED
         index_v, unserved_v = records.village_index(self, q, unserved)
+        about = records.shortfall_shares(self, q, self.citizens.expectation_by_village())
         stats = self.citizens.step(index_v, unserved_v, self.scandals_town)
         self.acc.update(stats)
+        per_village = self.citizens.complaint_rate * self.citizens.per_village
+        for i, suffix in enumerate(records.LEVEL_SUFFIX):  # complaints about each level's services
+            self.acc[f"complaints_{suffix}"] = float(about[i] @ per_village) * 1000 / len(self.citizens.village)
         self.scandals_town[:] = 0
         if "complaints" in self.p.monitoring.regimes:
             self._alerts()

@@ -117,8 +117,9 @@ _DECL = [
     *_o("trust", "Trust", "0–1", "mean household trust in government", "mean", "trust", None, False, "P8"),
     *_o("trust_final", "Final trust", "0–1", "mean household trust over the last year", "last", "trust",
         None, False, "P8"),
-    *_o("complaints", "Complaints", "per 1,000 households per month", "complaints by households", "mean",
-        "complaints", None, False, "R5"),
+    *_o("complaints", "Complaints", "per 1,000 households per month", "complaints by households (by level: "
+        "about that level's services, in proportion to their visible shortfall from expectations)", "mean",
+        "complaints", None, True, "R5"),
 ]
 
 #: The outcomes in display order.

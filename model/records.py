@@ -32,6 +32,48 @@ def village_index(m, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, n
     return num_q / den, num_u / den
 
 
+def shortfall_shares(m, q: np.ndarray, expect_v: np.ndarray) -> np.ndarray:
+    """Share of each village's complaints about city, town and village services: (3, villages).
+
+    A household that complains does so about the services that fall short of its expectation,
+    so a village's complaints are split over the three levels in proportion to
+    Σ w · max(0, E_v − q) over each level's slots serving the village (w = visibility × demand,
+    E_v the village's mean expectation); a village with no shortfall splits by Σ w.
+    """
+    w, vt = m.slot_weight, m.world.geo.village_town
+    vs, v_of, ts, t_of, cs = _slot_groups(m)
+    town_rows, town_cols, town_shape, weight = _town_table(m)
+    short = np.empty_like(weight)
+    short[2] = np.bincount(v_of, weights=w[vs] * np.maximum(0.0, expect_v[v_of] - q[vs]), minlength=len(vt))
+    # town slots serve every village of their town (as a towns × slots table); city slots every village
+    q_t, w_t = np.zeros(town_shape), np.zeros(town_shape)
+    q_t[town_rows, town_cols], w_t[town_rows, town_cols] = q[ts], w[ts]
+    short[1] = (w_t[vt] * np.maximum(0.0, expect_v[:, None] - q_t[vt])).sum(axis=1)
+    short[0] = (w[cs] * np.maximum(0.0, expect_v[:, None] - q[cs])).sum(axis=1)
+    none = short.sum(axis=0) <= 0
+    short[:, none] = weight[:, none]
+    return short / np.maximum(short.sum(axis=0), 1e-300)
+
+
+def _town_table(m) -> tuple[np.ndarray, np.ndarray, tuple[int, int], np.ndarray]:
+    """Row (town) and column of every town slot in a towns × slots table, the table's shape, and
+    the weight Σ w of each level's slots serving each village (3, villages); computed once."""
+    cached = m.__dict__.get("_town_table_cache")
+    if cached is None:
+        geo, w = m.world.geo, m.slot_weight
+        vs, v_of, ts, t_of, cs = _slot_groups(m)
+        per_town = np.bincount(t_of, minlength=geo.n_towns)
+        rank = np.empty(len(ts), np.int64)
+        by_town = np.argsort(t_of, kind="stable")
+        rank[by_town] = np.arange(len(ts)) - np.repeat(np.cumsum(per_town) - per_town, per_town)
+        weight = np.stack([np.full(geo.n_villages, w[cs].sum()),
+                           np.bincount(t_of, weights=w[ts], minlength=geo.n_towns)[geo.village_town],
+                           np.bincount(v_of, weights=w[vs], minlength=geo.n_villages)])
+        cached = (t_of, rank, (geo.n_towns, int(per_town.max(initial=0))), weight)
+        m._town_table_cache = cached
+    return cached
+
+
 def _slot_groups(m) -> tuple[np.ndarray, ...]:
     """Slot rows of each level and their village / town, computed once per model (slots are
     fixed for the run): the same elements, in the same order, as masking by level each month."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from model import ProcurementModel, load_params
+from model import ProcurementModel, load_params, records
 from model.agents import buyer as buyer_mod
 from model.agents import citizens as cz
 
@@ -237,3 +237,32 @@ def test_inhouse_load_counts_work_by_item_value():
         inhouse[pick] = True
         buyer_mod.inhouse_quality(m, inhouse)
         assert m.buyers.inhouse_load[buyer] == pytest.approx(cat.value[s.item[pick]] / mean_v / staff)
+
+
+def test_complaint_shares_follow_each_levels_shortfall():
+    """Complaints are split over city, town and village services by Σ w · max(0, E_v − q) over the
+    slots serving the village (checked against a plain loop); with no shortfall, by Σ w."""
+    m = tiny()
+    s, geo, w = m.slots, m.world.geo, m.slot_weight
+    rng = np.random.default_rng(5)
+    q = rng.random(len(s))
+    expect_v = rng.uniform(0.3, 0.7, geo.n_villages)
+    shares = records.shortfall_shares(m, q, expect_v)
+    none = records.shortfall_shares(m, np.ones(len(s)), expect_v)  # every service as good as expected
+    assert shares.shape == (3, geo.n_villages)
+    assert shares.sum(axis=0) == pytest.approx(np.ones(geo.n_villages))
+    for v in (0, geo.n_villages // 2, geo.n_villages - 1):
+        t = geo.village_town[v]
+        serves = [(s.level == 0), (s.level == 1) & (s.town == t), (s.level == 2) & (s.village == v)]
+        short = np.array([(w[k] * np.maximum(0, expect_v[v] - q[k])).sum() for k in serves])
+        assert shares[:, v] == pytest.approx(short / short.sum())
+        weight = np.array([w[k].sum() for k in serves])
+        assert none[:, v] == pytest.approx(weight / weight.sum())
+
+
+def test_complaints_by_level_add_up_to_all_complaints():
+    m = tiny().run(1)
+    ts = m.datacollector.get_model_vars_dataframe()
+    parts = ts[["complaints_city", "complaints_town", "complaints_village"]].sum(axis=1)
+    assert parts.to_numpy() == pytest.approx(ts["complaints"].to_numpy(), rel=1e-12, abs=1e-12)
+    assert ts["complaints"].sum() > 0

@@ -12,6 +12,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import fakemodel
+from experiments.manifest import git_modified
 from experiments.runner import chunks, run_chunk
 from experiments.spec import load_experiment, make_plan
 from experiments.store import OutputError, Store
@@ -127,6 +128,7 @@ def test_manifest_records_provenance_and_counts(plan, tmp_path):
     for key in ("jiebang", "mesa", "numpy", "pandas", "pyarrow", "dask", "pydantic"):
         assert key in m["packages"]
     assert m["python"] and m["machine"] and m["cpu_count"] >= 1 and "git_commit" in m
+    assert m["git_modified"] is None or isinstance(m["git_modified"], list)
     assert m["started"] <= m["finished"] and m["run"]["argv"] == ["run", "s.toml"]
     run_sweep(plan, out, backend=B)
     m2 = json.loads((out / "manifest.json").read_text())
@@ -189,3 +191,22 @@ def test_runs_duplicated_across_parts_are_kept_once_everywhere(plan, tmp_path):
     assert store.consolidate() == 4
     ts = pd.read_parquet(out / "timeseries.parquet")
     assert not ts.duplicated(["run_id", "month"]).any() and len(ts) == 4 * 12
+
+
+def test_git_modified_names_uncommitted_changes_that_shape_results(tmp_path):
+    def git(*args):
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", *args], cwd=tmp_path, check=True,
+                       capture_output=True)
+
+    assert git_modified(tmp_path) is None  # not a repository
+    (tmp_path / "model").mkdir()
+    (tmp_path / "model" / "core.py").write_text("x = 1\n")
+    (tmp_path / "notes.txt").write_text("a\n")
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-q", "-m", "start")
+    assert git_modified(tmp_path) == []
+    (tmp_path / "model" / "core.py").write_text("x = 2\n")
+    (tmp_path / "notes.txt").write_text("b\n")  # outside the paths that shape results
+    (tmp_path / "model" / "new.py").write_text("y = 1\n")  # untracked
+    assert git_modified(tmp_path / "model") == ["model/core.py"]

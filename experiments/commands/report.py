@@ -79,7 +79,7 @@ def report_manifest(manifest: Mapping[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"name": exp.get("name") or "Experiment report",
                            "description": exp.get("description", ""), "scenarios": scen}
     out["experiment"] = {k: exp.get(k) for k in PROVENANCE_KEYS if exp.get(k) is not None}
-    for key in ("status", "started", "finished", "git_commit", "python", "platform",
+    for key in ("status", "started", "finished", "git_commit", "git_modified", "python", "platform",
                 "cpu_count", "counts", "packages"):
         if manifest.get(key) is not None:
             out[key] = manifest[key]
