@@ -111,28 +111,15 @@ def load_calibration(path: str | Path, backend: Backend = REAL) -> Calibration:
     """Read and validate a targets file (raises `SpecError` naming the key)."""
     path = Path(path)
     doc = read_toml(path)
-    for key in doc:
-        if key not in TOP_KEYS:
-            raise v.unknown(str(path), key, TOP_KEYS)
-    head = doc.get("calibration")
-    if not isinstance(head, dict):
-        raise SpecError(f"{path}: calibration: missing table [calibration]")
-    where = f"{path}: calibration"
-    for key in head:
-        if key not in HEAD_KEYS:
-            raise v.unknown(where, key, HEAD_KEYS)
+    head, where = v.head_table(path, doc, "calibration", TOP_KEYS, HEAD_KEYS)
     name = head.get("name", path.stem)
     if not isinstance(name, str) or not v._safe_name(name):
         raise SpecError(f"{where}.name: got {name!r}; expected letters, digits, _ . -")
     method = head.get("method", "smm")
     if method not in METHODS:
         raise SpecError(f"{where}.method: got {method!r}; allowed: {', '.join(METHODS)}")
-    ints = {k: head.get(k, d) for k, d in (("seed", 20190601), ("replications", 3),
-                                           ("years", 3), ("budget", 40), ("popsize", 6))}
-    for k, x in ints.items():
-        if not v.is_int(x) or x < (0 if k == "seed" else 1):
-            raise SpecError(f"{where}.{k}: expected an integer >= {0 if k == 'seed' else 1}, "
-                            f"got {x!r}")
+    ints = v.int_settings(head, where, {"seed": 20190601, "replications": 3, "years": 3, "budget": 40,
+                                        "popsize": 6}, {"seed": 0})
     accept = head.get("accept", 0.1)
     if not v.is_num(accept) or not 0 < accept <= 1:
         raise SpecError(f"{where}.accept: expected a number in (0, 1], got {accept!r}")

@@ -88,21 +88,9 @@ def load_search(path: str | Path, backend: Backend = REAL) -> Search:
     """Read and validate a search file (raises `SpecError` naming the key)."""
     path = Path(path)
     doc = read_toml(path)
-    for key in doc:
-        if key not in TOP_KEYS:
-            raise v.unknown(str(path), key, TOP_KEYS)
-    head, where = doc.get("search"), f"{path}: search"
-    if not isinstance(head, dict):
-        raise SpecError(f"{where}: missing table [search]")
-    for key in head:
-        if key not in HEAD_KEYS:
-            raise v.unknown(where, key, HEAD_KEYS)
-    ints = {k: head.get(k, d) for k, d in (("seed", 0), ("replications", 3), ("years", 3),
-                                           ("trials", 40), ("batch", 8))}
-    for k, x in ints.items():
-        if not v.is_int(x) or x < (0 if k == "seed" else 1) or (k == "batch" and x < 2):
-            raise SpecError(f"{where}.{k}: expected an integer >= "
-                            f"{ {'seed': 0, 'batch': 2}.get(k, 1)}, got {x!r}")
+    head, where = v.head_table(path, doc, "search", TOP_KEYS, HEAD_KEYS)
+    ints = v.int_settings(head, where, {"seed": 0, "replications": 3, "years": 3, "trials": 40, "batch": 8},
+                          {"seed": 0, "batch": 2})
     known = backend.outcomes()
     objs = head.get("objectives")
     if not isinstance(objs, list) or not objs:

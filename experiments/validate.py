@@ -42,6 +42,33 @@ def unknown(where: str, key: str, allowed: Any) -> SpecError:
     return SpecError(f"{where}.{key}: unknown key; allowed: {', '.join(allowed)}")
 
 
+def head_table(path: Path, doc: dict[str, Any], table: str, top_keys: Any,
+               head_keys: Any) -> tuple[dict[str, Any], str]:
+    """The head table ``[table]`` of a TOML document, after checking the document's and the
+    table's keys; returns (table, where) with ``where`` = "<path>: <table>" for messages."""
+    for key in doc:
+        if key not in top_keys:
+            raise unknown(str(path), key, top_keys)
+    head, where = doc.get(table), f"{path}: {table}"
+    if not isinstance(head, dict):
+        raise SpecError(f"{where}: missing table [{table}]")
+    for key in head:
+        if key not in head_keys:
+            raise unknown(where, key, head_keys)
+    return head, where
+
+
+def int_settings(head: dict[str, Any], where: str, defaults: dict[str, int],
+                 minima: dict[str, int]) -> dict[str, int]:
+    """Integer settings of a head table, with defaults; each at least its minimum (default 1)."""
+    out = {k: head.get(k, d) for k, d in defaults.items()}
+    for k, x in out.items():
+        low = minima.get(k, 1)
+        if not is_int(x) or x < low:
+            raise SpecError(f"{where}.{k}: expected an integer >= {low}, got {x!r}")
+    return out
+
+
 def is_int(x: Any) -> bool:
     """True for an int that is not a bool."""
     return isinstance(x, int) and not isinstance(x, bool)
