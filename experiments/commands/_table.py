@@ -57,11 +57,11 @@ def summarise(runs: pd.DataFrame, outcomes: list[str], factors: list[str]) -> pd
     an outcome whose unit is a share is truncated to [0, 1] (a t-interval of a rate near 0 or 1
     can leave the range the rate can take).
     """
+    from model.metrics import OUTCOMES  # here, not at the top: `--help` stays fast
+
     by = ["scenario"]
     if factors and runs.groupby(factors, dropna=False).ngroups <= MAX_POINTS:
         by += factors
-    from model.metrics import OUTCOMES
-
     rows = []
     for key, group in runs.groupby(by, sort=False, dropna=False):
         key = key if isinstance(key, tuple) else (key,)
