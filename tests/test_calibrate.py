@@ -122,17 +122,3 @@ popsize = 6
     est = res.estimates.iloc[0]
     assert est["estimate"] == pytest.approx(truth, rel=0.35)
     assert np.isfinite(est["se"]) and est["se"] > 0
-
-
-@pytest.mark.parametrize("text, message", [
-    ("[targets]\n", "calibration: missing table [calibration]"),
-    ("[calibration]\nseed = -1\n", "calibration.seed: expected an integer >= 0, got -1"),
-    ("[calibration]\nbudget = 0\n", "calibration.budget: expected an integer >= 1, got 0"),
-    ("[calibration]\nbudgets = 3\n", "calibration.budgets: unknown key"),
-])
-def test_bad_calibration_head(tmp_path, text, message):
-    path = tmp_path / "c.toml"
-    path.write_text(text)
-    with pytest.raises(SpecError) as err:
-        load_calibration(path, FAKE)
-    assert message in str(err.value)

@@ -115,19 +115,3 @@ max = 0.5
     assert set(res["pareto"]["trial"]) <= set(t.loc[t["feasible"], "trial"])
     regimes = {json.dumps(json.loads(x)) for x in t["monitoring.regimes"]}
     assert regimes <= {json.dumps(["announced", "complaints"]), json.dumps(["random"])}
-
-
-@pytest.mark.parametrize("text, message", [
-    ("x = 1\n", "x: unknown key; allowed: search, overrides, levers, shares, constraints"),
-    ("[overrides]\n", "search: missing table [search]"),
-    ("[search]\nbatch = 1\n", "search.batch: expected an integer >= 2, got 1"),
-    ("[search]\nseed = -1\n", "search.seed: expected an integer >= 0, got -1"),
-    ("[search]\ntrials = 0\n", "search.trials: expected an integer >= 1, got 0"),
-    ("[search]\npace = 1\n", "search.pace: unknown key"),
-])
-def test_bad_search_head(tmp_path, text, message):
-    path = tmp_path / "s.toml"
-    path.write_text(text)
-    with pytest.raises(SpecError) as err:
-        load_search(path, FAKE)
-    assert message in str(err.value)

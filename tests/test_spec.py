@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fakemodel
+from experiments.calibrate import load_calibration
+from experiments.optimize import load_search
 from experiments.samplers import Design, Factor, expected_points, sample
 from experiments.spec import (SpecError, derive_seed, load_experiment, make_plan, parse_set,
                               run_id_of)
@@ -323,3 +325,24 @@ def test_parameter_errors_blame_the_layer_that_set_the_value(scen, extra, sets, 
     with pytest.raises(SpecError) as info:
         make_plan(exp, B, sets=sets)
     assert blame in str(info.value) and "overrides: overrides" not in str(info.value)
+
+
+@pytest.mark.parametrize("load, text, message", [
+    (load_calibration, "[targets]\n", "calibration: missing table [calibration]"),
+    (load_calibration, "[calibration]\nseed = -1\n", "calibration.seed: expected an integer >= 0, got -1"),
+    (load_calibration, "[calibration]\nbudget = 0\n", "calibration.budget: expected an integer >= 1, got 0"),
+    (load_calibration, "[calibration]\nbudgets = 3\n", "calibration.budgets: unknown key"),
+    (load_search, "x = 1\n", "x: unknown key; allowed: search, overrides, levers, shares, constraints"),
+    (load_search, "[overrides]\n", "search: missing table [search]"),
+    (load_search, "[search]\nbatch = 1\n", "search.batch: expected an integer >= 2, got 1"),
+    (load_search, "[search]\nseed = -1\n", "search.seed: expected an integer >= 0, got -1"),
+    (load_search, "[search]\ntrials = 0\n", "search.trials: expected an integer >= 1, got 0"),
+    (load_search, "[search]\npace = 1\n", "search.pace: unknown key"),
+])
+def test_bad_head_table_of_calibration_and_search_files(tmp_path, load, text, message):
+    """Both files go through validate.head_table and int_settings: one message naming the key."""
+    path = tmp_path / "f.toml"
+    path.write_text(text)
+    with pytest.raises(SpecError) as err:
+        load(path, B)
+    assert message in str(err.value)
