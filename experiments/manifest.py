@@ -55,13 +55,10 @@ SHAPES_RESULTS = ("model", "experiments", "pyproject.toml")
 def git_modified(where: Path) -> list[str] | None:
     """Tracked files under ``SHAPES_RESULTS`` with uncommitted changes (empty when the results
     come from ``git_commit`` exactly), or None when git or a repository is missing."""
-    try:
-        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=where, capture_output=True,
-                             text=True, timeout=5, check=False)
-        if top.returncode != 0:
-            return None
-        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--", *SHAPES_RESULTS],
-                             cwd=top.stdout.strip(), capture_output=True, text=True, timeout=10, check=False)
+    try:  # ":/" anchors each path at the repository's top; porcelain paths are relative to it
+        out = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no", "--",
+                              *(f":/{p}" for p in SHAPES_RESULTS)],
+                             cwd=where, capture_output=True, text=True, timeout=10, check=False)
     except (OSError, subprocess.SubprocessError):
         return None
     if out.returncode != 0:
