@@ -69,9 +69,9 @@ def one(args: argparse.Namespace) -> dict:
     """Run the sweep once with one executor in this process; return measurements."""
     import resource
 
-    from experiments.backend import load_backend
-    from experiments.spec import load_experiment, make_plan
-    from experiments.sweep import run_sweep
+    from experiments.engine.backend import load_backend
+    from experiments.engine.spec import load_experiment, make_plan
+    from experiments.engine.sweep import run_sweep
 
     backend = load_backend(args.backend)
     with tempfile.TemporaryDirectory(prefix="sweep-bench-") as tmp:

@@ -62,9 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def user_errors() -> tuple[type[BaseException], ...]:
     """Exception types that mean bad input (reported in one line, exit status 2)."""
-    from experiments.runner import ExecutorError
-    from experiments.store import OutputError
-    from experiments.validate import SpecError
+    from experiments.engine.runner import ExecutorError
+    from experiments.engine.store import OutputError
+    from experiments.engine.spec_checks import SpecError
 
     errors: tuple[type[BaseException], ...] = (SpecError, OutputError, ExecutorError)
     try:

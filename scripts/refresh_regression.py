@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from experiments.validation.regression import BASELINE_FILE, compute, differences, write  # noqa: E402
+from experiments.studies.regression import BASELINE_FILE, compute, differences, write  # noqa: E402
 
 
 def main() -> int:

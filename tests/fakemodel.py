@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.backend import Backend, ScenarioInfo
+from experiments.engine.backend import Backend, ScenarioInfo
 
 DEFAULTS: dict[str, Any] = {
     "region.towns": 12,

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from experiments import bench
+from experiments.analysis import bench
 from experiments.__main__ import main
 from model import ProcurementModel, load_params, simulate
 from model.procurement import orders

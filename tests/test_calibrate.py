@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from experiments.__main__ import main as cli
-from experiments.calibrate import load_calibration, objective, run_calibration
-from experiments.validate import SpecError
+from experiments.analysis.calibrate import load_calibration, objective, run_calibration
+from experiments.engine.spec_checks import SpecError
 from fakemodel import BACKEND as FAKE
 
 TINY = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
@@ -63,7 +63,7 @@ def test_smm_deterministic_and_resumes(tmp_path):
 
 
 def test_objective_penalises_undefined():
-    from experiments.calibrate import PENALTY, Target
+    from experiments.analysis.calibrate import PENALTY, Target
 
     t = [Target("a", 1.0, 0.5)]
     j = objective(pd.DataFrame({"a": [1.0, 2.0, np.nan]}), t)

@@ -69,9 +69,9 @@ def test_results_files_are_byte_identical(folder, reference, tmp_path, extra):
 
 def test_dask_local_cluster_gives_the_same_bytes(folder, reference, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
-    from experiments.spec import load_experiment, make_plan
-    from experiments.backend import REAL
-    from experiments.sweep import run_sweep
+    from experiments.engine.spec import load_experiment, make_plan
+    from experiments.engine.backend import REAL
+    from experiments.engine.sweep import run_sweep
 
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from experiments.__main__ import main
-from experiments.backend import REAL
-from experiments.spec import load_experiment, make_plan
+from experiments.engine.backend import REAL
+from experiments.engine.spec import load_experiment, make_plan
 
 EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
 FILES = ["procurement_rules", "evaluation_weights", "blacklist_policies", "no_bidder",

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from experiments.__main__ import main as cli
-from experiments.optimize import load_search, run_search
-from experiments.validate import SpecError
+from experiments.analysis.optimize import load_search, run_search
+from experiments.engine.spec_checks import SpecError
 from fakemodel import BACKEND as FAKE
 
 TINY = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}

@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from experiments import plots, report, stats
+from experiments.analysis import plots, report, stats
 
 OUTCOMES = ["quality_delivered", "spend", "no_bid_rate_village", "gaming_gap"]
 META = {

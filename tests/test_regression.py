@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from experiments.validation.regression import BASELINE_FILE, RTOL, compute, differences
+from experiments.studies.regression import BASELINE_FILE, RTOL, compute, differences
 
 
 def test_summary_outcomes_match_the_stored_baseline():

@@ -10,7 +10,7 @@ import pytest
 
 from experiments.__main__ import COMMANDS, main
 from experiments.commands.report import param_diffs, parse_outcomes, report_manifest
-from experiments.validate import SpecError
+from experiments.engine.spec_checks import SpecError
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "experiments" / "scenarios"

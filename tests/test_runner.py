@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 
 import fakemodel
-from experiments.runner import (ExecutorError, auto_chunk_size, chunks, make_executor,
+from experiments.engine.runner import (ExecutorError, auto_chunk_size, chunks, make_executor,
                                 run_chunk)
-from experiments.spec import load_experiment, make_plan
-from experiments.sweep import run_sweep
+from experiments.engine.spec import load_experiment, make_plan
+from experiments.engine.sweep import run_sweep
 
 B = fakemodel.BACKEND
 
@@ -127,7 +127,7 @@ SMALL = {"region.n_towns": 2, "region.villages_per_town": 3,
 def real_plan(tmp_path_factory):
     """The real model: baseline vs a lever that consumes no randomness, 3 replicates."""
     pytest.importorskip("model.simulate")
-    from experiments.backend import REAL
+    from experiments.engine.backend import REAL
 
     root = tmp_path_factory.mktemp("real")
     (root / "base.toml").write_text('[scenario]\nname = "baseline"\ndescription = "d"\n')

@@ -14,9 +14,9 @@ import pandas as pd
 import pytest
 
 from experiments.__main__ import main as cli
-from experiments.backend import Backend, ScenarioInfo
-from experiments.sensitivity import analyze_indices, run_sensitivity, with_design
-from experiments.validate import SpecError
+from experiments.engine.backend import Backend, ScenarioInfo
+from experiments.analysis.sensitivity import analyze_indices, run_sensitivity, with_design
+from experiments.engine.spec_checks import SpecError
 
 PI = math.pi
 TINY = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
@@ -141,7 +141,7 @@ def test_analyze_rejects_incomplete_and_flags_constant(tmp_path):
 
 
 def _design_of(path: Path):
-    from experiments.spec import load_experiment
+    from experiments.engine.spec import load_experiment
 
     return load_experiment(path, ISHIGAMI).design
 

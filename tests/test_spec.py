@@ -1,4 +1,4 @@
-"""Experiment files, samplers, seeds and run ids (experiments.spec / samplers / validate)."""
+"""Experiment files, samplers, seeds and run ids (experiments.engine.spec / samplers / validate)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import fakemodel
-from experiments.calibrate import load_calibration
-from experiments.optimize import load_search
-from experiments.samplers import Design, Factor, expected_points, sample
-from experiments.spec import (SpecError, derive_seed, load_experiment, make_plan, parse_set,
+from experiments.analysis.calibrate import load_calibration
+from experiments.analysis.optimize import load_search
+from experiments.engine.samplers import Design, Factor, expected_points, sample
+from experiments.engine.spec import (SpecError, derive_seed, load_experiment, make_plan, parse_set,
                               run_id_of)
 
 B = fakemodel.BACKEND
@@ -305,7 +305,7 @@ SHIPPED = [p for p in sorted(Path(__file__).resolve().parent.parent.glob("experi
 @pytest.mark.parametrize("path", SHIPPED, ids=[p.name for p in SHIPPED])
 def test_shipped_experiment_and_scenario_files_plan_with_the_real_model(path):
     pytest.importorskip("model.simulate")
-    from experiments.backend import REAL
+    from experiments.engine.backend import REAL
 
     exp = load_experiment(path, REAL)
     plan = make_plan(exp, REAL, replications=2)

@@ -1,10 +1,10 @@
-"""Known-answer tests for experiments.stats."""
+"""Known-answer tests for experiments.analysis.stats."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from experiments import stats
+from experiments.analysis import stats
 
 
 def _runs(shifts: dict[str, float], n: int = 12, noise: float = 1.0, seed: int = 3) -> pd.DataFrame:

@@ -12,11 +12,11 @@ import pyarrow.parquet as pq
 import pytest
 
 import fakemodel
-from experiments.manifest import git_modified
-from experiments.runner import chunks, run_chunk
-from experiments.spec import load_experiment, make_plan
-from experiments.store import OutputError, Store
-from experiments.sweep import run_sweep
+from experiments.engine.manifest import git_modified
+from experiments.engine.runner import chunks, run_chunk
+from experiments.engine.spec import load_experiment, make_plan
+from experiments.engine.store import OutputError, Store
+from experiments.engine.sweep import run_sweep
 
 B = fakemodel.BACKEND
 

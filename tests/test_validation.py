@@ -1,6 +1,6 @@
 """The fast subset of the validation checks (issue 8) must pass, and the checks must be able to fail.
 
-Runs `experiments.validation` with the fast settings (default region, 3 years, 3 seeds; the runs
+Runs `experiments.studies.validation` with the fast settings (default region, 3 years, 3 seeds; the runs
 are shared by the checks through one context), then asserts each check's verdict. The full set
 runs with `python -m experiments validate`, which writes docs/VALIDATION.md.
 """
@@ -10,10 +10,10 @@ from __future__ import annotations
 import pytest
 
 from experiments.__main__ import main as cli
-from experiments.validation import Context, checks, run_checks
-from experiments.validation import theory
-from experiments.validation.common import Record, mean_ci
-from experiments.validation.render import markdown
+from experiments.studies.validation import Context, checks, run_checks
+from experiments.studies import theory
+from experiments.studies.common import Record, mean_ci
+from experiments.studies.render import markdown
 
 FAST_IDS = ["T1", "T2", "T3", "T4", "S1", "S3", "S5", "S6"]
 

@@ -32,8 +32,8 @@ def execution_backend(args: argparse.Namespace) -> tuple[Any, dict | None]:
     Raises:
         SpecError: a bad --workers, --scheduler without Dask, or an unknown --backend.
     """
-    from experiments.backend import load_backend
-    from experiments.validate import SpecError
+    from experiments.engine.backend import load_backend
+    from experiments.engine.spec_checks import SpecError
 
     if args.workers is not None and args.workers < 1:
         raise SpecError(f"--workers: expected an integer >= 1, got {args.workers}")

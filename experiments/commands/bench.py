@@ -43,8 +43,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _validate(args: argparse.Namespace) -> tuple[list[str], dict]:
-    from experiments.bench import scale_overrides
-    from experiments.spec import parse_set
+    from experiments.analysis.bench import scale_overrides
+    from experiments.engine.spec import parse_set
     from model import load_params
 
     scales = args.scale or ["county"]
@@ -66,7 +66,7 @@ def _validate(args: argparse.Namespace) -> tuple[list[str], dict]:
 
 def main(args: argparse.Namespace) -> int:
     """Run the benchmark at every scale, print it and write the JSON. Returns 0."""
-    from experiments import bench
+    from experiments.analysis import bench
 
     try:
         scales, extra = _validate(args)

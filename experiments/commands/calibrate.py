@@ -1,7 +1,7 @@
 """Calibrate parameters to a county's observed moments: SMM or rejection ABC.
 
 The targets file lists observed moments with standard errors, the parameters to
-calibrate with their ranges, and the simulation settings (see experiments/calibrate.py and
+calibrate with their ranges, and the simulation settings (see experiments/analysis/calibrate.py and
 experiments/calibration_targets.toml). Every parameter point runs through the engine into
 one output folder (rerunning resumes). Writes calibration_estimates.csv,
 calibration_fit.csv, calibration_evaluations.csv, calibration.md and
@@ -38,7 +38,7 @@ def main(args: argparse.Namespace) -> int:
     Returns:
         0 on success.
     """
-    from experiments.calibrate import run_calibration
+    from experiments.analysis.calibrate import run_calibration
     from experiments.commands._options import execution_backend
 
     backend, meta = execution_backend(args)

@@ -2,7 +2,7 @@
 
 The search file lists the levers (categorical choices, numeric ranges, weight shares),
 the objectives (one: TPE; several: NSGA-II and a Pareto front), the constraints and the
-replications per trial (see experiments/optimize.py and experiments/policy_search.toml).
+replications per trial (see experiments/analysis/optimize.py and experiments/policy_search.toml).
 Each batch of trials runs through the engine into one output folder; rerunning resumes.
 Writes policy_search_trials.csv, policy_search_pareto.csv, policy_search.md and
 figures/policy_search_pareto.png.
@@ -35,7 +35,7 @@ def main(args: argparse.Namespace) -> int:
     Returns:
         0 when a feasible trial exists, 1 when none met the constraints.
     """
-    from experiments.optimize import run_search
+    from experiments.analysis.optimize import run_search
     from experiments.commands._options import execution_backend
 
     backend, meta = execution_backend(args)

@@ -58,7 +58,7 @@ def write_atomic(path: Path, text: str) -> None:
     Raises:
         OutputError: the folder does not exist or cannot be written.
     """
-    from experiments.store import OutputError
+    from experiments.engine.store import OutputError
 
     path = Path(path)
     folder = path.parent
@@ -95,7 +95,7 @@ def main(args: argparse.Namespace) -> int:
     try:
         from model.params import reference_markdown, reference_rows
     except ImportError as exc:
-        from experiments.validate import SpecError
+        from experiments.engine.spec_checks import SpecError
 
         raise SpecError(f"the parameter reference is not available: {exc}") from None
     if args.write is not None:

@@ -62,7 +62,7 @@ def param_diffs(parameters: Mapping[str, Mapping[str, Any]], baseline: str,
 
 
 def report_manifest(manifest: Mapping[str, Any]) -> dict[str, Any]:
-    """The manifest reshaped for `experiments.report.build_report`.
+    """The manifest reshaped for `experiments.analysis.report.build_report`.
 
     Keeps the name, description and scenarios (as name -> {description, overrides}) and a
     compact provenance (experiment file, hash, seed, replications, years, git commit,
@@ -113,16 +113,16 @@ def write_report(out_dir: str | Path, baseline: str | None = None,
             report's standard set).
 
     Returns:
-        What `experiments.report.build_report` returns (paths of the files written).
+        What `experiments.analysis.report.build_report` returns (paths of the files written).
 
     Raises:
         SpecError: the folder, a table, the baseline or an outcome is unusable.
     """
     import pandas as pd
 
-    from experiments import manifest as mf
-    from experiments.report import build_report
-    from experiments.validate import SpecError
+    from experiments.engine import manifest as mf
+    from experiments.analysis.report import build_report
+    from experiments.engine.spec_checks import SpecError
     from model.metrics import OUTCOMES
 
     out = Path(out_dir)
@@ -169,7 +169,7 @@ def write_report(out_dir: str | Path, baseline: str | None = None,
 
 def parse_outcomes(text: str | None) -> list[str] | None:
     """Split `--outcomes a,b,...` into names (None when not given)."""
-    from experiments.validate import SpecError
+    from experiments.engine.spec_checks import SpecError
 
     if text is None:
         return None

@@ -74,12 +74,12 @@ def main(args: argparse.Namespace) -> int:
     import pandas as pd
     from tqdm import tqdm
 
-    from experiments.backend import load_backend
+    from experiments.engine.backend import load_backend
     from experiments.commands._table import choose_outcomes, format_summary, summarise
-    from experiments.runner import META_COLUMNS
-    from experiments.spec import load_experiment, make_plan, parse_set
-    from experiments.sweep import describe, run_sweep
-    from experiments.validate import SpecError
+    from experiments.engine.runner import META_COLUMNS
+    from experiments.engine.spec import load_experiment, make_plan, parse_set
+    from experiments.engine.sweep import describe, run_sweep
+    from experiments.engine.spec_checks import SpecError
 
     for flag in ("workers", "chunk_size"):
         value = getattr(args, flag)

@@ -58,10 +58,10 @@ def main(args: argparse.Namespace) -> int:
     Returns:
         0 when analysed, 1 when the sweep is incomplete.
     """
-    from experiments.backend import load_backend
-    from experiments.sensitivity import run_sensitivity
-    from experiments.spec import parse_set
-    from experiments.validate import SpecError
+    from experiments.engine.backend import load_backend
+    from experiments.analysis.sensitivity import run_sensitivity
+    from experiments.engine.spec import parse_set
+    from experiments.engine.spec_checks import SpecError
 
     for flag in ("workers", "chunk_size", "resamples"):
         value = getattr(args, flag)

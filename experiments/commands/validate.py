@@ -16,8 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from experiments.store import OutputError
-from experiments.validation.common import ROOT
+from experiments.engine.store import OutputError
+from experiments.studies.common import ROOT
 
 HELP = "run the validation checks and write docs/VALIDATION.md"
 
@@ -52,8 +52,8 @@ def _write(text: str, out: Path) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run the checks, print one line per check, write the report."""
-    from experiments.validation import Context, run_checks
-    from experiments.validation.render import markdown
+    from experiments.studies.validation import Context, run_checks
+    from experiments.studies.render import markdown
 
     out = Path(args.out)
     _check_out(out)

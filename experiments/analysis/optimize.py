@@ -54,13 +54,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments import validate as v
-from experiments.backend import REAL, Backend
-from experiments.calibrate import points_plan
-from experiments.spec import Experiment, ScenarioRef, canonical_json, read_toml
-from experiments.stats import pareto_front
-from experiments.store import atomic_write_json
-from experiments.validate import SpecError
+from experiments.engine import spec_checks as v
+from experiments.engine.backend import REAL, Backend
+from experiments.analysis.calibrate import points_plan
+from experiments.engine.spec import Experiment, ScenarioRef, canonical_json, read_toml
+from experiments.analysis.stats import pareto_front
+from experiments.engine.store import atomic_write_json
+from experiments.engine.spec_checks import SpecError
 
 HEAD_KEYS = ("name", "description", "scenario", "seed", "replications", "years", "trials",
              "batch", "sampler", "objectives")
@@ -213,7 +213,7 @@ def run_search(path: str | Path, out: str | Path | None = None, *, backend: Back
         out: Output folder (default results/<name>_search).
         backend: Model backend.
         trials: Override of the number of trials.
-        executor, workers, scheduler, fresh: As for `experiments.sweep.run_sweep`.
+        executor, workers, scheduler, fresh: As for `experiments.engine.sweep.run_sweep`.
         outcome_meta: Outcome labels and units for the plot.
 
     Returns:
@@ -222,8 +222,8 @@ def run_search(path: str | Path, out: str | Path | None = None, *, backend: Back
     """
     import optuna
 
-    from experiments.store import check_output
-    from experiments.sweep import run_sweep
+    from experiments.engine.store import check_output
+    from experiments.engine.sweep import run_sweep
 
     search = load_search(path, backend)
     if trials is not None:
@@ -279,7 +279,7 @@ def run_search(path: str | Path, out: str | Path | None = None, *, backend: Back
     best = (feas.sort_values(first, ascending=d0 == "minimize").iloc[0].to_dict()
             if len(feas) else None)
     fig = pareto_plot(table, search, outcome_meta)
-    from experiments.plots import save
+    from experiments.analysis.plots import save
 
     files = [out / "policy_search_trials.csv", out / "policy_search_pareto.csv",
              save(fig, out / "figures" / "policy_search_pareto.png"), out / "policy_search.md"]
@@ -303,7 +303,7 @@ def pareto_plot(table: pd.DataFrame, search: Search,
     Returns:
         A matplotlib Figure with labelled axes (outcome units).
     """
-    from experiments.plots import _fig, axis_label
+    from experiments.analysis.plots import _fig, axis_label
 
     objs = [o for o, _ in search.objectives]
     x, y = (objs + ["trial"])[:2] if len(objs) < 2 else objs[:2]

@@ -19,8 +19,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from experiments.samplers import salib_problem
-from experiments.spec import Plan
+from experiments.engine.samplers import salib_problem
+from experiments.engine.spec import Plan
 
 PACKAGES = ("jiebang", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib", "dask",
             "distributed", "pydantic")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from experiments.validation.common import Context, Record
+from experiments.studies.common import Context, Record
 
 GROUP_TITLES = {"theory": "Docking against theory", "stylised": "The article's stylised facts",
                 "empirical": "Empirical plausibility", "robustness": "Robustness of the headline conclusions"}

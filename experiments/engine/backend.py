@@ -126,5 +126,5 @@ def load_backend(ref: str | None) -> Backend:
     except (ImportError, AttributeError) as exc:
         raise ValueError(f"--backend: cannot load {ref!r}: {exc}") from exc
     if not isinstance(obj, Backend):
-        raise ValueError(f"--backend: {ref!r} is not an experiments.backend.Backend")
+        raise ValueError(f"--backend: {ref!r} is not an experiments.engine.backend.Backend")
     return obj

@@ -18,7 +18,7 @@ the parameters to calibrate with their bounds, and how to simulate::
     [targets]
     no_bid_rate = { value = 0.6, se = 0.03 }
 
-Every parameter point is simulated through the engine (`experiments.spec` plans, the same
+Every parameter point is simulated through the engine (`experiments.engine.spec` plans, the same
 executors, one store folder that grows as points are evaluated, so rerunning resumes and
 finished points are read back instead of re-run). Replicate k of every point uses the same
 seed (common random numbers), so the objective is a deterministic, much smoother function
@@ -50,11 +50,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments import validate as v
-from experiments.backend import REAL, Backend
-from experiments.calibration_report import fit_plot, section_markdown
-from experiments.spec import Experiment, Plan, ScenarioRef, canonical_json, make_plan, read_toml
-from experiments.validate import SpecError
+from experiments.engine import spec_checks as v
+from experiments.engine.backend import REAL, Backend
+from experiments.analysis.calibration_report import fit_plot, section_markdown
+from experiments.engine.spec import Experiment, Plan, ScenarioRef, canonical_json, make_plan, read_toml
+from experiments.engine.spec_checks import SpecError
 
 METHODS = ("smm", "abc")
 HEAD_KEYS = ("name", "description", "scenario", "method", "seed", "replications", "years",
@@ -258,7 +258,7 @@ class Evaluator:
             One row per (point in `xs`, replicate): `point` (position in `xs`),
             `replicate`, and one column per target moment.
         """
-        from experiments.sweep import run_sweep
+        from experiments.engine.sweep import run_sweep
 
         keys = []
         for x in xs:
@@ -382,7 +382,7 @@ def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, lis
 
 
 def _abc(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str]]:
-    from experiments.samplers import Design, Factor, sample
+    from experiments.engine.samplers import Design, Factor, sample
 
     design = Design("lhs", tuple(Factor(b.name, low=b.low, high=b.high) for b in cal.bounds),
                     samples=cal.budget)
@@ -417,15 +417,15 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
         backend: Model backend.
         method: "smm" or "abc" to override the file.
         budget: Override of the evaluation budget.
-        executor, workers, scheduler, fresh: As for `experiments.sweep.run_sweep`.
+        executor, workers, scheduler, fresh: As for `experiments.engine.sweep.run_sweep`.
         outcome_meta: Outcome labels and units for the fit plot.
 
     Returns:
         The `CalibrationResult`; files calibration_estimates.csv, calibration_fit.csv,
         calibration_evaluations.csv, calibration.md and figures/calibration_fit.png.
     """
-    from experiments.plots import save
-    from experiments.store import check_output
+    from experiments.analysis.plots import save
+    from experiments.engine.store import check_output
 
     cal = load_calibration(path, backend)
     if method is not None and method not in METHODS:
@@ -462,6 +462,7 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
     est.to_csv(files[0], index=False)
     fit.to_csv(files[1], index=False)
     evals.to_csv(files[2], index=False)
-    md = section_markdown(cal, est, fit, j_hat, notes, len(ev.points))
+    md = section_markdown(cal.method, cal.experiment.replications, cal.experiment.years, est, fit, j_hat, notes,
+                          len(ev.points))
     files[4].write_text(md, encoding="utf-8")
     return CalibrationResult(cal.method, est, fit, evals, j_hat, notes, files, md)

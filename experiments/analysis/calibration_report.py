@@ -1,17 +1,14 @@
 """The calibration's outputs for a person: the fit plot and the Markdown section.
 
-Kept apart from experiments/calibrate.py (the estimation) so that both files stay small.
+Kept apart from experiments/analysis/calibrate.py (the estimation) so that both files stay small.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
-
-if TYPE_CHECKING:
-    from experiments.calibrate import Calibration
 
 
 def fit_plot(fit: pd.DataFrame, outcome_meta: Mapping[str, Any] | None = None):
@@ -24,7 +21,7 @@ def fit_plot(fit: pd.DataFrame, outcome_meta: Mapping[str, Any] | None = None):
     Returns:
         A matplotlib Figure (observed ± 1.96 se; simulated mean with its t-interval).
     """
-    from experiments.plots import _fig, axis_label
+    from experiments.analysis.plots import _fig, axis_label
 
     fig, axes = _fig(1, len(fit), size=(2.6 * len(fit) + 1.0, 3.6))
     for ax, (_, r) in zip(axes[0], fit.iterrows(), strict=True):
@@ -42,15 +39,26 @@ def fit_plot(fit: pd.DataFrame, outcome_meta: Mapping[str, Any] | None = None):
     return fig
 
 
-def section_markdown(cal: Calibration, est: pd.DataFrame, fit: pd.DataFrame, j_hat: float,
-                     notes: Sequence[str], n_points: int) -> str:
-    """The calibration section of a report (Markdown, level-2 heading)."""
-    what = ("simulated method of moments (differential evolution)" if cal.method == "smm"
+def section_markdown(method: str, replications: int, years: int, est: pd.DataFrame, fit: pd.DataFrame,
+                     j_hat: float, notes: Sequence[str], n_points: int) -> str:
+    """The calibration section of a report (Markdown, level-2 heading).
+
+    Args:
+        method: "smm" or "abc".
+        replications: Replications per parameter point.
+        years: Simulated years per run.
+        est: The `estimates` table of a `CalibrationResult`.
+        fit: The `fit` table (one row per observed moment).
+        j_hat: The objective J at the estimate (dimensionless).
+        notes: Lines added after the tables.
+        n_points: Parameter points simulated.
+    """
+    what = ("simulated method of moments (differential evolution)" if method == "smm"
             else "rejection approximate Bayesian computation (uniform prior, LHS draws)")
     lines = ["## Calibration", "",
-             f"Calibrated by {what} against {len(cal.targets)} observed moments; "
-             f"{n_points} parameter points × {cal.experiment.replications} replications "
-             f"({cal.experiment.years} years each, common random numbers). "
+             f"Calibrated by {what} against {len(fit)} observed moments; "
+             f"{n_points} parameter points × {replications} replications "
+             f"({years} years each, common random numbers). "
              f"Objective J = Σ ((simulated − observed)/se)² = {j_hat:.3g} at the estimate.",
              "", "| Parameter | Estimate | 95% interval | Interval |", "|---|---|---|---|"]
     lines += [f"| `{r.parameter}` | {r.estimate:.4g} | [{r.low:.4g}, {r.high:.4g}] | "

@@ -1,4 +1,4 @@
-"""The standard figures, drawn from the tidy tables and the outputs of ``experiments.stats``.
+"""The standard figures, drawn from the tidy tables and the outputs of ``experiments.analysis.stats``.
 
 Every function returns a ``matplotlib.figure.Figure`` built without pyplot (no global figure
 state, no backend switching), with a title, axis labels carrying units and a legend where
@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.stats import pareto_front, wide_means, wilson_ci
+from experiments.analysis.stats import pareto_front, wide_means, wilson_ci
 
 _GUESSED_UNITS = {  # fallback only; the model's declared outcomes take precedence
     "quality_delivered": "0–1", "quality_measured": "0–1", "gaming_gap": "0–1 quality points",
@@ -87,7 +87,7 @@ def timeseries_plot(
     """Mean of an outcome over the months with its band, one line per group.
 
     Args:
-        bands: output of :func:`experiments.stats.timeseries_bands`.
+        bands: output of :func:`experiments.analysis.stats.timeseries_bands`.
         outcome: outcome name (default: the one in ``bands``).
         label: axis label (default from ``outcome_meta`` or the name).
         unit: unit shown in brackets (default from ``outcome_meta`` or guessed).
@@ -125,7 +125,7 @@ def forest_plot(
     """Paired differences against the baseline with their CIs, one panel per outcome.
 
     Args:
-        diffs: output of :func:`experiments.stats.paired_differences`.
+        diffs: output of :func:`experiments.analysis.stats.paired_differences`.
         outcome_meta: optional outcome metadata mapping.
         outcomes: which outcomes (default all, in table order).
         by: the grouping column(s) of ``diffs``.
@@ -295,7 +295,7 @@ def by_level_plot(
     """Grouped bars: one group per outcome (level), one bar per scenario, with CI error bars.
 
     Args:
-        means: output of :func:`experiments.stats.scenario_means`.
+        means: output of :func:`experiments.analysis.stats.scenario_means`.
         outcomes: the per-level outcomes, in display order.
         outcome_meta: optional outcome metadata mapping (the y unit is the first outcome's).
         by: the grouping column(s) of ``means``.

@@ -7,7 +7,7 @@ seeds with a Student-t 95% confidence interval.
 
 from __future__ import annotations
 
-from experiments.validation.common import MECHANISMS, SCENARIOS, Context, Record, fmt_ci, mean_ci, values
+from experiments.studies.common import MECHANISMS, SCENARIOS, Context, Record, fmt_ci, mean_ci, values
 
 PENGLAI = ("蓬莱市委编办 (Penglai City Staffing Office) (2019). 蓬莱市政府购买服务工作的实践与思考 [Practice and "
            "reflections on government purchase of services in Penglai], section 3; shared/seed/penglai_gps_2019.txt.")

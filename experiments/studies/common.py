@@ -149,9 +149,3 @@ def fmt_ci(est: tuple[float, float, float], digits: int = 3, unit: str = "") -> 
 def paired(base: list[dict[str, float]], alt: list[dict[str, float]], name: str) -> np.ndarray:
     """Per-seed differences alt − base of one outcome (common random numbers)."""
     return values(alt, name) - values(base, name)
-
-
-def ratio_of_sums(num: np.ndarray, den: np.ndarray) -> float:
-    """Σ num / Σ den, NaN when the denominator is zero."""
-    d = float(np.nansum(den))
-    return float(np.nansum(num)) / d if d else math.nan

@@ -11,7 +11,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from experiments.validation.common import ROOT, SCENARIOS, SMALL_REGION
+from experiments.studies.common import ROOT, SCENARIOS, SMALL_REGION
 
 BASELINE_FILE = ROOT / "tests" / "regression" / "baseline.json"
 SCENARIO_NAMES = ("baseline", "reform_package", "lots", "scoring_30", "blacklist_none")

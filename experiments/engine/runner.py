@@ -25,8 +25,8 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from experiments.backend import REAL, Backend
-from experiments.spec import Plan, RunSpec
+from experiments.engine.backend import REAL, Backend
+from experiments.engine.spec import Plan, RunSpec
 
 EXECUTOR_NAMES = ("serial", "processes", "dask")
 META_COLUMNS = ("run_id", "experiment", "scenario", "replicate", "seed")
@@ -178,7 +178,7 @@ class ProcessExecutor:
         ctx = multiprocessing.get_context(self.context)
         if self.context == "forkserver":
             # workers fork from a server that has already imported these (fast start)
-            ctx.set_forkserver_preload(["experiments.runner", "model"])
+            ctx.set_forkserver_preload(["experiments.engine.runner", "model"])
         self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
         return self
 
@@ -304,7 +304,7 @@ def execute(plan: Plan, store: Any, executor: Any, *, backend: Backend = REAL,
 
     Args:
         plan: The plan.
-        store: An opened `experiments.store.Store` (anything with `done` and `add`).
+        store: An opened `experiments.engine.store.Store` (anything with `done` and `add`).
         executor: An executor, already entered (`with executor:`).
         backend: Model backend.
         tenders: Also collect tender logs.

@@ -1,8 +1,8 @@
 """The evidence report: Markdown and self-contained HTML with tables, figures and provenance.
 
 ``build_report`` takes the tidy tables (``runs``, optionally ``timeseries`` and ``tenders``)
-and the experiment manifest, computes the statistics with ``experiments.stats``, draws the
-figures with ``experiments.plots`` and writes ``report.md``, ``report.html`` and
+and the experiment manifest, computes the statistics with ``experiments.analysis.stats``, draws the
+figures with ``experiments.analysis.plots`` and writes ``report.md``, ``report.html`` and
 ``figures/*.png``. Every number shown carries its confidence interval or is a count.
 The document is assembled once as a list of blocks and rendered to both formats, so the two
 never disagree. Nothing here imports Mesa or ``model``; outcome labels and units come from the
@@ -21,8 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments import plots
-from experiments.stats import paired_differences, scenario_means, timeseries_bands
+from experiments.analysis import plots
+from experiments.analysis.stats import paired_differences, scenario_means, timeseries_bands
 
 ID_COLUMNS = ("run_id", "experiment", "scenario", "replicate", "seed")
 DEFAULT_KEY_OUTCOMES = ("quality_delivered", "cost_per_quality", "spend", "no_bid_rate",
@@ -197,10 +197,6 @@ def _param_rows(param_diffs: Any, manifest: Mapping, baseline: str) -> list[list
             if sv != bv:
                 rows.append([str(sc), f"`{k}`", str(sv), str(bv)])
     return rows
-
-
-def _group_name(row: Mapping, by: Sequence[str]) -> str:
-    return ", ".join(str(row[c]) for c in by)
 
 
 def build_report(

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from experiments.validation import empirical, robustness, stylised, theory
-from experiments.validation.common import Context, Record
+from experiments.studies import empirical, robustness, stylised, theory
+from experiments.studies.common import Context, Record
 
 GROUPS = {"theory": theory, "stylised": stylised, "empirical": empirical, "robustness": robustness}
 """Group name -> module exposing CHECKS = [(check, in_fast_subset), ...]."""

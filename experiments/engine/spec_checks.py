@@ -1,4 +1,4 @@
-"""Strict validation of experiment-file tables (used by `experiments.spec`).
+"""Strict validation of experiment-file tables (used by `experiments.engine.spec`).
 
 Every problem raises `SpecError` with one line: the file, the key path, the bad value
 and what is allowed.
@@ -9,8 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from experiments.backend import Backend, ScenarioInfo
-from experiments.samplers import DESIGNS, Design, Factor
+from experiments.engine.backend import Backend, ScenarioInfo
+from experiments.engine.samplers import DESIGNS, Design, Factor
 
 EXECUTORS = ("auto", "serial", "processes", "dask")
 

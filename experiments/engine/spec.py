@@ -43,10 +43,10 @@ from typing import Any
 
 import numpy as np
 
-from experiments import validate as v
-from experiments.backend import Backend
-from experiments.samplers import Design, sample
-from experiments.validate import SpecError
+from experiments.engine import spec_checks as v
+from experiments.engine.backend import Backend
+from experiments.engine.samplers import Design, sample
+from experiments.engine.spec_checks import SpecError
 
 __all__ = ["SpecError", "RunSpec", "Experiment", "ScenarioRef", "Plan", "derive_seed",
            "run_id_of", "read_toml", "load_experiment", "make_plan", "parse_set"]

@@ -1,8 +1,8 @@
 """Run a plan into an output folder: executor + store + manifest, resumable.
 
-    from experiments.backend import REAL
-    from experiments.spec import load_experiment, make_plan
-    from experiments.sweep import run_sweep
+    from experiments.engine.backend import REAL
+    from experiments.engine.spec import load_experiment, make_plan
+    from experiments.engine.sweep import run_sweep
 
     plan = make_plan(load_experiment("experiments/price_weight.toml", REAL), REAL)
     result = run_sweep(plan, "results/price_weight", executor="processes", workers=2)
@@ -22,11 +22,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from experiments import manifest as mf
-from experiments.backend import REAL, Backend
-from experiments.runner import execute, make_executor
-from experiments.spec import Plan
-from experiments.store import Store, atomic_write_json, check_output
+from experiments.engine import manifest as mf
+from experiments.engine.backend import REAL, Backend
+from experiments.engine.runner import execute, make_executor
+from experiments.engine.spec import Plan
+from experiments.engine.store import Store, atomic_write_json, check_output
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def run_sweep(plan: Plan, out: str | Path, *, executor: str = "serial",
     """Run every unfinished run of `plan` and store the results in `out`.
 
     Args:
-        plan: The plan (`experiments.spec.make_plan`).
+        plan: The plan (`experiments.engine.spec.make_plan`).
         out: Output folder.
         executor: "serial", "processes" or "dask".
         workers: Worker processes (default: CPU count).
@@ -80,8 +80,8 @@ def run_sweep(plan: Plan, out: str | Path, *, executor: str = "serial",
         The `SweepResult`.
 
     Raises:
-        experiments.store.OutputError: unusable output folder (nothing written).
-        experiments.runner.ExecutorError: the executor could not start (nothing written).
+        experiments.engine.store.OutputError: unusable output folder (nothing written).
+        experiments.engine.runner.ExecutorError: the executor could not start (nothing written).
     """
     out = Path(out)
     check_output(out)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments.validation.common import Context, Record, fmt_ci, mean_ci, paired, values
+from experiments.studies.common import Context, Record, fmt_ci, mean_ci, paired, values
 
 VICKREY = ("Vickrey, W. (1961). Counterspeculation, auctions, and competitive sealed tenders. Journal of "
            "Finance 16(1), 8–37; Krishna, V. (2010). Auction Theory, 2nd ed., Academic Press, ch. 2.")

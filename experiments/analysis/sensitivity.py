@@ -15,7 +15,7 @@ factors, not seed noise. Units: Sobol indices are shares of the output variance 
 Morris mu* and sigma are in the outcome's own unit per move of one factor over its
 declared range (elementary effects computed on the unit hypercube; SALib's `delta`).
 
-    from experiments.sensitivity import run_sensitivity
+    from experiments.analysis.sensitivity import run_sensitivity
     res = run_sensitivity("experiments/sensitivity.toml", "results/sens", reps=2)
     res.table, res.markdown, res.figure
 """
@@ -33,9 +33,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from experiments.backend import REAL, Backend
-from experiments.samplers import Design, expected_points
-from experiments.validate import SpecError
+from experiments.engine.backend import REAL, Backend
+from experiments.engine.samplers import Design, expected_points
+from experiments.engine.spec_checks import SpecError
 
 METHODS = ("morris", "sobol")
 DEFAULT_OUTCOMES = ("quality_delivered", "cost_per_quality", "no_bid_rate_village",
@@ -227,7 +227,7 @@ def indices_plot(table: pd.DataFrame, outcome_meta: Mapping[str, Any] | None = N
         A matplotlib Figure: Sobol S1 and ST (share of variance, 0–1) or Morris mu* (outcome
         units per full range) per factor, with error bars for the CIs.
     """
-    from experiments.plots import _fig, outcome_label
+    from experiments.analysis.plots import _fig, outcome_label
 
     scenario = scenario or str(table["scenario"].iloc[0])
     t = table[table["scenario"] == scenario]
@@ -337,7 +337,7 @@ def run_sensitivity(path: str | Path, out: str | Path | None = None, *,
         reps, years, seed: Overrides of the file's replications, years, seed.
         outcomes: Outcomes to analyse (default: the file's, else `DEFAULT_OUTCOMES`).
         executor, workers, scheduler, chunk_size: Where and in what chunks runs
-            execute (see `experiments.sweep.run_sweep`); executor "auto" follows the
+            execute (see `experiments.engine.sweep.run_sweep`); executor "auto" follows the
             file's hint, else processes for 4+ runs on 2+ cores.
         fresh: Move earlier results in `out` aside first.
         conf_level: Coverage of the confidence intervals, in (0, 1).
@@ -350,9 +350,9 @@ def run_sensitivity(path: str | Path, out: str | Path | None = None, *,
         The `SensitivityResult`; outputs `sensitivity.csv`, `sensitivity.md`,
         `figures/sensitivity.png` in `out` when the sweep is complete.
     """
-    from experiments.plots import save
-    from experiments.spec import load_experiment, make_plan
-    from experiments.sweep import run_sweep
+    from experiments.analysis.plots import save
+    from experiments.engine.spec import load_experiment, make_plan
+    from experiments.engine.sweep import run_sweep
 
     if not 0.0 < conf_level < 1.0:
         raise SpecError(f"--conf-level: expected a number in (0, 1), got {conf_level}")

@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from experiments.runner import ChunkResult
+from experiments.engine.runner import ChunkResult
 
 KINDS = ("tenders", "ts", "runs")
 _PART = re.compile(r"^([0-9a-f]{16})\.(tenders|ts|runs)\.parquet$")

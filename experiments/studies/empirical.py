@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments.validation.common import Context, Record, fmt_ci, mean_ci, values
+from experiments.studies.common import Context, Record, fmt_ci, mean_ci, values
 
 OLKEN = ("Olken, B. A. (2007). Monitoring corruption: evidence from a field experiment in Indonesia. Journal "
          "of Political Economy 115(2), 200–249.")

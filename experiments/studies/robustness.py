@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments.validation.common import Context, Record, fmt_ci, mean_ci, paired
+from experiments.studies.common import Context, Record, fmt_ci, mean_ci, paired
 
 MORRIS = ("Saltelli, A. et al. (2008). Global Sensitivity Analysis: The Primer, Wiley, ch. 3 (one-at-a-time "
           "screening); Grimm, V. et al. (2020). The ODD protocol for describing agent-based and other "
