@@ -110,7 +110,7 @@ def test_heatmap_simplex_and_frontier():
 
 def test_by_level_and_gaming_gap(tables):
     runs = tables[0]
-    means = stats.scenario_means(runs, [*report.LEVELS, "gaming_gap", "admin_cost"], n_boot=200)
+    means = stats.scenario_means(runs, [*plots.level_outcomes("no_bid_rate"), "gaming_gap", "admin_cost"], n_boot=200)
     fig = plots.by_level_plot(means, outcome_meta=META)
     _check(fig, 3)
     assert "share of tenders" in fig.axes[0].get_ylabel()

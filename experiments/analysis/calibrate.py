@@ -52,11 +52,12 @@ import pandas as pd
 
 from experiments.engine import spec_checks as v
 from experiments.engine.backend import REAL, Backend
+from experiments.engine.choices import CALIBRATION_METHODS
 from experiments.analysis.calibration_report import fit_plot, section_markdown
 from experiments.engine.spec import Experiment, Plan, ScenarioRef, canonical_json, make_plan, read_toml
 from experiments.engine.spec_checks import SpecError
 
-METHODS = ("smm", "abc")
+METHODS = CALIBRATION_METHODS
 HEAD_KEYS = ("name", "description", "scenario", "method", "seed", "replications", "years",
              "budget", "accept", "popsize")
 TOP_KEYS = ("calibration", "overrides", "parameters", "targets")

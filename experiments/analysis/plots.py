@@ -286,9 +286,21 @@ def frontier_plot(
     return fig
 
 
+def level_outcomes(name: str) -> tuple[str, ...]:
+    """The per-level outcomes of ``name`` (``name_city``, ``name_town``, ``name_village``), in the
+    order of the levels declared in ``model.metrics``.
+
+    Args:
+        name: An outcome declared by level, e.g. ``no_bid_rate``.
+    """
+    from model.metrics import LEVELS  # here, not at the top: importing `model` loads Mesa
+
+    return tuple(f"{name}_{level}" for level in LEVELS)
+
+
 def by_level_plot(
     means: pd.DataFrame,
-    outcomes: Sequence[str] = ("no_bid_rate_city", "no_bid_rate_town", "no_bid_rate_village"),
+    outcomes: Sequence[str] | None = None,
     outcome_meta: Mapping[str, Any] | None = None,
     by: str | Sequence[str] = "scenario",
 ) -> Figure:
@@ -296,7 +308,8 @@ def by_level_plot(
 
     Args:
         means: output of :func:`experiments.analysis.stats.scenario_means`.
-        outcomes: the per-level outcomes, in display order.
+        outcomes: the per-level outcomes, in display order (default: the no-bid rate's,
+            :func:`level_outcomes`).
         outcome_meta: optional outcome metadata mapping (the y unit is the first outcome's).
         by: the grouping column(s) of ``means``.
 
@@ -304,7 +317,7 @@ def by_level_plot(
         The figure.
     """
     by_ = _by(by)
-    outcomes = list(outcomes)
+    outcomes = list(level_outcomes("no_bid_rate") if outcomes is None else outcomes)
     m = means[means["outcome"].isin(outcomes)]
     names = _group_names(m, by_)
     groups = list(names.drop_duplicates())

@@ -23,18 +23,17 @@ import pandas as pd
 
 from experiments.analysis import plots
 from experiments.analysis.stats import paired_differences, scenario_means, timeseries_bands
+from experiments.engine.runner import META_COLUMNS
 
-ID_COLUMNS = ("run_id", "experiment", "scenario", "replicate", "seed")
 DEFAULT_KEY_OUTCOMES = ("quality_delivered", "cost_per_quality", "spend", "no_bid_rate",
                         "no_bid_rate_village", "gaming_gap", "satisfaction", "trust")
-LEVELS = ("no_bid_rate_city", "no_bid_rate_town", "no_bid_rate_village")
 
 
 # ---------------------------------------------------------------- column discovery
 
 def outcome_columns(runs: pd.DataFrame, outcomes_meta: Mapping[str, Any] | None = None) -> list[str]:
     """Outcome columns of a ``runs`` table: numeric, not an id column, not a dotted factor."""
-    cols = [c for c in runs.columns if c not in ID_COLUMNS and "." not in c
+    cols = [c for c in runs.columns if c not in META_COLUMNS and "." not in c
             and pd.api.types.is_numeric_dtype(runs[c]) and not pd.api.types.is_bool_dtype(runs[c])]
     if outcomes_meta:
         known = [c for c in outcomes_meta if c in cols]
@@ -324,10 +323,11 @@ def build_report(
             figs.append((f"timeseries_{o}", plots.timeseries_plot(bands, o, outcome_meta=meta),
                          f"{plots.outcome_label(o, meta)[0]} by month: mean across replications with its "
                          f"{pct} t-interval band, per scenario."))
-    extra = [o for o in (*LEVELS, "gaming_gap", "admin_cost", "spend", "quality_delivered") if o in outs]
+    levels = plots.level_outcomes("no_bid_rate")
+    extra = [o for o in (*levels, "gaming_gap", "admin_cost", "spend", "quality_delivered") if o in outs]
     extra_means = scenario_means(runs, extra, by=by, ci=ci, n_boot=n_boot, seed=seed) if extra else None
-    if all(o in outs for o in LEVELS):
-        figs.append(("no_bid_by_level", plots.by_level_plot(extra_means, LEVELS, meta, by=by),
+    if all(o in outs for o in levels):
+        figs.append(("no_bid_by_level", plots.by_level_plot(extra_means, levels, meta, by=by),
                      f"No-bid rate by administrative level of the buyer, mean with {pct} bootstrap CI."))
     if tenders is not None:
         t = tenders

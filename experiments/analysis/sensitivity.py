@@ -34,10 +34,11 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from experiments.engine.backend import REAL, Backend
+from experiments.engine.choices import SENSITIVITY_METHODS
 from experiments.engine.samplers import Design, expected_points
 from experiments.engine.spec_checks import SpecError
 
-METHODS = ("morris", "sobol")
+METHODS = SENSITIVITY_METHODS
 DEFAULT_OUTCOMES = ("quality_delivered", "cost_per_quality", "no_bid_rate_village",
                     "satisfaction")
 INDEX_COLUMNS = {"sobol": ("S1", "ST"), "morris": ("mu_star", "sigma")}
@@ -369,7 +370,7 @@ def run_sensitivity(path: str | Path, out: str | Path | None = None, *,
     plan = make_plan(exp, backend, replications=reps, years=years, seed=seed, sets=sets)
     out = Path(out) if out is not None else Path("results") / f"{exp.name}_{design.method}"
     if executor == "auto":
-        from experiments.commands.run import pick_executor
+        from experiments.engine.runner import pick_executor
 
         executor = pick_executor(None, exp.hints.get("executor"), len(plan.runs))
     result = run_sweep(plan, out, executor=executor, workers=workers, scheduler=scheduler,

@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from experiments.engine.choices import EXECUTOR_NAMES
+
 
 def add_execution_options(parser: argparse.ArgumentParser, default_out: str) -> None:
     """Add --executor, --workers, --scheduler, --out, --fresh (and the hidden --backend).
@@ -14,7 +16,7 @@ def add_execution_options(parser: argparse.ArgumentParser, default_out: str) -> 
         parser: the command's parser.
         default_out: the default output folder, as shown in the help (e.g. "results/<name>_search/").
     """
-    parser.add_argument("--executor", choices=("serial", "processes", "dask"), default="serial",
+    parser.add_argument("--executor", choices=EXECUTOR_NAMES, default="serial",
                         help="where runs execute (default serial: each batch is small)")
     parser.add_argument("--workers", type=int, metavar="K", help="worker processes")
     parser.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address")

@@ -19,6 +19,7 @@ import sys
 from pathlib import Path
 
 from experiments.commands._options import add_execution_options
+from experiments.engine.choices import CALIBRATION_METHODS
 
 HELP = "calibrate parameters to observed moments (simulated method of moments or ABC)"
 
@@ -26,7 +27,7 @@ HELP = "calibrate parameters to observed moments (simulated method of moments or
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of `calibrate`."""
     parser.add_argument("file", type=Path, metavar="TARGETS.toml", help="a targets file")
-    parser.add_argument("--method", choices=("smm", "abc"), help="override the file's method")
+    parser.add_argument("--method", choices=CALIBRATION_METHODS, help="override the file's method")
     parser.add_argument("--budget", type=int, metavar="N",
                         help="SMM objective evaluations / ABC prior draws")
     add_execution_options(parser, "results/<name>_calibration/")

@@ -15,9 +15,10 @@ results aside to DIR.old-<timestamp> first. --report then writes the evidence re
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
+
+from experiments.engine.choices import EXECUTORS
 
 HELP = "run a scenario or an experiment file and store the results as Parquet"
 
@@ -31,7 +32,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="replications per scenario and factor point")
     parser.add_argument("--years", type=int, metavar="Y", help="simulated years per run")
     parser.add_argument("--seed", type=int, metavar="S", help="experiment seed")
-    parser.add_argument("--executor", choices=("auto", "serial", "processes", "dask"),
+    parser.add_argument("--executor", choices=EXECUTORS,
                         help="where runs execute (default: the file's hint, else auto: "
                              "processes when there are 4+ runs and 2+ cores)")
     parser.add_argument("--workers", type=int, metavar="K",
@@ -57,14 +58,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backend", default=None, help=argparse.SUPPRESS)
 
 
-def pick_executor(requested: str | None, hint: str | None, runs: int) -> str:
-    """Resolve "auto": processes with 4+ runs on 2+ cores, else serial."""
-    name = requested or hint or "auto"
-    if name != "auto":
-        return name
-    return "processes" if runs >= 4 and (os.cpu_count() or 1) > 1 else "serial"
-
-
 def main(args: argparse.Namespace) -> int:
     """Plan, run, store and summarise.
 
@@ -76,7 +69,7 @@ def main(args: argparse.Namespace) -> int:
 
     from experiments.engine.backend import load_backend
     from experiments.commands._table import choose_outcomes, format_summary, summarise
-    from experiments.engine.runner import META_COLUMNS
+    from experiments.engine.runner import META_COLUMNS, pick_executor
     from experiments.engine.spec import load_experiment, make_plan, parse_set
     from experiments.engine.sweep import describe, run_sweep
     from experiments.engine.spec_checks import SpecError

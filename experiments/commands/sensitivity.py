@@ -18,6 +18,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from experiments.engine.choices import EXECUTORS, SENSITIVITY_METHODS
+
 HELP = "Morris / Sobol global sensitivity of outcomes to uncertain parameters (SALib)"
 
 
@@ -25,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of `sensitivity`."""
     parser.add_argument("file", type=Path, metavar="FILE.toml",
                         help="experiment file with [factors] design = morris | sobol")
-    parser.add_argument("--design", choices=("morris", "sobol"),
+    parser.add_argument("--design", choices=SENSITIVITY_METHODS,
                         help="override the file's design")
     parser.add_argument("--samples", type=int, metavar="N",
                         help="base sample size (Morris trajectories; Sobol N, a power of 2)")
@@ -37,7 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="coverage of the bootstrap CIs (default 0.95)")
     parser.add_argument("--resamples", type=int, default=200, metavar="B",
                         help="SALib bootstrap resamples (default 200)")
-    parser.add_argument("--executor", choices=("auto", "serial", "processes", "dask"),
+    parser.add_argument("--executor", choices=EXECUTORS,
                         help="where runs execute (default: the file's hint, else auto)")
     parser.add_argument("--workers", type=int, metavar="K", help="worker processes")
     parser.add_argument("--scheduler", metavar="ADDR", help="Dask scheduler address")

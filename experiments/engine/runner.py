@@ -26,9 +26,9 @@ import numpy as np
 import pyarrow as pa
 
 from experiments.engine.backend import REAL, Backend
+from experiments.engine.choices import EXECUTOR_NAMES
 from experiments.engine.spec import Plan, RunSpec
 
-EXECUTOR_NAMES = ("serial", "processes", "dask")
 META_COLUMNS = ("run_id", "experiment", "scenario", "replicate", "seed")
 
 Task = tuple[RunSpec, dict[str, Any]]
@@ -283,6 +283,14 @@ class DaskExecutor:
             nxt = next(source, None)
             if nxt is not None:
                 done.add(self._client.submit(fn, nxt, pure=False))
+
+
+def pick_executor(requested: str | None, hint: str | None, runs: int) -> str:
+    """Resolve "auto": processes with 4+ runs on 2+ cores, else serial."""
+    name = requested or hint or "auto"
+    if name != "auto":
+        return name
+    return "processes" if runs >= 4 and (os.cpu_count() or 1) > 1 else "serial"
 
 
 def make_executor(name: str, workers: int | None = None, scheduler: str | None = None,

@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from experiments.engine.backend import Backend, ScenarioInfo
+from experiments.engine.choices import EXECUTORS
 from experiments.engine.samplers import DESIGNS, Design, Factor
 
-EXECUTORS = ("auto", "serial", "processes", "dask")
 
 HEADER_KEYS = {
     "name": "a name (letters, digits, _ . -)",

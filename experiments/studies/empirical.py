@@ -11,6 +11,11 @@ import numpy as np
 
 from experiments.studies.common import Context, Record, fmt_ci, mean_ci, values
 
+GROUP = "empirical"
+"""The group name of this module's checks (their `Record.group`)."""
+TITLE = "Empirical plausibility"
+"""The heading of the group in docs/VALIDATION.md."""
+
 OLKEN = ("Olken, B. A. (2007). Monitoring corruption: evidence from a field experiment in Indonesia. Journal "
          "of Political Economy 115(2), 200–249.")
 COVIELLO = ("Coviello, D. and Mariniello, M. (2014). Publicity requirements in public procurement: evidence "
@@ -36,7 +41,7 @@ def audits(ctx: Context) -> Record:
     rel = mean_ci(np.where(share_b > 0, (share_b - share_a) / np.where(share_b > 0, share_b, 1), np.nan))
     ok = 0.10 <= rel[0] <= 0.60
     return Record(
-        "E1", "Audit intensity and missing funds", "empirical", OLKEN, "S12, S13",
+        "E1", "Audit intensity and missing funds", GROUP, OLKEN, "S12, S13",
         "Olken: raising the audit probability from 4% to 100% cut missing expenditures in Indonesian village "
         "road projects by about 8 percentage points, from roughly 28% to 19% — a relative fall of about "
         "30%. Pass: the model's relative fall in the share of spending lost to overclaims "
@@ -59,7 +64,7 @@ def publicity(ctx: Context) -> Record:
     all_price = mean_ci(values(alt, "price_to_reserve") / values(base, "price_to_reserve") - 1)
     ok = 0.2 <= bids[0] <= 1.5 and -0.15 <= price[0] <= -0.01
     return Record(
-        "E2", "Wider tender publicity: more bidders, lower prices", "empirical", COVIELLO, "P2, R1",
+        "E2", "Wider tender publicity: more bidders, lower prices", GROUP, COVIELLO, "P2, R1",
         "Italian tenders above the publicity threshold draw more bidders (about +50% from local to regional "
         "publicity) and cost less (about 5% lower price). Pass: scenario wide_notice vs baseline, town-level "
         "tenders: bids per tender +20% to +150% and price/reserve −1% to −15%",
@@ -77,7 +82,7 @@ def single_bidder(ctx: Context) -> Record:
     share = mean_ci(sb / (1 - nb))
     ok = 0.10 <= share[0] <= 0.45
     return Record(
-        "E3", "Single-bidder share in the published range", "empirical", SINGLE, "P3, P6",
+        "E3", "Single-bidder share in the published range", GROUP, SINGLE, "P3, P6",
         "among tenders that receive at least one bid, the share with exactly one bid is 10–45% in European "
         "public procurement. Pass: the model's single_bid_rate / (1 − no_bid_rate) in the baseline lies in "
         "10–45%",
@@ -95,7 +100,7 @@ def surprise_inspections(ctx: Context) -> Record:
     dq = mean_ci(values(alt, "quality_delivered") - values(base, "quality_delivered"))
     ok = 0.25 <= gap[0] <= 1.0 and dq[0] > 0
     return Record(
-        "E4", "Surprise vs scheduled inspections", "empirical", DUFLO, "S11, P7",
+        "E4", "Surprise vs scheduled inspections", GROUP, DUFLO, "S11, P7",
         "when the inspected cannot shape what the inspector sees, reported compliance falls sharply and "
         "true performance improves (Duflo et al.: under the status quo audit reports bunched just below the "
         "standard; the reform markedly cut false reports of compliance and plants cut emissions). Pass: "

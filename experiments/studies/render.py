@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from experiments.studies.common import Context, Record
-
-GROUP_TITLES = {"theory": "Docking against theory", "stylised": "The article's stylised facts",
-                "empirical": "Empirical plausibility", "robustness": "Robustness of the headline conclusions"}
+from experiments.studies.validation import GROUPS
 
 
 def _cell(text: str) -> str:
@@ -46,7 +44,7 @@ def markdown(records: list[Record], ctx: Context, seconds: float | None = None) 
     for r in records:
         if r.group != group:
             group = r.group
-            lines += ["", f"## {GROUP_TITLES.get(group, group)}"]
+            lines += ["", f"## {GROUPS[group].TITLE if group in GROUPS else group}"]
         lines += [
             "", f"### {r.id}", "", f"**{r.title}** — {'PASS' if r.passed else '**FAIL**'}", "",
             f"- Source: {r.source}",

@@ -12,6 +12,11 @@ import numpy as np
 
 from experiments.studies.common import Context, Record, fmt_ci, mean_ci, paired
 
+GROUP = "robustness"
+"""The group name of this module's checks (their `Record.group`)."""
+TITLE = "Robustness of the headline conclusions"
+"""The heading of the group in docs/VALIDATION.md."""
+
 MORRIS = ("Saltelli, A. et al. (2008). Global Sensitivity Analysis: The Primer, Wiley, ch. 3 (one-at-a-time "
           "screening); Grimm, V. et al. (2020). The ODD protocol for describing agent-based and other "
           "simulation models: a second update. JASSS 23(2), 7.")
@@ -72,7 +77,7 @@ def _check(ctx: Context, outcome: str, idx: int) -> Record:
     n = len(variants())
     direction = {1: "positive", -1: "negative", 0: "zero"}[s0]
     return Record(
-        f"R{idx}", f"Reform package effect on {outcome} keeps its sign", "robustness", MORRIS, "R1–R6",
+        f"R{idx}", f"Reform package effect on {outcome} keeps its sign", GROUP, MORRIS, "R1–R6",
         f"the paired effect of reform_package vs baseline on {outcome} has the same sign as at the defaults "
         f"in every variant: {', '.join(UNCERTAIN)} each at ×{FACTORS[0]:g} and ×{FACTORS[1]:g} of the default",
         f"at the defaults {fmt_ci(ref_ci)} ({direction}); sign kept in {kept}/{n} variants", kept == n,

@@ -8,6 +8,12 @@ seeds with a Student-t 95% confidence interval.
 from __future__ import annotations
 
 from experiments.studies.common import MECHANISMS, SCENARIOS, Context, Record, fmt_ci, mean_ci, values
+from model.metrics import LEVELS
+
+GROUP = "stylised"
+"""The group name of this module's checks (their `Record.group`)."""
+TITLE = "The article's stylised facts"
+"""The heading of the group in docs/VALIDATION.md."""
 
 PENGLAI = ("蓬莱市委编办 (Penglai City Staffing Office) (2019). 蓬莱市政府购买服务工作的实践与思考 [Practice and "
            "reflections on government purchase of services in Penglai], section 3; shared/seed/penglai_gps_2019.txt.")
@@ -26,7 +32,7 @@ def grassroots_no_bid(ctx: Context) -> Record:
     lv = {k: mean_ci(values(runs, k)) for k in ("no_bid_rate_village", "no_bid_rate_city",
                                                    "failed_tender_rate_village", "failed_tender_rate_city")}
     return Record(
-        "S1", "Grassroots tenders draw no bid (无人揭榜)", "stylised", PENGLAI, _row("P3"),
+        "S1", "Grassroots tenders draw no bid (无人揭榜)", GROUP, PENGLAI, _row("P3"),
         "village minus city no-bid rate and village minus city failed-tender rate both above 0.20 "
         "(lower 95% confidence bound)",
         f"Δ no-bid {fmt_ci(d_nb)}; Δ failed {fmt_ci(d_f)}", bool(ok),
@@ -40,7 +46,7 @@ def weak_winners(ctx: Context) -> Record:
     d_q = mean_ci(values(runs, "quality_delivered_city") - values(runs, "quality_delivered_village"))
     ok = d_cap[1] > 0 and d_q[1] > 0
     return Record(
-        "S2", "Weak winners at the grassroots (小弱差)", "stylised", PENGLAI, _row("P4"),
+        "S2", "Weak winners at the grassroots (小弱差)", GROUP, PENGLAI, _row("P4"),
         "city minus village winner_capability and city minus village quality_delivered both positive "
         "(lower 95% bound > 0)",
         f"Δ winner capability {fmt_ci(d_cap)}; Δ quality delivered {fmt_ci(d_q)}", bool(ok),
@@ -54,7 +60,7 @@ def campaign_performance(ctx: Context) -> Record:
     runs = ctx.summaries("baseline")
     gap = mean_ci(values(runs, "gaming_gap"))
     return Record(
-        "S3", "Campaign-style performance for announced inspections (突击迎检)", "stylised", PENGLAI, _row("P7"),
+        "S3", "Campaign-style performance for announced inspections (突击迎检)", GROUP, PENGLAI, _row("P7"),
         "gaming_gap (quality measured at inspections minus the contract's true mean quality) positive: "
         "lower 95% bound > 0",
         fmt_ci(gap), bool(gap[1] > 0),
@@ -73,7 +79,7 @@ def thin_markets(ctx: Context) -> Record:
     legal = p.procurement.legal_min_bidders
     ok = bids[2] < legal and hhi[1] > 0.10
     return Record(
-        "S4", "Thin supplier markets (市场竞争机制没有建立)", "stylised",
+        "S4", "Thin supplier markets (市场竞争机制没有建立)", GROUP,
         PENGLAI + " HHI threshold: European Commission (2004). Guidelines on the assessment of horizontal "
         "mergers, OJ C 31, para. 19 (HHI below 1,000 = unconcentrated).", _row("P6"),
         f"mean valid bids per open tender below the legal minimum ({legal}; upper 95% bound) and HHI of "
@@ -86,9 +92,9 @@ def incomplete_adoption(ctx: Context) -> Record:
     """S5 (P1): buyers buy only part of the catalogue."""
     runs = ctx.summaries("baseline")
     ad = mean_ci(values(runs, "adoption"))
-    lv = {k: mean_ci(values(runs, f"adoption_{k}")) for k in ("city", "town", "village")}
+    lv = {k: mean_ci(values(runs, f"adoption_{k}")) for k in LEVELS}
     return Record(
-        "S5", "Incomplete adoption by buyers (认识不到位)", "stylised", PENGLAI, _row("P1"),
+        "S5", "Incomplete adoption by buyers (认识不到位)", GROUP, PENGLAI, _row("P1"),
         "adoption (share of catalogue item-locations bought) below 0.9: upper 95% bound < 0.9",
         fmt_ci(ad), bool(ad[2] < 0.9),
         f"{ctx.describe()}. By level: " + "; ".join(f"{k} {fmt_ci(v)}" for k, v in lv.items()) + ".")
@@ -105,7 +111,7 @@ def satisfaction_lags(ctx: Context) -> Record:
     spend = mean_ci(values(runs, "spend") / 1e6)
     ok = gap[1] > 0 and d_trust[2] < 0
     return Record(
-        "S6", "Citizens' satisfaction lags spending (老百姓不买账)", "stylised", PENGLAI, _row("P8"),
+        "S6", "Citizens' satisfaction lags spending (老百姓不买账)", GROUP, PENGLAI, _row("P8"),
         "with money spent every year, households' satisfaction stays below the quality the contracts deliver "
         "(quality_delivered − satisfaction, lower 95% bound > 0) and trust ends below its initial level "
         "(trust_final − citizens.trust_init, upper 95% bound < 0)",

@@ -14,6 +14,11 @@ import numpy as np
 
 from experiments.studies.common import Context, Record, fmt_ci, mean_ci, paired, values
 
+GROUP = "theory"
+"""The group name of this module's checks (their `Record.group`)."""
+TITLE = "Docking against theory"
+"""The heading of the group in docs/VALIDATION.md."""
+
 VICKREY = ("Vickrey, W. (1961). Counterspeculation, auctions, and competitive sealed tenders. Journal of "
            "Finance 16(1), 8–37; Krishna, V. (2010). Auction Theory, 2nd ed., Academic Press, ch. 2.")
 ENTRY = ("Samuelson, W. F. (1985). Competitive bidding with entry costs. Economics Letters 17(1–2), 53–57; "
@@ -59,7 +64,7 @@ def first_price(ctx: Context, strategy: str = "equilibrium") -> Record:
         ok &= abs(m - closed) <= 4 * se
         rows.append(f"n={n}: {m:.3f} (95% CI {lo:.3f} to {hi:.3f}) vs {closed:.3f}")
     return Record(
-        "T1", "First-price procurement auction: mean winning price = closed form (n = 2…8)", "theory", VICKREY,
+        "T1", "First-price procurement auction: mean winning price = closed form (n = 2…8)", GROUP, VICKREY,
         "S7", "E[winning price] = c_low + 2 (c_high − c_low)/(n + 1) for every n = 2…8; pass when each "
         "simulated mean is within 4 standard errors of it",
         f"largest error {worst:.2%} of the cost range over n = 2…8", bool(ok),
@@ -140,7 +145,7 @@ def entry(ctx: Context) -> Record:
             + ". At 4,000 yuan: " + "; ".join(f"N={n} → {fmt_ci(e)}" for n, e in zip(firms, by_n))
             + ". Entrants added per extra potential bidder: " + ", ".join(f"{s:.2f}" for s in steps) + ".")
     return Record(
-        "T2", "Entry with participation costs", "theory", ENTRY, "P3",
+        "T2", "Entry with participation costs", GROUP, ENTRY, "P3",
         "entrants per tender fall strictly as procurement.bid_cost_yuan rises (2,000 → 4,000 → 8,000 yuan); "
         "each extra potential bidder adds at most one entrant and, from 3 to 12 potential bidders, fewer than "
         "one on average",
@@ -191,7 +196,7 @@ def noncontractible(ctx: Context) -> Record:
     fixed = "; ".join(f"margin {mg:.2f}: non-contractible {level[mg][0]:.4f}, contractible {level[mg][1]:.4f}"
                       for mg in margins)
     return Record(
-        "T3", "Non-contractible quality falls under price pressure (HSV)", "theory", HSV, "P7, R4",
+        "T3", "Non-contractible quality falls under price pressure (HSV)", GROUP, HSV, "P7, R4",
         "(a) holding the month-6 baseline contracts fixed and cutting the margin from 30% to 0 (no inspection "
         "expected): mean non-contractible quality falls and contractible quality is unchanged (|Δ| < 1e-12); "
         "(b) in full runs, the non-contractible share q_n/(q_n+q_c) falls from price weight 0.1 to 0.9",
@@ -208,7 +213,7 @@ def scoring_vs_price(ctx: Context) -> Record:
     d = {k: mean_ci(paired(base, alt, k)) for k in ("winner_capability", "quality_delivered", "price_to_reserve")}
     ok = d["winner_capability"][0] > 0 and d["quality_delivered"][0] > 0 and d["price_to_reserve"][0] > 0
     return Record(
-        "T4", "Scoring auction buys quality at a higher price than lowest price", "theory", SCORING, "S7, S14",
+        "T4", "Scoring auction buys quality at a higher price than lowest price", GROUP, SCORING, "S7, S14",
         "scenario scoring_30 minus lowest price, same reserves (common random numbers): winner_capability, "
         "quality_delivered and price_to_reserve all higher (paired mean differences > 0)",
         "; ".join(f"Δ {k} {fmt_ci(v)}" for k, v in d.items()), bool(ok),

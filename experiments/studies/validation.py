@@ -14,8 +14,8 @@ from collections.abc import Callable
 from experiments.studies import empirical, robustness, stylised, theory
 from experiments.studies.common import Context, Record
 
-GROUPS = {"theory": theory, "stylised": stylised, "empirical": empirical, "robustness": robustness}
-"""Group name -> module exposing CHECKS = [(check, in_fast_subset), ...]."""
+GROUPS = {mod.GROUP: mod for mod in (theory, stylised, empirical, robustness)}
+"""Group name -> module exposing GROUP, TITLE and CHECKS = [(check, in_fast_subset), ...]."""
 
 
 def checks(fast: bool) -> list[Callable[[Context], Record]]:
@@ -38,7 +38,7 @@ def run_checks(fast: bool, ctx: Context | None = None,
         try:
             rec = fn(ctx)
         except Exception as exc:  # a broken check is a failed check, reported, never hidden
-            group = fn.__module__.rsplit(".", 1)[-1]
+            group = next((g for g, mod in GROUPS.items() if mod.__name__ == fn.__module__), fn.__module__)
             rec = Record(fn.__name__, fn.__doc__.splitlines()[0] if fn.__doc__ else fn.__name__, group, "", "",
                          "the check runs", "error", False, f"error: {type(exc).__name__}: {exc}")
         out.append(rec)
