@@ -2,7 +2,7 @@
 
 Examples:
     python -m experiments run experiments/scenarios/baseline.toml --reps 5
-    python -m experiments run experiments/price_weight.toml --executor processes --workers 2
+    python -m experiments run experiments/procurement_rules.toml --executor processes --workers 2
     python -m experiments run EXP.toml --executor dask --scheduler tcp://host:8786
     python -m experiments run baseline.toml --set procurement.award_rule=scoring \\
         --set procurement.price_weight=0.3 --out results/scoring30

@@ -4,8 +4,8 @@
     from experiments.engine.spec import load_experiment, make_plan
     from experiments.engine.sweep import run_sweep
 
-    plan = make_plan(load_experiment("experiments/price_weight.toml", REAL), REAL)
-    result = run_sweep(plan, "results/price_weight", executor="processes", workers=2)
+    plan = make_plan(load_experiment("experiments/procurement_rules.toml", REAL), REAL)
+    result = run_sweep(plan, "results/procurement_rules", executor="processes", workers=2)
 
 In a script, call it under `if __name__ == "__main__":` — worker processes start with
 "forkserver"/"spawn", which re-import the main module (notebooks need nothing).
