@@ -16,6 +16,7 @@ from typing import NoReturn
 from experiments.commands import bench as bench_cmd
 from experiments.commands import dashboard as dashboard_cmd
 from experiments.commands import calibrate as calibrate_cmd
+from experiments.commands import indicators as indicators_cmd
 from experiments.commands import list as list_cmd
 from experiments.commands import ocds as ocds_cmd
 from experiments.commands import optimize as optimize_cmd
@@ -24,6 +25,7 @@ from experiments.commands import report as report_cmd
 from experiments.commands import run as run_cmd
 from experiments.commands import validate as validate_cmd
 from experiments.commands import sensitivity as sensitivity_cmd
+from experiments.commands import targets as targets_cmd
 
 COMMANDS = {
     "run": run_cmd,
@@ -37,6 +39,8 @@ COMMANDS = {
     "dashboard": dashboard_cmd,
     "validate": validate_cmd,
     "ocds": ocds_cmd,
+    "indicators": indicators_cmd,
+    "targets": targets_cmd,
 }
 """Command name -> module. Add new commands here."""
 

@@ -63,8 +63,9 @@ def test_releases_follow_the_tender_log(exported):
     for r in rels:
         t = r["tender"]
         method = codes.METHODS[{m.zh: k for k, m in codes.METHODS.items()}[t["procurementMethodDetails"].split()[0]]]
-        assert ("numberOfTenderers" in t) == method.tenderers and ("respondents" in t) != method.tenderers
-        assert (t["status"] == "complete") == ("awards" in r) == ("failureReason" not in t)
+        assert (t.get("numberOfTenderers") is not None) == method.tenderers
+        assert (t.get("respondents") is not None) != method.tenderers
+        assert (t["status"] == "complete") == ("awards" in r) == (t.get("failureReason") is None)
     # amounts are totals over the contract term: a contract of the rest of the year from month m
     row = log[(log["outcome"] == "awarded") & (log["lot_villages"] > 0)].iloc[0]
     rel = next(r for r in rels if r["ocid"].endswith(f"-{row['order']}") and "awards" in r)

@@ -164,14 +164,13 @@ def release(r: dict, item: Mapping[str, str], info: RunInfo) -> dict:
         "noticeReach": {"notified": int(r["notified"]), "eligible": int(r["eligible"])},
         "lotVillages": int(r["lot"]),
     }
-    if method.tenderers:
-        tender["numberOfTenderers"] = int(r["bids"])
-        if info.award_criteria:
-            tender["awardCriteria"] = info.award_criteria
-    else:
-        tender["respondents"] = int(r["bids"])
-    if not awarded:
-        tender["failureReason"] = r["outcome"]
+    fields = {"numberOfTenderers": int(r["bids"]) if method.tenderers else None,
+              "awardCriteria": info.award_criteria if method.tenderers else None,
+              "respondents": None if method.tenderers else int(r["bids"]),
+              "failureReason": None if awarded else r["outcome"]}
+    # a later attempt sets what does not apply to it to null, so that compiling the process
+    # (ocdsmerge, ocdskit compile) does not carry an open tender's fields into the fallback
+    tender.update({k: v for k, v in fields.items() if v is not None or r["seq"] > 1})
     out = {"ocid": ocid, "id": f"{ocid}-{r['seq']:02d}", "date": date,
            "tag": ["tender", "award", "contract"] if awarded else ["tender"], "initiationType": "tender",
            "language": "en", "parties": parties, "buyer": buyer,
