@@ -45,7 +45,7 @@ COMMANDS = {
 """Command name -> module. Add new commands here."""
 
 EXTRAS = {"optuna": "optimize", "solara": "viz", "altair": "viz", "libcoveocds": "ocds",
-          "ocdsextensionregistry": "ocds", "ema_workbench": "ema", "nbclient": "notebooks",
+          "ocdsextensionregistry": "ocds", "ocdsmerge": "ocds", "ema_workbench": "ema", "nbclient": "notebooks",
           "nbformat": "notebooks"}
 """Optional package (import name) -> the pyproject extra that installs it."""
 

@@ -90,14 +90,3 @@ def test_cli_without_tender_logs_is_one_line_exit_2(tmp_path, capsys):
     assert err.startswith("error: ") and "--tenders" in err and err.count("\n") == 1
     assert not (out / "ocds").exists()
 
-
-def test_missing_optional_package_names_the_extra(monkeypatch, capsys, tmp_path):
-    import experiments.commands.ocds as cmd
-
-    def missing(*args, **kwargs):
-        raise ModuleNotFoundError("No module named 'libcoveocds'", name="libcoveocds")
-
-    monkeypatch.setattr(cmd, "export", missing)
-    assert main(["ocds", str(tmp_path)]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and '".[ocds]"' in err
