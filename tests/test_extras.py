@@ -32,7 +32,8 @@ def test_missing_package_is_one_line_naming_the_extra(module, argv, extra, monke
                      "--set", "region.villages_per_town=3", "--set", "region.households_per_village=10"]) == 0
         argv = [str(out) if a == "RESULTS" else a for a in argv]
     capsys.readouterr()
-    monkeypatch.setitem(sys.modules, module, None)  # `import module` now fails as if not installed
+    for name in [m for m in sys.modules if m.startswith(f"{module}.")] + [module]:
+        monkeypatch.setitem(sys.modules, name, None)  # importing it now fails as if not installed
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("error: ") and f'".[{extra}]"' in err
