@@ -90,3 +90,19 @@ def test_cli_without_tender_logs_is_one_line_exit_2(tmp_path, capsys):
     assert err.startswith("error: ") and "--tenders" in err and err.count("\n") == 1
     assert not (out / "ocds").exists()
 
+
+
+def test_json_lines_for_large_runs_and_same_bytes_twice(exported, monkeypatch, capsys):
+    from experiments.ocds import export
+
+    first = (exported / "ocds/baseline.json").read_bytes()
+    assert main(["ocds", str(exported), "--format", "json"]) == 0
+    assert (exported / "ocds/baseline.json").read_bytes() == first            # deterministic
+    monkeypatch.setattr(export, "LINE_RELEASES", 100)
+    assert main(["ocds", str(exported), "--format", "jsonl", "--validate"]) == 0
+    assert "(0 validation errors)" in capsys.readouterr().out
+    lines = (exported / "ocds/baseline.jsonl").read_text(encoding="utf-8").splitlines()
+    n = len(json.loads(first)["releases"])
+    assert len(lines) == -(-n // 100) and not (exported / "ocds/baseline.json").exists()
+    assert sum(len(json.loads(line)["releases"]) for line in lines) == n
+    assert main(["ocds", str(exported), "--format", "json"]) == 0               # as the other tests expect
