@@ -2,7 +2,8 @@
 
 The manifest records what was run (experiment file and its sha256, each scenario file,
 the resolved flat parameters per scenario, the design, the CLI overrides), with what
-(git commit, package versions, Python, machine) and how far it got (start and end times,
+(git commit, package versions, the lock file's sha256, Python, machine and the numeric platform
+that decides the last bits of floating-point results) and how far it got (start and end times,
 counts planned/done/skipped, one entry per invocation when a sweep is resumed).
 """
 
@@ -21,6 +22,9 @@ from typing import Any
 
 from experiments.samplers import salib_problem
 from experiments.spec import Plan
+
+LOCK_FILE = Path(__file__).resolve().parent.parent / "requirements.lock"
+"""The exact versions the README's install uses (``scripts/lock.sh`` refreshes it)."""
 
 PACKAGES = ("jiebang", "mesa", "numpy", "pandas", "pyarrow", "scipy", "SALib", "dask",
             "distributed", "pydantic")
@@ -64,6 +68,37 @@ def git_modified(where: Path) -> list[str] | None:
     if out.returncode != 0:
         return None
     return sorted(line[3:] for line in out.stdout.splitlines() if line.strip())
+
+
+def numeric_platform() -> dict[str, Any]:
+    """What decides the last bits of the model's floating-point results on this machine.
+
+    numpy picks SIMD kernels for float64 ``exp``, ``log`` and ``power`` at run time from the CPU
+    (its dispatch targets, e.g. ``X86_V3`` = AVX2/FMA3, ``X86_V4`` = AVX-512), and the AVX-512
+    kernels round differently in the last bit from the others; OpenBLAS, behind ``@``, picks its
+    kernels from the CPU too (docs/RELIABILITY.md §6). The C library's ``libm`` and the versions
+    of numpy and scipy matter as well. Two machines with the same ``numeric_platform()`` give
+    bit-identical runs; otherwise runs are statistically indistinguishable but not identical.
+
+    Returns:
+        ``machine``, ``libc``, ``numpy``, ``scipy``, ``simd`` (numpy's enabled dispatch targets),
+        ``blas`` (the BLAS library and the kernel architecture it chose) and ``key``, one string
+        of them all (used to key pinned hashes).
+    """
+    import numpy as np
+    import scipy
+    from numpy._core import _multiarray_umath as umath
+    from threadpoolctl import threadpool_info
+
+    simd = [t for t in umath.__cpu_dispatch__ if umath.__cpu_features__.get(t)]
+    libc = "".join(platform.libc_ver()) or "unknown-libc"
+    blas = sorted(f"{i.get('internal_api')}-{i.get('architecture')}" for i in threadpool_info()
+                  if i.get("user_api") == "blas" and "numpy" in str(i.get("filepath")))
+    info: dict[str, Any] = {"machine": platform.machine(), "libc": libc, "numpy": np.__version__,
+                            "scipy": scipy.__version__, "simd": simd, "blas": blas}
+    info["key"] = (f"{info['machine']} {libc} numpy{np.__version__} scipy{scipy.__version__} "
+                   f"{'+'.join(['baseline', *simd])} {'+'.join(blas) or 'no-blas'}")
+    return info
 
 
 def versions() -> dict[str, str | None]:
@@ -127,6 +162,8 @@ def build(plan: Plan, run_options: dict[str, Any], previous: dict[str, Any] | No
         "git_commit": git_commit(Path(__file__).resolve().parent),
         "git_modified": git_modified(Path(__file__).resolve().parent),
         "packages": versions(),
+        "lock_sha256": sha256_of(LOCK_FILE),
+        "numeric_platform": numeric_platform(),
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "machine": platform.machine(),

@@ -7,7 +7,7 @@ if [ ! -x /usr/bin/chromium ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver > /dev/null
 fi
-python -m pip install --quiet solara-assets
+python -m pip install --quiet -c "$(dirname "$0")/../requirements.lock" solara-assets
 cdn="$(python -c 'import sys; print(sys.prefix)')/share/solara/cdn"
 tmp="$(mktemp -d)"
 for pkg in @widgetti/solara-vuetify3-app@5.2.0 katex@0.16.9; do

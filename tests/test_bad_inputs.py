@@ -77,7 +77,8 @@ CATALOGUE = [
     ("output is a file", ["{d}/good.toml", "--out", "{d}/afile"], "is a file"),
     ("output parent is a file", ["{d}/good.toml", "--out", "{d}/afile/sub"], ""),
     # As root, chmod does not stop writes: a folder under /proc stands in for a read-only one.
-    ("output not writable (/proc)", ["{d}/good.toml", "--out", "/proc/jiebang-results"], ""),
+    ("output not writable (/proc)", ["{d}/good.toml", "--out", "/proc/jiebang-results"],
+     "cannot create folder"),
     ("dask scheduler not answering", ["{d}/good.toml", "--out", "{d}/dask_out", "--executor", "dask",
                                       "--scheduler", "tcp://127.0.0.1:{port}", "--connect-timeout", "1"],
      "cannot reach the Dask scheduler"),
@@ -113,7 +114,6 @@ def _check(folder: Path, capsys, argv: list[str], message: str) -> None:
     assert code == 2, err
     assert err.startswith("error: ") and err.count("\n") == 1 and message in err, err
     assert _snapshot(folder) == before  # nothing written, earlier results byte-identical
-    assert not Path("/proc/jiebang-results").exists()
 
 
 @pytest.mark.parametrize("argv,message", [c[1:] for c in CATALOGUE], ids=[c[0] for c in CATALOGUE])

@@ -91,6 +91,7 @@ def test_bad_targets(tmp_path, capsys):
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow
 def test_real_model_recovers_bid_cost(tmp_path):
     """Observed moments from the model at bid_cost = 1000 yuan (other seeds); SMM finds it."""
     from model import load_params, simulate

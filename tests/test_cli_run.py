@@ -149,6 +149,7 @@ def _wait_for_parts(parts: Path, more_than: int, proc: subprocess.Popen) -> None
     raise AssertionError("the sweep finished or stalled before it could be killed")
 
 
+@pytest.mark.slow
 def test_sigkill_mid_sweep_then_rerun_resumes_to_identical_results(folder):
     (folder / "sweep.toml").write_text("""
 [experiment]

@@ -247,6 +247,7 @@ def open_page(browser, url: str):
 
 
 @pytest.mark.browser
+@pytest.mark.slow
 def test_browser_lever_reset_and_step_change_the_map_and_plots(tmp_path):
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} is absent: run scripts/install_browser_deps.sh (CI does)")

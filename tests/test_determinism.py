@@ -209,6 +209,7 @@ print(hashlib.sha256(s.encode()).hexdigest(), len(r.tenders))
 """
 
 
+@pytest.mark.slow  # two fresh interpreters
 def test_same_result_under_different_hash_seeds():
     expected_run = simulate(small(), seed=11, years=1, tenders=True)
     expected = f"{summary_hash(expected_run.summary)} {len(expected_run.tenders)}"

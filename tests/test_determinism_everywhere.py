@@ -23,6 +23,8 @@ import pytest
 
 from experiments.__main__ import main
 
+pytestmark = pytest.mark.slow  # real sweeps in every executor, SIGKILL and resume
+
 ROOT = Path(__file__).resolve().parent.parent
 TINY = ('[scenario]\nname = "tiny"\ndescription = "d"\n'
         "[region]\nn_towns = 1\nvillages_per_town = 2\nhouseholds_per_village = 5\n")

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import given, note
 from hypothesis import strategies as st
 
@@ -101,6 +102,7 @@ def test_leaf_strategies_cover_the_parameter_tree():
     assert paths - FIXED - weight_paths == set(LEAVES)
 
 
+@pytest.mark.slow
 @given(extra=overrides(), seed=st.integers(0, 2**31 - 1), years=st.integers(1, 2))
 def test_random_valid_parameters_run_and_keep_every_invariant(extra, seed, years):
     _run(None, extra, seed, years)
@@ -108,5 +110,6 @@ def test_random_valid_parameters_run_and_keep_every_invariant(extra, seed, years
 
 @given(scenario=st.sampled_from(SCENARIOS), extra=overrides(), seed=st.integers(0, 2**31 - 1),
        years=st.integers(1, 2))
+@pytest.mark.slow
 def test_shipped_scenarios_with_random_overrides_keep_every_invariant(scenario, extra, seed, years):
     _run(scenario, extra, seed, years)

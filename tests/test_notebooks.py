@@ -55,6 +55,7 @@ def kernel():
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+@pytest.mark.slow  # executes the notebook in a kernel
 def test_notebook_executes(path: Path, kernel):
     nb = nbformat.read(path, as_version=4)
     nb.cells.insert(0, nbformat.v4.new_code_cell(

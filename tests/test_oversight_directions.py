@@ -14,6 +14,8 @@ import pytest
 
 from model import ProcurementModel, load_params
 
+pytestmark = pytest.mark.slow  # multi-seed directional runs, 5-40 s each
+
 SEEDS = (1, 2, 3, 4)
 SHORT = 5  # years, for ratio outcomes that settle quickly
 

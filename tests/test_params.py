@@ -334,6 +334,7 @@ def test_run_with_bad_scenario_file_exits_2(tmp_path, capsys, body, expected):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_run_bad_input_in_a_real_process_has_no_traceback(tmp_path):
     path = write(tmp_path, '[scenario]\nname = "bad"\n[region]\nn_towns = -1\n', "bad.toml")
     r = cli("run", str(path), "--years", "1", "--reps", "1", "--quiet",

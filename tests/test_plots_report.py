@@ -141,6 +141,7 @@ def test_format_helpers():
     assert report.fmt_p(0.0001) == "<0.001" and report.stars(0.004) == "**" and report.stars(0.2) == "ns"
 
 
+@pytest.mark.slow
 def test_build_report(tables, tmp_path):
     runs, ts, tenders, manifest = tables
     paths = report.build_report(tmp_path / "rep", runs, timeseries=ts, tenders=tenders, manifest=manifest,
@@ -164,6 +165,7 @@ def test_build_report(tables, tmp_path):
     assert again["markdown"].read_text() == md
 
 
+@pytest.mark.slow
 def test_build_report_minimal(tables, tmp_path):
     runs = tables[0]
     only = runs[runs.scenario != "baseline"]
@@ -175,6 +177,7 @@ def test_build_report_minimal(tables, tmp_path):
     assert "| lots | `procurement.lots` | True | False |" in md2
 
 
+@pytest.mark.slow
 def test_build_report_includes_section_files(tables, tmp_path):
     runs = tables[0]
     out = tmp_path / "rep"

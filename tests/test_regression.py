@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from experiments.validation.regression import BASELINE_FILE, RTOL, compute, differences
 
 
+@pytest.mark.slow
 def test_summary_outcomes_match_the_stored_baseline():
     stored = json.loads(BASELINE_FILE.read_text(encoding="utf-8"))
     fresh = compute()

@@ -44,6 +44,7 @@ def test_report_is_registered():
     assert "report" in COMMANDS
 
 
+@pytest.mark.slow
 def test_run_with_report_writes_report_tables_and_figures(sweep: Path):
     md = (sweep / "report.md").read_text(encoding="utf-8")
     html = (sweep / "report.html").read_text(encoding="utf-8")
@@ -68,6 +69,7 @@ def test_run_with_report_writes_report_tables_and_figures(sweep: Path):
     assert set(diffs["scenario"]) == {"lots"}
 
 
+@pytest.mark.slow
 def test_report_command_with_outcomes_and_baseline(sweep: Path, tmp_path: Path, capsys):
     out = tmp_path / "copy"
     shutil.copytree(sweep, out, ignore=shutil.ignore_patterns("report.*", "figures", "*.csv"))
@@ -104,6 +106,7 @@ def test_folder_without_runs_is_an_error(tmp_path: Path, capsys):
     (["--outcomes", "quality,spend"], "--outcomes: unknown outcome 'quality'"),
     (["--outcomes", " , "], "--outcomes: expected comma-separated"),
 ])
+@pytest.mark.slow
 def test_bad_options_write_nothing(sweep: Path, tmp_path: Path, capsys, argv, message):
     out = tmp_path / "copy"
     shutil.copytree(sweep, out, ignore=shutil.ignore_patterns("report.*", "figures", "*.csv"))

@@ -56,6 +56,7 @@ def test_run_chunk_builds_tidy_tables(plan):
     assert ts["month"].tolist()[:3] == [1, 2, 3]
 
 
+@pytest.mark.slow
 def test_identical_results_across_serial_processes_and_dask(plan, tmp_path):
     """Dask here goes through a scheduler address (the real-model test uses LocalCluster)."""
     import logging
@@ -146,6 +147,7 @@ scenarios = ["base.toml",
     return make_plan(load_experiment(root / "exp.toml", REAL), REAL)
 
 
+@pytest.mark.slow
 def test_real_model_identical_across_executors(real_plan, tmp_path):
     outs = {}
     for name in ("serial", "processes", "dask"):

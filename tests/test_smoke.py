@@ -87,6 +87,7 @@ def test_tender_log(run):
     assert (log.loc[~awarded, "winner"] < 0).all()
 
 
+@pytest.mark.slow
 def test_grassroots_problem_on_the_default_region():
     """The article's grassroots problem: on the default region (10 years, seeds 1–3) village
     tenders draw no bid far more often than city tenders."""

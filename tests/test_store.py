@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -12,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import fakemodel
-from experiments.manifest import git_modified
+from experiments.manifest import LOCK_FILE, git_modified
 from experiments.runner import chunks, run_chunk
 from experiments.spec import load_experiment, make_plan
 from experiments.store import OutputError, Store
@@ -129,6 +130,8 @@ def test_manifest_records_provenance_and_counts(plan, tmp_path):
         assert key in m["packages"]
     assert m["python"] and m["machine"] and m["cpu_count"] >= 1 and "git_commit" in m
     assert m["git_modified"] is None or isinstance(m["git_modified"], list)
+    assert m["lock_sha256"] == hashlib.sha256(LOCK_FILE.read_bytes()).hexdigest()
+    assert m["numeric_platform"]["key"] and "simd" in m["numeric_platform"]
     assert m["started"] <= m["finished"] and m["run"]["argv"] == ["run", "s.toml"]
     run_sweep(plan, out, backend=B)
     m2 = json.loads((out / "manifest.json").read_text())

@@ -29,6 +29,7 @@ def test_fast_subset_is_the_declared_one():
     assert len(checks(False)) > len(checks(True))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("cid", FAST_IDS)
 def test_fast_check_passes(fast, cid):
     rec = fast[1][cid]
@@ -53,6 +54,7 @@ def test_mean_ci_exact():
     assert mean_ci([5.0]) == (5.0, 5.0, 5.0)
 
 
+@pytest.mark.slow
 def test_report_has_table_and_sections(fast):
     ctx, recs = fast
     text = markdown(list(recs.values()), ctx)
