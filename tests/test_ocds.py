@@ -106,3 +106,8 @@ def test_json_lines_for_large_runs_and_same_bytes_twice(exported, monkeypatch, c
     assert len(lines) == -(-n // 100) and not (exported / "ocds/baseline.json").exists()
     assert sum(len(json.loads(line)["releases"]) for line in lines) == n
     assert main(["ocds", str(exported), "--format", "json"]) == 0               # as the other tests expect
+    capsys.readouterr()
+    unreachable = "https://example.invalid/jiebang/extension.json"  # offline: cannot be read
+    assert main(["ocds", str(exported), "--extension-url", unreachable, "--validate"]) == 1
+    assert "extension not read" in capsys.readouterr().out
+    assert main(["ocds", str(exported), "--format", "json"]) == 0
