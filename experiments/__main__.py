@@ -16,13 +16,16 @@ from typing import NoReturn
 from experiments.commands import bench as bench_cmd
 from experiments.commands import dashboard as dashboard_cmd
 from experiments.commands import calibrate as calibrate_cmd
+from experiments.commands import indicators as indicators_cmd
 from experiments.commands import list as list_cmd
+from experiments.commands import ocds as ocds_cmd
 from experiments.commands import optimize as optimize_cmd
 from experiments.commands import params as params_cmd
 from experiments.commands import report as report_cmd
 from experiments.commands import run as run_cmd
 from experiments.commands import validate as validate_cmd
 from experiments.commands import sensitivity as sensitivity_cmd
+from experiments.commands import targets as targets_cmd
 
 COMMANDS = {
     "run": run_cmd,
@@ -35,8 +38,16 @@ COMMANDS = {
     "optimize": optimize_cmd,
     "dashboard": dashboard_cmd,
     "validate": validate_cmd,
+    "ocds": ocds_cmd,
+    "indicators": indicators_cmd,
+    "targets": targets_cmd,
 }
 """Command name -> module. Add new commands here."""
+
+EXTRAS = {"optuna": "optimize", "solara": "viz", "altair": "viz", "libcoveocds": "ocds",
+          "ocdsextensionregistry": "ocds", "ocdsmerge": "ocds", "ema_workbench": "ema", "nbclient": "notebooks",
+          "nbformat": "notebooks"}
+"""Optional package (import name) -> the pyproject extra that installs it."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -90,6 +101,13 @@ def main(argv: list[str] | None = None) -> int:
     except user_errors() as exc:
         message = " ".join(str(exc).split("\n"))
         print(f"error: {message}", file=sys.stderr)
+        return 2
+    except ModuleNotFoundError as exc:
+        extra = EXTRAS.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        print(f"error: `{args.command}` needs the optional package {exc.name}; install the "
+              f"{extra!r} extra: pip install -e \".[{extra}]\"", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted (rerun the same command to resume)", file=sys.stderr)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, get_args
 
+import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from model.param_tree import Params, flatten
@@ -100,9 +101,20 @@ def _set(tree: dict[str, Any], path: str, value: Any, origin: str) -> None:
                 for sub, v in flatten(value).items():
                     _set(tree, f"{here}.{sub}", v, origin)
             else:
-                node[part] = value
+                node[part] = _plain(value)
         else:
             node = node[part]
+
+
+def _plain(value: Any) -> Any:
+    """A numpy scalar as the Python value of the same kind (np.int64 -> int, np.float64 -> float,
+    np.bool_ -> bool, np.str_ -> str), as samplers such as EMA Workbench's pass them; a list
+    element-wise. The kind is kept, so the strict tree still rejects np.float64 for an int."""
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)

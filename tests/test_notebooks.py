@@ -72,4 +72,24 @@ def test_notebook_executes(path: Path, kernel):
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
               if o.get("output_type") == "error"]
     assert not errors
+    bare = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+            if str(o.get("data", {}).get("text/plain", "")).startswith("<Figure") and "image/png" not in o["data"]]
+    assert not bare, f"{path.name}: a figure is printed as text ({bare[0]['data']['text/plain']}), not shown"
     print(f"{path.name}: {elapsed:.1f} s")
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_notebook_finds_the_project_from_the_package(path: Path):
+    """A notebook copied anywhere finds experiments/ through the installed package, not the cwd."""
+    source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
+    assert "Path.cwd()" not in source and "experiments.__file__" in source
+
+
+def test_overview_runs_outside_the_repository(tmp_path: Path):
+    (tmp_path / "overview.ipynb").write_bytes((NOTEBOOKS / "overview.ipynb").read_bytes())
+    nb = nbformat.read(tmp_path / "overview.ipynb", as_version=4)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    images = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
+              if "image/png" in o.get("data", {})]
+    assert images

@@ -366,3 +366,19 @@ def test_dotted_key_inside_scenario_table_is_reported(tmp_path):
     """A dotted override written after [scenario] belongs to that table in TOML: say so."""
     msg = scenario_error(write(tmp_path, '[scenario]\nname = "x"\nprocurement.award_rule = "scoring"\n'))
     assert "scenario.procurement" in msg and "unknown key" in msg
+
+
+def test_numpy_scalars_of_the_right_kind_are_accepted():
+    """Samplers (EMA Workbench, numpy designs) pass np.int64, np.float64, np.bool_, np.str_."""
+    import numpy as np
+
+    p = load_params(None, {"procurement.legal_min_bidders": np.int64(2), "procurement.lots": np.bool_(True),
+                           "procurement.bid_cost_yuan": np.float64(750.0),
+                           "procurement.award_rule": np.str_("scoring")})
+    assert (p.procurement.legal_min_bidders, p.procurement.lots, p.procurement.bid_cost_yuan,
+            p.procurement.award_rule) == (2, True, 750.0, "scoring")
+    assert type(p.procurement.legal_min_bidders) is int and type(p.procurement.lots) is bool
+    with pytest.raises(ParamError, match="legal_min_bidders.*valid integer"):
+        load_params(None, {"procurement.legal_min_bidders": np.float64(2.0)})  # the kind still matters
+    with pytest.raises(ParamError, match="lots.*valid boolean"):
+        load_params(None, {"procurement.lots": np.int64(1)})

@@ -49,6 +49,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--fresh", action="store_true",
                         help="move existing results in DIR aside to DIR.old-<timestamp>")
     parser.add_argument("--tenders", action="store_true", help="also store the tender logs")
+    parser.add_argument("--ocds", action="store_true",
+                        help="store the tender logs and, after a complete sweep, export them as OCDS "
+                             "release packages in DIR/ocds/ (as `python -m experiments ocds DIR`)")
     parser.add_argument("--chunk-size", type=int, metavar="N",
                         help="runs per task sent to a worker (default: automatic)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -104,7 +107,7 @@ def main(args: argparse.Namespace) -> int:
         result = run_sweep(
             plan, out, executor=executor, workers=args.workers or exp.hints.get("workers"),
             scheduler=scheduler, timeout=args.connect_timeout, fresh=args.fresh,
-            tenders=args.tenders, chunk_size=args.chunk_size, backend=backend,
+            tenders=args.tenders or args.ocds, chunk_size=args.chunk_size, backend=backend,
             on_start=on_start, on_progress=lambda n: bar.update(n) if bar else None,
             argv=getattr(args, "argv", sys.argv[1:]))
     finally:
@@ -118,6 +121,10 @@ def main(args: argparse.Namespace) -> int:
         outcomes = choose_outcomes(runs, exp.outcomes, exclude)
         print(format_summary(summarise(runs, outcomes, plan.factor_names)))
     print(describe(result))
+    if args.ocds and result.status == "complete":
+        from experiments.commands.ocds import export
+
+        export(out)
     if args.report and result.status == "complete":
         from experiments.commands.report import write_report
 

@@ -1,0 +1,64 @@
+"""Open Contracting red-flag indicators of OCDS data, per scenario.
+
+PATH is a results folder (its OCDS export in DIR/ocds/, written first if the folder has tender
+logs but no export yet) or one OCDS file (a release or record package, .json or .jsonl), so the
+same indicators come out of simulated and real data. Computes R018 (single bid received, as
+OCDS Cardinal), the no-bid share and the others listed in experiments/ocds/indicators.py, each
+with a 95% interval; writes DIR/ocds/indicators.csv for a results folder. Needs the `ocds` extra.
+
+Examples:
+    python -m experiments indicators results/baseline
+    python -m experiments indicators county_releases.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+HELP = "Open Contracting red-flag indicators (single bid, no bid...) of OCDS data, per scenario"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of `indicators`."""
+    parser.add_argument("path", type=Path, metavar="PATH", help="a results folder or an OCDS file")
+
+
+def ocds_files(path: Path) -> dict[str, Path]:
+    """Name -> OCDS file: a results folder's export (written if missing) or the file itself."""
+    from experiments.engine.spec_checks import SpecError
+
+    if path.is_file():
+        return {path.stem: path}
+    if not path.is_dir():
+        raise SpecError(f"{path}: no such file or folder (expected a results folder or an OCDS file)")
+    files = sorted((path / "ocds").glob("*.json")) + sorted((path / "ocds").glob("*.jsonl"))
+    if not files:
+        from experiments.commands.ocds import export
+
+        export(path)
+        files = sorted((path / "ocds").glob("*.json")) + sorted((path / "ocds").glob("*.jsonl"))
+    return {f.stem: f for f in sorted(files)}
+
+
+def main(args: argparse.Namespace) -> int:
+    """Compute, print and (for a results folder) write the indicators."""
+    from experiments.ocds.indicators import folder_indicators
+    from experiments.ocds.read import OCDSReadError
+    from experiments.engine.spec_checks import SpecError
+
+    files = ocds_files(args.path)
+    try:
+        table = folder_indicators(files)
+    except OCDSReadError as exc:
+        raise SpecError(str(exc)) from None
+    with_ci = table.assign(mean=table["mean"].map("{:.4f}".format),
+                           interval=[f"[{lo:.4f}, {hi:.4f}]" for lo, hi in zip(table["low"], table["high"])])
+    print(with_ci[["scenario", "code", "indicator", "units", "runs", "mean", "interval"]].to_string(index=False))
+    if args.path.is_dir():
+        out = args.path / "ocds/indicators.csv"
+        tmp = out.with_name(".indicators.csv.tmp")
+        table.to_csv(tmp, index=False)
+        tmp.replace(out)
+        print(f"written: {out}")
+    return 0

@@ -1,0 +1,94 @@
+"""Calibration targets from a real OCDS release or record package (JSON or JSON Lines).
+
+Computes bids per tender, the no-bid and single-bid shares and the winning price over the
+tender value from the competitive tender notices, overall and per place level (city, town,
+village: from the Jiebang extension's tender.placeLevel, the buyer party's details.level, or
+--levels), each with its standard error, and writes a targets file that
+`python -m experiments calibrate` reads, plus the same moments by buyer level and value band
+in <out>_by_band.csv. Needs the `ocds` extra.
+
+Examples:
+    python -m experiments targets county_releases.jsonl --out county_targets.toml
+    python -m experiments targets county.json --levels buyer_levels.csv --bands 50000,500000
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+HELP = "calibration targets (bids per tender, no-bid share...) from real OCDS data"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the options of `targets`."""
+    parser.add_argument("file", type=Path, metavar="FILE", help="an OCDS release or record package (.json, .jsonl)")
+    parser.add_argument("--out", type=Path, metavar="TARGETS.toml",
+                        help="targets file to write (default: FILE's name with _targets.toml)")
+    parser.add_argument("--levels", type=Path, metavar="CSV",
+                        help="buyer ids and their level: a CSV with columns buyer_id,level (city|town|village)")
+    parser.add_argument("--bands", default="100000,1000000", metavar="Y1,Y2,...",
+                        help="value band edges of tender.value in yuan (default: 100000,1000000)")
+    parser.add_argument("--force", action="store_true", help="replace an existing targets file")
+
+
+def _levels(path: Path | None) -> dict[str, str]:
+    import pandas as pd
+
+    from experiments.engine.spec_checks import SpecError
+
+    if path is None:
+        return {}
+    try:
+        table = pd.read_csv(path, dtype=str)
+    except (OSError, ValueError) as exc:
+        raise SpecError(f"--levels {path}: cannot read it as CSV ({exc})") from None
+    if not {"buyer_id", "level"} <= set(table.columns):
+        raise SpecError(f"--levels {path}: expected columns buyer_id,level; got {','.join(table.columns)}")
+    bad = sorted(set(table["level"]) - {"city", "town", "village"})
+    if bad:
+        raise SpecError(f"--levels {path}: level {bad[0]!r}; allowed: city, town, village")
+    return dict(zip(table["buyer_id"], table["level"]))
+
+
+def _bands(text: str) -> list[float]:
+    from experiments.engine.spec_checks import SpecError
+
+    try:
+        edges = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        edges = []
+    if not edges or any(e <= 0 for e in edges) or edges != sorted(set(edges)):
+        raise SpecError(f"--bands {text!r}: expected increasing positive numbers (yuan), e.g. 100000,1000000")
+    return edges
+
+
+def main(args: argparse.Namespace) -> int:
+    """Compute and write the targets; print them."""
+    from experiments.ocds.read import OCDSReadError
+    from experiments.ocds.targets import by_band, notices, targets, targets_toml
+    from experiments.engine.spec_checks import SpecError
+
+    out = args.out or args.file.with_name(f"{args.file.stem}_targets.toml")
+    if out.exists() and not args.force:
+        raise SpecError(f"--out {out}: exists; pass --force to replace it, or another --out")
+    levels, edges = _levels(args.levels), _bands(args.bands)
+    try:
+        table = notices(args.file, levels)
+    except OCDSReadError as exc:
+        raise SpecError(str(exc)) from None
+    found = targets(table)
+    if not found:
+        raise SpecError(f"{args.file}: fewer than 2 competitive tender notices with numberOfTenderers "
+                        "(procurementMethod open or selective); no targets")
+    text = targets_toml(found, args.file, out)
+    bands = by_band(table, edges)
+    band_file = out.with_name(f"{out.stem}_by_band.csv")
+    for path, write in ((band_file, lambda p: bands.to_csv(p, index=False)), (out, lambda p: p.write_text(text))):
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        write(tmp)
+        tmp.replace(path)
+    print(f"{len(table)} competitive tender notices; {len(found)} targets -> {out} (by band: {band_file})")
+    print(text.split("[targets]\n", 1)[1], end="")
+    return 0

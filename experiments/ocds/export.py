@@ -1,0 +1,285 @@
+"""Tender logs -> OCDS 1.1 release packages (`python -m experiments ocds DIR`).
+
+One contracting process (ocid) per order of a run: ``<OCID_PREFIX>-<run_id>-<order>``. Each
+attempt to procure the order (each row of the tender log: a tender, a re-tender after a void
+tender, the fallback commission) is one release of that process, dated by the simulated
+calendar (`experiments.ocds.codes`). Amounts are totals over the contract term in yuan (CNY):
+the log's yuan-per-year values times the term in months / 12. `planning.budget.amount` is the
+order's budgeted value, `tender.value` its reserve price (the ceiling bids are capped by),
+`awards[].value` and `contracts[].value` the winning price. What OCDS lacks goes to the
+extension in `experiments/ocds/extension/` (README there).
+
+Output: ``DIR/ocds/<scenario>.json`` (one release package) or, above `JSONL_ABOVE` releases,
+``DIR/ocds/<scenario>.jsonl`` (JSON Lines: one release package of at most `LINE_RELEASES`
+releases per line, each valid on its own).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.ocds import codes
+
+EXTENSION_DIR = Path(__file__).resolve().parent / "extension"
+JSONL_ABOVE = 20_000
+LINE_RELEASES = 1_000
+PUBLISHER = {"name": "Jiebang simulation (simulated data, not real procurements)"}
+
+
+def _term_months(t: pd.DataFrame) -> np.ndarray:
+    """Contract term of each procurement (months).
+
+    Uses the log's ``term_months`` column when it has one; otherwise the model's rule
+    (model/procurement/orders.py `procure`): ad-hoc orders (one-off needs, logged with
+    ``lot_villages`` = 0) run 3 months, the others to the end of the fiscal year.
+    """
+    if "term_months" in t:
+        return t["term_months"].to_numpy(int)
+    to_year_end = 12 - (t["month"].to_numpy(int) - 1) % 12
+    return np.where(t["lot_villages"].to_numpy(int) == 0, 3, to_year_end)
+
+
+def _column(t: pd.DataFrame, *names: str) -> pd.Series:
+    for name in names:
+        if name in t:
+            return t[name]
+    raise KeyError(f"tender log has none of the columns {names}")
+
+
+def _amount(x: float) -> dict[str, Any]:
+    return {"amount": round(float(x), 2), "currency": codes.CURRENCY}
+
+
+def _catalogue() -> dict[str, dict[str, str]]:
+    import model
+
+    data = Path(model.__file__).resolve().parent / "data"
+    items = pd.read_csv(data / "catalogue.csv").set_index("item_id")
+    cats = pd.read_csv(data / "categories.csv").set_index("code")
+    out = {}
+    for item, row in items.iterrows():
+        out[item] = {"zh": row["name_zh"], "en": row["name_en"], "category": row["category"],
+                     "category_zh": cats.loc[row["category"], "name_zh"]}
+    return out
+
+
+class RunInfo:
+    """What the export needs to know of a run's parameters.
+
+    Args:
+        params: The run's flat dotted parameters (as in manifest.json `parameters`).
+    """
+
+    def __init__(self, params: Mapping[str, Any] | None = None) -> None:
+        params = params or {}
+        self.city_departments = params.get("region.city_departments")
+        self.towns = params.get("region.n_towns")
+        rule = params.get("procurement.award_rule")
+        self.award_criteria = {"lowest_price": "priceOnly", "scoring": "ratedCriteria"}.get(rule)
+
+
+def releases(t: pd.DataFrame, run_info: Mapping[str, RunInfo] | None = None) -> Iterator[dict]:
+    """The OCDS releases of a tender log, one per row, grouped by process and in date order.
+
+    Args:
+        t: Tender log rows with a ``run_id`` column (as in DIR/tenders.parquet).
+        run_info: Run id -> its `RunInfo` (buyer names, award criteria); default: unknown.
+    """
+    run_info = run_info or {}
+    cat = _catalogue()
+    t = t.sort_values(["run_id", "order", "month"], kind="stable")
+    seq = t.groupby(["run_id", "order"], sort=False).cumcount().to_numpy() + 1
+    cols = {
+        "run": t["run_id"].astype(str).tolist(), "order": t["order"].tolist(), "month": t["month"].tolist(),
+        "buyer": t["buyer"].tolist(), "method": _column(t, "method", "mode").astype(str).tolist(),
+        "place": _column(t, "place_level", "level").astype(str).tolist(),
+        "item": t["item"].astype(str).tolist(), "value": t["value"].tolist(), "reserve": t["reserve"].tolist(),
+        "price": t["price"].tolist(), "winner": t["winner"].tolist(), "kind": t["winner_kind"].tolist(),
+        "bids": t["bids"].tolist(), "notified": t["notified"].tolist(), "eligible": t["eligible"].tolist(),
+        "distance": t["distance_km"].tolist(), "attempt": t["attempt"].tolist(),
+        "lot": t["lot_villages"].tolist(), "outcome": _column(t, "outcome").astype(str).tolist(),
+        "favoured": t["favoured"].tolist(), "term": _term_months(t).tolist(), "seq": seq.tolist(),
+    }
+    unknown = sorted(set(cols["method"]) - set(codes.METHODS))
+    if unknown:
+        raise ValueError(f"procurement methods without an OCDS mapping: {unknown} "
+                         f"(add them to experiments/ocds/codes.py METHODS)")
+    default = RunInfo()
+    for row in zip(*cols.values()):
+        r = dict(zip(cols, row))
+        yield release(r, cat[r["item"]], run_info.get(r["run"], default))
+
+
+def _parties(r: dict, info: RunInfo, prefix: str) -> tuple[dict, list[dict], dict | None]:
+    name, level = codes.buyer_name(r["buyer"], info.city_departments, info.towns)
+    buyer = {"id": f"{prefix}buyer-{r['buyer']}", "name": name}
+    party = {**buyer, "identifier": {"scheme": "X-JIEBANG", "id": f"buyer-{r['buyer']}", "legalName": name},
+             "roles": ["buyer", "procuringEntity"]}
+    if level:
+        party["details"] = {"level": level}
+    parties = [party]
+    supplier = None
+    if r["outcome"] == "awarded":
+        if r["winner"] == -2:  # an individual recruited to a post
+            supplier = {"id": f"{prefix}person-{r['order']}", "name": "Individual recruited to the post"}
+        else:
+            kind = codes.FIRM_KINDS[r["kind"]]
+            supplier = {"id": f"{prefix}firm-{r['winner']}",
+                        "name": f"{codes.FIRM_KIND_NAMES[kind]} {r['winner']}"}
+        parties.append({**supplier, "roles": ["supplier"], "details": {"kind": "individual" if r["winner"] == -2
+                                                                       else codes.FIRM_KINDS[r["kind"]]}})
+    return buyer, parties, supplier
+
+
+def release(r: dict, item: Mapping[str, str], info: RunInfo) -> dict:
+    """One release from one tender-log row (a dict of the columns named in `releases`)."""
+    ocid = f"{codes.OCID_PREFIX}-{r['run']}-{r['order']}"
+    prefix = f"{r['run']}-"
+    method = codes.METHODS[r["method"]]
+    years = r["term"] / 12.0
+    awarded = r["outcome"] == "awarded"
+    buyer, parties, supplier = _parties(r, info, prefix)
+    date = codes.month_start(r["month"])
+    tender = {
+        "id": f"{ocid}-tender-{r['seq']}", "title": item["en"], "description": item["zh"],
+        "status": "complete" if awarded else "unsuccessful", "procuringEntity": buyer,
+        "items": [{"id": "1", "description": f"{item['en']} ({item['zh']})",
+                   "classification": {"scheme": codes.CLASSIFICATION_SCHEME, "id": r["item"],
+                                      "description": item["zh"]},
+                   "additionalClassifications": [{"scheme": codes.CATEGORY_SCHEME, "id": item["category"],
+                                                  "description": item["category_zh"]}],
+                   "quantity": max(int(r["lot"]), 1)}],
+        "value": _amount(r["reserve"] * years), "procurementMethod": method.ocds,
+        "procurementMethodDetails": f"{method.zh} ({method.en})", "mainProcurementCategory": "services",
+        "contractPeriod": {"startDate": date, "endDate": codes.month_end(r["month"] + r["term"] - 1)},
+        # extension fields (experiments/ocds/extension)
+        "placeLevel": r["place"], "distanceKm": round(float(r["distance"]), 3), "attempt": int(r["attempt"]),
+        "noticeReach": {"notified": int(r["notified"]), "eligible": int(r["eligible"])},
+        "lotVillages": int(r["lot"]),
+    }
+    fields = {"numberOfTenderers": int(r["bids"]) if method.tenderers else None,
+              "awardCriteria": info.award_criteria if method.tenderers else None,
+              "respondents": None if method.tenderers else int(r["bids"]),
+              "failureReason": None if awarded else r["outcome"]}
+    # a later attempt sets what does not apply to it to null, so that compiling the process
+    # (ocdsmerge, ocdskit compile) does not carry an open tender's fields into the fallback
+    tender.update({k: v for k, v in fields.items() if v is not None or r["seq"] > 1})
+    out = {"ocid": ocid, "id": f"{ocid}-{r['seq']:02d}", "date": date,
+           "tag": ["tender", "award", "contract"] if awarded else ["tender"], "initiationType": "tender",
+           "language": "en", "parties": parties, "buyer": buyer,
+           "planning": {"budget": {"amount": _amount(r["value"] * years)}}, "tender": tender}
+    if awarded:
+        value = _amount(r["price"] * years)
+        period = tender["contractPeriod"]
+        award_id = f"{ocid}-award-{r['seq']}"
+        out["awards"] = [{"id": award_id, "status": "active", "date": date, "value": value, "suppliers": [supplier],
+                          "contractPeriod": period, "connectedSupplier": bool(r["favoured"])}]
+        out["contracts"] = [{"id": f"{ocid}-contract-{r['seq']}", "awardID": award_id, "status": "active",
+                             "value": value, "period": period}]
+    return out
+
+
+def extension_url() -> str:
+    """The URL of the extension as listed in a package's `extensions`: the shipped folder.
+
+    ocdsextensionregistry (used by libcoveocds) reads a `file://` folder URL offline. When you
+    publish the data, copy the extension folder to a public address and pass that instead.
+    """
+    return EXTENSION_DIR.as_uri()
+
+
+def package(rels: list[dict], *, published: str, uri: str, extension: str | None = None) -> dict:
+    """A release package around `rels`."""
+    return {"uri": uri, "version": "1.1", "publishedDate": published, "publisher": PUBLISHER,
+            "extensions": [extension or extension_url()], "releases": rels}
+
+
+def write(rels: Iterator[dict], path: Path, *, published: str, extension: str | None = None) -> int:
+    """Write releases as one package (``.json``) or JSON Lines of packages (``.jsonl``).
+
+    Written under a temporary name and renamed into place. Returns the number of releases.
+    """
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    n = 0
+    with open(tmp, "w", encoding="utf-8") as fh:
+        if path.suffix == ".jsonl":
+            batch: list[dict] = []
+            for rel in rels:
+                batch.append(rel)
+                if len(batch) == LINE_RELEASES:
+                    n += _line(fh, batch, path, published, extension)
+                    batch = []
+            if batch:
+                n += _line(fh, batch, path, published, extension)
+        else:
+            body = list(rels)
+            n = len(body)
+            json.dump(package(body, published=published, uri=path.resolve().as_uri(), extension=extension),
+                      fh, ensure_ascii=False, indent=1)
+            fh.write("\n")
+    os.replace(tmp, path)
+    return n
+
+
+def _line(fh, batch: list[dict], path: Path, published: str, extension: str | None) -> int:
+    pkg = package(batch, published=published, uri=f"{path.resolve().as_uri()}#{batch[0]['id']}", extension=extension)
+    fh.write(json.dumps(pkg, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return len(batch)
+
+
+class ExportError(ValueError):
+    """The results folder cannot be exported (no tender logs...)."""
+
+
+def export_folder(folder: str | Path, *, fmt: str = "auto", extension: str | None = None) -> dict[str, tuple[Path, int]]:
+    """Write the tender logs of a results folder as OCDS, one package file per scenario.
+
+    Args:
+        folder: A results folder written by `run --tenders`.
+        fmt: "json", "jsonl" or "auto" (JSON Lines above `JSONL_ABOVE` releases).
+        extension: URL of the extension to list in the packages (default: the shipped folder).
+
+    Returns:
+        Scenario -> (file written, number of releases).
+
+    Raises:
+        ExportError: if the folder has no tender logs or no runs table.
+    """
+    folder = Path(folder)
+    tenders, runs = folder / "tenders.parquet", folder / "runs.parquet"
+    if not runs.is_file():
+        raise ExportError(f"{folder}: no runs.parquet (not a results folder, or the sweep has not finished)")
+    if not tenders.is_file():
+        raise ExportError(f"{folder}: no tenders.parquet; rerun the sweep with --tenders (or use run --ocds)")
+    manifest = json.loads((folder / "manifest.json").read_text()) if (folder / "manifest.json").is_file() else {}
+    params = manifest.get("parameters") or {}
+    published = _published(manifest)
+    scen = pd.read_parquet(runs, columns=["run_id", "scenario"])
+    log = pd.read_parquet(tenders).merge(scen, on="run_id", how="left")
+    info = {run: RunInfo(params.get(s)) for run, s in zip(scen["run_id"], scen["scenario"])}
+    out = folder / "ocds"
+    out.mkdir(exist_ok=True)
+    written = {}
+    for name, part in log.groupby("scenario", sort=True, observed=True):
+        kind = fmt if fmt != "auto" else ("jsonl" if len(part) > JSONL_ABOVE else "json")
+        path = out / f"{name}.{kind}"
+        for stale in (out / f"{name}.json", out / f"{name}.jsonl"):
+            if stale != path and stale.exists():
+                stale.unlink()  # a re-export in the other format replaces the earlier file
+        written[str(name)] = (path, write(releases(part, info), path, published=published, extension=extension))
+    return written
+
+
+def _published(manifest: Mapping[str, Any]) -> str:
+    """The package date: when the sweep finished (deterministic for a folder)."""
+    finished = manifest.get("finished")
+    if isinstance(finished, str) and finished:
+        return pd.Timestamp(finished).isoformat()
+    return codes.month_start(1)
