@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from experiments.commands import bench as bench_cmd
 from experiments.commands import dashboard as dashboard_cmd
+from experiments.commands import discover as discover_cmd
 from experiments.commands import calibrate as calibrate_cmd
 from experiments.commands import list as list_cmd
 from experiments.commands import optimize as optimize_cmd
@@ -35,6 +36,7 @@ COMMANDS = {
     "optimize": optimize_cmd,
     "dashboard": dashboard_cmd,
     "validate": validate_cmd,
+    "discover": discover_cmd,
 }
 """Command name -> module. Add new commands here."""
 
