@@ -13,6 +13,7 @@ import argparse
 import sys
 from typing import NoReturn
 
+from experiments.commands import archetypes as archetypes_cmd
 from experiments.commands import bench as bench_cmd
 from experiments.commands import dashboard as dashboard_cmd
 from experiments.commands import discover as discover_cmd
@@ -37,6 +38,7 @@ COMMANDS = {
     "dashboard": dashboard_cmd,
     "validate": validate_cmd,
     "discover": discover_cmd,
+    "archetypes": archetypes_cmd,
 }
 """Command name -> module. Add new commands here."""
 

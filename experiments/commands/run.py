@@ -4,6 +4,7 @@ Examples:
     python -m experiments run experiments/scenarios/baseline.toml --reps 5
     python -m experiments run experiments/price_weight.toml --executor processes --workers 2
     python -m experiments run EXP.toml --executor dask --scheduler tcp://host:8786
+    python -m experiments run experiments/reform_package.toml --archetype mountain
     python -m experiments run baseline.toml --set procurement.award_rule=scoring \\
         --set procurement.price_weight=0.3 --out results/scoring30
 
@@ -45,6 +46,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a parameter by dotted path (TOML literal; bare words "
                              "are strings); repeatable")
+    from experiments.archetypes import ARCHETYPES
+
+    parser.add_argument("--archetype", metavar="NAME",
+                        help=f"county archetype applied under every scenario: "
+                             f"{', '.join(ARCHETYPES)} (experiments/scenarios/archetype_NAME."
+                             "toml; default output results/<experiment>_NAME/)")
     parser.add_argument("--fresh", action="store_true",
                         help="move existing results in DIR aside to DIR.old-<timestamp>")
     parser.add_argument("--tenders", action="store_true", help="also store the tender logs")
@@ -92,6 +99,10 @@ def main(args: argparse.Namespace) -> int:
         raise SpecError(str(exc)) from None
     sets = parse_set(args.set)
     exp = load_experiment(args.file, backend)
+    if args.archetype is not None:
+        from experiments.archetypes import with_archetype
+
+        exp = with_archetype(exp, args.archetype, backend)
     plan = make_plan(exp, backend, replications=args.reps, years=args.years,
                      seed=args.seed, sets=sets)
     executor = pick_executor(args.executor, exp.hints.get("executor"), len(plan.runs))
