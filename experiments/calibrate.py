@@ -37,6 +37,11 @@ ABC draws a Latin-hypercube sample from the uniform prior on the ranges, keeps t
 share of draws with the smallest distance sqrt(J) (rejection ABC; the tolerance is that
 quantile) and reports posterior medians and 2.5/97.5% quantiles. With a small budget this
 posterior is wider than the exact one (a tolerance > 0 blurs it).
+
+Both write posterior.parquet, parameter draws for `run FILE --parameter-draws` (see
+experiments/posterior.py): ABC's accepted draws; for SMM a parametric bootstrap of the
+observed moments re-minimised over the evaluated points (wider and less local than the
+asymptotic interval above, which was found too narrow).
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ import pandas as pd
 from experiments import validate as v
 from experiments.backend import REAL, Backend
 from experiments.calibration_report import fit_plot, section_markdown
+from experiments.posterior import abc_draws, smm_bootstrap
 from experiments.spec import Experiment, Plan, ScenarioRef, canonical_json, make_plan, read_toml
 from experiments.validate import SpecError
 
@@ -328,7 +334,7 @@ def _means(per_run: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     return per_run.groupby("point", sort=True)[list(names)].mean()
 
 
-def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str]]:
+def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str], None]:
     from scipy.optimize import differential_evolution
 
     names = [t.name for t in cal.targets]
@@ -378,10 +384,11 @@ def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, lis
         stat = j_hat / (1 + 1 / cal.experiment.replications)
         notes.append(f"Over-identification: J/(1+1/R) = {stat:.3g} against chi-square({k - p_})"
                      f", p = {chi2.sf(stat, k - p_):.3g}.")
-    return theta, est, notes
+    return theta, est, notes, None
 
 
-def _abc(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str]]:
+def _abc(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str],
+                                                  np.ndarray]:
     from experiments.samplers import Design, Factor, sample
 
     design = Design("lhs", tuple(Factor(b.name, low=b.low, high=b.high) for b in cal.bounds),
@@ -400,7 +407,7 @@ def _abc(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, lis
                         "uncertainty": "ABC posterior median, 2.5–97.5% quantiles"})
     notes = [f"Rejection ABC: {n_acc} of {len(xs)} prior draws accepted (tolerance: "
              f"distance sqrt(J) <= {dist[keep[-1]]:.3g})."]
-    return theta, est, notes
+    return theta, est, notes, post
 
 
 def run_calibration(path: str | Path, out: str | Path | None = None, *,
@@ -422,7 +429,9 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
 
     Returns:
         The `CalibrationResult`; files calibration_estimates.csv, calibration_fit.csv,
-        calibration_evaluations.csv, calibration.md and figures/calibration_fit.png.
+        calibration_evaluations.csv, calibration.md, figures/calibration_fit.png and
+        posterior.parquet (ABC: the accepted draws; SMM: a parametric bootstrap over the
+        evaluated points, see experiments/posterior.py).
     """
     from experiments.plots import save
     from experiments.store import check_output
@@ -438,7 +447,7 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
     points_plan(cal.experiment, [{b.name: b.low for b in cal.bounds}], backend)  # validate
     ev = Evaluator(cal, out, backend, executor, workers, scheduler, fresh)
     ev.preload()
-    theta, est, notes = (_smm if cal.method == "smm" else _abc)(cal, ev)
+    theta, est, notes, accepted = (_smm if cal.method == "smm" else _abc)(cal, ev)
     names = [t.name for t in cal.targets]
     at = ev.evaluate([theta])
     n = len(at)
@@ -458,10 +467,15 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
     fig = fit_plot(fit, outcome_meta)
     files = [out / "calibration_estimates.csv", out / "calibration_fit.csv",
              out / "calibration_evaluations.csv",
-             save(fig, out / "figures" / "calibration_fit.png"), out / "calibration.md"]
+             save(fig, out / "figures" / "calibration_fit.png"), out / "calibration.md",
+             out / "posterior.parquet"]
     est.to_csv(files[0], index=False)
     fit.to_csv(files[1], index=False)
     evals.to_csv(files[2], index=False)
     md = section_markdown(cal, est, fit, j_hat, notes, len(ev.points))
     files[4].write_text(md, encoding="utf-8")
+    params = [b.name for b in cal.bounds]
+    post = (abc_draws(accepted, params) if accepted is not None else
+            smm_bootstrap(evals, params, cal.targets, seed=cal.experiment.seed))
+    post.to_parquet(files[5], index=False)
     return CalibrationResult(cal.method, est, fit, evals, j_hat, notes, files, md)

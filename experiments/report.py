@@ -218,7 +218,7 @@ def build_report(
     seed: int = 0,
     test: str = "wilcoxon",
     sections: Sequence[str | Path] = ("sensitivity.md", "calibration.md", "policy_search.md",
-                                      "discovery.md", "archetypes.md"),
+                                      "discovery.md", "archetypes.md", "parameter_uncertainty.md"),
 ) -> dict[str, Any]:
     """Write the evidence report of one experiment.
 
@@ -242,7 +242,7 @@ def build_report(
         test: paired test, ``"wilcoxon"`` or ``"ttest"``.
         sections: Markdown files (relative to ``out_dir`` or absolute) appended when present —
             the sections written by ``sensitivity``, ``calibrate``, ``optimize``,
-            ``discover`` and ``archetypes``.
+            ``discover``, ``archetypes`` and ``run --parameter-draws``.
 
     Returns:
         ``{"markdown": Path, "html": Path, "figures": [Path, ...], "tables": [Path, ...]}``.

@@ -52,6 +52,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"county archetype applied under every scenario: "
                              f"{', '.join(ARCHETYPES)} (experiments/scenarios/archetype_NAME."
                              "toml; default output results/<experiment>_NAME/)")
+    parser.add_argument("--parameter-draws", type=Path, metavar="POSTERIOR.parquet",
+                        help="run every scenario at each parameter draw (as `calibrate` writes "
+                             "posterior.parquet) x the replications, common random numbers")
+    parser.add_argument("--draws", type=int, metavar="N",
+                        help="use the first N draws of --parameter-draws (default: all)")
     parser.add_argument("--fresh", action="store_true",
                         help="move existing results in DIR aside to DIR.old-<timestamp>")
     parser.add_argument("--tenders", action="store_true", help="also store the tender logs")
@@ -103,8 +108,16 @@ def main(args: argparse.Namespace) -> int:
         from experiments.archetypes import with_archetype
 
         exp = with_archetype(exp, args.archetype, backend)
-    plan = make_plan(exp, backend, replications=args.reps, years=args.years,
-                     seed=args.seed, sets=sets)
+    if args.draws is not None and args.parameter_draws is None:
+        raise SpecError("--draws: only used with --parameter-draws POSTERIOR.parquet")
+    if args.parameter_draws is not None:
+        from experiments.posterior import draws_plan, read_draws
+
+        plan = draws_plan(exp, read_draws(args.parameter_draws, args.draws), backend,
+                          replications=args.reps, years=args.years, seed=args.seed, sets=sets)
+    else:
+        plan = make_plan(exp, backend, replications=args.reps, years=args.years,
+                         seed=args.seed, sets=sets)
     executor = pick_executor(args.executor, exp.hints.get("executor"), len(plan.runs))
     scheduler = args.scheduler or exp.hints.get("scheduler")
     if args.scheduler and executor != "dask":
@@ -136,6 +149,17 @@ def main(args: argparse.Namespace) -> int:
         outcomes = choose_outcomes(runs, exp.outcomes, exclude)
         print(format_summary(summarise(runs, outcomes, plan.factor_names)))
     print(describe(result))
+    if args.parameter_draws is not None and result.status == "complete" \
+            and len(exp.scenarios) > 1:
+        from experiments.plots import axis_label
+        from experiments.posterior import SECTION, write_effects
+        from model.metrics import OUTCOMES
+
+        outs = list(exp.outcomes or outcomes)
+        table = write_effects(out, exp.baseline, outs, str(args.parameter_draws),
+                              {o: axis_label(o, OUTCOMES) for o in outs})
+        print(table.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+        print(f"parameter uncertainty: {out / SECTION} and {out / 'parameter_effects.csv'}")
     if args.report and result.status == "complete":
         from experiments.commands.report import write_report
 
