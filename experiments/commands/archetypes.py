@@ -34,7 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _load(path: Path, outcomes: list[str] | None):
-    """(archetype name, baseline, runs, outcomes) of one results folder."""
+    """(archetype name, baseline, runs in the manifest's scenario order, outcomes) of a folder."""
     import pandas as pd
 
     from experiments import manifest as mf
@@ -59,6 +59,9 @@ def _load(path: Path, outcomes: list[str] | None):
                                                       "replicate", "seed") and "." not in c]
         raise SpecError(f"--outcomes: {bad[0] if bad else '(none)'!r} not in {path}; "
                         f"allowed: {', '.join(known)}")
+    order = [s.get("name") for s in (mf.read(path) or {}).get("scenarios") or []]
+    runs = runs.assign(_rank=runs["scenario"].map({n: i for i, n in enumerate(order)}))
+    runs = runs.sort_values(["_rank", "replicate"], kind="stable").drop(columns="_rank")
     return name, base, runs, list(wanted)
 
 

@@ -148,8 +148,9 @@ def main(args: argparse.Namespace) -> int:
                     f"{table['y'].min():.4g} to {table['y'].max():.4g} over "
                     f"{len(table)} points); choose another threshold") from None
     units = _units(inputs)
+    lo, hi = int(table["n"].min()), int(table["n"].max())
     note = (f"Data: {len(table)} design points of `{args.out_dir.name}`, "
-            f"{int(table['n'].min())}–{int(table['n'].max())} "
+            f"{lo if lo == hi else f'{lo}–{hi}'} "
             f"{'replicate pairs' if base else 'replicates'} each; outcome {what}, mean over "
             "replicates per design point. Discovery describes the model's response over the "
             "ranges sampled; it is not a probability of failure unless those ranges are a "
