@@ -9,8 +9,8 @@ sparse; simulation noise at each point is not redrawn).
 
 ``run FILE --parameter-draws posterior.parquet [--draws N]`` runs every scenario at N draws ×
 the replications; draw d, replicate k uses the same seed in every scenario (common random
-numbers). ``effect_intervals`` then gives each reform effect two intervals: from
-replications alone, and across the parameter draws. Plain tables only; no Mesa import.
+numbers). ``effect_intervals`` then gives each reform effect its interval from replications
+alone, the spread across draws, and the interval with parameter uncertainty. Plain tables only; no Mesa import.
 """
 
 from __future__ import annotations
@@ -106,21 +106,26 @@ def effect_intervals(runs: pd.DataFrame, design: pd.DataFrame, outcomes: Sequenc
                      baseline: str, ci: float = 0.95) -> pd.DataFrame:
     """Each scenario's paired effect with and without parameter uncertainty.
 
+    Replicate k has the same seed at every draw (common random numbers), so the chance part
+    of an effect is carried by the R replicates, not by the D × R runs, and the spread of
+    the per-draw mean effects is mostly the parameters' doing.
+
     Args:
         runs: Tidy runs table (run_id, outcomes).
         design: Design table (run_id, scenario, point = draw, replicate).
         outcomes: Outcomes compared.
         baseline: Baseline scenario.
-        ci: Coverage of both intervals.
+        ci: Coverage of the intervals.
 
     Returns:
         One row per (scenario, outcome): ``effect`` (mean paired difference over draws and
-        replicates, outcome's unit); ``rep_low``/``rep_high``: t-interval of that mean from
-        the within-draw spread of the differences only (as if the parameters were known);
-        ``param_low``/``param_high``: the central ``ci`` range of the per-draw mean effects
-        (parameter uncertainty plus the replication noise of each draw's mean);
-        ``same_sign``: share of draws whose mean effect has the pooled effect's sign;
-        ``draws``, ``replicates``.
+        replicates, outcome's unit); ``rep_low``/``rep_high``: effect ± t·s_w/√R, the
+        interval from R replications at known parameters (s_w: the pooled within-draw
+        standard deviation of the paired differences); ``param_low``/``param_high``: the
+        central ``ci`` range of the per-draw mean effects; ``low``/``high``: effect ±
+        t·√(s_w²/R + s_b²), the interval with parameter uncertainty (s_b: standard
+        deviation of the per-draw mean effects); ``same_sign``: share of draws whose mean
+        effect has the pooled effect's sign; ``draws``, ``replicates`` (R, the fewest per draw).
     """
     from scipy.stats import t as student
 
@@ -134,19 +139,21 @@ def effect_intervals(runs: pd.DataFrame, design: pd.DataFrame, outcomes: Sequenc
         for o in outcomes:
             d = pair.assign(d=pair[o] - pair[f"{o}_b"]).dropna(subset=["d"])
             per = d.groupby("point")["d"]
-            means, n_draws = per.mean(), per.ngroups
+            means, n_draws, reps = per.mean(), per.ngroups, int(per.size().min())
             effect = float(d["d"].mean())
-            within = d["d"] - per.transform("mean")
             dof = max(len(d) - n_draws, 1)
-            sd = float(np.sqrt((within ** 2).sum() / dof))
-            half = student.ppf(0.5 + ci / 2, dof) * sd / np.sqrt(len(d))
+            s_w = float(np.sqrt(((d["d"] - per.transform("mean")) ** 2).sum() / dof))
+            s_b = float(means.std(ddof=1)) if n_draws > 1 else 0.0
+            crit = student.ppf(0.5 + ci / 2, dof)
+            rep = crit * s_w / np.sqrt(reps)
+            tot = crit * np.sqrt(s_w ** 2 / reps + s_b ** 2)
             q = np.quantile(means, [0.5 - ci / 2, 0.5 + ci / 2])
-            sign = np.sign(effect)
             out.append({"scenario": sc, "outcome": o, "effect": effect,
-                        "rep_low": effect - half, "rep_high": effect + half,
+                        "rep_low": effect - rep, "rep_high": effect + rep,
                         "param_low": float(q[0]), "param_high": float(q[1]),
-                        "same_sign": float((np.sign(means) == sign).mean()),
-                        "draws": n_draws, "replicates": int(per.size().min())})
+                        "low": effect - tot, "high": effect + tot,
+                        "same_sign": float((np.sign(means) == np.sign(effect)).mean()),
+                        "draws": n_draws, "replicates": reps})
     return pd.DataFrame(out)
 
 
@@ -157,21 +164,28 @@ def section_markdown(table: pd.DataFrame, source: str, labels: dict[str, str] | 
 
     labels = labels or {}
     pct = f"{ci:.0%}"
+    reps = int(table["replicates"].min())
     lines = ["## Reform effects with parameter uncertainty", "",
              f"Every scenario was run at {int(table['draws'].max())} parameter draws from "
-             f"`{source}` × {int(table['replicates'].min())} replications; draw d, replicate k "
-             "used the same seed in every scenario. Effect: mean paired difference (scenario − "
-             f"baseline). Replications only: {pct} t-interval of that mean from the spread "
-             "within draws (what the interval would be if the parameters were known). With "
-             f"parameter uncertainty: the central {pct} of the per-draw mean effects. Same sign: "
-             "share of draws whose mean effect has the pooled sign.", "",
-             f"| Scenario | Outcome | Effect [{pct}, replications only] | "
-             f"{pct} range with parameter uncertainty | Same sign |", "|---|---|---|---|---|"]
+             f"`{source}` × {reps} replications; replicate k used the same seed at every draw "
+             "and in every scenario (common random numbers). Effect: mean paired difference "
+             f"(scenario − baseline) over draws and replicates. Replications only: the {pct} "
+             f"interval from {reps} replications if the parameters were known (pooled "
+             f"within-draw spread). Across draws: the central {pct} of the per-draw mean "
+             f"effects. With parameter uncertainty: the {pct} interval combining both "
+             "(same t quantile). Same sign: share of draws whose mean effect has the "
+             "pooled sign.", "",
+             f"| Scenario | Outcome | Effect [{pct}, replications only] | Across draws | "
+             f"With parameter uncertainty | Same sign |", "|---|---|---|---|---|---|"]
+
+    def bracket(mean: float, lo: float, hi: float) -> str:
+        return fmt_ci(mean, lo, hi, sign=True).split(" ", 1)[1]
+
     for r in table.itertuples():
-        rep = fmt_ci(r.effect, r.rep_low, r.rep_high, sign=True)
-        par = fmt_ci(r.effect, r.param_low, r.param_high, sign=True).split(" ", 1)[1]
-        lines.append(f"| {r.scenario} | {labels.get(r.outcome, r.outcome)} | {rep} | {par} | "
-                     f"{r.same_sign:.0%} |")
+        lines.append(f"| {r.scenario} | {labels.get(r.outcome, r.outcome)} | "
+                     f"{fmt_ci(r.effect, r.rep_low, r.rep_high, sign=True)} | "
+                     f"{bracket(r.effect, r.param_low, r.param_high)} | "
+                     f"{bracket(r.effect, r.low, r.high)} | {r.same_sign:.0%} |")
     lines += ["", "The draws describe uncertainty about the calibrated parameters only; the "
               "model's structure and the uncalibrated parameters are held fixed."]
     return "\n".join(lines) + "\n"

@@ -80,6 +80,14 @@ def test_effect_intervals_from_plain_tables():
     assert t["param_low"] == pytest.approx(np.quantile(per_draw, 0.025))
     assert t["param_high"] == pytest.approx(np.quantile(per_draw, 0.975))
     assert t["param_high"] - t["param_low"] > 0.4 and t["same_sign"] == 1.0
+    # with parameter uncertainty: t(9 dof) * sqrt(within-draw variance / R + between-draw variance)
+    d = np.array([[diffs[f"reform{i}{k}"] - diffs[f"baseline{i}{k}"] for k in range(4)]
+                  for i in range(3)])
+    s_w2 = ((d - d.mean(axis=1, keepdims=True)) ** 2).sum() / (12 - 3)
+    half = 2.262157 * np.sqrt(s_w2 / 4 + np.var(per_draw, ddof=1))
+    assert t["high"] - t["effect"] == pytest.approx(half, rel=1e-5)
+    assert t["rep_high"] - t["effect"] == pytest.approx(2.262157 * np.sqrt(s_w2 / 4), rel=1e-5)
+    assert t["low"] < t["param_low"] and t["high"] > t["param_high"]
     assert (t["draws"], t["replicates"]) == (3, 4)
 
 
