@@ -6,11 +6,12 @@ import json
 import math
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from experiments.__main__ import main
-from experiments.archetypes import ARCHETYPES, archetype_file, sign_table
+from experiments.archetypes import ARCHETYPES, archetype_file, paired_effects, sign_table
 from experiments.spec import read_toml
 from model import load_params, simulate
 
@@ -111,3 +112,13 @@ def test_sign_table_verdicts():
     assert t.loc["x", "verdict"] == "same direction, not clear everywhere"
     assert t.loc["y", "verdict"] == "direction differs, unclear"
     assert t.loc["z", "verdict"] == "reverses" and t.loc["z", "signs"] == "a:− b:+"
+
+
+def test_paired_effects_t_interval():
+    runs = pd.DataFrame({"scenario": ["baseline"] * 4 + ["r"] * 4, "replicate": [0, 1, 2, 3] * 2,
+                         "y": [1.0, 2.0, 3.0, 4.0, 1.5, 2.1, 3.9, 4.2]})
+    e = paired_effects(runs, "baseline", ["y"]).iloc[0]
+    d = np.array([0.5, 0.1, 0.9, 0.2])
+    half = 3.182446 * d.std(ddof=1) / 2  # t(0.975, 3 dof)
+    assert e["diff"] == pytest.approx(d.mean()) and e["n_pairs"] == 4
+    assert (e["ci_low"], e["ci_high"]) == pytest.approx((d.mean() - half, d.mean() + half))

@@ -52,6 +52,9 @@ def _load(path: Path, outcomes: list[str] | None):
     base = exp.get("baseline") or "baseline"
     if base not in set(runs["scenario"]) or runs["scenario"].nunique() < 2:
         raise SpecError(f"{path}: needs the baseline {base!r} and at least one other scenario")
+    if runs.duplicated(["scenario", "replicate"]).any():
+        raise SpecError(f"{path}: several runs per scenario and replicate (the experiment has "
+                        "[factors] or parameter draws); compare experiments without them")
     wanted = outcomes or exp.get("outcomes") or []
     bad = [o for o in wanted if o not in runs.columns]
     if bad or not wanted:
@@ -69,11 +72,10 @@ def main(args: argparse.Namespace) -> int:
     """Compute, write and print the comparison. Returns 0."""
     import pandas as pd
 
-    from experiments.archetypes import effects_plot, section_markdown, sign_table
+    from experiments.archetypes import effects_plot, paired_effects, section_markdown, sign_table
     from experiments.commands.discover import _atomic_text
     from experiments.commands.report import parse_outcomes
     from experiments.plots import axis_label, save
-    from experiments.stats import paired_differences
     from experiments.validate import SpecError
 
     outcomes = parse_outcomes(args.outcomes)
@@ -84,8 +86,7 @@ def main(args: argparse.Namespace) -> int:
                         "give one folder per archetype")
     frames = []
     for name, base, runs, outs in loaded:
-        d = paired_differences(runs, outs, baseline=base, by="scenario", test="ttest")
-        frames.append(d.assign(archetype=name))
+        frames.append(paired_effects(runs, base, outs).assign(archetype=name))
     effects = pd.concat(frames, ignore_index=True)
     signs = sign_table(effects)
     try:
