@@ -108,6 +108,8 @@ def test_cli_writes_section_table_and_figure(tmp_path, capsys):
     assert chosen[f"{B}_max"] == pytest.approx(0.4, abs=0.06)
     assert (out / "figures" / "discovery.png").stat().st_size > 1000
     assert "chosen PRIM box" in capsys.readouterr().out
+    assert main(["report", str(out)]) == 0  # the report includes the section
+    assert "## Scenario discovery" in (out / "report.md").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("argv, words", [
