@@ -57,7 +57,7 @@ class Discovery:
     cart_leaves: pd.DataFrame
 
 
-def _ema():
+def load_ema():
     """Import EMA Workbench's PRIM and CART quietly, or raise `MissingExtraError`."""
     try:
         with warnings.catch_warnings():
@@ -125,7 +125,7 @@ def discover(x: pd.DataFrame, interest: np.ndarray, *, mass_min: float = 0.05,
         MissingExtraError: EMA Workbench is not installed.
         ValueError: no case of interest, or every point is one.
     """
-    prim, cart = _ema()
+    prim, cart = load_ema()
     y = np.asarray(interest, dtype=bool)
     if y.all() or not y.any():
         raise ValueError(f"{int(y.sum())} of {len(y)} points are cases of interest; "

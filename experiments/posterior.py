@@ -202,5 +202,7 @@ def write_effects(out: Path, baseline: str, outcomes: Sequence[str], source: str
     design = pd.read_parquet(out / "design.parquet")
     table = effect_intervals(runs, design, list(outcomes), baseline)
     table.to_csv(out / "parameter_effects.csv", index=False)
-    (out / SECTION).write_text(section_markdown(table, source, labels), encoding="utf-8")
+    from experiments.store import atomic_write_text
+
+    atomic_write_text(section_markdown(table, source, labels), out / SECTION)
     return table

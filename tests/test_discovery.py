@@ -138,7 +138,7 @@ def test_cli_bad_folder_and_missing_extra(tmp_path, capsys, monkeypatch):
     def missing():
         raise d.MissingExtraError('scenario discovery needs EMA Workbench: pip install -e ".[discovery]"')
 
-    monkeypatch.setattr(d, "_ema", missing)
+    monkeypatch.setattr(d, "load_ema", missing)
     assert main(["discover", str(out), "--outcome", "no_bid_rate_village", "--above", "0"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and '".[discovery]"' in err and "\n" not in err

@@ -73,9 +73,9 @@ def main(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from experiments.archetypes import effects_plot, paired_effects, section_markdown, sign_table
-    from experiments.commands.discover import _atomic_text
     from experiments.commands.report import parse_outcomes
     from experiments.plots import axis_label, save
+    from experiments.store import atomic_write_text
     from experiments.validate import SpecError
 
     outcomes = parse_outcomes(args.outcomes)
@@ -99,7 +99,7 @@ def main(args: argparse.Namespace) -> int:
     shown = list(dict.fromkeys(effects["outcome"]))[:3]
     save(effects_plot(effects, shown, labels), out / "figures" / "archetypes.png")
     effects.to_csv(out / "archetype_effects.csv", index=False)
-    _atomic_text(section_markdown(effects, signs, labels=labels), out / "archetypes.md")
+    atomic_write_text(section_markdown(effects, signs, labels=labels), out / "archetypes.md")
     print(signs.to_string(index=False))
     print(f"written: {out / 'archetypes.md'}, {out / 'archetype_effects.csv'}, "
           f"{out / 'figures' / 'archetypes.png'}")

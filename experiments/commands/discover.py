@@ -18,7 +18,6 @@ then includes the section. Needs EMA Workbench: pip install -e ".[discovery]".
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 HELP = "scenario discovery (PRIM, CART) of where an outcome crosses a threshold"
@@ -125,6 +124,7 @@ def main(args: argparse.Namespace) -> int:
     from experiments import discovery as d
     from experiments.discovery_report import FIGURE, discovery_plot, section_markdown
     from experiments.plots import save
+    from experiments.store import atomic_write_text
 
     for flag in ("min_coverage", "mass_min"):
         if not 0 < getattr(args, flag) < 1:
@@ -133,7 +133,7 @@ def main(args: argparse.Namespace) -> int:
     runs, design, manifest = _read(args.out_dir)
     inputs, scenario, base = _choose(args, runs, design, manifest)
     try:
-        d._ema()
+        d.load_ema()
     except d.MissingExtraError as exc:
         raise _fail(str(exc)) from None
     table = d.point_outcomes(runs, design, args.outcome, inputs, scenario, base)
@@ -160,8 +160,8 @@ def main(args: argparse.Namespace) -> int:
     fig = discovery_plot(found, table[inputs], interest.to_numpy(), units)
     out = args.out_dir
     save(fig, out / FIGURE)
-    _atomic_text(d.boxes_table(found).to_csv(index=False), out / "boxes.csv")
-    _atomic_text(md, out / "discovery.md")
+    atomic_write_text(d.boxes_table(found).to_csv(index=False), out / "boxes.csv")
+    atomic_write_text(md, out / "discovery.md")
     c = found.trajectory.loc[found.chosen]
     lim = found.limits[found.chosen]
     box = ", ".join(f"{n} in [{r['min']:.4g}, {r['max']:.4g}]"
@@ -171,9 +171,3 @@ def main(args: argparse.Namespace) -> int:
           f"mass {c['mass']:.2f}: {box}")
     print(f"written: {out / 'discovery.md'}, {out / 'boxes.csv'}, {out / FIGURE}")
     return 0
-
-
-def _atomic_text(text: str, path: Path) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
