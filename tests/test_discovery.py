@@ -142,3 +142,17 @@ def test_cli_bad_folder_and_missing_extra(tmp_path, capsys, monkeypatch):
     assert main(["discover", str(out), "--outcome", "no_bid_rate_village", "--above", "0"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error:") and '".[discovery]"' in err and "\n" not in err
+
+
+def test_cli_single_scenario_uses_the_outcome_itself(tmp_path, capsys):
+    """A one-scenario sweep (e.g. a Sobol sensitivity run): no pairing, the outcome's mean."""
+    out = results_folder(tmp_path / "r")
+    for name in ("runs.parquet", "design.parquet"):
+        t = pd.read_parquet(out / name)
+        t[t["scenario"] == "reform"].to_parquet(out / name)
+    assert main(["discover", str(out), "--outcome", "no_bid_rate_village", "--above",
+                 "0.33"]) == 0
+    md = (out / "discovery.md").read_text(encoding="utf-8")
+    assert "`no_bid_rate_village` (reform) ≥ 0.33" in md and "paired" not in md.split("\n")[2]
+    chosen = pd.read_csv(out / "boxes.csv").query("chosen").iloc[0]
+    assert chosen[f"{A}_min"] == pytest.approx(0.5, abs=0.06)
