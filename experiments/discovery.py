@@ -72,7 +72,7 @@ def load_ema():
 
 
 def point_outcomes(runs: pd.DataFrame, design: pd.DataFrame, outcome: str, inputs: Sequence[str],
-                   scenario: str | None = None, baseline: str | None = None) -> pd.DataFrame:
+                   scenario: str, baseline: str | None = None) -> pd.DataFrame:
     """One row per design point: its inputs and its outcome (mean over replications).
 
     Args:
@@ -80,7 +80,7 @@ def point_outcomes(runs: pd.DataFrame, design: pd.DataFrame, outcome: str, input
         design: The ``design`` table (run_id, scenario, point, replicate and the inputs).
         outcome: Outcome column.
         inputs: Input (factor) columns of the design.
-        scenario: Scenario analysed (default: the only one, or the only non-baseline one).
+        scenario: Scenario analysed.
         baseline: Baseline scenario; when given, the outcome is the paired difference
             scenario − baseline on the same (point, replicate).
 
