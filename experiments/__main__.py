@@ -13,8 +13,10 @@ import argparse
 import sys
 from typing import NoReturn
 
+from experiments.commands import archetypes as archetypes_cmd
 from experiments.commands import bench as bench_cmd
 from experiments.commands import dashboard as dashboard_cmd
+from experiments.commands import discover as discover_cmd
 from experiments.commands import calibrate as calibrate_cmd
 from experiments.commands import indicators as indicators_cmd
 from experiments.commands import list as list_cmd
@@ -41,6 +43,8 @@ COMMANDS = {
     "ocds": ocds_cmd,
     "indicators": indicators_cmd,
     "targets": targets_cmd,
+    "discover": discover_cmd,
+    "archetypes": archetypes_cmd,
 }
 """Command name -> module. Add new commands here."""
 

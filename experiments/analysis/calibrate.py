@@ -37,6 +37,11 @@ ABC draws a Latin-hypercube sample from the uniform prior on the ranges, keeps t
 share of draws with the smallest distance sqrt(J) (rejection ABC; the tolerance is that
 quantile) and reports posterior medians and 2.5/97.5% quantiles. With a small budget this
 posterior is wider than the exact one (a tolerance > 0 blurs it).
+
+Both write posterior.parquet, parameter draws for `run FILE --parameter-draws` (see
+experiments/analysis/posterior.py): ABC's accepted draws; for SMM a parametric bootstrap of the
+observed moments re-minimised over the evaluated points (wider and less local than the
+asymptotic interval above, which was found too narrow).
 """
 
 from __future__ import annotations
@@ -54,7 +59,8 @@ from experiments.engine import spec_checks as v
 from experiments.engine.backend import REAL, Backend
 from experiments.engine.choices import CALIBRATION_METHODS
 from experiments.analysis.calibration_report import fit_plot, section_markdown
-from experiments.engine.spec import Experiment, Plan, ScenarioRef, canonical_json, make_plan, read_toml
+from experiments.analysis.posterior import abc_draws, smm_bootstrap
+from experiments.engine.spec import Experiment, Plan, ScenarioRef, canonical_json, points_plan, read_toml
 from experiments.engine.spec_checks import SpecError
 
 METHODS = CALIBRATION_METHODS
@@ -176,41 +182,6 @@ def _targets(where: str, table: Any, known: Sequence[str]) -> list[Target]:
     return out
 
 
-def points_plan(exp: Experiment, points: Sequence[Mapping[str, Any]], backend: Backend,
-                cache: dict[str, Plan] | None = None) -> Plan:
-    """One plan over an explicit list of parameter points (each x the replications).
-
-    Each point is resolved and validated by `make_plan` (as experiment-wide overrides)
-    and keeps its position as the design `point` index; factor columns hold its values.
-
-    Args:
-        exp: Base experiment (one scenario, no design).
-        points: Dotted parameter path -> value, one dict per point.
-        backend: Model backend.
-        cache: Sub-plans by point (reused between calls as points accumulate).
-
-    Returns:
-        The merged `Plan`.
-    """
-    cache = {} if cache is None else cache
-    names = list(dict.fromkeys(k for p in points for k in p))
-    merged = Plan(exp, [], {}, {}, [], names, exp.seed, exp.replications, exp.years, {})
-    for i, point in enumerate(points):
-        key = canonical_json(point)
-        if key not in cache:
-            sub = dataclasses.replace(exp, overrides={**exp.overrides, **point}, design=None)
-            cache[key] = make_plan(sub, backend)
-        sub_plan = cache[key]
-        merged.scenario_params.update(sub_plan.scenario_params)
-        for row in sub_plan.design_rows:
-            merged.design_rows.append({**row, "point": i, **point})
-        for run in sub_plan.runs:
-            if run.run_id not in merged.params:
-                merged.params[run.run_id] = sub_plan.params[run.run_id]
-                merged.runs.append(dataclasses.replace(run, factors=dict(point), point=i))
-    return merged
-
-
 @dataclass
 class Evaluator:
     """Simulates parameter points through the engine into one growing store folder.
@@ -329,7 +300,7 @@ def _means(per_run: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     return per_run.groupby("point", sort=True)[list(names)].mean()
 
 
-def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str]]:
+def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str], None]:
     from scipy.optimize import differential_evolution
 
     names = [t.name for t in cal.targets]
@@ -379,10 +350,11 @@ def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, lis
         stat = j_hat / (1 + 1 / cal.experiment.replications)
         notes.append(f"Over-identification: J/(1+1/R) = {stat:.3g} against chi-square({k - p_})"
                      f", p = {chi2.sf(stat, k - p_):.3g}.")
-    return theta, est, notes
+    return theta, est, notes, None
 
 
-def _abc(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str]]:
+def _abc(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str],
+                                                  np.ndarray]:
     from experiments.engine.samplers import Design, Factor, sample
 
     design = Design("lhs", tuple(Factor(b.name, low=b.low, high=b.high) for b in cal.bounds),
@@ -401,7 +373,7 @@ def _abc(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, lis
                         "uncertainty": "ABC posterior median, 2.5–97.5% quantiles"})
     notes = [f"Rejection ABC: {n_acc} of {len(xs)} prior draws accepted (tolerance: "
              f"distance sqrt(J) <= {dist[keep[-1]]:.3g})."]
-    return theta, est, notes
+    return theta, est, notes, post
 
 
 def run_calibration(path: str | Path, out: str | Path | None = None, *,
@@ -423,7 +395,9 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
 
     Returns:
         The `CalibrationResult`; files calibration_estimates.csv, calibration_fit.csv,
-        calibration_evaluations.csv, calibration.md and figures/calibration_fit.png.
+        calibration_evaluations.csv, calibration.md, figures/calibration_fit.png and
+        posterior.parquet (ABC: the accepted draws; SMM: a parametric bootstrap over the
+        evaluated points, see experiments/analysis/posterior.py).
     """
     from experiments.analysis.plots import save
     from experiments.engine.store import check_output
@@ -439,7 +413,7 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
     points_plan(cal.experiment, [{b.name: b.low for b in cal.bounds}], backend)  # validate
     ev = Evaluator(cal, out, backend, executor, workers, scheduler, fresh)
     ev.preload()
-    theta, est, notes = (_smm if cal.method == "smm" else _abc)(cal, ev)
+    theta, est, notes, accepted = (_smm if cal.method == "smm" else _abc)(cal, ev)
     names = [t.name for t in cal.targets]
     at = ev.evaluate([theta])
     n = len(at)
@@ -459,11 +433,16 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
     fig = fit_plot(fit, outcome_meta)
     files = [out / "calibration_estimates.csv", out / "calibration_fit.csv",
              out / "calibration_evaluations.csv",
-             save(fig, out / "figures" / "calibration_fit.png"), out / "calibration.md"]
+             save(fig, out / "figures" / "calibration_fit.png"), out / "calibration.md",
+             out / "posterior.parquet"]
     est.to_csv(files[0], index=False)
     fit.to_csv(files[1], index=False)
     evals.to_csv(files[2], index=False)
     md = section_markdown(cal.method, cal.experiment.replications, cal.experiment.years, est, fit, j_hat, notes,
                           len(ev.points))
     files[4].write_text(md, encoding="utf-8")
+    params = [b.name for b in cal.bounds]
+    post = (abc_draws(accepted, params) if accepted is not None else
+            smm_bootstrap(evals, params, cal.targets, seed=cal.experiment.seed))
+    post.to_parquet(files[5], index=False)
     return CalibrationResult(cal.method, est, fit, evals, j_hat, notes, files, md)

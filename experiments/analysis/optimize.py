@@ -56,8 +56,7 @@ import pandas as pd
 
 from experiments.engine import spec_checks as v
 from experiments.engine.backend import REAL, Backend
-from experiments.analysis.calibrate import points_plan
-from experiments.engine.spec import Experiment, ScenarioRef, canonical_json, read_toml
+from experiments.engine.spec import Experiment, ScenarioRef, canonical_json, points_plan, read_toml
 from experiments.analysis.stats import pareto_front
 from experiments.engine.store import atomic_write_json
 from experiments.engine.spec_checks import SpecError

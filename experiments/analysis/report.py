@@ -212,7 +212,8 @@ def build_report(
     n_boot: int = 2000,
     seed: int = 0,
     test: str = "wilcoxon",
-    sections: Sequence[str | Path] = ("sensitivity.md", "calibration.md", "policy_search.md"),
+    sections: Sequence[str | Path] = ("sensitivity.md", "calibration.md", "policy_search.md",
+                                      "discovery.md", "archetypes.md", "parameter_uncertainty.md"),
 ) -> dict[str, Any]:
     """Write the evidence report of one experiment.
 
@@ -235,7 +236,8 @@ def build_report(
         seed: bootstrap seed (the report is deterministic).
         test: paired test, ``"wilcoxon"`` or ``"ttest"``.
         sections: Markdown files (relative to ``out_dir`` or absolute) appended when present —
-            the sections written by ``sensitivity``, ``calibrate`` and ``optimize``.
+            the sections written by ``sensitivity``, ``calibrate``, ``optimize``,
+            ``discover``, ``archetypes`` and ``run --parameter-draws``.
 
     Returns:
         ``{"markdown": Path, "html": Path, "figures": [Path, ...], "tables": [Path, ...]}``.

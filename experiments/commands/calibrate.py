@@ -4,8 +4,9 @@ The targets file lists observed moments with standard errors, the parameters to
 calibrate with their ranges, and the simulation settings (see experiments/analysis/calibrate.py and
 experiments/calibration_targets.toml). Every parameter point runs through the engine into
 one output folder (rerunning resumes). Writes calibration_estimates.csv,
-calibration_fit.csv, calibration_evaluations.csv, calibration.md and
-figures/calibration_fit.png.
+calibration_fit.csv, calibration_evaluations.csv, calibration.md,
+figures/calibration_fit.png and posterior.parquet (parameter draws: ABC's accepted draws, or
+a parametric bootstrap of the SMM estimate) for `run FILE --parameter-draws`.
 
 Examples:
     python -m experiments calibrate experiments/calibration_targets.toml

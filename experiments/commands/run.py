@@ -4,6 +4,7 @@ Examples:
     python -m experiments run experiments/scenarios/baseline.toml --reps 5
     python -m experiments run experiments/procurement_rules.toml --executor processes --workers 2
     python -m experiments run EXP.toml --executor dask --scheduler tcp://host:8786
+    python -m experiments run experiments/reform_package.toml --archetype mountain
     python -m experiments run baseline.toml --set procurement.award_rule=scoring \\
         --set procurement.price_weight=0.3 --out results/scoring30
 
@@ -46,6 +47,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a parameter by dotted path (TOML literal; bare words "
                              "are strings); repeatable")
+    from experiments.analysis.archetypes import ARCHETYPES
+
+    parser.add_argument("--archetype", metavar="NAME",
+                        help=f"county archetype applied under every scenario: "
+                             f"{', '.join(ARCHETYPES)} (experiments/scenarios/archetype_NAME."
+                             "toml; default output results/<experiment>_NAME/)")
+    parser.add_argument("--parameter-draws", type=Path, metavar="POSTERIOR.parquet",
+                        help="run every scenario at each parameter draw (as `calibrate` writes "
+                             "posterior.parquet) x the replications, common random numbers")
+    parser.add_argument("--draws", type=int, metavar="N",
+                        help="use the first N draws of --parameter-draws (default: all)")
     parser.add_argument("--fresh", action="store_true",
                         help="move existing results in DIR aside to DIR.old-<timestamp>")
     parser.add_argument("--tenders", action="store_true", help="also store the tender logs")
@@ -88,8 +100,20 @@ def main(args: argparse.Namespace) -> int:
         raise SpecError(str(exc)) from None
     sets = parse_set(args.set)
     exp = load_experiment(args.file, backend)
-    plan = make_plan(exp, backend, replications=args.reps, years=args.years,
-                     seed=args.seed, sets=sets)
+    if args.archetype is not None:
+        from experiments.analysis.archetypes import with_archetype
+
+        exp = with_archetype(exp, args.archetype, backend)
+    if args.draws is not None and args.parameter_draws is None:
+        raise SpecError("--draws: only used with --parameter-draws POSTERIOR.parquet")
+    if args.parameter_draws is not None:
+        from experiments.analysis.posterior import draws_plan, read_draws
+
+        plan = draws_plan(exp, read_draws(args.parameter_draws, args.draws), backend,
+                          replications=args.reps, years=args.years, seed=args.seed, sets=sets)
+    else:
+        plan = make_plan(exp, backend, replications=args.reps, years=args.years,
+                         seed=args.seed, sets=sets)
     executor = pick_executor(args.executor, exp.hints.get("executor"), len(plan.runs))
     scheduler = args.scheduler or exp.hints.get("scheduler")
     if args.scheduler and executor != "dask":
@@ -125,6 +149,17 @@ def main(args: argparse.Namespace) -> int:
         from experiments.commands.ocds import export
 
         export(out)
+    if args.parameter_draws is not None and result.status == "complete" \
+            and len(exp.scenarios) > 1:
+        from experiments.analysis.plots import axis_label
+        from experiments.analysis.posterior import SECTION, write_effects
+        from model.metrics import OUTCOMES
+
+        outs = list(exp.outcomes or outcomes)
+        table = write_effects(out, exp.baseline, outs, str(args.parameter_draws),
+                              {o: axis_label(o, OUTCOMES) for o in outs})
+        print(table.to_string(index=False, float_format=lambda x: f"{x:.4g}"))
+        print(f"parameter uncertainty: {out / SECTION} and {out / 'parameter_effects.csv'}")
     if args.report and result.status == "complete":
         from experiments.commands.report import write_report
 

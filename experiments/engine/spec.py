@@ -33,10 +33,12 @@ flat parameters, seed, years).
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -411,3 +413,38 @@ def _resolve(backend: Backend, exp: Experiment, sc: ScenarioRef,
                    f"{canonical_json(layers.get('factors', {}))} (scenario {sc.name!r})",
     }[name]
     raise SpecError(f"{where}: {msg}") from first
+
+
+def points_plan(exp: Experiment, points: Sequence[Mapping[str, Any]], backend: Backend,
+                cache: dict[str, Plan] | None = None) -> Plan:
+    """One plan over an explicit list of parameter points (each x the replications).
+
+    Each point is resolved and validated by `make_plan` (as experiment-wide overrides)
+    and keeps its position as the design `point` index; factor columns hold its values.
+
+    Args:
+        exp: Base experiment (one scenario, no design).
+        points: Dotted parameter path -> value, one dict per point.
+        backend: Model backend.
+        cache: Sub-plans by point (reused between calls as points accumulate).
+
+    Returns:
+        The merged `Plan`.
+    """
+    cache = {} if cache is None else cache
+    names = list(dict.fromkeys(k for p in points for k in p))
+    merged = Plan(exp, [], {}, {}, [], names, exp.seed, exp.replications, exp.years, {})
+    for i, point in enumerate(points):
+        key = canonical_json(point)
+        if key not in cache:
+            sub = dataclasses.replace(exp, overrides={**exp.overrides, **point}, design=None)
+            cache[key] = make_plan(sub, backend)
+        sub_plan = cache[key]
+        merged.scenario_params.update(sub_plan.scenario_params)
+        for row in sub_plan.design_rows:
+            merged.design_rows.append({**row, "point": i, **point})
+        for run in sub_plan.runs:
+            if run.run_id not in merged.params:
+                merged.params[run.run_id] = sub_plan.params[run.run_id]
+                merged.runs.append(dataclasses.replace(run, factors=dict(point), point=i))
+    return merged

@@ -67,12 +67,16 @@ def atomic_write_table(table: pa.Table, path: Path) -> None:
     os.replace(tmp, path)
 
 
+def atomic_write_text(text: str, path: Path) -> None:
+    """Write UTF-8 text under a temporary name, then rename it into place."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def atomic_write_json(obj: Any, path: Path) -> None:
     """Write JSON under a temporary name, then rename it into place."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, indent=2, default=str, ensure_ascii=False) + "\n",
-                   encoding="utf-8")
-    os.replace(tmp, path)
+    atomic_write_text(json.dumps(obj, indent=2, default=str, ensure_ascii=False) + "\n", path)
 
 
 class Store:
