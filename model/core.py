@@ -14,19 +14,18 @@ import numpy as np
 import pandas as pd
 
 from model import invariants, metrics, records
-from model.agents import contractor as contractor_mod
 from model.agents.buyer import Buyer
 from model.agents.citizens import Citizens
 from model.agents.contractor import Contractor
 from model.catalogue import Catalogue, load_catalogue
 from model.contracts import new_contracts
-from model.delivery import phases
 from model.delivery.blacklist import Blacklist
 from model.delivery.effort import contractible_share
 from model.memory import PairMemory
 from model.param_tree import Params
 from model.procurement import orders
 from model.procurement.beliefs import Beliefs
+from model.month import PHASES, step_doc
 from model.procurement.market import MODE_NAMES, REASONS
 from model.rng import Streams
 from model.world import TOWN, build_world
@@ -95,39 +94,23 @@ class ProcurementModel(mesa.Model):
         self._tenders: list[dict[str, np.ndarray]] = []
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(metrics.report, name=name) for name in metrics.OUTCOMES})
+        self.phases = list(PHASES)
         self.check_invariants = bool(check_invariants)
         self._ledger = invariants.open_ledger(self) if self.check_invariants else None
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        """One month, phase by phase:
-
-        1. budgeting and catalogue choice — month 1 of each fiscal year (orders.plan_year)
-        2. procurement: open tenders, directed commissions, post recruitment (orders.procure)
-        3. delivery: effort, quality, payments, overclaims (phases.deliver)
-        4. monitoring: inspections and their staff cost (inside phases.deliver)
-        5. audits: fraud detection, repayment, termination, listing (phases.audit)
-        6. evaluation and sanctions: year-end scores, withheld pay, reputation (phases.evaluate)
-        7. citizens: perception, satisfaction, complaints, trust (self.citizens_phase)
-        8. market: overheads and exits monthly, entry at year end (contractor module)
-        9. metrics: the month's outcomes (self.collect)
-        """
         self.month += 1
         self.acc: defaultdict[str, float] = defaultdict(float)
         self.acc_lvl: dict[str, np.ndarray] = {}
-        if self.month_of_year == 1:
-            orders.plan_year(self)
-        orders.procure(self)
-        phases.deliver(self)
-        phases.audit(self)
-        phases.evaluate(self)
-        self.citizens_phase()
-        contractor_mod.overheads_and_exits(self)
-        if self.month_of_year == 12:
-            contractor_mod.entry(self)
-        self.collect()
+        moy = self.month_of_year
+        for phase in self.phases:
+            if phase.due(moy):
+                phase.run(self)
         if self.check_invariants:
             invariants.check(self)
+
+    step.__doc__ = step_doc()
 
     def run(self, years: int | None = None) -> "ProcurementModel":
         """Run ``years`` fiscal years (default ``params.years``)."""
@@ -192,50 +175,10 @@ class ProcurementModel(mesa.Model):
         q[staff] = self.slot_inhouse_q[staff]
         return q
 
-    # ------------------------------------------------------------------ citizens
-    def citizens_phase(self) -> None:
-        """Phase 7: households perceive services where they live; complaints raise alerts."""
-        q = self.slot_quality()
-        unserved = self.slot_state == orders.SLOT_UNSERVED
-        index_v, unserved_v = records.village_index(self, q, unserved)
-        about = records.shortfall_shares(self, q, self.citizens.expectation_by_village())
-        stats = self.citizens.step(index_v, unserved_v, self.scandals_town)
-        self.acc.update(stats)
-        per_village = self.citizens.complaint_rate * self.citizens.per_village
-        for i, suffix in enumerate(records.LEVEL_SUFFIX):  # complaints about each level's services
-            self.acc[f"complaints_{suffix}"] = float(about[i] @ per_village) * 1000 / len(self.citizens.village)
-        self.scandals_town[:] = 0
-        if "complaints" in self.p.monitoring.regimes:
-            self._alerts()
-
-    def _alerts(self) -> None:
-        c, geo = self.contracts, self.world.geo
-        rate_v = self.citizens.complaint_rate
-        rate_t = np.bincount(geo.village_town, weights=rate_v, minlength=geo.n_towns) / np.maximum(
-            np.bincount(geo.village_town, minlength=geo.n_towns), 1)
-        rows = np.flatnonzero(c.active)
-        v, t = c.village[rows], c.town[rows]
-        rate = np.where(v >= 0, rate_v[np.maximum(v, 0)], np.where(t >= 0, rate_t[np.maximum(t, 0)], rate_v.mean()))
-        c.col("alert")[:] = False
-        c.col("alert")[rows] = rate >= self.p.monitoring.complaint_trigger
-
     # ------------------------------------------------------------------ records
     def record_tenders(self, b, res, attempt: np.ndarray) -> None:
         """Log this month's procurements and add them to the month's counters."""
         records.record_procurements(self, b, res, attempt)
-
-    def collect(self) -> None:
-        """Phase 9: the month's raw counters and outcomes; DataCollector records them."""
-        raw = records.month_raw(self)
-        self.raws.append(raw)
-        self.month_values = metrics.month_values(raw)
-        # the same as self.datacollector.collect(self) for the named reporters (metrics.report
-        # returns month_values[name]) without Mesa deepcopying every float of every month
-        dc = self.datacollector
-        for name in dc.model_reporters:
-            dc.model_vars[name].append(self.month_values[name])
-        if hasattr(dc, "_collection_steps"):
-            dc._collection_steps.append(self.time)
 
     # ------------------------------------------------------------------ results
     def summary(self) -> dict[str, float]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import metrics
+
 from model.procurement.market import OPEN
 from model.procurement.orders import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, staff_provided
 from model.world import CITY, STRONG, TOWN, VILLAGE
@@ -140,6 +142,20 @@ def record_procurements(m, b, res, attempt: np.ndarray) -> None:
     local = (town >= 0) & (b.level != CITY)
     margin = np.where(is_firm, res.price - res.cost, np.where(firm == -1, b.value * p.procurement.reserve_margin, 0))
     np.add.at(m.town_volume, town[local], np.maximum(margin[local], 0))
+
+
+def collect(m) -> None:
+    """Phase: the month's raw counters and outcomes; Mesa's DataCollector records them."""
+    raw = month_raw(m)
+    m.raws.append(raw)
+    m.month_values = metrics.month_values(raw)
+    # the same as m.datacollector.collect(m) for the named reporters (metrics.report
+    # returns month_values[name]) without Mesa deepcopying every float of every month
+    dc = m.datacollector
+    for name in dc.model_reporters:
+        dc.model_vars[name].append(m.month_values[name])
+    if hasattr(dc, "_collection_steps"):
+        dc._collection_steps.append(m.time)
 
 
 def month_raw(m) -> dict[str, float]:

@@ -82,3 +82,22 @@ def test_parameter_mentions_catch_a_typo():
 @pytest.mark.parametrize("code", CODES)
 def test_every_mechanisms_row_appears_in_the_odd(odd, code):
     assert re.search(rf"(?<![A-Za-z0-9]){code}(?![0-9])", odd), f"MECHANISMS.md row {code} is not in docs/ODD.md"
+
+
+def test_the_odd_phase_table_is_generated_from_the_phase_table(odd):
+    """docs/ODD.md §3 carries exactly model.month.odd_table() (regenerate it from PHASES)."""
+    from model.month import PHASES, odd_table
+
+    table = odd_table()
+    assert table in odd, "docs/ODD.md §3's phase table differs from model.month.odd_table()"
+    assert table.count("\n| ") == len(PHASES)  # one row per phase
+    for ph in PHASES:
+        assert f"`{ph.call}`" in odd
+
+
+def test_the_step_docstring_is_generated_from_the_phase_table():
+    from model.core import ProcurementModel
+    from model.month import PHASES, step_doc
+
+    assert ProcurementModel.step.__doc__ == step_doc()
+    assert all(ph.call in ProcurementModel.step.__doc__ for ph in PHASES)

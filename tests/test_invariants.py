@@ -3,6 +3,7 @@ nothing, and each check catches a planted violation (so none of them passes vacu
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,6 @@ from pandas.testing import assert_frame_equal
 
 from model import ProcurementModel, load_params, simulate
 from model import invariants
-from model.agents import contractor as contractor_mod
 from model.invariants import InvariantError
 from model.procurement import market, screening
 
@@ -48,16 +48,18 @@ def test_checking_changes_nothing():
 # ------------------------------------------------------------------ planted violations
 
 def _tampered(monkeypatch, month: int, tamper, overrides: dict | None = None, seed: int = 3):
-    """Run a small model with checks on; ``tamper(m)`` runs at the end of phase 8 of ``month``."""
-    original = contractor_mod.overheads_and_exits
-
-    def phase8(m):
-        original(m)
-        if m.month == month:
-            tamper(m)
-
-    monkeypatch.setattr(contractor_mod, "overheads_and_exits", phase8)
+    """Run a small model with checks on; ``tamper(m)`` runs at the end of the exits phase of
+    ``month`` (wrapped in this model's own phase table, model.month.PHASES)."""
     m = ProcurementModel(load_params(None, {**SMALL, **(overrides or {})}), seed=seed, check_invariants=True)
+    at = [ph.name for ph in m.phases].index("exits")
+    original = m.phases[at].run
+
+    def exits(model):
+        original(model)
+        if model.month == month:
+            tamper(model)
+
+    m.phases[at] = dataclasses.replace(m.phases[at], run=exits)
     with pytest.raises(InvariantError) as info:
         m.run(2)
     return info.value

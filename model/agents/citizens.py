@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import records
 from model.param_tree import Citizens as CitizenParams
+from model.procurement import orders
 
 
 def perceive(index: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
@@ -130,3 +132,32 @@ class Citizens:
         noise = self.p.perception_noise / np.sqrt(self.p.raters)
         r = visibility * mean_q + (1 - visibility) * prior + noise * self.rng.standard_normal(len(mean_q))
         return np.clip(r, 0, 1)
+
+
+def citizens_phase(m) -> None:
+    """Phase: households perceive services where they live; complaints raise alerts."""
+    q = m.slot_quality()
+    unserved = m.slot_state == orders.SLOT_UNSERVED
+    index_v, unserved_v = records.village_index(m, q, unserved)
+    about = records.shortfall_shares(m, q, m.citizens.expectation_by_village())
+    stats = m.citizens.step(index_v, unserved_v, m.scandals_town)
+    m.acc.update(stats)
+    per_village = m.citizens.complaint_rate * m.citizens.per_village
+    for i, suffix in enumerate(records.LEVEL_SUFFIX):  # complaints about each level's services
+        m.acc[f"complaints_{suffix}"] = float(about[i] @ per_village) * 1000 / len(m.citizens.village)
+    m.scandals_town[:] = 0
+    if "complaints" in m.p.monitoring.regimes:
+        _alerts(m)
+
+
+def _alerts(m) -> None:
+    """Contracts where complaints exceed ``monitoring.complaint_trigger`` get an inspection next month."""
+    c, geo = m.contracts, m.world.geo
+    rate_v = m.citizens.complaint_rate
+    rate_t = np.bincount(geo.village_town, weights=rate_v, minlength=geo.n_towns) / np.maximum(
+        np.bincount(geo.village_town, minlength=geo.n_towns), 1)
+    rows = np.flatnonzero(c.active)
+    v, t = c.village[rows], c.town[rows]
+    rate = np.where(v >= 0, rate_v[np.maximum(v, 0)], np.where(t >= 0, rate_t[np.maximum(t, 0)], rate_v.mean()))
+    c.col("alert")[:] = False
+    c.col("alert")[rows] = rate >= m.p.monitoring.complaint_trigger

@@ -48,7 +48,7 @@ class Contractor(mesa.Agent):
 
 
 def overheads_and_exits(m) -> None:
-    """Phase 8a: overheads are paid; firms out of cash exit."""
+    """Phase "exits": overheads are paid; firms out of cash exit."""
     f = m.firms
     alive = f.active
     f.col("cash")[alive] -= f.overhead[alive]
@@ -68,7 +68,7 @@ def overheads_and_exits(m) -> None:
 
 
 def entry(m) -> None:
-    """Phase 8b (year end): new grassroots firms enter towns where the market pays."""
+    """Phase "entry" (year end): new grassroots firms enter towns where the market pays."""
     p, geo = m.p, m.world.geo
     mk = p.market
     volume = m.town_volume

@@ -14,7 +14,7 @@ from model.delivery import effort, evaluation, fraud, monitoring
 
 
 def deliver(m) -> None:
-    """Phases 3–4: firms choose effort; quality is delivered; inspections measure it; payments flow."""
+    """Phase "deliver": firms choose effort; quality is delivered; inspections measure it; payments flow."""
     c, f, p = m.contracts, m.firms, m.p
     rows = np.flatnonzero(c.active)
     m.active_rows = rows
@@ -86,7 +86,7 @@ def _pay(m, rows, e_c, e_n, kappa) -> None:
 
 
 def audit(m) -> None:
-    """Phase 5: audits and media uncover overclaims; repayment, fine, termination, listing."""
+    """Phase "audit": audits and media uncover overclaims; repayment, fine, termination, listing."""
     c, f, p = m.contracts, m.firms, m.p
     rows = m.active_rows
     if len(rows) == 0:
@@ -120,7 +120,7 @@ def audit(m) -> None:
 
 
 def evaluate(m) -> None:
-    """Phase 6: contracts ending this month are evaluated; pay released; reputation updated."""
+    """Phase "evaluate": contracts ending this month are evaluated; pay released; reputation updated."""
     c, f, p = m.contracts, m.firms, m.p
     rows = np.flatnonzero(c.active & (c.end == m.month))
     if len(rows) == 0:

@@ -61,7 +61,7 @@ def _reserve(m, value: np.ndarray, spec: np.ndarray) -> np.ndarray:
 
 
 def plan_year(m) -> None:
-    """Phase 1 (month 1 of each year): awareness, items bought, in-house provision, orders."""
+    """Phase "plan_year" (month 1 of each year): awareness, items bought, in-house provision, orders."""
     buyer_mod.publicity(m)
     s, cat, b = m.slots, m.cat, m.buyers
     bought = buyer_mod.choose_items(m)
@@ -108,7 +108,7 @@ def _add(m, slot_rows, buyer_rows, x, y, tour, due, n_slots=None) -> np.ndarray:
 
 
 def procure(m) -> None:
-    """Phase 2: run every procurement due this month; contract winners; handle failures."""
+    """Phase "procure": run every procurement due this month; contract winners; handle failures."""
     o = m.orders
     due = np.flatnonzero((o.status == WAITING) & (o.due == m.month))
     if len(due) == 0:
