@@ -29,8 +29,7 @@ from model.core import ProcurementModel
 from model.metrics import OUTCOMES
 from model.param_tree import Params
 from model.params import ParamError, load_params, load_scenario
-from model.procurement.orders import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING
-from model.world import CITY, FIRM_KINDS, TOWN, VILLAGE
+from model.world import CITY, FIRM_KINDS, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, TOWN, VILLAGE
 
 SCENARIO_ENV = "JIEBANG_DASHBOARD_SCENARIO"
 """Environment variable naming the scenario file the page starts with (set by the CLI)."""

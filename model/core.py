@@ -6,7 +6,6 @@ shared/seed/MECHANISMS.md; the ODD description is docs/ODD.md.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from functools import cache, partial
 
 import mesa
@@ -21,6 +20,7 @@ from model.catalogue import Catalogue, load_catalogue
 from model.contracts import new_contracts
 from model.delivery.blacklist import Blacklist
 from model.delivery.effort import contractible_share
+from model.ledger import MonthLedger, YearLedger
 from model.memory import PairMemory
 from model.param_tree import Params
 from model.procurement import orders
@@ -28,8 +28,7 @@ from model.procurement.beliefs import Beliefs
 from model.month import PHASES, step_doc
 from model.procurement.market import MODE_NAMES, REASONS
 from model.rng import Streams
-from model.world import TOWN, build_world
-from model.metrics import LEVELS
+from model.world import LEVEL_NAMES, SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided
 
 
 @cache
@@ -81,28 +80,27 @@ class ProcurementModel(mesa.Model):
         geo = self.world.geo
         self.citizens = Citizens(self.p.citizens, self.world.household_village, geo.village_town,
                                  self.rng["citizens"])
-        self.scandals_town = np.zeros(geo.n_towns)
-        self.town_volume = np.zeros(geo.n_towns)
-        self.active_rows = np.zeros(0, np.int64)
-        self.month_deduction = np.zeros(0)
+        self.slot_index = records.SlotIndex.build(self.slots, self.cat, geo, self.slot_weight)
+        self.ledger = MonthLedger(n_towns=geo.n_towns)
+        self.year_ledger = YearLedger(town_volume=np.zeros(geo.n_towns))
         for row in range(len(self.buyers)):
             Buyer(self, row)
         self.contractor_of_row = {row: Contractor(self, row) for row in range(len(self.firms))}
         self.month = 0
         self.raws: list[dict[str, float]] = []
         self.month_values: dict[str, float] = {}
+        self.month_history: list[dict[str, float]] = []
         self._tenders: list[dict[str, np.ndarray]] = []
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(metrics.report, name=name) for name in metrics.OUTCOMES})
         self.phases = list(PHASES)
         self.check_invariants = bool(check_invariants)
-        self._ledger = invariants.open_ledger(self) if self.check_invariants else None
+        self._snapshot = invariants.open_snapshot(self) if self.check_invariants else None
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
         self.month += 1
-        self.acc: defaultdict[str, float] = defaultdict(float)
-        self.acc_lvl: dict[str, np.ndarray] = {}
+        self.ledger.reset()
         moy = self.month_of_year
         for phase in self.phases:
             if phase.due(moy):
@@ -123,11 +121,6 @@ class ProcurementModel(mesa.Model):
         return (self.month - 1) % 12 + 1
 
     # ------------------------------------------------------------------ helpers the phases use
-    def acc_level(self, key: str, level: np.ndarray, values: np.ndarray) -> None:
-        """Add ``values`` to per-level accumulator ``key``."""
-        arr = self.acc_lvl.setdefault(key, np.zeros(3))
-        arr += np.bincount(level, weights=values, minlength=3)[:3]
-
     def reputation_seen(self, buyer: np.ndarray, firm: np.ndarray) -> np.ndarray:
         """Reputation a buyer sees: public on the disclosure platform, else its own memory."""
         if self.p.fraud.disclosure:
@@ -145,7 +138,7 @@ class ProcurementModel(mesa.Model):
         firm = c.firm[rows]
         np.subtract.at(self.firms.col("load"), firm[firm >= 0], 1)
         hit = orders.index_mask(self.slot_contract, rows, len(c))
-        self.slot_state[hit] = orders.SLOT_UNSERVED
+        self.slot_state[hit] = SLOT_UNSERVED
         self.slot_contract[hit] = -1
         od = c.order[rows]
         year_end = ((self.month - 1) // 12 + 1) * 12
@@ -168,17 +161,12 @@ class ProcurementModel(mesa.Model):
         """True quality of every slot this month: the contract's, the in-house quality where staff
         provide it (in-house items, and bought items until their first contract of the year starts),
         0 where unserved."""
-        served = self.slot_state == orders.SLOT_SERVED
+        served = self.slot_state == SLOT_SERVED
         q = np.zeros(len(self.slots))
         q[served] = self.contracts.q[self.slot_contract[served]]
-        staff = orders.staff_provided(self.slot_state)
+        staff = staff_provided(self.slot_state)
         q[staff] = self.slot_inhouse_q[staff]
         return q
-
-    # ------------------------------------------------------------------ records
-    def record_tenders(self, b, res, attempt: np.ndarray) -> None:
-        """Log this month's procurements and add them to the month's counters."""
-        records.record_procurements(self, b, res, attempt)
 
     # ------------------------------------------------------------------ results
     def summary(self) -> dict[str, float]:
@@ -188,9 +176,11 @@ class ProcurementModel(mesa.Model):
     def timeseries(self) -> pd.DataFrame:
         """One row per month: ``month`` then every outcome."""
         cols: dict[str, np.ndarray] = {}
-        for name, values in self.datacollector.model_vars.items():
-            cols[name] = np.asarray(values, dtype=float)  # one conversion per column, no astype copy
-        n = len(next(iter(cols.values()))) if cols else 0
+        # from the model's own record of the months (a user's extra datacollector.collect() adds a
+        # row to the DataCollector's series, never to this table)
+        for name in metrics.OUTCOMES:
+            cols[name] = np.array([v[name] for v in self.month_history], dtype=float)
+        n = len(self.month_history)
         return pd.DataFrame({"month": np.arange(1, n + 1), **cols})
 
     def tender_log(self) -> pd.DataFrame:
@@ -200,7 +190,7 @@ class ProcurementModel(mesa.Model):
             return pd.DataFrame()
         cols = {k: np.concatenate([t[k] for t in self._tenders]) for k in self._tenders[0]}
         df = pd.DataFrame(cols)
-        df["level"] = pd.Categorical.from_codes(df.pop("level_code"), LEVELS)
+        df["level"] = pd.Categorical.from_codes(df.pop("level_code"), LEVEL_NAMES)
         df["mode"] = pd.Categorical.from_codes(df.pop("mode_code"), MODE_NAMES)
         df["outcome"] = pd.Categorical.from_codes(df.pop("reason_code"), REASONS)
         df["item"] = self.cat.ids[df.pop("item_code").to_numpy()]

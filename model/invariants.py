@@ -15,8 +15,8 @@ Each check raises :class:`InvariantError` naming the invariant, the month and th
 - ``counts``: open tenders, bids and no-bid tenders in this month's tender log equal the month's
   counters and outcomes.
 
-The checker keeps a snapshot of the previous month on ``model._ledger`` (made by
-:func:`open_ledger`); it never changes model state or draws random numbers, so a run with checks
+The checker keeps a snapshot of the previous month on ``model._snapshot`` (made by
+:func:`open_snapshot`); it never changes model state or draws random numbers, so a run with checks
 on is bit-identical to one without.
 """
 
@@ -45,7 +45,7 @@ class InvariantError(AssertionError):
 
 
 @dataclass
-class Ledger:
+class Snapshot:
     """The end-of-month snapshot the next month's checks compare against."""
 
     cash: np.ndarray
@@ -61,10 +61,10 @@ class Ledger:
     overclaimed: float = 0.0
 
 
-def open_ledger(m) -> Ledger:
+def open_snapshot(m) -> Snapshot:
     """Snapshot of the model as built (month 0)."""
     f, c = m.firms, m.contracts
-    return Ledger(cash=f.cash.copy(), profit=f.profit_year.copy(), revenue=f.revenue_year.copy(),
+    return Snapshot(cash=f.cash.copy(), profit=f.profit_year.copy(), revenue=f.revenue_year.copy(),
                   active=f.active.copy(), listed_until=f.listed_until.copy(), listed_at=f.listed_at.copy(),
                   blacklist=copy.deepcopy(m.blacklist), terminated=c.terminated.copy())
 
@@ -93,21 +93,21 @@ def check(m) -> None:
     Raises:
         InvariantError: naming the first invariant that fails.
     """
-    led = m._ledger
+    led = m._snapshot
     log = _month_log(m)
     check_counts(m, log)
     check_capacity(m)
     check_unit_interval(m)
     check_blacklist(m, log, led)
     check_money(m, log, led)
-    m._ledger = _advance(m, led)
+    m._snapshot = _advance(m, led)
 
 
-def _advance(m, led: Ledger) -> Ledger:
-    nxt = open_ledger(m)
-    nxt.recovered = led.recovered + m.acc.get("fraud_recovered", 0.0)
-    nxt.fines = led.fines + m.acc.get("fines", 0.0)
-    nxt.overclaimed = led.overclaimed + m.acc.get("fraud_paid", 0.0)
+def _advance(m, led: Snapshot) -> Snapshot:
+    nxt = open_snapshot(m)
+    nxt.recovered = led.recovered + m.ledger.fraud_recovered
+    nxt.fines = led.fines + m.ledger.fines
+    nxt.overclaimed = led.overclaimed + m.ledger.fraud_paid
     return nxt
 
 
@@ -194,7 +194,7 @@ def check_unit_interval(m) -> None:
 
 
 # ---------------------------------------------------------------------- blacklist
-def check_blacklist(m, log: dict[str, np.ndarray] | None, led: Ledger) -> None:
+def check_blacklist(m, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
     """No firm won this month while listed for the buyer, as listings stood at award time
     (procurement runs before audits and evaluations list anyone, so last month's listings)."""
     if log is None:
@@ -224,9 +224,9 @@ def _released(m) -> tuple[float, float]:
     return float(release[is_firm].sum()), float(release[~is_firm].sum())
 
 
-def check_money(m, log: dict[str, np.ndarray] | None, led: Ledger) -> None:
+def check_money(m, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
     """Buyers' payments = receipts + subsidies; firms' cash conserved; fraud and fines accounted."""
-    acc, p, f = m.acc, m.p, m.firms
+    led_m, p, f = m.ledger, m.p, m.firms
     pr = p.procurement
     wins = np.zeros(len(f))
     sub = np.zeros(len(f))
@@ -236,7 +236,7 @@ def check_money(m, log: dict[str, np.ndarray] | None, led: Ledger) -> None:
         village = won & (log["level_code"] == VILLAGE)
         np.add.at(sub, log["winner"][village], pr.mobilisation_subsidy_yuan)
     subsidies = float(sub.sum())
-    spend, to_firms, to_posts = acc.get("spend", 0.0), acc.get("paid_to_firms", 0.0), acc.get("paid_to_posts", 0.0)
+    spend, to_firms, to_posts = led_m.spend, led_m.paid_to_firms, led_m.paid_to_posts
     if not _close(spend, to_firms + to_posts + subsidies, spend):
         _fail("money", m, f"buyers paid {spend:.2f} yuan but firms received {to_firms:.2f}, post holders "
               f"{to_posts:.2f} and subsidies were {subsidies:.2f}")
@@ -249,9 +249,9 @@ def check_money(m, log: dict[str, np.ndarray] | None, led: Ledger) -> None:
     if to_posts < rel_posts - ATOL:
         _fail("money", m, f"{rel_posts:.2f} yuan released to post holders but only {to_posts:.2f} paid to them")
     _check_cash(m, led, wins, sub, rel_firms)
-    recovered = led.recovered + acc.get("fraud_recovered", 0.0)
-    fines = led.fines + acc.get("fines", 0.0)
-    overclaimed = led.overclaimed + acc.get("fraud_paid", 0.0)
+    recovered = led.recovered + led_m.fraud_recovered
+    fines = led.fines + led_m.fines
+    overclaimed = led.overclaimed + led_m.fraud_paid
     in_table = float(m.contracts.fraud_paid.sum())
     if not _close(overclaimed, in_table, overclaimed):
         _fail("money", m, f"overclaims over the run {overclaimed:.2f} yuan but contracts record {in_table:.2f}")
@@ -260,18 +260,17 @@ def check_money(m, log: dict[str, np.ndarray] | None, led: Ledger) -> None:
               f"{fines:.2f} (expected {p.fraud.fine_multiple} × recovered)")
 
 
-def _check_cash(m, led: Ledger, wins: np.ndarray, sub: np.ndarray, rel_firms: float) -> None:
+def _check_cash(m, led: Snapshot, wins: np.ndarray, sub: np.ndarray, rel_firms: float) -> None:
     """Σ Δcash of the firms that existed last month = their Δprofit (receipts − delivery spending)
-    + released pay − mobilisation net of subsidies − bid costs − recovered fraud − fines − overheads − the
+    + released pay − mobilisation net of subsidies − recovered fraud − fines − overheads − the
     year of overhead a public listing for fraud costs."""
-    f, acc, p = m.firms, m.acc, m.p
+    f, led_m, p = m.firms, m.ledger, m.p
     n_old = len(led.cash)
     d_cash = float((f.cash[:n_old] - led.cash).sum())
     d_profit = float((f.profit_year[:n_old] - led.profit).sum())
     mob = float((wins[:n_old] * p.procurement.mobilisation_cost_yuan - sub[:n_old]).sum())
     overheads = float(f.overhead[:n_old][led.active].sum())
-    expected = (d_profit + rel_firms - mob - acc.get("fraud_recovered", 0.0) - acc.get("fines", 0.0) - overheads
-                - acc.get("bid_costs", 0.0))
+    expected = d_profit + rel_firms - mob - led_m.fraud_recovered - led_m.fines - overheads
     scale = max(abs(d_profit), overheads, 1.0)
     if _close(d_cash, expected, scale):
         return

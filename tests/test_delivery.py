@@ -387,7 +387,7 @@ def run_checked(overrides, seed, years):
     qmin, qmax = 1.0, 0.0
     for _ in range(12 * years):
         m.step()
-        rows = m.active_rows
+        rows = m.ledger.active_rows
         if len(rows):
             c = m.contracts
             for col in (c.q, c.qc, c.qn):

@@ -23,9 +23,7 @@ from __future__ import annotations
 import mesa
 import numpy as np
 
-from model.world import CITY, TOWN, VILLAGE
-
-LEVEL_NAMES = ("city", "town", "village")
+from model.world import CITY, LEVEL_NAMES, TOWN, VILLAGE
 
 
 class Buyer(mesa.Agent):

@@ -20,7 +20,7 @@ import numpy as np
 
 from model import records
 from model.param_tree import Citizens as CitizenParams
-from model.procurement import orders
+from model.world import SLOT_UNSERVED
 
 
 def perceive(index: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
@@ -137,15 +137,16 @@ class Citizens:
 def citizens_phase(m) -> None:
     """Phase: households perceive services where they live; complaints raise alerts."""
     q = m.slot_quality()
-    unserved = m.slot_state == orders.SLOT_UNSERVED
+    unserved = m.slot_state == SLOT_UNSERVED
     index_v, unserved_v = records.village_index(m, q, unserved)
     about = records.shortfall_shares(m, q, m.citizens.expectation_by_village())
-    stats = m.citizens.step(index_v, unserved_v, m.scandals_town)
-    m.acc.update(stats)
+    led = m.ledger
+    stats = m.citizens.step(index_v, unserved_v, led.scandals_town)
+    led.satisfaction, led.trust = stats["satisfaction"], stats["trust"]
+    led.complaints, led.perceived = stats["complaints"], stats["perceived"]
     per_village = m.citizens.complaint_rate * m.citizens.per_village
-    for i, suffix in enumerate(records.LEVEL_SUFFIX):  # complaints about each level's services
-        m.acc[f"complaints_{suffix}"] = float(about[i] @ per_village) * 1000 / len(m.citizens.village)
-    m.scandals_town[:] = 0
+    for i in range(len(led.complaints_levels)):  # complaints about each level's services
+        led.complaints_levels[i] = float(about[i] @ per_village) * 1000 / len(m.citizens.village)
     if "complaints" in m.p.monitoring.regimes:
         _alerts(m)
 

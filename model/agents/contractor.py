@@ -64,19 +64,19 @@ def overheads_and_exits(m) -> None:
         m.terminate(np.flatnonzero(c.active & (firm >= 0) & gone[np.maximum(firm, 0)]))
         for row in broke:
             m.contractor_of_row[int(row)].remove()
-    m.acc["exits"] += len(broke)
+    m.ledger.exits += len(broke)
 
 
 def entry(m) -> None:
     """Phase "entry" (year end): new grassroots firms enter towns where the market pays."""
     p, geo = m.p, m.world.geo
     mk = p.market
-    volume = m.town_volume
+    volume = m.year_ledger.town_volume
     rate = mk.entry_rate * volume / (volume + mk.volume_scale_yuan) + mk.incubation
     rng = m.rng["market"]
     k = rng.poisson(rate)
     n = int(k.sum())
-    m.town_volume = np.zeros(geo.n_towns)
+    m.year_ledger.town_volume = np.zeros(geo.n_towns)
     if n == 0:
         return
     town = np.repeat(np.arange(geo.n_towns, dtype=np.int32), k)
@@ -89,4 +89,4 @@ def entry(m) -> None:
     new = m.firms.append(n, **rows, reputation=p.evaluation.prior_reputation, rating=p.evaluation.prior_reputation)
     for row in new:
         m.contractor_of_row[int(row)] = Contractor(m, int(row))
-    m.acc["entries"] += n
+    m.ledger.entries += n

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from model import records
 from model.agents import buyer as buyer_mod
 from model.delivery import fraud
 from model.procurement import market
 from model.procurement.market import COMMISSION, OPEN, POSTS
 from model.table import Table
-from model.world import VILLAGE
+from model.world import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, VILLAGE
 
 ORDER_COLUMNS = {
     "buyer": (np.int64, -1), "item": (np.int32, -1), "level": (np.int8, 0), "mode": (np.int8, 0),
@@ -32,17 +33,6 @@ ORDER_COLUMNS = {
     "village": (np.int32, -1), "adhoc": (bool, False), "n_slots": (np.int32, 0), "contract": (np.int64, -1),
 }
 WAITING, DONE, DROPPED = 0, 1, 2
-SLOT_INHOUSE, SLOT_SERVED, SLOT_WAITING, SLOT_UNSERVED = 0, 1, 2, 3
-
-
-def staff_provided(state: np.ndarray) -> np.ndarray:
-    """Slots the buyer's own staff provide this month: in-house items, and bought items waiting
-    for their first procurement of the year (the status quo carries on while the order is
-    approved and tendered); a slot goes unserved only once its procurement failed or its
-    contract was terminated."""
-    return (state == SLOT_INHOUSE) | (state == SLOT_WAITING)
-
-
 def new_orders() -> Table:
     """An empty order table."""
     return Table(ORDER_COLUMNS, capacity=4096)
@@ -119,9 +109,9 @@ def procure(m) -> None:
                          value=o.value[due], reserve=o.reserve[due], term=term, x=o.x[due], y=o.y[due],
                          visits=o.visits[due], tour_km=o.tour_km[due], spec=o.spec[due])
     res = market.run(m, batch)
-    m.record_tenders(batch, res, o.failures[due] + 1)
+    records.record_procurements(m, batch, res, o.failures[due] + 1)
     pr = m.p.procurement
-    m.acc["admin_cost"] += float((pr.admin_cost_yuan + pr.admin_cost_share * batch.value * term).sum())
+    m.ledger.admin_cost += float((pr.admin_cost_yuan + pr.admin_cost_share * batch.value * term).sum())
     won = res.winner != -1
     _contract(m, batch, res, won, term)
     _failed(m, due[~won], res.reason[~won])
@@ -151,7 +141,7 @@ def _contract(m, batch, res, won, term) -> None:
     is_firm = firm >= 0
     subsidy = np.where(batch.level[idx] == VILLAGE, p.procurement.mobilisation_subsidy_yuan, 0.0)
     np.subtract.at(f.col("cash"), firm[is_firm], p.procurement.mobilisation_cost_yuan - subsidy[is_firm])
-    m.acc["spend"] += float(subsidy[is_firm].sum())
+    m.ledger.spend += float(subsidy[is_firm].sum())
     served = slots_of(m, orders) & m.slot_bought
     m.slot_contract[served] = o.contract[m.slot_order[served]]
     m.slot_state[served] = SLOT_SERVED
