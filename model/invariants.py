@@ -28,6 +28,7 @@ from types import SimpleNamespace
 
 import numpy as np
 
+from model.delivery.blacklist import SCOPES, TRIGGERS
 from model.metrics import OUTCOMES
 from model.procurement.market import OPEN
 from model.world import VILLAGE
@@ -275,7 +276,7 @@ def _check_cash(m, led: Snapshot, wins: np.ndarray, sub: np.ndarray, rel_firms: 
     if _close(d_cash, expected, scale):
         return
     publication = 0.0
-    if p.blacklist.scope == "public" and p.blacklist.trigger in ("fraud", "both"):
+    if SCOPES[p.blacklist.scope].published and "fraud" in TRIGGERS[p.blacklist.trigger].events:
         c = m.contracts
         new_term = c.terminated.copy()
         new_term[: len(led.terminated)] &= ~led.terminated

@@ -9,9 +9,15 @@ scenario). Values without a published source are illustrative estimates and say 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
+from model.delivery.monitoring import REGIMES
+from model.procurement.award import AWARD_RULES
+from model.procurement.bidding import STRATEGIES
+from model.procurement.notices import CHANNELS
 
 EST = "illustrative estimate"
 
@@ -124,13 +130,13 @@ class Channels(Section):
     provincial_platform: Channel = _channel(0.8, 400.0)
 
 
-ChannelName = Literal["notice_board", "city_website", "provincial_platform"]
+ChannelName = Literal[CHANNELS]
 
 
 class Procurement(Section):
     """Procurement modes, award rules, failed tenders, lots and costs (seed S5–S10, P2–P5)."""
 
-    award_rule: Literal["lowest_price", "scoring"] = P(
+    award_rule: Annotated[str, AWARD_RULES] = P(
         "lowest_price", "rule", "award rule of open tenders", source="seed S7; DESIGN.md award rules")
     open_tender_threshold_yuan: float = P(20000.0, "yuan/year", "open tender at or above this value, "
                                           "directed commission below", ge=0, le=1e9, source="seed S7")
@@ -205,7 +211,7 @@ class Screening(Section):
 class Bidding(Section):
     """How firms decide to bid and at what price."""
 
-    strategy: Literal["learning", "equilibrium"] = P("learning", "strategy", "bidding strategy of firms")
+    strategy: Annotated[str, STRATEGIES] = P("learning", "strategy", "bidding strategy of firms")
     markup_init: float = P(0.12, "share", "initial markup over cost", ge=0, le=2)
     markup_min: float = P(0.02, "share", "smallest markup", ge=0, le=2)
     markup_max: float = P(0.40, "share", "largest markup", ge=0, le=5)
@@ -263,7 +269,7 @@ class Delivery(Section):
                          ge=0, le=1, source="seed R4")
 
 
-MonitorName = Literal["announced", "random", "project_officer", "complaints"]
+MonitorName = Annotated[str, REGIMES]
 
 
 class Monitoring(Section):
@@ -322,10 +328,9 @@ class Evaluation(Section):
 class Blacklist(Section):
     """Blacklist policy: trigger, scope and duration (seed S13, R5)."""
 
-    trigger: Literal["none", "fraud", "failing", "both"] = P("fraud", "policy", "what lists a firm",
-                                                             source="seed S13")
-    scope: Literal["buyer", "city", "public"] = P("city", "policy", "who excludes a listed firm")
-    duration: Literal["none", "1y", "3y", "permanent"] = P("3y", "policy", "how long a firm stays listed")
+    trigger: Annotated[str, TRIGGERS] = P("fraud", "policy", "what lists a firm", source="seed S13")
+    scope: Annotated[str, SCOPES] = P("city", "policy", "who excludes a listed firm")
+    duration: Annotated[str, DURATIONS] = P("3y", "policy", "how long a firm stays listed")
     failing_scores: int = P(2, "evaluations", "consecutive failing scores that trigger listing", ge=1, le=10)
 
 

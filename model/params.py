@@ -26,6 +26,7 @@ from typing import Any, get_args
 from pydantic import BaseModel, ValidationError
 
 from model.param_tree import Params, flatten
+from model.registry import Registry
 
 __all__ = ["Params", "ParamError", "apply_overrides", "Scenario", "load_params", "load_scenario", "flatten", "reference_rows",
            "reference_markdown", "DEFAULTS"]
@@ -175,6 +176,9 @@ def load_params(path: str | Path | None = None, overrides: dict[str, Any] | None
 
 
 def _type_name(ann: Any) -> str:
+    choices = next((m for m in getattr(ann, "__metadata__", ()) if isinstance(m, Registry)), None)
+    if choices is not None:  # a parameter that names a registered variant
+        return choices.describe()
     args = get_args(ann)
     if getattr(ann, "__origin__", None) is list:
         return "list of " + _type_name(args[0])
@@ -192,20 +196,20 @@ def _walk(model: type[BaseModel], prefix: str = ""):
             yield f"{prefix}{name}", f
 
 
-_LEAF_CACHE: dict[str, dict[str, str]] = {}
-
-
 def _leaf_info() -> dict[str, dict[str, str]]:
-    if not _LEAF_CACHE:
-        for path, f in _walk(Params):
-            lo = next((m.ge for m in f.metadata if hasattr(m, "ge")), None)
-            hi = next((m.le for m in f.metadata if hasattr(m, "le")), None)
-            tname = _type_name(f.annotation)
-            rng = f"{tname} in [{lo:g}, {hi:g}]" if lo is not None and hi is not None else tname
-            extra = f.json_schema_extra or {}
-            _LEAF_CACHE[path] = {"allowed": rng, "unit": extra.get("unit", ""), "source": extra.get("source", ""),
-                                 "meaning": f.description or ""}
-    return _LEAF_CACHE
+    """Allowed values, unit, source and meaning of every leaf (computed on each call, so the
+    choices of a registry are always the registry's current names)."""
+    out: dict[str, dict[str, str]] = {}
+    for path, f in _walk(Params):
+        lo = next((m.ge for m in f.metadata if hasattr(m, "ge")), None)
+        hi = next((m.le for m in f.metadata if hasattr(m, "le")), None)
+        reg = next((m for m in f.metadata if isinstance(m, Registry)), None)  # pydantic moves it here
+        tname = reg.describe() if reg is not None else _type_name(f.annotation)
+        rng = f"{tname} in [{lo:g}, {hi:g}]" if lo is not None and hi is not None else tname
+        extra = f.json_schema_extra or {}
+        out[path] = {"allowed": rng, "unit": extra.get("unit", ""), "source": extra.get("source", ""),
+                     "meaning": f.description or ""}
+    return out
 
 
 def reference_rows() -> list[dict[str, Any]]:

@@ -374,7 +374,7 @@ class ListingRecorder:
         m.blacklist.list_firms = wrapped
 
     def excluded(self, buyer, firm, month):
-        citywide = self.m.blacklist.scope["citywide"]
+        citywide = self.m.blacklist.scope.citywide
         for b, f_, at, until in self.rows:
             if f_ == firm and at < month and (until < 0 or month <= until) and (citywide or b == buyer):
                 return True

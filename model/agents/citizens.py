@@ -19,6 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import records
+from model.delivery.monitoring import REGIMES
 from model.param_tree import Citizens as CitizenParams
 from model.world import SLOT_UNSERVED
 
@@ -147,7 +148,7 @@ def citizens_phase(m) -> None:
     per_village = m.citizens.complaint_rate * m.citizens.per_village
     for i in range(len(led.complaints_levels)):  # complaints about each level's services
         led.complaints_levels[i] = float(about[i] @ per_village) * 1000 / len(m.citizens.village)
-    if "complaints" in m.p.monitoring.regimes:
+    if any(REGIMES[r].alerts for r in m.p.monitoring.regimes):
         _alerts(m)
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from model.agents import buyer as buyer_mod
 from model.delivery import effort, evaluation, fraud, monitoring
+from model.delivery.blacklist import SCOPES
 from model.ledger import per_level
 
 
@@ -110,13 +111,14 @@ def audit(m) -> None:
     m.ledger.terminations += len(found)
     listed = m.blacklist.list_firms("fraud", c.buyer[found], c.firm[found], f, m.month)
     m.ledger.newly_listed += len(listed)
-    published = p.fraud.disclosure or p.blacklist.scope == "public"
+    scope = SCOPES[p.blacklist.scope]
+    published = p.fraud.disclosure or scope.published
     if published:  # a city-level scandal is seen in every town
         town = c.town[found]
         np.add.at(m.ledger.scandals_town, town[town >= 0], 1.0)
         m.ledger.scandals_town += float((town < 0).sum())
         m.ledger.scandals += len(found)
-    if p.blacklist.scope == "public" and len(listed):
+    if scope.published and len(listed):
         np.subtract.at(f.col("cash"), listed, 12 * f.overhead[listed])
     buyer_mod.learn(m, c.buyer[found], np.zeros(len(found), bool))
     m.terminate(found)

@@ -184,7 +184,7 @@ def _award(m, bids: Bids, gain: np.ndarray, free: np.ndarray, legal_min: int) ->
         (winning bid position per tender or −1, valid bids per tender).
     """
     live = np.ones(len(bids.firm), bool)
-    rule = AWARD_RULES[m.p.procurement.award_rule]
+    rule = AWARD_RULES[m.p.procurement.award_rule].winners
     n_bids = np.bincount(bids.tender, minlength=bids.n_tenders)  # valid bids when the tender is evaluated
     # A rule picks each tender's winner from that tender's live bids only, and only winning bids
     # are withdrawn, so after the first round only the tenders that lost their winner are awarded
@@ -233,7 +233,7 @@ def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     item = sub.item[ti]
     rivals = np.minimum(m.beliefs.rivals(fi, item), np.maximum(res.eligible[rows][ti] - 1, 0))
     markup = m.beliefs.markup[fi, item]
-    strategy = STRATEGIES[p.bidding.strategy]
+    strategy = STRATEGIES[p.bidding.strategy].price
     price_guess = strategy(cost, markup, reserve, 1 + rivals)
     margin = price_guess - cost - _mobilisation(m, sub, ti)
     bid_cost = p.procurement.bid_cost_yuan + p.procurement.bid_cost_share * reserve
@@ -275,7 +275,7 @@ def _learn(m, sub: Batch, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t) -> None:
     won_pair = np.zeros(len(fi_b), bool)
     won_pair[w] = True
     lost_pair = ~won_pair & valid_t[ti_b]
-    if p.bidding.strategy == "learning" and len(fi_b):
+    if STRATEGIES[p.bidding.strategy].learns and len(fi_b):
         b = p.bidding
         m.beliefs.learn_markup(fi_b, sub.item[ti_b], won_pair, lost_pair, b.markup_step, b.markup_min, b.markup_max)
     if not p.procurement.awarded_visible or len(ti) == 0:

@@ -24,9 +24,12 @@ radius with numpy blocks over grid cells, the same pairs as a KD-tree ball query
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from model.param_tree import Params
+if TYPE_CHECKING:
+    from model.param_tree import Params
 
 
 #: Most tender × firm distances computed at once (bounds the memory of one block: ~16 bytes each).

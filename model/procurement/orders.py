@@ -20,6 +20,7 @@ import numpy as np
 from model import records
 from model.agents import buyer as buyer_mod
 from model.delivery import fraud
+from model.delivery.monitoring import REGIMES
 from model.procurement import market
 from model.procurement.market import COMMISSION, OPEN, POSTS
 from model.table import Table
@@ -129,7 +130,8 @@ def _contract(m, batch, res, won, term) -> None:
     months = np.round(term[idx] * 12).astype(np.int32)
     price, cost = res.price[idx], res.cost[idx]
     cheats = (firm >= 0) & fraud.decide(p, res.honesty[idx], price, cost, term[idx])
-    officer = ("project_officer" in p.monitoring.regimes) & (batch.value[idx] >= p.monitoring.officer_min_value_yuan)
+    with_officer = any(REGIMES[r].officer for r in p.monitoring.regimes)
+    officer = with_officer & (batch.value[idx] >= p.monitoring.officer_min_value_yuan)
     rows = c.append(len(idx), order=orders, firm=firm, buyer=batch.buyer[idx], item=item, level=batch.level[idx],
                     mode=batch.mode[idx], town=o.town[orders], village=o.village[orders], price=price, cost=cost,
                     start=m.month, end=m.month + months - 1, active=True, capability=res.capability[idx],
