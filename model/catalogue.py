@@ -12,7 +12,10 @@ DATA = Path(__file__).parent / "data"
 #: Place levels, by code: the one definition of the level names.
 LEVEL_NAMES = ("city", "town", "village")
 CITY, TOWN, VILLAGE = 0, 1, 2
+#: The catalogue's ``mode`` column, by code: how an item is normally bought. The codes are the
+#: procurement methods' codes (open tender, directed commission, post outsourcing).
 MODES = ("tender", "commission", "posts")
+OPEN, COMMISSION, POSTS = 0, 1, 2
 
 
 @dataclass(frozen=True)

@@ -13,9 +13,7 @@ import numpy as np
 import pandas as pd
 
 from model import invariants, metrics, records
-from model.agents.buyer import Buyer
 from model.agents.citizens import Citizens
-from model.agents.contractor import Contractor
 from model.catalogue import Catalogue, load_catalogue
 from model.contracts import new_contracts
 from model.delivery.blacklist import Blacklist
@@ -44,6 +42,12 @@ def _catalogue() -> Catalogue:
 class ProcurementModel(mesa.Model):
     """Government buyers, competing contractors and citizens of one region.
 
+    Mesa's API holds: ``rng`` is Mesa's own generator (the model's mechanisms draw from the named
+    streams ``streams``, model/rng.py), ``datacollector`` records every outcome through its
+    public ``collect``, and ``running`` turns False after ``params.years`` years. Buyers, firms,
+    contracts and households are rows of tables (``buyers``, ``firms``, ``contracts``,
+    ``citizens``), not Mesa agent objects; ``agents`` is empty (README "What is in the model").
+
     Args:
         params: the validated parameter tree (``model.load_params``).
         seed: the run's seed; every mechanism draws from its own named stream of it.
@@ -55,9 +59,9 @@ class ProcurementModel(mesa.Model):
         super().__init__(rng=int(seed))
         self.p = params if params is not None else Params()
         self.seed = int(seed)
-        self.rng = Streams(self.seed)
+        self.streams = Streams(self.seed)  # the named streams; self.rng stays Mesa's own generator
         self.cat = _catalogue()
-        self.world = build_world(self.p, self.cat, self.rng["world"])
+        self.world = build_world(self.p, self.cat, self.streams["world"])
         self.buyers, self.firms, self.slots = self.world.buyers, self.world.firms, self.world.slots
         self.town_buyer = np.flatnonzero(self.buyers.level == TOWN)
         self.kappa = contractible_share(self.p, self.cat.contractibility)
@@ -79,13 +83,10 @@ class ProcurementModel(mesa.Model):
         self.blacklist = Blacklist(bl.trigger, bl.scope, bl.duration)
         geo = self.world.geo
         self.citizens = Citizens(self.p.citizens, self.world.household_village, geo.village_town,
-                                 self.rng["citizens"])
+                                 self.streams["citizens"])
         self.slot_index = records.SlotIndex.build(self.slots, self.cat, geo, self.slot_weight)
         self.ledger = MonthLedger(n_towns=geo.n_towns)
         self.year_ledger = YearLedger(town_volume=np.zeros(geo.n_towns))
-        for row in range(len(self.buyers)):
-            Buyer(self, row)
-        self.contractor_of_row = {row: Contractor(self, row) for row in range(len(self.firms))}
         self.month = 0
         self.raws: list[dict[str, float]] = []
         self.month_values: dict[str, float] = {}
@@ -107,6 +108,7 @@ class ProcurementModel(mesa.Model):
                 phase.run(self)
         if self.check_invariants:
             invariants.check(self)
+        self.running = self.month < 12 * self.p.years
 
     step.__doc__ = step_doc()
 

@@ -30,7 +30,7 @@ import numpy as np
 
 from model.delivery.blacklist import SCOPES, TRIGGERS
 from model.metrics import OUTCOMES
-from model.procurement.market import OPEN
+from model.catalogue import OPEN
 from model.world import VILLAGE
 
 #: Relative and absolute tolerance for money sums (yuan): float round-off only.

@@ -9,7 +9,7 @@ import numpy as np
 
 from model import metrics
 from model.ledger import per_level
-from model.procurement.market import OPEN
+from model.catalogue import OPEN
 from model.world import CITY, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, TOWN, VILLAGE, staff_provided
 
 

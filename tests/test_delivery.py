@@ -137,7 +137,7 @@ def fake_monitor_model(regimes, n=6, random_prob=0.15, seed=0):
         officer=np.array([True, False, False, True, False, False]),
         alert=np.array([False, True, False, False, False, True]))
     p = SimpleNamespace(monitoring=SimpleNamespace(regimes=regimes, random_prob=random_prob, announced_per_year=2))
-    return SimpleNamespace(contracts=contracts, p=p, rng={"monitoring": np.random.default_rng(seed)})
+    return SimpleNamespace(contracts=contracts, p=p, streams={"monitoring": np.random.default_rng(seed)})
 
 
 ROWS = np.arange(6)

@@ -397,7 +397,7 @@ class TestScreening:
 
 def test_reserve_error_spread_grows_with_specialisation():
     p = Params()
-    m = SimpleNamespace(p=p, rng={"reserve": np.random.default_rng(3)})
+    m = SimpleNamespace(p=p, streams={"reserve": np.random.default_rng(3)})
     n = 20_000
     value = np.full(n, 100_000.0)
     sds = []

@@ -134,7 +134,7 @@ def _award_reference(m, bids, gain, free, legal_min):
     from model.procurement.market import _cap_by_capacity
 
     live = np.ones(len(bids.firm), bool)
-    rule = AWARD_RULES[m.p.procurement.award_rule]
+    rule = AWARD_RULES[m.p.procurement.award_rule].winners
     n_bids = np.bincount(bids.tender, minlength=bids.n_tenders)
     for _ in range(50):
         pos = np.flatnonzero(live)

@@ -20,26 +20,10 @@ done at half that quality.
 
 from __future__ import annotations
 
-import mesa
 import numpy as np
 
-from model.world import CITY, LEVEL_NAMES, TOWN, VILLAGE
-
-
-class Buyer(mesa.Agent):
-    """A government unit that buys services; its bulk state lives in ``model.buyers`` row ``row``."""
-
-    def __init__(self, model: mesa.Model, row: int) -> None:
-        super().__init__(model)
-        self.row = row
-
-    @property
-    def level(self) -> str:
-        return LEVEL_NAMES[int(self.model.buyers.level[self.row])]
-
-    @property
-    def awareness(self) -> float:
-        return float(self.model.buyers.awareness[self.row])
+from model.catalogue import POSTS
+from model.world import CITY, TOWN, VILLAGE
 
 
 def publicity(m) -> None:
@@ -120,7 +104,7 @@ def adhoc_needs(m, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np
     who = np.flatnonzero((b.level == CITY) | (b.level == TOWN))
     k = rng.poisson(m.p.buyers.adhoc_per_year, len(who))
     rows = np.repeat(who, k)
-    items_of = [np.flatnonzero((cat.level == lvl) & (cat.mode != 2)) for lvl in (CITY, TOWN, VILLAGE)]
+    items_of = [np.flatnonzero((cat.level == lvl) & (cat.mode != POSTS)) for lvl in (CITY, TOWN, VILLAGE)]
     u = rng.random(len(rows))
     lvl = b.level[rows]
     items = np.array([items_of[l][int(x * len(items_of[l]))] for l, x in zip(lvl, u)], dtype=np.int64)

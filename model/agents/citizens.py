@@ -49,10 +49,23 @@ def complaints(perceived: np.ndarray, expect: np.ndarray, tolerance: float, chan
     return (perceived < expect - tolerance) & (u < channel)
 
 
-def update_trust(trust, satisfaction, rate, unserved, swing, scandals, c: CitizenParams) -> np.ndarray:
-    """Trust in government after one month."""
-    t = trust + rate * (satisfaction - trust) - c.unserved_hit * unserved - c.swing_hit * swing - c.scandal_hit * scandals
-    return np.clip(t, 0, 1)
+def update_trust(trust: np.ndarray, satisfaction: np.ndarray, rate: float, *hits: np.ndarray) -> np.ndarray:
+    """Trust in government after one month: clip(T + rate (S − T) − Σ hits, 0, 1).
+
+    Args:
+        trust, satisfaction: per household (0–1). rate: per month.
+        hits: per-household trust losses (0–1), subtracted in order (unserved, swing, scandals:
+            ``unserved_hit · unserved``, ``swing_hit · swing``, ``scandal_hit · scandals``).
+
+    Returns:
+        A new array (``trust`` is not modified).
+    """
+    t = satisfaction - trust
+    t *= rate
+    t += trust
+    for hit in hits:
+        t -= hit
+    return np.clip(t, 0, 1, out=t)
 
 
 class Citizens:
@@ -102,15 +115,10 @@ class Citizens:
         self.expect = update_expectation(self.expect, seen, p.expectation_rate)
         swing = np.zeros_like(index_v) if self.prev_index is None else np.abs(index_v - self.prev_index)
         self.prev_index = index_v.copy()
-        # update_trust, fused in place; the hits are scaled per village before spreading
-        # (c·x[v] equals (c·x)[v] exactly), so results are bit-identical to update_trust
-        t = self.satisfaction - self.trust
-        t *= p.trust_rate
-        t += self.trust
-        t -= self._spread(p.unserved_hit * unserved_v)
-        t -= self._spread(p.swing_hit * swing)
-        t -= self._spread((p.scandal_hit * scandals_town)[self._village_town])
-        self.trust = np.clip(t, 0, 1, out=t)
+        # the hits are scaled per village before spreading (c·x[v] equals (c·x)[v] exactly)
+        self.trust = update_trust(self.trust, self.satisfaction, p.trust_rate,
+                                  self._spread(p.unserved_hit * unserved_v), self._spread(p.swing_hit * swing),
+                                  self._spread((p.scandal_hit * scandals_town)[self._village_town]))
         # complaints are 0/1, so integer counts equal the float sums of np.bincount(weights=comp)
         self.complaint_rate = np.bincount(self.village[comp], minlength=self.n_villages) / np.maximum(
             self.per_village, 1)

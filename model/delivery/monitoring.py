@@ -114,7 +114,7 @@ def monitor(m, rows: np.ndarray, month_of_contract: np.ndarray) -> tuple[np.ndar
     Returns:
         (anticipated inspection probability, inspected this month, officer present) per contract.
     """
-    u = m.rng["monitoring"].random(len(rows))  # drawn whatever the regimes: common random numbers
+    u = m.streams["monitoring"].random(len(rows))  # drawn whatever the regimes: common random numbers
     p_none = np.ones(len(rows))
     inspected = np.zeros(len(rows), bool)
     officer = np.zeros(len(rows), bool)

@@ -27,7 +27,7 @@ def deliver(m) -> None:
     pi_officer = officer.astype(float)
     cap, price, cost = c.capability[rows], c.price[rows], c.cost[rows]
     e_c, e_n = effort.efforts(p, cap, price, cost, c.honesty[rows], c.visibility[rows], pi, pi_officer)
-    rng = m.rng["delivery"]
+    rng = m.streams["delivery"]
     noise = p.delivery.quality_noise
     qc = np.clip(cap * e_c + noise * rng.standard_normal(len(rows)), 0, 1)
     qn = np.clip(cap * e_n + noise * rng.standard_normal(len(rows)), 0, 1)
@@ -47,7 +47,7 @@ def _inspect(m, rows, inspected, officer, qc, qn, kappa) -> np.ndarray:
     c, p = m.contracts, m.p
     mp = p.monitoring
     meas = qc + mp.officer_observes * officer * (1 - kappa) * (qn - qc)
-    meas = np.clip(meas + mp.measurement_noise * m.rng["monitoring"].standard_normal(len(rows)), 0, 1)  # all rows
+    meas = np.clip(meas + mp.measurement_noise * m.streams["monitoring"].standard_normal(len(rows)), 0, 1)  # all rows
     hit = np.flatnonzero(inspected)
     r = rows[hit]
     c.col("sum_meas")[r] += meas[hit]
@@ -99,7 +99,7 @@ def audit(m) -> None:
     if len(cheating) == 0:
         return
     hazard = fraud.detection(p) / 12
-    found = cheating[m.rng["audit"].random(len(cheating)) < hazard]
+    found = cheating[m.streams["audit"].random(len(cheating)) < hazard]
     if len(found) == 0:
         return
     repaid = c.fraud_paid[found]

@@ -30,15 +30,18 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
+from model.catalogue import COMMISSION, OPEN, POSTS, VILLAGE
 from model.procurement import notices, screening
 from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.bidding import STRATEGIES
 from model.rng import keyed_normal
 
-OPEN, COMMISSION, POSTS = 0, 1, 2
 MODE_NAMES = ("open_tender", "direct_commission", "post_outsourcing")
+#: Outcome of a procurement (the tender log's ``outcome``), by code.
 REASONS = ("awarded", "no_notice", "none_eligible", "reserve_below_cost", "unprofitable", "too_few_bids",
            "no_applicant", "no_capacity")
+(AWARDED, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, UNPROFITABLE, TOO_FEW_BIDS, NO_APPLICANT,
+ NO_CAPACITY) = range(len(REASONS))
 
 
 @dataclass
@@ -95,7 +98,7 @@ def _cost(m, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray) -> np.n
 
 def _mobilisation(m, b: Batch, ti: np.ndarray) -> np.ndarray:
     pr = m.p.procurement
-    subsidy = np.where(b.level[ti] == 2, pr.mobilisation_subsidy_yuan, 0.0)
+    subsidy = np.where(b.level[ti] == VILLAGE, pr.mobilisation_subsidy_yuan, 0.0)
     return pr.mobilisation_cost_yuan - subsidy
 
 
@@ -221,7 +224,7 @@ def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     sub = _subset(b, rows)
     n = len(rows)
     ti, fi, dist = notices.heard_by_kind(sub.x, sub.y, sub.level, sub.value, _tender_radius(m, sub), f, p,
-                                         m.rng["notices"])
+                                         m.streams["notices"])
     ok = _screen(m, sub, ti, fi)
     res.notified[rows] = np.bincount(ti, minlength=n)
     res.eligible[rows] = _group_counts(ti, ok, n)
@@ -262,8 +265,10 @@ def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     res.cost[rows[has]] = cost_b[w] / sub.term[has]
     res.capability[rows[has]] = f.capability[fi_b[w]]
     res.honesty[rows[has]] = f.honesty[fi_b[w]]
-    reason = np.where(has, 0, np.where(res.notified[rows] == 0, 1, np.where(res.eligible[rows] == 0, 2, np.where(
-        _group_counts(ti, below, n) == 0, 3, np.where(worth == 0, 4, np.where(n_bids == 0, 7, 5))))))
+    reason = np.where(has, AWARDED, np.where(res.notified[rows] == 0, NO_NOTICE, np.where(
+        res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(_group_counts(ti, below, n) == 0, RESERVE_BELOW_COST,
+                                                         np.where(worth == 0, UNPROFITABLE, np.where(
+                                                             n_bids == 0, NO_CAPACITY, TOO_FEW_BIDS))))))
     res.reason[rows] = reason
     _learn(m, sub, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t)
 
@@ -351,15 +356,15 @@ def commissions(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     res.favoured[rows[t_w]] = favoured[w]
     got = np.zeros(n, bool)
     got[t_w] = True
-    res.reason[rows] = np.where(got, 0, np.where(res.notified[rows] == 0, 1, np.where(
-        res.eligible[rows] == 0, 2, np.where(worth == 0, 4, 7))))
+    res.reason[rows] = np.where(got, AWARDED, np.where(res.notified[rows] == 0, NO_NOTICE, np.where(
+        res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(worth == 0, UNPROFITABLE, NO_CAPACITY))))
 
 
 def posts(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     """Recruit individuals for posts at a wage (seed S6; reform R2 for technical posts)."""
     if len(rows) == 0:
         return
-    p, rng = m.p.posts, m.rng["posts"]
+    p, rng = m.p.posts, m.streams["posts"]
     hard = m.cat.hard_to_staff[b.item[rows]]
     applicants = rng.poisson(p.applicants_mean * p.wage_ratio ** 2, len(rows))
     u = rng.random(len(rows))
@@ -374,7 +379,7 @@ def posts(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     res.cost[rows[filled]] = b.value[rows[filled]] * p.wage_ratio
     res.capability[rows[filled]] = np.clip(best[filled], 0.05, 1.0)
     res.honesty[rows[filled]] = 1.0
-    res.reason[rows] = np.where(filled, 0, 6)
+    res.reason[rows] = np.where(filled, AWARDED, NO_APPLICANT)
 
 
 def _subset(b: Batch, rows: np.ndarray) -> Batch:

@@ -151,32 +151,6 @@ def reach_radius(p: Params, channel: np.ndarray) -> np.ndarray:
     return np.maximum(r, 0.0)[channel]
 
 
-def pairs_by_kind(tx: np.ndarray, ty: np.ndarray, radius_of_kind, firms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(tender, firm) pairs searched kind by kind — with :func:`notified`, the per-pair version of
-    :func:`heard_by_kind` (one draw per candidate pair), kept as its reference.
-
-    Args:
-        tx, ty: tender places (km).
-        radius_of_kind: ``f(kind, rows) -> per-tender radius`` (km; negative = skip the tender).
-        firms: the firm table.
-
-    Returns:
-        ``(ti, fi, dist)`` sorted by tender then firm.
-    """
-    parts = []
-    for kind in np.unique(firms.kind[firms.active]):
-        rows = np.flatnonzero(firms.active & (firms.kind == kind))
-        radius = radius_of_kind(int(kind), rows)
-        ask = np.flatnonzero(radius >= 0)
-        if len(ask) == 0:
-            continue
-        alive = np.zeros(len(firms), bool)
-        alive[rows] = True
-        ti, fi, dist = candidates(tx[ask], ty[ask], radius[ask], firms.x, firms.y, alive)
-        parts.append((ask[ti], fi, dist))
-    return _merge_pairs(parts)
-
-
 def _merge_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(ti, fi, dist) parts joined and ordered by tender then firm."""
     if not parts:
@@ -353,7 +327,12 @@ def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, 
 def heard_by_kind(tx: np.ndarray, ty: np.ndarray, level: np.ndarray, value: np.ndarray, radius_of_kind,
                   firms, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (tender, firm) that hear of open tenders, kind by kind and channel by channel
-    (:func:`heard_pairs`); ``radius_of_kind`` as in :func:`pairs_by_kind`.
+    (:func:`heard_pairs`).
+
+    Args:
+        tx, ty, level, value: tender places (km), levels and values (yuan/year).
+        radius_of_kind: ``f(kind, rows) -> per-tender radius`` (km; negative = skip the tender).
+        firms: the firm table. p: the parameters. rng: the ``notices`` stream.
 
     Returns:
         ``(ti, fi, dist)`` sorted by tender then firm.

@@ -22,7 +22,7 @@ from model.agents import buyer as buyer_mod
 from model.delivery import fraud
 from model.delivery.monitoring import REGIMES
 from model.procurement import market
-from model.procurement.market import COMMISSION, OPEN, POSTS
+from model.catalogue import COMMISSION, OPEN, POSTS
 from model.table import Table
 from model.world import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, VILLAGE
 
@@ -42,12 +42,12 @@ def new_orders() -> Table:
 def _mode(m, item: np.ndarray, value: np.ndarray) -> np.ndarray:
     cat_mode = m.cat.mode[item]
     below = value < m.p.procurement.open_tender_threshold_yuan
-    return np.where(cat_mode == 2, POSTS, np.where((cat_mode == 1) | below, COMMISSION, OPEN)).astype(np.int8)
+    return np.where(cat_mode == POSTS, POSTS, np.where((cat_mode == COMMISSION) | below, COMMISSION, OPEN)).astype(np.int8)
 
 
 def _reserve(m, value: np.ndarray, spec: np.ndarray) -> np.ndarray:
     pr = m.p.procurement
-    err = m.rng["reserve"].standard_normal(len(value)) * pr.reserve_error_sd * spec
+    err = m.streams["reserve"].standard_normal(len(value)) * pr.reserve_error_sd * spec
     return value * np.exp(err) * (1 + pr.reserve_margin)
 
 
@@ -61,7 +61,7 @@ def plan_year(m) -> None:
     m.slot_state[:] = np.where(bought, SLOT_WAITING, SLOT_INHOUSE)
     m.slot_contract[:] = -1
     rows = np.flatnonzero(bought)
-    lots = m.p.procurement.lots & (s.level[rows] == VILLAGE) & (cat.mode[s.item[rows]] == 0)
+    lots = m.p.procurement.lots & (s.level[rows] == VILLAGE) & (cat.mode[s.item[rows]] == OPEN)
     single, lot_rows = rows[~lots], rows[lots]
     due = m.month + m.p.procurement.approval_delay_months
     o = _add(m, single, s.buyer[single], b.x[s.buyer[single]], b.y[s.buyer[single]], np.zeros(len(single)), due)
@@ -76,7 +76,7 @@ def plan_year(m) -> None:
         tour = m.p.region.village_spread_km * np.sqrt(n_v)
         o = _add(m, lot_rows[first], town_buyer, b.x[town_buyer], b.y[town_buyer], tour, due, n_slots=n_v)
         m.slot_order[lot_rows] = o[inv]
-    rows_a, items_a, months_a = buyer_mod.adhoc_needs(m, m.rng["catalogue"])
+    rows_a, items_a, months_a = buyer_mod.adhoc_needs(m, m.streams["catalogue"])
     if len(rows_a):
         value = 0.25 * cat.value[items_a]
         m.orders.append(len(rows_a), buyer=rows_a, item=items_a, level=b.level[rows_a], mode=COMMISSION,
