@@ -24,7 +24,7 @@ from model.param_tree import Params
 from model.procurement import orders
 from model.procurement.beliefs import Beliefs
 from model.month import PHASES, step_doc
-from model.procurement.market import MODE_NAMES, REASONS
+from model.procurement.market import METHODS, REASONS
 from model.rng import Streams
 from model.world import LEVEL_NAMES, SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided
 
@@ -193,7 +193,7 @@ class ProcurementModel(mesa.Model):
         cols = {k: np.concatenate([t[k] for t in self._tenders]) for k in self._tenders[0]}
         df = pd.DataFrame(cols)
         df["level"] = pd.Categorical.from_codes(df.pop("level_code"), LEVEL_NAMES)
-        df["mode"] = pd.Categorical.from_codes(df.pop("mode_code"), MODE_NAMES)
+        df["mode"] = pd.Categorical.from_codes(df.pop("mode_code"), METHODS.names())
         df["outcome"] = pd.Categorical.from_codes(df.pop("reason_code"), REASONS)
         df["item"] = self.cat.ids[df.pop("item_code").to_numpy()]
         return df

@@ -14,7 +14,7 @@ from model import ProcurementModel, load_params, simulate
 from model import invariants
 from model.invariants import InvariantError
 from model.ledger import per_level
-from model.procurement import market, screening
+from model.procurement import direct, market, screening
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "experiments/scenarios").glob("*.toml"))
@@ -100,8 +100,11 @@ def test_a_planted_violation_is_caught_and_named(monkeypatch, name, month, tampe
 
 def test_a_listed_firm_winning_is_caught(monkeypatch):
     """Screening that forgets the blacklist lets listed firms win; the check names them."""
-    monkeypatch.setattr(market, "_screen", lambda m, b, ti, fi: screening.eligible(
-        m.p, m.month, b.value, b.spec, ti, fi, m.firms))
+    def forgetful(m, b, ti, fi):
+        return screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
+
+    for module in (market, direct):  # open tenders and commissions
+        monkeypatch.setattr(module, "screen", forgetful)
     p = load_params(None, {**SMALL, "blacklist.trigger": "both", "blacklist.duration": "permanent",
                            "fraud.media_detect": 1.0, "evaluation.fail_score": 0.9,
                            "blacklist.failing_scores": 1, "screening.violation_years": 0.0})

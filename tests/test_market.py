@@ -13,7 +13,8 @@ from model.core import ProcurementModel
 from model.param_tree import Params
 from model.procurement import award, bidding, notices, orders, screening
 from model.procurement.award import Bids
-from model.procurement.market import _award, _cap_by_capacity
+from model.procurement.batch import cap_by_capacity as _cap_by_capacity
+from model.procurement.market import _award
 
 W_DEFAULT = {"price": 0.3, "technical": 0.5, "reputation": 0.2, "citizen": 0.0}
 

@@ -16,6 +16,9 @@ from model.delivery.blacklist import DURATIONS, SCOPES, Duration, Scope
 from model.delivery.monitoring import REGIMES, Regime
 from model.params import ParamError, reference_rows
 from model.procurement.award import AWARD_RULES, AwardRule, Bids, _first_per_tender
+from model.catalogue import OPEN
+from model.procurement.batch import AWARDED
+from model.procurement.market import METHODS, Method
 from model.registry import Registry
 
 SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
@@ -102,6 +105,39 @@ def test_a_new_monitoring_regime_inspects_as_it_says():
             m.step()
             inspected.append((m.raws[-1]["inspections"], len(m.ledger.active_rows)))
     assert all(n == rows for n, rows in inspected) and inspected[-1][1] > 0
+
+
+class TeamOnCall(Method):
+    """Toy method: small tender items are given to the buyer's own on-call team at their value."""
+
+    name = "team_on_call"
+    priority = 0.5  # before directed commission (1) and open tender (2), after posts (0)
+    status = "counterfactual"
+
+    def claims(self, m, cat_mode, value):
+        return (cat_mode == OPEN) & (value < 40_000)
+
+    def run(self, m, b, res, rows):
+        res.winner[rows], res.price[rows], res.cost[rows] = -2, b.value[rows], b.value[rows]
+        res.capability[rows], res.honesty[rows], res.reason[rows] = 0.5, 1.0, AWARDED
+
+
+def test_a_new_procurement_method_claims_orders_and_runs_them():
+    with METHODS.added(TeamOnCall()):
+        m = ProcurementModel(load_params(None, SMALL), seed=5, check_invariants=True).run(1)
+        log = m.tender_log()
+    mine = log[log["mode"] == "team_on_call"]
+    assert len(mine) > 0 and (mine["winner"] == -2).all() and (mine["outcome"] == "awarded").all()
+    assert (mine["value"] < 40_000).all()
+    base = ProcurementModel(load_params(None, SMALL), seed=5).run(1).tender_log()
+    assert (base["mode"] == "direct_commission").sum() > (log["mode"] == "direct_commission").sum()
+
+
+def test_the_method_codes_are_the_registry_positions():
+    from model.catalogue import COMMISSION, MODES, POSTS
+
+    assert METHODS.names()[OPEN] == "open_tender" and METHODS.names()[COMMISSION] == "direct_commission"
+    assert METHODS.names()[POSTS] == "post_outsourcing" and len(MODES) == 3
 
 
 def test_unregistered_names_are_refused_and_registries_stay_clean():

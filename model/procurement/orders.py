@@ -22,7 +22,7 @@ from model.agents import buyer as buyer_mod
 from model.delivery import fraud
 from model.delivery.monitoring import REGIMES
 from model.procurement import market
-from model.catalogue import COMMISSION, OPEN, POSTS
+from model.catalogue import COMMISSION, OPEN
 from model.table import Table
 from model.world import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, VILLAGE
 
@@ -40,9 +40,8 @@ def new_orders() -> Table:
 
 
 def _mode(m, item: np.ndarray, value: np.ndarray) -> np.ndarray:
-    cat_mode = m.cat.mode[item]
-    below = value < m.p.procurement.open_tender_threshold_yuan
-    return np.where(cat_mode == POSTS, POSTS, np.where((cat_mode == COMMISSION) | below, COMMISSION, OPEN)).astype(np.int8)
+    """Method code of each order (model.procurement.market.METHODS decides)."""
+    return market.choose_methods(m, m.cat.mode[item], value)
 
 
 def _reserve(m, value: np.ndarray, spec: np.ndarray) -> np.ndarray:
