@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import model_validator
 
 from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
+from model.delivery.evaluation import EVALUATIONS
 from model.delivery.monitoring import REGIMES
 from model.param_base import P, Section
 
@@ -68,6 +69,8 @@ class Fraud(Section):
 class Evaluation(Section):
     """Year-end evaluation (考评; seed S14, S15, R6)."""
 
+    rule: Annotated[str, EVALUATIONS] = P("weighted", "rule", "how the year-end score is computed",
+                                          source="seed S14")
     inspection_weight: float = P(0.5, "share", "weight of inspection results", ge=0, le=1, source="seed S14")
     kpi_weight: float = P(0.4, "share", "weight of KPI completion", ge=0, le=1, source="seed R4")
     citizen_weight: float = P(0.1, "share", "weight of the citizens' rating (民主测评)", ge=0, le=1,

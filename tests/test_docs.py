@@ -112,7 +112,8 @@ def test_internals_lists_every_phase_and_registry_and_its_recipes_are_tested():
     for ph in PHASES:
         path = "model/" + ph.module.removeprefix("model.").replace(".", "/") + ".py"
         assert re.search(rf"{ph.name}\s+\S.*{re.escape(path)}\s+{ph.run.__name__}", text), ph.name
-    for reg in ("METHODS", "AWARD_RULES", "STRATEGIES", "REGIMES", "TRIGGERS", "SCOPES", "DURATIONS"):
+    for reg in ("METHODS", "AWARD_RULES", "STRATEGIES", "REGIMES", "TRIGGERS", "SCOPES", "DURATIONS",
+                "EVALUATIONS"):
         assert reg in text, reg
     tests = (ROOT / "tests" / "test_variants.py").read_text(encoding="utf-8")
     named = re.findall(r"`(test_[a-z_]+)`", text)

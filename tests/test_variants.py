@@ -13,6 +13,7 @@ import pytest
 from model import ProcurementModel, load_params
 from model.app import model_params, monitoring_presets
 from model.delivery.blacklist import DURATIONS, SCOPES, Duration, Scope
+from model.delivery.evaluation import EVALUATIONS, EvaluationRule
 from model.delivery.monitoring import REGIMES, Regime
 from model.params import ParamError, reference_rows
 from model.procurement.award import AWARD_RULES, AwardRule, Bids, _first_per_tender
@@ -105,6 +106,26 @@ def test_a_new_monitoring_regime_inspects_as_it_says():
             m.step()
             inspected.append((m.raws[-1]["inspections"], len(m.ledger.active_rows)))
     assert all(n == rows for n, rows in inspected) and inspected[-1][1] > 0
+
+
+class KpiOnly(EvaluationRule):
+    """Toy evaluation: the score is the KPI completion (mean contractible quality) alone."""
+
+    name = "kpi_only"
+    status = "counterfactual"
+
+    def scores(self, p, mean_meas, n_insp, mean_qc, rating):
+        return np.clip(mean_qc, 0, 1)
+
+
+def test_a_new_evaluation_rule_scores_contracts():
+    with EVALUATIONS.added(KpiOnly()):
+        m = ProcurementModel(load_params(None, {**SMALL, "evaluation.rule": "kpi_only"}), seed=6,
+                             check_invariants=True).run(1)
+    c = m.contracts
+    done = np.flatnonzero(np.isfinite(c.score) & ~c.terminated)
+    assert len(done) > 0
+    np.testing.assert_array_equal(c.score[done], np.clip(c.sum_qc[done] / np.maximum(c.months[done], 1), 0, 1))
 
 
 class TeamOnCall(Method):
