@@ -14,6 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from model.overrides import apply_overrides
 from model.param_base import EST, P, Section, flatten
 from model.param_delivery import Blacklist, Delivery, Evaluation, Fraud, Monitoring
 from model.procurement.award import AWARD_RULES
@@ -313,6 +314,4 @@ class Params(Section):
 
     def with_overrides(self, overrides: dict[str, Any], origin: str = "overrides") -> "Params":
         """A new validated tree with ``overrides`` (dotted paths) applied."""
-        from model.params import apply_overrides  # the loader lives beside the tree
-
         return apply_overrides(self, overrides, origin)
