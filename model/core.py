@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from model import invariants, metrics, records
-from model.agents.citizens import Citizens
+from model.entities.citizens import Citizens
 from model.catalogue import Catalogue, load_catalogue
 from model.contracts import new_contracts
 from model.delivery.blacklist import Blacklist

@@ -83,16 +83,16 @@ class MonthLedger:
     scandals: float = _count("published scandals", "delivery.phases.audit")
     evaluated: np.ndarray = _levels("contracts evaluated", "delivery.phases.evaluate")
     score_sum: np.ndarray = _levels("Σ evaluation scores", "delivery.phases.evaluate")
-    # citizens: agents.citizens.citizens_phase
-    satisfaction: float = _count("mean household satisfaction (0–1)", "agents.citizens.citizens_phase")
-    trust: float = _count("mean household trust (0–1)", "agents.citizens.citizens_phase")
-    perceived: float = _count("mean perceived quality (0–1)", "agents.citizens.citizens_phase")
-    complaints: float = _count("complaints per 1,000 households", "agents.citizens.citizens_phase")
+    # citizens: entities.citizens.citizens_phase
+    satisfaction: float = _count("mean household satisfaction (0–1)", "entities.citizens.citizens_phase")
+    trust: float = _count("mean household trust (0–1)", "entities.citizens.citizens_phase")
+    perceived: float = _count("mean perceived quality (0–1)", "entities.citizens.citizens_phase")
+    complaints: float = _count("complaints per 1,000 households", "entities.citizens.citizens_phase")
     complaints_levels: np.ndarray = _levels("complaints per 1,000 households about each level's services",
-                                            "agents.citizens.citizens_phase", total="complaints")
-    # market: agents.contractor
-    exits: float = _count("firms that exited", "agents.contractor.overheads_and_exits")
-    entries: float = _count("firms that entered", "agents.contractor.entry")
+                                            "entities.citizens.citizens_phase", total="complaints")
+    # market: entities.contractor
+    exits: float = _count("firms that exited", "entities.contractor.overheads_and_exits")
+    entries: float = _count("firms that entered", "entities.contractor.entry")
     # end of month, from the state: records.close_month
     q_people: np.ndarray = _levels("Σ true quality × people over active contracts", "records.close_month")
     qn_people: np.ndarray = _levels("Σ non-contractible quality × people", "records.close_month")
@@ -172,7 +172,7 @@ class YearLedger:
     Attributes:
         town_volume: the local market's pull for entrants by town — margins won and demand nobody
             served (yuan/year); written by records.record_procurements, read and reset by firm
-            entry (agents.contractor.entry) at year end.
+            entry (entities.contractor.entry) at year end.
     """
 
     town_volume: np.ndarray

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from model import records
-from model.agents import citizens, contractor
+from model.entities import citizens, contractor
 from model.delivery import phases as delivery
 from model.procurement import orders
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from model import ProcurementModel, load_params, records
-from model.agents import buyer as buyer_mod
-from model.agents import citizens as cz
+from model.entities import buyer as buyer_mod
+from model.entities import citizens as cz
 
 # A pinned parameter set, so the hand computations below do not move with the calibration.
 DEFAULT = load_params(overrides={

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model.agents import buyer as buyer_mod
+from model.entities import buyer as buyer_mod
 from model.delivery import effort, evaluation, fraud, monitoring
 from model.delivery.blacklist import SCOPES
 from model.ledger import per_level

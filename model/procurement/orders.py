@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from model import records
-from model.agents import buyer as buyer_mod
+from model.entities import buyer as buyer_mod
 from model.delivery import fraud
 from model.delivery.monitoring import REGIMES
 from model.procurement import market
