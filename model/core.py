@@ -13,17 +13,17 @@ import numpy as np
 import pandas as pd
 
 from model import invariants, metrics, records
-from model.entities.citizens import Citizens
 from model.catalogue import Catalogue, load_catalogue
 from model.contracts import new_contracts
 from model.delivery.blacklist import Blacklist
 from model.delivery.effort import contractible_share
+from model.entities.citizens import Citizens
 from model.ledger import MonthLedger, YearLedger
 from model.memory import PairMemory
+from model.month import PHASES, step_doc
 from model.param_tree import Params
 from model.procurement import orders
 from model.procurement.beliefs import Beliefs
-from model.month import PHASES, step_doc
 from model.procurement.market import METHODS, REASONS
 from model.rng import Streams
 from model.world import LEVEL_NAMES, SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided

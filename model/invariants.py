@@ -25,13 +25,17 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.catalogue import OPEN
 from model.delivery.blacklist import SCOPES, TRIGGERS
 from model.metrics import OUTCOMES
-from model.catalogue import OPEN
 from model.world import VILLAGE
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 #: Relative and absolute tolerance for money sums (yuan): float round-off only.
 RTOL, ATOL = 1e-9, 1e-6
@@ -62,7 +66,7 @@ class Snapshot:
     overclaimed: float = 0.0
 
 
-def open_snapshot(m) -> Snapshot:
+def open_snapshot(m: ProcurementModel) -> Snapshot:
     """Snapshot of the model as built (month 0)."""
     f, c = m.firms, m.contracts
     return Snapshot(cash=f.cash.copy(), profit=f.profit_year.copy(), revenue=f.revenue_year.copy(),
@@ -78,14 +82,14 @@ def _close(a: float, b: float, scale: float) -> bool:
     return abs(a - b) <= ATOL + RTOL * max(abs(scale), abs(a), abs(b))
 
 
-def _month_log(m) -> dict[str, np.ndarray] | None:
+def _month_log(m: ProcurementModel) -> dict[str, np.ndarray] | None:
     """This month's rows of the tender log (None when nothing was procured this month)."""
     if m._tenders and len(m._tenders[-1]["month"]) and int(m._tenders[-1]["month"][0]) == m.month:
         return m._tenders[-1]
     return None
 
 
-def check(m) -> None:
+def check(m: ProcurementModel) -> None:
     """Check every invariant for the month just completed, then move the ledger on.
 
     Args:
@@ -104,7 +108,7 @@ def check(m) -> None:
     m._snapshot = _advance(m, led)
 
 
-def _advance(m, led: Snapshot) -> Snapshot:
+def _advance(m: ProcurementModel, led: Snapshot) -> Snapshot:
     nxt = open_snapshot(m)
     nxt.recovered = led.recovered + m.ledger.fraud_recovered
     nxt.fines = led.fines + m.ledger.fines
@@ -113,7 +117,7 @@ def _advance(m, led: Snapshot) -> Snapshot:
 
 
 # ---------------------------------------------------------------------- counts
-def check_counts(m, log: dict[str, np.ndarray] | None) -> None:
+def check_counts(m: ProcurementModel, log: dict[str, np.ndarray] | None) -> None:
     """Open tenders, bids and no-bid tenders: tender log = month counters = month outcomes."""
     raw = m.raws[-1]
     if log is None:
@@ -139,7 +143,7 @@ def check_counts(m, log: dict[str, np.ndarray] | None) -> None:
 
 
 # ---------------------------------------------------------------------- capacity
-def check_capacity(m) -> None:
+def check_capacity(m: ProcurementModel) -> None:
     """firms.load = active contracts per firm ≤ capacity; no negative load."""
     f, c = m.firms, m.contracts
     live = c.active & (c.firm >= 0)
@@ -158,7 +162,7 @@ def check_capacity(m) -> None:
 
 
 # ---------------------------------------------------------------------- [0, 1]
-def _shares(m) -> dict[str, np.ndarray]:
+def _shares(m: ProcurementModel) -> dict[str, np.ndarray]:
     c, f, cit = m.contracts, m.firms, m.citizens
     score = c.score[np.isfinite(c.score)]
     arrays = {"contracts.q": c.q, "contracts.qc": c.qc, "contracts.qn": c.qn, "contracts.score": score,
@@ -179,7 +183,7 @@ def _shares(m) -> dict[str, np.ndarray]:
     return arrays
 
 
-def check_unit_interval(m) -> None:
+def check_unit_interval(m: ProcurementModel) -> None:
     """Every quality, share, reputation and citizen state lies in [0, 1] (NaN only for
     outcomes whose denominator is zero this month)."""
     arrays = _shares(m)
@@ -195,7 +199,7 @@ def check_unit_interval(m) -> None:
 
 
 # ---------------------------------------------------------------------- blacklist
-def check_blacklist(m, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
+def check_blacklist(m: ProcurementModel, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
     """No firm won this month while listed for the buyer, as listings stood at award time
     (procurement runs before audits and evaluations list anyone, so last month's listings)."""
     if log is None:
@@ -216,7 +220,7 @@ def check_blacklist(m, log: dict[str, np.ndarray] | None, led: Snapshot) -> None
 
 
 # ---------------------------------------------------------------------- money
-def _released(m) -> tuple[float, float]:
+def _released(m: ProcurementModel) -> tuple[float, float]:
     """Withheld pay released at this month's evaluations: (to firms, to post holders), yuan."""
     c = m.contracts
     ev = (c.end == m.month) & np.isfinite(c.score) & ~c.terminated & ~c.active
@@ -225,7 +229,7 @@ def _released(m) -> tuple[float, float]:
     return float(release[is_firm].sum()), float(release[~is_firm].sum())
 
 
-def check_money(m, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
+def check_money(m: ProcurementModel, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
     """Buyers' payments = receipts + subsidies; firms' cash conserved; fraud and fines accounted."""
     led_m, p, f = m.ledger, m.p, m.firms
     pr = p.procurement
@@ -261,7 +265,7 @@ def check_money(m, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
               f"{fines:.2f} (expected {p.fraud.fine_multiple} × recovered)")
 
 
-def _check_cash(m, led: Snapshot, wins: np.ndarray, sub: np.ndarray, rel_firms: float) -> None:
+def _check_cash(m: ProcurementModel, led: Snapshot, wins: np.ndarray, sub: np.ndarray, rel_firms: float) -> None:
     """Σ Δcash of the firms that existed last month = their Δprofit (receipts − delivery spending)
     + released pay − mobilisation net of subsidies − recovered fraud − fines − overheads − the
     year of overhead a public listing for fraud costs."""

@@ -15,8 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from model import records
-from model.entities import citizens, contractor
 from model.delivery import phases as delivery
+from model.entities import citizens, contractor
 from model.procurement import orders
 
 #: Every month of the fiscal year.

@@ -4,16 +4,20 @@ and the village quality index citizens perceive."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from model import metrics
-from model.ledger import per_level
 from model.catalogue import OPEN
+from model.ledger import per_level
 from model.world import CITY, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, TOWN, VILLAGE, staff_provided
 
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
-def village_index(m, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+
+def village_index(m: ProcurementModel, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Quality index Q_v and unserved share of every village, weighted by visibility × demand.
 
     A village is served by its own village slots, its town's slots and the city's slots.
@@ -34,7 +38,7 @@ def village_index(m, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, n
     return num_q / den, num_u / den
 
 
-def shortfall_shares(m, q: np.ndarray, expect_v: np.ndarray) -> np.ndarray:
+def shortfall_shares(m: ProcurementModel, q: np.ndarray, expect_v: np.ndarray) -> np.ndarray:
     """Share of each village's complaints about city, town and village services: (3, villages).
 
     A household that complains does so about the services that fall short of its expectation,
@@ -111,7 +115,7 @@ class SlotIndex:
                    value=cat.value[slots.item])
 
 
-def record_procurements(m, b, res, attempt: np.ndarray) -> None:
+def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray) -> None:
     """Append this month's procurements to the tender log and count them by level."""
     p = m.p
     geo_d = np.hypot(b.x, b.y)
@@ -153,7 +157,7 @@ def record_procurements(m, b, res, attempt: np.ndarray) -> None:
     np.add.at(m.year_ledger.town_volume, town[local], np.maximum(margin[local], 0))
 
 
-def collect(m) -> None:
+def collect(m: ProcurementModel) -> None:
     """Phase: the month's raw counters and outcomes; Mesa's DataCollector records them."""
     close_month(m)
     raw = m.ledger.raw()
@@ -163,7 +167,7 @@ def collect(m) -> None:
     m.datacollector.collect(m)
 
 
-def close_month(m) -> None:
+def close_month(m: ProcurementModel) -> None:
     """The end-of-month counters of the ledger, from the model's state."""
     led, c, s, f = m.ledger, m.contracts, m.slots, m.firms
     rows = led.active_rows

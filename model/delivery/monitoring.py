@@ -19,9 +19,14 @@ Each inspection costs ``inspection_cost_yuan`` of staff time; an officer costs
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from model.registry import Registry
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 
 def announced_months(month_of_contract: np.ndarray, term: np.ndarray, per_year: int) -> np.ndarray:
@@ -44,7 +49,7 @@ class Regime:
     officer: bool = False
     alerts: bool = False
 
-    def inspect(self, m, rows: np.ndarray, month_of_contract: np.ndarray,
+    def inspect(self, m: ProcurementModel, rows: np.ndarray, month_of_contract: np.ndarray,
                 u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(anticipated inspection probability, inspected this month) of contracts ``rows``.
 
@@ -60,7 +65,7 @@ class Announced(Regime):
 
     name = "announced"
 
-    def inspect(self, m, rows, month_of_contract, u):
+    def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
         c = m.contracts
         term = (c.end[rows] - c.start[rows] + 1).astype(float)
         due = announced_months(month_of_contract, term, m.p.monitoring.announced_per_year)
@@ -72,7 +77,7 @@ class Random(Regime):
 
     name = "random"
 
-    def inspect(self, m, rows, month_of_contract, u):
+    def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
         prob = m.p.monitoring.random_prob
         return np.full(len(rows), prob), u < prob
 
@@ -83,7 +88,7 @@ class _Flagged(Regime):
 
     column: str = ""
 
-    def inspect(self, m, rows, month_of_contract, u):
+    def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
         on = getattr(m.contracts, self.column)[rows]
         return on.astype(float), on
 
@@ -108,7 +113,8 @@ class Complaints(_Flagged):
 REGIMES: Registry[Regime] = Registry("monitoring regime", Announced(), Random(), ProjectOfficer(), Complaints())
 
 
-def monitor(m, rows: np.ndarray, month_of_contract: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def monitor(m: ProcurementModel, rows: np.ndarray,
+            month_of_contract: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Combine the regimes in force.
 
     Returns:

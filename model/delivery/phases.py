@@ -7,15 +7,20 @@ the mechanism modules: effort.py, monitoring.py, fraud.py, evaluation.py, blackl
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from model.entities import buyer as buyer_mod
 from model.delivery import effort, evaluation, fraud, monitoring
 from model.delivery.blacklist import SCOPES
+from model.entities import buyer as buyer_mod
 from model.ledger import per_level
 
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
-def deliver(m) -> None:
+
+def deliver(m: ProcurementModel) -> None:
     """Phase "deliver": firms choose effort; quality is delivered; inspections measure it; payments flow."""
     c, f, p = m.contracts, m.firms, m.p
     rows = np.flatnonzero(c.active)
@@ -42,7 +47,7 @@ def deliver(m) -> None:
     _pay(m, rows, e_c, e_n, kappa, deduction)
 
 
-def _inspect(m, rows, inspected, officer, qc, qn, kappa) -> np.ndarray:
+def _inspect(m: ProcurementModel, rows, inspected, officer, qc, qn, kappa) -> np.ndarray:
     """Inspections measure quality; returns each contract's deduction this month (yuan)."""
     c, p = m.contracts, m.p
     mp = p.monitoring
@@ -67,7 +72,7 @@ def _inspect(m, rows, inspected, officer, qc, qn, kappa) -> np.ndarray:
     return deduction
 
 
-def _pay(m, rows, e_c, e_n, kappa, deduction) -> None:
+def _pay(m: ProcurementModel, rows, e_c, e_n, kappa, deduction) -> None:
     c, f, p = m.contracts, m.firms, m.p
     pay_month = c.price[rows] / 12
     withheld = p.evaluation.withhold_share * pay_month
@@ -89,7 +94,7 @@ def _pay(m, rows, e_c, e_n, kappa, deduction) -> None:
     m.ledger.fraud_paid += float(overclaim.sum())
 
 
-def audit(m) -> None:
+def audit(m: ProcurementModel) -> None:
     """Phase "audit": audits and media uncover overclaims; repayment, fine, termination, listing."""
     c, f, p = m.contracts, m.firms, m.p
     rows = m.ledger.active_rows
@@ -124,7 +129,7 @@ def audit(m) -> None:
     m.terminate(found)
 
 
-def evaluate(m) -> None:
+def evaluate(m: ProcurementModel) -> None:
     """Phase "evaluate": contracts ending this month are evaluated; pay released; reputation updated."""
     c, f, p = m.contracts, m.firms, m.p
     rows = np.flatnonzero(c.active & (c.end == m.month))

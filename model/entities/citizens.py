@@ -16,12 +16,17 @@ citizens can judge only what they can see.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from model import records
 from model.delivery.monitoring import REGIMES
 from model.param_tree import Citizens as CitizenParams
 from model.world import SLOT_UNSERVED
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 
 def perceive(index: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
@@ -143,7 +148,7 @@ class Citizens:
         return np.clip(r, 0, 1)
 
 
-def citizens_phase(m) -> None:
+def citizens_phase(m: ProcurementModel) -> None:
     """Phase: households perceive services where they live; complaints raise alerts."""
     q = m.slot_quality()
     unserved = m.slot_state == SLOT_UNSERVED
@@ -160,7 +165,7 @@ def citizens_phase(m) -> None:
         _alerts(m)
 
 
-def _alerts(m) -> None:
+def _alerts(m: ProcurementModel) -> None:
     """Contracts where complaints exceed ``monitoring.complaint_trigger`` get an inspection next month."""
     c, geo = m.contracts, m.world.geo
     rate_v = m.citizens.complaint_rate

@@ -17,12 +17,17 @@ value of village and town procurements that failed for want of bidders).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from model.world import GRASSROOTS, firm_rows, grassroots_base
 
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
-def overheads_and_exits(m) -> None:
+
+def overheads_and_exits(m: ProcurementModel) -> None:
     """Phase "exits": overheads are paid; firms out of cash exit."""
     f = m.firms
     alive = f.active
@@ -40,7 +45,7 @@ def overheads_and_exits(m) -> None:
     m.ledger.exits += len(broke)
 
 
-def entry(m) -> None:
+def entry(m: ProcurementModel) -> None:
     """Phase "entry" (year end): new grassroots firms enter towns where the market pays."""
     p, geo = m.p, m.world.geo
     mk = p.market

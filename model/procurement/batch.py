@@ -10,12 +10,16 @@ shock for the contract.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from model.catalogue import VILLAGE
 from model.procurement import screening
 from model.rng import keyed_normal
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 #: Outcome of a procurement (the tender log's ``outcome``), by code.
 REASONS = ("awarded", "no_notice", "none_eligible", "reserve_below_cost", "unprofitable", "too_few_bids",
@@ -62,7 +66,7 @@ class Result:
     favoured: np.ndarray    # bool: commission given to a connected firm
 
 
-def delivery_cost(m, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray) -> np.ndarray:
+def delivery_cost(m: ProcurementModel, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray) -> np.ndarray:
     """Annual delivery cost of firm ``fi`` for procurement ``ti`` (yuan/year): its usual cost of the
     service plus travel, times its private cost shock for this contract (log-normal, sd
     ``bidding.private_cost_sd``; keyed by order, firm and month, so the same pair draws the same
@@ -76,13 +80,13 @@ def delivery_cost(m, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray)
     return cost
 
 
-def mobilisation(m, b: Batch, ti: np.ndarray) -> np.ndarray:
+def mobilisation(m: ProcurementModel, b: Batch, ti: np.ndarray) -> np.ndarray:
     pr = m.p.procurement
     subsidy = np.where(b.level[ti] == VILLAGE, pr.mobilisation_subsidy_yuan, 0.0)
     return pr.mobilisation_cost_yuan - subsidy
 
 
-def screen(m, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
+def screen(m: ProcurementModel, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
     ok = screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
     ok &= ~m.blacklist.listed(b.buyer[ti], fi, m.firms, m.month)
     return ok

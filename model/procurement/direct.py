@@ -11,6 +11,8 @@ applicant's skill is the max of their skills; no applicant fails the recruitment
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from scipy.special import ndtri
 
@@ -18,6 +20,9 @@ from model.procurement import notices
 from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, UNPROFITABLE,
                                      Batch, Result, cap_by_capacity, delivery_cost, group_counts, mobilisation,
                                      screen, subset)
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 
 def choose_within_capacity(order: np.ndarray, ti: np.ndarray, fi: np.ndarray, free: np.ndarray) -> np.ndarray:
@@ -54,7 +59,7 @@ def choose_within_capacity(order: np.ndarray, ti: np.ndarray, fi: np.ndarray, fr
     raise RuntimeError("capacity-constrained choice did not settle")
 
 
-def _known_firms(m, sub: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _known_firms(m: ProcurementModel, sub: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(commission, firm, km) pairs: the active firms based within ``commission.known_radius_km``
     of the buyer, plus the buyer's connected firm wherever it is, each pair once.
 
@@ -81,7 +86,7 @@ def _known_firms(m, sub: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             np.r_[dist, np.hypot(f.x[conn[extra]] - sub.x[extra], f.y[conn[extra]] - sub.y[extra])])
 
 
-def commissions(m, b: Batch, res: Result, rows: np.ndarray) -> None:
+def commissions(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
     """Directed commissions: the buyer asks the firms it knows."""
     if len(rows) == 0:
         return
@@ -121,7 +126,7 @@ def commissions(m, b: Batch, res: Result, rows: np.ndarray) -> None:
         res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(worth == 0, UNPROFITABLE, NO_CAPACITY))))
 
 
-def posts(m, b: Batch, res: Result, rows: np.ndarray) -> None:
+def posts(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
     """Recruit individuals for posts at a wage (seed S6; reform R2 for technical posts)."""
     if len(rows) == 0:
         return

@@ -19,6 +19,8 @@ expected wins (Σ 1/(1 + rivals)) stay below ``bidding.bid_slack`` × its free c
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from model.catalogue import COMMISSION, OPEN, POSTS  # noqa: F401 - OPEN: the open-tender code, used via market.OPEN
@@ -30,8 +32,11 @@ from model.procurement.batch import (  # noqa: F401 - Batch, Result and REASONS 
 from model.procurement.bidding import STRATEGIES
 from model.registry import Registry
 
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
-def _tender_radius(m, b: Batch):
+
+def _tender_radius(m: ProcurementModel, b: Batch):
     """Search radius per firm kind for open tenders: within reach of the notice, within the
     kind's break-even distance (travel alone would cost the reserve), and only for tenders the
     kind pays attention to (value ≥ its minimum contract value); −1 = not searched."""
@@ -46,7 +51,8 @@ def _tender_radius(m, b: Batch):
     return radius
 
 
-def _award(m, bids: Bids, gain: np.ndarray, free: np.ndarray, legal_min: int) -> tuple[np.ndarray, np.ndarray]:
+def _award(m: ProcurementModel, bids: Bids, gain: np.ndarray, free: np.ndarray,
+           legal_min: int) -> tuple[np.ndarray, np.ndarray]:
     """Award every tender; a firm that would win more than its free capacity keeps its most
     profitable wins and withdraws from the rest, which are awarded again among the other bids.
 
@@ -83,7 +89,7 @@ def _award(m, bids: Bids, gain: np.ndarray, free: np.ndarray, legal_min: int) ->
     raise RuntimeError("capacity-constrained award did not settle")
 
 
-def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
+def open_tenders(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
     """Run the open tenders ``rows`` of the batch and fill ``res``."""
     if len(rows) == 0:
         return
@@ -140,7 +146,7 @@ def open_tenders(m, b: Batch, res: Result, rows: np.ndarray) -> None:
     _learn(m, sub, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t)
 
 
-def _learn(m, sub: Batch, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t) -> None:
+def _learn(m: ProcurementModel, sub: Batch, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t) -> None:
     """Firms update their markups (bidders) and inferred win probabilities (every notified eligible
     firm) for the kinds of tender they saw (model.procurement.beliefs)."""
     p, f = m.p, m.firms
@@ -175,11 +181,11 @@ class Method:
     source: str = ""
     status: str = ""
 
-    def claims(self, m, cat_mode: np.ndarray, value: np.ndarray) -> np.ndarray:
+    def claims(self, m: ProcurementModel, cat_mode: np.ndarray, value: np.ndarray) -> np.ndarray:
         """Which orders (catalogue modes, values in yuan/year) this method may buy."""
         raise NotImplementedError
 
-    def run(self, m, b: Batch, res: Result, rows: np.ndarray) -> None:
+    def run(self, m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
         """Run procurements ``rows`` of batch ``b`` and fill their rows of ``res``."""
         raise NotImplementedError
 
@@ -192,10 +198,10 @@ class OpenTender(Method):
     source = "Government Procurement Law art. 26, 36; seed S7"
     status = "current law"
 
-    def claims(self, m, cat_mode, value):
+    def claims(self, m: ProcurementModel, cat_mode, value):
         return np.ones(len(value), bool)
 
-    def run(self, m, b, res, rows):
+    def run(self, m: ProcurementModel, b, res, rows):
         open_tenders(m, b, res, rows)
 
 
@@ -207,10 +213,10 @@ class DirectCommission(Method):
     source = "seed S7, S8 (below procurement.open_tender_threshold_yuan)"
     status = "the article's 2019 practice"
 
-    def claims(self, m, cat_mode, value):
+    def claims(self, m: ProcurementModel, cat_mode, value):
         return (cat_mode == COMMISSION) | (value < m.p.procurement.open_tender_threshold_yuan)
 
-    def run(self, m, b, res, rows):
+    def run(self, m: ProcurementModel, b, res, rows):
         direct.commissions(m, b, res, rows)
 
 
@@ -222,10 +228,10 @@ class PostOutsourcing(Method):
     source = "seed S6, R2"
     status = "the article's 2019 practice"
 
-    def claims(self, m, cat_mode, value):
+    def claims(self, m: ProcurementModel, cat_mode, value):
         return cat_mode == POSTS
 
-    def run(self, m, b, res, rows):
+    def run(self, m: ProcurementModel, b, res, rows):
         direct.posts(m, b, res, rows)
 
 
@@ -233,7 +239,7 @@ class PostOutsourcing(Method):
 METHODS: Registry[Method] = Registry("procurement method", OpenTender(), DirectCommission(), PostOutsourcing())
 
 
-def choose_methods(m, cat_mode: np.ndarray, value: np.ndarray) -> np.ndarray:
+def choose_methods(m: ProcurementModel, cat_mode: np.ndarray, value: np.ndarray) -> np.ndarray:
     """Method code of every order: the claiming method of lowest ``priority`` (int8 codes)."""
     coded = sorted(enumerate(METHODS.values()), key=lambda cm: -cm[1].priority)
     mode = np.full(len(value), -1, np.int64)
@@ -242,7 +248,7 @@ def choose_methods(m, cat_mode: np.ndarray, value: np.ndarray) -> np.ndarray:
     return mode.astype(np.int8)
 
 
-def run(m, b: Batch) -> Result:
+def run(m: ProcurementModel, b: Batch) -> Result:
     """Run every procurement of the batch by its method, method by method in registry order."""
     n = len(b)
     res = Result(winner=np.full(n, -1, np.int64), price=np.zeros(n), cost=np.zeros(n), capability=np.zeros(n),

@@ -15,16 +15,21 @@ town's villages is bundled into one tender by the town government.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from model import records
-from model.entities import buyer as buyer_mod
+from model.catalogue import COMMISSION, OPEN
 from model.delivery import fraud
 from model.delivery.monitoring import REGIMES
+from model.entities import buyer as buyer_mod
 from model.procurement import market
-from model.catalogue import COMMISSION, OPEN
 from model.table import Table
 from model.world import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, VILLAGE
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 ORDER_COLUMNS = {
     "buyer": (np.int64, -1), "item": (np.int32, -1), "level": (np.int8, 0), "mode": (np.int8, 0),
@@ -39,18 +44,18 @@ def new_orders() -> Table:
     return Table(ORDER_COLUMNS, capacity=4096)
 
 
-def _mode(m, item: np.ndarray, value: np.ndarray) -> np.ndarray:
+def _mode(m: ProcurementModel, item: np.ndarray, value: np.ndarray) -> np.ndarray:
     """Method code of each order (model.procurement.market.METHODS decides)."""
     return market.choose_methods(m, m.cat.mode[item], value)
 
 
-def _reserve(m, value: np.ndarray, spec: np.ndarray) -> np.ndarray:
+def _reserve(m: ProcurementModel, value: np.ndarray, spec: np.ndarray) -> np.ndarray:
     pr = m.p.procurement
     err = m.streams["reserve"].standard_normal(len(value)) * pr.reserve_error_sd * spec
     return value * np.exp(err) * (1 + pr.reserve_margin)
 
 
-def plan_year(m) -> None:
+def plan_year(m: ProcurementModel) -> None:
     """Phase "plan_year" (month 1 of each year): awareness, items bought, in-house provision, orders."""
     buyer_mod.publicity(m)
     s, cat, b = m.slots, m.cat, m.buyers
@@ -84,7 +89,7 @@ def plan_year(m) -> None:
                         due=m.month - 1 + months_a, adhoc=True, town=b.town[rows_a])
 
 
-def _add(m, slot_rows, buyer_rows, x, y, tour, due, n_slots=None) -> np.ndarray:
+def _add(m: ProcurementModel, slot_rows, buyer_rows, x, y, tour, due, n_slots=None) -> np.ndarray:
     s, cat = m.slots, m.cat
     item = s.item[slot_rows]
     mult = np.ones(len(slot_rows)) if n_slots is None else n_slots
@@ -97,7 +102,7 @@ def _add(m, slot_rows, buyer_rows, x, y, tour, due, n_slots=None) -> np.ndarray:
         village=np.where(mult > 1, -1, s.village[slot_rows]), n_slots=mult.astype(np.int32))
 
 
-def procure(m) -> None:
+def procure(m: ProcurementModel) -> None:
     """Phase "procure": run every procurement due this month; contract winners; handle failures."""
     o = m.orders
     due = np.flatnonzero((o.status == WAITING) & (o.due == m.month))
@@ -118,7 +123,7 @@ def procure(m) -> None:
     buyer_mod.learn(m, batch.buyer[(batch.mode == OPEN)], won[batch.mode == OPEN])
 
 
-def _contract(m, batch, res, won, term) -> None:
+def _contract(m: ProcurementModel, batch, res, won, term) -> None:
     o, c, f, cat, p = m.orders, m.contracts, m.firms, m.cat, m.p
     if not won.any():
         return
@@ -148,7 +153,7 @@ def _contract(m, batch, res, won, term) -> None:
     m.slot_state[served] = SLOT_SERVED
 
 
-def _failed(m, rows: np.ndarray, reason: np.ndarray) -> None:
+def _failed(m: ProcurementModel, rows: np.ndarray, reason: np.ndarray) -> None:
     """Void tenders and failed commissions/recruitments: re-tender, fall back, or give up."""
     if len(rows) == 0:
         return
@@ -168,7 +173,7 @@ def _failed(m, rows: np.ndarray, reason: np.ndarray) -> None:
     m.slot_state[dropped_slots & (pr.fallback == "in_house")] = SLOT_INHOUSE
 
 
-def slots_of(m, order_rows: np.ndarray) -> np.ndarray:
+def slots_of(m: ProcurementModel, order_rows: np.ndarray) -> np.ndarray:
     """Mask of the slots whose current order is one of ``order_rows`` (the same as
     ``np.isin(m.slot_order, order_rows)``, by one gather instead of a sort)."""
     return index_mask(m.slot_order, order_rows, len(m.orders))
