@@ -7,6 +7,7 @@ shared/seed/MECHANISMS.md; the ODD description is docs/ODD.md.
 from __future__ import annotations
 
 from functools import cache, partial
+from typing import Any
 
 import mesa
 import numpy as np
@@ -53,11 +54,18 @@ class ProcurementModel(mesa.Model):
         seed: the run's seed; every mechanism draws from its own named stream of it.
         check_invariants: check model invariants at the end of every month (model.invariants;
             raises InvariantError). Off by default; results are identical either way.
+        **overrides: parameter overrides as keywords, ``__`` for the dots of a dotted path
+            (``procurement__award_rule="scoring"``, ``years=2``), as ``mesa.batch_run`` passes them.
     """
 
-    def __init__(self, params: Params | None = None, seed: int = 0, check_invariants: bool = False) -> None:
+    def __init__(self, params: Params | None = None, seed: int = 0, check_invariants: bool = False,
+                 **overrides: Any) -> None:
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer (the run's seed), got {seed!r}")
         super().__init__(rng=int(seed))
-        self.p = params if params is not None else Params()
+        base = params if params is not None else Params()
+        self.p = base.with_overrides({k.replace("__", "."): v for k, v in overrides.items()}, "keyword arguments") \
+            if overrides else base
         self.seed = int(seed)
         self.streams = Streams(self.seed)  # the named streams; self.rng stays Mesa's own generator
         self.cat = _catalogue()

@@ -48,3 +48,26 @@ def test_no_hollow_agents():
     m = ProcurementModel(load_params(None, SMALL), seed=2)
     m.step()
     assert len(m.agents) == 0 and len(m.firms) > 0 and len(m.buyers) > 0
+
+
+def test_mesa_batch_run_works_with_keyword_parameters():
+    import mesa
+
+    small = {k.replace(".", "__"): v for k, v in SMALL.items()}
+    out = mesa.batch_run(ProcurementModel, parameters={**small, "procurement__award_rule": ["lowest_price", "scoring"]},
+                         rng=[3], max_steps=100, data_collection_period=-1, display_progress=False)
+    assert [r["procurement__award_rule"] for r in out] == ["lowest_price", "scoring"]
+    assert all(r["Step"] == 12 for r in out)  # running turned False after years = 1
+    direct = ProcurementModel(load_params(None, {**SMALL, "procurement.award_rule": "scoring"}), seed=3).run(1)
+    assert out[1]["trust"] == direct.timeseries()["trust"].iloc[-1]
+
+
+def test_bad_seeds_and_keywords_are_refused():
+    import pytest
+
+    from model.params import ParamError
+
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        ProcurementModel(seed=None)
+    with pytest.raises(ParamError, match="procurement.award_rul"):
+        ProcurementModel(procurement__award_rul="scoring")
