@@ -48,20 +48,27 @@ class ProcurementModel(mesa.Model):
     public ``collect``, and ``running`` turns False after ``params.years`` years. Buyers, firms,
     contracts and households are rows of tables (``buyers``, ``firms``, ``contracts``,
     ``citizens``), not Mesa agent objects; ``agents`` is empty (README "What is in the model").
+    Besides each month's outcomes the DataCollector holds ``summary_<outcome>``: NaN until the
+    last month of ``params.years``, then the run's summary, so ``mesa.batch_run`` with
+    ``data_collection_period=-1`` returns one row per run with its parameters and summary.
 
     Args:
         params: the validated parameter tree (``model.load_params``).
-        seed: the run's seed; every mechanism draws from its own named stream of it.
+        seed: the run's seed; every mechanism draws from its own named stream of it. None draws a
+            fresh seed (kept in ``self.seed``), as ``mesa.batch_run(..., rng=[None] * k)`` asks.
         check_invariants: check model invariants at the end of every month (model.invariants;
             raises InvariantError). Off by default; results are identical either way.
         **overrides: parameter overrides as keywords, ``__`` for the dots of a dotted path
             (``procurement__award_rule="scoring"``, ``years=2``), as ``mesa.batch_run`` passes them.
     """
 
-    def __init__(self, params: Params | None = None, seed: int = 0, check_invariants: bool = False,
+    def __init__(self, params: Params | None = None, seed: int | None = 0, check_invariants: bool = False,
                  **overrides: Any) -> None:
+        if seed is None:  # a fresh seed from the OS, kept in self.seed so the run can be repeated
+            seed = int(np.random.SeedSequence().entropy % 2**63)
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer (the run's seed), got {seed!r}")
+            raise ValueError(f"seed must be a non-negative integer (the run's seed) or None (a fresh "
+                             f"one), got {seed!r}")
         super().__init__(rng=int(seed))
         base = params if params is not None else Params()
         self.p = base.with_overrides({k.replace("__", "."): v for k, v in overrides.items()}, "keyword arguments") \
@@ -99,9 +106,12 @@ class ProcurementModel(mesa.Model):
         self.raws: list[dict[str, float]] = []
         self.month_values: dict[str, float] = {}
         self.month_history: list[dict[str, float]] = []
+        self.final_summary: tuple[int, dict[str, float]] | None = None  # (month, summary) for Mesa
         self._tenders: list[dict[str, np.ndarray]] = []
-        self.datacollector = mesa.DataCollector(
-            model_reporters={name: partial(metrics.report, name=name) for name in metrics.OUTCOMES})
+        self.datacollector = mesa.DataCollector(model_reporters={
+            **{name: partial(metrics.report, name=name) for name in metrics.OUTCOMES},
+            **{f"{metrics.SUMMARY_PREFIX}{name}": partial(metrics.report_summary, name=name)
+               for name in metrics.OUTCOMES}})
         self.phases = list(PHASES)
         self.check_invariants = bool(check_invariants)
         self._snapshot = invariants.open_snapshot(self) if self.check_invariants else None

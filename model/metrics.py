@@ -135,6 +135,21 @@ _DECL = [
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in _DECL}
 
 
+SUMMARY_PREFIX = "summary_"
+"""DataCollector column prefix of the run's summary outcomes (filled in the run's last month)."""
+
+
+def report_summary(model, name: str) -> float:
+    """DataCollector reporter: NaN before the run's last month (``params.years``), then the run's
+    summary of outcome ``name`` (computed once per model)."""
+    if model.month < 12 * model.p.years:
+        return np.nan
+    cached = model.final_summary
+    if cached is None or cached[0] != model.month:
+        model.final_summary = cached = (model.month, model.summary())
+    return cached[1][name]
+
+
 def report(model, name: str) -> float:
     """DataCollector reporter: the month's value of outcome ``name`` (bind with functools.partial)."""
     return model.month_values.get(name, np.nan)

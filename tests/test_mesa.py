@@ -37,8 +37,13 @@ def test_datacollector_is_filled_by_its_public_collect_and_a_users_collect_corru
     m = ProcurementModel(load_params(None, SMALL), seed=2).run(1)
     dc = m.datacollector.get_model_vars_dataframe()
     ts = m.timeseries()
-    assert len(dc) == 12 and list(dc.columns) == list(ts.columns[1:])
-    np.testing.assert_array_equal(dc.to_numpy(float), ts.drop(columns="month").to_numpy(float))
+    monthly = dc[[c for c in dc.columns if not c.startswith("summary_")]]
+    assert len(dc) == 12 and list(monthly.columns) == list(ts.columns[1:])
+    np.testing.assert_array_equal(monthly.to_numpy(float), ts.drop(columns="month").to_numpy(float))
+    summary = dc[[f"summary_{c}" for c in ts.columns[1:]]]
+    assert summary.iloc[:11].isna().all().all()  # the run's summary arrives in its last month
+    np.testing.assert_array_equal(summary.iloc[11].to_numpy(float),
+                                  np.array([m.summary()[c] for c in ts.columns[1:]], dtype=float))
     m.datacollector.collect(m)  # an extra collect appends a row to Mesa's series only
     assert len(m.datacollector.get_model_vars_dataframe()) == 13
     assert_frame_equal(m.timeseries(), ts, check_exact=True)
@@ -60,6 +65,24 @@ def test_mesa_batch_run_works_with_keyword_parameters():
     assert all(r["Step"] == 12 for r in out)  # running turned False after years = 1
     direct = ProcurementModel(load_params(None, {**SMALL, "procurement.award_rule": "scoring"}), seed=3).run(1)
     assert out[1]["trust"] == direct.timeseries()["trust"].iloc[-1]
+    # one row per run with its parameters and its summary outcomes
+    assert out[1]["summary_no_bid_rate_village"] == direct.summary()["no_bid_rate_village"]
+    assert out[1]["summary_quality_delivered"] == direct.summary()["quality_delivered"]
+
+
+def test_mesa_batch_run_iterations_and_fresh_seeds():
+    import warnings
+
+    import mesa
+
+    small = {k.replace(".", "__"): v for k, v in SMALL.items()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # Mesa deprecates iterations= for rng=
+        out = mesa.batch_run(ProcurementModel, parameters=small, iterations=2, max_steps=100,
+                             display_progress=False)
+    assert len(out) == 2 and all(r["Step"] == 12 for r in out)
+    m1, m2 = ProcurementModel(load_params(None, SMALL), seed=None), ProcurementModel(load_params(None, SMALL), seed=None)
+    assert m1.seed != m2.seed and m1.seed >= 0  # seed=None: a fresh seed, kept to repeat the run
 
 
 def test_bad_seeds_and_keywords_are_refused():
@@ -68,6 +91,6 @@ def test_bad_seeds_and_keywords_are_refused():
     from model.params import ParamError
 
     with pytest.raises(ValueError, match="seed must be a non-negative integer"):
-        ProcurementModel(seed=None)
+        ProcurementModel(seed=-1)
     with pytest.raises(ParamError, match="procurement.award_rul"):
         ProcurementModel(procurement__award_rul="scoring")
