@@ -140,3 +140,12 @@ def test_robustness_screen_fast_mode(fast):
         assert len(shares) == 2 and all(0 <= x <= 100 for x in shares)
     rec = robustness.CHECKS[0][0](ctx)
     assert [c.kind for c in rec.criteria][1:] == ["above", "below"] and audit(markdown([rec], ctx)) == []
+
+
+def test_committed_report_has_no_pass_that_its_intervals_contradict():
+    from experiments.validation.common import ROOT
+
+    text = (ROOT / "docs" / "VALIDATION.md").read_text(encoding="utf-8")
+    sections = re.findall(r"^### (\S+)", text, re.M)
+    assert len(sections) >= 18 and text.count("| estimate | mean | 95% CI low |") == len(sections)
+    assert audit(text) == []
