@@ -135,9 +135,11 @@ def test_robustness_screen_fast_mode(fast):
     lines = robustness.section(ctx)
     rows = [ln for ln in lines if ln.startswith("| reform_package |")]
     assert len(rows) == 5  # one per headline outcome
+    assert any(ln.startswith("Negative control: `citizens.trust_rate`") for ln in lines)
     for ln in rows:
         shares = [float(x) for x in re.findall(r"(\d+)% \(", ln)]
         assert len(shares) == 2 and all(0 <= x <= 100 for x in shares)
+        assert re.search(r"\| \d+% \| \d+% \(", ln)  # the point-estimate share precedes "kept"
     rec = robustness.CHECKS[0][0](ctx)
     assert [c.kind for c in rec.criteria][1:] == ["above", "below"] and audit(markdown([rec], ctx)) == []
 

@@ -38,6 +38,9 @@ FACTORS = (
 )
 """The screened parameters and their plausible ranges (about half to twice the default, whole numbers
 for counts; the legal minimum of bidders from 1, a counterfactual, to 3, Procurement Law art. 36)."""
+PLACEBO = "citizens.trust_rate"
+"""A screened parameter with no path to any outcome but trust (trust feeds back into nothing in the
+model): its rank correlation with the other effects measures the noise floor of the ranking."""
 OUTCOMES = ("quality_delivered", "no_bid_rate_village", "fraud_loss", "trust", "cost_per_quality")
 SEED = 20190404
 """Seed of the Latin hypercube (the reform experiment's seed)."""
@@ -147,6 +150,7 @@ class Summary:
 
     effect: Effect
     sign: int
+    same_point: float
     kept: tuple[float, float, float]
     reversed: tuple[float, float, float]
     drivers: list[tuple[str, float, float]]
@@ -155,7 +159,8 @@ class Summary:
 
 
 def summarise(eff: Effect, pts: list[dict]) -> Summary:
-    """Shares of the space with the sign kept / reversed (interval clear of zero) and the parameters
+    """Shares of the space with the sign of the point estimate kept, with the sign kept / reversed with
+    the interval clear of zero, and the parameters
     that decide it (rank correlation of the effect with each input; for the strongest, the share kept
     below and above the middle of its range)."""
     iv = np.array(eff.by_point, dtype=float).reshape(-1, 3)
@@ -166,4 +171,5 @@ def summarise(eff: Effect, pts: list[dict]) -> Summary:
     ranked = drivers(x, iv[:, 0], names)
     top = next(f for f in FACTORS if f.name == ranked[0][0])
     mid = (float(top.low) + float(top.high)) / 2
-    return Summary(eff, s, share_ci(kept), share_ci(rev), ranked, split(x[:, names.index(top.name)], kept, mid), mid)
+    same = float(np.mean(np.sign(iv[:, 0]) == s)) if len(iv) and s else math.nan
+    return Summary(eff, s, same, share_ci(kept), share_ci(rev), ranked, split(x[:, names.index(top.name)], kept, mid), mid)
