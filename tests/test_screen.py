@@ -31,11 +31,28 @@ def test_drivers_rank_the_parameter_that_decides_the_sign():
     rng = np.random.default_rng(0)
     x = rng.random((40, 3))
     y = 2.0 * (x[:, 1] - 0.5) + 0.05 * rng.standard_normal(40)  # the sign flips at x1 = 0.5
-    ranked = screen.drivers(x, y, ["a", "b", "c"])
-    assert ranked[0][0] == "b" and ranked[0][1] > 0.9 and ranked[0][2] < 1e-6
+    method, ranked = screen.drivers(x, y, ["a", "b", "c"])
+    assert method == "PRCC" and ranked[0][0] == "b" and ranked[0][1] > 0.9 and ranked[0][2] < 1e-6
     kept = y > 0
     below, above = screen.split(x[:, 1], kept, 0.5)
     assert below < 0.2 and above > 0.8
+
+
+def test_partial_rank_correlation_is_not_fooled_by_a_correlated_input():
+    # "c" has no effect but is correlated with "b" in the sample, as a Latin hypercube's inputs can be
+    rng = np.random.default_rng(1)
+    b = rng.random(30)
+    c = b + 0.3 * rng.random(30)
+    x = np.column_stack([rng.random(30), b, c])
+    y = b + 0.05 * rng.standard_normal(30)
+    spearman = {n: abs(r) for n, r, _ in screen.drivers(x[:4], y[:4], ["a", "b", "c"])[1]}
+    assert screen.drivers(x[:4], y[:4], ["a", "b", "c"])[0] == "Spearman ρ" and len(spearman) == 3
+    from scipy import stats
+
+    assert stats.spearmanr(c, y).statistic > 0.8  # the plain rank correlation calls "c" a driver
+    method, ranked = screen.drivers(x, y, ["a", "b", "c"])
+    coef = {n: r for n, r, _ in ranked}
+    assert method == "PRCC" and ranked[0][0] == "b" and abs(coef["c"]) < 0.4 and abs(coef["a"]) < 0.4
 
 
 def test_factors_are_parameters_with_ranges_inside_their_bounds():

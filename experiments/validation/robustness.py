@@ -29,7 +29,7 @@ def _share(e: tuple[float, float, float]) -> str:
 
 
 def _drivers_text(s: screen.Summary, k: int = 3) -> str:
-    top = "; ".join(f"{n} ρ = {r:+.2f} (p = {p:.2g})" for n, r, p in s.drivers[:k] if math.isfinite(r))
+    top = "; ".join(f"{n} {s.method} = {r:+.2f} (p = {p:.2g})" for n, r, p in s.drivers[:k] if math.isfinite(r))
     lo, hi = s.top_split
     return (f"{top or 'none'}; sign kept (clear of zero) in {lo:.0%} of points with {s.drivers[0][0]} < "
             f"{s.top_mid:g} and {hi:.0%} at or above" if math.isfinite(lo) and math.isfinite(hi) else top or "none")
@@ -53,8 +53,8 @@ def _check(ctx: Context, outcome: str, idx: int) -> Record:
         f"and is reversed with its interval clear of zero almost nowhere (upper bound < {screen.REVERSED_MAX:g})",
         f"at the defaults {fmt_ci(at)} ({_direction(s.sign)}); sign kept clear of zero at "
         f"{s.kept[0]:.0%} of points, reversed clear of zero at {s.reversed[0]:.0%}", crit,
-        f"{ctx.describe_screen()}. Parameters that decide it (Spearman rank correlation of the effect with "
-        f"the input over the points): {_drivers_text(s)}.")
+        f"{ctx.describe_screen()}. Parameters that decide it (partial rank correlation of the effect with "
+        f"the input over the points, the others held fixed): {_drivers_text(s)}.")
 
 
 def _make(outcome: str, idx: int):
@@ -73,18 +73,19 @@ CHECKS = [(_make(o, i + 1), False) for i, o in enumerate(screen.OUTCOMES)]
 def section(ctx: Context) -> list[str]:
     """The report's robustness table: every reform × headline outcome (Markdown lines)."""
     pts = screen.points(ctx)
-    rows, placebo = [], []
+    rows, placebo, method = [], [], "PRCC"
     for reform in screen.reforms(ctx):
         for outcome in screen.OUTCOMES:
             s = screen.summarise(screen.effect(ctx, reform, outcome), pts)
             rows.append(f"| {reform} | {outcome} | {fmt_ci(s.effect.at_defaults)} | {s.same_point:.0%} | "
                         f"{_share(s.kept)} | {_share(s.reversed)} | {_drivers_text(s, 2)} |")
+            method = s.method
             if outcome != "trust":
                 placebo += [abs(r) for n, r, _ in s.drivers if n == screen.PLACEBO and math.isfinite(r)]
     floor = (f"Negative control: `{screen.PLACEBO}` has no path to any outcome but trust (trust feeds back "
-             f"into nothing in the model), yet its rank correlation with the effects on the other outcomes "
-             f"reaches |ρ| = {max(placebo):.2f} (median {sorted(placebo)[len(placebo) // 2]:.2f}, over "
-             f"{len(placebo)} reform × outcome pairs): correlations of that size are the noise of "
+             f"into nothing in the model); its partial rank correlation with the effects on the other outcomes "
+             f"reaches |{method}| = {max(placebo):.2f} (median {sorted(placebo)[len(placebo) // 2]:.2f}, over "
+             f"{len(placebo)} reform × outcome pairs): coefficients of that size are the noise of "
              f"{len(pts)} points with {len(screen.FACTORS)} parameters, not evidence that a parameter "
              "decides an effect." if placebo else "")
     return [
@@ -96,10 +97,11 @@ def section(ctx: Context) -> list[str]:
         "estimate has the same sign (same sign); the share where the effect keeps that sign with its 95% "
         "interval clear of zero (kept) and where it has the opposite sign clear of zero (reversed), each with "
         "its exact 95% interval (points in neither are inconclusive at this number of seeds); the parameters "
-        "whose rank correlation with the effect is strongest, and for the first of them the share kept below "
-        "and above the middle of its range.", "",
+        "whose partial rank correlation (PRCC, Marino et al. 2008; the other inputs' ranks partialled out, "
+        "so the Latin hypercube's chance correlations between inputs do not mislead) with the effect is "
+        "strongest, and for the first of them the share kept below and above the middle of its range.", "",
         *([floor, ""] if floor else []),
-        "| reform | outcome | effect at defaults | same sign | kept | reversed | decided by (Spearman ρ) |",
+        "| reform | outcome | effect at defaults | same sign | kept | reversed | decided by |",
         "|---|---|---|---|---|---|---|",
         *rows,
     ]
