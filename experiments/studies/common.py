@@ -24,18 +24,96 @@ MECHANISMS = "shared/seed/MECHANISMS.md"
 
 
 @dataclass(frozen=True)
+class Criterion:
+    """One test that can fail, judged on a 95% confidence interval.
+
+    Attributes:
+        name: what is estimated, e.g. "Δ quality_delivered (scoring_30 − lowest price)".
+        mean: the estimate (mean over replications).
+        low: lower end of its 95% confidence interval.
+        high: upper end of its 95% confidence interval.
+        kind: "above" (met when ``low > lower``: a predicted rise, the value 0 excluded), "below"
+            (met when ``high < upper``: a predicted fall), or "inside" (met when
+            ``lower <= low`` and ``high <= upper``: an equivalence margin where no change is
+            predicted, or a published range where a magnitude is compared).
+        lower: the bound of "above" and the low end of "inside".
+        upper: the bound of "below" and the high end of "inside".
+    """
+
+    name: str
+    mean: float
+    low: float
+    high: float
+    kind: str
+    lower: float = -math.inf
+    upper: float = math.inf
+
+    def __post_init__(self) -> None:
+        if self.kind not in CRITERION_KINDS:
+            raise ValueError(f"criterion kind {self.kind!r}; allowed: {', '.join(CRITERION_KINDS)}")
+
+    @property
+    def met(self) -> bool:
+        """Whether the interval satisfies the test (an undefined interval never does)."""
+        if not (math.isfinite(self.low) and math.isfinite(self.high)):
+            return False
+        return criterion_met(self.kind, self.low, self.high, self.lower, self.upper)
+
+    def test(self) -> str:
+        """The test in the notation the report uses and :func:`render.audit` parses."""
+        if self.kind == "above":
+            return f"low > {self.lower:.6g}"
+        if self.kind == "below":
+            return f"high < {self.upper:.6g}"
+        return f"inside [{self.lower:.6g}, {self.upper:.6g}]"
+
+
+CRITERION_KINDS = ("above", "below", "inside")
+
+
+def criterion_met(kind: str, low: float, high: float, lower: float, upper: float) -> bool:
+    """The test of a criterion on an interval [low, high] (shared by Criterion and the report audit)."""
+    if kind == "above":
+        return low > lower
+    if kind == "below":
+        return high < upper
+    return lower <= low and high <= upper
+
+
+def above(name: str, est: tuple[float, float, float], bound: float = 0.0) -> Criterion:
+    """A predicted rise: the lower 95% bound of ``est`` (mean, low, high) must exceed ``bound``."""
+    return Criterion(name, *est, "above", lower=bound)
+
+
+def below(name: str, est: tuple[float, float, float], bound: float = 0.0) -> Criterion:
+    """A predicted fall: the upper 95% bound of ``est`` must be below ``bound``."""
+    return Criterion(name, *est, "below", upper=bound)
+
+
+def inside(name: str, est: tuple[float, float, float], lower: float, upper: float) -> Criterion:
+    """A magnitude in a published range, or no change within an equivalence margin (±m)."""
+    return Criterion(name, *est, "inside", lower=lower, upper=upper)
+
+
+IDENTITY_GROUP = "identities"
+"""Checks that hold by construction (an identity of a formula, or guaranteed by an input): shown so a
+reader sees them, never counted as validation passes."""
+
+
+@dataclass(frozen=True)
 class Record:
     """The result of one check.
 
     Attributes:
-        id: short identifier (``T1``, ``S3``, ``E2``, ``R1``…).
+        id: short identifier (``T1``, ``S3``, ``E2``, ``R1``, ``I1``…).
         title: one line.
-        group: "theory", "stylised", "empirical" or "robustness".
+        group: "theory", "stylised", "empirical", "robustness" or "identities" (not counted).
         source: full citation of what the check follows.
         mechanism: the MECHANISMS.md row(s) it concerns ("" where none).
         expected: the expected result and the pass criterion, in words.
-        obtained: the value obtained with its 95% confidence interval.
-        passed: whether the criterion holds.
+        obtained: the value obtained with its 95% confidence interval, in words.
+        criteria: the tests, each on a confidence interval; the check passes when there is at
+            least one and every one is met.
         note: how it was computed, details per configuration, explanation of a failure.
     """
 
@@ -46,8 +124,18 @@ class Record:
     mechanism: str
     expected: str
     obtained: str
-    passed: bool
+    criteria: tuple[Criterion, ...] = ()
     note: str = ""
+
+    @property
+    def passed(self) -> bool:
+        """Every criterion met (a check without criteria, e.g. one that raised, fails)."""
+        return bool(self.criteria) and all(c.met for c in self.criteria)
+
+    @property
+    def counted(self) -> bool:
+        """Whether the check counts as validation (identities and input checks do not)."""
+        return self.group != IDENTITY_GROUP
 
 
 @dataclass
@@ -55,49 +143,57 @@ class Context:
     """Region, horizon and seeds of one validation pass, and its cache of model runs.
 
     Attributes:
-        fast: the quick subset's settings (small region, few years, few seeds).
+        fast: the quick subset's settings (few years and seeds; a small region and few points for the screen).
         region: dotted overrides that set the region of the model runs.
         years: simulated years of each run.
         seeds: one run per seed (common random numbers across scenarios).
-        small_seeds: seeds of the small-region screens (robustness).
-        small_years: years of the small-region screens.
+        screen_region: dotted overrides that set the region of the robustness screen.
+        screen_years: years of each run of the robustness screen.
+        screen_seeds: paired replications at each point of the screen.
+        screen_points: points of the screen's Latin hypercube.
     """
 
     fast: bool
     region: dict[str, Any]
     years: int
     seeds: tuple[int, ...]
-    small_seeds: tuple[int, ...]
-    small_years: int
+    screen_region: dict[str, Any]
+    screen_years: int
+    screen_seeds: tuple[int, ...]
+    screen_points: int
     _cache: dict[str, list[dict[str, float]]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def make(cls, fast: bool) -> "Context":
         """The settings of the fast subset (``fast=True``) or of the full validation."""
         if fast:
-            return cls(True, {}, 3, (1, 2, 3), (1, 2, 3), 3)
-        return cls(False, {}, 10, (1, 2, 3, 4, 5), (1, 2, 3, 4), 5)
+            return cls(True, {}, 3, (1, 2, 3), SMALL_REGION, 2, (1, 2), 4)
+        return cls(False, {}, 10, (1, 2, 3, 4, 5), {}, 5, (1, 2, 3), 30)
 
     def describe(self) -> str:
         """One line naming the settings."""
-        region = ", ".join(f"{k} = {v}" for k, v in self.region.items()) or "the default region"
-        return (f"{'fast subset' if self.fast else 'full validation'}: {region}; {self.years} years; "
-                f"seeds {list(self.seeds)}")
+        return (f"{'fast subset' if self.fast else 'full validation'}: {_region(self.region)}; {self.years} "
+                f"years; seeds {list(self.seeds)}")
+
+    def describe_screen(self) -> str:
+        """One line naming the robustness screen's settings."""
+        return (f"{_region(self.screen_region)}; {self.screen_years} years; {self.screen_points} Latin-hypercube "
+                f"points × seeds {list(self.screen_seeds)} (paired)")
 
     def summaries(self, scenario: str = "baseline", overrides: dict[str, Any] | None = None, *,
-                  small: bool = False) -> list[dict[str, float]]:
+                  screen: bool = False) -> list[dict[str, float]]:
         """Summary outcomes of ``scenario`` (+ ``overrides``), one dict per seed, memoised.
 
         Args:
             scenario: the name of a file in experiments/scenarios/ (without ``.toml``).
             overrides: extra dotted-path overrides on top of the scenario.
-            small: run on the small region with ``small_seeds`` and ``small_years``.
+            screen: run with the robustness screen's region, seeds and years.
         """
         from model import load_scenario, simulate
 
-        region = SMALL_REGION if small else self.region
-        seeds = self.small_seeds if small else self.seeds
-        years = self.small_years if small else self.years
+        region = self.screen_region if screen else self.region
+        seeds = self.screen_seeds if screen else self.seeds
+        years = self.screen_years if screen else self.years
         extra = {**region, **(overrides or {})}
         key = json.dumps([scenario, sorted(extra.items()), list(seeds), years], default=str)
         if key not in self._cache:
@@ -109,6 +205,10 @@ class Context:
     def runs_done(self) -> int:
         """Model runs simulated so far (cache entries × seeds)."""
         return sum(len(v) for v in self._cache.values())
+
+
+def _region(region: dict[str, Any]) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in region.items()) or "the default region"
 
 
 def values(runs: list[dict[str, float]], name: str) -> np.ndarray:

@@ -9,12 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from experiments.studies.common import Context, Record, fmt_ci, mean_ci, values
-
-GROUP = "empirical"
-"""The group name of this module's checks (their `Record.group`)."""
-TITLE = "Empirical plausibility"
-"""The heading of the group in docs/VALIDATION.md."""
+from experiments.studies.common import Context, Record, above, fmt_ci, inside, mean_ci, values
 
 OLKEN = ("Olken, B. A. (2007). Monitoring corruption: evidence from a field experiment in Indonesia. Journal "
          "of Political Economy 115(2), 200–249.")
@@ -39,14 +34,15 @@ def audits(ctx: Context) -> Record:
     share_a = values(alt, "fraud_loss") / values(alt, "spend")
     pp = mean_ci(100 * (share_b - share_a))
     rel = mean_ci(np.where(share_b > 0, (share_b - share_a) / np.where(share_b > 0, share_b, 1), np.nan))
-    ok = 0.10 <= rel[0] <= 0.60
+    crit = (inside("relative fall of the share lost, audit probability → 1", rel, 0.10, 0.60),)
+    ok = crit[0].met
     return Record(
-        "E1", "Audit intensity and missing funds", GROUP, OLKEN, "S12, S13",
+        "E1", "Audit intensity and missing funds", "empirical", OLKEN, "S12, S13",
         "Olken: raising the audit probability from 4% to 100% cut missing expenditures in Indonesian village "
         "road projects by about 8 percentage points, from roughly 28% to 19% — a relative fall of about "
         "30%. Pass: the model's relative fall in the share of spending lost to overclaims "
-        "(fraud_loss/spend), baseline audit probability → 1, lies in 10–60%",
-        f"relative fall {fmt_ci(rel)}; absolute fall {fmt_ci(pp, unit='percentage points')}", bool(ok),
+        "(fraud_loss/spend), baseline audit probability → 1, has its 95% CI inside 10–60%",
+        f"relative fall {fmt_ci(rel)}; absolute fall {fmt_ci(pp, unit='percentage points')}", crit,
         f"{ctx.describe()}. Baseline share lost {fmt_ci(mean_ci(100 * share_b), unit='%')}, with audits "
         f"every year {fmt_ci(mean_ci(100 * share_a), unit='%')}. "
         + ("" if ok else "FAILED: in the model a certain audit detects overclaims with probability "
@@ -62,13 +58,16 @@ def publicity(ctx: Context) -> Record:
     bids = mean_ci(values(alt, "bids_per_tender_town") / values(base, "bids_per_tender_town") - 1)
     price = mean_ci(values(alt, "price_to_reserve_town") / values(base, "price_to_reserve_town") - 1)
     all_price = mean_ci(values(alt, "price_to_reserve") / values(base, "price_to_reserve") - 1)
-    ok = 0.2 <= bids[0] <= 1.5 and -0.15 <= price[0] <= -0.01
+    crit = (inside("relative change of bids per town tender", bids, 0.2, 1.5),
+            inside("relative change of price/reserve, town tenders", price, -0.15, -0.01))
+    ok = all(c.met for c in crit)
     return Record(
-        "E2", "Wider tender publicity: more bidders, lower prices", GROUP, COVIELLO, "P2, R1",
+        "E2", "Wider tender publicity: more bidders, lower prices", "empirical", COVIELLO, "P2, R1",
         "Italian tenders above the publicity threshold draw more bidders (about +50% from local to regional "
         "publicity) and cost less (about 5% lower price). Pass: scenario wide_notice vs baseline, town-level "
-        "tenders: bids per tender +20% to +150% and price/reserve −1% to −15%",
-        f"bids per town tender {fmt_ci(bids)} (relative); price/reserve {fmt_ci(price)} (relative)", bool(ok),
+        "tenders: the 95% CIs of the relative changes inside +20% to +150% (bids per tender) and −15% to −1% "
+        "(price/reserve)",
+        f"bids per town tender {fmt_ci(bids)} (relative); price/reserve {fmt_ci(price)} (relative)", crit,
         f"{ctx.describe()}. Town level because village tenders draw almost no bid in the baseline, so the "
         f"mix of awarded tenders shifts; over all open tenders the price/reserve change is {fmt_ci(all_price)}."
         + ("" if ok else " FAILED: see the values; prices in the model respond to the number of bids only "
@@ -80,13 +79,12 @@ def single_bidder(ctx: Context) -> Record:
     runs = ctx.summaries("baseline")
     nb, sb = values(runs, "no_bid_rate"), values(runs, "single_bid_rate")
     share = mean_ci(sb / (1 - nb))
-    ok = 0.10 <= share[0] <= 0.45
     return Record(
-        "E3", "Single-bidder share in the published range", GROUP, SINGLE, "P3, P6",
+        "E3", "Single-bidder share in the published range", "empirical", SINGLE, "P3, P6",
         "among tenders that receive at least one bid, the share with exactly one bid is 10–45% in European "
-        "public procurement. Pass: the model's single_bid_rate / (1 − no_bid_rate) in the baseline lies in "
-        "10–45%",
-        fmt_ci(share), bool(ok),
+        "public procurement. Pass: the model's single_bid_rate / (1 − no_bid_rate) in the baseline has its 95% "
+        "CI inside 10–45%",
+        fmt_ci(share), (inside("single-bid share of tenders with a bid", share, 0.10, 0.45),),
         f"{ctx.describe()}. Unconditional single-bid rate {fmt_ci(mean_ci(sb))}, no-bid rate "
         f"{fmt_ci(mean_ci(nb))}. Unlike the EU, a single bid voids a tender here (legal minimum 3), so the "
         "share is counted before voiding.")
@@ -98,15 +96,17 @@ def surprise_inspections(ctx: Context) -> Record:
     alt = ctx.summaries("random_inspections")
     gap = mean_ci(1 - values(alt, "gaming_gap") / values(base, "gaming_gap"))
     dq = mean_ci(values(alt, "quality_delivered") - values(base, "quality_delivered"))
-    ok = 0.25 <= gap[0] <= 1.0 and dq[0] > 0
+    crit = (inside("relative fall of the gaming gap, random_inspections vs baseline", gap, 0.25, 1.0),
+            above("Δ quality_delivered, random_inspections − baseline", dq))
+    ok = all(c.met for c in crit)
     return Record(
-        "E4", "Surprise vs scheduled inspections", GROUP, DUFLO, "S11, P7",
+        "E4", "Surprise vs scheduled inspections", "empirical", DUFLO, "S11, P7",
         "when the inspected cannot shape what the inspector sees, reported compliance falls sharply and "
         "true performance improves (Duflo et al.: under the status quo audit reports bunched just below the "
         "standard; the reform markedly cut false reports of compliance and plants cut emissions). Pass: "
         "scenario random_inspections vs baseline: the gaming gap (measured − true quality) shrinks by 25–100% "
-        "and quality_delivered rises",
-        f"relative fall of the gaming gap {fmt_ci(gap)}; Δ quality_delivered {fmt_ci(dq)}", bool(ok),
+        "(95% CI inside that range) and quality_delivered rises (lower 95% bound > 0)",
+        f"relative fall of the gaming gap {fmt_ci(gap)}; Δ quality_delivered {fmt_ci(dq)}", crit,
         f"{ctx.describe()}. Gaming gap baseline {fmt_ci(mean_ci(values(base, 'gaming_gap')))}, random "
         f"{fmt_ci(mean_ci(values(alt, 'gaming_gap')))}."
         + ("" if ok else " FAILED: gaming_gap compares inspected (contractible) quality with the contract's "
