@@ -136,10 +136,15 @@ def check_lang(lang: str) -> str:
     return lang
 
 
-def text(key: str, lang: str = "en", **fields: Any) -> str:
-    """The message ``key`` in ``lang``, formatted with ``fields``."""
-    en, zh = TEXT[key]
+def lookup(table: Mapping[str, tuple[str, str]], key: str, lang: str, **fields: Any) -> str:
+    """Message ``key`` of ``table`` (key -> (English, Chinese)) in ``lang``, formatted with ``fields``."""
+    en, zh = table[key]
     return (zh if check_lang(lang) == "zh" else en).format(**fields)
+
+
+def text(key: str, lang: str = "en", **fields: Any) -> str:
+    """The report message ``key`` (:data:`TEXT`) in ``lang``, formatted with ``fields``."""
+    return lookup(TEXT, key, lang, **fields)
 
 
 def translator(lang: str) -> Callable[..., str]:

@@ -106,7 +106,9 @@ def stars(p: float) -> str:
 
 # ---------------------------------------------------------------- rendering
 
-def _md(blocks: list[tuple]) -> str:
+def to_markdown(blocks: list[tuple]) -> str:
+    """Render report blocks (``("h", level, text)``, ``("p", text)``, ``("ul", items)``,
+    ``("table", head, rows)``, ``("fig", path, caption)``, ``("raw", markdown)``) as Markdown."""
     out = []
     for b in blocks:
         kind = b[0]
@@ -141,7 +143,8 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;
         "code{background:#f5f5f5;padding:0 .2rem}")
 
 
-def _html(blocks: list[tuple], title: str, lang: str = "en") -> str:
+def to_html(blocks: list[tuple], title: str, lang: str = "en") -> str:
+    """Render report blocks (see :func:`to_markdown`) as one self-contained HTML page."""
     out = [f"<!DOCTYPE html>\n<html lang=\"{'zh-Hans' if lang == 'zh' else 'en'}\">\n<head>\n<meta charset=\"utf-8\">\n"
            f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>"]
     for b in blocks:
@@ -367,8 +370,8 @@ def build_report(
 
     stem = "report.zh" if lang == "zh" else "report"
     md_path, html_path = out / f"{stem}.md", out / f"{stem}.html"
-    md_path.write_text(_md(blocks), encoding="utf-8")
-    html_path.write_text(_html(blocks, title, lang), encoding="utf-8")
+    md_path.write_text(to_markdown(blocks), encoding="utf-8")
+    html_path.write_text(to_html(blocks, title, lang), encoding="utf-8")
     tables = [out / "summary.csv"]
     means.to_csv(tables[0], index=False)
     if diffs is not None:
