@@ -25,6 +25,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, get_args
 
+from model.registry import Registry
+
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUTCOMES = ("quality_delivered", "cost_per_quality", "no_bid_rate_village")
 
@@ -69,6 +71,9 @@ def parameter(path: str, spec: Mapping[str, Any] | None = None):
     if kind is bool:
         return BooleanParameter(name)
     choices = get_args(kind)
+    registry = next((m for m in field.metadata if isinstance(m, Registry)), None)
+    if registry is not None:  # a policy lever: its registered variants
+        return CategoricalParameter(name, list(registry.names()))
     if choices and all(isinstance(c, str) for c in choices):
         return CategoricalParameter(name, list(choices))
     lo = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)

@@ -14,6 +14,7 @@ rebuilds the page with that file's values. Nothing here writes files.
 from __future__ import annotations
 
 import os
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,14 @@ from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
 from model.core import ProcurementModel
+from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
+from model.delivery.monitoring import REGIMES
 from model.metrics import OUTCOMES
 from model.param_tree import Params
 from model.params import ParamError, load_params, load_scenario
-from model.procurement.orders import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING
-from model.world import CITY, FIRM_KINDS, TOWN, VILLAGE
+from model.procurement.award import AWARD_RULES
+from model.procurement.notices import CHANNELS
+from model.world import CITY, FIRM_KINDS, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, TOWN, VILLAGE
 
 SCENARIO_ENV = "JIEBANG_DASHBOARD_SCENARIO"
 """Environment variable naming the scenario file the page starts with (set by the CLI)."""
@@ -42,13 +46,14 @@ STATES = ("served", "tender open", "failed", "no bidder", "in-house")
 """Display states of a service slot, in legend order (codes 0..4)."""
 STATE_COLOURS = ("#2e7d32", "#f9a825", "#ef6c00", "#c62828", "#9e9e9e")
 SEVERITY = np.array([0.0, 0.1, 0.2, 0.3]) * 1e-3  # ties between bought states go to the worse one
-MONITORING_PRESETS = ("announced + complaints", "announced", "random + complaints", "random",
-                      "announced + project_officer + complaints", "random + project_officer + complaints",
-                      "complaints")
-CHANNELS = ("notice_board", "city_website", "provincial_platform")
 DPI = 80  # dots per inch of the figures sent to the browser
-LEVER_NAMES = ("award_rule", "price_weight", "citizen_weight", "blacklist_trigger", "blacklist_scope",
-               "blacklist_duration", "monitoring", "lots", "notice_channel", "publicity")
+
+
+def monitoring_presets() -> tuple[str, ...]:
+    """Choices of the monitoring lever: every combination of up to three registered regimes
+    (model.delivery.monitoring.REGIMES), joined by " + " in registry order."""
+    names = REGIMES.names()
+    return tuple(" + ".join(c) for k in range(1, min(3, len(names)) + 1) for c in combinations(names, k))
 
 
 # ---------------------------------------------------------------------------- levers -> params
@@ -72,7 +77,7 @@ def lever_overrides(base: Params, levers: dict[str, Any]) -> dict[str, Any]:
 
     Args:
         base: the scenario's parameter tree.
-        levers: lever name -> value (names of ``LEVER_NAMES``; None or missing keeps the base).
+        levers: lever name -> value (the keys of :func:`lever_values`; None or missing keeps the base).
             ``price_weight`` (share) rescales the technical and reputation weights so the
             scoring weights still sum to 1 (and the citizen weight too if they cannot absorb it);
             ``citizen_weight`` (share, year-end evaluation, 民主测评) rescales the inspection
@@ -120,7 +125,7 @@ class DashboardModel(ProcurementModel):
         seed: the run's seed.
         extra: dotted-path overrides applied to the scenario before the levers (e.g. a small
             region for tests).
-        **levers: the levers of ``LEVER_NAMES`` (see :func:`lever_overrides`); None keeps the
+        **levers: the levers of :func:`lever_values` (see :func:`lever_overrides`); None keeps the
             scenario's value.
 
     Raises:
@@ -146,7 +151,8 @@ class DashboardModel(ProcurementModel):
 def model_params(base: Params, scenario_file: str, seed: int = DEFAULT_SEED) -> dict[str, Any]:
     """SolaraViz ``model_params``: the seed and lever controls at ``base``'s values."""
     v = lever_values(base)
-    regimes = MONITORING_PRESETS if v["monitoring"] in MONITORING_PRESETS else (v["monitoring"], *MONITORING_PRESETS)
+    presets = monitoring_presets()
+    regimes = presets if v["monitoring"] in presets else (v["monitoring"], *presets)
 
     def select(label: str, name: str, values) -> dict[str, Any]:
         return {"type": "Select", "label": label, "value": v[name], "values": list(values)}
@@ -157,12 +163,12 @@ def model_params(base: Params, scenario_file: str, seed: int = DEFAULT_SEED) -> 
     return {
         "scenario_file": scenario_file,
         "seed": {"type": "SliderInt", "label": "Seed", "value": seed, "min": 0, "max": 999, "step": 1},
-        "award_rule": select("Award rule", "award_rule", ("lowest_price", "scoring")),
+        "award_rule": select("Award rule", "award_rule", AWARD_RULES.names()),
         "price_weight": slider("Price weight (scoring)", "price_weight", base.scoring.price_weight_floor),
         "citizen_weight": slider("Citizen-rating weight (evaluation)", "citizen_weight", 0.0),
-        "blacklist_trigger": select("Blacklist trigger", "blacklist_trigger", ("none", "fraud", "failing", "both")),
-        "blacklist_scope": select("Blacklist scope", "blacklist_scope", ("buyer", "city", "public")),
-        "blacklist_duration": select("Blacklist duration", "blacklist_duration", ("none", "1y", "3y", "permanent")),
+        "blacklist_trigger": select("Blacklist trigger", "blacklist_trigger", TRIGGERS.names()),
+        "blacklist_scope": select("Blacklist scope", "blacklist_scope", SCOPES.names()),
+        "blacklist_duration": select("Blacklist duration", "blacklist_duration", DURATIONS.names()),
         "monitoring": select("Monitoring regime", "monitoring", regimes),
         "lots": {"type": "Checkbox", "label": "Village lots (bundle by town)", "value": v["lots"]},
         "notice_channel": select("Notice channel (village tenders)", "notice_channel", CHANNELS),

@@ -9,8 +9,13 @@ import numpy as np
 import pandas as pd
 
 DATA = Path(__file__).parent / "data"
-LEVELS = ("city", "town", "village")
+#: Place levels, by code: the one definition of the level names.
+LEVEL_NAMES = ("city", "town", "village")
+CITY, TOWN, VILLAGE = 0, 1, 2
+#: The catalogue's ``mode`` column, by code: how an item is normally bought. The codes are the
+#: procurement methods' codes (open tender, directed commission, post outsourcing).
 MODES = ("tender", "commission", "posts")
+OPEN, COMMISSION, POSTS = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -54,7 +59,7 @@ def load_catalogue(path: Path | None = None) -> Catalogue:
     return Catalogue(
         table=df,
         ids=df["item_id"].to_numpy(str),
-        level=df["level"].map({k: i for i, k in enumerate(LEVELS)}).to_numpy(np.int8),
+        level=df["level"].map({k: i for i, k in enumerate(LEVEL_NAMES)}).to_numpy(np.int8),
         value=df["annual_value_yuan"].to_numpy(float),
         specialisation=df["specialisation"].to_numpy(float),
         contractibility=df["contractibility"].to_numpy(float),

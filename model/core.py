@@ -6,31 +6,28 @@ shared/seed/MECHANISMS.md; the ODD description is docs/ODD.md.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from functools import cache, partial
+from typing import Any
 
 import mesa
 import numpy as np
 import pandas as pd
 
 from model import invariants, metrics, records
-from model.agents import contractor as contractor_mod
-from model.agents.buyer import Buyer
-from model.agents.citizens import Citizens
-from model.agents.contractor import Contractor
 from model.catalogue import Catalogue, load_catalogue
 from model.contracts import new_contracts
-from model.delivery import phases
 from model.delivery.blacklist import Blacklist
 from model.delivery.effort import contractible_share
+from model.entities.citizens import Citizens
+from model.ledger import MonthLedger, YearLedger
 from model.memory import PairMemory
+from model.month import PHASES, step_doc
 from model.param_tree import Params
 from model.procurement import orders
 from model.procurement.beliefs import Beliefs
-from model.procurement.market import MODE_NAMES, REASONS
+from model.procurement.market import METHODS, REASONS
 from model.rng import Streams
-from model.world import TOWN, build_world
-from model.metrics import LEVELS
+from model.world import LEVEL_NAMES, SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided
 
 
 @cache
@@ -46,20 +43,33 @@ def _catalogue() -> Catalogue:
 class ProcurementModel(mesa.Model):
     """Government buyers, competing contractors and citizens of one region.
 
+    Mesa's API holds: ``rng`` is Mesa's own generator (the model's mechanisms draw from the named
+    streams ``streams``, model/rng.py), ``datacollector`` records every outcome through its
+    public ``collect``, and ``running`` turns False after ``params.years`` years. Buyers, firms,
+    contracts and households are rows of tables (``buyers``, ``firms``, ``contracts``,
+    ``citizens``), not Mesa agent objects; ``agents`` is empty (README "What is in the model").
+
     Args:
         params: the validated parameter tree (``model.load_params``).
         seed: the run's seed; every mechanism draws from its own named stream of it.
         check_invariants: check model invariants at the end of every month (model.invariants;
             raises InvariantError). Off by default; results are identical either way.
+        **overrides: parameter overrides as keywords, ``__`` for the dots of a dotted path
+            (``procurement__award_rule="scoring"``, ``years=2``), as ``mesa.batch_run`` passes them.
     """
 
-    def __init__(self, params: Params | None = None, seed: int = 0, check_invariants: bool = False) -> None:
+    def __init__(self, params: Params | None = None, seed: int = 0, check_invariants: bool = False,
+                 **overrides: Any) -> None:
+        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+            raise ValueError(f"seed must be a non-negative integer (the run's seed), got {seed!r}")
         super().__init__(rng=int(seed))
-        self.p = params if params is not None else Params()
+        base = params if params is not None else Params()
+        self.p = base.with_overrides({k.replace("__", "."): v for k, v in overrides.items()}, "keyword arguments") \
+            if overrides else base
         self.seed = int(seed)
-        self.rng = Streams(self.seed)
+        self.streams = Streams(self.seed)  # the named streams; self.rng stays Mesa's own generator
         self.cat = _catalogue()
-        self.world = build_world(self.p, self.cat, self.rng["world"])
+        self.world = build_world(self.p, self.cat, self.streams["world"])
         self.buyers, self.firms, self.slots = self.world.buyers, self.world.firms, self.world.slots
         self.town_buyer = np.flatnonzero(self.buyers.level == TOWN)
         self.kappa = contractible_share(self.p, self.cat.contractibility)
@@ -81,53 +91,34 @@ class ProcurementModel(mesa.Model):
         self.blacklist = Blacklist(bl.trigger, bl.scope, bl.duration)
         geo = self.world.geo
         self.citizens = Citizens(self.p.citizens, self.world.household_village, geo.village_town,
-                                 self.rng["citizens"])
-        self.scandals_town = np.zeros(geo.n_towns)
-        self.town_volume = np.zeros(geo.n_towns)
-        self.active_rows = np.zeros(0, np.int64)
-        self.month_deduction = np.zeros(0)
-        for row in range(len(self.buyers)):
-            Buyer(self, row)
-        self.contractor_of_row = {row: Contractor(self, row) for row in range(len(self.firms))}
+                                 self.streams["citizens"])
+        self.slot_index = records.SlotIndex.build(self.slots, self.cat, geo, self.slot_weight)
+        self.ledger = MonthLedger(n_towns=geo.n_towns)
+        self.year_ledger = YearLedger(town_volume=np.zeros(geo.n_towns))
         self.month = 0
         self.raws: list[dict[str, float]] = []
         self.month_values: dict[str, float] = {}
+        self.month_history: list[dict[str, float]] = []
         self._tenders: list[dict[str, np.ndarray]] = []
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(metrics.report, name=name) for name in metrics.OUTCOMES})
+        self.phases = list(PHASES)
         self.check_invariants = bool(check_invariants)
-        self._ledger = invariants.open_ledger(self) if self.check_invariants else None
+        self._snapshot = invariants.open_snapshot(self) if self.check_invariants else None
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
-        """One month, phase by phase:
-
-        1. budgeting and catalogue choice — month 1 of each fiscal year (orders.plan_year)
-        2. procurement: open tenders, directed commissions, post recruitment (orders.procure)
-        3. delivery: effort, quality, payments, overclaims (phases.deliver)
-        4. monitoring: inspections and their staff cost (inside phases.deliver)
-        5. audits: fraud detection, repayment, termination, listing (phases.audit)
-        6. evaluation and sanctions: year-end scores, withheld pay, reputation (phases.evaluate)
-        7. citizens: perception, satisfaction, complaints, trust (self.citizens_phase)
-        8. market: overheads and exits monthly, entry at year end (contractor module)
-        9. metrics: the month's outcomes (self.collect)
-        """
         self.month += 1
-        self.acc: defaultdict[str, float] = defaultdict(float)
-        self.acc_lvl: dict[str, np.ndarray] = {}
-        if self.month_of_year == 1:
-            orders.plan_year(self)
-        orders.procure(self)
-        phases.deliver(self)
-        phases.audit(self)
-        phases.evaluate(self)
-        self.citizens_phase()
-        contractor_mod.overheads_and_exits(self)
-        if self.month_of_year == 12:
-            contractor_mod.entry(self)
-        self.collect()
+        self.ledger.reset()
+        moy = self.month_of_year
+        for phase in self.phases:
+            if phase.due(moy):
+                phase.run(self)
         if self.check_invariants:
             invariants.check(self)
+        self.running = self.month < 12 * self.p.years
+
+    step.__doc__ = step_doc()
 
     def run(self, years: int | None = None) -> "ProcurementModel":
         """Run ``years`` fiscal years (default ``params.years``)."""
@@ -140,11 +131,6 @@ class ProcurementModel(mesa.Model):
         return (self.month - 1) % 12 + 1
 
     # ------------------------------------------------------------------ helpers the phases use
-    def acc_level(self, key: str, level: np.ndarray, values: np.ndarray) -> None:
-        """Add ``values`` to per-level accumulator ``key``."""
-        arr = self.acc_lvl.setdefault(key, np.zeros(3))
-        arr += np.bincount(level, weights=values, minlength=3)[:3]
-
     def reputation_seen(self, buyer: np.ndarray, firm: np.ndarray) -> np.ndarray:
         """Reputation a buyer sees: public on the disclosure platform, else its own memory."""
         if self.p.fraud.disclosure:
@@ -162,7 +148,7 @@ class ProcurementModel(mesa.Model):
         firm = c.firm[rows]
         np.subtract.at(self.firms.col("load"), firm[firm >= 0], 1)
         hit = orders.index_mask(self.slot_contract, rows, len(c))
-        self.slot_state[hit] = orders.SLOT_UNSERVED
+        self.slot_state[hit] = SLOT_UNSERVED
         self.slot_contract[hit] = -1
         od = c.order[rows]
         year_end = ((self.month - 1) // 12 + 1) * 12
@@ -185,57 +171,12 @@ class ProcurementModel(mesa.Model):
         """True quality of every slot this month: the contract's, the in-house quality where staff
         provide it (in-house items, and bought items until their first contract of the year starts),
         0 where unserved."""
-        served = self.slot_state == orders.SLOT_SERVED
+        served = self.slot_state == SLOT_SERVED
         q = np.zeros(len(self.slots))
         q[served] = self.contracts.q[self.slot_contract[served]]
-        staff = orders.staff_provided(self.slot_state)
+        staff = staff_provided(self.slot_state)
         q[staff] = self.slot_inhouse_q[staff]
         return q
-
-    # ------------------------------------------------------------------ citizens
-    def citizens_phase(self) -> None:
-        """Phase 7: households perceive services where they live; complaints raise alerts."""
-        q = self.slot_quality()
-        unserved = self.slot_state == orders.SLOT_UNSERVED
-        index_v, unserved_v = records.village_index(self, q, unserved)
-        about = records.shortfall_shares(self, q, self.citizens.expectation_by_village())
-        stats = self.citizens.step(index_v, unserved_v, self.scandals_town)
-        self.acc.update(stats)
-        per_village = self.citizens.complaint_rate * self.citizens.per_village
-        for i, suffix in enumerate(records.LEVEL_SUFFIX):  # complaints about each level's services
-            self.acc[f"complaints_{suffix}"] = float(about[i] @ per_village) * 1000 / len(self.citizens.village)
-        self.scandals_town[:] = 0
-        if "complaints" in self.p.monitoring.regimes:
-            self._alerts()
-
-    def _alerts(self) -> None:
-        c, geo = self.contracts, self.world.geo
-        rate_v = self.citizens.complaint_rate
-        rate_t = np.bincount(geo.village_town, weights=rate_v, minlength=geo.n_towns) / np.maximum(
-            np.bincount(geo.village_town, minlength=geo.n_towns), 1)
-        rows = np.flatnonzero(c.active)
-        v, t = c.village[rows], c.town[rows]
-        rate = np.where(v >= 0, rate_v[np.maximum(v, 0)], np.where(t >= 0, rate_t[np.maximum(t, 0)], rate_v.mean()))
-        c.col("alert")[:] = False
-        c.col("alert")[rows] = rate >= self.p.monitoring.complaint_trigger
-
-    # ------------------------------------------------------------------ records
-    def record_tenders(self, b, res, attempt: np.ndarray) -> None:
-        """Log this month's procurements and add them to the month's counters."""
-        records.record_procurements(self, b, res, attempt)
-
-    def collect(self) -> None:
-        """Phase 9: the month's raw counters and outcomes; DataCollector records them."""
-        raw = records.month_raw(self)
-        self.raws.append(raw)
-        self.month_values = metrics.month_values(raw)
-        # the same as self.datacollector.collect(self) for the named reporters (metrics.report
-        # returns month_values[name]) without Mesa deepcopying every float of every month
-        dc = self.datacollector
-        for name in dc.model_reporters:
-            dc.model_vars[name].append(self.month_values[name])
-        if hasattr(dc, "_collection_steps"):
-            dc._collection_steps.append(self.time)
 
     # ------------------------------------------------------------------ results
     def summary(self) -> dict[str, float]:
@@ -245,9 +186,11 @@ class ProcurementModel(mesa.Model):
     def timeseries(self) -> pd.DataFrame:
         """One row per month: ``month`` then every outcome."""
         cols: dict[str, np.ndarray] = {}
-        for name, values in self.datacollector.model_vars.items():
-            cols[name] = np.asarray(values, dtype=float)  # one conversion per column, no astype copy
-        n = len(next(iter(cols.values()))) if cols else 0
+        # from the model's own record of the months (a user's extra datacollector.collect() adds a
+        # row to the DataCollector's series, never to this table)
+        for name in metrics.OUTCOMES:
+            cols[name] = np.array([v[name] for v in self.month_history], dtype=float)
+        n = len(self.month_history)
         return pd.DataFrame({"month": np.arange(1, n + 1), **cols})
 
     def tender_log(self) -> pd.DataFrame:
@@ -257,8 +200,8 @@ class ProcurementModel(mesa.Model):
             return pd.DataFrame()
         cols = {k: np.concatenate([t[k] for t in self._tenders]) for k in self._tenders[0]}
         df = pd.DataFrame(cols)
-        df["level"] = pd.Categorical.from_codes(df.pop("level_code"), LEVELS)
-        df["mode"] = pd.Categorical.from_codes(df.pop("mode_code"), MODE_NAMES)
+        df["level"] = pd.Categorical.from_codes(df.pop("level_code"), LEVEL_NAMES)
+        df["mode"] = pd.Categorical.from_codes(df.pop("mode_code"), METHODS.names())
         df["outcome"] = pd.Categorical.from_codes(df.pop("reason_code"), REASONS)
         df["item"] = self.cat.ids[df.pop("item_code").to_numpy()]
         return df

@@ -15,8 +15,8 @@ Each check raises :class:`InvariantError` naming the invariant, the month and th
 - ``counts``: open tenders, bids and no-bid tenders in this month's tender log equal the month's
   counters and outcomes.
 
-The checker keeps a snapshot of the previous month on ``model._ledger`` (made by
-:func:`open_ledger`); it never changes model state or draws random numbers, so a run with checks
+The checker keeps a snapshot of the previous month on ``model._snapshot`` (made by
+:func:`open_snapshot`); it never changes model state or draws random numbers, so a run with checks
 on is bit-identical to one without.
 """
 
@@ -25,12 +25,17 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.catalogue import LEVEL_NAMES, OPEN
+from model.delivery.blacklist import SCOPES, TRIGGERS
 from model.metrics import OUTCOMES
-from model.procurement.market import OPEN
 from model.world import VILLAGE
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 #: Relative and absolute tolerance for money sums (yuan): float round-off only.
 RTOL, ATOL = 1e-9, 1e-6
@@ -45,7 +50,7 @@ class InvariantError(AssertionError):
 
 
 @dataclass
-class Ledger:
+class Snapshot:
     """The end-of-month snapshot the next month's checks compare against."""
 
     cash: np.ndarray
@@ -61,10 +66,10 @@ class Ledger:
     overclaimed: float = 0.0
 
 
-def open_ledger(m) -> Ledger:
+def open_snapshot(m: ProcurementModel) -> Snapshot:
     """Snapshot of the model as built (month 0)."""
     f, c = m.firms, m.contracts
-    return Ledger(cash=f.cash.copy(), profit=f.profit_year.copy(), revenue=f.revenue_year.copy(),
+    return Snapshot(cash=f.cash.copy(), profit=f.profit_year.copy(), revenue=f.revenue_year.copy(),
                   active=f.active.copy(), listed_until=f.listed_until.copy(), listed_at=f.listed_at.copy(),
                   blacklist=copy.deepcopy(m.blacklist), terminated=c.terminated.copy())
 
@@ -77,14 +82,14 @@ def _close(a: float, b: float, scale: float) -> bool:
     return abs(a - b) <= ATOL + RTOL * max(abs(scale), abs(a), abs(b))
 
 
-def _month_log(m) -> dict[str, np.ndarray] | None:
+def _month_log(m: ProcurementModel) -> dict[str, np.ndarray] | None:
     """This month's rows of the tender log (None when nothing was procured this month)."""
     if m._tenders and len(m._tenders[-1]["month"]) and int(m._tenders[-1]["month"][0]) == m.month:
         return m._tenders[-1]
     return None
 
 
-def check(m) -> None:
+def check(m: ProcurementModel) -> None:
     """Check every invariant for the month just completed, then move the ledger on.
 
     Args:
@@ -93,26 +98,26 @@ def check(m) -> None:
     Raises:
         InvariantError: naming the first invariant that fails.
     """
-    led = m._ledger
+    led = m._snapshot
     log = _month_log(m)
     check_counts(m, log)
     check_capacity(m)
     check_unit_interval(m)
     check_blacklist(m, log, led)
     check_money(m, log, led)
-    m._ledger = _advance(m, led)
+    m._snapshot = _advance(m, led)
 
 
-def _advance(m, led: Ledger) -> Ledger:
-    nxt = open_ledger(m)
-    nxt.recovered = led.recovered + m.acc.get("fraud_recovered", 0.0)
-    nxt.fines = led.fines + m.acc.get("fines", 0.0)
-    nxt.overclaimed = led.overclaimed + m.acc.get("fraud_paid", 0.0)
+def _advance(m: ProcurementModel, led: Snapshot) -> Snapshot:
+    nxt = open_snapshot(m)
+    nxt.recovered = led.recovered + m.ledger.fraud_recovered
+    nxt.fines = led.fines + m.ledger.fines
+    nxt.overclaimed = led.overclaimed + m.ledger.fraud_paid
     return nxt
 
 
 # ---------------------------------------------------------------------- counts
-def check_counts(m, log: dict[str, np.ndarray] | None) -> None:
+def check_counts(m: ProcurementModel, log: dict[str, np.ndarray] | None) -> None:
     """Open tenders, bids and no-bid tenders: tender log = month counters = month outcomes."""
     raw = m.raws[-1]
     if log is None:
@@ -124,7 +129,7 @@ def check_counts(m, log: dict[str, np.ndarray] | None) -> None:
     n_log = np.bincount(lvl, minlength=3)
     for key, by_level in (("tenders", n_log), ("bids", np.bincount(lvl, weights=bids, minlength=3)),
                           ("no_bid", np.bincount(lvl, weights=(bids == 0), minlength=3))):
-        got = np.array([raw.get(f"{key}_{s}", 0.0) for s in ("city", "town", "village")])
+        got = np.array([raw.get(f"{key}_{s}", 0.0) for s in LEVEL_NAMES])
         if not np.array_equal(got, by_level.astype(float)) or raw.get(key, 0.0) != float(by_level.sum()):
             _fail("counts", m, f"{key} by level (city, town, village): tender log {by_level.tolist()}, "
                   f"counters {got.tolist()} (total {raw.get(key, 0.0)})")
@@ -138,7 +143,7 @@ def check_counts(m, log: dict[str, np.ndarray] | None) -> None:
 
 
 # ---------------------------------------------------------------------- capacity
-def check_capacity(m) -> None:
+def check_capacity(m: ProcurementModel) -> None:
     """firms.load = active contracts per firm ≤ capacity; no negative load."""
     f, c = m.firms, m.contracts
     live = c.active & (c.firm >= 0)
@@ -157,7 +162,7 @@ def check_capacity(m) -> None:
 
 
 # ---------------------------------------------------------------------- [0, 1]
-def _shares(m) -> dict[str, np.ndarray]:
+def _shares(m: ProcurementModel) -> dict[str, np.ndarray]:
     c, f, cit = m.contracts, m.firms, m.citizens
     score = c.score[np.isfinite(c.score)]
     arrays = {"contracts.q": c.q, "contracts.qc": c.qc, "contracts.qn": c.qn, "contracts.score": score,
@@ -178,7 +183,7 @@ def _shares(m) -> dict[str, np.ndarray]:
     return arrays
 
 
-def check_unit_interval(m) -> None:
+def check_unit_interval(m: ProcurementModel) -> None:
     """Every quality, share, reputation and citizen state lies in [0, 1] (NaN only for
     outcomes whose denominator is zero this month)."""
     arrays = _shares(m)
@@ -194,7 +199,7 @@ def check_unit_interval(m) -> None:
 
 
 # ---------------------------------------------------------------------- blacklist
-def check_blacklist(m, log: dict[str, np.ndarray] | None, led: Ledger) -> None:
+def check_blacklist(m: ProcurementModel, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
     """No firm won this month while listed for the buyer, as listings stood at award time
     (procurement runs before audits and evaluations list anyone, so last month's listings)."""
     if log is None:
@@ -215,7 +220,7 @@ def check_blacklist(m, log: dict[str, np.ndarray] | None, led: Ledger) -> None:
 
 
 # ---------------------------------------------------------------------- money
-def _released(m) -> tuple[float, float]:
+def _released(m: ProcurementModel) -> tuple[float, float]:
     """Withheld pay released at this month's evaluations: (to firms, to post holders), yuan."""
     c = m.contracts
     ev = (c.end == m.month) & np.isfinite(c.score) & ~c.terminated & ~c.active
@@ -224,9 +229,9 @@ def _released(m) -> tuple[float, float]:
     return float(release[is_firm].sum()), float(release[~is_firm].sum())
 
 
-def check_money(m, log: dict[str, np.ndarray] | None, led: Ledger) -> None:
+def check_money(m: ProcurementModel, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
     """Buyers' payments = receipts + subsidies; firms' cash conserved; fraud and fines accounted."""
-    acc, p, f = m.acc, m.p, m.firms
+    led_m, p, f = m.ledger, m.p, m.firms
     pr = p.procurement
     wins = np.zeros(len(f))
     sub = np.zeros(len(f))
@@ -236,7 +241,7 @@ def check_money(m, log: dict[str, np.ndarray] | None, led: Ledger) -> None:
         village = won & (log["level_code"] == VILLAGE)
         np.add.at(sub, log["winner"][village], pr.mobilisation_subsidy_yuan)
     subsidies = float(sub.sum())
-    spend, to_firms, to_posts = acc.get("spend", 0.0), acc.get("paid_to_firms", 0.0), acc.get("paid_to_posts", 0.0)
+    spend, to_firms, to_posts = led_m.spend, led_m.paid_to_firms, led_m.paid_to_posts
     if not _close(spend, to_firms + to_posts + subsidies, spend):
         _fail("money", m, f"buyers paid {spend:.2f} yuan but firms received {to_firms:.2f}, post holders "
               f"{to_posts:.2f} and subsidies were {subsidies:.2f}")
@@ -249,9 +254,9 @@ def check_money(m, log: dict[str, np.ndarray] | None, led: Ledger) -> None:
     if to_posts < rel_posts - ATOL:
         _fail("money", m, f"{rel_posts:.2f} yuan released to post holders but only {to_posts:.2f} paid to them")
     _check_cash(m, led, wins, sub, rel_firms)
-    recovered = led.recovered + acc.get("fraud_recovered", 0.0)
-    fines = led.fines + acc.get("fines", 0.0)
-    overclaimed = led.overclaimed + acc.get("fraud_paid", 0.0)
+    recovered = led.recovered + led_m.fraud_recovered
+    fines = led.fines + led_m.fines
+    overclaimed = led.overclaimed + led_m.fraud_paid
     in_table = float(m.contracts.fraud_paid.sum())
     if not _close(overclaimed, in_table, overclaimed):
         _fail("money", m, f"overclaims over the run {overclaimed:.2f} yuan but contracts record {in_table:.2f}")
@@ -260,23 +265,22 @@ def check_money(m, log: dict[str, np.ndarray] | None, led: Ledger) -> None:
               f"{fines:.2f} (expected {p.fraud.fine_multiple} × recovered)")
 
 
-def _check_cash(m, led: Ledger, wins: np.ndarray, sub: np.ndarray, rel_firms: float) -> None:
+def _check_cash(m: ProcurementModel, led: Snapshot, wins: np.ndarray, sub: np.ndarray, rel_firms: float) -> None:
     """Σ Δcash of the firms that existed last month = their Δprofit (receipts − delivery spending)
-    + released pay − mobilisation net of subsidies − bid costs − recovered fraud − fines − overheads − the
+    + released pay − mobilisation net of subsidies − recovered fraud − fines − overheads − the
     year of overhead a public listing for fraud costs."""
-    f, acc, p = m.firms, m.acc, m.p
+    f, led_m, p = m.firms, m.ledger, m.p
     n_old = len(led.cash)
     d_cash = float((f.cash[:n_old] - led.cash).sum())
     d_profit = float((f.profit_year[:n_old] - led.profit).sum())
     mob = float((wins[:n_old] * p.procurement.mobilisation_cost_yuan - sub[:n_old]).sum())
     overheads = float(f.overhead[:n_old][led.active].sum())
-    expected = (d_profit + rel_firms - mob - acc.get("fraud_recovered", 0.0) - acc.get("fines", 0.0) - overheads
-                - acc.get("bid_costs", 0.0))
+    expected = d_profit + rel_firms - mob - led_m.fraud_recovered - led_m.fines - overheads
     scale = max(abs(d_profit), overheads, 1.0)
     if _close(d_cash, expected, scale):
         return
     publication = 0.0
-    if p.blacklist.scope == "public" and p.blacklist.trigger in ("fraud", "both"):
+    if SCOPES[p.blacklist.scope].published and "fraud" in TRIGGERS[p.blacklist.trigger].events:
         c = m.contracts
         new_term = c.terminated.copy()
         new_term[: len(led.terminated)] &= ~led.terminated

@@ -1,6 +1,8 @@
 """Every reported outcome, declared once: name, label, unit, meaning, aggregation (DESIGN.md "Outcomes").
 
-Each month the model records raw numerators and denominators (``raw``). An outcome is
+Each month the model records raw numerators and denominators (``raw``): the month ledger
+(model/ledger.py) flattened; ``num`` and ``den`` name its counters and ``Outcome.reads`` the
+ledger fields behind them. An outcome is
 
 - ``ratio``: num / den each month; over the run Σ num / Σ den (so rates weight every tender);
 - ``mean``: the monthly value; over the run the mean of the months that have one;
@@ -16,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LEVELS = ("city", "town", "village")
+from model.catalogue import LEVEL_NAMES
+from model.ledger import raw_fields
 
 
 @dataclass(frozen=True)
@@ -33,11 +36,17 @@ class Outcome:
     level: str = "all"
     mechanism: str = ""
 
+    @property
+    def reads(self) -> tuple[str, ...]:
+        """The fields of the month ledger (model.ledger.MonthLedger) this outcome reads."""
+        fields_of = raw_fields()
+        return tuple(dict.fromkeys(fields_of[k] for k in (self.num, self.den) if k))
+
 
 def _o(name, label, unit, meaning, over_time, num, den=None, by_level=False, mechanism=""):
     out = [Outcome(name, label, unit, meaning, over_time, num, den, "all", mechanism)]
     if by_level:
-        for lvl in LEVELS:
+        for lvl in LEVEL_NAMES:
             out.append(Outcome(f"{name}_{lvl}", f"{label} ({lvl})", unit, f"{meaning} — {lvl} level",
                                over_time, f"{num}_{lvl}", f"{den}_{lvl}" if den else None, lvl, mechanism))
     return out
@@ -128,7 +137,7 @@ OUTCOMES: dict[str, Outcome] = {o.name: o for o in _DECL}
 
 def report(model, name: str) -> float:
     """DataCollector reporter: the month's value of outcome ``name`` (bind with functools.partial)."""
-    return model.month_values[name]
+    return model.month_values.get(name, np.nan)
 
 
 def month_values(raw: dict[str, float]) -> dict[str, float]:

@@ -4,41 +4,22 @@ Defaults describe Penglai's status quo as the 2019 article reports it (the basel
 scenario). Values without a published source are illustrative estimates and say so in their
 ``source``. Reforms are parameter changes (scenario files), never code changes.
 
-``P(...)`` declares one leaf: default, unit, one-line meaning, range and source.
+``P(...)`` declares one leaf: default, unit, one-line meaning, range and source (model/param_base.py);
+the delivery and sanction sections live in model/param_delivery.py.
 """
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-EST = "illustrative estimate"
-
-
-def P(default: Any, unit: str, desc: str, *, ge: float | None = None, le: float | None = None,
-      source: str = EST) -> Any:
-    """Declare one parameter leaf (a pydantic Field carrying unit and source)."""
-    return Field(default, ge=ge, le=le, description=desc,
-                 json_schema_extra={"unit": unit, "source": source})
-
-
-def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    """Flatten nested dicts into ``{dotted.path: value}``."""
-    out: dict[str, Any] = {}
-    for key, value in tree.items():
-        path = f"{prefix}{key}"
-        if isinstance(value, dict):
-            out.update(flatten(value, path + "."))
-        else:
-            out[path] = value
-    return out
-
-
-class Section(BaseModel):
-    """A strict section of the tree: unknown keys and wrong types are errors."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_default=True)
+from model.overrides import apply_overrides
+from model.param_base import EST, P, Section, flatten
+from model.param_delivery import Blacklist, Delivery, Evaluation, Fraud, Monitoring
+from model.procurement.award import AWARD_RULES
+from model.procurement.bidding import STRATEGIES
+from model.procurement.notices import CHANNELS
 
 
 class Region(Section):
@@ -124,13 +105,13 @@ class Channels(Section):
     provincial_platform: Channel = _channel(0.8, 400.0)
 
 
-ChannelName = Literal["notice_board", "city_website", "provincial_platform"]
+ChannelName = Literal[CHANNELS]
 
 
 class Procurement(Section):
     """Procurement modes, award rules, failed tenders, lots and costs (seed S5–S10, P2–P5)."""
 
-    award_rule: Literal["lowest_price", "scoring"] = P(
+    award_rule: Annotated[str, AWARD_RULES] = P(
         "lowest_price", "rule", "award rule of open tenders", source="seed S7; DESIGN.md award rules")
     open_tender_threshold_yuan: float = P(20000.0, "yuan/year", "open tender at or above this value, "
                                           "directed commission below", ge=0, le=1e9, source="seed S7")
@@ -205,7 +186,7 @@ class Screening(Section):
 class Bidding(Section):
     """How firms decide to bid and at what price."""
 
-    strategy: Literal["learning", "equilibrium"] = P("learning", "strategy", "bidding strategy of firms")
+    strategy: Annotated[str, STRATEGIES] = P("learning", "strategy", "bidding strategy of firms")
     markup_init: float = P(0.12, "share", "initial markup over cost", ge=0, le=2)
     markup_min: float = P(0.02, "share", "smallest markup", ge=0, le=2)
     markup_max: float = P(0.40, "share", "largest markup", ge=0, le=5)
@@ -243,90 +224,6 @@ class Posts(Section):
     skill_sd: float = P(0.15, "0–1", "spread of applicant skill", ge=0, le=0.5)
     technical_skill_penalty: float = P(0.25, "0–1", "skill shortfall of applicants for technical posts",
                                        ge=0, le=1, source="seed R2 (hard to staff)")
-
-
-class Delivery(Section):
-    """Effort and quality (Hart, Shleifer and Vishny 1997; seed P7)."""
-
-    effort_cost: float = P(0.5, "× monthly cost", "cost of full effort relative to the contract's monthly cost",
-                           ge=0.01, le=5)
-    min_effort: float = P(0.5, "0–1", "effort delivered with no incentive at all", ge=0, le=1)
-    intrinsic: float = P(0.15, "× payment", "intrinsic motivation of an honest firm per unit quality", ge=0, le=2)
-    inspection_penalty: float = P(0.3, "× monthly payment", "deduction per unit shortfall found at inspection",
-                                  ge=0, le=5)
-    reputation_horizon_years: float = P(2.0, "years", "future years of rents a firm weighs for reputation",
-                                        ge=0, le=20)
-    standard: float = P(0.75, "0–1", "quality the contract requires; shortfalls at inspection are deducted",
-                        ge=0, le=1, source="seed R4 (量化 standards in contracts)")
-    quality_noise: float = P(0.03, "0–1", "month-to-month noise of delivered quality", ge=0, le=0.5)
-    kpi_share: float = P(0.0, "share", "extra share of non-contractible quality made contractible by KPIs",
-                         ge=0, le=1, source="seed R4")
-
-
-MonitorName = Literal["announced", "random", "project_officer", "complaints"]
-
-
-class Monitoring(Section):
-    """Monitoring regimes (谁购买谁监管; seed S11, P7)."""
-
-    regimes: list[MonitorName] = P(["announced", "complaints"], "names", "monitoring regimes in force",
-                                   source="seed S11, P7")
-    announced_per_year: int = P(2, "inspections/year", "announced inspections per contract-year", ge=0, le=12)
-    random_prob: float = P(0.15, "per month", "chance of a random inspection in a month", ge=0, le=1)
-    officer_observes: float = P(0.5, "share", "share of non-contractible quality a project officer sees",
-                                ge=0, le=1, source="seed S11 (项目专管员)")
-    officer_min_value_yuan: float = P(100000.0, "yuan/year", "contracts with a project officer: at least this",
-                                      ge=0, le=1e9)
-    inspection_cost_yuan: float = P(600.0, "yuan/inspection", "staff cost of one inspection", ge=0, le=1e6)
-    officer_cost_yuan_month: float = P(2500.0, "yuan/month", "staff cost of an officer per contract", ge=0, le=1e6)
-    complaint_trigger: float = P(0.05, "complaints/household", "complaint rate that triggers an inspection",
-                                 ge=0, le=1)
-    measurement_noise: float = P(0.03, "0–1", "noise of an inspector's reading", ge=0, le=0.5)
-
-
-class Fraud(Section):
-    """Overclaiming of funds (冒领财政资金), audits and disclosure (seed S12, S13, R5)."""
-
-    overclaim_share: float = P(0.2, "share of payment", "share of payment a cheating firm overclaims", ge=0, le=1)
-    audit_prob: float = P(0.15, "per contract-year", "chance a contract's funds are audited", ge=0, le=1,
-                          source="seed S12")
-    audit_detect: float = P(0.7, "probability", "chance an audit uncovers an overclaim", ge=0, le=1)
-    media_detect: float = P(0.0, "per contract-year", "chance media and the public expose an overclaim",
-                            ge=0, le=1, source="seed R5")
-    fine_multiple: float = P(1.0, "× overclaim", "fine on top of repayment", ge=0, le=10, source="seed S13")
-    disclosure: bool = P(False, "switch", "public disclosure platform: scores and blacklists public",
-                         source="seed R5 (公示平台)")
-
-
-class Evaluation(Section):
-    """Year-end evaluation (考评; seed S14, S15, R6)."""
-
-    inspection_weight: float = P(0.5, "share", "weight of inspection results", ge=0, le=1, source="seed S14")
-    kpi_weight: float = P(0.4, "share", "weight of KPI completion", ge=0, le=1, source="seed R4")
-    citizen_weight: float = P(0.1, "share", "weight of the citizens' rating (民主测评)", ge=0, le=1,
-                              source="seed R6")
-    withhold_share: float = P(0.1, "share of payment", "payment withheld against the score", ge=0, le=1,
-                              source="seed S14")
-    fail_score: float = P(0.5, "0–1", "a score below this is a failing score", ge=0, le=1)
-    reputation_rate: float = P(0.5, "per evaluation", "weight of the newest score in reputation", ge=0, le=1)
-    prior_reputation: float = P(0.6, "0–1", "reputation of a firm nobody has evaluated", ge=0, le=1)
-
-    @model_validator(mode="after")
-    def _weights(self) -> "Evaluation":
-        total = self.inspection_weight + self.kpi_weight + self.citizen_weight
-        if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"evaluation weights must sum to 1 (inspection + kpi + citizen = {total:.4g})")
-        return self
-
-
-class Blacklist(Section):
-    """Blacklist policy: trigger, scope and duration (seed S13, R5)."""
-
-    trigger: Literal["none", "fraud", "failing", "both"] = P("fraud", "policy", "what lists a firm",
-                                                             source="seed S13")
-    scope: Literal["buyer", "city", "public"] = P("city", "policy", "who excludes a listed firm")
-    duration: Literal["none", "1y", "3y", "permanent"] = P("3y", "policy", "how long a firm stays listed")
-    failing_scores: int = P(2, "evaluations", "consecutive failing scores that trigger listing", ge=1, le=10)
 
 
 class Citizens(Section):
@@ -392,6 +289,7 @@ class Market(Section):
 class Params(Section):
     """The whole parameter tree of one run."""
 
+
     years: int = P(10, "years", "simulated years (12 monthly steps each)", ge=1, le=100)
     region: Region = Field(default_factory=Region, description="the region")
     firms: Firms = Field(default_factory=Firms, description="the contractors")
@@ -416,6 +314,4 @@ class Params(Section):
 
     def with_overrides(self, overrides: dict[str, Any], origin: str = "overrides") -> "Params":
         """A new validated tree with ``overrides`` (dotted paths) applied."""
-        from model.params import apply_overrides  # the loader lives beside the tree
-
         return apply_overrides(self, overrides, origin)

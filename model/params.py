@@ -17,104 +17,19 @@ value and what is allowed.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_args
+from typing import Any
 
-import numpy as np
-from pydantic import BaseModel, ValidationError
-
+from model.overrides import ParamError, apply_overrides, apply_to, leaf_info
 from model.param_tree import Params, flatten
 
 __all__ = ["Params", "ParamError", "apply_overrides", "Scenario", "load_params", "load_scenario", "flatten", "reference_rows",
            "reference_markdown", "DEFAULTS"]
 
 
-class ParamError(ValueError):
-    """A bad parameter file, path or value; ``str()`` is one line meant for a person."""
-
-
-def apply_overrides(params: Params, overrides: dict[str, Any], origin: str = "overrides") -> Params:
-    """A new validated tree: ``params`` with ``overrides`` (dotted paths) applied."""
-    return _apply(params.model_dump(mode="python"), overrides, origin)
-
 DEFAULTS: dict[str, Any] = flatten(Params().model_dump(mode="python"))
-
-
-def _allowed(path: str) -> str:
-    """Describe what a leaf accepts: its type, choices or range."""
-    info = _leaf_info().get(path)
-    if info is None:
-        return ""
-    return info["allowed"]
-
-
-def _describe_error(err: dict[str, Any]) -> tuple[str, str]:
-    loc = ".".join(str(p) for p in err["loc"] if not isinstance(p, int))
-    msg = err["msg"]
-    if err["type"] == "value_error":
-        msg = msg.removeprefix("Value error, ")
-    return loc, msg
-
-
-def _apply(base: dict[str, Any], overrides: dict[str, Any], origin: str) -> Params:
-    tree = _deepcopy(base)
-    for path, value in overrides.items():
-        _set(tree, path, value, origin)
-    try:
-        return Params.model_validate(tree)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        loc, msg = _describe_error(err)
-        value = err.get("input")
-        allowed = _allowed(loc)
-        shown = "" if isinstance(value, dict) else f" = {value!r}"
-        extra = f"; allowed: {allowed}" if allowed and err["type"] != "value_error" else ""
-        where = f"{loc}{shown}" if loc else "parameters"
-        raise ParamError(f"{origin}: {where}: {msg}{extra}") from None
-
-
-def _deepcopy(tree: dict[str, Any]) -> dict[str, Any]:
-    return {k: _deepcopy(v) if isinstance(v, dict) else (list(v) if isinstance(v, list) else v)
-            for k, v in tree.items()}
-
-
-def _set(tree: dict[str, Any], path: str, value: Any, origin: str) -> None:
-    parts = path.split(".")
-    node = tree
-    for i, part in enumerate(parts):
-        here = ".".join(parts[: i + 1])
-        if not isinstance(node, dict) or part not in node:
-            keys = sorted(node) if isinstance(node, dict) else []
-            close = difflib.get_close_matches(part, keys, n=1)
-            hint = f" (did you mean {'.'.join(parts[:i] + close)!r}?)" if close else ""
-            parent = ".".join(parts[:i]) or "the top level"
-            raise ParamError(f"{origin}: {here}: unknown parameter{hint}; keys allowed in {parent}: "
-                             f"{', '.join(keys)}")
-        if i == len(parts) - 1:
-            if isinstance(node[part], dict):
-                if not isinstance(value, dict):
-                    raise ParamError(f"{origin}: {here} = {value!r}: is a section, not a value; "
-                                     f"set one of its keys: {', '.join(sorted(node[part]))}")
-                for sub, v in flatten(value).items():
-                    _set(tree, f"{here}.{sub}", v, origin)
-            else:
-                node[part] = _plain(value)
-        else:
-            node = node[part]
-
-
-def _plain(value: Any) -> Any:
-    """A numpy scalar as the Python value of the same kind (np.int64 -> int, np.float64 -> float,
-    np.bool_ -> bool, np.str_ -> str), as samplers such as EMA Workbench's pass them; a list
-    element-wise. The kind is kept, so the strict tree still rejects np.float64 for an int."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
 
 
 @dataclass(frozen=True)
@@ -129,7 +44,7 @@ class Scenario:
     def params(self, extra: dict[str, Any] | None = None) -> Params:
         """Resolve the scenario (plus ``extra`` overrides) on top of the defaults."""
         merged = {**self.overrides, **(extra or {})}
-        return _apply(Params().model_dump(mode="python"), merged, str(self.path or self.name))
+        return apply_to(Params, Params().model_dump(mode="python"), merged, str(self.path or self.name))
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -182,47 +97,13 @@ def load_params(path: str | Path | None = None, overrides: dict[str, Any] | None
         ParamError: one clear message for any bad input.
     """
     if path is None:
-        return _apply(Params().model_dump(mode="python"), overrides or {}, "overrides")
+        return apply_to(Params, Params().model_dump(mode="python"), overrides or {}, "overrides")
     return load_scenario(path).params(overrides)
-
-
-def _type_name(ann: Any) -> str:
-    args = get_args(ann)
-    if getattr(ann, "__origin__", None) is list:
-        return "list of " + _type_name(args[0])
-    if args and all(isinstance(a, str) for a in args):
-        return " | ".join(f'"{a}"' for a in args)
-    return getattr(ann, "__name__", str(ann))
-
-
-def _walk(model: type[BaseModel], prefix: str = ""):
-    for name, f in model.model_fields.items():
-        ann = f.annotation
-        if isinstance(ann, type) and issubclass(ann, BaseModel):
-            yield from _walk(ann, f"{prefix}{name}.")
-        else:
-            yield f"{prefix}{name}", f
-
-
-_LEAF_CACHE: dict[str, dict[str, str]] = {}
-
-
-def _leaf_info() -> dict[str, dict[str, str]]:
-    if not _LEAF_CACHE:
-        for path, f in _walk(Params):
-            lo = next((m.ge for m in f.metadata if hasattr(m, "ge")), None)
-            hi = next((m.le for m in f.metadata if hasattr(m, "le")), None)
-            tname = _type_name(f.annotation)
-            rng = f"{tname} in [{lo:g}, {hi:g}]" if lo is not None and hi is not None else tname
-            extra = f.json_schema_extra or {}
-            _LEAF_CACHE[path] = {"allowed": rng, "unit": extra.get("unit", ""), "source": extra.get("source", ""),
-                                 "meaning": f.description or ""}
-    return _LEAF_CACHE
 
 
 def reference_rows() -> list[dict[str, Any]]:
     """One row per parameter: path, default, allowed values, unit, meaning, source."""
-    info = _leaf_info()
+    info = leaf_info(Params)
     return [{"path": p, "default": DEFAULTS[p], **info[p]} for p in info]
 
 

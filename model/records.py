@@ -3,16 +3,21 @@ and the village quality index citizens perceive."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from model.procurement.market import OPEN
-from model.procurement.orders import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, staff_provided
-from model.world import CITY, STRONG, TOWN, VILLAGE
+from model import metrics
+from model.catalogue import OPEN
+from model.ledger import per_level
+from model.world import CITY, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, TOWN, VILLAGE, staff_provided
 
-LEVEL_SUFFIX = ("city", "town", "village")
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 
-def village_index(m, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def village_index(m: ProcurementModel, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Quality index Q_v and unserved share of every village, weighted by visibility × demand.
 
     A village is served by its own village slots, its town's slots and the city's slots.
@@ -20,7 +25,8 @@ def village_index(m, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, n
     geo = m.world.geo
     w = m.slot_weight
     n_v, n_t = geo.n_villages, geo.n_towns
-    vs, v_of, ts, t_of, cs = _slot_groups(m)
+    k = m.slot_index
+    vs, v_of, ts, t_of, cs = k.vs, k.v_of, k.ts, k.t_of, k.cs
     parts = []
     for values in (w * q, w * unserved, w):
         v = np.bincount(v_of, weights=values[vs], minlength=n_v)
@@ -32,7 +38,7 @@ def village_index(m, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, n
     return num_q / den, num_u / den
 
 
-def shortfall_shares(m, q: np.ndarray, expect_v: np.ndarray) -> np.ndarray:
+def shortfall_shares(m: ProcurementModel, q: np.ndarray, expect_v: np.ndarray) -> np.ndarray:
     """Share of each village's complaints about city, town and village services: (3, villages).
 
     A household that complains does so about the services that fall short of its expectation,
@@ -41,8 +47,9 @@ def shortfall_shares(m, q: np.ndarray, expect_v: np.ndarray) -> np.ndarray:
     E_v the village's mean expectation); a village with no shortfall splits by Σ w.
     """
     w, vt = m.slot_weight, m.world.geo.village_town
-    vs, v_of, ts, t_of, cs = _slot_groups(m)
-    town_rows, town_cols, town_shape, weight = _town_table(m)
+    k = m.slot_index
+    vs, v_of, ts, t_of, cs = k.vs, k.v_of, k.ts, k.t_of, k.cs
+    town_rows, town_cols, town_shape, weight = t_of, k.town_rank, k.town_shape, k.weight
     short = np.empty_like(weight)
     short[2] = np.bincount(v_of, weights=w[vs] * np.maximum(0.0, expect_v[v_of] - q[vs]), minlength=len(vt))
     # town slots serve every village of their town (as a towns × slots table); city slots every village
@@ -55,13 +62,43 @@ def shortfall_shares(m, q: np.ndarray, expect_v: np.ndarray) -> np.ndarray:
     return short / np.maximum(short.sum(axis=0), 1e-300)
 
 
-def _town_table(m) -> tuple[np.ndarray, np.ndarray, tuple[int, int], np.ndarray]:
-    """Row (town) and column of every town slot in a towns × slots table, the table's shape, and
-    the weight Σ w of each level's slots serving each village (3, villages); computed once."""
-    cached = m.__dict__.get("_town_table_cache")
-    if cached is None:
-        geo, w = m.world.geo, m.slot_weight
-        vs, v_of, ts, t_of, cs = _slot_groups(m)
+@dataclass(frozen=True)
+class SlotIndex:
+    """Per-slot groupings and sums that do not change during a run (slots are fixed), built once
+    by the model (``model.slot_index``): the same elements, in the same order, as masking by
+    level each month.
+
+    Attributes:
+        vs, v_of: village-level slot rows and their village. ts, t_of: town-level slot rows and
+            their town. cs: city-level slot rows.
+        town_rank, town_shape: column of every town slot in a towns × slots table, and its shape.
+        weight: Σ w of each level's slots serving each village (3, villages), w = visibility × demand.
+        level: level of every slot (int64). slots_by_level: slots per level.
+        people_sum: people of all slots. dw: local demand × people of every slot; dw_sum, dw_by_level
+            its sum and sums by level. value: the item's annual value of every slot (yuan/year).
+    """
+
+    vs: np.ndarray
+    v_of: np.ndarray
+    ts: np.ndarray
+    t_of: np.ndarray
+    cs: np.ndarray
+    town_rank: np.ndarray
+    town_shape: tuple[int, int]
+    weight: np.ndarray
+    level: np.ndarray
+    slots_by_level: np.ndarray
+    people_sum: float
+    dw: np.ndarray
+    dw_sum: float
+    dw_by_level: np.ndarray
+    value: np.ndarray
+
+    @classmethod
+    def build(cls, slots, cat, geo, w: np.ndarray) -> "SlotIndex":
+        """Index the slots of a world (``w``: visibility × demand of every slot)."""
+        vs, ts, cs = (np.flatnonzero(slots.level == lvl) for lvl in (VILLAGE, TOWN, CITY))
+        v_of, t_of = slots.village[vs], slots.town[ts]
         per_town = np.bincount(t_of, minlength=geo.n_towns)
         rank = np.empty(len(ts), np.int64)
         by_town = np.argsort(t_of, kind="stable")
@@ -69,39 +106,16 @@ def _town_table(m) -> tuple[np.ndarray, np.ndarray, tuple[int, int], np.ndarray]
         weight = np.stack([np.full(geo.n_villages, w[cs].sum()),
                            np.bincount(t_of, weights=w[ts], minlength=geo.n_towns)[geo.village_town],
                            np.bincount(v_of, weights=w[vs], minlength=geo.n_villages)])
-        cached = (t_of, rank, (geo.n_towns, int(per_town.max(initial=0))), weight)
-        m._town_table_cache = cached
-    return cached
+        level = slots.level.astype(np.int64)
+        dw = np.clip(cat.demand[slots.item] + slots.taste, 0, None) * slots.people  # local demand × people
+        return cls(vs=vs, v_of=v_of, ts=ts, t_of=t_of, cs=cs, town_rank=rank,
+                   town_shape=(geo.n_towns, int(per_town.max(initial=0))), weight=weight, level=level,
+                   slots_by_level=np.bincount(level, minlength=3), people_sum=float(slots.people.sum()), dw=dw,
+                   dw_sum=float(dw.sum()), dw_by_level=np.bincount(level, weights=dw, minlength=3),
+                   value=cat.value[slots.item])
 
 
-def _slot_groups(m) -> tuple[np.ndarray, ...]:
-    """Slot rows of each level and their village / town, computed once per model (slots are
-    fixed for the run): the same elements, in the same order, as masking by level each month."""
-    cached = m.__dict__.get("_slot_groups_cache")
-    if cached is None:
-        s = m.slots
-        vs, ts, cs = (np.flatnonzero(s.level == lvl) for lvl in (VILLAGE, TOWN, CITY))
-        cached = (vs, s.village[vs], ts, s.town[ts], cs)
-        m._slot_groups_cache = cached
-    return cached
-
-
-def _slot_constants(m) -> dict:
-    """Per-slot arrays and sums that do not change during a run, computed once per model."""
-    cached = m.__dict__.get("_slot_constants_cache")
-    if cached is None:
-        s = m.slots
-        level = s.level.astype(np.int64)
-        dw = np.clip(m.cat.demand[s.item] + s.taste, 0, None) * s.people  # local demand × people
-        cached = {"level": level, "slots_by_level": np.bincount(level, minlength=3),
-                  "people_sum": float(s.people.sum()), "dw": dw, "dw_sum": float(dw.sum()),
-                  "dw_by_level": np.bincount(level, weights=dw, minlength=3),
-                  "value": m.cat.value[s.item]}
-        m._slot_constants_cache = cached
-    return cached
-
-
-def record_procurements(m, b, res, attempt: np.ndarray) -> None:
+def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray) -> None:
     """Append this month's procurements to the tender log and count them by level."""
     p = m.p
     geo_d = np.hypot(b.x, b.y)
@@ -120,84 +134,72 @@ def record_procurements(m, b, res, attempt: np.ndarray) -> None:
     op = b.mode == OPEN
     ones = np.ones(op.sum())
     lo = lvl[op]
-    m.acc_level("tenders", lo, ones)
-    m.acc_level("bids", lo, res.bids[op])
-    m.acc_level("notified", lo, res.notified[op])
-    m.acc_level("no_bid", lo, (res.bids[op] == 0).astype(float))
-    m.acc_level("single_bid", lo, (res.bids[op] == 1).astype(float))
-    m.acc_level("failed", lo, (res.bids[op] < p.procurement.legal_min_bidders).astype(float))
+    led = m.ledger
+    led.tenders += per_level(lo, ones)
+    led.bids += per_level(lo, res.bids[op])
+    led.notified += per_level(lo, res.notified[op])
+    led.no_bid += per_level(lo, (res.bids[op] == 0).astype(float))
+    led.single_bid += per_level(lo, (res.bids[op] == 1).astype(float))
+    led.failed += per_level(lo, (res.bids[op] < p.procurement.legal_min_bidders).astype(float))
     won_open = op & is_firm
-    m.acc_level("ptr_sum", lvl[won_open], res.price[won_open] / b.reserve[won_open])
-    m.acc_level("ptr_n", lvl[won_open], np.ones(won_open.sum()))
-    m.acc_level("wincap_sum", lvl[is_firm], res.capability[is_firm])
-    m.acc_level("wincap_n", lvl[is_firm], np.ones(is_firm.sum()))
+    led.ptr_sum += per_level(lvl[won_open], res.price[won_open] / b.reserve[won_open])
+    led.ptr_n += per_level(lvl[won_open], np.ones(won_open.sum()))
+    led.wincap_sum += per_level(lvl[is_firm], res.capability[is_firm])
+    led.wincap_n += per_level(lvl[is_firm], np.ones(is_firm.sum()))
     value = res.price[is_firm] * 1.0
-    m.acc["award_value"] += float(value.sum())
-    m.acc["local_value"] += float(value[kind[is_firm] != STRONG].sum())
-    m.acc["favoured"] += float(res.favoured.sum())
+    led.award_value += float(value.sum())
+    led.local_value += float(value[kind[is_firm] != STRONG].sum())
+    led.favoured += float(res.favoured.sum())
     # the local market's pull for entrants: margins won and demand nobody served (yuan/year)
     town = m.orders.town[b.order]
     local = (town >= 0) & (b.level != CITY)
     margin = np.where(is_firm, res.price - res.cost, np.where(firm == -1, b.value * p.procurement.reserve_margin, 0))
-    np.add.at(m.town_volume, town[local], np.maximum(margin[local], 0))
+    np.add.at(m.year_ledger.town_volume, town[local], np.maximum(margin[local], 0))
 
 
-def month_raw(m) -> dict[str, float]:
-    """Raw counters of the month (numerators and denominators of every outcome)."""
-    raw: dict[str, float] = {}
-    for k, v in m.acc.items():
-        raw[k] = float(v)
-    for k, arr in m.acc_lvl.items():
-        raw[k] = float(arr.sum())
-        for i, suffix in enumerate(LEVEL_SUFFIX):
-            raw[f"{k}_{suffix}"] = float(arr[i])
-    c, s, f = m.contracts, m.slots, m.firms
-    rows = m.active_rows
+def collect(m: ProcurementModel) -> None:
+    """Phase: the month's raw counters and outcomes; Mesa's DataCollector records them."""
+    close_month(m)
+    raw = m.ledger.raw()
+    m.raws.append(raw)
+    m.month_values = metrics.month_values(raw)
+    m.month_history.append(m.month_values)
+    m.datacollector.collect(m)
+
+
+def close_month(m: ProcurementModel) -> None:
+    """The end-of-month counters of the ledger, from the model's state."""
+    led, c, s, f = m.ledger, m.contracts, m.slots, m.firms
+    rows = led.active_rows
     rows = rows[c.people[rows] > 0] if len(rows) else rows
     lvl = c.level[rows].astype(np.int64)
     ppl = c.people[rows]
-    for key, vals in (("q_people", c.q[rows] * ppl), ("qn_people", c.qn[rows] * ppl), ("qc_people", c.qc[rows] * ppl),
-                      ("people", ppl)):
-        by = np.bincount(lvl, weights=vals, minlength=3)
-        raw[key] = float(by.sum())
-        for i, suffix in enumerate(LEVEL_SUFFIX):
-            raw[f"{key}_{suffix}"] = float(by[i])
+    led.q_people = per_level(lvl, c.q[rows] * ppl)
+    led.qn_people = per_level(lvl, c.qn[rows] * ppl)
+    led.qc_people = per_level(lvl, c.qc[rows] * ppl)
+    led.people = per_level(lvl, ppl)
     state = m.slot_state
-    k = _slot_constants(m)
-    cover_w = s.people
+    k = m.slot_index
     staff = staff_provided(state)
-    raw["covered_people"] = float(cover_w[(state == SLOT_SERVED) | staff].sum())
-    raw["demand_people"] = k["people_sum"]
-    unserved = state == SLOT_UNSERVED
-    bought = m.slot_bought
-    for key, by in (("unserved_slots", np.bincount(k["level"][unserved], minlength=3)),
-                    ("bought_slots", np.bincount(k["level"][bought], minlength=3)), ("slots", k["slots_by_level"])):
-        raw[key] = float(by.sum())
-        for i, suffix in enumerate(LEVEL_SUFFIX):
-            raw[f"{key}_{suffix}"] = float(by[i])
+    led.covered_people = float(s.people[(state == SLOT_SERVED) | staff].sum())
+    led.demand_people = k.people_sum
+    led.unserved_slots = np.bincount(k.level[state == SLOT_UNSERVED], minlength=3)
+    led.bought_slots = np.bincount(k.level[m.slot_bought], minlength=3)
+    led.slots = k.slots_by_level
     q_slot = m.slot_quality()
-    dw = k["dw"]
-    dq_by = np.bincount(k["level"], weights=dw * q_slot, minlength=3)
-    raw["demand_q"] = float(dq_by.sum())
-    raw["demand_w"] = k["dw_sum"]
-    for i, suffix in enumerate(LEVEL_SUFFIX):
-        raw[f"demand_q_{suffix}"] = float(dq_by[i])
-        raw[f"demand_w_{suffix}"] = float(k["dw_by_level"][i])
-    raw["q_units"] = float(q_slot[state == SLOT_SERVED].sum())
-    raw["inhouse_cost"] = float((k["value"][staff] * m.p.buyers.inhouse_cost).sum() / 12)
-    raw["inhouse_slots"] = float((state == SLOT_INHOUSE).sum())
-    raw["total_cost"] = raw.get("spend", 0.0) + raw.get("admin_cost", 0.0)
-    raw["fraud_loss"] = raw.get("fraud_paid", 0.0) - raw.get("fraud_recovered", 0.0)
-    for k in ("spend", "admin_cost", "fraud_attempts", "fraud_detected", "entries", "exits", "terminations",
-              "favoured"):
-        raw.setdefault(k, 0.0)
-    alive = f.active
-    raw["active_firms"] = float(alive.sum())
-    firm_rows = c.firm[m.active_rows] if len(m.active_rows) else np.zeros(0, np.int64)
-    value = c.price[m.active_rows] if len(m.active_rows) else np.zeros(0)
+    led.demand_q = np.bincount(k.level, weights=k.dw * q_slot, minlength=3)
+    led.demand_w, led.demand_w_levels = k.dw_sum, k.dw_by_level
+    led.q_units = float(q_slot[state == SLOT_SERVED].sum())
+    led.inhouse_cost = float((k.value[staff] * m.p.buyers.inhouse_cost).sum() / 12)
+    led.inhouse_slots = float((state == SLOT_INHOUSE).sum())
+    led.total_cost = led.spend + led.admin_cost
+    led.fraud_loss = led.fraud_paid - led.fraud_recovered
+    led.active_firms = float(f.active.sum())
+    active = led.active_rows
+    firm_rows = c.firm[active] if len(active) else np.zeros(0, np.int64)
+    value = c.price[active] if len(active) else np.zeros(0)
     firm_ok = firm_rows >= 0
     by_firm = np.bincount(firm_rows[firm_ok], weights=value[firm_ok], minlength=len(f))
     tot = by_firm.sum()
-    raw["hhi"] = float(((by_firm / tot) ** 2).sum()) if tot > 0 else np.nan
-    raw["blacklisted"] = float(m.blacklist.count(f, m.month))
-    return raw
+    led.hhi = float(((by_firm / tot) ** 2).sum()) if tot > 0 else np.nan
+    led.blacklisted = float(m.blacklist.count(f, m.month))

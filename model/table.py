@@ -1,7 +1,8 @@
 """A growable table of numpy columns (struct of arrays) for bulk agent state.
 
-Mesa agents carry identity and behaviour; the state that hot paths update for thousands of
-rows at once lives here, one numpy array per column, indexed by row.
+Buyers, firms, contracts and orders are rows of such tables (there are no per-row Mesa agent
+objects): the state that hot paths update for thousands of rows at once lives here, one numpy
+array per column, indexed by row.
 """
 
 from __future__ import annotations

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.catalogue import Catalogue
+from model.catalogue import CITY, LEVEL_NAMES, TOWN, VILLAGE, Catalogue
 from model.param_tree import FirmType, Params
 from model.table import Table
 
-CITY, TOWN, VILLAGE = 0, 1, 2
 STRONG, LOCAL, GRASSROOTS = 0, 1, 2
 FIRM_KINDS = ("strong", "local", "grassroots")
 
@@ -46,6 +45,18 @@ class Geography:
     @property
     def n_villages(self) -> int:
         return len(self.village_xy)
+
+
+#: What happens at a service slot this month.
+SLOT_INHOUSE, SLOT_SERVED, SLOT_WAITING, SLOT_UNSERVED = 0, 1, 2, 3
+
+
+def staff_provided(state: np.ndarray) -> np.ndarray:
+    """Slots the buyer's own staff provide this month: in-house items, and bought items waiting
+    for their first procurement of the year (the status quo carries on while the order is
+    approved and tendered); a slot goes unserved only once its procurement failed or its
+    contract was terminated."""
+    return (state == SLOT_INHOUSE) | (state == SLOT_WAITING)
 
 
 @dataclass

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from model import ProcurementModel, load_params, records
-from model.agents import buyer as buyer_mod
-from model.agents import citizens as cz
+from model.entities import buyer as buyer_mod
+from model.entities import citizens as cz
 
 # A pinned parameter set, so the hand computations below do not move with the calibration.
 DEFAULT = load_params(overrides={
@@ -76,8 +76,9 @@ def test_complaints_exact():
 
 def test_update_trust_exact():
     # T + 0.05 (S − T) − 0.02 u − 0.3 swing − 0.05 scandals
+    unserved, swing, scandals = arr(0, 1, 0, 1, 0), arr(0, 0, 0.1, 0, 0), arr(0, 0, 2, 0, 0)
     t = cz.update_trust(arr(0.6, 0.6, 0.6, 0.01, 0.99), arr(0.8, 0.8, 0.8, 0.0, 1.0), 0.05,
-                        arr(0, 1, 0, 1, 0), arr(0, 0, 0.1, 0, 0), arr(0, 0, 2, 0, 0), CP)
+                        CP.unserved_hit * unserved, CP.swing_hit * swing, CP.scandal_hit * scandals)
     assert t == pytest.approx([0.61, 0.59, 0.61 - 0.03 - 0.1, 0.0, 0.9905])
 
 

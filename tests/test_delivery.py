@@ -137,7 +137,7 @@ def fake_monitor_model(regimes, n=6, random_prob=0.15, seed=0):
         officer=np.array([True, False, False, True, False, False]),
         alert=np.array([False, True, False, False, False, True]))
     p = SimpleNamespace(monitoring=SimpleNamespace(regimes=regimes, random_prob=random_prob, announced_per_year=2))
-    return SimpleNamespace(contracts=contracts, p=p, rng={"monitoring": np.random.default_rng(seed)})
+    return SimpleNamespace(contracts=contracts, p=p, streams={"monitoring": np.random.default_rng(seed)})
 
 
 ROWS = np.arange(6)
@@ -374,7 +374,7 @@ class ListingRecorder:
         m.blacklist.list_firms = wrapped
 
     def excluded(self, buyer, firm, month):
-        citywide = self.m.blacklist.scope["citywide"]
+        citywide = self.m.blacklist.scope.citywide
         for b, f_, at, until in self.rows:
             if f_ == firm and at < month and (until < 0 or month <= until) and (citywide or b == buyer):
                 return True
@@ -387,7 +387,7 @@ def run_checked(overrides, seed, years):
     qmin, qmax = 1.0, 0.0
     for _ in range(12 * years):
         m.step()
-        rows = m.active_rows
+        rows = m.ledger.active_rows
         if len(rows):
             c = m.contracts
             for col in (c.q, c.qc, c.qn):

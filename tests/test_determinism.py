@@ -129,7 +129,7 @@ def test_stream_key_is_stable():
 # ---------------------------------------------------------------- levers and streams
 
 def states(m: ProcurementModel) -> dict[str, dict]:
-    return {name: m.rng[name].bit_generator.state for name in STREAMS}
+    return {name: m.streams[name].bit_generator.state for name in STREAMS}
 
 
 def test_procurement_lever_leaves_world_and_other_streams_unchanged():
@@ -152,8 +152,8 @@ def test_procurement_lever_leaves_world_and_other_streams_unchanged():
         b.step()
     assert not a.tender_log().equals(b.tender_log()), "the lever should change procurement"
     for name in ("world", "citizens"):
-        assert a.rng[name].bit_generator.state == b.rng[name].bit_generator.state, name
-    np.testing.assert_array_equal(a.rng["citizens"].random(100), b.rng["citizens"].random(100))
+        assert a.streams[name].bit_generator.state == b.streams[name].bit_generator.state, name
+    np.testing.assert_array_equal(a.streams["citizens"].random(100), b.streams["citizens"].random(100))
 
 
 def test_extra_draws_in_one_mechanism_do_not_shift_the_others():
@@ -166,10 +166,10 @@ def test_extra_draws_in_one_mechanism_do_not_shift_the_others():
     for _ in range(11):
         a.step()
         b.step()
-    assert a.rng["notices"].bit_generator.state != b.rng["notices"].bit_generator.state, \
+    assert a.streams["notices"].bit_generator.state != b.streams["notices"].bit_generator.state, \
         "a wider channel should draw more from the notices stream"
     for name in ("world", "citizens"):
-        assert a.rng[name].bit_generator.state == b.rng[name].bit_generator.state, name
+        assert a.streams[name].bit_generator.state == b.streams[name].bit_generator.state, name
 
 
 def test_random_inspections_do_not_shift_the_monitoring_draws():
@@ -179,7 +179,7 @@ def test_random_inspections_do_not_shift_the_monitoring_draws():
     b = ProcurementModel(small(**{"monitoring.regimes": ["announced", "complaints", "random"]}), seed=4)
     a.step()
     b.step()
-    assert a.rng["monitoring"].bit_generator.state == b.rng["monitoring"].bit_generator.state
+    assert a.streams["monitoring"].bit_generator.state == b.streams["monitoring"].bit_generator.state
     la, lb = a.tender_log(), b.tender_log()
     assert_frame_equal(la.reset_index(drop=True), lb.reset_index(drop=True))
 
@@ -193,7 +193,7 @@ def test_model_streams_come_from_the_seed():
     w = build_world(m.p, m.cat, Streams(21)["world"])
     np.testing.assert_array_equal(w.firms.capability, m.firms.capability)
     np.testing.assert_array_equal(w.household_village, m.world.household_village)
-    assert m.rng["world"].bit_generator.state != Streams(21)["world"].bit_generator.state
+    assert m.streams["world"].bit_generator.state != Streams(21)["world"].bit_generator.state
 
 
 # ---------------------------------------------------------------- across processes

@@ -82,3 +82,41 @@ def test_parameter_mentions_catch_a_typo():
 @pytest.mark.parametrize("code", CODES)
 def test_every_mechanisms_row_appears_in_the_odd(odd, code):
     assert re.search(rf"(?<![A-Za-z0-9]){code}(?![0-9])", odd), f"MECHANISMS.md row {code} is not in docs/ODD.md"
+
+
+def test_the_odd_phase_table_is_generated_from_the_phase_table(odd):
+    """docs/ODD.md §3 carries exactly model.month.odd_table() (regenerate it from PHASES)."""
+    from model.month import PHASES, odd_table
+
+    table = odd_table()
+    assert table in odd, "docs/ODD.md §3's phase table differs from model.month.odd_table()"
+    assert table.count("\n| ") == len(PHASES)  # one row per phase
+    for ph in PHASES:
+        assert f"`{ph.call}`" in odd
+
+
+def test_the_step_docstring_is_generated_from_the_phase_table():
+    from model.core import ProcurementModel
+    from model.month import PHASES, step_doc
+
+    assert ProcurementModel.step.__doc__ == step_doc()
+    assert all(ph.call in ProcurementModel.step.__doc__ for ph in PHASES)
+
+
+def test_internals_lists_every_phase_and_registry_and_its_recipes_are_tested():
+    """docs/internals.md: the phases with their modules, the registries, and "How to add"
+    recipes that name tests which exist in tests/test_variants.py."""
+    from model.month import PHASES
+
+    text = (ROOT / "docs" / "internals.md").read_text(encoding="utf-8")
+    for ph in PHASES:
+        path = "model/" + ph.module.removeprefix("model.").replace(".", "/") + ".py"
+        assert re.search(rf"{ph.name}\s+\S.*{re.escape(path)}\s+{ph.run.__name__}", text), ph.name
+    for reg in ("METHODS", "AWARD_RULES", "STRATEGIES", "REGIMES", "TRIGGERS", "SCOPES", "DURATIONS",
+                "EVALUATIONS"):
+        assert reg in text, reg
+    tests = (ROOT / "tests" / "test_variants.py").read_text(encoding="utf-8")
+    named = re.findall(r"`(test_[a-z_]+)`", text)
+    assert len(named) >= 5 and all(f"def {n}(" in tests for n in named), named
+    for recipe in ("An award rule", "A monitoring regime", "A blacklist policy", "A procurement method"):
+        assert f"**{recipe}**" in text

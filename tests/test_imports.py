@@ -1,9 +1,11 @@
 """Every module of `model/` and `experiments/` imports, and the project's own modules import each
 other without cycles (issue 18).
 
-The import graph is read from the source with `ast`: every ``import`` counts, also those inside
-functions and under ``if TYPE_CHECKING`` — a cycle through a lazy import is still two modules
-that cannot be understood (or moved) one without the other. The cycles are the graph's strongly
+The import graph is read from the source with `ast`: every ``import`` that runs counts, also
+those inside functions — a cycle through a lazy import is still two modules that cannot be
+understood (or moved) one without the other. Imports under ``if TYPE_CHECKING`` never run: they
+only name a type for annotations (the phase functions' ``m: ProcurementModel``), so they are not
+edges. The cycles are the graph's strongly
 connected components with more than one module (networkx).
 """
 
@@ -21,9 +23,7 @@ PACKAGES = ("model", "experiments")
 
 #: Cycles known and being removed elsewhere; each entry must still be a cycle (the test fails
 #: when one is gone, so that its entry is deleted here and the cycle cannot come back unseen).
-KNOWN_CYCLES = {
-    frozenset({"model.param_tree", "model.params"}),  # issue 18 item 3: the model/ refactor removes it
-}
+KNOWN_CYCLES: set[frozenset[str]] = set()  # none allowed
 
 
 def module_files(root: Path, packages: tuple[str, ...]) -> dict[str, Path]:
@@ -60,9 +60,23 @@ def import_graph(root: Path, packages: tuple[str, ...]) -> nx.DiGraph:
     graph.add_nodes_from(files)
     for name, path in files.items():
         is_package = path.name == "__init__.py"
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        typing_only = {id(n) for block in ast.walk(tree) if _is_type_checking(block)
+                       for stmt in block.body for n in ast.walk(stmt)}
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
             graph.add_edges_from((name, t) for t in _imported(node, name, is_package, set(files)) if t != name)
     return graph
+
+
+def _is_type_checking(node: ast.AST) -> bool:
+    """``if TYPE_CHECKING:`` or ``if typing.TYPE_CHECKING:``."""
+    if not isinstance(node, ast.If):
+        return False
+    test = node.test
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
 
 
 def import_cycles(root: Path, packages: tuple[str, ...]) -> list[frozenset[str]]:
@@ -131,12 +145,13 @@ def _package(root: Path, files: dict[str, str]) -> None:
 
 
 def test_a_planted_cycle_is_caught(tmp_path):
-    """Lazy, TYPE_CHECKING, relative and ``from pkg import mod`` imports all close a cycle."""
+    """Lazy, relative and ``from pkg import mod`` imports all close a cycle; a TYPE_CHECKING
+    import does not."""
     _package(tmp_path, {
         "pkg/__init__.py": "",
         "pkg/a.py": "def f():\n    from pkg.sub import b\n",
         "pkg/sub/__init__.py": "",
-        "pkg/sub/b.py": "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    from . import c\n",
+        "pkg/sub/b.py": "from . import c\n",
         "pkg/sub/c.py": "from .. import a\n",
         "pkg/d.py": "import pkg.a\n",
     })
@@ -144,4 +159,7 @@ def test_a_planted_cycle_is_caught(tmp_path):
     (tmp_path / "pkg/sub/c.py").write_text("import pkg.d\n")  # still a cycle: a → b → c → d → a
     assert import_cycles(tmp_path, ("pkg",)) == [frozenset({"pkg.a", "pkg.sub.b", "pkg.sub.c", "pkg.d"})]
     (tmp_path / "pkg/sub/c.py").write_text("import json\n")  # broken: no cycle
+    assert import_cycles(tmp_path, ("pkg",)) == []
+    (tmp_path / "pkg/sub/c.py").write_text("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n"
+                                           "    from .. import a\n")  # annotations only: no cycle
     assert import_cycles(tmp_path, ("pkg",)) == []

@@ -3,6 +3,7 @@ nothing, and each check catches a planted violation (so none of them passes vacu
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +12,9 @@ from pandas.testing import assert_frame_equal
 
 from model import ProcurementModel, load_params, simulate
 from model import invariants
-from model.agents import contractor as contractor_mod
 from model.invariants import InvariantError
-from model.procurement import market, screening
+from model.ledger import per_level
+from model.procurement import direct, market, screening
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "experiments/scenarios").glob("*.toml"))
@@ -34,7 +35,7 @@ def test_invariants_hold_at_default_scale_with_fraud_and_public_listing():
     m = ProcurementModel(p, seed=2, check_invariants=True).run(2)
     s = m.summary()
     assert s["fraud_detected"] > 0 and s["blacklisted"] > 0  # the fraud paths were exercised
-    assert m._ledger.recovered > 0 and m._ledger.fines > 0
+    assert m._snapshot.recovered > 0 and m._snapshot.fines > 0
 
 
 def test_checking_changes_nothing():
@@ -48,16 +49,18 @@ def test_checking_changes_nothing():
 # ------------------------------------------------------------------ planted violations
 
 def _tampered(monkeypatch, month: int, tamper, overrides: dict | None = None, seed: int = 3):
-    """Run a small model with checks on; ``tamper(m)`` runs at the end of phase 8 of ``month``."""
-    original = contractor_mod.overheads_and_exits
-
-    def phase8(m):
-        original(m)
-        if m.month == month:
-            tamper(m)
-
-    monkeypatch.setattr(contractor_mod, "overheads_and_exits", phase8)
+    """Run a small model with checks on; ``tamper(m)`` runs at the end of the exits phase of
+    ``month`` (wrapped in this model's own phase table, model.month.PHASES)."""
     m = ProcurementModel(load_params(None, {**SMALL, **(overrides or {})}), seed=seed, check_invariants=True)
+    at = [ph.name for ph in m.phases].index("exits")
+    original = m.phases[at].run
+
+    def exits(model):
+        original(model)
+        if model.month == month:
+            tamper(model)
+
+    m.phases[at] = dataclasses.replace(m.phases[at], run=exits)
     with pytest.raises(InvariantError) as info:
         m.run(2)
     return info.value
@@ -80,14 +83,14 @@ def test_the_untampered_harness_run_passes():
     ("unit_interval", 5, lambda m: m.contracts.col("qn").__setitem__(0, 1.25), "contracts.qn rows [0]"),
     ("unit_interval", 6, lambda m: setattr(m.citizens, "trust", m.citizens.trust - 0.7), "citizens.trust"),
     ("unit_interval", 7, lambda m: m.firms.col("reputation").__setitem__(1, np.nan), "firms.reputation"),
-    ("money", 5, lambda m: m.acc.__setitem__("spend", m.acc["spend"] + 100.0), "buyers paid"),
+    ("money", 5, lambda m: setattr(m.ledger, "spend", m.ledger.spend + 100.0), "buyers paid"),
     ("money", 5, lambda m: m.firms.col("cash").__setitem__(0, m.firms.cash[0] + 100.0), "firms' cash"),
-    ("money", 5, lambda m: m.acc.__setitem__("fines", m.acc.get("fines", 0.0) + 50.0), "firms' cash"),
+    ("money", 5, lambda m: setattr(m.ledger, "fines", m.ledger.fines + 50.0), "firms' cash"),
     ("money", 5, lambda m: m.contracts.col("fraud_paid").__setitem__(0, m.contracts.fraud_paid[0] + 9.0),
      "overclaims over the run"),
-    ("counts", 5, lambda m: m.acc_level("tenders", np.array([2]), np.ones(1)), "tenders by level"),
-    ("counts", 2, lambda m: m.acc_level("bids", np.array([1]), -np.ones(1)), "bids by level"),
-    ("counts", 3, lambda m: m.acc_level("no_bid", np.array([0]), np.ones(1)), "no_bid by level"),
+    ("counts", 5, lambda m: m.ledger.tenders.__iadd__(per_level(np.array([2]), np.ones(1))), "tenders by level"),
+    ("counts", 2, lambda m: m.ledger.bids.__iadd__(per_level(np.array([1]), -np.ones(1))), "bids by level"),
+    ("counts", 3, lambda m: m.ledger.no_bid.__iadd__(per_level(np.array([0]), np.ones(1))), "no_bid by level"),
 ])
 def test_a_planted_violation_is_caught_and_named(monkeypatch, name, month, tamper, message):
     err = _tampered(monkeypatch, month, tamper)
@@ -97,8 +100,11 @@ def test_a_planted_violation_is_caught_and_named(monkeypatch, name, month, tampe
 
 def test_a_listed_firm_winning_is_caught(monkeypatch):
     """Screening that forgets the blacklist lets listed firms win; the check names them."""
-    monkeypatch.setattr(market, "_screen", lambda m, b, ti, fi: screening.eligible(
-        m.p, m.month, b.value, b.spec, ti, fi, m.firms))
+    def forgetful(m, b, ti, fi):
+        return screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
+
+    for module in (market, direct):  # open tenders and commissions
+        monkeypatch.setattr(module, "screen", forgetful)
     p = load_params(None, {**SMALL, "blacklist.trigger": "both", "blacklist.duration": "permanent",
                            "fraud.media_detect": 1.0, "evaluation.fail_score": 0.9,
                            "blacklist.failing_scores": 1, "screening.violation_years": 0.0})
@@ -116,7 +122,7 @@ def test_blacklist_check_sees_the_listing_of_award_time():
         m.step()
     log = {"winner": np.array([0, 1]), "buyer": np.array([0, 0]), "month": np.array([m.month] * 2)}
     m.firms.col("listed_at")[0], m.firms.col("listed_until")[0] = m.month, m.month + 12
-    invariants.check_blacklist(m, log, m._ledger)  # listed after this month's awards: fine
-    led = invariants.open_ledger(m)
+    invariants.check_blacklist(m, log, m._snapshot)  # listed after this month's awards: fine
+    led = invariants.open_snapshot(m)
     with pytest.raises(InvariantError, match=r"listed firms \[0\]"):
         invariants.check_blacklist(m, log, led)

@@ -13,7 +13,8 @@ from model.core import ProcurementModel
 from model.param_tree import Params
 from model.procurement import award, bidding, notices, orders, screening
 from model.procurement.award import Bids
-from model.procurement.market import _award, _cap_by_capacity
+from model.procurement.batch import cap_by_capacity as _cap_by_capacity
+from model.procurement.market import _award
 
 W_DEFAULT = {"price": 0.3, "technical": 0.5, "reputation": 0.2, "citizen": 0.0}
 
@@ -397,7 +398,7 @@ class TestScreening:
 
 def test_reserve_error_spread_grows_with_specialisation():
     p = Params()
-    m = SimpleNamespace(p=p, rng={"reserve": np.random.default_rng(3)})
+    m = SimpleNamespace(p=p, streams={"reserve": np.random.default_rng(3)})
     n = 20_000
     value = np.full(n, 100_000.0)
     sds = []

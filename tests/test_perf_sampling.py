@@ -101,7 +101,7 @@ def test_candidates_match_a_brute_force_ball_query():
 
 def _choose_reference(order, ti, fi, free):
     """The round-by-round algorithm before issue 9: every procurement re-proposes each round."""
-    from model.procurement.market import _cap_by_capacity
+    from model.procurement.batch import cap_by_capacity as _cap_by_capacity
 
     live = np.ones(len(ti), bool)
     while True:
@@ -115,7 +115,7 @@ def _choose_reference(order, ti, fi, free):
 
 
 def test_choose_within_capacity_equals_the_round_by_round_algorithm():
-    from model.procurement.market import _choose_within_capacity
+    from model.procurement.direct import choose_within_capacity as _choose_within_capacity
 
     rng = np.random.default_rng(0)
     for _ in range(200):
@@ -131,10 +131,10 @@ def test_choose_within_capacity_equals_the_round_by_round_algorithm():
 def _award_reference(m, bids, gain, free, legal_min):
     """The award before issue 9: every round re-awards every tender among all live bids."""
     from model.procurement.award import AWARD_RULES, Bids
-    from model.procurement.market import _cap_by_capacity
+    from model.procurement.batch import cap_by_capacity as _cap_by_capacity
 
     live = np.ones(len(bids.firm), bool)
-    rule = AWARD_RULES[m.p.procurement.award_rule]
+    rule = AWARD_RULES[m.p.procurement.award_rule].winners
     n_bids = np.bincount(bids.tender, minlength=bids.n_tenders)
     for _ in range(50):
         pos = np.flatnonzero(live)

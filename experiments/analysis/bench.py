@@ -1,10 +1,10 @@
 """Model benchmark: wall time, time per phase of the month, cost per household-month and per
 tender, peak memory, and two floors measured in the same process (issue 9).
 
-The phases are timed without changing the model: :func:`phase_timers` wraps the functions that
-``ProcurementModel.step`` calls (module attributes, looked up at call time) and the model's own
-``citizens_phase`` and ``collect`` methods for the duration of one run, then restores them. The
-work done — and so every result — is the model's own; only the clock calls are added.
+The phases are timed without changing the model: :func:`phase_timers` replaces the model's own
+copy of the phase table (``model.phases``, from ``model.month.PHASES``) by the same phases with
+a clock around each, for the duration of one run, then restores it. No module attribute is
+touched; the work done — and so every result — is the model's own; only the clock calls are added.
 
 Floors, measured over the same number of households as the model run:
 
@@ -17,6 +17,7 @@ Floors, measured over the same number of households as the model run:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 import os
 import resource
@@ -32,20 +33,6 @@ import numpy as np
 #: ~70,000 villages, ~155,000 km² → a disk of radius ~220 km). Households per village stay at
 #: the default, so the province holds ~8.4 million households.
 PROVINCE = {"region.n_towns": 1800, "region.villages_per_town": 39, "region.radius_km": 220.0}
-
-#: Phase name -> (module path, function name) of the functions ProcurementModel.step calls.
-PHASE_FUNCTIONS = {
-    "plan_year": ("model.procurement.orders", "plan_year"),
-    "procure": ("model.procurement.orders", "procure"),
-    "deliver": ("model.delivery.phases", "deliver"),
-    "audit": ("model.delivery.phases", "audit"),
-    "evaluate": ("model.delivery.phases", "evaluate"),
-    "contractor_exits": ("model.agents.contractor", "overheads_and_exits"),
-    "contractor_entry": ("model.agents.contractor", "entry"),
-}
-#: Phases that are methods of the model (wrapped on the instance).
-PHASE_METHODS = ("citizens_phase", "collect")
-
 
 def scale_overrides(scale: str) -> dict[str, Any]:
     """Region overrides of a named scale or a village count.
@@ -85,26 +72,23 @@ def _wrap(fn: Callable, name: str, acc: dict[str, float]) -> Callable:
     return timed
 
 
+def phase_names() -> tuple[str, ...]:
+    """Names of the month's phases, in order (``model.month.PHASES``)."""
+    from model.month import PHASES
+
+    return tuple(ph.name for ph in PHASES)
+
+
 @contextlib.contextmanager
 def phase_timers(model) -> Iterator[dict[str, float]]:
     """Time the phases of ``model`` (seconds per phase, summed over the steps run inside)."""
-    import importlib
-
     acc: dict[str, float] = defaultdict(float)
-    saved = []
+    saved = list(model.phases)
     try:
-        for name, (mod_name, attr) in PHASE_FUNCTIONS.items():
-            mod = importlib.import_module(mod_name)
-            saved.append((mod, attr, getattr(mod, attr)))
-            setattr(mod, attr, _wrap(getattr(mod, attr), name, acc))
-        for name in PHASE_METHODS:
-            setattr(model, name, _wrap(getattr(model, name), name, acc))
+        model.phases = [dataclasses.replace(ph, run=_wrap(ph.run, ph.name, acc)) for ph in saved]
         yield acc
     finally:
-        for mod, attr, fn in saved:
-            setattr(mod, attr, fn)
-        for name in PHASE_METHODS:
-            model.__dict__.pop(name, None)
+        model.phases = saved
 
 
 def peak_rss_mb() -> float:
@@ -191,7 +175,7 @@ def bench_one(scale: str, years: int, seed: int = 1, extra: dict[str, Any] | Non
     households = len(m.world.household_village)
     procurements = int(sum(len(t["month"]) for t in m._tenders))
     open_tenders = int(sum(r.get("tenders", 0.0) for r in m.raws))
-    phases = {k: acc.get(k, 0.0) for k in (*PHASE_FUNCTIONS, *PHASE_METHODS)}
+    phases = {k: acc.get(k, 0.0) for k in phase_names()}
     phases["other"] = max(run_s - sum(phases.values()), 0.0)
     total = build_s + run_s + results_s
     hh_month_us = 1e6 * total / (households * months)
@@ -208,7 +192,7 @@ def bench_one(scale: str, years: int, seed: int = 1, extra: dict[str, Any] | Non
         "us_per_household_month": hh_month_us,
         "us_per_procurement": 1e6 * total / max(procurements, 1),
         "us_per_open_tender": 1e6 * total / max(open_tenders, 1),
-        "citizens_us_per_household_month": 1e6 * phases["citizens_phase"] / (households * months),
+        "citizens_us_per_household_month": 1e6 * phases["citizens"] / (households * months),
         "numpy_floor_us": np_us, "mesa_floor_us": mesa_us,
         "ratio_to_numpy": hh_month_us / np_us, "ratio_to_mesa": hh_month_us / mesa_us,
         "peak_rss_mb": peak_rss_mb(),

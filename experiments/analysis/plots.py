@@ -312,7 +312,7 @@ def level_outcomes(name: str) -> tuple[str, ...]:
     Args:
         name: An outcome declared by level, e.g. ``no_bid_rate``.
     """
-    from model.metrics import LEVELS  # here, not at the top: importing `model` loads Mesa
+    from model.catalogue import LEVEL_NAMES as LEVELS  # here, not at the top: importing `model` loads Mesa
 
     return tuple(f"{name}_{level}" for level in LEVELS)
 

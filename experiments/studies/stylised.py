@@ -8,7 +8,7 @@ seeds with a Student-t 95% confidence interval.
 from __future__ import annotations
 
 from experiments.studies.common import MECHANISMS, SCENARIOS, Context, Record, fmt_ci, mean_ci, values
-from model.metrics import LEVELS
+from model.catalogue import LEVEL_NAMES as LEVELS
 
 GROUP = "stylised"
 """The group name of this module's checks (their `Record.group`)."""

@@ -52,7 +52,7 @@ def first_price(ctx: Context, strategy: str = "equilibrium") -> Record:
         rng = np.random.default_rng(1000 + n)
         cost = rng.uniform(c_low, c_high, (n_auctions, n)).ravel()
         tender = np.repeat(np.arange(n_auctions), n)
-        price = STRATEGIES[strategy](cost, np.zeros_like(cost), np.full_like(cost, c_high), np.full(len(cost), n))
+        price = STRATEGIES[strategy].price(cost, np.zeros_like(cost), np.full_like(cost, c_high), np.full(len(cost), n))
         b = Bids(tender, np.tile(np.arange(n), n_auctions), price, np.zeros_like(cost), np.zeros_like(cost),
                  np.zeros_like(cost), n_auctions)
         won = price[lowest_price(b, {})]

@@ -2,53 +2,109 @@
 
 A listed firm is screened out of the tenders of the buyers its scope covers until its listing
 ends; the no-major-violation check of screening reads the same record (``listed_at``).
-``public`` scope also publishes the listing on the disclosure platform: the firm loses its
-business outside the region (a year of overhead) and the listing is a scandal citizens see.
+A *published* scope (``public``) also publishes the listing on the disclosure platform: the firm
+loses its business outside the region (a year of overhead) and the listing is a scandal
+citizens see.
+
+Each policy names its source and legal status: current law bars a listed supplier from
+government procurement for 1–3 years nationwide (Government Procurement Law art. 77); buyer-only
+and city-only lists and permanent listing are counterfactuals.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from dataclasses import dataclass
+
 from model.memory import PairMemory
+from model.registry import Registry
 
-#: Months a listing lasts (−1 = permanent).
-DURATIONS: dict[str, int] = {"none": 0, "1y": 12, "3y": 36, "permanent": -1}
+LAW = "Government Procurement Law art. 77"
+CURRENT, COUNTERFACTUAL = "current law", "counterfactual"
 
-#: Which events list a firm.
-TRIGGERS: dict[str, frozenset[str]] = {
-    "none": frozenset(),
-    "fraud": frozenset({"fraud"}),
-    "failing": frozenset({"failing"}),
-    "both": frozenset({"fraud", "failing"}),
-}
 
-#: Who excludes a listed firm, and whether the listing is published.
-SCOPES: dict[str, dict[str, bool]] = {
-    "buyer": {"citywide": False, "published": False},
-    "city": {"citywide": True, "published": False},
-    "public": {"citywide": True, "published": True},
-}
+@dataclass(frozen=True)
+class Trigger:
+    """Which events list a firm ("fraud": detected overclaims; "failing": repeated failing scores)."""
+
+    name: str
+    events: frozenset[str]
+    status: str = CURRENT
+    source: str = LAW
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Who excludes a listed firm, whether the listing is published, and how much a listing
+    weighs in a firm's decision to overclaim (``stake_weight``, × the profit it would lose)."""
+
+    name: str
+    citywide: bool
+    published: bool
+    stake_weight: float
+    status: str = COUNTERFACTUAL
+    source: str = LAW
+
+
+@dataclass(frozen=True)
+class Duration:
+    """How long a listing lasts (``months``; −1 = permanent) and the years of profit a firm
+    weighs as lost to it (``stake_years``)."""
+
+    name: str
+    months: int
+    stake_years: float
+    status: str = CURRENT
+    source: str = LAW
+
+
+#: Which events list a firm, by ``blacklist.trigger``.
+TRIGGERS: Registry[Trigger] = Registry(
+    "blacklist trigger",
+    Trigger("none", frozenset(), COUNTERFACTUAL, "no listing"),
+    Trigger("fraud", frozenset({"fraud"})),
+    Trigger("failing", frozenset({"failing"}), COUNTERFACTUAL, "seed S14; the law lists for violations, not scores"),
+    Trigger("both", frozenset({"fraud", "failing"}), COUNTERFACTUAL, "seed S13, S14"),
+)
+
+#: Who excludes a listed firm, by ``blacklist.scope``.
+SCOPES: Registry[Scope] = Registry(
+    "blacklist scope",
+    Scope("buyer", citywide=False, published=False, stake_weight=0.3),
+    Scope("city", citywide=True, published=False, stake_weight=1.0, source=f"{LAW}; seed S13"),
+    Scope("public", citywide=True, published=True, stake_weight=1.5, status=CURRENT,
+          source=f"{LAW}; seed R5 (公示平台)"),
+)
+
+#: How long a listing lasts, by ``blacklist.duration``.
+DURATIONS: Registry[Duration] = Registry(
+    "blacklist duration",
+    Duration("none", 0, 0.0, COUNTERFACTUAL, "no listing"),
+    Duration("1y", 12, 1.0),
+    Duration("3y", 36, 3.0),
+    Duration("permanent", -1, 10.0, COUNTERFACTUAL),
+)
 
 
 class Blacklist:
     """Listings of one run.
 
     Args:
-        trigger, scope, duration: policy names (see the dicts above).
+        trigger, scope, duration: policy names (see the registries above).
     """
 
     def __init__(self, trigger: str, scope: str, duration: str) -> None:
-        self.triggers = TRIGGERS[trigger]
+        self.triggers = TRIGGERS[trigger].events
         self.scope = SCOPES[scope]
-        self.months = DURATIONS[duration]
+        self.months = DURATIONS[duration].months
         self.by_buyer = PairMemory(default=-1.0)  # until-month of buyer-scope listings
 
     def listed(self, buyer: np.ndarray, firm: np.ndarray, firms, month: int) -> np.ndarray:
         """Mask of (buyer, firm) pairs where the firm is excluded this month."""
         until = firms.listed_until[firm]
         city = (until < 0) & (firms.listed_at[firm] >= 0) | (until >= month)
-        if self.scope["citywide"]:
+        if self.scope.citywide:
             return city
         mine = self.by_buyer.get(buyer, firm)
         return (mine == -2) | (mine >= month)
@@ -63,7 +119,7 @@ class Blacklist:
             return np.zeros(0, np.int64)
         until = -1 if self.months < 0 else month + self.months
         firms.col("listed_at")[firm] = month
-        if self.scope["citywide"]:
+        if self.scope.citywide:
             firms.col("listed_until")[firm] = until
         else:
             self.by_buyer.set(buyer, firm, np.full(len(firm), -2.0 if until < 0 else float(until)))
@@ -71,7 +127,7 @@ class Blacklist:
 
     def count(self, firms, month: int) -> int:
         """Firms currently listed (city-wide listings, or firms listed by any buyer)."""
-        if self.scope["citywide"]:
+        if self.scope.citywide:
             on = firms.active & (((firms.listed_until < 0) & (firms.listed_at >= 0)) | (firms.listed_until >= month))
             return int(on.sum())
         v = self.by_buyer.values

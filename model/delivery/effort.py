@@ -27,9 +27,14 @@ Quality: q_c = capability · e_c, q_n = capability · e_n (plus noise), and the 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from model.param_tree import Params
+from model.procurement.award import AWARD_RULES
+
+if TYPE_CHECKING:
+    from model.param_tree import Params
 
 
 def contractible_share(p: Params, base: np.ndarray) -> np.ndarray:
@@ -38,10 +43,9 @@ def contractible_share(p: Params, base: np.ndarray) -> np.ndarray:
 
 
 def award_weights(p: Params) -> tuple[float, float]:
-    """(ρ, ρ_cit): how much reputation and citizens' rating weigh in winning the next contract."""
-    if p.procurement.award_rule == "scoring":
-        return p.scoring.reputation_weight, p.scoring.citizen_weight
-    return 0.1, 0.0  # lowest price: reputation matters only through directed commissions
+    """(ρ, ρ_cit): how much reputation and citizens' rating weigh in winning the next contract —
+    the award rule's own hook (``AwardRule.stake_weights``)."""
+    return AWARD_RULES[p.procurement.award_rule].stake_weights(p)
 
 
 def efforts(p: Params, capability, price, cost, honesty, visibility, pi, pi_officer) -> tuple[np.ndarray, np.ndarray]:

@@ -3,7 +3,8 @@
 At the start of a contract a firm decides whether to overclaim a share ``s`` of its payments
 (padded attendance, fabricated records). With honesty h, gain G = s · price · term, detection
 probability D and penalty L = G · (1 + fine) + B, where B is the profit the blacklist would cost
-(a year of the firm's margin on this contract for every listed year, times the scope's weight),
+(a year of the firm's margin on this contract for every year the duration weighs, times the
+scope's weight: model/delivery/blacklist.py),
 the firm cheats when
 
     G · (1 − 2h) > D · L
@@ -16,11 +17,14 @@ hazard D/12; a detected firm repays, pays the fine, loses the contract and may b
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from model.param_tree import Params
+from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
 
-SCOPE_WEIGHT = {"buyer": 0.3, "city": 1.0, "public": 1.5}
+if TYPE_CHECKING:
+    from model.param_tree import Params
 
 
 def detection(p: Params) -> float:
@@ -32,10 +36,10 @@ def detection(p: Params) -> float:
 def blacklist_cost(p: Params, margin_year: np.ndarray) -> np.ndarray:
     """Profit a listing would cost the firm (yuan)."""
     b = p.blacklist
-    if b.trigger not in ("fraud", "both") or b.duration == "none":
+    duration = DURATIONS[b.duration]
+    if "fraud" not in TRIGGERS[b.trigger].events or duration.months == 0:
         return np.zeros_like(margin_year)
-    years = {"1y": 1.0, "3y": 3.0, "permanent": 10.0}[b.duration]
-    return years * np.maximum(margin_year, 0) * SCOPE_WEIGHT[b.scope]
+    return duration.stake_years * np.maximum(margin_year, 0) * SCOPES[b.scope].stake_weight
 
 
 def decide(p: Params, honesty: np.ndarray, price: np.ndarray, cost: np.ndarray, term: np.ndarray) -> np.ndarray:

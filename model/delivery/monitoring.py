@@ -19,9 +19,14 @@ Each inspection costs ``inspection_cost_yuan`` of staff time; an officer costs
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from model.registry import Registry
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 
 def announced_months(month_of_contract: np.ndarray, term: np.ndarray, per_year: int) -> np.ndarray:
@@ -30,50 +35,100 @@ def announced_months(month_of_contract: np.ndarray, term: np.ndarray, per_year: 
     return np.floor(month_of_contract * k / term + 1e-9) > np.floor((month_of_contract - 1) * k / term + 1e-9)
 
 
-def announced(m, rows: np.ndarray, month_of_contract: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    c = m.contracts
-    term = (c.end[rows] - c.start[rows] + 1).astype(float)
-    due = announced_months(month_of_contract, term, m.p.monitoring.announced_per_year)
-    return due.astype(float), due
+class Regime:
+    """A monitoring regime, registered in :data:`REGIMES` by its name in ``monitoring.regimes``.
+
+    Attributes:
+        name: the regime's name.
+        officer: contracts worth at least ``monitoring.officer_min_value_yuan`` get a project
+            officer (staff cost ``officer_cost_yuan_month``; sees part of non-contractible quality).
+        alerts: the citizens phase turns complaint rates into alerts this regime inspects.
+    """
+
+    name: str = ""
+    officer: bool = False
+    alerts: bool = False
+
+    def inspect(self, m: ProcurementModel, rows: np.ndarray, month_of_contract: np.ndarray,
+                u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(anticipated inspection probability, inspected this month) of contracts ``rows``.
+
+        Args:
+            m: the model. rows: active contract rows. month_of_contract: 1-based month of each
+                contract. u: this month's uniform draw of each contract (the monitoring stream).
+        """
+        raise NotImplementedError
 
 
-def random(m, rows: np.ndarray, month_of_contract: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    prob = m.p.monitoring.random_prob
-    return np.full(len(rows), prob), u < prob
+class Announced(Regime):
+    """``announced_per_year`` inspections in months fixed and known in advance (突击迎检)."""
+
+    name = "announced"
+
+    def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
+        c = m.contracts
+        term = (c.end[rows] - c.start[rows] + 1).astype(float)
+        due = announced_months(month_of_contract, term, m.p.monitoring.announced_per_year)
+        return due.astype(float), due
 
 
-def project_officer(m, rows: np.ndarray, month_of_contract: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    on = m.contracts.officer[rows]
-    return on.astype(float), on
+class Random(Regime):
+    """An unannounced inspection with probability ``random_prob`` each month."""
+
+    name = "random"
+
+    def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
+        prob = m.p.monitoring.random_prob
+        return np.full(len(rows), prob), u < prob
 
 
-def complaints(m, rows: np.ndarray, month_of_contract: np.ndarray, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    alert = m.contracts.alert[rows]
-    return alert.astype(float), alert
+class _Flagged(Regime):
+    """Inspects the contracts whose flag column (``column`` of the contract table) is set; the
+    firm knows it (anticipated probability 0 or 1)."""
+
+    column: str = ""
+
+    def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
+        on = getattr(m.contracts, self.column)[rows]
+        return on.astype(float), on
 
 
-REGIMES: dict[str, Callable[..., tuple[np.ndarray, np.ndarray]]] = {
-    "announced": announced,
-    "random": random,
-    "project_officer": project_officer,
-    "complaints": complaints,
-}
+class ProjectOfficer(_Flagged):
+    """A dedicated officer visits weekly the contracts that have one (项目专管员)."""
+
+    name = "project_officer"
+    officer = True
+    column = "officer"
 
 
-def monitor(m, rows: np.ndarray, month_of_contract: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+class Complaints(_Flagged):
+    """Complaints above ``complaint_trigger`` trigger an inspection the firm sees coming."""
+
+    name = "complaints"
+    alerts = True
+    column = "alert"
+
+
+#: The monitoring regimes, by name (``monitoring.regimes`` lists those in force).
+REGIMES: Registry[Regime] = Registry("monitoring regime", Announced(), Random(), ProjectOfficer(), Complaints())
+
+
+def monitor(m: ProcurementModel, rows: np.ndarray,
+            month_of_contract: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Combine the regimes in force.
 
     Returns:
         (anticipated inspection probability, inspected this month, officer present) per contract.
     """
-    u = m.rng["monitoring"].random(len(rows))  # drawn whatever the regimes: common random numbers
+    u = m.streams["monitoring"].random(len(rows))  # drawn whatever the regimes: common random numbers
     p_none = np.ones(len(rows))
     inspected = np.zeros(len(rows), bool)
     officer = np.zeros(len(rows), bool)
     for name in m.p.monitoring.regimes:
-        prob, hit = REGIMES[name](m, rows, month_of_contract, u)
+        regime = REGIMES[name]
+        prob, hit = regime.inspect(m, rows, month_of_contract, u)
         p_none *= 1 - prob
         inspected |= hit
-        if name == "project_officer":
+        if regime.officer:
             officer |= hit
     return 1 - p_none, inspected, officer

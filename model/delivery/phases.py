@@ -7,17 +7,24 @@ the mechanism modules: effort.py, monitoring.py, fraud.py, evaluation.py, blackl
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from model.agents import buyer as buyer_mod
 from model.delivery import effort, evaluation, fraud, monitoring
+from model.delivery.blacklist import SCOPES
+from model.entities import buyer as buyer_mod
+from model.ledger import per_level
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 
-def deliver(m) -> None:
-    """Phases 3–4: firms choose effort; quality is delivered; inspections measure it; payments flow."""
+def deliver(m: ProcurementModel) -> None:
+    """Phase "deliver": firms choose effort; quality is delivered; inspections measure it; payments flow."""
     c, f, p = m.contracts, m.firms, m.p
     rows = np.flatnonzero(c.active)
-    m.active_rows = rows
+    m.ledger.active_rows = rows
     if len(rows) == 0:
         return
     month_of = m.month - c.start[rows] + 1
@@ -25,7 +32,7 @@ def deliver(m) -> None:
     pi_officer = officer.astype(float)
     cap, price, cost = c.capability[rows], c.price[rows], c.cost[rows]
     e_c, e_n = effort.efforts(p, cap, price, cost, c.honesty[rows], c.visibility[rows], pi, pi_officer)
-    rng = m.rng["delivery"]
+    rng = m.streams["delivery"]
     noise = p.delivery.quality_noise
     qc = np.clip(cap * e_c + noise * rng.standard_normal(len(rows)), 0, 1)
     qn = np.clip(cap * e_n + noise * rng.standard_normal(len(rows)), 0, 1)
@@ -36,15 +43,16 @@ def deliver(m) -> None:
     c.col("sum_q")[rows] += q
     c.col("sum_qc")[rows] += qc
     c.col("sum_qn")[rows] += qn
-    _inspect(m, rows, inspected, officer, qc, qn, kappa)
-    _pay(m, rows, e_c, e_n, kappa)
+    deduction = _inspect(m, rows, inspected, officer, qc, qn, kappa)
+    _pay(m, rows, e_c, e_n, kappa, deduction)
 
 
-def _inspect(m, rows, inspected, officer, qc, qn, kappa) -> None:
+def _inspect(m: ProcurementModel, rows, inspected, officer, qc, qn, kappa) -> np.ndarray:
+    """Inspections measure quality; returns each contract's deduction this month (yuan)."""
     c, p = m.contracts, m.p
     mp = p.monitoring
     meas = qc + mp.officer_observes * officer * (1 - kappa) * (qn - qc)
-    meas = np.clip(meas + mp.measurement_noise * m.rng["monitoring"].standard_normal(len(rows)), 0, 1)  # all rows
+    meas = np.clip(meas + mp.measurement_noise * m.streams["monitoring"].standard_normal(len(rows)), 0, 1)  # all rows
     hit = np.flatnonzero(inspected)
     r = rows[hit]
     c.col("sum_meas")[r] += meas[hit]
@@ -53,22 +61,23 @@ def _inspect(m, rows, inspected, officer, qc, qn, kappa) -> None:
     typical = c.sum_q[r] / c.months[r]
     gap = meas[hit] - typical
     lvl = c.level[r]
-    m.acc_level("gaming_gap_sum", lvl, gap)
-    m.acc_level("inspections", lvl, np.ones(len(r)))
-    m.acc_level("measured_sum", lvl, meas[hit])
-    m.acc["admin_cost"] += mp.inspection_cost_yuan * float((inspected & ~officer).sum())
-    m.acc["admin_cost"] += mp.officer_cost_yuan_month * float(officer.sum())
-    m.month_deduction = np.zeros(len(rows))
+    m.ledger.gaming_gap_sum += per_level(lvl, gap)
+    m.ledger.inspections += per_level(lvl, np.ones(len(r)))
+    m.ledger.measured_sum += per_level(lvl, meas[hit])
+    m.ledger.admin_cost += mp.inspection_cost_yuan * float((inspected & ~officer).sum())
+    m.ledger.admin_cost += mp.officer_cost_yuan_month * float(officer.sum())
+    deduction = np.zeros(len(rows))
     short = np.maximum(0.0, p.delivery.standard - meas[hit])
-    m.month_deduction[hit] = p.delivery.inspection_penalty * (c.price[r] / 12) * short
+    deduction[hit] = p.delivery.inspection_penalty * (c.price[r] / 12) * short
+    return deduction
 
 
-def _pay(m, rows, e_c, e_n, kappa) -> None:
+def _pay(m: ProcurementModel, rows, e_c, e_n, kappa, deduction) -> None:
     c, f, p = m.contracts, m.firms, m.p
     pay_month = c.price[rows] / 12
     withheld = p.evaluation.withhold_share * pay_month
     overclaim = np.where(c.cheats[rows], p.fraud.overclaim_share * pay_month, 0.0)
-    paid = np.maximum(pay_month - withheld - m.month_deduction, 0.0) + overclaim
+    paid = np.maximum(pay_month - withheld - deduction, 0.0) + overclaim
     c.col("withheld")[rows] += withheld
     c.col("fraud_paid")[rows] += overclaim
     cost_month = c.cost[rows] / 12
@@ -78,49 +87,50 @@ def _pay(m, rows, e_c, e_n, kappa) -> None:
     np.add.at(f.col("cash"), firm[is_firm], (paid - spent)[is_firm])
     np.add.at(f.col("revenue_year"), firm[is_firm], paid[is_firm])
     np.add.at(f.col("profit_year"), firm[is_firm], (paid - spent)[is_firm])
-    m.acc["spend"] += float(paid.sum())
-    m.acc["paid_to_firms"] += float(paid[is_firm].sum())
-    m.acc["paid_to_posts"] += float(paid[~is_firm].sum())
-    m.acc["fraud_attempts"] += float((overclaim > 0).sum())
-    m.acc["fraud_paid"] += float(overclaim.sum())
+    m.ledger.spend += float(paid.sum())
+    m.ledger.paid_to_firms += float(paid[is_firm].sum())
+    m.ledger.paid_to_posts += float(paid[~is_firm].sum())
+    m.ledger.fraud_attempts += float((overclaim > 0).sum())
+    m.ledger.fraud_paid += float(overclaim.sum())
 
 
-def audit(m) -> None:
-    """Phase 5: audits and media uncover overclaims; repayment, fine, termination, listing."""
+def audit(m: ProcurementModel) -> None:
+    """Phase "audit": audits and media uncover overclaims; repayment, fine, termination, listing."""
     c, f, p = m.contracts, m.firms, m.p
-    rows = m.active_rows
+    rows = m.ledger.active_rows
     if len(rows) == 0:
         return
     cheating = rows[c.cheats[rows]]
     if len(cheating) == 0:
         return
     hazard = fraud.detection(p) / 12
-    found = cheating[m.rng["audit"].random(len(cheating)) < hazard]
+    found = cheating[m.streams["audit"].random(len(cheating)) < hazard]
     if len(found) == 0:
         return
     repaid = c.fraud_paid[found]
     fine = p.fraud.fine_multiple * repaid
     np.subtract.at(f.col("cash"), c.firm[found], repaid + fine)
-    m.acc["fraud_detected"] += len(found)
-    m.acc["fraud_recovered"] += float(repaid.sum())
-    m.acc["fines"] += float(fine.sum())
-    m.acc["terminations"] += len(found)
+    m.ledger.fraud_detected += len(found)
+    m.ledger.fraud_recovered += float(repaid.sum())
+    m.ledger.fines += float(fine.sum())
+    m.ledger.terminations += len(found)
     listed = m.blacklist.list_firms("fraud", c.buyer[found], c.firm[found], f, m.month)
-    m.acc["newly_listed"] += len(listed)
-    published = p.fraud.disclosure or p.blacklist.scope == "public"
+    m.ledger.newly_listed += len(listed)
+    scope = SCOPES[p.blacklist.scope]
+    published = p.fraud.disclosure or scope.published
     if published:  # a city-level scandal is seen in every town
         town = c.town[found]
-        np.add.at(m.scandals_town, town[town >= 0], 1.0)
-        m.scandals_town += float((town < 0).sum())
-        m.acc["scandals"] += len(found)
-    if p.blacklist.scope == "public" and len(listed):
+        np.add.at(m.ledger.scandals_town, town[town >= 0], 1.0)
+        m.ledger.scandals_town += float((town < 0).sum())
+        m.ledger.scandals += len(found)
+    if scope.published and len(listed):
         np.subtract.at(f.col("cash"), listed, 12 * f.overhead[listed])
     buyer_mod.learn(m, c.buyer[found], np.zeros(len(found), bool))
     m.terminate(found)
 
 
-def evaluate(m) -> None:
-    """Phase 6: contracts ending this month are evaluated; pay released; reputation updated."""
+def evaluate(m: ProcurementModel) -> None:
+    """Phase "evaluate": contracts ending this month are evaluated; pay released; reputation updated."""
     c, f, p = m.contracts, m.firms, m.p
     rows = np.flatnonzero(c.active & (c.end == m.month))
     if len(rows) == 0:
@@ -136,9 +146,9 @@ def evaluate(m) -> None:
     firm = c.firm[rows]
     is_firm = firm >= 0
     np.add.at(f.col("cash"), firm[is_firm], release[is_firm])
-    m.acc["spend"] += float(release.sum())
-    m.acc["paid_to_firms"] += float(release[is_firm].sum())
-    m.acc["paid_to_posts"] += float(release[~is_firm].sum())
+    m.ledger.spend += float(release.sum())
+    m.ledger.paid_to_firms += float(release[is_firm].sum())
+    m.ledger.paid_to_posts += float(release[~is_firm].sum())
     fr, br, sr, rr = firm[is_firm], c.buyer[rows][is_firm], sc[is_firm], rating[is_firm]
     m.private_rep.set(br, fr, evaluation.updated_reputation(p, m.private_rep.get(br, fr), sr))
     ended = np.bincount(fr, minlength=len(f))
@@ -153,10 +163,10 @@ def evaluate(m) -> None:
     np.add.at(fails, fr[failing], 1)
     trig = failing & (fails[fr] >= p.blacklist.failing_scores)
     listed = m.blacklist.list_firms("failing", br[trig], fr[trig], f, m.month)
-    m.acc["newly_listed"] += len(listed)
+    m.ledger.newly_listed += len(listed)
     buyer_mod.learn(m, c.buyer[rows], sc >= p.evaluation.fail_score)
-    m.acc_level("evaluated", c.level[rows], np.ones(len(rows)))
-    m.acc_level("score_sum", c.level[rows], sc)
+    m.ledger.evaluated += per_level(c.level[rows], np.ones(len(rows)))
+    m.ledger.score_sum += per_level(c.level[rows], sc)
     c.col("active")[rows] = False
     free = firm[is_firm]
     np.subtract.at(f.col("load"), free, 1)

@@ -1,7 +1,11 @@
 """Award rules, registered by name (seed S7; Government Procurement Law; MoF Order 87).
 
-Each rule takes the valid bids of many tenders at once — arrays sorted by tender — and returns,
-per tender, the position of the winning bid (−1 when the tender has no bid).
+An award rule is a class (:class:`AwardRule`) registered in :data:`AWARD_RULES`. Its
+``winners`` hook takes the valid bids of many tenders at once — arrays sorted by tender — and
+returns, per tender, the position of the winning bid (−1 when the tender has no bid); its
+``stake_weights`` hook says how much reputation and the citizens' rating weigh in winning the
+next contract, which is what a firm's stake in its delivered quality depends on
+(model/delivery/effort.py).
 
 ``lowest_price``: the lowest price wins (ties: higher technical score, then lower firm row).
 
@@ -16,10 +20,15 @@ floor for services (10% by default), enforced when the parameters are loaded.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from model.registry import Registry
+
+if TYPE_CHECKING:
+    from model.param_tree import Params
 
 
 @dataclass
@@ -72,7 +81,64 @@ def scoring(b: Bids, weights: dict[str, float]) -> np.ndarray:
     return _first_per_tender(order, b.tender, b.n_tenders)
 
 
-AWARD_RULES: dict[str, Callable[[Bids, dict[str, float]], np.ndarray]] = {
-    "lowest_price": lowest_price,
-    "scoring": scoring,
-}
+class AwardRule:
+    """An award rule: how the winner of a tender is chosen, and what that makes a firm's
+    future awards depend on.
+
+    Attributes:
+        name: the value of ``procurement.award_rule`` that selects it.
+        source: the law or practice it follows. status: current law, the article's 2019
+            practice, or a counterfactual.
+    """
+
+    name: str = ""
+    source: str = ""
+    status: str = ""
+
+    def winners(self, b: Bids, weights: dict[str, float]) -> np.ndarray:
+        """Position of the winning bid of every tender (−1: no winner).
+
+        Args:
+            b: the live bids, sorted by tender.
+            weights: the scoring weights (``price``, ``technical``, ``reputation``, ``citizen``; shares).
+        """
+        raise NotImplementedError
+
+    def stake_weights(self, p: Params) -> tuple[float, float]:
+        """(ρ, ρ_cit): weights (shares) of reputation and of the citizens' rating in winning the
+        next contract under this rule."""
+        raise NotImplementedError
+
+
+class LowestPrice(AwardRule):
+    """Lowest price wins (ties: higher technical score, then lower firm row)."""
+
+    name = "lowest_price"
+    source = "Government Procurement Law art. 36; seed S7 (Penglai's practice)"
+    status = "current law; the article's 2019 practice"
+    #: ρ under lowest price: reputation counts only through directed commissions (share).
+    reputation_stake = 0.1
+
+    def winners(self, b: Bids, weights: dict[str, float]) -> np.ndarray:
+        return lowest_price(b, weights)
+
+    def stake_weights(self, p: Params) -> tuple[float, float]:
+        return self.reputation_stake, 0.0
+
+
+class Scoring(AwardRule):
+    """Comprehensive scoring (综合评分法): the highest score wins (ties: lower price)."""
+
+    name = "scoring"
+    source = "MoF Order 87 art. 55 (price weight ≥ 10% for services)"
+    status = "current law"
+
+    def winners(self, b: Bids, weights: dict[str, float]) -> np.ndarray:
+        return scoring(b, weights)
+
+    def stake_weights(self, p: Params) -> tuple[float, float]:
+        return p.scoring.reputation_weight, p.scoring.citizen_weight
+
+
+#: The award rules, by ``procurement.award_rule``.
+AWARD_RULES: Registry[AwardRule] = Registry("award rule", LowestPrice(), Scoring())

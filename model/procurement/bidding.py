@@ -14,9 +14,9 @@ so the expected winning price is E[c_(2)] = c_low + 2 (c_high − c_low) / (n + 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
+
+from model.registry import Registry
 
 
 def learning_price(cost: np.ndarray, markup: np.ndarray, reserve: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -34,10 +34,43 @@ def closed_form_winning_price(n: int, c_low: float, c_high: float) -> float:
     return c_low + 2.0 * (c_high - c_low) / (n + 1)
 
 
-STRATEGIES: dict[str, Callable[..., np.ndarray]] = {
-    "learning": learning_price,
-    "equilibrium": equilibrium_price,
-}
+class BiddingStrategy:
+    """How a firm prices its bid; registered in :data:`STRATEGIES` by ``bidding.strategy``.
+
+    Attributes:
+        name: the value of ``bidding.strategy`` that selects it.
+        learns: whether firms update their markups after each round (``bidding.markup_*``).
+    """
+
+    name: str = ""
+    learns: bool = False
+
+    def price(self, cost: np.ndarray, markup: np.ndarray, reserve: np.ndarray, n: np.ndarray) -> np.ndarray:
+        """Bid prices (yuan) from costs (yuan), markups (share), reserves (yuan) and entrants ``n``."""
+        raise NotImplementedError
+
+
+class Learning(BiddingStrategy):
+    """Cost plus a learned markup, capped by the reserve (:func:`learning_price`)."""
+
+    name = "learning"
+    learns = True
+
+    def price(self, cost, markup, reserve, n):
+        return learning_price(cost, markup, reserve, n)
+
+
+class Equilibrium(BiddingStrategy):
+    """The symmetric first-price equilibrium bid (:func:`equilibrium_price`; validation against theory)."""
+
+    name = "equilibrium"
+
+    def price(self, cost, markup, reserve, n):
+        return equilibrium_price(cost, markup, reserve, n)
+
+
+#: The bidding strategies, by ``bidding.strategy``.
+STRATEGIES: Registry[BiddingStrategy] = Registry("bidding strategy", Learning(), Equilibrium())
 
 
 def learn_markup(markup: np.ndarray, won: np.ndarray, lost: np.ndarray, step: float, lo: float,

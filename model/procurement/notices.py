@@ -24,9 +24,12 @@ radius with numpy blocks over grid cells, the same pairs as a KD-tree ball query
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from model.param_tree import Params
+if TYPE_CHECKING:
+    from model.param_tree import Params
 
 
 #: Most tender × firm distances computed at once (bounds the memory of one block: ~16 bytes each).
@@ -146,32 +149,6 @@ def reach_radius(p: Params, channel: np.ndarray) -> np.ndarray:
     top = np.minimum(1.0, base * boost)
     r = rng_km * np.log(np.maximum(top, 1e-300) / p.procurement.notice_min_reach)
     return np.maximum(r, 0.0)[channel]
-
-
-def pairs_by_kind(tx: np.ndarray, ty: np.ndarray, radius_of_kind, firms) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(tender, firm) pairs searched kind by kind — with :func:`notified`, the per-pair version of
-    :func:`heard_by_kind` (one draw per candidate pair), kept as its reference.
-
-    Args:
-        tx, ty: tender places (km).
-        radius_of_kind: ``f(kind, rows) -> per-tender radius`` (km; negative = skip the tender).
-        firms: the firm table.
-
-    Returns:
-        ``(ti, fi, dist)`` sorted by tender then firm.
-    """
-    parts = []
-    for kind in np.unique(firms.kind[firms.active]):
-        rows = np.flatnonzero(firms.active & (firms.kind == kind))
-        radius = radius_of_kind(int(kind), rows)
-        ask = np.flatnonzero(radius >= 0)
-        if len(ask) == 0:
-            continue
-        alive = np.zeros(len(firms), bool)
-        alive[rows] = True
-        ti, fi, dist = candidates(tx[ask], ty[ask], radius[ask], firms.x, firms.y, alive)
-        parts.append((ask[ti], fi, dist))
-    return _merge_pairs(parts)
 
 
 def _merge_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -350,7 +327,12 @@ def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, 
 def heard_by_kind(tx: np.ndarray, ty: np.ndarray, level: np.ndarray, value: np.ndarray, radius_of_kind,
                   firms, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (tender, firm) that hear of open tenders, kind by kind and channel by channel
-    (:func:`heard_pairs`); ``radius_of_kind`` as in :func:`pairs_by_kind`.
+    (:func:`heard_pairs`).
+
+    Args:
+        tx, ty, level, value: tender places (km), levels and values (yuan/year).
+        radius_of_kind: ``f(kind, rows) -> per-tender radius`` (km; negative = skip the tender).
+        firms: the firm table. p: the parameters. rng: the ``notices`` stream.
 
     Returns:
         ``(ti, fi, dist)`` sorted by tender then firm.

@@ -15,14 +15,21 @@ town's villages is bundled into one tender by the town government.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from model.agents import buyer as buyer_mod
+from model import records
+from model.catalogue import COMMISSION, OPEN
 from model.delivery import fraud
+from model.delivery.monitoring import REGIMES
+from model.entities import buyer as buyer_mod
 from model.procurement import market
-from model.procurement.market import COMMISSION, OPEN, POSTS
 from model.table import Table
-from model.world import VILLAGE
+from model.world import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, VILLAGE
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 ORDER_COLUMNS = {
     "buyer": (np.int64, -1), "item": (np.int32, -1), "level": (np.int8, 0), "mode": (np.int8, 0),
@@ -32,36 +39,24 @@ ORDER_COLUMNS = {
     "village": (np.int32, -1), "adhoc": (bool, False), "n_slots": (np.int32, 0), "contract": (np.int64, -1),
 }
 WAITING, DONE, DROPPED = 0, 1, 2
-SLOT_INHOUSE, SLOT_SERVED, SLOT_WAITING, SLOT_UNSERVED = 0, 1, 2, 3
-
-
-def staff_provided(state: np.ndarray) -> np.ndarray:
-    """Slots the buyer's own staff provide this month: in-house items, and bought items waiting
-    for their first procurement of the year (the status quo carries on while the order is
-    approved and tendered); a slot goes unserved only once its procurement failed or its
-    contract was terminated."""
-    return (state == SLOT_INHOUSE) | (state == SLOT_WAITING)
-
-
 def new_orders() -> Table:
     """An empty order table."""
     return Table(ORDER_COLUMNS, capacity=4096)
 
 
-def _mode(m, item: np.ndarray, value: np.ndarray) -> np.ndarray:
-    cat_mode = m.cat.mode[item]
-    below = value < m.p.procurement.open_tender_threshold_yuan
-    return np.where(cat_mode == 2, POSTS, np.where((cat_mode == 1) | below, COMMISSION, OPEN)).astype(np.int8)
+def _mode(m: ProcurementModel, item: np.ndarray, value: np.ndarray) -> np.ndarray:
+    """Method code of each order (model.procurement.market.METHODS decides)."""
+    return market.choose_methods(m, m.cat.mode[item], value)
 
 
-def _reserve(m, value: np.ndarray, spec: np.ndarray) -> np.ndarray:
+def _reserve(m: ProcurementModel, value: np.ndarray, spec: np.ndarray) -> np.ndarray:
     pr = m.p.procurement
-    err = m.rng["reserve"].standard_normal(len(value)) * pr.reserve_error_sd * spec
+    err = m.streams["reserve"].standard_normal(len(value)) * pr.reserve_error_sd * spec
     return value * np.exp(err) * (1 + pr.reserve_margin)
 
 
-def plan_year(m) -> None:
-    """Phase 1 (month 1 of each year): awareness, items bought, in-house provision, orders."""
+def plan_year(m: ProcurementModel) -> None:
+    """Phase "plan_year" (month 1 of each year): awareness, items bought, in-house provision, orders."""
     buyer_mod.publicity(m)
     s, cat, b = m.slots, m.cat, m.buyers
     bought = buyer_mod.choose_items(m)
@@ -70,7 +65,7 @@ def plan_year(m) -> None:
     m.slot_state[:] = np.where(bought, SLOT_WAITING, SLOT_INHOUSE)
     m.slot_contract[:] = -1
     rows = np.flatnonzero(bought)
-    lots = m.p.procurement.lots & (s.level[rows] == VILLAGE) & (cat.mode[s.item[rows]] == 0)
+    lots = m.p.procurement.lots & (s.level[rows] == VILLAGE) & (cat.mode[s.item[rows]] == OPEN)
     single, lot_rows = rows[~lots], rows[lots]
     due = m.month + m.p.procurement.approval_delay_months
     o = _add(m, single, s.buyer[single], b.x[s.buyer[single]], b.y[s.buyer[single]], np.zeros(len(single)), due)
@@ -85,7 +80,7 @@ def plan_year(m) -> None:
         tour = m.p.region.village_spread_km * np.sqrt(n_v)
         o = _add(m, lot_rows[first], town_buyer, b.x[town_buyer], b.y[town_buyer], tour, due, n_slots=n_v)
         m.slot_order[lot_rows] = o[inv]
-    rows_a, items_a, months_a = buyer_mod.adhoc_needs(m, m.rng["catalogue"])
+    rows_a, items_a, months_a = buyer_mod.adhoc_needs(m, m.streams["catalogue"])
     if len(rows_a):
         value = 0.25 * cat.value[items_a]
         m.orders.append(len(rows_a), buyer=rows_a, item=items_a, level=b.level[rows_a], mode=COMMISSION,
@@ -94,7 +89,7 @@ def plan_year(m) -> None:
                         due=m.month - 1 + months_a, adhoc=True, town=b.town[rows_a])
 
 
-def _add(m, slot_rows, buyer_rows, x, y, tour, due, n_slots=None) -> np.ndarray:
+def _add(m: ProcurementModel, slot_rows, buyer_rows, x, y, tour, due, n_slots=None) -> np.ndarray:
     s, cat = m.slots, m.cat
     item = s.item[slot_rows]
     mult = np.ones(len(slot_rows)) if n_slots is None else n_slots
@@ -107,8 +102,8 @@ def _add(m, slot_rows, buyer_rows, x, y, tour, due, n_slots=None) -> np.ndarray:
         village=np.where(mult > 1, -1, s.village[slot_rows]), n_slots=mult.astype(np.int32))
 
 
-def procure(m) -> None:
-    """Phase 2: run every procurement due this month; contract winners; handle failures."""
+def procure(m: ProcurementModel) -> None:
+    """Phase "procure": run every procurement due this month; contract winners; handle failures."""
     o = m.orders
     due = np.flatnonzero((o.status == WAITING) & (o.due == m.month))
     if len(due) == 0:
@@ -119,16 +114,16 @@ def procure(m) -> None:
                          value=o.value[due], reserve=o.reserve[due], term=term, x=o.x[due], y=o.y[due],
                          visits=o.visits[due], tour_km=o.tour_km[due], spec=o.spec[due])
     res = market.run(m, batch)
-    m.record_tenders(batch, res, o.failures[due] + 1)
+    records.record_procurements(m, batch, res, o.failures[due] + 1)
     pr = m.p.procurement
-    m.acc["admin_cost"] += float((pr.admin_cost_yuan + pr.admin_cost_share * batch.value * term).sum())
+    m.ledger.admin_cost += float((pr.admin_cost_yuan + pr.admin_cost_share * batch.value * term).sum())
     won = res.winner != -1
     _contract(m, batch, res, won, term)
     _failed(m, due[~won], res.reason[~won])
     buyer_mod.learn(m, batch.buyer[(batch.mode == OPEN)], won[batch.mode == OPEN])
 
 
-def _contract(m, batch, res, won, term) -> None:
+def _contract(m: ProcurementModel, batch, res, won, term) -> None:
     o, c, f, cat, p = m.orders, m.contracts, m.firms, m.cat, m.p
     if not won.any():
         return
@@ -139,7 +134,8 @@ def _contract(m, batch, res, won, term) -> None:
     months = np.round(term[idx] * 12).astype(np.int32)
     price, cost = res.price[idx], res.cost[idx]
     cheats = (firm >= 0) & fraud.decide(p, res.honesty[idx], price, cost, term[idx])
-    officer = ("project_officer" in p.monitoring.regimes) & (batch.value[idx] >= p.monitoring.officer_min_value_yuan)
+    with_officer = any(REGIMES[r].officer for r in p.monitoring.regimes)
+    officer = with_officer & (batch.value[idx] >= p.monitoring.officer_min_value_yuan)
     rows = c.append(len(idx), order=orders, firm=firm, buyer=batch.buyer[idx], item=item, level=batch.level[idx],
                     mode=batch.mode[idx], town=o.town[orders], village=o.village[orders], price=price, cost=cost,
                     start=m.month, end=m.month + months - 1, active=True, capability=res.capability[idx],
@@ -151,13 +147,13 @@ def _contract(m, batch, res, won, term) -> None:
     is_firm = firm >= 0
     subsidy = np.where(batch.level[idx] == VILLAGE, p.procurement.mobilisation_subsidy_yuan, 0.0)
     np.subtract.at(f.col("cash"), firm[is_firm], p.procurement.mobilisation_cost_yuan - subsidy[is_firm])
-    m.acc["spend"] += float(subsidy[is_firm].sum())
+    m.ledger.spend += float(subsidy[is_firm].sum())
     served = slots_of(m, orders) & m.slot_bought
     m.slot_contract[served] = o.contract[m.slot_order[served]]
     m.slot_state[served] = SLOT_SERVED
 
 
-def _failed(m, rows: np.ndarray, reason: np.ndarray) -> None:
+def _failed(m: ProcurementModel, rows: np.ndarray, reason: np.ndarray) -> None:
     """Void tenders and failed commissions/recruitments: re-tender, fall back, or give up."""
     if len(rows) == 0:
         return
@@ -177,7 +173,7 @@ def _failed(m, rows: np.ndarray, reason: np.ndarray) -> None:
     m.slot_state[dropped_slots & (pr.fallback == "in_house")] = SLOT_INHOUSE
 
 
-def slots_of(m, order_rows: np.ndarray) -> np.ndarray:
+def slots_of(m: ProcurementModel, order_rows: np.ndarray) -> np.ndarray:
     """Mask of the slots whose current order is one of ``order_rows`` (the same as
     ``np.isin(m.slot_order, order_rows)``, by one gather instead of a sort)."""
     return index_mask(m.slot_order, order_rows, len(m.orders))

@@ -20,38 +20,25 @@ done at half that quality.
 
 from __future__ import annotations
 
-import mesa
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from model.catalogue import POSTS
 from model.world import CITY, TOWN, VILLAGE
 
-LEVEL_NAMES = ("city", "town", "village")
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 
-class Buyer(mesa.Agent):
-    """A government unit that buys services; its bulk state lives in ``model.buyers`` row ``row``."""
-
-    def __init__(self, model: mesa.Model, row: int) -> None:
-        super().__init__(model)
-        self.row = row
-
-    @property
-    def level(self) -> str:
-        return LEVEL_NAMES[int(self.model.buyers.level[self.row])]
-
-    @property
-    def awareness(self) -> float:
-        return float(self.model.buyers.awareness[self.row])
-
-
-def publicity(m) -> None:
+def publicity(m: ProcurementModel) -> None:
     """Yearly awareness gain from publicity (R1)."""
     b = m.p.buyers
     aw = m.buyers.col("awareness")
     aw += b.publicity * b.publicity_effect * (1 - aw)
 
 
-def learn(m, buyer_rows: np.ndarray, good: np.ndarray) -> None:
+def learn(m: ProcurementModel, buyer_rows: np.ndarray, good: np.ndarray) -> None:
     """Awareness after a month's experiences: a' = a + (learn_good · n_good − learn_bad · n_bad) / n."""
     b = m.p.buyers
     n = np.bincount(buyer_rows, minlength=len(m.buyers))
@@ -62,13 +49,13 @@ def learn(m, buyer_rows: np.ndarray, good: np.ndarray) -> None:
     np.clip(aw, 0, 1, out=aw)
 
 
-def purchasable(m) -> np.ndarray:
+def purchasable(m: ProcurementModel) -> np.ndarray:
     """Slots that may be bought at all (technical posts only under R2)."""
     hard = m.cat.hard_to_staff[m.slots.item]
     return ~hard | m.p.buyers.buy_technical_posts
 
 
-def priorities(m) -> np.ndarray:
+def priorities(m: ProcurementModel) -> np.ndarray:
     """Rank key of each slot: departmental priority; under the citizen menu (R3), the households'
     demand for the item where they live (catalogue demand + local taste)."""
     s, cat = m.slots, m.cat
@@ -77,7 +64,7 @@ def priorities(m) -> np.ndarray:
     return cat.priority[s.item]
 
 
-def choose_items(m) -> np.ndarray:
+def choose_items(m: ProcurementModel) -> np.ndarray:
     """Which slots each buyer buys this year (adoption within budget)."""
     s, cat, b = m.slots, m.cat, m.buyers
     value = cat.value[s.item]
@@ -98,7 +85,7 @@ def choose_items(m) -> np.ndarray:
     return bought
 
 
-def work_units(m) -> np.ndarray:
+def work_units(m: ProcurementModel) -> np.ndarray:
     """Staff work of every slot done in-house, in typical items of its level: the item's value over
     the mean value of the catalogue items of that level (staff time grows with the item's size,
     as its in-house cost does)."""
@@ -107,7 +94,7 @@ def work_units(m) -> np.ndarray:
     return cat.value[s.item] / typical[s.level]
 
 
-def inhouse_quality(m, inhouse: np.ndarray) -> np.ndarray:
+def inhouse_quality(m: ProcurementModel, inhouse: np.ndarray) -> np.ndarray:
     """Quality of every slot if done in-house this year (S1, S2)."""
     s, b, bp = m.slots, m.buyers, m.p.buyers
     load = np.bincount(s.buyer, weights=inhouse * work_units(m), minlength=len(b)) / b.staff
@@ -116,13 +103,13 @@ def inhouse_quality(m, inhouse: np.ndarray) -> np.ndarray:
     return np.where(m.cat.hard_to_staff[s.item], 0.5 * q, q)
 
 
-def adhoc_needs(m, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def adhoc_needs(m: ProcurementModel, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ad-hoc items of the year for city and town buyers: (buyer rows, items, months 1–12)."""
     b, cat = m.buyers, m.cat
     who = np.flatnonzero((b.level == CITY) | (b.level == TOWN))
     k = rng.poisson(m.p.buyers.adhoc_per_year, len(who))
     rows = np.repeat(who, k)
-    items_of = [np.flatnonzero((cat.level == lvl) & (cat.mode != 2)) for lvl in (CITY, TOWN, VILLAGE)]
+    items_of = [np.flatnonzero((cat.level == lvl) & (cat.mode != POSTS)) for lvl in (CITY, TOWN, VILLAGE)]
     u = rng.random(len(rows))
     lvl = b.level[rows]
     items = np.array([items_of[l][int(x * len(items_of[l]))] for l, x in zip(lvl, u)], dtype=np.int64)

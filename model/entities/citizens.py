@@ -16,9 +16,17 @@ citizens can judge only what they can see.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from model import records
+from model.delivery.monitoring import REGIMES
 from model.param_tree import Citizens as CitizenParams
+from model.world import SLOT_UNSERVED
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
 
 
 def perceive(index: np.ndarray, noise: float, rng: np.random.Generator) -> np.ndarray:
@@ -46,10 +54,23 @@ def complaints(perceived: np.ndarray, expect: np.ndarray, tolerance: float, chan
     return (perceived < expect - tolerance) & (u < channel)
 
 
-def update_trust(trust, satisfaction, rate, unserved, swing, scandals, c: CitizenParams) -> np.ndarray:
-    """Trust in government after one month."""
-    t = trust + rate * (satisfaction - trust) - c.unserved_hit * unserved - c.swing_hit * swing - c.scandal_hit * scandals
-    return np.clip(t, 0, 1)
+def update_trust(trust: np.ndarray, satisfaction: np.ndarray, rate: float, *hits: np.ndarray) -> np.ndarray:
+    """Trust in government after one month: clip(T + rate (S − T) − Σ hits, 0, 1).
+
+    Args:
+        trust, satisfaction: per household (0–1). rate: per month.
+        hits: per-household trust losses (0–1), subtracted in order (unserved, swing, scandals:
+            ``unserved_hit · unserved``, ``swing_hit · swing``, ``scandal_hit · scandals``).
+
+    Returns:
+        A new array (``trust`` is not modified).
+    """
+    t = satisfaction - trust
+    t *= rate
+    t += trust
+    for hit in hits:
+        t -= hit
+    return np.clip(t, 0, 1, out=t)
 
 
 class Citizens:
@@ -99,15 +120,10 @@ class Citizens:
         self.expect = update_expectation(self.expect, seen, p.expectation_rate)
         swing = np.zeros_like(index_v) if self.prev_index is None else np.abs(index_v - self.prev_index)
         self.prev_index = index_v.copy()
-        # update_trust, fused in place; the hits are scaled per village before spreading
-        # (c·x[v] equals (c·x)[v] exactly), so results are bit-identical to update_trust
-        t = self.satisfaction - self.trust
-        t *= p.trust_rate
-        t += self.trust
-        t -= self._spread(p.unserved_hit * unserved_v)
-        t -= self._spread(p.swing_hit * swing)
-        t -= self._spread((p.scandal_hit * scandals_town)[self._village_town])
-        self.trust = np.clip(t, 0, 1, out=t)
+        # the hits are scaled per village before spreading (c·x[v] equals (c·x)[v] exactly)
+        self.trust = update_trust(self.trust, self.satisfaction, p.trust_rate,
+                                  self._spread(p.unserved_hit * unserved_v), self._spread(p.swing_hit * swing),
+                                  self._spread((p.scandal_hit * scandals_town)[self._village_town]))
         # complaints are 0/1, so integer counts equal the float sums of np.bincount(weights=comp)
         self.complaint_rate = np.bincount(self.village[comp], minlength=self.n_villages) / np.maximum(
             self.per_village, 1)
@@ -130,3 +146,33 @@ class Citizens:
         noise = self.p.perception_noise / np.sqrt(self.p.raters)
         r = visibility * mean_q + (1 - visibility) * prior + noise * self.rng.standard_normal(len(mean_q))
         return np.clip(r, 0, 1)
+
+
+def citizens_phase(m: ProcurementModel) -> None:
+    """Phase: households perceive services where they live; complaints raise alerts."""
+    q = m.slot_quality()
+    unserved = m.slot_state == SLOT_UNSERVED
+    index_v, unserved_v = records.village_index(m, q, unserved)
+    about = records.shortfall_shares(m, q, m.citizens.expectation_by_village())
+    led = m.ledger
+    stats = m.citizens.step(index_v, unserved_v, led.scandals_town)
+    led.satisfaction, led.trust = stats["satisfaction"], stats["trust"]
+    led.complaints, led.perceived = stats["complaints"], stats["perceived"]
+    per_village = m.citizens.complaint_rate * m.citizens.per_village
+    for i in range(len(led.complaints_levels)):  # complaints about each level's services
+        led.complaints_levels[i] = float(about[i] @ per_village) * 1000 / len(m.citizens.village)
+    if any(REGIMES[r].alerts for r in m.p.monitoring.regimes):
+        _alerts(m)
+
+
+def _alerts(m: ProcurementModel) -> None:
+    """Contracts where complaints exceed ``monitoring.complaint_trigger`` get an inspection next month."""
+    c, geo = m.contracts, m.world.geo
+    rate_v = m.citizens.complaint_rate
+    rate_t = np.bincount(geo.village_town, weights=rate_v, minlength=geo.n_towns) / np.maximum(
+        np.bincount(geo.village_town, minlength=geo.n_towns), 1)
+    rows = np.flatnonzero(c.active)
+    v, t = c.village[rows], c.town[rows]
+    rate = np.where(v >= 0, rate_v[np.maximum(v, 0)], np.where(t >= 0, rate_t[np.maximum(t, 0)], rate_v.mean()))
+    c.col("alert")[:] = False
+    c.col("alert")[rows] = rate >= m.p.monitoring.complaint_trigger

@@ -1,0 +1,178 @@
+"""The month ledger: what a month produces for the metrics (DESIGN.md principle 11).
+
+A :class:`MonthLedger` is made in ``ProcurementModel.__init__`` and reset at the start of every
+month. The phases of ``model.month.PHASES`` add to its typed fields (a misspelt field is an
+``AttributeError``, never a silent 0); the metrics phase fills the end-of-month fields from the
+model's state and flattens the ledger into the month's raw counters (:meth:`MonthLedger.raw`),
+from which model/metrics.py computes every outcome. Each outcome declares the ledger fields it
+reads (``Outcome.reads``); tests/test_ledger.py ties them together.
+
+A *per-level* field is an array (city, town, village) flattened to ``name`` (the sum, or a
+separate total field) and ``name_city``, ``name_town``, ``name_village``.
+
+State passed between phases within the month lives here too (``active_rows``, ``scandals_town``);
+:class:`YearLedger` holds what accumulates over a fiscal year (the local market's volume, read
+by firm entry at year end).
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from dataclasses import MISSING, dataclass, field, fields
+
+import numpy as np
+
+from model.catalogue import LEVEL_NAMES
+
+
+def per_level(level: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``values`` summed by level (city, town, village): a (3,) array to add to a per-level field."""
+    return np.bincount(level, weights=values, minlength=3)[:3]
+
+
+def _levels(doc: str, writer: str, total: str | None = None):
+    return field(default_factory=lambda: np.zeros(3),
+                 metadata={"doc": doc, "writer": writer, "levels": True, "total": total})
+
+
+def _count(doc: str, writer: str):
+    return field(default=0.0, metadata={"doc": doc, "writer": writer})
+
+
+def _state(doc: str, writer: str):
+    return field(default_factory=lambda: np.zeros(0, np.int64),
+                 metadata={"doc": doc, "writer": writer, "internal": True})
+
+
+@dataclass(slots=True)
+class MonthLedger:
+    """The month's counters (yuan, counts, sums of 0–1 values), by the phase that writes them."""
+
+    # procurement: records.record_procurements, procurement.orders
+    tenders: np.ndarray = _levels("open tenders held", "records.record_procurements")
+    bids: np.ndarray = _levels("valid bids at open tenders", "records.record_procurements")
+    notified: np.ndarray = _levels("firms notified of open tenders", "records.record_procurements")
+    no_bid: np.ndarray = _levels("open tenders with no bid", "records.record_procurements")
+    single_bid: np.ndarray = _levels("open tenders with one bid", "records.record_procurements")
+    failed: np.ndarray = _levels("open tenders below the legal minimum of bids", "records.record_procurements")
+    ptr_sum: np.ndarray = _levels("Σ winning price / reserve of awarded open tenders", "records.record_procurements")
+    ptr_n: np.ndarray = _levels("awarded open tenders", "records.record_procurements")
+    wincap_sum: np.ndarray = _levels("Σ capability of winning firms", "records.record_procurements")
+    wincap_n: np.ndarray = _levels("procurements won by firms", "records.record_procurements")
+    award_value: float = _count("value awarded to firms (yuan/year)", "records.record_procurements")
+    local_value: float = _count("value awarded to local and grassroots firms (yuan/year)",
+                                "records.record_procurements")
+    favoured: float = _count("commissions given to a connected firm", "records.record_procurements")
+    admin_cost: float = _count("procurement, approval and monitoring staff cost (yuan)",
+                               "procurement.orders.procure, delivery.phases.deliver")
+    spend: float = _count("government payments: contracts, posts, released pay, subsidies (yuan)",
+                          "procurement.orders, delivery.phases")
+    # delivery, audits, evaluation: delivery.phases
+    gaming_gap_sum: np.ndarray = _levels("Σ inspected − typical quality over inspections", "delivery.phases.deliver")
+    inspections: np.ndarray = _levels("inspections", "delivery.phases.deliver")
+    measured_sum: np.ndarray = _levels("Σ measured quality over inspections", "delivery.phases.deliver")
+    paid_to_firms: float = _count("payments to firms (yuan)", "delivery.phases")
+    paid_to_posts: float = _count("payments to post holders (yuan)", "delivery.phases")
+    fraud_attempts: float = _count("contract-months with an overclaim", "delivery.phases.deliver")
+    fraud_paid: float = _count("overclaimed payments (yuan)", "delivery.phases.deliver")
+    fraud_detected: float = _count("overclaims uncovered", "delivery.phases.audit")
+    fraud_recovered: float = _count("overclaims repaid (yuan)", "delivery.phases.audit")
+    fines: float = _count("fines paid (yuan)", "delivery.phases.audit")
+    terminations: float = _count("contracts terminated for fraud", "delivery.phases.audit")
+    newly_listed: float = _count("firms newly listed", "delivery.phases.audit, delivery.phases.evaluate")
+    scandals: float = _count("published scandals", "delivery.phases.audit")
+    evaluated: np.ndarray = _levels("contracts evaluated", "delivery.phases.evaluate")
+    score_sum: np.ndarray = _levels("Σ evaluation scores", "delivery.phases.evaluate")
+    # citizens: entities.citizens.citizens_phase
+    satisfaction: float = _count("mean household satisfaction (0–1)", "entities.citizens.citizens_phase")
+    trust: float = _count("mean household trust (0–1)", "entities.citizens.citizens_phase")
+    perceived: float = _count("mean perceived quality (0–1)", "entities.citizens.citizens_phase")
+    complaints: float = _count("complaints per 1,000 households", "entities.citizens.citizens_phase")
+    complaints_levels: np.ndarray = _levels("complaints per 1,000 households about each level's services",
+                                            "entities.citizens.citizens_phase", total="complaints")
+    # market: entities.contractor
+    exits: float = _count("firms that exited", "entities.contractor.overheads_and_exits")
+    entries: float = _count("firms that entered", "entities.contractor.entry")
+    # end of month, from the state: records.close_month
+    q_people: np.ndarray = _levels("Σ true quality × people over active contracts", "records.close_month")
+    qn_people: np.ndarray = _levels("Σ non-contractible quality × people", "records.close_month")
+    qc_people: np.ndarray = _levels("Σ contractible quality × people", "records.close_month")
+    people: np.ndarray = _levels("people served by active contracts", "records.close_month")
+    covered_people: float = _count("people of slots served or staff-provided", "records.close_month")
+    demand_people: float = _count("people of all slots", "records.close_month")
+    unserved_slots: np.ndarray = _levels("slots left unserved", "records.close_month")
+    bought_slots: np.ndarray = _levels("slots bought this year", "records.close_month")
+    slots: np.ndarray = _levels("slots", "records.close_month")
+    demand_q: np.ndarray = _levels("Σ demand weight × slot quality", "records.close_month")
+    demand_w: float = _count("Σ demand weight of all slots", "records.close_month")
+    demand_w_levels: np.ndarray = _levels("Σ demand weight by level", "records.close_month", total="demand_w")
+    q_units: float = _count("Σ quality of served slots", "records.close_month")
+    inhouse_cost: float = _count("cost of in-house provision (yuan)", "records.close_month")
+    inhouse_slots: float = _count("slots done in-house", "records.close_month")
+    total_cost: float = _count("spend + admin cost (yuan)", "records.close_month")
+    fraud_loss: float = _count("overclaims not recovered (yuan)", "records.close_month")
+    active_firms: float = _count("firms in business", "records.close_month")
+    hhi: float = _count("Herfindahl index of active contract value", "records.close_month")
+    blacklisted: float = _count("firms currently listed", "records.close_month")
+    # passed between phases (not reported)
+    active_rows: np.ndarray = _state("contracts active at delivery (read by audit and the metrics)",
+                                     "delivery.phases.deliver")
+    scandals_town: np.ndarray = _state("published scandals by town (read by the citizens)", "delivery.phases.audit")
+
+    n_towns: int = field(default=0, metadata={"doc": "towns of the region", "writer": "__init__",
+                                              "internal": True})
+
+    def __post_init__(self) -> None:
+        self.scandals_town = np.zeros(self.n_towns)
+
+    def reset(self) -> None:
+        """Zero every field for a new month."""
+        for f in fields(self):
+            if f.name != "n_towns":
+                setattr(self, f.name, f.default if f.default is not MISSING else f.default_factory())
+        self.__post_init__()
+
+    def raw(self) -> dict[str, float]:
+        """The month's raw counters: every reported field, per-level fields flattened."""
+        out: dict[str, float] = {}
+        for key, name, index in _layout():
+            value = getattr(self, name)
+            out[key] = float(value) if index is None else float(value.sum()) if index < 0 else float(value[index])
+        return out
+
+
+def _layout() -> list[tuple[str, str, int | None]]:
+    """(raw counter, ledger field, index): index None for a scalar field, −1 for the sum of a
+    per-level field, 0–2 for one level."""
+    out: list[tuple[str, str, int | None]] = []
+    for f in fields(MonthLedger):
+        meta = f.metadata
+        if meta.get("internal"):
+            continue
+        if not meta.get("levels"):
+            out.append((f.name, f.name, None))
+            continue
+        base = meta["total"] or f.name
+        if meta["total"] is None:
+            out.append((base, f.name, -1))
+        out.extend((f"{base}_{suffix}", f.name, i) for i, suffix in enumerate(LEVEL_NAMES))
+    return out
+
+
+@cache
+def raw_fields() -> dict[str, str]:
+    """Raw counter name -> the ledger field it comes from."""
+    return {key: name for key, name, _ in _layout()}
+
+
+@dataclass
+class YearLedger:
+    """What accumulates over a fiscal year.
+
+    Attributes:
+        town_volume: the local market's pull for entrants by town — margins won and demand nobody
+            served (yuan/year); written by records.record_procurements, read and reset by firm
+            entry (entities.contractor.entry) at year end.
+    """
+
+    town_volume: np.ndarray

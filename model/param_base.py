@@ -1,0 +1,35 @@
+"""The building blocks of the parameter tree (model/param_tree.py): a leaf with its unit, range,
+meaning and source (``P``), a strict section, and flattening to dotted paths."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+EST = "illustrative estimate"
+
+
+def P(default: Any, unit: str, desc: str, *, ge: float | None = None, le: float | None = None,
+      source: str = EST) -> Any:
+    """Declare one parameter leaf (a pydantic Field carrying unit and source)."""
+    return Field(default, ge=ge, le=le, description=desc,
+                 json_schema_extra={"unit": unit, "source": source})
+
+
+def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Flatten nested dicts into ``{dotted.path: value}``."""
+    out: dict[str, Any] = {}
+    for key, value in tree.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(flatten(value, path + "."))
+        else:
+            out[path] = value
+    return out
+
+
+class Section(BaseModel):
+    """A strict section of the tree: unknown keys and wrong types are errors."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_default=True)

@@ -1,0 +1,118 @@
+"""What one month's procurements share: the batch of procurements due, their results, the
+outcome codes, and the helpers every procurement method uses (delivery cost, screening,
+capacity limits).
+
+The cost of delivery grows with distance: cost = (value · cost_factor + visits · 12 · 2 · d ·
+travel_cost · travel_factor) · exp(private_cost_sd · z) · term, with z the firm's private cost
+shock for the contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.catalogue import VILLAGE
+from model.procurement import screening
+from model.rng import keyed_normal
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
+
+#: Outcome of a procurement (the tender log's ``outcome``), by code.
+REASONS = ("awarded", "no_notice", "none_eligible", "reserve_below_cost", "unprofitable", "too_few_bids",
+           "no_applicant", "no_capacity")
+(AWARDED, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, UNPROFITABLE, TOO_FEW_BIDS, NO_APPLICANT,
+ NO_CAPACITY) = range(len(REASONS))
+
+
+@dataclass
+class Batch:
+    """The procurements due this month (arrays of equal length)."""
+
+    order: np.ndarray
+    buyer: np.ndarray
+    item: np.ndarray
+    level: np.ndarray
+    mode: np.ndarray
+    value: np.ndarray       # yuan per year
+    reserve: np.ndarray     # yuan per year
+    term: np.ndarray        # contract length in years (≤ 1)
+    x: np.ndarray
+    y: np.ndarray
+    visits: np.ndarray      # site visits per month
+    tour_km: np.ndarray     # extra km per visit for lots covering many villages
+    spec: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.order)
+
+
+@dataclass
+class Result:
+    """Per procurement of the batch."""
+
+    winner: np.ndarray      # firm row, −1 none, −2 an individual recruited to a post
+    price: np.ndarray       # yuan per year
+    cost: np.ndarray        # winner's delivery cost, yuan per year
+    capability: np.ndarray  # winner's capability (skill for posts)
+    honesty: np.ndarray
+    notified: np.ndarray
+    eligible: np.ndarray
+    bids: np.ndarray
+    reason: np.ndarray      # index into REASONS
+    favoured: np.ndarray    # bool: commission given to a connected firm
+
+
+def delivery_cost(m: ProcurementModel, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """Annual delivery cost of firm ``fi`` for procurement ``ti`` (yuan/year): its usual cost of the
+    service plus travel, times its private cost shock for this contract (log-normal, sd
+    ``bidding.private_cost_sd``; keyed by order, firm and month, so the same pair draws the same
+    shock whichever policy brought it into view)."""
+    f, pr = m.firms, m.p.procurement
+    travel = b.visits[ti] * 12 * 2 * (dist + b.tour_km[ti]) * pr.travel_cost_yuan_km * f.travel[fi]
+    cost = b.value[ti] * f.cost_factor[fi] + travel
+    sd = m.p.bidding.private_cost_sd
+    if sd > 0:
+        cost = cost * np.exp(sd * keyed_normal(m.seed, "bidding", b.order[ti], fi, m.month))
+    return cost
+
+
+def mobilisation(m: ProcurementModel, b: Batch, ti: np.ndarray) -> np.ndarray:
+    pr = m.p.procurement
+    subsidy = np.where(b.level[ti] == VILLAGE, pr.mobilisation_subsidy_yuan, 0.0)
+    return pr.mobilisation_cost_yuan - subsidy
+
+
+def screen(m: ProcurementModel, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
+    ok = screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
+    ok &= ~m.blacklist.listed(b.buyer[ti], fi, m.firms, m.month)
+    return ok
+
+
+def group_counts(ti: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
+    return np.bincount(ti[mask], minlength=n)
+
+
+def cap_by_capacity(fi: np.ndarray, gain: np.ndarray, free: np.ndarray,
+                     weight: np.ndarray | None = None) -> np.ndarray:
+    """Keep, for every firm, its most profitable entries while the summed ``weight`` of the entries
+    before each one (1 each by default; the win probability when bidding) is below its ``free``
+    capacity — so expected wins may exceed capacity by less than one entry's weight."""
+    if len(fi) == 0:
+        return np.zeros(0, bool)
+    w = np.ones(len(fi)) if weight is None else weight
+    order = np.lexsort((-gain, fi))
+    f_sorted, w_sorted = fi[order], w[order]
+    csum = np.cumsum(w_sorted)
+    start = np.r_[0, np.flatnonzero(f_sorted[1:] != f_sorted[:-1]) + 1]
+    before = np.repeat(csum[start] - w_sorted[start], np.diff(np.r_[start, len(fi)]))
+    keep = np.zeros(len(fi), bool)
+    keep[order] = (csum - before - w_sorted) < free[f_sorted] - 1e-9
+    return keep
+
+
+def subset(b: Batch, rows: np.ndarray) -> Batch:
+    return Batch(**{k: getattr(b, k)[rows] for k in b.__dataclass_fields__})

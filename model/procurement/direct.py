@@ -1,0 +1,148 @@
+"""Procurement without a tender: directed commission and post outsourcing (seed S6, S8, R2).
+
+Directed commission (seed S8): the buyer asks the firms it knows (based within
+``known_radius_km``); a firm accepts when the negotiated price covers its cost; a buyer of low
+integrity picks its connected firm if it accepts (favouritism), otherwise the best-reputed
+capable firm.
+
+Post outsourcing (seed S6, R2): applicants ~ Poisson(applicants_mean · wage_ratio²); the best
+applicant's skill is the max of their skills; no applicant fails the recruitment.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from scipy.special import ndtri
+
+from model.procurement import notices
+from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, UNPROFITABLE,
+                                     Batch, Result, cap_by_capacity, delivery_cost, group_counts, mobilisation,
+                                     screen, subset)
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
+
+
+def choose_within_capacity(order: np.ndarray, ti: np.ndarray, fi: np.ndarray, free: np.ndarray) -> np.ndarray:
+    """Each procurement takes its most preferred candidate (``order``: pairs sorted by procurement,
+    best first); a firm chosen more often than its free capacity keeps its earliest procurements
+    and drops out of the others, which turn to their next candidate.
+
+    Rounds of deferred acceptance: only the procurements turned away in a round propose again (to
+    their next candidate); the pairs a firm kept are weighed again with the new proposals. The
+    rounds are the same as re-proposing every procurement to its first candidate not yet turned
+    away, at a cost per round of the pairs proposed and held rather than of all pairs.
+
+    Returns:
+        Positions (into the pair arrays) of the chosen pairs, by procurement.
+    """
+    if len(order) == 0:
+        return np.zeros(0, np.int64)
+    t_sorted = ti[order]
+    start = np.r_[0, np.flatnonzero(t_sorted[1:] != t_sorted[:-1]) + 1]
+    end = np.r_[start[1:], len(order)]
+    ptr = start.copy()              # each procurement's current candidate (index into order)
+    held = np.zeros(0, np.int64)    # procurement blocks whose current proposal a firm holds
+    new = np.arange(len(start))     # procurement blocks proposing this round
+    for _ in range(len(order) + 1):
+        blocks = np.r_[held, new]
+        w = order[ptr[blocks]]
+        keep = cap_by_capacity(fi[w], -ti[w].astype(float), free)
+        if keep.all():
+            return w[np.argsort(ti[w], kind="stable")]
+        held = blocks[keep]
+        out = blocks[~keep]
+        ptr[out] += 1
+        new = out[ptr[out] < end[out]]
+    raise RuntimeError("capacity-constrained choice did not settle")
+
+
+def _known_firms(m: ProcurementModel, sub: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(commission, firm, km) pairs: the active firms based within ``commission.known_radius_km``
+    of the buyer, plus the buyer's connected firm wherever it is, each pair once.
+
+    The firms within reach are found once per buyer place (a buyer's commissions share it) and
+    repeated for each of its commissions — the same pairs as a search per commission. A connected
+    firm is added only where the search did not already find it (the same squared-distance test)."""
+    f = m.firms
+    r = m.p.commission.known_radius_km
+    place, inv = np.unique(np.column_stack([sub.x, sub.y]), axis=0, return_inverse=True)
+    inv = inv.ravel()
+    lt, lf, ld = notices.candidates(place[:, 0], place[:, 1], np.full(len(place), r), f.x, f.y, f.active)
+    per = np.bincount(lt, minlength=len(place))
+    start = np.cumsum(per) - per
+    k = per[inv]
+    ti = np.repeat(np.arange(len(sub), dtype=np.int64), k)
+    pos = np.repeat(start[inv] - (np.cumsum(k) - k), k) + np.arange(len(ti))
+    fi, dist = lf[pos], ld[pos]
+    conn = m.buyers.connected[sub.buyer]
+    c = np.maximum(conn, 0)
+    dx, dy = f.x[c] - sub.x, f.y[c] - sub.y
+    found = dx * dx + dy * dy <= r * r  # the candidate search's own test: already among the pairs
+    extra = np.flatnonzero((conn >= 0) & f.active[c] & ~found)
+    return (np.r_[ti, extra], np.r_[fi, conn[extra]],
+            np.r_[dist, np.hypot(f.x[conn[extra]] - sub.x[extra], f.y[conn[extra]] - sub.y[extra])])
+
+
+def commissions(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
+    """Directed commissions: the buyer asks the firms it knows."""
+    if len(rows) == 0:
+        return
+    p, f = m.p, m.firms
+    sub = subset(b, rows)
+    n = len(rows)
+    ti, fi, dist = _known_firms(m, sub)
+    conn = m.buyers.connected[sub.buyer]
+    attentive = sub.value[ti] >= f.min_value[fi]
+    res.notified[rows] = np.bincount(ti[attentive], minlength=n)
+    ok = attentive & screen(m, sub, ti, fi)
+    res.eligible[rows] = group_counts(ti, ok, n)
+    ti, fi, dist = ti[ok], fi[ok], dist[ok]
+    cost = delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]
+    price = p.commission.price_near_reserve * sub.reserve[ti] * sub.term[ti]
+    favoured = (fi == conn[ti]) & (m.buyers.integrity[sub.buyer[ti]] < p.commission.favour_below)
+    price = np.where(favoured, sub.reserve[ti] * sub.term[ti], price)
+    profitable = price - cost - mobilisation(m, sub, ti) > 0
+    worth = group_counts(ti, profitable, n)
+    accept = profitable & (f.load[fi] < f.capacity[fi])
+    ti, fi, cost, price, favoured = ti[accept], fi[accept], cost[accept], price[accept], favoured[accept]
+    res.bids[rows] = np.bincount(ti, minlength=n)
+    merit = f.capability[fi] + m.reputation_seen(sub.buyer[ti], fi)
+    order = np.lexsort((fi, -merit, ~favoured, ti))
+    w = choose_within_capacity(order, ti, fi, np.maximum(f.capacity - f.load, 0))
+    np.add.at(f.col("load"), fi[w], 1)
+    t_w = ti[w]
+    res.winner[rows[t_w]] = fi[w]
+    res.price[rows[t_w]] = price[w] / sub.term[t_w]
+    res.cost[rows[t_w]] = cost[w] / sub.term[t_w]
+    res.capability[rows[t_w]] = f.capability[fi[w]]
+    res.honesty[rows[t_w]] = f.honesty[fi[w]]
+    res.favoured[rows[t_w]] = favoured[w]
+    got = np.zeros(n, bool)
+    got[t_w] = True
+    res.reason[rows] = np.where(got, AWARDED, np.where(res.notified[rows] == 0, NO_NOTICE, np.where(
+        res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(worth == 0, UNPROFITABLE, NO_CAPACITY))))
+
+
+def posts(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
+    """Recruit individuals for posts at a wage (seed S6; reform R2 for technical posts)."""
+    if len(rows) == 0:
+        return
+    p, rng = m.p.posts, m.streams["posts"]
+    hard = m.cat.hard_to_staff[b.item[rows]]
+    applicants = rng.poisson(p.applicants_mean * p.wage_ratio ** 2, len(rows))
+    u = rng.random(len(rows))
+    mean = p.skill_mean - p.technical_skill_penalty * hard
+    best = mean + p.skill_sd * ndtri(np.power(u, 1.0 / np.maximum(applicants, 1)))
+    filled = applicants > 0
+    res.notified[rows] = applicants
+    res.eligible[rows] = applicants
+    res.bids[rows] = applicants
+    res.winner[rows[filled]] = -2
+    res.price[rows[filled]] = b.value[rows[filled]] * p.wage_ratio
+    res.cost[rows[filled]] = b.value[rows[filled]] * p.wage_ratio
+    res.capability[rows[filled]] = np.clip(best[filled], 0.05, 1.0)
+    res.honesty[rows[filled]] = 1.0
+    res.reason[rows] = np.where(filled, AWARDED, NO_APPLICANT)

@@ -1,0 +1,73 @@
+"""What a Mesa user expects of ProcurementModel holds (DESIGN.md principle 9; issue 18)."""
+
+from __future__ import annotations
+
+import numpy as np
+from pandas.testing import assert_frame_equal
+
+from model import ProcurementModel, load_params
+
+SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "years": 1}
+
+
+def test_rng_is_mesas_generator_and_the_named_streams_live_apart():
+    m = ProcurementModel(load_params(None, SMALL), seed=4)
+    assert isinstance(m.rng, np.random.Generator)
+    assert m.rng.bit_generator.state == np.random.default_rng(4).bit_generator.state  # Mesa's rng=seed
+    assert m.streams["notices"] is m.streams["notices"]
+    plain = ProcurementModel(load_params(None, SMALL), seed=4)
+    for _ in range(12):  # a user drawing from model.rng never shifts the model's own draws
+        m.rng.random(7)
+        m.step()
+        plain.step()
+    assert_frame_equal(m.timeseries(), plain.timeseries(), check_exact=True)
+
+
+def test_running_turns_false_after_the_configured_years():
+    m = ProcurementModel(load_params(None, SMALL), seed=1)
+    assert m.running
+    n = 0
+    while m.running:
+        m.step()
+        n += 1
+    assert n == 12 and m.month == 12
+
+
+def test_datacollector_is_filled_by_its_public_collect_and_a_users_collect_corrupts_nothing():
+    m = ProcurementModel(load_params(None, SMALL), seed=2).run(1)
+    dc = m.datacollector.get_model_vars_dataframe()
+    ts = m.timeseries()
+    assert len(dc) == 12 and list(dc.columns) == list(ts.columns[1:])
+    np.testing.assert_array_equal(dc.to_numpy(float), ts.drop(columns="month").to_numpy(float))
+    m.datacollector.collect(m)  # an extra collect appends a row to Mesa's series only
+    assert len(m.datacollector.get_model_vars_dataframe()) == 13
+    assert_frame_equal(m.timeseries(), ts, check_exact=True)
+
+
+def test_no_hollow_agents():
+    m = ProcurementModel(load_params(None, SMALL), seed=2)
+    m.step()
+    assert len(m.agents) == 0 and len(m.firms) > 0 and len(m.buyers) > 0
+
+
+def test_mesa_batch_run_works_with_keyword_parameters():
+    import mesa
+
+    small = {k.replace(".", "__"): v for k, v in SMALL.items()}
+    out = mesa.batch_run(ProcurementModel, parameters={**small, "procurement__award_rule": ["lowest_price", "scoring"]},
+                         rng=[3], max_steps=100, data_collection_period=-1, display_progress=False)
+    assert [r["procurement__award_rule"] for r in out] == ["lowest_price", "scoring"]
+    assert all(r["Step"] == 12 for r in out)  # running turned False after years = 1
+    direct = ProcurementModel(load_params(None, {**SMALL, "procurement.award_rule": "scoring"}), seed=3).run(1)
+    assert out[1]["trust"] == direct.timeseries()["trust"].iloc[-1]
+
+
+def test_bad_seeds_and_keywords_are_refused():
+    import pytest
+
+    from model.params import ParamError
+
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        ProcurementModel(seed=None)
+    with pytest.raises(ParamError, match="procurement.award_rul"):
+        ProcurementModel(procurement__award_rul="scoring")

@@ -1,0 +1,173 @@
+"""Policies are classes in explicit registries: a new variant is one class added to its registry.
+
+Each test here registers a toy variant for its own duration only (``Registry.added``) — nothing
+else is edited — and runs a short model with it, checking that the variant did what it says.
+These are the steps of docs/internals.md "How to add ...".
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from model import ProcurementModel, load_params
+from model.app import model_params, monitoring_presets
+from model.delivery.blacklist import DURATIONS, SCOPES, Duration, Scope
+from model.delivery.evaluation import EVALUATIONS, EvaluationRule
+from model.delivery.monitoring import REGIMES, Regime
+from model.params import ParamError, reference_rows
+from model.procurement.award import AWARD_RULES, AwardRule, Bids, _first_per_tender
+from model.catalogue import OPEN
+from model.procurement.batch import AWARDED
+from model.procurement.market import METHODS, Method
+from model.registry import Registry
+
+SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
+#: Dishonest firms audited often: overclaims are found and firms listed within two years.
+FRAUDULENT = {**SMALL, "fraud.audit_prob": 0.3, "fraud.audit_detect": 1.0, "fraud.overclaim_share": 0.5,
+              "fraud.fine_multiple": 0.0, "firms.local.honesty_mean": 0.05,
+              "firms.grassroots.honesty_mean": 0.05, "firms.strong.honesty_mean": 0.05,
+              "blacklist.trigger": "fraud"}
+
+
+def _allowed(path: str) -> str:
+    return next(r["allowed"] for r in reference_rows() if r["path"] == path)
+
+
+def test_a_new_blacklist_duration_lists_firms_for_its_months():
+    """The issue's crash: a "5y" duration now needs one registry entry and nothing else."""
+    with DURATIONS.added(Duration("5y", months=60, stake_years=5.0, status="counterfactual", source="test")):
+        assert '"5y"' in _allowed("blacklist.duration")
+        m = ProcurementModel(load_params(None, {**FRAUDULENT, "blacklist.duration": "5y"}), seed=4,
+                             check_invariants=True).run(2)
+    f = m.firms
+    listed = np.flatnonzero(f.listed_at >= 0)
+    assert len(listed) > 0, "the toy run lists firms"
+    np.testing.assert_array_equal(f.listed_until[listed] - f.listed_at[listed], 60)
+    assert m.summary()["blacklisted"] > 0
+
+
+def test_a_new_published_scope_is_read_through_its_published_flag():
+    """Publication follows the scope's ``published`` flag, whatever the scope is called."""
+    with SCOPES.added(Scope("region_gazette", citywide=True, published=True, stake_weight=1.5)):
+        runs = {s: ProcurementModel(load_params(None, {**FRAUDULENT, "blacklist.scope": s}), seed=4).run(2)
+                for s in ("city", "region_gazette")}
+    scandals = {s: sum(r["scandals"] for r in m.raws) for s, m in runs.items()}
+    assert scandals["city"] == 0 and scandals["region_gazette"] > 0
+
+
+class BestTechnical(AwardRule):
+    """Toy rule: the highest technical score wins; the firm's stake is its reputation only."""
+
+    name = "best_technical"
+    status = "counterfactual"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def winners(self, b: Bids, weights: dict[str, float]) -> np.ndarray:
+        self.calls += 1
+        order = np.lexsort((b.firm, b.price, -b.tech, b.tender))
+        return _first_per_tender(order, b.tender, b.n_tenders)
+
+    def stake_weights(self, p) -> tuple[float, float]:
+        return 0.5, 0.0
+
+
+def test_a_new_award_rule_chooses_winners_and_sets_the_firms_stake():
+    rule = BestTechnical()
+    with AWARD_RULES.added(rule):
+        assert "best_technical" in model_params(load_params(), "")["award_rule"]["values"]
+        m = ProcurementModel(load_params(None, {**SMALL, "procurement.award_rule": "best_technical"}),
+                             seed=3, check_invariants=True).run(1)
+        from model.delivery.effort import award_weights
+
+        assert award_weights(m.p) == (0.5, 0.0)
+    assert rule.calls > 0 and m.summary()["tenders"] > 0
+    base = ProcurementModel(load_params(None, SMALL), seed=3).run(1)
+    assert m.summary()["winner_capability"] != base.summary()["winner_capability"]
+
+
+class EveryMonth(Regime):
+    """Toy regime: every active contract is inspected every month (known in advance)."""
+
+    name = "every_month"
+
+    def inspect(self, m, rows, month_of_contract, u):
+        return np.ones(len(rows)), np.ones(len(rows), bool)
+
+
+def test_a_new_monitoring_regime_inspects_as_it_says():
+    with REGIMES.added(EveryMonth()):
+        assert "every_month" in monitoring_presets()
+        m = ProcurementModel(load_params(None, {**SMALL, "monitoring.regimes": ["every_month"]}), seed=2)
+        inspected = []
+        for _ in range(8):
+            m.step()
+            inspected.append((m.raws[-1]["inspections"], len(m.ledger.active_rows)))
+    assert all(n == rows for n, rows in inspected) and inspected[-1][1] > 0
+
+
+class KpiOnly(EvaluationRule):
+    """Toy evaluation: the score is the KPI completion (mean contractible quality) alone."""
+
+    name = "kpi_only"
+    status = "counterfactual"
+
+    def scores(self, p, mean_meas, n_insp, mean_qc, rating):
+        return np.clip(mean_qc, 0, 1)
+
+
+def test_a_new_evaluation_rule_scores_contracts():
+    with EVALUATIONS.added(KpiOnly()):
+        m = ProcurementModel(load_params(None, {**SMALL, "evaluation.rule": "kpi_only"}), seed=6,
+                             check_invariants=True).run(1)
+    c = m.contracts
+    done = np.flatnonzero(np.isfinite(c.score) & ~c.terminated)
+    assert len(done) > 0
+    np.testing.assert_array_equal(c.score[done], np.clip(c.sum_qc[done] / np.maximum(c.months[done], 1), 0, 1))
+
+
+class TeamOnCall(Method):
+    """Toy method: small tender items are given to the buyer's own on-call team at their value."""
+
+    name = "team_on_call"
+    priority = 0.5  # before directed commission (1) and open tender (2), after posts (0)
+    status = "counterfactual"
+
+    def claims(self, m, cat_mode, value):
+        return (cat_mode == OPEN) & (value < 40_000)
+
+    def run(self, m, b, res, rows):
+        res.winner[rows], res.price[rows], res.cost[rows] = -2, b.value[rows], b.value[rows]
+        res.capability[rows], res.honesty[rows], res.reason[rows] = 0.5, 1.0, AWARDED
+
+
+def test_a_new_procurement_method_claims_orders_and_runs_them():
+    with METHODS.added(TeamOnCall()):
+        m = ProcurementModel(load_params(None, SMALL), seed=5, check_invariants=True).run(1)
+        log = m.tender_log()
+    mine = log[log["mode"] == "team_on_call"]
+    assert len(mine) > 0 and (mine["winner"] == -2).all() and (mine["outcome"] == "awarded").all()
+    assert (mine["value"] < 40_000).all()
+    base = ProcurementModel(load_params(None, SMALL), seed=5).run(1).tender_log()
+    assert (base["mode"] == "direct_commission").sum() > (log["mode"] == "direct_commission").sum()
+
+
+def test_the_method_codes_are_the_registry_positions():
+    from model.catalogue import COMMISSION, MODES, POSTS
+
+    assert METHODS.names()[OPEN] == "open_tender" and METHODS.names()[COMMISSION] == "direct_commission"
+    assert METHODS.names()[POSTS] == "post_outsourcing" and len(MODES) == 3
+
+
+def test_unregistered_names_are_refused_and_registries_stay_clean():
+    with pytest.raises(ParamError, match="unknown blacklist duration '5y'"):
+        load_params(None, {"blacklist.duration": "5y"})
+    assert "5y" not in DURATIONS and "best_technical" not in AWARD_RULES and "every_month" not in REGIMES
+    reg = Registry("toy", Duration("a", 1, 0.1))
+    with pytest.raises(ValueError, match="already registered"):
+        with reg.added(Duration("a", 2, 0.2)):
+            pass
+    with pytest.raises(KeyError, match="allowed"):
+        reg["b"]
