@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.analysis.brief_text import LEGAL_STATUS, tr
+from experiments.analysis.brief_text import tr
 from experiments.analysis.i18n import scenario_description, scenario_label
 from experiments.analysis.plots import outcome_label
 from experiments.analysis.report import fmt_ci, fmt_p
@@ -85,6 +85,8 @@ def _finding(row: Mapping[str, Any], meta: Any, lang: str, sname: Callable[[Any]
 
 
 def _legal(info: Mapping[str, Any] | None, lang: str) -> str:
+    from model.i18n import LEGAL_STATUS  # lazy: importing `model` loads Mesa
+
     status = (info or {}).get("legal_status")
     if status not in LEGAL_STATUS:
         return tr("legal_unknown", lang)

@@ -3,7 +3,8 @@
 Every template is filled in from one row of the paired-comparison table (or from the
 validation table), so a sentence states exactly the numbers behind it. Legal status follows
 DESIGN.md: current law, the 2019 Penglai article's practice, or a counterfactual that needs a rule
-change; a scenario file names its status in ``legal_status`` and the source in ``legal_source``.
+change; a scenario file names its status in ``legal_status`` (one of ``model.i18n.LEGAL_STATUS``) and
+the source in ``legal_source``.
 """
 
 from __future__ import annotations
@@ -11,13 +12,6 @@ from __future__ import annotations
 from typing import Any
 
 from experiments.analysis.i18n import lookup
-
-LEGAL_STATUS: dict[str, tuple[str, str]] = {
-    "current_law": ("lawful under current rules", "现行法规允许"),
-    "practice_2019": ("Penglai's 2019 practice (the article)", "蓬莱 2019 年做法（原文）"),
-    "rule_change": ("needs a rule change (counterfactual)", "需修改规则（反事实情景）"),
-}
-"""``legal_status`` value of a scenario file -> (English, Chinese) wording."""
 
 BRIEF_TEXT: dict[str, tuple[str, str]] = {
     "title": ("Policy brief: {name}", "政策简报：{name}"),

@@ -66,12 +66,12 @@ def param_diffs(parameters: Mapping[str, Mapping[str, Any]], baseline: str,
     return out
 
 
-SCENARIO_LABEL_KEYS = ("name_zh", "description_zh", "legal_status")
-"""Keys of a scenario file's `[scenario]` table the report and the brief show beside its name."""
 
 
 def scenario_labels(file: str | None) -> dict[str, Any]:
-    """The label keys (`SCENARIO_LABEL_KEYS`) of a scenario file's `[scenario]` table.
+    """The keys of a scenario file's `[scenario]` table shown beside its name (`name_zh`,
+    `description_zh`, `legal_status`, `legal_source`: `model.params.SCENARIO_KEYS` after the
+    name and description).
 
     Args:
         file: The scenario file recorded in the manifest, or None (inline scenario).
@@ -82,13 +82,15 @@ def scenario_labels(file: str | None) -> dict[str, Any]:
     """
     import tomllib
 
+    from model.params import SCENARIO_KEYS
+
     if not file or not Path(file).is_file():
         return {}
     try:
         head = tomllib.loads(Path(file).read_text(encoding="utf-8")).get("scenario") or {}
     except (OSError, ValueError):
         return {}
-    return {k: head[k] for k in SCENARIO_LABEL_KEYS if k in head}
+    return {k: head[k] for k in SCENARIO_KEYS[2:] if k in head}
 
 
 def report_manifest(manifest: Mapping[str, Any]) -> dict[str, Any]:
