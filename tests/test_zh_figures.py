@@ -18,7 +18,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from experiments.analysis import plots
-from experiments.analysis.fonts import PROBE, cjk_family, font_context
+from model.fonts import PROBE, cjk_family, font_context
 
 
 def _render(text: str) -> tuple[np.ndarray, list[str]]:
@@ -79,7 +79,7 @@ def test_english_figures_do_not_change_fonts():
 
 
 def test_without_a_cjk_font_chinese_figures_are_refused(monkeypatch):
-    from experiments.analysis import fonts
+    from model import fonts
 
     monkeypatch.setattr(fonts, "cjk_family", lambda chars=PROBE: None)
     with pytest.raises(RuntimeError, match="install_cjk_font.sh"):

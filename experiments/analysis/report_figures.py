@@ -5,7 +5,8 @@ time series, no-bid rate by level and by distance, gaming gap against staff cost
 frontier, factor heat maps), draws them with ``experiments.analysis.plots`` inside the
 language's font context and saves them. The tables are the ones the report prints, so a
 figure and a table never disagree; in Chinese only the scenario names shown are replaced
-(``name_zh``), never a number. Nothing here imports Mesa.
+(``name_zh``), never a number. Mesa is imported only when figures are drawn (the font lookup
+lives in ``model.fonts``, shared with the dashboard).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from typing import Any
 import pandas as pd
 
 from experiments.analysis import plots
-from experiments.analysis.fonts import font_context
 from experiments.analysis.i18n import translator
 from experiments.analysis.stats import scenario_means, timeseries_bands
 
@@ -107,6 +107,8 @@ def report_figures(out: Path, runs: pd.DataFrame, timeseries: pd.DataFrame | Non
     Raises:
         RuntimeError: Chinese figures and no CJK font installed (before anything is drawn).
     """
+    from model.fonts import font_context  # lazy: importing `model` loads Mesa
+
     t = translator(lang)
     paths, blocks = [], []
     suffix = ".zh.png" if lang == "zh" else ".png"

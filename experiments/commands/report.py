@@ -210,7 +210,7 @@ def check_lang(lang: str) -> str:
     except ValueError as exc:
         raise SpecError(str(exc)) from None
     if lang == "zh":
-        from experiments.analysis.fonts import INSTALL_HINT, cjk_family
+        from model.fonts import INSTALL_HINT, cjk_family
 
         if cjk_family() is None:
             raise SpecError(f"--lang zh: no CJK font found for the figures; {INSTALL_HINT}")

@@ -1,5 +1,8 @@
 """Fonts for Chinese figures: find an installed CJK font and draw with it as a fallback.
 
+Used by the dashboard (model/app.py), the evidence report and brief (experiments/analysis) and
+the notebooks (:func:`use_language`). Nothing here writes files.
+
 Chinese figures need a font with the CJK Unified Ideographs. The project installs Noto Sans CJK
 (Debian's ``fonts-noto-cjk``, Google's and Adobe's Pan-CJK family, covering GB 18030) with
 ``scripts/install_cjk_font.sh``, which ``.ci/run`` runs. Matplotlib reads the ``.ttc``
@@ -93,3 +96,22 @@ def font_context(lang: str) -> Iterator[None]:
     with matplotlib.rc_context({"font.family": ["DejaVu Sans", family],
                                 "axes.unicode_minus": True}):
         yield
+
+
+def use_language(lang: str) -> None:
+    """For an interactive session (a notebook): draw every later figure in ``lang``'s script.
+
+    Sets matplotlib's own ``rcParams`` for the rest of the session (what a notebook user would
+    do by hand); English leaves them alone. Scripts and reports use :func:`font_context` instead.
+
+    Raises:
+        RuntimeError: ``lang`` is ``"zh"`` and no CJK font is installed (names the install step).
+    """
+    if lang != "zh":
+        return
+    family = cjk_family()
+    if family is None:
+        raise RuntimeError(f"LANG = 'zh': no CJK font found for the figures; {INSTALL_HINT}")
+    import matplotlib
+
+    matplotlib.rcParams["font.family"] = ["DejaVu Sans", family]
