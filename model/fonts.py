@@ -102,16 +102,18 @@ def use_language(lang: str) -> None:
     """For an interactive session (a notebook): draw every later figure in ``lang``'s script.
 
     Sets matplotlib's own ``rcParams`` for the rest of the session (what a notebook user would
-    do by hand); English leaves them alone. Scripts and reports use :func:`font_context` instead.
+    do by hand); English restores matplotlib's default family. Scripts and reports use
+    :func:`font_context` instead.
 
     Raises:
         RuntimeError: ``lang`` is ``"zh"`` and no CJK font is installed (names the install step).
     """
+    import matplotlib
+
     if lang != "zh":
+        matplotlib.rcParams["font.family"] = matplotlib.rcParamsDefault["font.family"]
         return
     family = cjk_family()
     if family is None:
         raise RuntimeError(f"LANG = 'zh': no CJK font found for the figures; {INSTALL_HINT}")
-    import matplotlib
-
     matplotlib.rcParams["font.family"] = ["DejaVu Sans", family]

@@ -76,7 +76,7 @@ def test_brief_findings_are_exactly_the_planted_differences(planted, tmp_path):
         assert ci in md_en and ci in md_zh
     # the finding sentences: exactly two, and `idle` separates on nothing
     findings_en = md_en.split("## Findings clear of noise")[1].split("##")[0]
-    assert findings_en.count("\n- ") == 2 and "idle" not in findings_en and "rises by" in findings_en
+    assert findings_en.count("\n- ") == 2 and "idle" not in findings_en and "rises against base, by +" in findings_en
     assert "| idle | not declared in the scenario file | none | Quality, Cost, Noise |" in md_en
     assert "| 无效措施 | 情景文件未声明 | 无 | 实际服务质量, 成本, 噪声 |" in md_zh
     assert "needs a rule change (counterfactual)" in md_en and "现行法规允许 (Order 87 art. 55)" in md_zh

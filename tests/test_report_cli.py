@@ -179,7 +179,7 @@ def test_report_in_chinese_has_the_same_numbers(sweep: Path, tmp_path: Path):
     # summary: every cell after the scenario name; differences: every cell after the outcome label
     assert [r[1:] for r in t_en[0]] == [r[1:] for r in t_zh[0]] and len(t_en[0]) == 2
     assert [r[2:] for r in t_en[1]] == [r[2:] for r in t_zh[1]] and len(t_en[1]) == 3
-    assert [r[0] for r in t_zh[0]] == ["基线：蓬莱现状", "村级项目按镇打包（分包）"]
+    assert [r[0] for r in t_zh[0]] == ["蓬莱现状（基线）", "村级项目按镇打包（分包）"]
     zh_figs = sorted(p.name for p in (out / "figures").glob("*.zh.png"))
     en_figs = sorted(p.name for p in (out / "figures").glob("*.png") if not p.name.endswith(".zh.png"))
     assert [f.replace(".zh.png", ".png") for f in zh_figs] == en_figs

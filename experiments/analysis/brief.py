@@ -26,7 +26,7 @@ from experiments.analysis.plots import outcome_label
 from experiments.analysis.report import fmt_ci, fmt_p
 
 MAX_FINDINGS = 5
-"""Key findings stated as sentences (the strongest by |Cohen's d_z|); the lever table lists all."""
+"""Key findings stated as sentences (the largest by |relative change|); the lever table lists all."""
 
 
 def clear_of_noise(diffs: pd.DataFrame, alpha: float = 0.05) -> pd.Series:
@@ -63,6 +63,40 @@ def validation_caveats(markdown: str) -> list[dict[str, str]]:
         rows.append({"id": rid, "check": cells[1], "obtained": cells[3],
                      "passed": "yes" if "PASS" in cells[4] else "no"})
     return rows
+
+
+def reading_lines(diffs: pd.DataFrame, outcome: str, outcomes_meta: Any = None, better: str | None = "higher",
+                  lang: str = "en", alpha: float = 0.05) -> list[str]:
+    """What each scenario's paired difference on ``outcome`` says, one line each (the notebooks' reading).
+
+    Args:
+        diffs: ``paired_differences`` output.
+        outcome: the outcome.
+        outcomes_meta: outcome metadata (labels, units, ``label_zh``).
+        better: ``"higher"``, ``"lower"`` or None (no normative reading).
+        lang: ``"en"`` or ``"zh"``.
+        alpha: family-wise error rate of the Holm correction.
+
+    Returns:
+        A heading line, then per scenario: name, difference [95% CI], Holm-adjusted p and the
+        verdict — no clear difference (the interval includes 0), higher/lower (better/worse),
+        called suggestive when the interval excludes 0 but the Holm-adjusted p is not below ``alpha``.
+    """
+    label, unit = outcome_label(outcome, outcomes_meta, lang)
+    out = [tr("reading_head", lang, label=label, unit=unit)]
+    for _, r in diffs[diffs["outcome"] == outcome].iterrows():
+        if not (r["ci_low"] > 0 or r["ci_high"] < 0):
+            verdict = tr("no_clear", lang)
+        else:
+            up = r["diff"] > 0
+            verdict = tr("higher" if up else "lower", lang)
+            if better is not None:
+                verdict += tr("better" if up == (better == "higher") else "worse", lang)
+            if not r["p_holm"] < alpha:
+                verdict = tr("suggestive", lang, verdict=verdict)
+        ci = fmt_ci(r["diff"], r["ci_low"], r["ci_high"], sign=True)
+        out.append(f"  {str(r['scenario']):<24} {ci:>32}  p={fmt_p(r['p_holm']):>6}  {verdict}")
+    return out
 
 
 def _change(row: Mapping[str, Any], meta: Any, lang: str) -> str:
@@ -134,7 +168,7 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
 
     Returns:
         ``(title, blocks, findings)``: ``findings`` is the rows of ``diffs`` clear of noise,
-        strongest first (the sentences state the first :data:`MAX_FINDINGS`).
+        largest relative change first (the sentences state the first :data:`MAX_FINDINGS`).
     """
     scen = manifest.get("scenarios") or {}
 
@@ -143,7 +177,7 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
 
     d = diffs.reset_index(drop=True)
     clear = clear_of_noise(d, alpha)
-    findings = (d[clear].assign(_s=d.loc[clear, "effect_size"].abs().fillna(np.inf))
+    findings = (d[clear].assign(_s=d.loc[clear, "rel_change"].abs().fillna(np.inf))
                 .sort_values("_s", ascending=False, kind="stable").drop(columns="_s"))
     name = str(manifest.get("name") or "experiment")
     title = tr("title", lang, name=(manifest.get("name_zh") or name) if lang == "zh" else name)

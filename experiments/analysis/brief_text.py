@@ -24,16 +24,16 @@ BRIEF_TEXT: dict[str, tuple[str, str]] = {
                       "重复运行（共同随机数）。"),
     "findings": ("Findings clear of noise", "超出噪声的发现"),
     "findings_text": ("{n} comparisons differ from the baseline beyond noise (95% interval excludes zero "
-                      "and Holm-adjusted p < 0.05); the {shown} largest effects (by Cohen's d_z):",
+                      "and Holm-adjusted p < 0.05); the {shown} largest relative changes:",
                       "共 {n} 项比较与基线的差异超出噪声（95% 置信区间不含零，且 Holm 校正后 p < 0.05）；"
-                      "效应最大的 {shown} 项（按 Cohen d_z）："),
+                      "相对变化最大的 {shown} 项："),
     "no_findings": ("No comparison differs from the baseline beyond noise (no 95% interval excludes zero "
                     "with a Holm-adjusted p < 0.05).",
                     "没有任何比较与基线的差异超出噪声（没有 95% 置信区间不含零且 Holm 校正 p < 0.05 的结果）。"),
-    "finding": ("{scenario}: {label} {direction} by {diff} {unit} ({rel}) against {baseline} "
-                "(95% interval, {n} pairs; Holm-adjusted p = {p}).",
-                "{scenario}：{label}较{baseline}{direction} {diff} {unit}（{rel}）"
-                "（95% 置信区间，{n} 对；Holm 校正 p = {p}）。"),
+    "finding": ("{scenario}: {label} {direction} against {baseline}, by {diff} {unit} ({rel}; 95% intervals, {n} "
+                "pairs; Holm-adjusted p = {p}).",
+                "{scenario}：{label}较{baseline}{direction}，差异 {diff} {unit}（{rel}；95% 置信区间，{n} 对；"
+                "Holm 校正 p = {p}）。"),
     "up": ("rises", "上升"),
     "down": ("falls", "下降"),
     "change": ("{label} {diff} {unit} ({rel})", "{label} {diff} {unit}（{rel}）"),
@@ -64,6 +64,15 @@ BRIEF_TEXT: dict[str, tuple[str, str]] = {
                "Every sentence above is generated from the comparison table of the evidence report.",
                "方法：按重复编号配对，情景减基线；95% 配对自助法置信区间；Wilcoxon 符号秩检验 p 值，"
                "经 Holm 校正（族错误率 {alpha}）。以上每一句均由证据报告中的比较表自动生成。"),
+    # the notebooks' reading of a comparison (experiments.analysis.brief.reading_lines)
+    "reading_head": ("{label} ({unit}): scenario − baseline, mean [95% CI], Holm-adjusted p",
+                     "{label}（{unit}）：情景 − 基线，均值 [95% 置信区间]，Holm 校正 p"),
+    "no_clear": ("no clear difference (the CI includes 0)", "无明显差异（置信区间包含 0）"),
+    "higher": ("higher than the baseline", "高于基线"),
+    "lower": ("lower than the baseline", "低于基线"),
+    "better": (" (better)", "（更好）"),
+    "worse": (" (worse)", "（更差）"),
+    "suggestive": ("suggestive only, not significant after Holm: {verdict}", "仅为提示，Holm 校正后不显著：{verdict}"),
 }
 """Brief message key -> (English, Chinese) template."""
 

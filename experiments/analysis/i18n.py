@@ -121,6 +121,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "all_tenders": ("all tenders", "全部招标"),
     "gaming_title": ("{y} against {x} (mean, CI)", "{y}与{x}（均值，置信区间）"),
     "scenario": ("scenario", "情景"),
+    "simplex_title": ("{label} over the weight simplex\n(remaining weight = 1 − x − y; mean of runs per cell)",
+                      "{label}在权重单纯形上的分布\n（其余权重 = 1 − x − y；每格为运行均值）"),
 }
 """Message key -> (English, Chinese) template."""
 

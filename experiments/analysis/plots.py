@@ -231,6 +231,7 @@ def simplex_heatmap(
     outcome: str,
     weights: tuple[str, str],
     outcome_meta: Mapping[str, Any] | None = None,
+    lang: str = "en",
 ) -> Figure:
     """Heat map over two weights of a simplex (the remaining weight is 1 minus their sum).
 
@@ -239,14 +240,14 @@ def simplex_heatmap(
         outcome: outcome colouring the cells.
         weights: the two weight columns (dotted parameter paths), x then y.
         outcome_meta: optional outcome metadata mapping.
+        lang: language of the texts (``"en"`` or ``"zh"``).
 
     Returns:
         The figure.
     """
     x, y = weights
-    return heatmap(runs, x, y, outcome, outcome_meta, title=(
-        f"{outcome_label(outcome, outcome_meta)[0]} over the weight simplex\n"
-        "(remaining weight = 1 − x − y; mean of runs per cell)"))
+    return heatmap(runs, x, y, outcome, outcome_meta, lang=lang, title=text(
+        "simplex_title", lang, label=outcome_label(outcome, outcome_meta, lang)[0]))
 
 
 def _wide(df: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
