@@ -31,7 +31,7 @@ budget = 30
 "procurement.price_weight" = {{ range = [0.1, 1.0] }}
 [targets]
 quality_delivered = {{ value = 0.68, se = 0.005 }}
-satisfaction = {{ value = 0.62, se = 0.01 }}
+satisfaction = {{ value = 0.62, se = 0.01, label = "a survey" }}
 """)
     return path
 
@@ -48,6 +48,8 @@ def test_fake_recovers_known_parameter(tmp_path, method):
                  "calibration_evaluations.csv", "figures/calibration_fit.png"):
         assert (tmp_path / "out" / name).is_file()
     assert res.markdown.startswith("## Calibration")
+    assert res.fit.set_index("moment")["label"].to_dict() == {"quality_delivered": "", "satisfaction": "a survey"}
+    assert "| a survey |" in res.markdown and "| — |" in res.markdown
     assert len(res.evaluations) >= 10 and res.evaluations["J"].min() <= res.objective + 1e-9 \
         or method == "abc"
 
@@ -89,6 +91,30 @@ def test_bad_targets(tmp_path, capsys):
                 "--out", str(tmp_path / "o")])
     assert code == 2 and "nope.x" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_targets_carry_source_and_label(tmp_path):
+    """Optional source/label text is kept; other keys, or text where a number belongs, are refused."""
+    head = '[calibration]\n[parameters]\n"procurement.price_weight" = { range = [0, 1] }\n'
+    good = tmp_path / "good.toml"
+    good.write_text(head + '[targets.spend]\nvalue = 1\nse = 0.5\nlabel = "China, county services"\n'
+                    'source = "a bureau, 2019, table 2"\n[targets]\nsatisfaction = { value = 0.6, se = 0.1 }\n')
+    spend, sat = load_calibration(good, FAKE).targets
+    assert (spend.value, spend.se, spend.label, spend.source) == (1.0, 0.5, "China, county services",
+                                                                   "a bureau, 2019, table 2")
+    assert (sat.label, sat.source) == ("", "")
+    for spec, message in (('{ value = 1, se = 1, label = 3 }', "optionally source"),
+                          ('{ value = 1, se = 1, note = "x" }', "optionally source"),
+                          ('{ value = 1, label = "x" }', "se > 0")):
+        bad = tmp_path / "bad.toml"
+        bad.write_text(head + f"[targets]\nspend = {spec}\n")
+        with pytest.raises(SpecError, match=message):
+            load_calibration(bad, FAKE)
+
+
+def test_shipped_targets_are_labelled_and_sourced():
+    cal = load_calibration(Path(__file__).resolve().parents[1] / "experiments" / "calibration_targets.toml")
+    assert cal.targets and all(t.label and t.source and t.se > 0 for t in cal.targets)
 
 
 @pytest.mark.slow

@@ -49,6 +49,8 @@ def test_targets_from_the_synthetic_fixture(tmp_path, capsys):
     assert found["bids_per_tender_town"].value == pytest.approx(3.0)
     assert "bids_per_tender_city" not in found                              # one notice: no se
     assert all(t.se > 0 for t in found.values())
+    assert found["no_bid_rate"].source == f"{FIXTURE.name}: 7 competitive tender notices"
+    assert found["no_bid_rate_village"].label == "tender log"
     bands = pd.read_csv(tmp_path / "county_by_band.csv")
     assert set(bands["level"]) == {"village", "town"} and (bands["n"] >= 2).all()
     capsys.readouterr()

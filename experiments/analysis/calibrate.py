@@ -15,8 +15,8 @@ the parameters to calibrate with their bounds, and how to simulate::
     [overrides]                        # fixed dotted overrides (e.g. a small region)
     [parameters]
     "procurement.bid_cost_yuan" = { range = [100.0, 3000.0] }
-    [targets]
-    no_bid_rate = { value = 0.6, se = 0.03 }
+    [targets]                          # optional: source (citation), label (what it describes)
+    no_bid_rate = { value = 0.6, se = 0.03, source = "county tender log 2019", label = "China, county services" }
 
 Every parameter point is simulated through the engine (`experiments.engine.spec` plans, the same
 executors, one store folder that grows as points are evaluated, so rerunning resumes and
@@ -67,6 +67,8 @@ METHODS = CALIBRATION_METHODS
 HEAD_KEYS = ("name", "description", "scenario", "method", "seed", "replications", "years",
              "budget", "accept", "popsize")
 TOP_KEYS = ("calibration", "overrides", "parameters", "targets")
+TARGET_KEYS = ("value", "se", "source", "label")
+"""Keys of a target: value and se (numbers, required), source and label (text, optional)."""
 PENALTY = 1e6
 """Objective value where a simulated moment is undefined (NaN) at a point."""
 
@@ -82,11 +84,17 @@ class Bound:
 
 @dataclass(frozen=True)
 class Target:
-    """An observed moment: outcome name, value and standard error (outcome units)."""
+    """An observed moment: outcome name, value and standard error (outcome units).
+
+    ``source`` cites where the figure comes from and ``label`` says what it describes (e.g.
+    "China, county services" or "comparable procurement (EU)"); both are free text, "" if unstated.
+    """
 
     name: str
     value: float
     se: float
+    source: str = ""
+    label: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,11 +182,13 @@ def _targets(where: str, table: Any, known: Sequence[str]) -> list[Target]:
     for name, spec in table.items():
         if name not in known:
             raise SpecError(f"{where}.{name}: unknown outcome; allowed: {', '.join(known)}")
-        if not isinstance(spec, dict) or set(spec) != {"value", "se"} or not all(
-                v.is_num(spec[k]) for k in spec) or not spec["se"] > 0:
+        if not isinstance(spec, dict) or not {"value", "se"} <= set(spec) <= set(TARGET_KEYS) or not all(
+                v.is_num(spec[k]) for k in ("value", "se")) or not spec["se"] > 0 or not all(
+                isinstance(spec.get(k, ""), str) for k in TARGET_KEYS[2:]):
             raise SpecError(f"{where}.{name}: got {spec!r}; expected {{ value = x, se = s }} "
-                            "with numbers and se > 0")
-        out.append(Target(name, float(spec["value"]), float(spec["se"])))
+                            "with numbers and se > 0, optionally source = \"...\", label = \"...\"")
+        out.append(Target(name, float(spec["value"]), float(spec["se"]), spec.get("source", ""),
+                          spec.get("label", "")))
     return out
 
 
@@ -280,7 +290,8 @@ class CalibrationResult:
         estimates: parameter, estimate, low, high (95%), se (SMM) and `uncertainty`
             (what the interval is).
         fit: moment, observed, se, simulated (mean at the estimate), sim_low, sim_high
-            (95% t-interval over replications), z ((simulated - observed) / se).
+            (95% t-interval over replications), z ((simulated - observed) / se), label (what
+            the observed figure describes, from the targets file).
         evaluations: Every evaluated point: parameter columns, moment means, J, accepted.
         objective: J at the estimate; `notes`: caveats (identification, test).
         files: Written paths; `markdown`: the report section.
@@ -425,6 +436,7 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
                         "se": [t.se for t in cal.targets], "simulated": sim.to_numpy(),
                         "sim_low": (sim - half).to_numpy(), "sim_high": (sim + half).to_numpy()})
     fit["z"] = (fit["simulated"] - fit["observed"]) / fit["se"]
+    fit["label"] = [t.label for t in cal.targets]
     evals = pd.DataFrame(ev.points)
     means = _means(ev.evaluate([[p[b.name] for b in cal.bounds] for p in ev.points]), names)
     evals = pd.concat([evals, means.reset_index(drop=True)], axis=1)

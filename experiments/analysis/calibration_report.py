@@ -48,7 +48,8 @@ def section_markdown(method: str, replications: int, years: int, est: pd.DataFra
         replications: Replications per parameter point.
         years: Simulated years per run.
         est: The `estimates` table of a `CalibrationResult`.
-        fit: The `fit` table (one row per observed moment).
+        fit: The `fit` table (one row per observed moment; its optional `label` column says
+            what each observed figure describes).
         j_hat: The objective J at the estimate (dimensionless).
         notes: Lines added after the tables.
         n_points: Parameter points simulated.
@@ -63,8 +64,9 @@ def section_markdown(method: str, replications: int, years: int, est: pd.DataFra
              "", "| Parameter | Estimate | 95% interval | Interval |", "|---|---|---|---|"]
     lines += [f"| `{r.parameter}` | {r.estimate:.4g} | [{r.low:.4g}, {r.high:.4g}] | "
               f"{r.uncertainty} |" for r in est.itertuples()]
-    lines += ["", "| Moment | Observed ± se | Simulated [95% CI] | z |", "|---|---|---|---|"]
-    lines += [f"| `{r.moment}` | {r.observed:.4g} ± {r.se:.3g} | {r.simulated:.4g} "
-              f"[{r.sim_low:.4g}, {r.sim_high:.4g}] | {r.z:+.2f} |" for r in fit.itertuples()]
+    lines += ["", "| Moment | Observed ± se | Observed figure describes | Simulated [95% CI] | z |",
+              "|---|---|---|---|---|"]
+    lines += [f"| `{r.moment}` | {r.observed:.4g} ± {r.se:.3g} | {getattr(r, 'label', '') or '—'} | "
+              f"{r.simulated:.4g} [{r.sim_low:.4g}, {r.sim_high:.4g}] | {r.z:+.2f} |" for r in fit.itertuples()]
     lines += ["", *notes, "", "![Calibration fit](figures/calibration_fit.png)"]
     return "\n".join(lines) + "\n"

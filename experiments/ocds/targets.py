@@ -15,7 +15,8 @@ for shares the Agresti-Coull se sqrt(p~(1 - p~) / (n + 4)), p~ = (x + 2) / (n + 
 positive at 0% and 100%. The same moments by value band of tender.value (yuan) are written
 beside as a CSV (the model has no per-band outcome to calibrate against yet).
 
-The targets file is complete and loadable by `python -m experiments calibrate`: its
+Each target names its source (the file and the number of notices behind it) and is labelled
+"tender log". The targets file is complete and loadable by `python -m experiments calibrate`: its
 [calibration], [overrides] and [parameters] tables are copied from
 experiments/calibration_targets.toml (edit them to choose what to fit).
 """
@@ -135,5 +136,7 @@ def targets_toml(found: Mapping[str, tuple[float, float, int]], source: Path, ou
     for table in ("overrides", "parameters"):
         lines += ["", f"[{table}]"] + [f'"{k}" = {_toml(v)}' for k, v in doc.get(table, {}).items()]
     lines += ["", "[targets]"]
-    lines += [f"{name} = {{ value = {v:.6g}, se = {se:.4g} }}  # n = {n}" for name, (v, se, n) in found.items()]
+    lines += [f"{name} = {{ value = {v:.6g}, se = {se:.4g}, "
+              f"source = {_toml(f'{source.name}: {n} competitive tender notices')}, label = \"tender log\" }}"
+              for name, (v, se, n) in found.items()]
     return "\n".join(lines) + "\n"
