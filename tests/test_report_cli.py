@@ -173,7 +173,8 @@ def test_report_in_chinese_has_the_same_numbers(sweep: Path, tmp_path: Path):
     assert main(["report", str(out)]) == 0
     assert main(["report", str(out), "--lang", "zh"]) == 0
     en, zh = ((out / f).read_text(encoding="utf-8") for f in ("report.md", "report.zh.md"))
-    assert zh.startswith("# 实验报告：") and "## 结果汇总" in zh and "## 与基线（" in zh
+    assert zh.startswith("# 实验报告：") and "## 结果汇总" in zh and "## 与蓬莱现状（基线）的差异" in zh
+    assert "| 村级项目按镇打包（分包） | `procurement.lots`（村级项目按镇打包（分包）） | True | False |" in zh
     assert "实际服务质量 (0–1)，均值 [95% 置信区间]" in zh and "村级" in zh
     t_en, t_zh = _tables(en), _tables(zh)
     # summary: every cell after the scenario name; differences: every cell after the outcome label

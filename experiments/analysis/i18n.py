@@ -26,7 +26,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "col_scenario": ("Scenario", "情景"),
     "col_runs": ("Runs", "运行次数"),
     "col_mean_ci": ("{label}, mean [{pct} CI]", "{label}，均值 [{pct} 置信区间]"),
-    "differences": ("Differences from the baseline (`{baseline}`)", "与基线（{baseline}）的差异"),
+    "differences": ("Differences from the baseline (`{baseline}`)", "与{baseline}的差异"),
     "diff_note": ("Scenario minus baseline, computed on runs paired by replicate (common random "
                   "numbers). p-values: {test} test; p (Holm): Holm–Bonferroni-adjusted across the "
                   "outcomes of each row group (scenario, and factor setting if any; settings are not "

@@ -208,6 +208,12 @@ def _cells(row: Any, by: Sequence[str], sname: Any) -> list[str]:
     return [sname(row[c]) if c == "scenario" else str(row[c]) for c in by]
 
 
+def _param_cell(cell: str, labels: Mapping[str, str] | None) -> str:
+    """A parameter cell (`` `path` ``) with its label beside it when ``labels`` has one."""
+    label = (labels or {}).get(cell.strip("`"))
+    return f"{cell}（{label}）" if label else cell
+
+
 def _scenario_item(name: str, info: Mapping[str, Any] | None, lang: str) -> str:
     """One bullet of the scenario list: display name (code name in Chinese) and description."""
     label = scenario_label(name, info, lang)
@@ -232,6 +238,7 @@ def build_report(
     sections: Sequence[str | Path] = ("sensitivity.md", "calibration.md", "policy_search.md",
                                       "discovery.md", "archetypes.md", "parameter_uncertainty.md"),
     lang: str = "en",
+    param_labels: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Write the evidence report of one experiment.
 
@@ -261,6 +268,8 @@ def build_report(
             in Chinese from the same tables (identical numbers). Scenario names and
             descriptions in Chinese come from the manifest's ``name_zh``/``description_zh``,
             outcome labels from ``label_zh`` in ``outcomes_meta``.
+        param_labels: dotted parameter path -> its Chinese label (the tree's ``zh``), shown
+            beside the path in the Chinese parameter table.
 
     Returns:
         ``{"markdown": Path, "html": Path, "figures": [Path, ...], "tables": [Path, ...]}``.
@@ -355,7 +364,8 @@ def build_report(
     else:
         head = (list(map(str, param_diffs.columns)) if isinstance(param_diffs, pd.DataFrame)
                 else t("param_cols").split("|"))
-        blocks.append(("table", head, [[sname(r[0]), *r[1:]] for r in prow]))
+        labels = param_labels if lang == "zh" else None
+        blocks.append(("table", head, [[sname(r[0]), _param_cell(r[1], labels), *r[2:]] for r in prow]))
     if factors:
         blocks.append(("p", t("factors_varied", factors=", ".join(f"`{f}`" for f in factors))))
     reps = n_runs["runs"]

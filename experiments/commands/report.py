@@ -200,6 +200,13 @@ def load_results(out_dir: str | Path, baseline: str | None = None,
             "baseline": base, "key_outcomes": key or None, "param_diffs": diffs}
 
 
+def parameter_labels() -> dict[str, str]:
+    """Dotted parameter path -> its Chinese label, from the parameter tree (`zh`)."""
+    from model.params import reference_rows
+
+    return {row["path"]: row["zh"] for row in reference_rows()}
+
+
 def check_lang(lang: str) -> str:
     """`lang` if it is a report language, else a SpecError naming the allowed ones."""
     from experiments.analysis import i18n
@@ -239,7 +246,8 @@ def write_report(out_dir: str | Path, baseline: str | None = None,
     from experiments.analysis.report import build_report
 
     check_lang(lang)
-    return build_report(**load_results(out_dir, baseline, outcomes), lang=lang)
+    return build_report(**load_results(out_dir, baseline, outcomes), lang=lang,
+                        param_labels=parameter_labels())
 
 
 def parse_outcomes(text: str | None) -> list[str] | None:
