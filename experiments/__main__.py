@@ -15,6 +15,7 @@ from typing import NoReturn
 
 from experiments.commands import archetypes as archetypes_cmd
 from experiments.commands import bench as bench_cmd
+from experiments.commands import brief as brief_cmd
 from experiments.commands import dashboard as dashboard_cmd
 from experiments.commands import discover as discover_cmd
 from experiments.commands import calibrate as calibrate_cmd
@@ -35,6 +36,7 @@ COMMANDS = {
     "params": params_cmd,
     "bench": bench_cmd,
     "report": report_cmd,
+    "brief": brief_cmd,
     "sensitivity": sensitivity_cmd,
     "calibrate": calibrate_cmd,
     "optimize": optimize_cmd,

@@ -4,6 +4,8 @@ Start it with ``python -m experiments dashboard [SCENARIO.toml]`` (serves on 127
 ``solara run model/app.py``. The page shows a map of the region (places coloured by the state
 of their services this month, firms' bases sized by active contracts, the prefecture city),
 live plots of the main outcomes, the policy levers, a scenario selector and a tender inspector.
+A language selector (or ``dashboard --lang zh``) shows the page in Chinese: the texts from
+``model.app_text``, outcome labels and units from their declarations, figures in the CJK font.
 
 SolaraViz rebuilds the model from keyword arguments when *Reset* is pressed, so
 :class:`DashboardModel` maps those keywords (the levers) to parameter overrides on top of the
@@ -26,9 +28,12 @@ from matplotlib.ticker import MaxNLocator
 from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
+from model.app_text import LANG_CHOICES, LANG_ENV, STATES_ZH, t
 from model.core import ProcurementModel
 from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
 from model.delivery.monitoring import REGIMES
+from model.fonts import font_context
+from model.i18n import unit_zh
 from model.metrics import OUTCOMES
 from model.param_tree import Params
 from model.params import ParamError, load_params, load_scenario
@@ -148,31 +153,35 @@ class DashboardModel(ProcurementModel):
         super().__init__(base.with_overrides(self.lever_changes, "dashboard levers"), seed=int(seed))
 
 
-def model_params(base: Params, scenario_file: str, seed: int = DEFAULT_SEED) -> dict[str, Any]:
-    """SolaraViz ``model_params``: the seed and lever controls at ``base``'s values."""
+def model_params(base: Params, scenario_file: str, seed: int = DEFAULT_SEED, lang: str = "en") -> dict[str, Any]:
+    """SolaraViz ``model_params``: the seed and lever controls at ``base``'s values, labelled in
+    ``lang`` (``"en"`` or ``"zh"``)."""
     v = lever_values(base)
     presets = monitoring_presets()
     regimes = presets if v["monitoring"] in presets else (v["monitoring"], *presets)
 
-    def select(label: str, name: str, values) -> dict[str, Any]:
+    def select(name: str, values, registry=None) -> dict[str, Any]:
+        label = t(name, lang)
+        if lang == "zh" and registry is not None:  # the choices stay the names; their labels beside
+            label += "（" + "，".join(f"{n}={registry[n].label_zh}" for n in registry.names()) + "）"
         return {"type": "Select", "label": label, "value": v[name], "values": list(values)}
 
-    def slider(label: str, name: str, lo: float) -> dict[str, Any]:
-        return {"type": "SliderFloat", "label": label, "value": v[name], "min": lo, "max": 1.0, "step": 0.05}
+    def slider(name: str, lo: float) -> dict[str, Any]:
+        return {"type": "SliderFloat", "label": t(name, lang), "value": v[name], "min": lo, "max": 1.0, "step": 0.05}
 
     return {
         "scenario_file": scenario_file,
-        "seed": {"type": "SliderInt", "label": "Seed", "value": seed, "min": 0, "max": 999, "step": 1},
-        "award_rule": select("Award rule", "award_rule", AWARD_RULES.names()),
-        "price_weight": slider("Price weight (scoring)", "price_weight", base.scoring.price_weight_floor),
-        "citizen_weight": slider("Citizen-rating weight (evaluation)", "citizen_weight", 0.0),
-        "blacklist_trigger": select("Blacklist trigger", "blacklist_trigger", TRIGGERS.names()),
-        "blacklist_scope": select("Blacklist scope", "blacklist_scope", SCOPES.names()),
-        "blacklist_duration": select("Blacklist duration", "blacklist_duration", DURATIONS.names()),
-        "monitoring": select("Monitoring regime", "monitoring", regimes),
-        "lots": {"type": "Checkbox", "label": "Village lots (bundle by town)", "value": v["lots"]},
-        "notice_channel": select("Notice channel (village tenders)", "notice_channel", CHANNELS),
-        "publicity": {"type": "SliderFloat", "label": "Publicity", "value": v["publicity"], "min": 0.0,
+        "seed": {"type": "SliderInt", "label": t("seed", lang), "value": seed, "min": 0, "max": 999, "step": 1},
+        "award_rule": select("award_rule", AWARD_RULES.names(), AWARD_RULES),
+        "price_weight": slider("price_weight", base.scoring.price_weight_floor),
+        "citizen_weight": slider("citizen_weight", 0.0),
+        "blacklist_trigger": select("blacklist_trigger", TRIGGERS.names(), TRIGGERS),
+        "blacklist_scope": select("blacklist_scope", SCOPES.names(), SCOPES),
+        "blacklist_duration": select("blacklist_duration", DURATIONS.names(), DURATIONS),
+        "monitoring": select("monitoring", regimes, REGIMES),
+        "lots": {"type": "Checkbox", "label": t("lots", lang), "value": v["lots"]},
+        "notice_channel": select("notice_channel", CHANNELS),
+        "publicity": {"type": "SliderFloat", "label": t("publicity", lang), "value": v["publicity"], "min": 0.0,
                       "max": 1.0, "step": 0.1},
     }
 
@@ -211,8 +220,14 @@ def place_states(m: ProcurementModel) -> dict[str, np.ndarray]:
     return out
 
 
-def map_figure(m: ProcurementModel) -> Figure:
-    """The region this month: places coloured by state, firms' bases sized by active contracts (km)."""
+def map_figure(m: ProcurementModel, lang: str = "en") -> Figure:
+    """The region this month: places coloured by state, firms' bases sized by active contracts (km),
+    with its texts in ``lang`` (``"en"`` or ``"zh"``)."""
+    with font_context(lang):
+        return _map_figure(m, lang)
+
+
+def _map_figure(m: ProcurementModel, lang: str) -> Figure:
     geo, st, f = m.world.geo, place_states(m), m.firms
     counts = np.bincount(slot_display_state(m), minlength=5)
     fig = Figure(figsize=(7.5, 5.2), dpi=DPI)
@@ -221,34 +236,41 @@ def map_figure(m: ProcurementModel) -> Figure:
     colours = np.array(STATE_COLOURS)
     act = np.flatnonzero(f.active)
     ax.scatter(f.x[act], f.y[act], s=12 + 14 * f.load[act], marker="^", facecolors="none",
-               edgecolors="#37474f", linewidths=0.7, label="firm base (size: contracts)")
+               edgecolors="#37474f", linewidths=0.7, label=t("firm_base", lang))
     ax.scatter(geo.village_xy[:, 0], geo.village_xy[:, 1], s=9, c=colours[st["villages"]], linewidths=0)
     ax.scatter(geo.town_xy[:, 0], geo.town_xy[:, 1], s=70, marker="s", c=colours[st["towns"]],
                edgecolors="black", linewidths=0.6)
     ax.scatter([0], [0], s=220, marker="*", c=colours[st["city"]], edgecolors="black", linewidths=0.8)
-    ax.annotate("city centre", (0, 0), xytext=(4, 4), textcoords="offset points", fontsize=8)
+    ax.annotate(t("city_centre", lang), (0, 0), xytext=(4, 4), textcoords="offset points", fontsize=8)
     px, py = geo.prefecture_xy
     ax.scatter([px], [py], s=160, marker="P", c="#1565c0", edgecolors="black", linewidths=0.6)
-    ax.annotate("prefecture city", (px, py), xytext=(-20, 8), textcoords="offset points", fontsize=8)
-    for i, (name, colour) in enumerate(zip(STATES, STATE_COLOURS)):
-        ax.scatter([], [], s=30, c=colour, label=f"{name} ({counts[i]} services)")
-    ax.legend(loc="lower right", fontsize=7, framealpha=0.85, title="village ● town ■ city ★", title_fontsize=7)
+    ax.annotate(t("prefecture", lang), (px, py), xytext=(-20, 8), textcoords="offset points", fontsize=8)
+    for i, (name, colour) in enumerate(zip(STATES_ZH if lang == "zh" else STATES, STATE_COLOURS)):
+        ax.scatter([], [], s=30, c=colour, label=t("services", lang, state=name, n=counts[i]))
+    ax.legend(loc="lower right", fontsize=7, framealpha=0.85, title=t("map_legend", lang), title_fontsize=7)
     year, month = (m.month - 1) // 12 + 1 if m.month else 0, m.month_of_year if m.month else 0
-    ax.set_title(f"Services this month — month {m.month} (year {year}, month {month})", fontsize=10)
-    ax.set_xlabel("km east of the centre")
-    ax.set_ylabel("km north of the centre")
+    ax.set_title(t("map_title", lang, month=m.month, year=year, moy=month), fontsize=10)
+    ax.set_xlabel(t("km_east", lang))
+    ax.set_ylabel(t("km_north", lang))
     ax.set_aspect("equal", adjustable="datalim")
     return fig
 
 
-PANELS = (("Quality delivered vs measured", ("quality_delivered", "quality_measured")),
-          ("No-bid rate by level", ("no_bid_rate_city", "no_bid_rate_town", "no_bid_rate_village")),
-          ("Spending", ("spend",)), ("Trust in government", ("trust",)),
-          ("Active firms", ("active_contractors",)), ("Blacklisted firms", ("blacklisted",)))
+PANELS = (("panel_quality", ("quality_delivered", "quality_measured")),
+          ("panel_no_bid", ("no_bid_rate_city", "no_bid_rate_town", "no_bid_rate_village")),
+          ("panel_spend", ("spend",)), ("panel_trust", ("trust",)),
+          ("panel_firms", ("active_contractors",)), ("panel_blacklist", ("blacklisted",)))
+"""(title key of model.app_text.TEXT, outcomes) of each panel of the live plots."""
 
 
-def plots_figure(m: ProcurementModel) -> Figure:
-    """Monthly outcomes so far, one panel per topic, labelled with units."""
+def plots_figure(m: ProcurementModel, lang: str = "en") -> Figure:
+    """Monthly outcomes so far, one panel per topic, labelled with units in ``lang``."""
+    with font_context(lang):
+        return _plots_figure(m, lang)
+
+
+def _plots_figure(m: ProcurementModel, lang: str) -> Figure:
+    zh = lang == "zh"
     df = m.timeseries() if m.month else pd.DataFrame(columns=["month", *OUTCOMES])
     fig = Figure(figsize=(9, 5.2), dpi=DPI)
     fig.subplots_adjust(left=0.07, right=0.98, top=0.94, bottom=0.09, wspace=0.38, hspace=0.5)
@@ -256,16 +278,18 @@ def plots_figure(m: ProcurementModel) -> Figure:
         for name in names:
             o = OUTCOMES[name]
             scale = 1e-6 if o.unit.startswith("yuan") else 1.0
-            ax.plot(df["month"], df[name].astype(float) * scale, ".-", ms=3, lw=1, label=o.label)
+            ax.plot(df["month"], df[name].astype(float) * scale, ".-", ms=3, lw=1,
+                    label=o.label_zh if zh else o.label)
         unit = OUTCOMES[names[0]].unit
-        ax.set_title(title, fontsize=9)
-        ax.set_ylabel("million yuan / month" if unit.startswith("yuan") else unit, fontsize=8)
-        ax.set_xlabel("month", fontsize=8)
+        ax.set_title(t(title, lang), fontsize=9)
+        ax.set_ylabel(t("million_yuan", lang) if unit.startswith("yuan") else unit_zh(unit) if zh else unit,
+                      fontsize=8)
+        ax.set_xlabel(t("month", lang), fontsize=8)
         ax.tick_params(labelsize=7)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlim(0.5, max(m.month, 2) + 0.5)
         if not m.month:
-            ax.text(0.5, 0.5, "press Step", transform=ax.transAxes, ha="center", color="grey")
+            ax.text(0.5, 0.5, t("press_step", lang), transform=ax.transAxes, ha="center", color="grey")
         elif len(names) > 1:
             ax.legend(fontsize=6)
     return fig
@@ -290,16 +314,16 @@ def tender_table(m: ProcurementModel, n: int = 12) -> pd.DataFrame:
     return t[cols].reset_index(drop=True)
 
 
-def describe_levers(m: DashboardModel) -> str:
+def describe_levers(m: DashboardModel, lang: str = "en") -> str:
     """One line: the scenario file and the parameters the levers changed."""
     name = Path(m.scenario_file).stem if m.scenario_file else DEFAULTS_LABEL
-    changed = ", ".join(f"{k} = {v}" for k, v in m.lever_changes.items()) or "none"
-    return f"Scenario: {name} · seed {m.seed} · levers changed: {changed}"
+    changed = ", ".join(f"{k} = {v}" for k, v in m.lever_changes.items()) or t("none", lang)
+    return t("levers", lang, name=name, seed=m.seed, changed=changed)
 
 
 # ---------------------------------------------------------------------------- solara page
 @solara.component
-def Views(m: DashboardModel):
+def Views(m: DashboardModel, lang: str = "en"):
     """The map, the plots and the tender inspector of model ``m``, redrawn after every step.
 
     Rendered beside SolaraViz rather than through its draggable grid, which does not display
@@ -308,13 +332,12 @@ def Views(m: DashboardModel):
     update_counter.get()  # SolaraViz bumps this counter after each step
     with solara.Columns([5, 6]):
         with solara.Column(classes=["jiebang-map"]):
-            solara.FigureMatplotlib(map_figure(m), dependencies=[id(m), m.month], format="png")
-            solara.Text(describe_levers(m), classes=["jiebang-levers"])
+            solara.FigureMatplotlib(map_figure(m, lang), dependencies=[id(m), m.month, lang], format="png")
+            solara.Text(describe_levers(m, lang), classes=["jiebang-levers"])
         with solara.Column(classes=["jiebang-plots"]):
-            solara.FigureMatplotlib(plots_figure(m), dependencies=[id(m), m.month], format="png")
+            solara.FigureMatplotlib(plots_figure(m, lang), dependencies=[id(m), m.month, lang], format="png")
     with solara.Column(classes=["jiebang-tenders"]):
-        solara.Markdown(f"**Tender inspector**: the latest procurements up to month {m.month} "
-                        "(bids, winner and why a procurement failed)")
+        solara.Markdown(t("inspector", lang, month=m.month))
         solara.DataFrame(tender_table(m), items_per_page=12)
 
 
@@ -329,7 +352,7 @@ def scenario_choices(start: str = "") -> dict[str, str]:
 
 
 @solara.component
-def Dashboard(path: str, chosen: solara.Reactive[str], choices: dict[str, str]):
+def Dashboard(path: str, chosen: solara.Reactive[str], choices: dict[str, str], language: solara.Reactive[str]):
     """SolaraViz (controls, levers, step/play/reset) and the views for one scenario file."""
 
     def build() -> tuple[Any, Any, Any, str]:
@@ -341,15 +364,18 @@ def Dashboard(path: str, chosen: solara.Reactive[str], choices: dict[str, str]):
 
     sc, base, first, error = solara.use_memo(build, [path])
     model = solara.use_reactive(first)  # SolaraViz's Reset replaces model.value
-    with solara.Sidebar(), solara.Card("Scenario"):
-        solara.Select(label="Scenario file", value=chosen, values=list(choices))
-        solara.Markdown(sc.description if sc else "" if error else "The model defaults (Penglai's status quo).")
-        solara.Text("Lever changes take effect on Reset.")
+    lang = LANG_CHOICES.get(language.value, "en")
+    with solara.Sidebar(), solara.Card(t("scenario_card", lang)):
+        solara.Select(label=t("language", lang), value=language, values=list(LANG_CHOICES))
+        solara.Select(label=t("scenario_file", lang), value=chosen, values=list(choices))
+        text = (sc.description_zh or sc.description) if sc and lang == "zh" else sc.description if sc else ""
+        solara.Markdown(text if sc else "" if error else t("defaults_text", lang))
+        solara.Text(t("on_reset", lang))
     if error:
         solara.Error(f"error: {error}")
         return
-    SolaraViz(model, components=[], model_params=model_params(base, path), name="Jiebang: one run of the region")
-    Views(model.value)
+    SolaraViz(model, components=[], model_params=model_params(base, path, lang=lang), name=t("page_name", lang))
+    Views(model.value, lang)
 
 
 @solara.component
@@ -359,5 +385,7 @@ def Page():
     choices = solara.use_memo(lambda: scenario_choices(start), [start])
     first = Path(start).stem if start else ("baseline" if "baseline" in choices else DEFAULTS_LABEL)
     chosen = solara.use_reactive(first)
+    start_lang = os.environ.get(LANG_ENV, "en")
+    language = solara.use_reactive(next((k for k, v in LANG_CHOICES.items() if v == start_lang), "English"))
     path = choices.get(chosen.value, "")
-    Dashboard(path, chosen, choices).key(path or "-")
+    Dashboard(path, chosen, choices, language).key(f"{path or '-'}:{language.value}")

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.catalogue import LEVEL_NAMES
+from model.i18n import level_zh
 from model.ledger import raw_fields
 
 
@@ -35,6 +36,7 @@ class Outcome:
     den: str | None = None
     level: str = "all"
     mechanism: str = ""
+    label_zh: str = ""      # the Chinese label (the article's term where it has one)
 
     @property
     def reads(self) -> tuple[str, ...]:
@@ -44,89 +46,92 @@ class Outcome:
 
 
 def _o(name, label, unit, meaning, over_time, num, den=None, by_level=False, mechanism=""):
-    out = [Outcome(name, label, unit, meaning, over_time, num, den, "all", mechanism)]
+    """Declare an outcome (and its per-level variants); ``label`` is ``(English, Chinese)``."""
+    en, zh = label
+    out = [Outcome(name, en, unit, meaning, over_time, num, den, "all", mechanism, zh)]
     if by_level:
         for lvl in LEVEL_NAMES:
-            out.append(Outcome(f"{name}_{lvl}", f"{label} ({lvl})", unit, f"{meaning} — {lvl} level",
-                               over_time, f"{num}_{lvl}", f"{den}_{lvl}" if den else None, lvl, mechanism))
+            out.append(Outcome(f"{name}_{lvl}", f"{en} ({lvl})", unit, f"{meaning} — {lvl} level",
+                               over_time, f"{num}_{lvl}", f"{den}_{lvl}" if den else None, lvl, mechanism,
+                               f"{zh}（{level_zh(lvl)}）"))
     return out
 
 
 _DECL = [
-    *_o("quality_delivered", "Quality delivered", "0–1", "mean true quality of contracted services, weighted "
+    *_o("quality_delivered", ("Quality delivered", "实际服务质量"), "0–1", "mean true quality of contracted services, weighted "
         "by people served", "ratio", "q_people", "people", True, "P4, P7"),
-    *_o("quality_measured", "Quality measured", "0–1", "mean quality recorded at inspections", "ratio",
+    *_o("quality_measured", ("Quality measured", "检查所测质量"), "0–1", "mean quality recorded at inspections", "ratio",
         "measured_sum", "inspections", True, "S11"),
-    *_o("gaming_gap", "Gaming gap", "0–1", "inspected quality minus the contract's mean true quality that "
+    *_o("gaming_gap", ("Gaming gap", "突击迎检差距"), "0–1", "inspected quality minus the contract's mean true quality that "
         "year, over inspected contract-months (突击迎检)", "ratio", "gaming_gap_sum", "inspections", True, "P7"),
-    *_o("noncontractible_quality", "Non-contractible quality", "0–1", "mean non-contractible quality "
+    *_o("noncontractible_quality", ("Non-contractible quality", "不可契约化质量"), "0–1", "mean non-contractible quality "
         "delivered, weighted by people served", "ratio", "qn_people", "people", False, "HSV 1997"),
-    *_o("contractible_quality", "Contractible quality", "0–1", "mean contractible quality delivered, "
+    *_o("contractible_quality", ("Contractible quality", "可契约化质量"), "0–1", "mean contractible quality delivered, "
         "weighted by people served", "ratio", "qc_people", "people", False, "HSV 1997"),
-    *_o("coverage", "Coverage", "share", "share of demanded item-locations served (by contract or in-house), "
+    *_o("coverage", ("Coverage", "服务覆盖率"), "share", "share of demanded item-locations served (by contract or in-house), "
         "weighted by people", "ratio", "covered_people", "demand_people", False, "P3"),
-    *_o("unserved_months", "Unserved slot-months", "slot-months/year", "item-locations bought but left "
+    *_o("unserved_months", ("Unserved slot-months", "未获服务的项点·月"), "slot-months/year", "item-locations bought but left "
         "unserved (procurement failed or contract terminated)", "sum", "unserved_slots", None, True, "P3"),
-    *_o("adoption", "Adoption", "share", "share of catalogue item-locations bought rather than done in-house",
+    *_o("adoption", ("Adoption", "购买服务采用率"), "share", "share of catalogue item-locations bought rather than done in-house",
         "ratio", "bought_slots", "slots", True, "P1"),
-    *_o("demand_value", "Demand-weighted value", "0–1", "quality of every item-location weighted by "
+    *_o("demand_value", ("Demand-weighted value", "需求加权价值（百姓点菜）"), "0–1", "quality of every item-location weighted by "
         "its households' demand (catalogue demand + local taste) and people (0 where unserved)", "ratio",
         "demand_q", "demand_w", True, "R3"),
-    *_o("spend", "Spend", "yuan/year", "government payments to contractors and posts (incl. subsidies)",
+    *_o("spend", ("Spend", "购买服务支出"), "yuan/year", "government payments to contractors and posts (incl. subsidies)",
         "sum", "spend", None, False, "S5"),
-    *_o("admin_cost", "Administrative cost", "yuan/year", "procurement, approval and monitoring staff cost",
+    *_o("admin_cost", ("Administrative cost", "行政成本"), "yuan/year", "procurement, approval and monitoring staff cost",
         "sum", "admin_cost", None, False, "S10, S11"),
-    *_o("inhouse_cost", "In-house cost", "yuan/year", "cost of the items buyers provide themselves, "
+    *_o("inhouse_cost", ("In-house cost", "自办成本"), "yuan/year", "cost of the items buyers provide themselves, "
         "incl. bought items until their contract starts (staff time, S1)", "sum", "inhouse_cost", None, False,
         "S1, S2"),
-    *_o("inhouse_share", "In-house share", "share", "share of catalogue item-locations done in-house",
+    *_o("inhouse_share", ("In-house share", "自办比例"), "share", "share of catalogue item-locations done in-house",
         "ratio", "inhouse_slots", "slots", False, "S1, P1"),
-    *_o("cost_per_quality", "Cost per quality", "yuan per quality-unit", "(spend + admin cost) per "
+    *_o("cost_per_quality", ("Cost per quality", "单位质量成本"), "yuan per quality-unit", "(spend + admin cost) per "
         "quality-weighted contract-month", "ratio", "total_cost", "q_units", False, ""),
-    *_o("tenders", "Open tenders", "tenders/year", "open tenders held (incl. re-tenders)", "sum", "tenders",
+    *_o("tenders", ("Open tenders", "公开招标数"), "tenders/year", "open tenders held (incl. re-tenders)", "sum", "tenders",
         None, True, "S7"),
-    *_o("bids_per_tender", "Bids per tender", "bids", "mean valid bids per open tender", "ratio", "bids",
+    *_o("bids_per_tender", ("Bids per tender", "每次招标的投标数"), "bids", "mean valid bids per open tender", "ratio", "bids",
         "tenders", True, "P3"),
-    *_o("notified_per_tender", "Firms notified per tender", "firms", "mean firms that learned of an open "
+    *_o("notified_per_tender", ("Firms notified per tender", "每次招标获知信息的企业数"), "firms", "mean firms that learned of an open "
         "tender", "ratio", "notified", "tenders", True, "P2"),
-    *_o("no_bid_rate", "No-bid rate", "share", "share of open tenders with no bid (无人揭榜)", "ratio",
+    *_o("no_bid_rate", ("No-bid rate", "无人揭榜率"), "share", "share of open tenders with no bid (无人揭榜)", "ratio",
         "no_bid", "tenders", True, "P3"),
-    *_o("single_bid_rate", "Single-bid rate", "share", "share of open tenders with exactly one bid", "ratio",
+    *_o("single_bid_rate", ("Single-bid rate", "单一投标率"), "share", "share of open tenders with exactly one bid", "ratio",
         "single_bid", "tenders", True, "P3"),
-    *_o("failed_tender_rate", "Failed-tender rate", "share", "share of open tenders void for fewer bids than "
+    *_o("failed_tender_rate", ("Failed-tender rate", "废标率"), "share", "share of open tenders void for fewer bids than "
         "the legal minimum (废标)", "ratio", "failed", "tenders", True, "P3, P5"),
-    *_o("price_to_reserve", "Price to reserve", "ratio", "mean winning price / reserve price of open tenders",
+    *_o("price_to_reserve", ("Price to reserve", "中标价/预算价"), "ratio", "mean winning price / reserve price of open tenders",
         "ratio", "ptr_sum", "ptr_n", True, "S7"),
-    *_o("winner_capability", "Winner capability", "0–1", "mean capability of firms winning contracts",
+    *_o("winner_capability", ("Winner capability", "中标方能力"), "0–1", "mean capability of firms winning contracts",
         "ratio", "wincap_sum", "wincap_n", True, "P4"),
-    *_o("local_share", "Local share", "share", "share of contract value won by local and grassroots firms",
+    *_o("local_share", ("Local share", "本地承接比例"), "share", "share of contract value won by local and grassroots firms",
         "ratio", "local_value", "award_value", False, "P6"),
-    *_o("active_contractors", "Active contractors", "firms", "firms in business", "mean", "active_firms",
+    *_o("active_contractors", ("Active contractors", "在营承接主体"), "firms", "firms in business", "mean", "active_firms",
         None, False, "P6"),
-    *_o("entries", "Entries", "firms/year", "new firms", "sum", "entries", None, False, "P6"),
-    *_o("exits", "Exits", "firms/year", "firms that ran out of cash", "sum", "exits", None, False, "P6"),
-    *_o("hhi", "HHI", "0–1", "Herfindahl index of active contract value by firm", "mean", "hhi", None,
+    *_o("entries", ("Entries", "新进入承接主体"), "firms/year", "new firms", "sum", "entries", None, False, "P6"),
+    *_o("exits", ("Exits", "退出承接主体"), "firms/year", "firms that ran out of cash", "sum", "exits", None, False, "P6"),
+    *_o("hhi", ("HHI", "市场集中度 HHI"), "0–1", "Herfindahl index of active contract value by firm", "mean", "hhi", None,
         False, "P6"),
-    *_o("fraud_attempts", "Fraud attempts", "contract-months/year", "contract-months with overclaimed pay",
+    *_o("fraud_attempts", ("Fraud attempts", "冒领资金次数"), "contract-months/year", "contract-months with overclaimed pay",
         "sum", "fraud_attempts", None, False, "S13"),
-    *_o("fraud_detected", "Fraud detected", "cases/year", "overclaims uncovered by audits or media", "sum",
+    *_o("fraud_detected", ("Fraud detected", "查出冒领资金"), "cases/year", "overclaims uncovered by audits or media", "sum",
         "fraud_detected", None, False, "S12, R5"),
-    *_o("fraud_loss", "Fraud loss", "yuan/year", "overclaimed payments not recovered", "sum", "fraud_loss",
+    *_o("fraud_loss", ("Fraud loss", "冒领资金损失"), "yuan/year", "overclaimed payments not recovered", "sum", "fraud_loss",
         None, False, "S13"),
-    *_o("blacklisted", "Blacklisted firms", "firms", "firms currently listed", "mean", "blacklisted", None,
+    *_o("blacklisted", ("Blacklisted firms", "黑名单企业"), "firms", "firms currently listed", "mean", "blacklisted", None,
         False, "S13"),
-    *_o("terminations", "Terminations", "contracts/year", "contracts terminated for fraud or exit", "sum",
+    *_o("terminations", ("Terminations", "合同终止"), "contracts/year", "contracts terminated for fraud or exit", "sum",
         "terminations", None, False, "S13"),
-    *_o("favouritism", "Favouritism", "commissions/year", "directed commissions given to a connected firm",
+    *_o("favouritism", ("Favouritism", "关系委托"), "commissions/year", "directed commissions given to a connected firm",
         "sum", "favoured", None, False, "S8, R6"),
-    *_o("evaluation_score", "Evaluation score", "0–1", "mean year-end evaluation score", "ratio", "score_sum",
+    *_o("evaluation_score", ("Evaluation score", "考评得分"), "0–1", "mean year-end evaluation score", "ratio", "score_sum",
         "evaluated", True, "S14"),
-    *_o("satisfaction", "Satisfaction", "0–1", "mean household satisfaction", "mean", "satisfaction", None,
+    *_o("satisfaction", ("Satisfaction", "群众满意度"), "0–1", "mean household satisfaction", "mean", "satisfaction", None,
         False, "P8"),
-    *_o("trust", "Trust", "0–1", "mean household trust in government", "mean", "trust", None, False, "P8"),
-    *_o("trust_final", "Final trust", "0–1", "mean household trust over the last year", "last", "trust",
+    *_o("trust", ("Trust", "政府信任度"), "0–1", "mean household trust in government", "mean", "trust", None, False, "P8"),
+    *_o("trust_final", ("Final trust", "期末政府信任度"), "0–1", "mean household trust over the last year", "last", "trust",
         None, False, "P8"),
-    *_o("complaints", "Complaints", "per 1,000 households per month", "complaints by households (by level: "
+    *_o("complaints", ("Complaints", "群众投诉"), "per 1,000 households per month", "complaints by households (by level: "
         "about that level's services, in proportion to their visible shortfall from expectations)", "mean",
         "complaints", None, True, "R5"),
 ]

@@ -136,5 +136,5 @@ def leaf_info(tree: type[BaseModel]) -> dict[str, dict[str, str]]:
         rng = f"{tname} in [{lo:g}, {hi:g}]" if lo is not None and hi is not None else tname
         extra = f.json_schema_extra or {}
         out[path] = {"allowed": rng, "unit": extra.get("unit", ""), "source": extra.get("source", ""),
-                     "meaning": f.description or ""}
+                     "meaning": f.description or "", "zh": extra.get("zh", "")}
     return out

@@ -11,10 +11,21 @@ EST = "illustrative estimate"
 
 
 def P(default: Any, unit: str, desc: str, *, ge: float | None = None, le: float | None = None,
-      source: str = EST) -> Any:
-    """Declare one parameter leaf (a pydantic Field carrying unit and source)."""
+      source: str = EST, zh: str = "") -> Any:
+    """Declare one parameter leaf (a pydantic Field carrying unit, source and Chinese label).
+
+    Args:
+        default: the default value (Penglai's status quo).
+        unit: the unit (its Chinese form is in ``model.i18n.UNITS_ZH``).
+        desc: one-line meaning.
+        ge: smallest allowed value (the unit's).
+        le: largest allowed value (the unit's).
+        source: where the value comes from (``EST`` when an illustrative estimate).
+        zh: the parameter's Chinese label (the article's term where it has one); the label lint
+            test requires it on every leaf.
+    """
     return Field(default, ge=ge, le=le, description=desc,
-                 json_schema_extra={"unit": unit, "source": source})
+                 json_schema_extra={"unit": unit, "source": source, "zh": zh})
 
 
 def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -26,42 +26,48 @@ class Region(Section):
     """The county-level city: centre, towns, villages, households, buyers' staff."""
 
     n_towns: int = P(12, "towns", "number of towns around the centre", ge=1, le=5000,
-                     source="Penglai has about a dozen towns/streets (illustrative)")
+                     source="Penglai has about a dozen towns/streets (illustrative)", zh="镇（街道）数")
     villages_per_town: int = P(50, "villages", "villages (village committees) per town", ge=1, le=500,
-                               source="DESIGN.md region; Penglai order of magnitude")
-    radius_km: float = P(30.0, "km", "radius of the disk on which towns lie", ge=1, le=500)
-    village_spread_km: float = P(6.0, "km", "typical distance of a village from its town", ge=0.5, le=50)
+                               source="DESIGN.md region; Penglai order of magnitude", zh="每镇村数")
+    radius_km: float = P(30.0, "km", "radius of the disk on which towns lie", ge=1, le=500, zh="镇分布半径")
+    village_spread_km: float = P(6.0, "km", "typical distance of a village from its town", ge=0.5, le=50,
+                                 zh="村到镇的典型距离")
     prefecture_distance_km: float = P(70.0, "km", "distance of the prefecture city (strong firms' base)",
-                                      ge=0, le=500, source="Yantai–Penglai ≈ 70 km")
-    households_per_village: int = P(120, "households", "households simulated per village", ge=1, le=5000)
+                                      ge=0, le=500, source="Yantai–Penglai ≈ 70 km", zh="地级市距离")
+    households_per_village: int = P(120, "households", "households simulated per village", ge=1, le=5000,
+                                    zh="每村模拟户数")
     city_departments: int = P(12, "departments", "city departments that buy city-level items", ge=1, le=60,
-                              source="seed S4")
+                              source="seed S4", zh="市直购买部门数")
 
 
 class FirmType(Section):
     """One kind of contractor (strong prefecture firm, local city firm, grassroots organisation)."""
 
-    count: int = P(10, "firms", "initial number (per town for grassroots)", ge=0, le=100000)
-    capability_mean: float = P(0.6, "0–1", "mean quality delivered at full effort", ge=0, le=1)
-    capability_sd: float = P(0.1, "0–1", "spread of capability across firms", ge=0, le=0.5)
+    count: int = P(10, "firms", "initial number (per town for grassroots)", ge=0, le=100000, zh="初始数量")
+    capability_mean: float = P(0.6, "0–1", "mean quality delivered at full effort", ge=0, le=1, zh="平均能力")
+    capability_sd: float = P(0.1, "0–1", "spread of capability across firms", ge=0, le=0.5, zh="能力离散度")
     cost_factor_mean: float = P(1.0, "× item cost", "delivery cost relative to the item's typical value",
-                                ge=0.3, le=3)
-    cost_factor_sd: float = P(0.1, "× item cost", "spread of cost factors", ge=0, le=1)
-    capacity: int = P(4, "contracts", "contracts a firm can serve at once", ge=1, le=1000)
+                                ge=0.3, le=3, zh="平均成本系数")
+    cost_factor_sd: float = P(0.1, "× item cost", "spread of cost factors", ge=0, le=1, zh="成本系数离散度")
+    capacity: int = P(4, "contracts", "contracts a firm can serve at once", ge=1, le=1000, zh="可同时承接合同数")
     min_contract_yuan: float = P(0.0, "yuan/year", "contracts below this value escape the firm's attention",
-                                 ge=0, le=1e8, source="seed P3 (strong firms ignore grassroots items)")
-    cash_months: float = P(6.0, "months of overhead", "initial cash reserve", ge=0, le=240)
-    overhead_yuan_month: float = P(8000.0, "yuan/month", "fixed cost of staying in business", ge=0, le=1e7)
-    honesty_mean: float = P(0.7, "0–1", "mean honesty (1 = never cheats)", ge=0, le=1, source="seed S13, P7")
+                                 ge=0, le=1e8, source="seed P3 (strong firms ignore grassroots items)",
+                                 zh="关注的最低合同额")
+    cash_months: float = P(6.0, "months of overhead", "initial cash reserve", ge=0, le=240, zh="初始现金储备")
+    overhead_yuan_month: float = P(8000.0, "yuan/month", "fixed cost of staying in business", ge=0, le=1e7,
+                                   zh="固定经营成本")
+    honesty_mean: float = P(0.7, "0–1", "mean honesty (1 = never cheats)", ge=0, le=1, source="seed S13, P7",
+                            zh="平均诚信度")
     legal_entity_share: float = P(1.0, "share", "share able to bear independent legal liability", ge=0, le=1,
-                                  source="seed S9 check 1")
+                                  source="seed S9 check 1", zh="能独立承担法律责任的比例")
     accounting_share: float = P(1.0, "share", "share with a sound accounting system", ge=0, le=1,
-                                source="seed S9 check 4")
+                                source="seed S9 check 4", zh="有健全财务会计制度的比例")
     qualified_share: float = P(1.0, "share", "share holding professional qualifications", ge=0, le=1,
-                               source="seed S9 check 3")
-    base_spread_km: float = P(3.0, "km", "scatter of firms' bases around their home", ge=0, le=100)
+                               source="seed S9 check 3", zh="具备专业资质的比例")
+    base_spread_km: float = P(3.0, "km", "scatter of firms' bases around their home", ge=0, le=100, zh="驻地分散距离")
     travel_factor: float = P(1.0, "× travel cost", "travel cost per km relative to procurement.travel_cost_yuan_km "
-                             "(vehicles and staff of far firms cost more; village teams walk or ride)", ge=0, le=10)
+                             "(vehicles and staff of far firms cost more; village teams walk or ride)", ge=0, le=10,
+                             zh="交通成本系数")
 
 
 def _firm(**kw: Any) -> Any:
@@ -89,8 +95,10 @@ class Firms(Section):
 class Channel(Section):
     """A notice channel: how far a tender notice travels."""
 
-    reach: float = P(0.5, "probability", "chance a nearby attentive firm sees the notice", ge=0, le=1)
-    range_km: float = P(10.0, "km", "distance at which the chance falls to 1/e of reach", ge=0.1, le=10000)
+    reach: float = P(0.5, "probability", "chance a nearby attentive firm sees the notice", ge=0, le=1,
+                     zh="信息送达概率")
+    range_km: float = P(10.0, "km", "distance at which the chance falls to 1/e of reach", ge=0.1, le=10000,
+                        zh="信息传播距离")
 
 
 def _channel(reach: float, range_km: float) -> Any:
@@ -112,52 +120,62 @@ class Procurement(Section):
     """Procurement modes, award rules, failed tenders, lots and costs (seed S5–S10, P2–P5)."""
 
     award_rule: Annotated[str, AWARD_RULES] = P(
-        "lowest_price", "rule", "award rule of open tenders", source="seed S7; DESIGN.md award rules")
+        "lowest_price", "rule", "award rule of open tenders", source="seed S7; DESIGN.md award rules",
+        zh="评标方法")
     open_tender_threshold_yuan: float = P(20000.0, "yuan/year", "open tender at or above this value, "
-                                          "directed commission below", ge=0, le=1e9, source="seed S7")
+                                          "directed commission below", ge=0, le=1e9, source="seed S7",
+                                          zh="公开招标限额")
     legal_min_bidders: int = P(3, "bids", "fewer valid bids void the tender (废标)", ge=1, le=10,
-                               source="Government Procurement Law art. 36")
-    retender_delay_months: int = P(2, "months", "delay before a void tender is re-tendered", ge=0, le=12)
-    max_failures: int = P(2, "tenders", "void tenders before falling back", ge=1, le=10)
-    fallback: Literal["commission", "in_house"] = P("commission", "mode", "what follows repeated failure")
+                               source="Government Procurement Law art. 36", zh="法定最少投标人数（废标）")
+    retender_delay_months: int = P(2, "months", "delay before a void tender is re-tendered", ge=0, le=12,
+                                   zh="重新招标间隔")
+    max_failures: int = P(2, "tenders", "void tenders before falling back", ge=1, le=10, zh="转换方式前的废标次数")
+    fallback: Literal["commission", "in_house"] = P("commission", "mode", "what follows repeated failure",
+                                                    zh="多次废标后的做法")
     approval_delay_months: int = P(1, "months", "multi-agency review delay (编办, 财政局, 人社局)",
-                                   ge=0, le=12, source="seed S10")
+                                   ge=0, le=12, source="seed S10", zh="多部门层层审核时长")
     admin_cost_yuan: float = P(600.0, "yuan/procurement", "fixed staff cost of review and procurement",
-                               ge=0, le=1e6, source="seed S10")
+                               ge=0, le=1e6, source="seed S10", zh="每次采购固定行政成本")
     admin_cost_share: float = P(0.02, "share of value", "staff cost of review that grows with the value",
-                                ge=0, le=0.5, source="seed S10")
-    channel_city: ChannelName = P("provincial_platform", "channel", "notice channel of city tenders")
-    channel_town: ChannelName = P("city_website", "channel", "notice channel of town tenders")
+                                ge=0, le=0.5, source="seed S10", zh="随金额增长的行政成本比例")
+    channel_city: ChannelName = P("provincial_platform", "channel", "notice channel of city tenders",
+                                  zh="市级项目信息发布渠道")
+    channel_town: ChannelName = P("city_website", "channel", "notice channel of town tenders", zh="镇级项目信息发布渠道")
     channel_village: ChannelName = P("notice_board", "channel", "notice channel of village tenders",
-                                     source="seed P2")
+                                     source="seed P2", zh="村级项目信息发布渠道")
     channels: Channels = Field(default_factory=Channels, description="the notice channels")
     notice_min_reach: float = P(1e-3, "probability", "reach below which a notice is treated as not arriving "
-                                "(prunes the search for candidate firms)", ge=1e-9, le=0.1)
-    lots: bool = P(False, "switch", "bundle each village item across a town's villages into one lot")
+                                "(prunes the search for candidate firms)", ge=1e-9, le=0.1, zh="信息视为未送达的最低概率")
+    lots: bool = P(False, "switch", "bundle each village item across a town's villages into one lot",
+                   zh="村级项目按镇打包（分包）")
     bid_cost_yuan: float = P(500.0, "yuan/bid", "fixed cost of preparing a bid", ge=0, le=1e6,
-                             source="Samuelson 1985 participation cost")
+                             source="Samuelson 1985 participation cost", zh="投标固定成本")
     bid_cost_share: float = P(0.005, "share of value", "cost of preparing a bid that grows with the value",
-                              ge=0, le=0.5)
-    mobilisation_cost_yuan: float = P(500.0, "yuan/contract", "fixed cost of starting a contract", ge=0, le=1e7)
+                              ge=0, le=0.5, zh="随金额增长的投标成本比例")
+    mobilisation_cost_yuan: float = P(500.0, "yuan/contract", "fixed cost of starting a contract", ge=0, le=1e7,
+                                      zh="进场固定成本")
     mobilisation_subsidy_yuan: float = P(0.0, "yuan/contract", "subsidy paid to winners of village contracts",
-                                         ge=0, le=1e7, source="reform lever (DESIGN.md)")
-    travel_cost_yuan_km: float = P(0.8, "yuan/km", "travel cost per km of a site visit (one way)", ge=0, le=100)
+                                         ge=0, le=1e7, source="reform lever (DESIGN.md)", zh="村级合同进场补贴")
+    travel_cost_yuan_km: float = P(0.8, "yuan/km", "travel cost per km of a site visit (one way)", ge=0, le=100,
+                                   zh="每公里交通成本")
     reserve_error_sd: float = P(0.35, "log-sd at specialisation 1", "reserve-price error spread, × specialisation",
-                                ge=0, le=2, source="seed P5")
-    reserve_margin: float = P(0.08, "share", "margin buyers add over estimated cost", ge=-0.5, le=1)
-    awarded_visible: bool = P(True, "switch", "tender results are published to all notified firms")
+                                ge=0, le=2, source="seed P5", zh="采购预算核定误差")
+    reserve_margin: float = P(0.08, "share", "margin buyers add over estimated cost", ge=-0.5, le=1, zh="预算价加成")
+    awarded_visible: bool = P(True, "switch", "tender results are published to all notified firms", zh="公开中标结果")
 
 
 class Scoring(Section):
     """Weights of the comprehensive scoring rule (综合评分法)."""
 
     price_weight: float = P(0.3, "share", "weight of the price score", ge=0, le=1,
-                            source="Regulation on Government Procurement, services ≥ 10%")
-    technical_weight: float = P(0.5, "share", "weight of the technical score", ge=0, le=1)
-    reputation_weight: float = P(0.2, "share", "weight of the reputation score", ge=0, le=1, source="seed S14")
-    citizen_weight: float = P(0.0, "share", "weight of the citizens' rating", ge=0, le=1, source="seed R6")
+                            source="Regulation on Government Procurement, services ≥ 10%", zh="价格分权重")
+    technical_weight: float = P(0.5, "share", "weight of the technical score", ge=0, le=1, zh="技术分权重")
+    reputation_weight: float = P(0.2, "share", "weight of the reputation score", ge=0, le=1, source="seed S14",
+                                 zh="信誉分权重")
+    citizen_weight: float = P(0.0, "share", "weight of the citizens' rating", ge=0, le=1, source="seed R6",
+                              zh="群众评价分权重")
     price_weight_floor: float = P(0.1, "share", "legal minimum price weight for services", ge=0, le=1,
-                                  source="Ministry of Finance Order 87 art. 55")
+                                  source="Ministry of Finance Order 87 art. 55", zh="服务项目价格分法定下限")
 
     @model_validator(mode="after")
     def _weights(self) -> "Scoring":
@@ -174,123 +192,154 @@ class Scoring(Section):
 class Screening(Section):
     """Qualification screening: the article's five checks (seed S9)."""
 
-    strictness: float = P(1.0, "0–1", "how strictly the five checks are applied", ge=0, le=1, source="seed S9")
+    strictness: float = P(1.0, "0–1", "how strictly the five checks are applied", ge=0, le=1, source="seed S9",
+                          zh="资格审查严格程度")
     relax_below_yuan: float = P(0.0, "yuan/year", "items below this value skip the formal checks (reform)",
-                                ge=0, le=1e8)
+                                ge=0, le=1e8, zh="免正式审查的小额项目限额")
     capability_floor: float = P(0.45, "0–1", "minimum capability at strictness 1 for specialised items",
-                                ge=0, le=1)
+                                ge=0, le=1, zh="专业项目最低能力要求")
     violation_years: float = P(3.0, "years", "look-back of the no-major-violation check", ge=0, le=20,
-                               source="seed S9 check 5")
+                               source="seed S9 check 5", zh="无重大违法记录的年限")
 
 
 class Bidding(Section):
     """How firms decide to bid and at what price."""
 
-    strategy: Annotated[str, STRATEGIES] = P("learning", "strategy", "bidding strategy of firms")
-    markup_init: float = P(0.12, "share", "initial markup over cost", ge=0, le=2)
-    markup_min: float = P(0.02, "share", "smallest markup", ge=0, le=2)
-    markup_max: float = P(0.40, "share", "largest markup", ge=0, le=5)
-    markup_step: float = P(0.02, "share", "markup change after a win (+) or a loss (−)", ge=0, le=1)
+    strategy: Annotated[str, STRATEGIES] = P("learning", "strategy", "bidding strategy of firms", zh="投标策略")
+    markup_init: float = P(0.12, "share", "initial markup over cost", ge=0, le=2, zh="初始加价率")
+    markup_min: float = P(0.02, "share", "smallest markup", ge=0, le=2, zh="最低加价率")
+    markup_max: float = P(0.40, "share", "largest markup", ge=0, le=5, zh="最高加价率")
+    markup_step: float = P(0.02, "share", "markup change after a win (+) or a loss (−)", ge=0, le=1,
+                           zh="加价率调整步长")
     belief_rate: float = P(0.2, "per month observed", "weight of a month's observations in a firm's inferred "
-                           "win probability at a kind of tender (catalogue item)", ge=0, le=1)
+                           "win probability at a kind of tender (catalogue item)", ge=0, le=1, zh="中标概率学习速度")
     prior_rivals: float = P(2.0, "firms", "competition a firm expects at a kind of tender it has not yet seen "
                             "(prior win probability 1/(1 + this))", ge=0, le=50,
-                            source=f"{EST}; the legal minimum of bidders less one")
+                            source=f"{EST}; the legal minimum of bidders less one", zh="预期竞争对手数")
     private_cost_sd: float = P(0.15, "log-sd", "spread of a firm's private cost for a particular contract around "
                                "its usual cost (site, staff at hand, other work nearby)", ge=0, le=1,
                                source=f"{EST}; independent private costs as in Krishna (2010) "
-                               "Auction Theory ch. 2")
-    tech_inflation: float = P(0.15, "score", "technical-score inflation by a fully dishonest firm", ge=0, le=1)
+                               "Auction Theory ch. 2", zh="私人成本离散度")
+    tech_inflation: float = P(0.15, "score", "technical-score inflation by a fully dishonest firm", ge=0, le=1,
+                              zh="技术分虚报幅度")
     bid_slack: float = P(3.0, "× free capacity", "expected wins a firm may bid for, relative to its free "
-                         "capacity (it withdraws from wins beyond capacity)", ge=1, le=100)
-    min_profit_share: float = P(0.0, "share", "required expected profit as a share of value", ge=0, le=1)
+                         "capacity (it withdraws from wins beyond capacity)", ge=1, le=100, zh="投标余量")
+    min_profit_share: float = P(0.0, "share", "required expected profit as a share of value", ge=0, le=1,
+                                zh="最低预期利润率")
 
 
 class Commission(Section):
     """Directed commission (定向委托) and favouritism (seed S8)."""
 
-    price_near_reserve: float = P(0.95, "× reserve", "negotiated price relative to the reserve", ge=0.5, le=1.2)
-    integrity_mean: float = P(0.75, "0–1", "mean integrity of buyers", ge=0, le=1, source="seed R6 (权力寻租)")
-    favour_below: float = P(0.5, "0–1", "buyers below this integrity favour a connected firm", ge=0, le=1)
-    known_radius_km: float = P(25.0, "km", "firms a buyer knows: based within this distance", ge=0, le=1000)
+    price_near_reserve: float = P(0.95, "× reserve", "negotiated price relative to the reserve", ge=0.5, le=1.2,
+                                  zh="定向委托议价水平")
+    integrity_mean: float = P(0.75, "0–1", "mean integrity of buyers", ge=0, le=1, source="seed R6 (权力寻租)",
+                              zh="购买主体平均廉洁度")
+    favour_below: float = P(0.5, "0–1", "buyers below this integrity favour a connected firm", ge=0, le=1,
+                            zh="关系委托的廉洁度阈值")
+    known_radius_km: float = P(25.0, "km", "firms a buyer knows: based within this distance", ge=0, le=1000,
+                               zh="购买主体熟知企业的范围")
 
 
 class Posts(Section):
     """Buying posts (岗位外包, 公开招聘; seed S6, R2)."""
 
-    applicants_mean: float = P(6.0, "applicants", "mean applicants per post at the market wage", ge=0, le=100)
-    wage_ratio: float = P(1.0, "× market wage", "wage offered relative to the outside option", ge=0.2, le=3)
-    skill_mean: float = P(0.55, "0–1", "mean applicant skill", ge=0, le=1)
-    skill_sd: float = P(0.15, "0–1", "spread of applicant skill", ge=0, le=0.5)
+    applicants_mean: float = P(6.0, "applicants", "mean applicants per post at the market wage", ge=0, le=100,
+                               zh="每个岗位平均应聘人数")
+    wage_ratio: float = P(1.0, "× market wage", "wage offered relative to the outside option", ge=0.2, le=3,
+                          zh="岗位工资与市场工资之比")
+    skill_mean: float = P(0.55, "0–1", "mean applicant skill", ge=0, le=1, zh="应聘者平均技能")
+    skill_sd: float = P(0.15, "0–1", "spread of applicant skill", ge=0, le=0.5, zh="应聘者技能离散度")
     technical_skill_penalty: float = P(0.25, "0–1", "skill shortfall of applicants for technical posts",
-                                       ge=0, le=1, source="seed R2 (hard to staff)")
+                                       ge=0, le=1, source="seed R2 (hard to staff)", zh="技术岗位技能缺口")
 
 
 class Citizens(Section):
     """Households' perception, satisfaction, trust and complaints (seed P8, R3, R6)."""
 
-    perception_noise: float = P(0.08, "0–1", "noise of a household's perception", ge=0, le=1)
-    satisfaction_rate: float = P(0.15, "per month", "speed at which satisfaction follows perceptions", ge=0, le=1)
-    expectation_rate: float = P(0.05, "per month", "speed at which expectations follow perceptions", ge=0, le=1)
-    expectation_init: float = P(0.55, "0–1", "initial expectation of service quality", ge=0, le=1)
-    tolerance: float = P(0.1, "0–1", "shortfall below expectation tolerated before complaining", ge=0, le=1)
+    perception_noise: float = P(0.08, "0–1", "noise of a household's perception", ge=0, le=1, zh="居民感知误差")
+    satisfaction_rate: float = P(0.15, "per month", "speed at which satisfaction follows perceptions", ge=0, le=1,
+                                 zh="满意度调整速度")
+    expectation_rate: float = P(0.05, "per month", "speed at which expectations follow perceptions", ge=0, le=1,
+                                zh="期望调整速度")
+    expectation_init: float = P(0.55, "0–1", "initial expectation of service quality", ge=0, le=1,
+                                zh="初始服务质量期望")
+    tolerance: float = P(0.1, "0–1", "shortfall below expectation tolerated before complaining", ge=0, le=1,
+                         zh="投诉前可容忍的差距")
     complaint_channel: float = P(0.1, "probability", "chance a dissatisfied household complains",
-                                 ge=0, le=1, source="seed R5 (social supervision)")
-    trust_rate: float = P(0.05, "per month", "speed at which trust follows satisfaction", ge=0, le=1)
-    trust_init: float = P(0.6, "0–1", "initial trust in government", ge=0, le=1)
-    unserved_hit: float = P(0.08, "per unserved share", "trust lost per share of unserved demand", ge=0, le=1)
+                                 ge=0, le=1, source="seed R5 (social supervision)", zh="不满居民投诉概率")
+    trust_rate: float = P(0.05, "per month", "speed at which trust follows satisfaction", ge=0, le=1,
+                          zh="信任调整速度")
+    trust_init: float = P(0.6, "0–1", "initial trust in government", ge=0, le=1, zh="初始政府信任度")
+    unserved_hit: float = P(0.08, "per unserved share", "trust lost per share of unserved demand", ge=0, le=1,
+                            zh="未获服务造成的信任损失")
     swing_hit: float = P(0.3, "per unit swing", "trust lost per unit month-to-month quality swing (一阵风)",
-                         ge=0, le=5, source="seed P7")
+                         ge=0, le=5, source="seed P7", zh="质量波动（一阵风）造成的信任损失")
     scandal_hit: float = P(0.05, "per scandal", "trust lost in a town per published scandal", ge=0, le=1,
-                           source="seed P8")
-    menu: bool = P(False, "switch", "citizens' demand ranks the items bought (百姓点菜)", source="seed R3")
-    raters: int = P(30, "households", "households polled in the citizens' rating", ge=1, le=10000)
+                           source="seed P8", zh="公开丑闻造成的信任损失")
+    menu: bool = P(False, "switch", "citizens' demand ranks the items bought (百姓点菜)", source="seed R3",
+                   zh="百姓点菜")
+    raters: int = P(30, "households", "households polled in the citizens' rating", ge=1, le=10000,
+                    zh="民主测评调查户数")
 
 
 class Buyers(Section):
     """Government buyers: adoption, budgets, in-house provision (seed S1–S5, P1, R1, R2)."""
 
-    awareness_mean: float = P(0.55, "0–1", "mean awareness of purchasing", ge=0, le=1, source="seed P1")
-    awareness_sd: float = P(0.2, "0–1", "spread of awareness across units", ge=0, le=1)
-    publicity: float = P(0.0, "0–1", "publicity campaign intensity", ge=0, le=1, source="seed R1")
-    publicity_effect: float = P(0.3, "awareness", "awareness gained at full publicity", ge=0, le=1)
-    publicity_reach: float = P(0.5, "share", "extra notice reach at full publicity", ge=0, le=1, source="seed R1")
-    learn_good: float = P(0.02, "awareness", "awareness gained after a good contract", ge=0, le=1)
-    learn_bad: float = P(0.02, "awareness", "awareness lost after a void tender or scandal", ge=0, le=1)
+    awareness_mean: float = P(0.55, "0–1", "mean awareness of purchasing", ge=0, le=1, source="seed P1",
+                              zh="平均认识程度")
+    awareness_sd: float = P(0.2, "0–1", "spread of awareness across units", ge=0, le=1, zh="认识程度离散度")
+    publicity: float = P(0.0, "0–1", "publicity campaign intensity", ge=0, le=1, source="seed R1", zh="宣传力度")
+    publicity_effect: float = P(0.3, "awareness", "awareness gained at full publicity", ge=0, le=1,
+                                zh="充分宣传带来的认识提升")
+    publicity_reach: float = P(0.5, "share", "extra notice reach at full publicity", ge=0, le=1, source="seed R1",
+                               zh="充分宣传带来的信息送达提升")
+    learn_good: float = P(0.02, "awareness", "awareness gained after a good contract", ge=0, le=1,
+                          zh="良好合同后的认识提升")
+    learn_bad: float = P(0.02, "awareness", "awareness lost after a void tender or scandal", ge=0, le=1,
+                         zh="废标或丑闻后的认识下降")
     budget_city: float = P(0.8, "share", "city department budget as a share of its candidate items' value",
-                           ge=0, le=5, source="seed S5")
+                           ge=0, le=5, source="seed S5", zh="市直部门预算比例")
     budget_town: float = P(0.6, "share", "town budget as a share of its candidate items' value", ge=0, le=5,
-                           source="seed S5")
+                           source="seed S5", zh="镇预算比例")
     budget_village: float = P(0.2, "share", "village budget as a share of its candidate items' value",
-                              ge=0, le=5, source="seed S5, P3")
-    staff_city: float = P(8.0, "staff", "staff of a city department", ge=0.1, le=1000, source="seed S2")
-    staff_town: float = P(6.0, "staff", "staff of a town government for these tasks", ge=0.1, le=1000)
-    staff_village: float = P(1.5, "staff", "village committee staff", ge=0.1, le=100, source="seed S2 (活多人少)")
-    inhouse_quality: float = P(0.6, "0–1", "in-house quality with no staff load", ge=0, le=1, source="seed S1, S2")
+                              ge=0, le=5, source="seed S5, P3", zh="村级预算比例")
+    staff_city: float = P(8.0, "staff", "staff of a city department", ge=0.1, le=1000, source="seed S2",
+                          zh="市直部门人员")
+    staff_town: float = P(6.0, "staff", "staff of a town government for these tasks", ge=0.1, le=1000,
+                          zh="镇政府相关人员")
+    staff_village: float = P(1.5, "staff", "village committee staff", ge=0.1, le=100, source="seed S2 (活多人少)",
+                             zh="村委会人员")
+    inhouse_quality: float = P(0.6, "0–1", "in-house quality with no staff load", ge=0, le=1, source="seed S1, S2",
+                               zh="无负担时的自办质量")
     load_sensitivity: float = P(0.35, "per typical item per staff", "in-house quality loss per unit of staff "
-                                "load above one typical item of work per staff", ge=0, le=10)
-    inhouse_cost: float = P(1.05, "× item value", "cost of doing an item in-house", ge=0, le=5)
-    buy_technical_posts: bool = P(False, "switch", "buy hard-to-staff technical posts", source="seed R2")
+                                "load above one typical item of work per staff", ge=0, le=10,
+                                zh="人员负担对自办质量的影响（活多人少）")
+    inhouse_cost: float = P(1.05, "× item value", "cost of doing an item in-house", ge=0, le=5, zh="自办成本")
+    buy_technical_posts: bool = P(False, "switch", "buy hard-to-staff technical posts", source="seed R2",
+                                  zh="购买技术岗位服务")
     adhoc_per_year: float = P(0.3, "items/buyer/year", "ad-hoc items (一事一议) per city or town buyer",
-                              ge=0, le=20, source="seed S5")
+                              ge=0, le=20, source="seed S5", zh="临时事项（一事一议）数")
 
 
 class Market(Section):
     """Firm entry and exit (seed P6)."""
 
-    entry_rate: float = P(0.6, "firms/town/year", "entry rate at a full margin on local volume", ge=0, le=50)
+    entry_rate: float = P(0.6, "firms/town/year", "entry rate at a full margin on local volume", ge=0, le=50,
+                          zh="新企业进入率")
     volume_scale_yuan: float = P(400000.0, "yuan/year", "local profitable volume that halves the entry gap",
-                                 ge=1, le=1e9)
+                                 ge=1, le=1e9, zh="进入缺口减半的本地业务量")
     incubation: float = P(0.0, "firms/town/year", "extra entrants from an incubation programme", ge=0, le=10,
-                          source="reform lever (DESIGN.md)")
-    incubation_qualified: bool = P(False, "switch", "incubated firms get legal form, accounts, qualifications")
+                          source="reform lever (DESIGN.md)", zh="孵化培育新增企业")
+    incubation_qualified: bool = P(False, "switch", "incubated firms get legal form, accounts, qualifications",
+                                   zh="孵化企业具备法人、财务和资质")
 
 
 class Params(Section):
     """The whole parameter tree of one run."""
 
 
-    years: int = P(10, "years", "simulated years (12 monthly steps each)", ge=1, le=100)
+    years: int = P(10, "years", "simulated years (12 monthly steps each)", ge=1, le=100, zh="模拟年数")
     region: Region = Field(default_factory=Region, description="the region")
     firms: Firms = Field(default_factory=Firms, description="the contractors")
     procurement: Procurement = Field(default_factory=Procurement, description="procurement")

@@ -1,7 +1,8 @@
 """Loading, validating and documenting parameters.
 
-A scenario file is TOML: a ``[scenario]`` table with ``name`` and ``description``, and
-overrides of the defaults either as nested tables (``[procurement]`` ``award_rule = "scoring"``)
+A scenario file is TOML: a ``[scenario]`` table with ``name`` and ``description`` (and, for
+the Chinese reports and the policy brief, ``name_zh``, ``description_zh``, ``legal_status`` — one of
+``model.i18n.LEGAL_STATUS`` — and ``legal_source``), and overrides of the defaults either as nested tables (``[procurement]`` ``award_rule = "scoring"``)
 or as dotted keys (``procurement.award_rule = "scoring"``)::
 
     [scenario]
@@ -22,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from model.i18n import LEGAL_STATUS
 from model.overrides import ParamError, apply_overrides, apply_to, leaf_info
 from model.param_tree import Params, flatten
 
@@ -30,6 +32,9 @@ __all__ = ["Params", "ParamError", "apply_overrides", "Scenario", "load_params",
 
 
 DEFAULTS: dict[str, Any] = flatten(Params().model_dump(mode="python"))
+
+SCENARIO_KEYS = ("name", "description", "name_zh", "description_zh", "legal_status", "legal_source")
+"""Keys of a scenario file's ``[scenario]`` table (only ``name`` is required)."""
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,10 @@ class Scenario:
     description: str
     path: Path | None
     overrides: dict[str, Any] = field(default_factory=dict)
+    name_zh: str = ""
+    description_zh: str = ""
+    legal_status: str = ""
+    legal_source: str = ""
 
     def params(self, extra: dict[str, Any] | None = None) -> Params:
         """Resolve the scenario (plus ``extra`` overrides) on top of the defaults."""
@@ -69,16 +78,20 @@ def load_scenario(path: str | Path) -> Scenario:
     meta = data.pop("scenario", None)
     if not isinstance(meta, dict):
         raise ParamError(f"{p}: scenario: missing [scenario] table with name and description")
-    unknown = set(meta) - {"name", "description"}
+    unknown = set(meta) - set(SCENARIO_KEYS)
     if unknown:
-        raise ParamError(f"{p}: scenario.{sorted(unknown)[0]}: unknown key; allowed: name, description")
-    name, desc = meta.get("name"), meta.get("description", "")
+        raise ParamError(f"{p}: scenario.{sorted(unknown)[0]}: unknown key; allowed: {', '.join(SCENARIO_KEYS)}")
+    name = meta.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ParamError(f"{p}: scenario.name: must be a non-empty string, got {name!r}")
-    if not isinstance(desc, str):
-        raise ParamError(f"{p}: scenario.description: must be a string, got {desc!r}")
-    overrides = flatten(data)
-    sc = Scenario(name=name.strip(), description=desc.strip(), path=p, overrides=overrides)
+    for key in SCENARIO_KEYS[1:]:
+        if not isinstance(meta.get(key, ""), str):
+            raise ParamError(f"{p}: scenario.{key}: must be a string, got {meta[key]!r}")
+    status = meta.get("legal_status", "")
+    if status and status not in LEGAL_STATUS:
+        raise ParamError(f"{p}: scenario.legal_status: got {status!r}; allowed: {', '.join(LEGAL_STATUS)}")
+    text = {k: meta.get(k, "").strip() for k in SCENARIO_KEYS[1:]}
+    sc = Scenario(name=name.strip(), path=p, overrides=flatten(data), **text)
     sc.params()  # validate now: a bad scenario fails at load time, naming the file
     return sc
 
@@ -102,7 +115,7 @@ def load_params(path: str | Path | None = None, overrides: dict[str, Any] | None
 
 
 def reference_rows() -> list[dict[str, Any]]:
-    """One row per parameter: path, default, allowed values, unit, meaning, source."""
+    """One row per parameter: path, default, allowed values, unit, meaning, source, Chinese label (zh)."""
     info = leaf_info(Params)
     return [{"path": p, "default": DEFAULTS[p], **info[p]} for p in info]
 
@@ -118,11 +131,11 @@ def reference_markdown() -> str:
         top = row["path"].rsplit(".", 1)[0] if "." in row["path"] else "(run)"
         if top != section:
             section = top
-            lines += ["", f"## {section}", "", "| parameter | default | allowed | unit | meaning | source |",
-                      "|---|---|---|---|---|---|"]
+            lines += ["", f"## {section}", "", "| parameter | 中文 | default | allowed | unit | meaning | source |",
+                      "|---|---|---|---|---|---|---|"]
         default = row["default"]
         shown = f'"{default}"' if isinstance(default, str) else str(default).lower() if isinstance(
             default, bool) else repr(default)
-        cells = [f"`{row['path']}`", shown, row["allowed"], row["unit"], row["meaning"], row["source"]]
+        cells = [f"`{row['path']}`", row["zh"], shown, row["allowed"], row["unit"], row["meaning"], row["source"]]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -9,6 +9,7 @@ same tooling (default region, 14 months).
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
@@ -167,6 +168,42 @@ def test_page_renders_map_plots_and_controls(monkeypatch, tmp_path):
         rc.close()
 
 
+def test_page_in_chinese(monkeypatch, tmp_path):
+    """`dashboard --lang zh` (the language variable): controls, figures and texts in Chinese."""
+    import warnings
+
+    import ipyvue
+    import ipywidgets
+
+    from model.app_text import LANG_ENV
+
+    base = load_params()
+    mp = model_params(base, "", lang="zh")
+    assert mp["award_rule"]["label"].startswith("评标方法") and "scoring=综合评分法" in mp["award_rule"]["label"]
+    assert mp["award_rule"]["values"] == list(model_params(base, "")["award_rule"]["values"])  # same choices
+    m = DashboardModel(seed=2, extra=SMALL)
+    m.step()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig_map, fig_plots = map_figure(m, "zh"), plots_figure(m, "zh")
+        for fig in (fig_map, fig_plots):
+            fig.savefig(io.BytesIO(), format="png")
+    assert not [w for w in caught if "missing" in str(w.message).lower()]
+    assert fig_map.axes[0].get_title().startswith("本月服务状态")
+    assert [ax.get_title() for ax in fig_plots.axes][:2] == ["实际质量与检查所测质量", "各层级无人揭榜率"]
+    small = tmp_path / "small.toml"
+    small.write_text(SMALL_TOML, encoding="utf-8")
+    monkeypatch.setenv(SCENARIO_ENV, str(small))
+    monkeypatch.setenv(LANG_ENV, "zh")
+    box, rc = solara.render(Page(), handle_error=False)
+    try:
+        assert len(rc.find(ipywidgets.Image).widgets) == 2
+        levers = rc.find(ipyvue.Html, class_="jiebang-levers").widget.children
+        assert levers == ["情景：small · 随机种子 1 · 调整的措施：无"]
+    finally:
+        rc.close()
+
+
 # ---------------------------------------------------------------------------- the command
 def test_cli_rejects_bad_input_in_one_line(tmp_path, capsys):
     from experiments.__main__ import main
@@ -178,7 +215,8 @@ def test_cli_rejects_bad_input_in_one_line(tmp_path, capsys):
         busy.listen()
         port = str(busy.getsockname()[1])
         cases = {(str(tmp_path / "missing.toml"),): "missing.toml", (str(bad),): "procurement.award_rule",
-                 ("--port", "70000"): "--port", ("--port", port): port, ("--host", "no-such-host.invalid"): "--host"}
+                 ("--port", "70000"): "--port", ("--port", port): port, ("--host", "no-such-host.invalid"): "--host",
+                 ("--lang", "fr"): "--lang"}
         for args, named in cases.items():
             assert main(["dashboard", *args]) == 2, args
             out, err = capsys.readouterr()

@@ -1,7 +1,8 @@
 """Every notebook in notebooks/ executes at its small size (FULL = False) without error.
 
 Notebooks are found by glob, so new ones are picked up. They must be stored without
-outputs and start with the `FULL = False` switch as their first code cell.
+outputs and start with the `FULL = False` and `LANG = "en"` switches as their first code cell;
+one notebook is also executed in Chinese.
 
 To keep the suite fast, the notebooks share one kernel (kernel "python3", whose argv[0]
 "python" jupyter_client maps to this interpreter): before each notebook `%reset -f` empties
@@ -22,6 +23,7 @@ from nbclient import NotebookClient
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 FILES = sorted(NOTEBOOKS.glob("*.ipynb"))
 FULL_SWITCH = "FULL = False  # True: the full-size experiment (slow)"
+LANG_SWITCH = 'LANG = "en"  # "zh": 中文 labels and figures (the CJK font: bash scripts/install_cjk_font.sh)'
 
 
 def test_there_are_notebooks():
@@ -35,8 +37,8 @@ def test_notebook_is_stored_clean_with_full_switch(path: Path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code, f"{path.name}: no code cells"
-    assert code[0].source.strip() == FULL_SWITCH, (
-        f"{path.name}: the first code cell must be exactly {FULL_SWITCH!r}")
+    assert code[0].source.strip() == f"{FULL_SWITCH}\n{LANG_SWITCH}", (
+        f"{path.name}: the first code cell must be exactly {FULL_SWITCH!r} and {LANG_SWITCH!r}")
     for cell in code:
         assert cell.get("outputs", []) == [] and cell.get("execution_count") is None, (
             f"{path.name}: stored with outputs; clear them before committing")
@@ -52,6 +54,29 @@ def kernel():
     if boot.kc is not None:
         boot.kc.stop_channels()
     run_sync(boot.km.shutdown_kernel)(now=True)
+
+
+def _execute(nb, kernel) -> None:
+    client = NotebookClient(nb, km=kernel, timeout=300, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOKS)}})
+    try:
+        client.execute()  # raises CellExecutionError naming the failing cell
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
+
+
+@pytest.mark.slow
+def test_reform_package_notebook_in_chinese(kernel):
+    nb = nbformat.read(NOTEBOOKS / "reform_package.ipynb", as_version=4)
+    first = next(c for c in nb.cells if c.cell_type == "code")
+    first.source = first.source.replace('LANG = "en"', 'LANG = "zh"')
+    nb.cells.insert(0, nbformat.v4.new_code_cell(f"%reset -f\nimport os\nos.chdir({str(NOTEBOOKS)!r})"))
+    nb.cells.append(nbformat.v4.new_code_cell("use_language('en')"))  # the shared kernel goes back to English
+    _execute(nb, kernel)
+    text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []))
+    assert "实际服务质量（0–1）：情景 − 基线" in text and "Holm 校正 p" in text
+    assert sum("image/png" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])) >= 2
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])

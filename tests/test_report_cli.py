@@ -152,3 +152,59 @@ def test_parse_outcomes():
     assert parse_outcomes("a, b,,c") == ["a", "b", "c"]
     with pytest.raises(SpecError):
         parse_outcomes(",")
+
+
+def _tables(md: str) -> list[list[list[str]]]:
+    """The Markdown tables of a report: rows (header and separator dropped) of cells."""
+    out, cur = [], []
+    for line in md.splitlines() + [""]:
+        if line.startswith("|"):
+            cur.append([c.strip() for c in line.strip().strip("|").split(" | ")])
+        elif cur:
+            out.append(cur[2:])
+            cur = []
+    return out
+
+
+@pytest.mark.slow
+def test_report_in_chinese_has_the_same_numbers(sweep: Path, tmp_path: Path):
+    out = tmp_path / "zh"
+    shutil.copytree(sweep, out, ignore=shutil.ignore_patterns("report.*", "figures", "*.csv"))
+    assert main(["report", str(out)]) == 0
+    assert main(["report", str(out), "--lang", "zh"]) == 0
+    en, zh = ((out / f).read_text(encoding="utf-8") for f in ("report.md", "report.zh.md"))
+    assert zh.startswith("# 实验报告：") and "## 结果汇总" in zh and "## 与蓬莱现状（基线）的差异" in zh
+    assert "| 村级项目按镇打包（分包） | `procurement.lots`（村级项目按镇打包（分包）） | True | False |" in zh
+    assert "实际服务质量 (0–1)，均值 [95% 置信区间]" in zh and "村级" in zh
+    t_en, t_zh = _tables(en), _tables(zh)
+    # summary: every cell after the scenario name; differences: every cell after the outcome label
+    assert [r[1:] for r in t_en[0]] == [r[1:] for r in t_zh[0]] and len(t_en[0]) == 2
+    assert [r[2:] for r in t_en[1]] == [r[2:] for r in t_zh[1]] and len(t_en[1]) == 3
+    assert [r[0] for r in t_zh[0]] == ["蓬莱现状（基线）", "村级项目按镇打包（分包）"]
+    zh_figs = sorted(p.name for p in (out / "figures").glob("*.zh.png"))
+    en_figs = sorted(p.name for p in (out / "figures").glob("*.png") if not p.name.endswith(".zh.png"))
+    assert [f.replace(".zh.png", ".png") for f in zh_figs] == en_figs
+    assert "<html lang=\"zh-Hans\">" in (out / "report.zh.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_brief_command_in_both_languages(sweep: Path, tmp_path: Path, capsys):
+    out = tmp_path / "brief"
+    shutil.copytree(sweep, out, ignore=shutil.ignore_patterns("report.*", "figures", "*.csv"))
+    assert main(["brief", str(out)]) == 0 and main(["brief", str(out), "--lang", "zh"]) == 0
+    assert "comparisons clear of noise" in capsys.readouterr().out
+    en, zh = ((out / f).read_text(encoding="utf-8") for f in ("brief.md", "brief.zh.md"))
+    assert en.startswith("# Policy brief: tiny_lots") and zh.startswith("# 政策简报：")
+    assert "| lots | lawful under current rules (财政部令第110号" in en
+    assert "| 村级项目按镇打包（分包） | 现行法规允许" in zh
+    assert (out / "brief.html").is_file() and (out / "brief.zh.html").is_file()
+
+
+def test_bad_language_is_one_error_line_and_writes_nothing(sweep: Path, tmp_path: Path, capsys):
+    out = tmp_path / "bad"
+    shutil.copytree(sweep, out, ignore=shutil.ignore_patterns("report.*", "brief.*", "figures", "*.csv"))
+    for cmd in ("report", "brief"):
+        assert main([cmd, str(out), "--lang", "fr"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: --lang 'fr': unknown language; allowed: en, zh") and err.count("\n") == 1
+    assert not list(out.glob("report*")) and not list(out.glob("brief*")) and not (out / "figures").exists()

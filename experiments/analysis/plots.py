@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from experiments.analysis.i18n import label_text, text, unit_text
 from experiments.analysis.stats import pareto_front, wide_means, wilson_ci
 
 _GUESSED_UNITS = {  # fallback only; the model's declared outcomes take precedence
@@ -31,12 +32,15 @@ _GUESSED_UNITS = {  # fallback only; the model's declared outcomes take preceden
 }
 
 
-def outcome_label(name: str, outcome_meta: Mapping[str, Any] | None = None) -> tuple[str, str]:
+def outcome_label(name: str, outcome_meta: Mapping[str, Any] | None = None,
+                  lang: str = "en") -> tuple[str, str]:
     """Label and unit of an outcome.
 
     Args:
         name: outcome column name.
-        outcome_meta: mapping name -> object/dict with ``label`` and ``unit``; may be None.
+        outcome_meta: mapping name -> object/dict with ``label`` and ``unit`` (and ``label_zh``);
+            may be None.
+        lang: ``"en"`` or ``"zh"`` (the declared ``label_zh`` and the unit glossary).
 
     Returns:
         ``(label, unit)``; unit may be ``""`` when unknown.
@@ -48,12 +52,13 @@ def outcome_label(name: str, outcome_meta: Mapping[str, Any] | None = None) -> t
     if unit is None:
         base = name.rsplit("_", 1)[0] if name.endswith(("_city", "_town", "_village")) else name
         unit = _GUESSED_UNITS.get(base, "share of tenders" if base.endswith("_rate") else "")
-    return str(label), str(unit)
+    return label_text(m, str(label), lang), unit_text(str(unit), lang)
 
 
-def axis_label(name: str, outcome_meta: Mapping[str, Any] | None = None, prefix: str = "") -> str:
+def axis_label(name: str, outcome_meta: Mapping[str, Any] | None = None, prefix: str = "",
+               lang: str = "en") -> str:
     """``"Label (unit)"`` for an axis; the unit is omitted only when unknown."""
-    label, unit = outcome_label(name, outcome_meta)
+    label, unit = outcome_label(name, outcome_meta, lang)
     return f"{prefix}{label} ({unit})" if unit else f"{prefix}{label}"
 
 
@@ -70,6 +75,11 @@ def _by(by: str | Sequence[str]) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
 
+def _by_title(by: Sequence[str], lang: str) -> str:
+    """The legend title naming the grouping columns (``scenario`` translated)."""
+    return ", ".join(text("scenario", lang) if c == "scenario" else c for c in by)
+
+
 def _fig(nrows: int = 1, ncols: int = 1, size: tuple[float, float] = (7.0, 4.2), **kw):
     fig = Figure(figsize=size, layout="constrained")
     axes = fig.subplots(nrows, ncols, squeeze=False, **kw)
@@ -83,6 +93,7 @@ def timeseries_plot(
     unit: str | None = None,
     by: str | Sequence[str] = "scenario",
     outcome_meta: Mapping[str, Any] | None = None,
+    lang: str = "en",
 ) -> Figure:
     """Mean of an outcome over the months with its band, one line per group.
 
@@ -93,13 +104,14 @@ def timeseries_plot(
         unit: unit shown in brackets (default from ``outcome_meta`` or guessed).
         by: the grouping column(s) of ``bands``.
         outcome_meta: optional outcome metadata mapping.
+        lang: language of the texts (``"en"`` or ``"zh"``).
 
     Returns:
         The figure (x: month, y: outcome in its unit).
     """
     by_ = _by(by)
     outcome = outcome or str(bands["outcome"].iloc[0])
-    ml, mu = outcome_label(outcome, outcome_meta)
+    ml, mu = outcome_label(outcome, outcome_meta, lang)
     label, unit = label or ml, unit if unit is not None else mu
     fig, axes = _fig()
     ax = axes[0, 0]
@@ -108,10 +120,10 @@ def timeseries_plot(
         g = bands[names == name].sort_values("month")
         (line,) = ax.plot(g["month"], g["mean"], label=name, lw=1.6)
         ax.fill_between(g["month"], g["low"], g["high"], color=line.get_color(), alpha=0.2, lw=0)
-    ax.set_xlabel("Month (months since the start of the run)")
+    ax.set_xlabel(text("month_axis", lang))
     ax.set_ylabel(f"{label} ({unit})" if unit else label)
-    ax.set_title(f"{label} over time: mean across replications with band")
-    ax.legend(title=", ".join(by_), fontsize="small")
+    ax.set_title(text("ts_title", lang, label=label))
+    ax.legend(title=_by_title(by_, lang), fontsize="small")
     return fig
 
 
@@ -121,6 +133,7 @@ def forest_plot(
     outcomes: Sequence[str] | None = None,
     by: str | Sequence[str] = "scenario",
     relative: bool = False,
+    lang: str = "en",
 ) -> Figure:
     """Paired differences against the baseline with their CIs, one panel per outcome.
 
@@ -130,6 +143,7 @@ def forest_plot(
         outcomes: which outcomes (default all, in table order).
         by: the grouping column(s) of ``diffs``.
         relative: plot the relative change in percent instead of the difference in units.
+        lang: language of the texts (``"en"`` or ``"zh"``).
 
     Returns:
         The figure; filled markers are significant after Holm correction.
@@ -149,17 +163,18 @@ def forest_plot(
         err = np.vstack([np.clip(mid - l_, 0, None), np.clip(h_ - mid, 0, None)])
         sig = d["significant"].to_numpy(bool)
         ax.axvline(0.0, color="0.5", lw=0.8, ls="--")
-        for mask, face, lab in ((sig, "C0", "significant (Holm)"), (~sig, "white", "not significant")):
+        for mask, face, lab in ((sig, "C0", text("sig_holm", lang)), (~sig, "white", text("not_sig", lang))):
             if mask.any():
                 ax.errorbar(mid[mask], y[mask], xerr=np.clip(np.nan_to_num(err[:, mask]), 0, None), fmt="o", color="C0",
                             mfc=face, capsize=3, label=lab)
         ax.set_yticks(range(len(groups)), groups)
         ax.set_ylim(len(groups) - 0.5, -0.5)
-        lab, unit = outcome_label(o, outcome_meta)
-        ax.set_xlabel(f"Change in {lab} (%)" if relative else f"Difference in {lab} ({unit or 'units'})")
-        ax.set_ylabel(", ".join(by_).capitalize() + " (name)")
+        lab, unit = outcome_label(o, outcome_meta, lang)
+        ax.set_xlabel(text("rel_axis", lang, label=lab) if relative
+                      else text("diff_axis", lang, label=lab, unit=unit or text("units", lang)))
+        ax.set_ylabel(text("group_axis", lang, by=_by_title(by_, lang).capitalize()))
         ax.legend(fontsize="x-small", loc="best")
-    fig.suptitle("Paired differences against the baseline (mean and CI)")
+    fig.suptitle(text("forest_title", lang))
     return fig
 
 
@@ -172,6 +187,7 @@ def heatmap(
     x_label: str | None = None,
     y_label: str | None = None,
     title: str | None = None,
+    lang: str = "en",
 ) -> Figure:
     """A 2-D grid of two parameter columns coloured by the mean of an outcome.
 
@@ -184,6 +200,7 @@ def heatmap(
         x_label: axis label with unit (default: column name with a guessed unit).
         y_label: axis label with unit.
         title: figure title.
+        lang: language of the colour-bar label.
 
     Returns:
         The figure; empty cells (e.g. outside a weight simplex) are left blank.
@@ -194,7 +211,7 @@ def heatmap(
     xs, ys = grid.columns.to_numpy(float), grid.index.to_numpy(float)
     mesh = ax.pcolormesh(_edges(xs), _edges(ys), np.ma.masked_invalid(grid.to_numpy(float)),
                          cmap="viridis", shading="flat")
-    fig.colorbar(mesh, ax=ax, label=axis_label(value, outcome_meta))
+    fig.colorbar(mesh, ax=ax, label=axis_label(value, outcome_meta, lang=lang))
     ax.set_xlabel(x_label or _param_label(x))
     ax.set_ylabel(y_label or _param_label(y))
     short = f"{x.rsplit('.', 1)[-1]} × {y.rsplit('.', 1)[-1]}"
@@ -214,6 +231,7 @@ def simplex_heatmap(
     outcome: str,
     weights: tuple[str, str],
     outcome_meta: Mapping[str, Any] | None = None,
+    lang: str = "en",
 ) -> Figure:
     """Heat map over two weights of a simplex (the remaining weight is 1 minus their sum).
 
@@ -222,14 +240,14 @@ def simplex_heatmap(
         outcome: outcome colouring the cells.
         weights: the two weight columns (dotted parameter paths), x then y.
         outcome_meta: optional outcome metadata mapping.
+        lang: language of the texts (``"en"`` or ``"zh"``).
 
     Returns:
         The figure.
     """
     x, y = weights
-    return heatmap(runs, x, y, outcome, outcome_meta, title=(
-        f"{outcome_label(outcome, outcome_meta)[0]} over the weight simplex\n"
-        "(remaining weight = 1 − x − y; mean of runs per cell)"))
+    return heatmap(runs, x, y, outcome, outcome_meta, lang=lang, title=text(
+        "simplex_title", lang, label=outcome_label(outcome, outcome_meta, lang)[0]))
 
 
 def _wide(df: pd.DataFrame, by: Sequence[str]) -> pd.DataFrame:
@@ -251,6 +269,7 @@ def frontier_plot(
     label_col: str | None = None,
     outcome_meta: Mapping[str, Any] | None = None,
     by: str | Sequence[str] = "scenario",
+    lang: str = "en",
 ) -> Figure:
     """Settings in the cost–quality plane with the Pareto front (low cost, high quality).
 
@@ -262,6 +281,7 @@ def frontier_plot(
         label_col: column naming each point (default: the ``by`` columns).
         outcome_meta: optional outcome metadata mapping.
         by: grouping column(s) when ``df`` is long.
+        lang: language of the texts (``"en"`` or ``"zh"``).
 
     Returns:
         The figure, points with CI error bars where available.
@@ -273,15 +293,15 @@ def frontier_plot(
     fig, axes = _fig()
     ax = axes[0, 0]
     ax.errorbar(w[x_cost], w[y_quality], xerr=_xy_err(w, x_cost), yerr=_xy_err(w, y_quality),
-                fmt="o", color="0.6", ms=4, capsize=2, label="setting (mean, CI)")
+                fmt="o", color="0.6", ms=4, capsize=2, label=text("setting_ci", lang))
     f = w[front].sort_values(x_cost)
-    ax.plot(f[x_cost], f[y_quality], "-o", color="C3", label="Pareto front")
+    ax.plot(f[x_cost], f[y_quality], "-o", color="C3", label=text("pareto", lang))
     for i in np.flatnonzero(front):
         ax.annotate(names.iloc[i], (w[x_cost].iloc[i], w[y_quality].iloc[i]), fontsize="x-small",
                     xytext=(4, 4), textcoords="offset points")
-    ax.set_xlabel(axis_label(x_cost, outcome_meta))
-    ax.set_ylabel(axis_label(y_quality, outcome_meta))
-    ax.set_title("Quality–cost frontier")
+    ax.set_xlabel(axis_label(x_cost, outcome_meta, lang=lang))
+    ax.set_ylabel(axis_label(y_quality, outcome_meta, lang=lang))
+    ax.set_title(text("frontier_title", lang))
     ax.legend(fontsize="small")
     return fig
 
@@ -298,11 +318,24 @@ def level_outcomes(name: str) -> tuple[str, ...]:
     return tuple(f"{name}_{level}" for level in LEVELS)
 
 
+def _level_tick(outcome: str, lang: str) -> str:
+    """The level of a per-level outcome (``no_bid_rate_village`` -> ``village``/``村级``)."""
+    if not outcome.endswith(("_city", "_town", "_village")):
+        return outcome
+    level = outcome.rsplit("_", 1)[-1]
+    if lang == "en":
+        return level
+    from model.i18n import level_zh  # lazy: importing `model` loads Mesa
+
+    return level_zh(level)
+
+
 def by_level_plot(
     means: pd.DataFrame,
     outcomes: Sequence[str] | None = None,
     outcome_meta: Mapping[str, Any] | None = None,
     by: str | Sequence[str] = "scenario",
+    lang: str = "en",
 ) -> Figure:
     """Grouped bars: one group per outcome (level), one bar per scenario, with CI error bars.
 
@@ -312,6 +345,7 @@ def by_level_plot(
             :func:`level_outcomes`).
         outcome_meta: optional outcome metadata mapping (the y unit is the first outcome's).
         by: the grouping column(s) of ``means``.
+        lang: language of the texts (``"en"`` or ``"zh"``).
 
     Returns:
         The figure.
@@ -330,15 +364,15 @@ def by_level_plot(
         err = np.nan_to_num(np.vstack([v - g["ci_low"].to_numpy(float), g["ci_high"].to_numpy(float) - v]))
         ax.bar(np.arange(len(outcomes)) + (j - (len(groups) - 1) / 2) * width, v, width,
                yerr=np.clip(err, 0, None), capsize=3, label=gname)
-    ticks = [o.rsplit("_", 1)[-1] if o.endswith(("_city", "_town", "_village")) else o for o in outcomes]
+    ticks = [_level_tick(o, lang) for o in outcomes]
     ax.set_xticks(range(len(outcomes)), ticks)
     base = outcomes[0].rsplit("_", 1)[0] if outcomes[0].endswith(("_city", "_town", "_village")) else outcomes[0]
-    unit = outcome_label(outcomes[0], outcome_meta)[1]
-    base_label = outcome_label(base, outcome_meta)[0]
-    ax.set_xlabel("Buyer level (city / town / village)")
+    unit = outcome_label(outcomes[0], outcome_meta, lang)[1]
+    base_label = outcome_label(base, outcome_meta, lang)[0]
+    ax.set_xlabel(text("level_axis", lang))
     ax.set_ylabel(f"{base_label} ({unit})" if unit else base_label)
-    ax.set_title(f"{base_label} by level (mean and CI across replications)")
-    ax.legend(title=", ".join(by_), fontsize="small")
+    ax.set_title(text("level_title", lang, label=base_label))
+    ax.legend(title=_by_title(by_, lang), fontsize="small")
     return fig
 
 
@@ -351,6 +385,7 @@ def distance_band_plot(
     ci: float = 0.95,
     distance_col: str = "distance_km",
     bins: Sequence[float] = (0, 5, 10, 20, 40, np.inf),
+    lang: str = "en",
 ) -> Figure:
     """Rate of a binary tender outcome by distance band, with Wilson CIs, per group.
 
@@ -367,6 +402,7 @@ def distance_band_plot(
         ci: coverage of the intervals.
         distance_col: distance column (km) used only when ``band_col`` is absent.
         bins: band edges in km for that case.
+        lang: language of the texts (``"en"`` or ``"zh"``).
 
     Returns:
         The figure (y: share of tenders, 0–1).
@@ -387,7 +423,7 @@ def distance_band_plot(
            .agg(["sum", "count"]).reset_index())
     lo, hi = wilson_ci(agg["sum"], agg["count"], ci)
     agg["rate"], agg["lo"], agg["hi"] = agg["sum"] / agg["count"], lo, hi
-    names = _group_names(agg, by_) if by_ else pd.Series("all tenders", index=agg.index)
+    names = _group_names(agg, by_) if by_ else pd.Series(text("all_tenders", lang), index=agg.index)
     fig, axes = _fig()
     ax = axes[0, 0]
     groups = list(names.drop_duplicates())
@@ -398,9 +434,13 @@ def distance_band_plot(
         yerr = np.clip(np.vstack([g["rate"] - g["lo"], g["hi"] - g["rate"]])[:, s], 0, None)
         ax.errorbar(xpos[s], g["rate"].to_numpy()[s], yerr=yerr, fmt="-o", capsize=3, label=gname)
     ax.set_xticks(range(len(order)), [str(b) for b in order])
-    ax.set_xlabel("Distance band (km)")
-    ax.set_ylabel(f"{value.replace('_', ' ').capitalize()} rate (share of tenders, 0–1)")
-    ax.set_title(f"{value.replace('_', ' ').capitalize()} rate by distance (Wilson {ci:.0%} CI)")
+    ax.set_xlabel(text("band_axis", lang))
+    if value == "no_bid":
+        ax.set_ylabel(text("no_bid_axis", lang))
+        ax.set_title(text("no_bid_title", lang, pct=f"{ci:.0%}"))
+    else:
+        ax.set_ylabel(f"{value.replace('_', ' ').capitalize()} rate (share of tenders, 0–1)")
+        ax.set_title(f"{value.replace('_', ' ').capitalize()} rate by distance (Wilson {ci:.0%} CI)")
     ax.legend(fontsize="small")
     return fig
 
@@ -411,6 +451,7 @@ def gaming_gap_plot(
     y: str = "gaming_gap",
     outcome_meta: Mapping[str, Any] | None = None,
     by: str | Sequence[str] = "scenario",
+    lang: str = "en",
 ) -> Figure:
     """Gaming gap against monitoring staff cost, one point per scenario with CI error bars.
 
@@ -420,6 +461,7 @@ def gaming_gap_plot(
         y: gap outcome on the vertical axis.
         outcome_meta: optional outcome metadata mapping.
         by: grouping column(s).
+        lang: language of the texts (``"en"`` or ``"zh"``).
 
     Returns:
         The figure.
@@ -433,11 +475,11 @@ def gaming_gap_plot(
     for i, name in enumerate(names):
         ax.errorbar(w[x].iloc[i], w[y].iloc[i], xerr=None if xe is None else xe[:, [i]],
                     yerr=None if ye is None else ye[:, [i]], fmt="o", capsize=3, label=name)
-    ax.set_xlabel(axis_label(x, outcome_meta))
-    ax.set_ylabel(axis_label(y, outcome_meta))
-    ylab, xlab = outcome_label(y, outcome_meta)[0], outcome_label(x, outcome_meta)[0]
-    ax.set_title(f"{ylab} against {xlab.lower()} (mean, CI)")
-    ax.legend(title=", ".join(by_), fontsize="small")
+    ax.set_xlabel(axis_label(x, outcome_meta, lang=lang))
+    ax.set_ylabel(axis_label(y, outcome_meta, lang=lang))
+    ylab, xlab = outcome_label(y, outcome_meta, lang)[0], outcome_label(x, outcome_meta, lang)[0]
+    ax.set_title(text("gaming_title", lang, y=ylab, x=xlab if lang == "zh" else xlab.lower()))
+    ax.legend(title=_by_title(by_, lang), fontsize="small")
     return fig
 
 

@@ -22,7 +22,9 @@ import numpy as np
 import pandas as pd
 
 from experiments.analysis import plots
-from experiments.analysis.stats import paired_differences, scenario_means, timeseries_bands
+from experiments.analysis.i18n import scenario_description, scenario_label, translator
+from experiments.analysis.report_figures import report_figures
+from experiments.analysis.stats import paired_differences, scenario_means
 from experiments.engine.runner import META_COLUMNS
 
 DEFAULT_KEY_OUTCOMES = ("quality_delivered", "cost_per_quality", "spend", "no_bid_rate",
@@ -104,7 +106,9 @@ def stars(p: float) -> str:
 
 # ---------------------------------------------------------------- rendering
 
-def _md(blocks: list[tuple]) -> str:
+def to_markdown(blocks: list[tuple]) -> str:
+    """Render report blocks (``("h", level, text)``, ``("p", text)``, ``("ul", items)``,
+    ``("table", head, rows)``, ``("fig", path, caption)``, ``("raw", markdown)``) as Markdown."""
     out = []
     for b in blocks:
         kind = b[0]
@@ -139,8 +143,9 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;
         "code{background:#f5f5f5;padding:0 .2rem}")
 
 
-def _html(blocks: list[tuple], title: str) -> str:
-    out = [f"<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+def to_html(blocks: list[tuple], title: str, lang: str = "en") -> str:
+    """Render report blocks (see :func:`to_markdown`) as one self-contained HTML page."""
+    out = [f"<!DOCTYPE html>\n<html lang=\"{'zh-Hans' if lang == 'zh' else 'en'}\">\n<head>\n<meta charset=\"utf-8\">\n"
            f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>"]
     for b in blocks:
         kind = b[0]
@@ -198,6 +203,24 @@ def _param_rows(param_diffs: Any, manifest: Mapping, baseline: str) -> list[list
     return rows
 
 
+def _cells(row: Any, by: Sequence[str], sname: Any) -> list[str]:
+    """The grouping cells of a table row; the scenario shown by its display name."""
+    return [sname(row[c]) if c == "scenario" else str(row[c]) for c in by]
+
+
+def _param_cell(cell: str, labels: Mapping[str, str] | None) -> str:
+    """A parameter cell (`` `path` ``) with its label beside it when ``labels`` has one."""
+    label = (labels or {}).get(cell.strip("`"))
+    return f"{cell}（{label}）" if label else cell
+
+
+def _scenario_item(name: str, info: Mapping[str, Any] | None, lang: str) -> str:
+    """One bullet of the scenario list: display name (code name in Chinese) and description."""
+    label = scenario_label(name, info, lang)
+    shown = f"**{label}** (`{name}`)" if label != name else f"**{name}**"
+    return f"{shown}: {scenario_description(info, lang)}".rstrip(": ")
+
+
 def build_report(
     out_dir: str | Path,
     runs: pd.DataFrame,
@@ -214,6 +237,8 @@ def build_report(
     test: str = "wilcoxon",
     sections: Sequence[str | Path] = ("sensitivity.md", "calibration.md", "policy_search.md",
                                       "discovery.md", "archetypes.md", "parameter_uncertainty.md"),
+    lang: str = "en",
+    param_labels: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Write the evidence report of one experiment.
 
@@ -237,11 +262,19 @@ def build_report(
         test: paired test, ``"wilcoxon"`` or ``"ttest"``.
         sections: Markdown files (relative to ``out_dir`` or absolute) appended when present —
             the sections written by ``sensitivity``, ``calibrate``, ``optimize``,
-            ``discover``, ``archetypes`` and ``run --parameter-draws``.
+            ``discover``, ``archetypes`` and ``run --parameter-draws`` (in English).
+        lang: ``"en"`` writes ``report.md``/``report.html`` and ``figures/figN_*.png``;
+            ``"zh"`` writes ``report.zh.md``/``report.zh.html`` and ``figures/figN_*.zh.png``
+            in Chinese from the same tables (identical numbers). Scenario names and
+            descriptions in Chinese come from the manifest's ``name_zh``/``description_zh``,
+            outcome labels from ``label_zh`` in ``outcomes_meta``.
+        param_labels: dotted parameter path -> its Chinese label (the tree's ``zh``), shown
+            beside the path in the Chinese parameter table.
 
     Returns:
         ``{"markdown": Path, "html": Path, "figures": [Path, ...], "tables": [Path, ...]}``.
     """
+    t = translator(lang)
     out, manifest = Path(out_dir), dict(manifest or {})
     (out / "figures").mkdir(parents=True, exist_ok=True)
     meta = outcomes_meta
@@ -250,7 +283,17 @@ def build_report(
     factors = factor_columns(runs)
     by = ["scenario", *factors]
     pct = f"{ci:.0%}"
-    title = str(manifest.get("name") or manifest.get("experiment") or "Experiment report")
+    scen = manifest.get("scenarios") or {}
+
+    def sname(name: Any) -> str:
+        return scenario_label(str(name), scen.get(name), lang)
+
+    def olabel(o: str) -> str:
+        return plots.axis_label(o, meta, lang=lang)
+
+    title = str(manifest.get("name") or manifest.get("experiment") or t("report_title"))
+    if lang == "zh":
+        title = f"{t('report_title')}：{manifest.get('name_zh') or title}"
 
     means = scenario_means(runs, key, by=by, ci=ci, n_boot=n_boot, seed=seed)
     diffs, diff_note = None, ""
@@ -259,22 +302,22 @@ def build_report(
             diffs = paired_differences(runs, key, baseline=baseline, by=by, ci=ci, n_boot=n_boot,
                                        seed=seed, test=test)
         except ValueError as e:
-            diff_note = f"Paired comparison not possible: {e}."
+            diff_note = t("no_pair_error", error=e)
     else:
-        diff_note = f"No paired comparison: the runs hold no baseline scenario `{baseline}` to compare with."
+        diff_note = t("no_pair_baseline", baseline=baseline)
 
     blocks: list[tuple] = [("h", 1, title)]
-    if manifest.get("description"):
-        blocks.append(("p", str(manifest["description"])))
-    scen = manifest.get("scenarios") or {}
+    description = scenario_description(manifest, lang)
+    if description:
+        blocks.append(("p", description))
     if scen:
-        blocks += [("h", 2, "Scenarios"),
-                   ("ul", [f"**{n}**: {(i or {}).get('description', '')}".rstrip(": ") for n, i in scen.items()])]
+        blocks += [("h", 2, t("scenarios")),
+                   ("ul", [_scenario_item(n, i, lang) for n, i in scen.items()])]
 
     # summary table
     n_runs = runs.groupby(by, sort=False, dropna=False).size().rename("runs").reset_index()
-    head = [*[c.capitalize() if c == "scenario" else f"`{c}`" for c in by], "Runs",
-            *[f"{plots.axis_label(o, meta)}, mean [{pct} CI]" for o in key]]
+    by_head = [t("col_scenario") if c == "scenario" else f"`{c}`" for c in by]
+    head = [*by_head, t("col_runs"), *[t("col_mean_ci", label=olabel(o), pct=pct) for o in key]]
     rows = []
     for _, r in n_runs.iterrows():
         g = means
@@ -282,85 +325,31 @@ def build_report(
             g = g[(g[c] == r[c]) | (g[c].isna() & pd.isna(r[c]))]
         cells = [fmt_ci(*g[g["outcome"] == o][["mean", "ci_low", "ci_high"]].iloc[0], n=int(r["runs"]))
                  for o in key]
-        rows.append([*[str(r[c]) for c in by], str(r["runs"]), *cells])
-    blocks += [("h", 2, "Summary"),
-               ("p", f"Mean of each key outcome across replications with its {pct} percentile-bootstrap "
-                     "confidence interval, per scenario."),
-               ("table", head, rows)]
+        rows.append([*_cells(r, by, sname), str(r["runs"]), *cells])
+    blocks += [("h", 2, t("summary")), ("p", t("summary_note", pct=pct)), ("table", head, rows)]
 
     # paired differences
-    blocks.append(("h", 2, f"Differences from the baseline (`{baseline}`)"))
+    blocks.append(("h", 2, t("differences", baseline=sname(baseline))))
     if diffs is not None and not diffs.empty:
-        head = [*[c.capitalize() if c == "scenario" else f"`{c}`" for c in by], "Outcome (unit)", "Pairs",
-                f"Difference [{pct} CI]", f"Relative change [{pct} CI]", f"Cohen's d_z [{pct} CI]",
-                "p", "p (Holm)", "Sig."]
-        rows = [[*[str(r[c]) for c in by], plots.axis_label(r["outcome"], meta), str(r["n_pairs"]),
+        head = [*by_head, t("col_outcome"), t("col_pairs"), t("col_diff", pct=pct), t("col_rel", pct=pct),
+                t("col_d", pct=pct), t("col_p"), t("col_holm"), t("col_sig")]
+        rows = [[*_cells(r, by, sname), olabel(r["outcome"]), str(r["n_pairs"]),
                  fmt_ci(r["diff"], r["ci_low"], r["ci_high"], sign=True, n=r["n_pairs"]),
                  fmt_ci(r["rel_change"], r["rel_ci_low"], r["rel_ci_high"], sign=True, pct=True, n=r["n_pairs"]),
                  fmt_ci(r["effect_size"], r["effect_ci_low"], r["effect_ci_high"], sign=True, n=r["n_pairs"]),
                  fmt_p(r["p_value"]), fmt_p(r["p_holm"]), stars(r["p_holm"])]
                 for _, r in diffs.iterrows()]
-        blocks += [("p", "Scenario minus baseline, computed on runs paired by replicate (common random "
-                         f"numbers). p-values: {'Wilcoxon signed-rank' if test == 'wilcoxon' else 'paired t'} "
-                         "test; p (Holm): Holm–Bonferroni-adjusted across the outcomes of each row group "
-                         "(scenario, and factor setting if any; settings are not corrected against each other)."),
-                   ("table", head, rows)]
+        blocks += [("p", t("diff_note", test=t(test))), ("table", head, rows)]
         n_min = int(diffs["n_pairs"].min())
         if test == "wilcoxon" and n_min > 0 and len(key) * 2.0 / 2.0**n_min >= 0.05:
-            blocks.append(("p", f"**Note:** with {n_min} pairs the smallest Wilcoxon p-value possible is "
-                                f"{2.0 / 2.0**n_min:.3f}, so after Holm correction over {len(key)} outcomes no "
-                                "difference can be significant at 0.05, however large; run more replications "
-                                "(or use the paired t-test) and read the confidence intervals."))
+            blocks.append(("p", t("wilcoxon_floor", n=n_min, pmin=2.0 / 2.0**n_min, k=len(key))))
     else:
-        blocks.append(("p", diff_note or "No comparison rows."))
+        blocks.append(("p", diff_note or t("no_rows")))
 
-    # figures
-    figs: list[tuple[str, Any, str]] = []
-    if diffs is not None and not diffs.empty and len(diffs) // max(len(key), 1) <= 30:
-        figs.append(("differences", plots.forest_plot(diffs, meta, by=by), "Paired differences from the baseline "
-                     f"with {pct} paired-bootstrap CIs; filled markers are significant after Holm correction."))
-    if timeseries is not None:
-        for o in [o for o in key if o in timeseries.columns][:3]:
-            bands = timeseries_bands(timeseries, runs, o, by="scenario", ci=ci)
-            figs.append((f"timeseries_{o}", plots.timeseries_plot(bands, o, outcome_meta=meta),
-                         f"{plots.outcome_label(o, meta)[0]} by month: mean across replications with its "
-                         f"{pct} t-interval band, per scenario."))
-    levels = plots.level_outcomes("no_bid_rate")
-    extra = [o for o in (*levels, "gaming_gap", "admin_cost", "spend", "quality_delivered") if o in outs]
-    extra_means = scenario_means(runs, extra, by=by, ci=ci, n_boot=n_boot, seed=seed) if extra else None
-    if all(o in outs for o in levels):
-        figs.append(("no_bid_by_level", plots.by_level_plot(extra_means, levels, meta, by=by),
-                     f"No-bid rate by administrative level of the buyer, mean with {pct} bootstrap CI."))
-    if tenders is not None:
-        t = tenders
-        if "no_bid" not in t and "n_bids" in t:
-            t = t.assign(no_bid=t["n_bids"] == 0)
-        if "no_bid" in t and ("distance_band" in t or "distance_km" in t):
-            figs.append(("no_bid_by_distance", plots.distance_band_plot(t, runs=runs, ci=ci),
-                         f"Share of tenders receiving no bid, by distance band, with Wilson {pct} CIs "
-                         "(tenders pooled over runs)."))
-    n_groups = len(n_runs)
-    if {"gaming_gap", "admin_cost"} <= set(extra) and n_groups > 1:
-        figs.append(("gaming_gap", plots.gaming_gap_plot(extra_means, outcome_meta=meta, by=by),
-                     f"Gaming gap against administrative staff cost per scenario, means with {pct} CIs."))
-    if {"spend", "quality_delivered"} <= set(extra) and n_groups >= 3:
-        figs.append(("frontier", plots.frontier_plot(extra_means, "spend", "quality_delivered",
-                                                     outcome_meta=meta, by=by),
-                     "Quality against spend per setting; the red line joins the non-dominated settings."))
-    if len(factors) == 2:
-        for sc in list(runs["scenario"].drop_duplicates())[:4]:
-            label = plots.outcome_label(key[0], meta)[0]
-            hm = plots.heatmap(runs[runs["scenario"] == sc], factors[0], factors[1], key[0], meta,
-                               title=f"{label}, scenario {sc}\n(mean of runs per cell)")
-            figs.append((f"heatmap_{sc}", hm, f"{plots.outcome_label(key[0], meta)[0]} "
-                         f"over the factor grid in scenario `{sc}` (mean of runs per cell)."))
-    fig_paths = []
-    if figs:
-        blocks.append(("h", 2, "Figures"))
-    for i, (name, fig, cap) in enumerate(figs, 1):
-        safe = re.sub(r"[^A-Za-z0-9_.-]+", "_", name)
-        fig_paths.append(plots.save(fig, out / "figures" / f"fig{i}_{safe}.png"))
-        blocks.append(("fig", f"figures/{fig_paths[-1].name}", f"Figure {i}. {cap}"))
+    # figures (drawn inside the language's font context; raises before drawing without a CJK font)
+    fig_paths, fig_blocks = report_figures(out, runs, timeseries, tenders, diffs, key, outs, by, factors,
+                                           meta, {"ci": ci, "n_boot": n_boot, "seed": seed}, lang, sname)
+    blocks += fig_blocks
 
     for name in sections:  # sections written by the sensitivity, calibrate and optimize commands
         path = Path(name) if Path(name).is_absolute() else out / name
@@ -369,37 +358,30 @@ def build_report(
 
     # parameters, how to read, provenance
     prow = _param_rows(param_diffs, manifest, baseline)
-    blocks.append(("h", 2, "Parameters that differ from the baseline"))
+    blocks.append(("h", 2, t("params")))
     if not prow:
-        blocks.append(("p", "No parameter differences recorded."))
+        blocks.append(("p", t("no_params")))
     else:
         head = (list(map(str, param_diffs.columns)) if isinstance(param_diffs, pd.DataFrame)
-                else ["Scenario", "Parameter", "Value", "Baseline value"])
-        blocks.append(("table", head, prow))
+                else t("param_cols").split("|"))
+        labels = param_labels if lang == "zh" else None
+        blocks.append(("table", head, [[sname(r[0]), _param_cell(r[1], labels), *r[2:]] for r in prow]))
     if factors:
-        blocks.append(("p", "Factors varied across runs: " + ", ".join(f"`{f}`" for f in factors) + "."))
+        blocks.append(("p", t("factors_varied", factors=", ".join(f"`{f}`" for f in factors))))
     reps = n_runs["runs"]
-    blocks += [("h", 2, "How to read this report"),
-               ("p", f"Each scenario was run {reps.min()}"
-                + (f"–{reps.max()}" if reps.max() != reps.min() else "")
-                + " times (replications) with different random seeds. Replicate k of every scenario uses "
-                "the same seed as replicate k of the baseline (common random numbers), so differences are "
-                "computed pair by pair and reflect the policy change rather than chance. Brackets give "
-                f"{pct} confidence intervals: percentile bootstrap ({n_boot} resamples) over replications "
-                "for means, and over pairs for differences, relative changes and effect sizes (Cohen's "
-                "d_z = mean paired difference / its standard deviation). Because several outcomes are "
-                "tested per scenario, p-values are corrected with the Holm–Bonferroni method; marks: "
-                "* p < 0.05, ** p < 0.01, *** p < 0.001, ns not significant. \"CI n/a\" means a single "
-                "run, for which no interval can be computed.")]
+    rep_text = f"{reps.min()}" + (f"–{reps.max()}" if reps.max() != reps.min() else "")
+    blocks += [("h", 2, t("how_to_read")), ("p", t("how_text", reps=rep_text, pct=pct, n_boot=n_boot))]
     prov = [[f"`{k}`", v] for k, v in _flatten({k: v for k, v in manifest.items()
-                                                 if k not in ("scenarios", "description")})]
-    blocks += [("h", 2, "Provenance"),
-               ("table", ["Item", "Value"], prov) if prov else ("p", "No manifest was given."),
-               ("p", f"Runs in this report: {len(runs)} (count).")]
+                                                 if k not in ("scenarios", "description", "description_zh",
+                                                              "name_zh")})]
+    blocks += [("h", 2, t("provenance")),
+               ("table", t("prov_cols").split("|"), prov) if prov else ("p", t("no_manifest")),
+               ("p", t("runs_count", n=len(runs)))]
 
-    md_path, html_path = out / "report.md", out / "report.html"
-    md_path.write_text(_md(blocks), encoding="utf-8")
-    html_path.write_text(_html(blocks, title), encoding="utf-8")
+    stem = "report.zh" if lang == "zh" else "report"
+    md_path, html_path = out / f"{stem}.md", out / f"{stem}.html"
+    md_path.write_text(to_markdown(blocks), encoding="utf-8")
+    html_path.write_text(to_html(blocks, title, lang), encoding="utf-8")
     tables = [out / "summary.csv"]
     means.to_csv(tables[0], index=False)
     if diffs is not None:

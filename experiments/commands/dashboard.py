@@ -3,6 +3,7 @@
 Examples:
     python -m experiments dashboard
     python -m experiments dashboard experiments/scenarios/lots.toml --port 8766
+    python -m experiments dashboard --lang zh          # 中文界面 (a selector switches it too)
 
 The page starts with SCENARIO.toml (default: the baseline) and lists every scenario of
 experiments/scenarios/. It listens on 127.0.0.1 only unless --host says otherwise; Ctrl+C
@@ -27,6 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8765, metavar="N", help="TCP port (default: 8765)")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--lang", default="en", metavar="LANG",
+                        help="language the page starts in: en (default) or zh (中文)")
 
 
 def _error(message: str) -> int:
@@ -66,6 +69,10 @@ def main(args: argparse.Namespace) -> int:
     """
     from model.params import load_scenario
 
+    from model.i18n import LANGS
+
+    if args.lang not in LANGS:
+        return _error(f"--lang {args.lang!r}: unknown language; allowed: {', '.join(LANGS)}")
     scenario = args.scenario
     if scenario is not None:
         load_scenario(scenario)  # a bad file raises ParamError: one line, exit status 2
@@ -81,6 +88,7 @@ def main(args: argparse.Namespace) -> int:
 
     env = {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False"}
     env[app.SCENARIO_ENV] = str(scenario.resolve()) if scenario is not None else ""
+    env[app.LANG_ENV] = args.lang
     argv = command(Path(app.__file__), args.host, args.port)
     print(f"Jiebang dashboard on http://{args.host}:{args.port}/ (Ctrl+C stops it)", flush=True)
     if os.name == "posix":

@@ -3,11 +3,13 @@
 Examples:
     python -m experiments report results/reform_package
     python -m experiments report results/no_bidder --outcomes no_bid_rate_village,coverage
+    python -m experiments report results/reform_package --lang zh     # 中文报告
     python -m experiments run experiments/reform_package.toml --report   # run, then report
 
 Reads OUT_DIR/runs.parquet (required), timeseries.parquet and tenders.parquet (when
 present) and manifest.json; writes OUT_DIR/report.md, report.html, summary.csv,
-differences.csv and figures/*.png. The parameters that differ from the baseline are taken
+differences.csv and figures/*.png; with `--lang zh` the same report in Chinese as
+report.zh.md, report.zh.html and figures/*.zh.png (same tables, same numbers). The parameters that differ from the baseline are taken
 from the manifest's resolved flat parameters per scenario.
 """
 
@@ -34,6 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--outcomes", metavar="A,B,...",
                         help="key outcomes of the tables, comma-separated (default: the "
                              "experiment's outcomes, else a standard set)")
+    parser.add_argument("--lang", default="en", metavar="LANG",
+                        help="language of the report: en (default) or zh (中文; needs a CJK font: "
+                             "bash scripts/install_cjk_font.sh)")
 
 
 def param_diffs(parameters: Mapping[str, Mapping[str, Any]], baseline: str,
@@ -61,6 +66,33 @@ def param_diffs(parameters: Mapping[str, Mapping[str, Any]], baseline: str,
     return out
 
 
+
+
+def scenario_labels(file: str | None) -> dict[str, Any]:
+    """The keys of a scenario file's `[scenario]` table shown beside its name (`name_zh`,
+    `description_zh`, `legal_status`, `legal_source`: `model.params.SCENARIO_KEYS` after the
+    name and description).
+
+    Args:
+        file: The scenario file recorded in the manifest, or None (inline scenario).
+
+    Returns:
+        The keys present; {} when the file is missing or unreadable (the report still shows
+        the English name and description the manifest recorded).
+    """
+    import tomllib
+
+    from model.params import SCENARIO_KEYS
+
+    if not file or not Path(file).is_file():
+        return {}
+    try:
+        head = tomllib.loads(Path(file).read_text(encoding="utf-8")).get("scenario") or {}
+    except (OSError, ValueError):
+        return {}
+    return {k: head[k] for k in SCENARIO_KEYS[2:] if k in head}
+
+
 def report_manifest(manifest: Mapping[str, Any]) -> dict[str, Any]:
     """The manifest reshaped for `experiments.analysis.report.build_report`.
 
@@ -74,10 +106,12 @@ def report_manifest(manifest: Mapping[str, Any]) -> dict[str, Any]:
     """
     exp = manifest.get("experiment") or {}
     scen = {s.get("name"): {"description": s.get("description", ""),
-                            "overrides": s.get("overrides") or {}}
+                            "overrides": s.get("overrides") or {}, **scenario_labels(s.get("file"))}
             for s in manifest.get("scenarios") or [] if isinstance(s, Mapping)}
+    head = ((exp.get("spec") or {}).get("experiment") or {}) if isinstance(exp.get("spec"), Mapping) else {}
     out: dict[str, Any] = {"name": exp.get("name") or "Experiment report",
                            "description": exp.get("description", ""), "scenarios": scen}
+    out.update({k: head[k] for k in ("name_zh", "description_zh") if isinstance(head.get(k), str)})
     out["experiment"] = {k: exp.get(k) for k in PROVENANCE_KEYS if exp.get(k) is not None}
     for key in ("status", "started", "finished", "git_commit", "git_modified", "python", "platform",
                 "cpu_count", "counts", "packages"):
@@ -99,11 +133,9 @@ def _open_tenders(tenders: Any) -> Any:
     return t
 
 
-def write_report(out_dir: str | Path, baseline: str | None = None,
+def load_results(out_dir: str | Path, baseline: str | None = None,
                  outcomes: Sequence[str] | None = None) -> dict[str, Any]:
-    """Read a results folder and write its evidence report into it.
-
-    Every input is checked before anything is written.
+    """Read and check a results folder: the inputs of the report and of the brief.
 
     Args:
         out_dir: The results folder (runs.parquet, manifest.json, optional
@@ -113,7 +145,9 @@ def write_report(out_dir: str | Path, baseline: str | None = None,
             report's standard set).
 
     Returns:
-        What `experiments.analysis.report.build_report` returns (paths of the files written).
+        The keyword arguments of `experiments.analysis.report.build_report` (`out_dir`,
+        `runs` sorted by scenario order and replicate, `timeseries`, `tenders`, `manifest`,
+        `outcomes_meta`, `baseline`, `key_outcomes`, `param_diffs`).
 
     Raises:
         SpecError: the folder, a table, the baseline or an outcome is unusable.
@@ -121,7 +155,6 @@ def write_report(out_dir: str | Path, baseline: str | None = None,
     import pandas as pd
 
     from experiments.engine import manifest as mf
-    from experiments.analysis.report import build_report
     from experiments.engine.spec_checks import SpecError
     from model.metrics import OUTCOMES
 
@@ -161,10 +194,60 @@ def write_report(out_dir: str | Path, baseline: str | None = None,
                             f"{', '.join(o for o in OUTCOMES if o in runs.columns)}")
     diffs = param_diffs(manifest.get("parameters") or {}, base, names) \
         if base in (manifest.get("parameters") or {}) else None
-    return build_report(out, runs, timeseries=ts,
-                        tenders=_open_tenders(tenders) if tenders is not None else None,
-                        manifest=report_manifest(manifest), outcomes_meta=OUTCOMES,
-                        baseline=base, key_outcomes=key or None, param_diffs=diffs)
+    return {"out_dir": out, "runs": runs, "timeseries": ts,
+            "tenders": _open_tenders(tenders) if tenders is not None else None,
+            "manifest": report_manifest(manifest), "outcomes_meta": OUTCOMES,
+            "baseline": base, "key_outcomes": key or None, "param_diffs": diffs}
+
+
+def parameter_labels() -> dict[str, str]:
+    """Dotted parameter path -> its Chinese label, from the parameter tree (`zh`)."""
+    from model.params import reference_rows
+
+    return {row["path"]: row["zh"] for row in reference_rows()}
+
+
+def check_lang(lang: str) -> str:
+    """`lang` if it is a report language, else a SpecError naming the allowed ones."""
+    from experiments.analysis import i18n
+    from experiments.engine.spec_checks import SpecError
+
+    try:
+        i18n.check_lang(lang)
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
+    if lang == "zh":
+        from model.fonts import INSTALL_HINT, cjk_family
+
+        if cjk_family() is None:
+            raise SpecError(f"--lang zh: no CJK font found for the figures; {INSTALL_HINT}")
+    return lang
+
+
+def write_report(out_dir: str | Path, baseline: str | None = None,
+                 outcomes: Sequence[str] | None = None, lang: str = "en") -> dict[str, Any]:
+    """Read a results folder and write its evidence report into it.
+
+    Every input (and, for Chinese, the CJK font) is checked before anything is written.
+
+    Args:
+        out_dir: The results folder (see `load_results`).
+        baseline: Baseline scenario (default: the manifest's, else "baseline").
+        outcomes: Key outcomes (default: the manifest's experiment outcomes, else the
+            report's standard set).
+        lang: "en" (report.md, report.html) or "zh" (report.zh.md, report.zh.html).
+
+    Returns:
+        What `experiments.analysis.report.build_report` returns (paths of the files written).
+
+    Raises:
+        SpecError: the folder, a table, the baseline, an outcome or the language is unusable.
+    """
+    from experiments.analysis.report import build_report
+
+    check_lang(lang)
+    return build_report(**load_results(out_dir, baseline, outcomes), lang=lang,
+                        param_labels=parameter_labels())
 
 
 def parse_outcomes(text: str | None) -> list[str] | None:
@@ -182,7 +265,7 @@ def parse_outcomes(text: str | None) -> list[str] | None:
 
 def main(args: argparse.Namespace) -> int:
     """Write the report and print where it is. Returns 0."""
-    written = write_report(args.out_dir, args.baseline, parse_outcomes(args.outcomes))
+    written = write_report(args.out_dir, args.baseline, parse_outcomes(args.outcomes), args.lang)
     print(f"report: {written['markdown']} and {written['html']} "
           f"({len(written['figures'])} figures)")
     return 0

@@ -17,6 +17,8 @@ from experiments.engine.samplers import DESIGNS, Design, Factor
 HEADER_KEYS = {
     "name": "a name (letters, digits, _ . -)",
     "description": "a string",
+    "name_zh": "a string (the Chinese title of the reports and the brief)",
+    "description_zh": "a string (the Chinese description: the question the experiment answers)",
     "seed": "an integer >= 0",
     "replications": "an integer >= 1",
     "years": "an integer >= 1",
@@ -96,6 +98,8 @@ def check_header(where: str, table: Any) -> dict[str, Any]:
         ok = {
             "name": lambda x: isinstance(x, str) and _safe_name(x),
             "description": lambda x: isinstance(x, str),
+            "name_zh": lambda x: isinstance(x, str) and x.strip() != "",
+            "description_zh": lambda x: isinstance(x, str),
             "seed": lambda x: is_int(x) and x >= 0,
             "replications": lambda x: is_int(x) and x >= 1,
             "years": lambda x: is_int(x) and x >= 1,

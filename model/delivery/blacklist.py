@@ -32,6 +32,7 @@ class Trigger:
     events: frozenset[str]
     status: str = CURRENT
     source: str = LAW
+    label_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Scope:
     stake_weight: float
     status: str = COUNTERFACTUAL
     source: str = LAW
+    label_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -57,33 +59,36 @@ class Duration:
     stake_years: float
     status: str = CURRENT
     source: str = LAW
+    label_zh: str = ""
 
 
 #: Which events list a firm, by ``blacklist.trigger``.
 TRIGGERS: Registry[Trigger] = Registry(
     "blacklist trigger",
-    Trigger("none", frozenset(), COUNTERFACTUAL, "no listing"),
-    Trigger("fraud", frozenset({"fraud"})),
-    Trigger("failing", frozenset({"failing"}), COUNTERFACTUAL, "seed S14; the law lists for violations, not scores"),
-    Trigger("both", frozenset({"fraud", "failing"}), COUNTERFACTUAL, "seed S13, S14"),
+    Trigger("none", frozenset(), COUNTERFACTUAL, "no listing", "不列入黑名单"),
+    Trigger("fraud", frozenset({"fraud"}), label_zh="弄虚作假、冒领资金"),
+    Trigger("failing", frozenset({"failing"}), COUNTERFACTUAL, "seed S14; the law lists for violations, not scores",
+            "多次考评不合格"),
+    Trigger("both", frozenset({"fraud", "failing"}), COUNTERFACTUAL, "seed S13, S14", "冒领资金或多次考评不合格"),
 )
 
 #: Who excludes a listed firm, by ``blacklist.scope``.
 SCOPES: Registry[Scope] = Registry(
     "blacklist scope",
-    Scope("buyer", citywide=False, published=False, stake_weight=0.3),
-    Scope("city", citywide=True, published=False, stake_weight=1.0, source=f"{LAW}; seed S13"),
+    Scope("buyer", citywide=False, published=False, stake_weight=0.3, label_zh="仅本购买单位"),
+    Scope("city", citywide=True, published=False, stake_weight=1.0, source=f"{LAW}; seed S13",
+          label_zh="全市"),
     Scope("public", citywide=True, published=True, stake_weight=1.5, status=CURRENT,
-          source=f"{LAW}; seed R5 (公示平台)"),
+          source=f"{LAW}; seed R5 (公示平台)", label_zh="公开（公示平台）"),
 )
 
 #: How long a listing lasts, by ``blacklist.duration``.
 DURATIONS: Registry[Duration] = Registry(
     "blacklist duration",
-    Duration("none", 0, 0.0, COUNTERFACTUAL, "no listing"),
-    Duration("1y", 12, 1.0),
-    Duration("3y", 36, 3.0),
-    Duration("permanent", -1, 10.0, COUNTERFACTUAL),
+    Duration("none", 0, 0.0, COUNTERFACTUAL, "no listing", "不列入"),
+    Duration("1y", 12, 1.0, label_zh="1 年"),
+    Duration("3y", 36, 3.0, label_zh="3 年"),
+    Duration("permanent", -1, 10.0, COUNTERFACTUAL, label_zh="永久"),
 )
 
 

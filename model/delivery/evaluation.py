@@ -31,6 +31,7 @@ class EvaluationRule:
     """
 
     name: str = ""
+    label_zh: str = ""  # Chinese label (the article's term where it has one)
     source: str = ""
     status: str = ""
 
@@ -45,6 +46,7 @@ class Weighted(EvaluationRule):
     """w_insp · (inspected quality, or KPI when never inspected) + w_kpi · KPI + w_cit · rating."""
 
     name = "weighted"
+    label_zh = "加权考评（检查、量化指标、民主测评）"
     source = "seed S14 (考评), R6 (民主测评)"
     status = "the article's 2019 practice"
 

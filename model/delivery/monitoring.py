@@ -46,6 +46,7 @@ class Regime:
     """
 
     name: str = ""
+    label_zh: str = ""  # Chinese label (the article's term where it has one)
     officer: bool = False
     alerts: bool = False
 
@@ -64,6 +65,7 @@ class Announced(Regime):
     """``announced_per_year`` inspections in months fixed and known in advance (突击迎检)."""
 
     name = "announced"
+    label_zh = "预先通知的检查（易致突击迎检）"
 
     def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
         c = m.contracts
@@ -76,6 +78,7 @@ class Random(Regime):
     """An unannounced inspection with probability ``random_prob`` each month."""
 
     name = "random"
+    label_zh = "随机抽查"
 
     def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
         prob = m.p.monitoring.random_prob
@@ -97,6 +100,7 @@ class ProjectOfficer(_Flagged):
     """A dedicated officer visits weekly the contracts that have one (项目专管员)."""
 
     name = "project_officer"
+    label_zh = "项目专管员"
     officer = True
     column = "officer"
 
@@ -105,6 +109,7 @@ class Complaints(_Flagged):
     """Complaints above ``complaint_trigger`` trigger an inspection the firm sees coming."""
 
     name = "complaints"
+    label_zh = "投诉触发检查"
     alerts = True
     column = "alert"
 

@@ -92,6 +92,7 @@ class AwardRule:
     """
 
     name: str = ""
+    label_zh: str = ""  # Chinese label (the article's term where it has one)
     source: str = ""
     status: str = ""
 
@@ -114,6 +115,7 @@ class LowestPrice(AwardRule):
     """Lowest price wins (ties: higher technical score, then lower firm row)."""
 
     name = "lowest_price"
+    label_zh = "最低价法"
     source = "Government Procurement Law art. 36; seed S7 (Penglai's practice)"
     status = "current law; the article's 2019 practice"
     #: ρ under lowest price: reputation counts only through directed commissions (share).
@@ -130,6 +132,7 @@ class Scoring(AwardRule):
     """Comprehensive scoring (综合评分法): the highest score wins (ties: lower price)."""
 
     name = "scoring"
+    label_zh = "综合评分法"
     source = "MoF Order 87 art. 55 (price weight ≥ 10% for services)"
     status = "current law"
 

@@ -43,6 +43,7 @@ class BiddingStrategy:
     """
 
     name: str = ""
+    label_zh: str = ""  # Chinese label (the article's term where it has one)
     learns: bool = False
 
     def price(self, cost: np.ndarray, markup: np.ndarray, reserve: np.ndarray, n: np.ndarray) -> np.ndarray:
@@ -54,6 +55,7 @@ class Learning(BiddingStrategy):
     """Cost plus a learned markup, capped by the reserve (:func:`learning_price`)."""
 
     name = "learning"
+    label_zh = "学习型报价"
     learns = True
 
     def price(self, cost, markup, reserve, n):
@@ -64,6 +66,7 @@ class Equilibrium(BiddingStrategy):
     """The symmetric first-price equilibrium bid (:func:`equilibrium_price`; validation against theory)."""
 
     name = "equilibrium"
+    label_zh = "均衡报价（理论基准）"
 
     def price(self, cost, markup, reserve, n):
         return equilibrium_price(cost, markup, reserve, n)

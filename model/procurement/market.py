@@ -177,6 +177,7 @@ class Method:
     """
 
     name: str = ""
+    label_zh: str = ""  # Chinese label (the article's term where it has one)
     priority: float = 0.0
     source: str = ""
     status: str = ""
@@ -194,6 +195,7 @@ class OpenTender(Method):
     """Public tender: every order no other method claims (notice → screening → bids → award rule)."""
 
     name = "open_tender"
+    label_zh = "公开招标"
     priority = 2.0
     source = "Government Procurement Law art. 26, 36; seed S7"
     status = "current law"
@@ -209,6 +211,7 @@ class DirectCommission(Method):
     """Directed commission (定向委托): commission items and orders below the open-tender threshold."""
 
     name = "direct_commission"
+    label_zh = "定向委托"
     priority = 1.0
     source = "seed S7, S8 (below procurement.open_tender_threshold_yuan)"
     status = "the article's 2019 practice"
@@ -224,6 +227,7 @@ class PostOutsourcing(Method):
     """Post outsourcing (岗位外包): the catalogue's post items, recruited at a wage."""
 
     name = "post_outsourcing"
+    label_zh = "岗位外包（公开招聘）"
     priority = 0.0
     source = "seed S6, R2"
     status = "the article's 2019 practice"

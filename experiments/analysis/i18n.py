@@ -1,0 +1,188 @@
+"""The report's own words in English and Chinese, and the Chinese labels of declared names.
+
+The evidence report, its figures and the policy brief are written from one set of tables; only
+the words change with the language. Headings, notes and axis texts live in :data:`TEXT`
+(key -> English, Chinese), each a ``str.format`` template. The labels of outcomes, scenarios
+and units are not repeated here: they are read from where they are declared (an outcome's
+``label_zh``, a scenario file's ``name_zh``/``description_zh``, the unit glossary
+``model.i18n.UNITS_ZH``), with the English label as the fallback. Nothing here imports Mesa.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+LANGS = ("en", "zh")
+
+TEXT: dict[str, tuple[str, str]] = {
+    # report headings and notes
+    "report_title": ("Experiment report", "实验报告"),
+    "scenarios": ("Scenarios", "情景"),
+    "summary": ("Summary", "结果汇总"),
+    "summary_note": ("Mean of each key outcome across replications with its {pct} percentile-bootstrap "
+                     "confidence interval, per scenario.",
+                     "各情景主要结果在各次重复运行中的均值，方括号内为 {pct} 百分位自助法置信区间。"),
+    "col_scenario": ("Scenario", "情景"),
+    "col_runs": ("Runs", "运行次数"),
+    "col_mean_ci": ("{label}, mean [{pct} CI]", "{label}，均值 [{pct} 置信区间]"),
+    "differences": ("Differences from the baseline (`{baseline}`)", "与{baseline}的差异"),
+    "diff_note": ("Scenario minus baseline, computed on runs paired by replicate (common random "
+                  "numbers). p-values: {test} test; p (Holm): Holm–Bonferroni-adjusted across the "
+                  "outcomes of each row group (scenario, and factor setting if any; settings are not "
+                  "corrected against each other).",
+                  "情景减基线，按重复编号配对计算（共同随机数）。p 值：{test}检验；p（Holm）：在每组"
+                  "（情景，及因子取值）的各结果之间作 Holm–Bonferroni 校正（不同因子取值之间不校正）。"),
+    "wilcoxon": ("Wilcoxon signed-rank", "Wilcoxon 符号秩"),
+    "ttest": ("paired t", "配对 t "),
+    "col_outcome": ("Outcome (unit)", "结果（单位）"),
+    "col_pairs": ("Pairs", "配对数"),
+    "col_diff": ("Difference [{pct} CI]", "差异 [{pct} 置信区间]"),
+    "col_rel": ("Relative change [{pct} CI]", "相对变化 [{pct} 置信区间]"),
+    "col_d": ("Cohen's d_z [{pct} CI]", "Cohen d_z [{pct} 置信区间]"),
+    "col_p": ("p", "p"),
+    "col_holm": ("p (Holm)", "p（Holm）"),
+    "col_sig": ("Sig.", "显著性"),
+    "wilcoxon_floor": ("**Note:** with {n} pairs the smallest Wilcoxon p-value possible is {pmin:.3f}, "
+                       "so after Holm correction over {k} outcomes no difference can be significant at "
+                       "0.05, however large; run more replications (or use the paired t-test) and read "
+                       "the confidence intervals.",
+                       "**注意：**只有 {n} 个配对时，Wilcoxon 检验可能的最小 p 值为 {pmin:.3f}，经 {k} "
+                       "个结果的 Holm 校正后，任何差异都不可能在 0.05 水平上显著；请增加重复次数（或改用"
+                       "配对 t 检验），并以置信区间为准。"),
+    "no_pair_baseline": ("No paired comparison: the runs hold no baseline scenario `{baseline}` to "
+                         "compare with.", "无法配对比较：运行结果中没有基线情景 {baseline}。"),
+    "no_pair_error": ("Paired comparison not possible: {error}.", "无法配对比较：{error}。"),
+    "no_rows": ("No comparison rows.", "没有可比较的行。"),
+    "figures": ("Figures", "图"),
+    "figure_n": ("Figure {i}. {caption}", "图 {i}. {caption}"),
+    "cap_forest": ("Paired differences from the baseline with {pct} paired-bootstrap CIs; filled markers "
+                   "are significant after Holm correction.",
+                   "与基线的配对差异及 {pct} 配对自助法置信区间；实心点为 Holm 校正后显著。"),
+    "cap_timeseries": ("{label} by month: mean across replications with its {pct} t-interval band, per "
+                       "scenario.", "{label}逐月变化：各情景重复运行的均值及 {pct} t 区间带。"),
+    "cap_level": ("No-bid rate by administrative level of the buyer, mean with {pct} bootstrap CI.",
+                  "按购买主体层级的无人揭榜率（无人投标比例），均值及 {pct} 自助法置信区间。"),
+    "cap_distance": ("Share of tenders receiving no bid, by distance band, with Wilson {pct} CIs "
+                     "(tenders pooled over runs).",
+                     "按距离分段的无人投标招标比例及 Wilson {pct} 置信区间（各次运行的招标合并）。"),
+    "cap_gaming": ("Gaming gap against administrative staff cost per scenario, means with {pct} CIs.",
+                   "各情景“突击迎检”差距与行政人员成本，均值及 {pct} 置信区间。"),
+    "cap_frontier": ("Quality against spend per setting; the red line joins the non-dominated settings.",
+                     "各设置的服务质量与支出；红线连接非劣（帕累托最优）设置。"),
+    "cap_heatmap": ("{label} over the factor grid in scenario `{scenario}` (mean of runs per cell).",
+                    "情景 {scenario} 中{label}在因子网格上的分布（每格为运行均值）。"),
+    "heatmap_title": ("{label}, scenario {scenario}\n(mean of runs per cell)",
+                      "{label}，情景 {scenario}\n（每格为运行均值）"),
+    "params": ("Parameters that differ from the baseline", "与基线不同的参数"),
+    "no_params": ("No parameter differences recorded.", "未记录参数差异。"),
+    "param_cols": ("Scenario|Parameter|Value|Baseline value", "情景|参数|取值|基线取值"),
+    "factors_varied": ("Factors varied across runs: {factors}.", "各次运行中变化的因子：{factors}。"),
+    "how_to_read": ("How to read this report", "阅读说明"),
+    "how_text": ("Each scenario was run {reps} times (replications) with different random seeds. "
+                 "Replicate k of every scenario uses the same seed as replicate k of the baseline "
+                 "(common random numbers), so differences are computed pair by pair and reflect the "
+                 "policy change rather than chance. Brackets give {pct} confidence intervals: "
+                 "percentile bootstrap ({n_boot} resamples) over replications for means, and over "
+                 "pairs for differences, relative changes and effect sizes (Cohen's d_z = mean paired "
+                 "difference / its standard deviation). Because several outcomes are tested per "
+                 "scenario, p-values are corrected with the Holm–Bonferroni method; marks: * p < 0.05, "
+                 "** p < 0.01, *** p < 0.001, ns not significant. \"CI n/a\" means a single run, for "
+                 "which no interval can be computed.",
+                 "每个情景以不同随机种子运行 {reps} 次（重复）。各情景的第 k 次重复与基线的第 k 次重复使用"
+                 "同一种子（共同随机数），因此差异逐对计算，反映的是政策变化而非偶然。方括号内为 {pct} "
+                 "置信区间：均值为各次重复上的百分位自助法（{n_boot} 次重抽样），差异、相对变化和效应量"
+                 "（Cohen d_z = 平均配对差异 / 其标准差）为各配对上的自助法。每个情景检验多个结果，p 值"
+                 "用 Holm–Bonferroni 方法校正；标记：* p < 0.05，** p < 0.01，*** p < 0.001，ns 不显著。"
+                 "“CI n/a”表示只有一次运行，无法计算区间。数值与英文报告完全相同（同一张表生成）。"),
+    "provenance": ("Provenance", "来源与可复现信息"),
+    "prov_cols": ("Item|Value", "项目|值"),
+    "no_manifest": ("No manifest was given.", "未提供实验清单（manifest）。"),
+    "runs_count": ("Runs in this report: {n} (count).", "本报告包含的运行：{n} 次。"),
+    "none": ("none", "无"),
+    # figures
+    "month_axis": ("Month (months since the start of the run)", "月份（自运行开始的月数）"),
+    "ts_title": ("{label} over time: mean across replications with band", "{label}随时间变化：重复运行均值及区间带"),
+    "diff_axis": ("Difference in {label} ({unit})", "{label}差异（{unit}）"),
+    "rel_axis": ("Change in {label} (%)", "{label}变化（%）"),
+    "units": ("units", "单位"),
+    "group_axis": ("{by} (name)", "{by}（名称）"),
+    "sig_holm": ("significant (Holm)", "显著（Holm 校正）"),
+    "not_sig": ("not significant", "不显著"),
+    "forest_title": ("Paired differences against the baseline (mean and CI)", "与基线的配对差异（均值及置信区间）"),
+    "setting_ci": ("setting (mean, CI)", "设置（均值，置信区间）"),
+    "pareto": ("Pareto front", "帕累托前沿"),
+    "frontier_title": ("Quality–cost frontier", "质量–成本前沿"),
+    "level_axis": ("Buyer level (city / town / village)", "购买主体层级（市 / 镇 / 村）"),
+    "level_title": ("{label} by level (mean and CI across replications)", "按层级的{label}（重复运行均值及置信区间）"),
+    "band_axis": ("Distance band (km)", "距离分段（公里）"),
+    "no_bid_axis": ("No-bid rate (share of tenders, 0–1)", "无人投标率（招标份数比例，0–1）"),
+    "no_bid_title": ("No-bid rate by distance (Wilson {pct} CI)", "按距离的无人投标率（Wilson {pct} 置信区间）"),
+    "all_tenders": ("all tenders", "全部招标"),
+    "gaming_title": ("{y} against {x} (mean, CI)", "{y}与{x}（均值，置信区间）"),
+    "scenario": ("scenario", "情景"),
+    "simplex_title": ("{label} over the weight simplex\n(remaining weight = 1 − x − y; mean of runs per cell)",
+                      "{label}在权重单纯形上的分布\n（其余权重 = 1 − x − y；每格为运行均值）"),
+}
+"""Message key -> (English, Chinese) template."""
+
+
+def check_lang(lang: str) -> str:
+    """Return ``lang`` if it is a supported language.
+
+    Raises:
+        ValueError: ``lang`` is not one of :data:`LANGS` (the message names the allowed ones).
+    """
+    if lang not in LANGS:
+        raise ValueError(f"--lang {lang!r}: unknown language; allowed: {', '.join(LANGS)}")
+    return lang
+
+
+def lookup(table: Mapping[str, tuple[str, str]], key: str, lang: str, **fields: Any) -> str:
+    """Message ``key`` of ``table`` (key -> (English, Chinese)) in ``lang``, formatted with ``fields``."""
+    en, zh = table[key]
+    return (zh if check_lang(lang) == "zh" else en).format(**fields)
+
+
+def text(key: str, lang: str = "en", **fields: Any) -> str:
+    """The report message ``key`` (:data:`TEXT`) in ``lang``, formatted with ``fields``."""
+    return lookup(TEXT, key, lang, **fields)
+
+
+def translator(lang: str) -> Callable[..., str]:
+    """``t(key, **fields)`` bound to one language."""
+    check_lang(lang)
+    return lambda key, **fields: text(key, lang, **fields)
+
+
+def _get(meta: Any, key: str) -> Any:
+    if meta is None:
+        return None
+    return meta.get(key) if isinstance(meta, Mapping) else getattr(meta, key, None)
+
+
+def unit_text(unit: str, lang: str = "en") -> str:
+    """A declared unit in ``lang`` (Chinese from the glossary ``model.i18n.UNITS_ZH``)."""
+    if check_lang(lang) == "en" or not unit:
+        return unit
+    from model.i18n import unit_zh  # lazy: importing `model` loads Mesa
+
+    return unit_zh(unit)
+
+
+def label_text(meta: Any, english: str, lang: str = "en", key: str = "label_zh") -> str:
+    """The Chinese label declared on ``meta`` (attribute or key ``key``), else ``english``."""
+    if check_lang(lang) == "en":
+        return english
+    return str(_get(meta, key) or english)
+
+
+def scenario_label(name: str, info: Mapping[str, Any] | None, lang: str = "en") -> str:
+    """A scenario's display name: its ``name_zh`` in Chinese, its name in English."""
+    return label_text(info, name, lang, "name_zh")
+
+
+def scenario_description(info: Mapping[str, Any] | None, lang: str = "en") -> str:
+    """A scenario's description in ``lang`` (``description_zh`` in Chinese, else English)."""
+    english = str(_get(info, "description") or "")
+    return label_text(info, english, lang, "description_zh")
