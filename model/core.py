@@ -132,8 +132,9 @@ class ProcurementModel(mesa.Model):
 
     # ------------------------------------------------------------------ helpers the phases use
     def reputation_seen(self, buyer: np.ndarray, firm: np.ndarray) -> np.ndarray:
-        """Reputation a buyer sees: public on the disclosure platform, else its own memory."""
-        if self.p.fraud.disclosure:
+        """Reputation a buyer sees: public on the disclosure platform or a published ranking (S15),
+        else its own memory."""
+        if self.p.fraud.disclosure or self.p.evaluation.ranking:
             return self.firms.reputation[firm]
         return self.private_rep.get(buyer, firm)
 

@@ -81,6 +81,10 @@ class MonthLedger:
     terminations: float = _count("contracts terminated for fraud", "delivery.phases.audit")
     newly_listed: float = _count("firms newly listed", "delivery.phases.audit, delivery.phases.evaluate")
     scandals: float = _count("published scandals", "delivery.phases.audit")
+    effort_c_sum: float = _count("Σ contractible effort over active firm contract-months", "delivery.phases.deliver")
+    effort_n_sum: float = _count("Σ non-contractible effort over active firm contract-months",
+                                 "delivery.phases.deliver")
+    effort_months: float = _count("active firm contract-months (efforts chosen)", "delivery.phases.deliver")
     evaluated: np.ndarray = _levels("contracts evaluated", "delivery.phases.evaluate")
     score_sum: np.ndarray = _levels("Σ evaluation scores", "delivery.phases.evaluate")
     # citizens: entities.citizens.citizens_phase

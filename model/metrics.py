@@ -63,6 +63,12 @@ _DECL = [
         "delivered, weighted by people served", "ratio", "qn_people", "people", False, "HSV 1997"),
     *_o("contractible_quality", "Contractible quality", "0–1", "mean contractible quality delivered, "
         "weighted by people served", "ratio", "qc_people", "people", False, "HSV 1997"),
+    *_o("effort_contractible", "Contractible effort", "0–1", "mean effort firms put on contractible quality, "
+        "over active contract-months (incentives, not selection)", "ratio", "effort_c_sum", "effort_months",
+        False, "HSV 1997; issue 20"),
+    *_o("effort_noncontractible", "Non-contractible effort", "0–1", "mean effort firms put on "
+        "non-contractible quality, over active contract-months (incentives, not selection)", "ratio",
+        "effort_n_sum", "effort_months", False, "HSV 1997; issue 20"),
     *_o("coverage", "Coverage", "share", "share of demanded item-locations served (by contract or in-house), "
         "weighted by people", "ratio", "covered_people", "demand_people", False, "P3"),
     *_o("unserved_months", "Unserved slot-months", "slot-months/year", "item-locations bought but left "

@@ -213,6 +213,12 @@ class Commission(Section):
     integrity_mean: float = P(0.75, "0–1", "mean integrity of buyers", ge=0, le=1, source="seed R6 (权力寻租)")
     favour_below: float = P(0.5, "0–1", "buyers below this integrity favour a connected firm", ge=0, le=1)
     known_radius_km: float = P(25.0, "km", "firms a buyer knows: based within this distance", ge=0, le=1000)
+    rating_exposure: float = P(0.5, "share of room", "favouritism room a published citizens' rating removes "
+                               "when the connected firm is rated last", ge=0, le=1,
+                               source="seed R6 (民主测评 against 权力寻租); assumption, issue 20")
+    ranking_exposure: float = P(0.5, "share of room", "favouritism room a published supplier ranking removes "
+                                "when the connected firm is ranked last", ge=0, le=1,
+                                source="seed S15 (排名通报), R6; assumption, issue 20")
 
 
 class Posts(Section):
@@ -245,6 +251,9 @@ class Citizens(Section):
                            source="seed P8")
     menu: bool = P(False, "switch", "citizens' demand ranks the items bought (百姓点菜)", source="seed R3")
     raters: int = P(30, "households", "households polled in the citizens' rating", ge=1, le=10000)
+    taste_sd: float = P(0.15, "0–1 quality", "spread (s.d.) of tastes across a slot's households: how far "
+                        "their judgement of the same service differs", ge=0, le=1,
+                        source="seed P8; assumption (issue 20)")
 
 
 class Buyers(Section):
@@ -273,6 +282,13 @@ class Buyers(Section):
     buy_technical_posts: bool = P(False, "switch", "buy hard-to-staff technical posts", source="seed R2")
     adhoc_per_year: float = P(0.3, "items/buyer/year", "ad-hoc items (一事一议) per city or town buyer",
                               ge=0, le=20, source="seed S5")
+    adhoc_value_share: float = P(0.25, "× catalogue value", "value of an ad-hoc purchase relative to a year "
+                                 "of the catalogue item", ge=0.01, le=1, source="seed S5; assumption (issue 20)")
+    adhoc_term_months: int = P(3, "months", "term of an ad-hoc purchase", ge=1, le=12,
+                               source="seed S5; assumption (issue 20)")
+    hard_to_staff_quality: float = P(0.5, "× in-house quality", "in-house quality of a hard-to-staff "
+                                     "technical item relative to other items", ge=0, le=1,
+                                     source="seed S2, R2 (hard to staff); assumption (issue 20)")
 
 
 class Market(Section):

@@ -149,7 +149,7 @@ def build_slots(p: Params, geo: Geography, buyers: Table, cat: Catalogue, rng: n
                       np.where(level == TOWN, p.region.villages_per_town * hh, hh)).astype(float)
     n = len(buyer)
     return Slots(buyer=buyer, item=item, level=level, town=buyers.town[buyer], village=buyers.village[buyer],
-                 people=people, resistance=rng.uniform(0, 1, n), taste=rng.normal(0, 0.15, n))
+                 people=people, resistance=rng.uniform(0, 1, n), taste=rng.normal(0, p.citizens.taste_sd, n))
 
 
 def _beta(rng: np.random.Generator, mean: float, strength: float, n: int) -> np.ndarray:
