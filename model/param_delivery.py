@@ -27,7 +27,7 @@ class Delivery(Section):
                                         source="Calzolari and Spagnolo (2009); assumption")
     discount_rate: float = P(0.08, "per year", "rate at which a firm discounts future margins", ge=0, le=1,
                              source="SME borrowing cost in China, ~5–10%/year (PBoC loan prime rate + premium)")
-    award_sensitivity: float = P(10.0, "logit units per unit score", "how strongly the win chance responds to "
+    award_sensitivity: float = P(2.0, "logit units per unit score", "how strongly the win chance responds to "
                                  "the award score: ∂w/∂score = β w (1 − w)", ge=0, le=100,
                                  source="logit approximation of the award; assumption (issue 20)")
     pressure_max: float = P(5.0, "× (cost/price)", "cap on the budget pressure cost/price that shades "

@@ -32,22 +32,21 @@ def test_annuity_exact():
 
 def tiny_market():
     """Two firms, three buyers. Firm 0 holds contracts with buyers 0 and 1 (margins 20 and 40
-    yuan/year, win beliefs 0.5 and 0.25); firm 1 one contract with buyer 2 (margin 10, belief 1);
-    an ended contract and a post (firm −2) count for nothing."""
+    yuan/year); firm 1 one contract with buyer 2 (margin 10); an ended contract and a post
+    (firm −2) count for nothing."""
     contracts = SimpleNamespace(active=np.array([True, True, True, False, True]),
                                 firm=np.array([0, 0, 1, 1, -2]), buyer=np.array([0, 1, 2, 0, 0]),
                                 item=np.array([0, 1, 0, 1, 0]), price=arr(100, 140, 60, 500, 90),
                                 cost=arr(80, 100, 50, 100, 90))
-    beliefs = SimpleNamespace(win=np.array([[0.5, 0.25], [1.0, 0.9]]))
-    return SimpleNamespace(contracts=contracts, beliefs=beliefs, firms=np.zeros(2), buyers=np.zeros(3))
+    return SimpleNamespace(contracts=contracts, firms=np.zeros(2), buyers=np.zeros(3))
 
 
 def test_books_exact():
-    # firm 0: buyer 0: 0.5·20 = 10; buyer 1: 0.25·40 = 10; total 20. firm 1: buyer 2: 10; buyer 0: 0
+    # firm 0: buyer 0: 20; buyer 1: 40; total 60. firm 1: buyer 2: 10; buyer 0: 0; total 10
     m = tiny_market()
     mine, total = stake.books(m, np.array([0, 0, 1, 1, -2]), np.array([0, 1, 2, 0, 0]))
-    assert mine == pytest.approx([10, 10, 10, 0, 0])
-    assert total == pytest.approx([20, 20, 10, 10, 0])
+    assert mine == pytest.approx([20, 40, 10, 0, 0])
+    assert total == pytest.approx([60, 60, 10, 10, 0])
 
 
 SCORING = {"procurement.award_rule": "scoring", "scoring.price_weight": 0.3, "scoring.technical_weight": 0.3,
@@ -58,19 +57,19 @@ SCORING = {"procurement.award_rule": "scoring", "scoring.price_weight": 0.3, "sc
 
 
 def test_reputation_stakes_exact():
-    # β w(1 − w) λ = 10·0.25·0.5 = 1.25; A(2) = 2; reach/price = 50/100 → value 1.0
-    # R_c = 1.0·1.25·0.3·(0.5 + 0.4) = 0.3375; R_n = 1.0·1.25·(0.3·0.1 + 0.1)·0.5 = 0.08125
+    # β (1 − w) λ = 10·0.5·0.5 = 2.5; A(2) = 2; reach/price = 50/100 → value 1.0
+    # R_c = 1.0·2.5·0.3·(0.5 + 0.4) = 0.675; R_n = 1.0·2.5·(0.3·0.1 + 0.1)·0.5 = 0.1625
     p = load_params(overrides=SCORING)
     r_c, r_n = stake.reputation_stakes(p, arr(0.5), arr(50), arr(100), arr(0.5))
-    assert r_c == pytest.approx([0.3375])
-    assert r_n == pytest.approx([0.08125])
-    # lowest price: ρ = 0.1 (directed commissions), ρ_cit = 0 → R_c = 1.25·0.1·0.9 = 0.1125, R_n = 1.25·0.01·0.5
+    assert r_c == pytest.approx([0.675])
+    assert r_n == pytest.approx([0.1625])
+    # lowest price: ρ = 0.1 (directed commissions), ρ_cit = 0 → R_c = 2.5·0.1·0.9 = 0.225, R_n = 2.5·0.01·0.5
     lp = p.with_overrides({"procurement.award_rule": "lowest_price"})
     r_c, r_n = stake.reputation_stakes(lp, arr(0.5), arr(50), arr(100), arr(0.5))
-    assert r_c == pytest.approx([0.1125])
-    assert r_n == pytest.approx([0.00625])
-    # a firm sure to win (w = 1) or sure to lose (w = 0) has nothing to gain from its score
-    r_c, r_n = stake.reputation_stakes(p, arr(0.0, 1.0), arr(50, 50), arr(100, 100), arr(0.5, 0.5))
+    assert r_c == pytest.approx([0.225])
+    assert r_n == pytest.approx([0.0125])
+    # a firm sure to win (w = 1), or with no book, has nothing to gain from its score
+    r_c, r_n = stake.reputation_stakes(p, arr(1.0, 0.5), arr(50, 0), arr(100, 100), arr(0.5, 0.5))
     assert r_c == pytest.approx([0, 0]) and r_n == pytest.approx([0, 0])
 
 
@@ -80,11 +79,11 @@ def test_stake_raises_effort_exactly():
                                "delivery.intrinsic": 0.15, "delivery.inspection_penalty": 0.5,
                                "evaluation.withhold_share": 0.1})
     r_c, r_n = stake.reputation_stakes(p, arr(0.5), arr(50), arr(100), arr(0.5))
-    e_c, e_n = effort.efforts(p, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0), r_c, r_n)
-    # B_c = 0.09 + 0.3375 + 0.06 = 0.4875 → e_c = 0.3 + 0.6·0.4875/0.5 = 0.885
-    # B_n = 0.005 + 0.08125 + 0.06 = 0.14625 → e_n = 0.3 + 0.6·0.14625/0.4 = 0.519375
-    assert e_c == pytest.approx([0.885])
-    assert e_n == pytest.approx([0.519375])
+    e_c, e_n = effort.efforts(p, arr(0.3), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0), r_c, r_n)
+    # B_c = 0.09 + 0.675 + 0.06 = 0.825 → e_c = 0.3 + 0.3·0.825/0.5 = 0.795
+    # B_n = 0.005 + 0.1625 + 0.06 = 0.2275 → e_n = 0.3 + 0.3·0.2275/0.4 = 0.470625
+    assert e_c == pytest.approx([0.795])
+    assert e_n == pytest.approx([0.470625])
 
 
 def test_larger_award_weight_on_reputation_raises_effort():

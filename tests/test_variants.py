@@ -80,7 +80,7 @@ def test_a_new_award_rule_chooses_winners_and_sets_the_firms_stake():
         assert "best_technical" in model_params(load_params(), "")["award_rule"]["values"]
         m = ProcurementModel(load_params(None, {**SMALL, "procurement.award_rule": "best_technical"}),
                              seed=3, check_invariants=True).run(1)
-        from model.delivery.effort import award_weights
+        from model.delivery.stake import award_weights
 
         assert award_weights(m.p) == (0.5, 0.0)
     assert rule.calls > 0 and m.summary()["tenders"] > 0

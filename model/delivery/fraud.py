@@ -47,20 +47,20 @@ def cheats(p: Params, honesty: np.ndarray, price: np.ndarray, term: np.ndarray,
     return gain * (1 - 2 * honesty) > detection(p) * penalty
 
 
-def decide(m: ProcurementModel, firm: np.ndarray, buyer: np.ndarray, item: np.ndarray, honesty: np.ndarray,
+def decide(m: ProcurementModel, firm: np.ndarray, buyer: np.ndarray, honesty: np.ndarray,
            price: np.ndarray, cost: np.ndarray, term: np.ndarray) -> np.ndarray:
     """Which new contracts (not yet in the contract table) the firm will overclaim on.
 
-    The firm's book counts the new contract too: w · (price − cost) with w its win belief there.
+    The firm's book counts the new contract too (its margin price − cost).
 
     Args:
-        m: the model (contracts, beliefs, firms). firm: firm rows (−2: an individual, never cheats).
-        buyer: buyer rows. item: catalogue items. honesty: 0–1. price, cost: yuan/year. term: years.
+        m: the model (contracts, firms). firm: firm rows (−2: an individual, never cheats).
+        buyer: buyer rows. honesty: 0–1. price, cost: yuan/year. term: years.
     """
     p = m.p
     ok = firm >= 0
     fk = np.maximum(firm, 0)
     mine, total = stake.books(m, firm, buyer)
-    new = np.where(ok, m.beliefs.win[fk, item] * np.maximum(price - cost, 0), 0.0)
+    new = np.where(ok, np.maximum(price - cost, 0), 0.0)
     loss = stake.listing_loss(p, mine + new, total + new, m.firms.overhead[fk])
     return ok & cheats(p, honesty, price, term, loss)

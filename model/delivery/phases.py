@@ -59,7 +59,7 @@ def _reputation_stakes(m: ProcurementModel, rows: np.ndarray) -> tuple[np.ndarra
     firm = c.firm[rows]
     mine, total = stake.books(m, firm, c.buyer[rows])
     reach = total if stake.public_scores(p) else mine
-    win = np.where(firm >= 0, m.beliefs.win[np.maximum(firm, 0), c.item[rows]], 0.0)
+    win = stake.win_belief(m, firm, c.item[rows])
     return stake.reputation_stakes(p, win, reach, c.price[rows], c.visibility[rows])
 
 

@@ -3,10 +3,12 @@
 One forward-looking quantity drives a firm's effort, its decision to overclaim and what a
 blacklist deters: the expected discounted margin it earns from future awards.
 
-**The book.** Each active contract c of firm f carries a yearly margin m_c = price − cost (yuan/year)
-and the chance w_c that f wins that kind of business again when it is re-procured (the firm's
-learned win probability at that item, procurement/beliefs.py). The firm's *book* is the
-expected yearly margin of its future awards, Σ_c w_c · m_c (yuan/year), split by buyer.
+**The book.** Each active contract c of firm f carries a yearly margin m_c = price − cost
+(yuan/year). A firm that keeps winning at its current rate (its learned win probability w at
+each kind of tender, procurement/beliefs.py) replaces each contract that ends by new awards of
+the same expected value, so its *book* — the expected yearly margin of its future awards — is
+Σ_c m_c (yuan/year), split by buyer: the stationary value of its market (Calzolari and Spagnolo
+2009: the future rents that the buyer's discretion puts at stake).
 
 **Discounting.** A year's margin t years ahead is worth δ^t, δ = 1/(1 + r) (``delivery.discount_rate``);
 a firm looks ``delivery.reputation_horizon_years`` = H ahead. T years of the book are worth
@@ -20,11 +22,15 @@ Under an award rule with weights ρ on reputation and ρ_cit on the citizens' ra
 (``AwardRule.stake_weights``), one unit more quality raises the firm's reputation by
 λ · ∂score/∂q and its rating by λ · v (λ = ``evaluation.reputation_rate``, v the item's
 visibility); with a logit award (win odds ∝ exp(β · award score), β = ``delivery.award_sensitivity``)
-the win chance moves by β w (1 − w) per unit of award score. The value of one unit of quality,
-as a share of the contract's yearly price P, is therefore
+the win chance w moves by β w (1 − w) per unit of award score, i.e. by the share β (1 − w) of
+itself — and the book with it. The value of one unit of quality, as a share of the contract's
+yearly price P, is therefore
 
-    R_c = A(H) · (book reached / P) · β w (1 − w) · λ · ρ · (w_insp + w_kpi)         (contractible)
-    R_n = A(H) · (book reached / P) · β w (1 − w) · λ · (ρ · w_cit + ρ_cit) · v      (non-contractible)
+    R_c = A(H) · (book reached / P) · β (1 − w) · λ · ρ · (w_insp + w_kpi)         (contractible)
+    R_n = A(H) · (book reached / P) · β (1 − w) · λ · (ρ · w_cit + ρ_cit) · v      (non-contractible)
+
+A firm sure to win (w = 1) has nothing to gain from its score (Kreps–Wilson: reputation
+matters where the buyer's choice is still open).
 
 The *book reached* is what the score is seen by: the firm's book with this buyer when
 reputation is private, its whole book when scores are public — on the disclosure platform, or
@@ -86,8 +92,8 @@ def public_scores(p: Params) -> bool:
 def books(m: ProcurementModel, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Expected yearly margins of future awards (yuan/year) of each (firm, buyer) pair.
 
-    Sums w_c · (price − cost) over the firm's active contracts (w_c: the firm's win belief at the
-    contract's item). Contracts held by individuals (firm < 0) have no book.
+    Sums price − cost over the firm's active contracts (see the module docstring). Contracts held by
+    individuals (firm < 0) have no book.
 
     Returns:
         (book with this buyer, whole book) per pair.
@@ -96,7 +102,7 @@ def books(m: ProcurementModel, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.
     act = np.flatnonzero(c.active & (c.firm >= 0))
     n_f = len(m.firms)
     f_a, b_a = c.firm[act], c.buyer[act]
-    val = m.beliefs.win[f_a, c.item[act]] * np.maximum(c.price[act] - c.cost[act], 0)
+    val = np.maximum(c.price[act] - c.cost[act], 0)
     total = np.bincount(f_a, weights=val, minlength=n_f)
     key_a = f_a.astype(np.int64) * len(m.buyers) + b_a
     keys, inv = np.unique(key_a, return_inverse=True)
@@ -111,6 +117,16 @@ def books(m: ProcurementModel, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.
     return mine, np.where(ok, total[fk], 0.0)
 
 
+def win_belief(m: ProcurementModel, firm: np.ndarray, item: np.ndarray) -> np.ndarray:
+    """The firm's learned win probability at each item (0–1; the prior for firms not yet learning,
+    0 for individuals, firm < 0)."""
+    b = m.beliefs
+    known = (firm >= 0) & (firm < len(b.win))
+    f = np.where(known, firm, 0)
+    w = b.win[f, item] if len(b.win) else np.zeros(len(firm))
+    return np.where(known, w, np.where(firm >= 0, b.prior_win, 0.0))
+
+
 def reputation_stakes(p: Params, win: np.ndarray, reach: np.ndarray, price: np.ndarray,
                       visibility: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(R_c, R_n): value of one unit of contractible / non-contractible quality through future
@@ -122,7 +138,7 @@ def reputation_stakes(p: Params, win: np.ndarray, reach: np.ndarray, price: np.n
     """
     rho, rho_cit = award_weights(p)
     ev = p.evaluation
-    slope = p.delivery.award_sensitivity * win * (1 - win) * ev.reputation_rate
+    slope = p.delivery.award_sensitivity * (1 - win) * ev.reputation_rate
     value = annuity(p, p.delivery.reputation_horizon_years) * reach / np.maximum(price, np.finfo(float).tiny)
     r_c = value * slope * rho * (ev.inspection_weight + ev.kpi_weight)
     r_n = value * slope * (rho * ev.citizen_weight + rho_cit) * visibility

@@ -133,7 +133,7 @@ def _contract(m: ProcurementModel, batch, res, won, term) -> None:
     firm = res.winner[idx]
     months = np.round(term[idx] * 12).astype(np.int32)
     price, cost = res.price[idx], res.cost[idx]
-    cheats = fraud.decide(m, firm, batch.buyer[idx], item, res.honesty[idx], price, cost, term[idx])
+    cheats = fraud.decide(m, firm, batch.buyer[idx], res.honesty[idx], price, cost, term[idx])
     with_officer = any(REGIMES[r].officer for r in p.monitoring.regimes)
     officer = with_officer & (batch.value[idx] >= p.monitoring.officer_min_value_yuan)
     rows = c.append(len(idx), order=orders, firm=firm, buyer=batch.buyer[idx], item=item, level=batch.level[idx],
