@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from experiments.studies import empirical, robustness, stylised, theory
+from experiments.studies import empirical, robustness, stake, stylised, theory
 from experiments.studies.common import Context, Record
 
-GROUPS = {mod.GROUP: mod for mod in (theory, stylised, empirical, robustness)}
+GROUPS = {mod.GROUP: mod for mod in (theory, stake, stylised, empirical, robustness)}
 """Group name -> module exposing GROUP, TITLE and CHECKS = [(check, in_fast_subset), ...]."""
 
 

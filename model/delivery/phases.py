@@ -31,7 +31,7 @@ def deliver(m: ProcurementModel) -> None:
     pi, inspected, officer = monitoring.monitor(m, rows, month_of)
     pi_officer = officer.astype(float)
     cap, price, cost = c.capability[rows], c.price[rows], c.cost[rows]
-    r_c, r_n = _reputation_stakes(m, rows)
+    r_c, r_n = stake.contract_stakes(m, p, rows)
     e_c, e_n = effort.efforts(p, cap, price, cost, c.honesty[rows], c.visibility[rows], pi, pi_officer, r_c, r_n)
     is_firm = c.firm[rows] >= 0
     m.ledger.effort_c_sum += float(e_c[is_firm].sum())
@@ -50,17 +50,6 @@ def deliver(m: ProcurementModel) -> None:
     c.col("sum_qn")[rows] += qn
     deduction = _inspect(m, rows, inspected, officer, qc, qn, kappa)
     _pay(m, rows, e_c, e_n, kappa, deduction)
-
-
-def _reputation_stakes(m: ProcurementModel, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(R_c, R_n) of the active contracts: the book the score reaches (this buyer's, or all of it
-    when scores are public) through the award rule's weights (model/delivery/stake.py)."""
-    c, p = m.contracts, m.p
-    firm = c.firm[rows]
-    mine, total = stake.books(m, firm, c.buyer[rows])
-    reach = total if stake.public_scores(p) else mine
-    win = stake.win_belief(m, firm, c.item[rows])
-    return stake.reputation_stakes(p, win, reach, c.price[rows], c.visibility[rows])
 
 
 def _inspect(m: ProcurementModel, rows, inspected, officer, qc, qn, kappa) -> np.ndarray:

@@ -145,6 +145,21 @@ def reputation_stakes(p: Params, win: np.ndarray, reach: np.ndarray, price: np.n
     return r_c, r_n
 
 
+def contract_stakes(m: ProcurementModel, p: Params, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(R_c, R_n) of contract rows under parameters ``p``: the book the score reaches (this buyer's,
+    or all of it when scores are public) through the award rule's weights.
+
+    Args:
+        m: the model (contracts, beliefs). p: the parameters to weigh with (usually ``m.p``;
+            another set holds the model's state — and so the winners — fixed). rows: contract rows.
+    """
+    c = m.contracts
+    firm = c.firm[rows]
+    mine, total = books(m, firm, c.buyer[rows])
+    reach = total if public_scores(p) else mine
+    return reputation_stakes(p, win_belief(m, firm, c.item[rows]), reach, c.price[rows], c.visibility[rows])
+
+
 def listing_loss(p: Params, book_buyer: np.ndarray, book_all: np.ndarray, overhead: np.ndarray) -> np.ndarray:
     """Discounted business a fraud listing would remove from each firm (yuan).
 
