@@ -27,6 +27,7 @@ from model.procurement import orders
 from model.procurement.beliefs import Beliefs
 from model.procurement.market import METHODS, REASONS
 from model.rng import Streams
+from model.units import MONTHS_PER_YEAR
 from model.world import LEVEL_NAMES, SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided
 
 
@@ -116,19 +117,19 @@ class ProcurementModel(mesa.Model):
                 phase.run(self)
         if self.check_invariants:
             invariants.check(self)
-        self.running = self.month < 12 * self.p.years
+        self.running = self.month < MONTHS_PER_YEAR * self.p.years
 
     step.__doc__ = step_doc()
 
     def run(self, years: int | None = None) -> "ProcurementModel":
         """Run ``years`` fiscal years (default ``params.years``)."""
-        for _ in range(12 * (years if years is not None else self.p.years)):
+        for _ in range(MONTHS_PER_YEAR * (years if years is not None else self.p.years)):
             self.step()
         return self
 
     @property
     def month_of_year(self) -> int:
-        return (self.month - 1) % 12 + 1
+        return (self.month - 1) % MONTHS_PER_YEAR + 1
 
     # ------------------------------------------------------------------ helpers the phases use
     def reputation_seen(self, buyer: np.ndarray, firm: np.ndarray) -> np.ndarray:
@@ -152,7 +153,7 @@ class ProcurementModel(mesa.Model):
         self.slot_state[hit] = SLOT_UNSERVED
         self.slot_contract[hit] = -1
         od = c.order[rows]
-        year_end = ((self.month - 1) // 12 + 1) * 12
+        year_end = ((self.month - 1) // MONTHS_PER_YEAR + 1) * MONTHS_PER_YEAR
         due = self.month + 1 + self.p.procurement.approval_delay_months
         o.col("status")[od] = np.where((due <= year_end) & ~o.adhoc[od], orders.WAITING, orders.DROPPED)
         o.col("due")[od] = due

@@ -24,14 +24,17 @@ import numpy as np
 
 from model.catalogue import LEVEL_NAMES
 
+#: Levels of government (city, town, village).
+N_LEVELS = len(LEVEL_NAMES)
+
 
 def per_level(level: np.ndarray, values: np.ndarray) -> np.ndarray:
     """``values`` summed by level (city, town, village): a (3,) array to add to a per-level field."""
-    return np.bincount(level, weights=values, minlength=3)[:3]
+    return np.bincount(level, weights=values, minlength=N_LEVELS)[:N_LEVELS]
 
 
 def _levels(doc: str, writer: str, total: str | None = None):
-    return field(default_factory=lambda: np.zeros(3),
+    return field(default_factory=lambda: np.zeros(N_LEVELS),
                  metadata={"doc": doc, "writer": writer, "levels": True, "total": total})
 
 

@@ -20,6 +20,7 @@ import numpy as np
 
 from model.catalogue import LEVEL_NAMES
 from model.ledger import raw_fields
+from model.units import MONTHS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -160,7 +161,7 @@ def month_values(raw: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def summarise(raws: list[dict[str, float]], months_per_year: int = 12) -> dict[str, float]:
+def summarise(raws: list[dict[str, float]], months_per_year: int = MONTHS_PER_YEAR) -> dict[str, float]:
     """Outcomes over a whole run from its monthly raw counters."""
     years = len(raws) / months_per_year
     out = {}

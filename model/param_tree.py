@@ -31,6 +31,13 @@ class Region(Section):
                                source="DESIGN.md region; Penglai order of magnitude")
     radius_km: float = P(30.0, "km", "radius of the disk on which towns lie", ge=1, le=500)
     village_spread_km: float = P(6.0, "km", "typical distance of a village from its town", ge=0.5, le=50)
+    village_area_min: float = P(0.05, "× village_spread_km²", "nearest village: lower bound of the uniform draw "
+                                "of (distance / spread)² (villages spread evenly over an annulus)", ge=0, le=1,
+                                source="assumption (issue 20)")
+    village_area_max: float = P(2.0, "× village_spread_km²", "farthest village: upper bound of the uniform draw "
+                                "of (distance / spread)²", ge=1, le=10, source="assumption (issue 20)")
+    town_jitter: float = P(0.05, "× radius_km", "s.d. of the random displacement of towns off the spiral",
+                           ge=0, le=1, source="assumption (issue 20)")
     prefecture_distance_km: float = P(70.0, "km", "distance of the prefecture city (strong firms' base)",
                                       ge=0, le=500, source="Yantai–Penglai ≈ 70 km")
     households_per_village: int = P(120, "households", "households simulated per village", ge=1, le=5000)
@@ -53,6 +60,14 @@ class FirmType(Section):
     cash_months: float = P(6.0, "months of overhead", "initial cash reserve", ge=0, le=240)
     overhead_yuan_month: float = P(8000.0, "yuan/month", "fixed cost of staying in business", ge=0, le=1e7)
     honesty_mean: float = P(0.7, "0–1", "mean honesty (1 = never cheats)", ge=0, le=1, source="seed S13, P7")
+    honesty_strength: float = P(6.0, "beta a + b", "concentration of the beta distribution of honesty (higher: "
+                                "firms more alike)", ge=0.1, le=1000, source="assumption (issue 20)")
+    capability_min: float = P(0.05, "0–1", "lowest capability a firm can have (the draw is clipped here)",
+                              ge=0, le=1, source="assumption (issue 20)")
+    cost_factor_min: float = P(0.3, "× item cost", "lowest cost factor (the draw is clipped here)", ge=0.01, le=3,
+                               source="assumption (issue 20)")
+    cost_factor_max: float = P(3.0, "× item cost", "highest cost factor (the draw is clipped here)", ge=0.3, le=10,
+                               source="assumption (issue 20)")
     legal_entity_share: float = P(1.0, "share", "share able to bear independent legal liability", ge=0, le=1,
                                   source="seed S9 check 1")
     accounting_share: float = P(1.0, "share", "share with a sound accounting system", ge=0, le=1,
@@ -212,6 +227,9 @@ class Commission(Section):
     price_near_reserve: float = P(0.95, "× reserve", "negotiated price relative to the reserve", ge=0.5, le=1.2)
     integrity_mean: float = P(0.75, "0–1", "mean integrity of buyers", ge=0, le=1, source="seed R6 (权力寻租)")
     favour_below: float = P(0.5, "0–1", "buyers below this integrity favour a connected firm", ge=0, le=1)
+    integrity_strength: float = P(8.0, "beta a + b", "concentration of the beta distribution of buyers' "
+                                  "integrity (higher: buyers more alike)", ge=0.1, le=1000,
+                                  source="assumption (issue 20)")
     known_radius_km: float = P(25.0, "km", "firms a buyer knows: based within this distance", ge=0, le=1000)
     rating_exposure: float = P(0.5, "share of room", "favouritism room a published citizens' rating removes "
                                "when the connected firm is rated last", ge=0, le=1,
@@ -244,6 +262,11 @@ class Citizens(Section):
                                  ge=0, le=1, source="seed R5 (social supervision)")
     trust_rate: float = P(0.05, "per month", "speed at which trust follows satisfaction", ge=0, le=1)
     trust_init: float = P(0.6, "0–1", "initial trust in government", ge=0, le=1)
+    satisfaction_init: float = P(0.5, "0–1", "initial household satisfaction", ge=0, le=1,
+                                 source="assumption (issue 20)")
+    disconfirmation: float = P(0.5, "per unit gap", "weight of (perceived − expected) quality in the "
+                               "satisfaction target", ge=0, le=5,
+                               source="Oliver (1980) expectation–disconfirmation; assumption (issue 20)")
     unserved_hit: float = P(0.08, "per unserved share", "trust lost per share of unserved demand", ge=0, le=1)
     swing_hit: float = P(0.3, "per unit swing", "trust lost per unit month-to-month quality swing (一阵风)",
                          ge=0, le=5, source="seed P7")

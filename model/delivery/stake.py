@@ -53,13 +53,12 @@ import numpy as np
 
 from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
 from model.procurement.award import AWARD_RULES
+from model.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
     from model.core import ProcurementModel
     from model.param_tree import Params
 
-#: Months in a year (calendar constant).
-MONTHS_PER_YEAR = 12
 
 
 def annuity(p: Params, years: np.ndarray | float) -> np.ndarray:

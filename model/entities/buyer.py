@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.catalogue import POSTS
+from model.units import MONTHS_PER_YEAR
 from model.world import CITY, TOWN, VILLAGE
 
 if TYPE_CHECKING:
@@ -136,5 +137,5 @@ def adhoc_needs(m: ProcurementModel, rng: np.random.Generator) -> tuple[np.ndarr
     u = rng.random(len(rows))
     lvl = b.level[rows]
     items = np.array([items_of[l][int(x * len(items_of[l]))] for l, x in zip(lvl, u)], dtype=np.int64)
-    months = rng.integers(1, 13, len(rows))
+    months = rng.integers(1, MONTHS_PER_YEAR + 1, len(rows))
     return rows, items, months
