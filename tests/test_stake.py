@@ -161,3 +161,14 @@ def test_longer_wider_blacklist_deters_more(weaker, stronger):
     weak, strong = out
     assert strong.sum() < weak.sum()
     assert not (strong & ~weak).any()
+
+
+def test_entrant_odds_exact():
+    # β = 10, ρ = 0.3, ρ_cit = 0.1, r₀ = 0.6: incumbents at reputation 0.8, rating 0.5 →
+    # exp(10 · (0.3 · (−0.2) + 0.1 · 0.1)) = exp(−0.5) = 0.6065307
+    p = load_params(overrides={**SCORING, "evaluation.prior_reputation": 0.6})
+    assert stake.entrant_odds(p, 0.8, 0.5) == pytest.approx(0.6065307, abs=1e-7)
+    assert stake.entrant_odds(p, 0.6, 0.6) == pytest.approx(1.0)
+    # lowest price weighs reputation 0.1, the rating 0: exp(10 · 0.1 · (−0.2)) = exp(−0.2)
+    lp = p.with_overrides({"procurement.award_rule": "lowest_price"})
+    assert stake.entrant_odds(lp, 0.8, 0.5) == pytest.approx(0.8187308, abs=1e-7)

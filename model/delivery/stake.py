@@ -159,6 +159,22 @@ def contract_stakes(m: ProcurementModel, p: Params, rows: np.ndarray) -> tuple[n
     return reputation_stakes(p, win_belief(m, firm, c.item[rows]), reach, c.price[rows], c.visibility[rows])
 
 
+def entrant_odds(p: Params, reputation: float, rating: float) -> float:
+    """How an entrant's chance of winning compares with an average incumbent's (a factor > 0).
+
+    Under the logit award an entrant, who carries the prior reputation and rating r₀, wins with odds
+    exp(β (ρ (r₀ − r̄) + ρ_cit (r₀ − c̄))) relative to incumbents of mean reputation r̄ and rating c̄:
+    where the award rule rewards a record, good incumbents shrink a newcomer's stake (Kreps and
+    Wilson 1982: reputation as a barrier), bad ones enlarge it.
+
+    Args:
+        p: parameters. reputation, rating: means over active firms (0–1).
+    """
+    rho, rho_cit = award_weights(p)
+    r0 = p.evaluation.prior_reputation
+    return float(np.exp(p.delivery.award_sensitivity * (rho * (r0 - reputation) + rho_cit * (r0 - rating))))
+
+
 def listing_loss(p: Params, book_buyer: np.ndarray, book_all: np.ndarray, overhead: np.ndarray) -> np.ndarray:
     """Discounted business a fraud listing would remove from each firm (yuan).
 
