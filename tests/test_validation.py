@@ -15,7 +15,7 @@ from experiments.studies import theory
 from experiments.studies.common import Record, mean_ci
 from experiments.studies.render import markdown
 
-FAST_IDS = ["T1", "T2", "T3", "T4", "S1", "S3", "S5", "S6"]
+FAST_IDS = ["T1", "T2", "T3", "T4", "K1", "K2", "S1", "S3", "S5", "S6"]
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,20 @@ def test_docking_fails_for_a_non_equilibrium_strategy():
     # the learning strategy with zero markup bids cost: the winning price is E[c_(1)], not the closed form
     rec = theory.first_price(Context.make(True), strategy="learning")
     assert not rec.passed
+
+
+def test_stake_checks_can_fail():
+    """Without a stake (β = 0, no blacklist) the paired differences K1 and K2 test are exactly 0, so
+    their intervals cannot exclude 0 and the checks would fail."""
+    from experiments.studies import stake as k
+
+    ctx = Context.make(True)
+    m = k._state(ctx, k.LOW_REP, 1)
+    flat = {"delivery.award_sensitivity": 0.0}
+    assert k.incumbent_efforts(m, {**k.HIGH_REP, **flat}) == k.incumbent_efforts(m, {**k.LOW_REP, **flat})
+    assert k.incumbent_efforts(m, k.HIGH_REP)[0] > k.incumbent_efforts(m, k.LOW_REP)[0]
+    off = {"blacklist.trigger": "none"}
+    assert k.incumbent_cheating(m, {**k.STRONG_LIST, **off}) == k.incumbent_cheating(m, {**k.WEAK_LIST, **off})
 
 
 def test_entry_harness_responds_to_bid_cost():
