@@ -172,3 +172,25 @@ def test_entrant_odds_exact():
     # lowest price weighs reputation 0.1, the rating 0: exp(10 · 0.1 · (−0.2)) = exp(−0.2)
     lp = p.with_overrides({"procurement.award_rule": "lowest_price"})
     assert stake.entrant_odds(lp, 0.8, 0.5) == pytest.approx(0.8187308, abs=1e-7)
+
+
+# ------------------------------------------------------------------ R6: room for favouritism
+def test_favour_room_exact():
+    from model.entities.buyer import favour_room
+
+    firms = SimpleNamespace(rating=arr(0.2, 0.4, 0.6, 0.8, 0.0), reputation=arr(0.9, 0.3, 0.5, 0.7, 0.0),
+                            active=np.array([True, True, True, True, False]))
+    rows = np.array([1, 0])
+
+    def room(**over):
+        return favour_room(SimpleNamespace(p=load_params(overrides=over), firms=firms), rows)
+
+    assert room() == pytest.approx([1.0, 1.0])  # nothing published: the whole room
+    # platform (rating published, exposure 0.5): firm 1 rated 0.4 → percentile 2/4 → 1 − 0.5·0.5 = 0.75;
+    # firm 0 rated 0.2 → 1/4 → 1 − 0.5·0.75 = 0.625
+    assert room(**{"fraud.disclosure": True}) == pytest.approx([0.75, 0.625])
+    # ranking (reputation): firm 1 at 0.3 → 1/4 → 0.625; firm 0 at 0.9, the top → 1.0
+    assert room(**{"evaluation.ranking": True}) == pytest.approx([0.625, 1.0])
+    # both: 1 − 0.25 − 0.375 = 0.375 and 1 − 0.375 − 0 = 0.625
+    assert room(**{"evaluation.ranking": True, "fraud.disclosure": True}) == pytest.approx([0.375, 0.625])
+    assert room(**{"evaluation.ranking": True, "commission.ranking_exposure": 0.0}) == pytest.approx([1.0, 1.0])
