@@ -16,7 +16,8 @@ a firm looks ``delivery.reputation_horizon_years`` = H ahead. T years of the boo
     A(T) = Σ_{t=1}^{min(T, H)} δ^t = (1 − δ^min(T,H)) / r        (A(T) = min(T, H) when r = 0).
 
 **Reputation stake (effort).** Repeated-game reputation in procurement (Calzolari and Spagnolo
-2009, "Reputation and collusion in procurement"; Kreps and Wilson 1982): a buyer that rewards
+2009, "Relational contracts and competitive screening", CEPR DP 7434; Kreps and Wilson 1982,
+"Reputation and imperfect information", JET 27): a buyer that rewards
 past performance in its next award lets the firm's future margins discipline today's quality.
 Under an award rule with weights ρ on reputation and ρ_cit on the citizens' rating
 (``AwardRule.stake_weights``), one unit more quality raises the firm's reputation by
@@ -36,7 +37,8 @@ The *book reached* is what the score is seen by: the firm's book with this buyer
 reputation is private, its whole book when scores are public — on the disclosure platform, or
 when buyers publish a ranking of suppliers (排名通报, S15): everyone then reads the score.
 
-**Blacklist deterrence (overclaiming).** Becker (1968): a firm cheats when the gain exceeds the
+**Blacklist deterrence (overclaiming).** Becker (1968, "Crime and punishment: an economic
+approach", JPE 76): a firm cheats when the gain exceeds the
 probability of detection × the sanction. A listing removes the business its scope covers for
 its duration: the firm's book with the listing buyer (scope ``buyer``) or its whole book
 (city-wide scopes) for D years, worth A(D) · book in scope (permanent listings: D = H); a
@@ -58,7 +60,6 @@ from model.units import MONTHS_PER_YEAR
 if TYPE_CHECKING:
     from model.core import ProcurementModel
     from model.param_tree import Params
-
 
 
 def annuity(p: Params, years: np.ndarray | float) -> np.ndarray:
