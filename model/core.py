@@ -27,6 +27,7 @@ from model.procurement import orders
 from model.procurement.beliefs import Beliefs
 from model.procurement.market import METHODS, REASONS
 from model.rng import Streams
+from model.units import MONTHS_PER_YEAR
 from model.world import LEVEL_NAMES, SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided
 
 
@@ -65,7 +66,7 @@ class ProcurementModel(mesa.Model):
     def __init__(self, params: Params | None = None, seed: int | None = 0, check_invariants: bool = False,
                  **overrides: Any) -> None:
         if seed is None:  # a fresh seed from the OS, kept in self.seed so the run can be repeated
-            seed = int(np.random.SeedSequence().entropy % 2**63)
+            seed = int(np.random.SeedSequence().entropy % np.iinfo(np.int64).max)
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
             raise ValueError(f"seed must be a non-negative integer (the run's seed) or None (a fresh "
                              f"one), got {seed!r}")
@@ -126,24 +127,25 @@ class ProcurementModel(mesa.Model):
                 phase.run(self)
         if self.check_invariants:
             invariants.check(self)
-        self.running = self.month < 12 * self.p.years
+        self.running = self.month < MONTHS_PER_YEAR * self.p.years
 
     step.__doc__ = step_doc()
 
     def run(self, years: int | None = None) -> "ProcurementModel":
         """Run ``years`` fiscal years (default ``params.years``)."""
-        for _ in range(12 * (years if years is not None else self.p.years)):
+        for _ in range(MONTHS_PER_YEAR * (years if years is not None else self.p.years)):
             self.step()
         return self
 
     @property
     def month_of_year(self) -> int:
-        return (self.month - 1) % 12 + 1
+        return (self.month - 1) % MONTHS_PER_YEAR + 1
 
     # ------------------------------------------------------------------ helpers the phases use
     def reputation_seen(self, buyer: np.ndarray, firm: np.ndarray) -> np.ndarray:
-        """Reputation a buyer sees: public on the disclosure platform, else its own memory."""
-        if self.p.fraud.disclosure:
+        """Reputation a buyer sees: public on the disclosure platform or a published ranking (S15),
+        else its own memory."""
+        if self.p.fraud.disclosure or self.p.evaluation.ranking:
             return self.firms.reputation[firm]
         return self.private_rep.get(buyer, firm)
 
@@ -161,7 +163,7 @@ class ProcurementModel(mesa.Model):
         self.slot_state[hit] = SLOT_UNSERVED
         self.slot_contract[hit] = -1
         od = c.order[rows]
-        year_end = ((self.month - 1) // 12 + 1) * 12
+        year_end = ((self.month - 1) // MONTHS_PER_YEAR + 1) * MONTHS_PER_YEAR
         due = self.month + 1 + self.p.procurement.approval_delay_months
         o.col("status")[od] = np.where((due <= year_end) & ~o.adhoc[od], orders.WAITING, orders.DROPPED)
         o.col("due")[od] = due

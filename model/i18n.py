@@ -26,6 +26,17 @@ LEVELS_ZH = {"all": "全部", "city": "市级", "town": "镇级", "village": "�
 
 UNITS_ZH = {
     "": "",
+    "0–1 quality": "质量, 0–1",
+    "beta a + b": "贝塔分布 a + b",
+    "logit units per unit score": "每单位评分的对数几率",
+    "per unit gap": "每单位落差",
+    "per year": "每年",
+    "share of room": "寻租空间比例",
+    "× (cost/price)": "× (成本/价格)",
+    "× catalogue value": "× 目录金额",
+    "× in-house quality": "× 自办质量",
+    "× radius_km": "× 半径",
+    "× village_spread_km²": "× 村距²",
     "0–1": "0–1",
     "share": "比例, 0–1",
     "ratio": "比值",

@@ -24,14 +24,17 @@ import numpy as np
 
 from model.catalogue import LEVEL_NAMES
 
+#: Levels of government (city, town, village).
+N_LEVELS = len(LEVEL_NAMES)
+
 
 def per_level(level: np.ndarray, values: np.ndarray) -> np.ndarray:
     """``values`` summed by level (city, town, village): a (3,) array to add to a per-level field."""
-    return np.bincount(level, weights=values, minlength=3)[:3]
+    return np.bincount(level, weights=values, minlength=N_LEVELS)[:N_LEVELS]
 
 
 def _levels(doc: str, writer: str, total: str | None = None):
-    return field(default_factory=lambda: np.zeros(3),
+    return field(default_factory=lambda: np.zeros(N_LEVELS),
                  metadata={"doc": doc, "writer": writer, "levels": True, "total": total})
 
 
@@ -81,6 +84,10 @@ class MonthLedger:
     terminations: float = _count("contracts terminated for fraud", "delivery.phases.audit")
     newly_listed: float = _count("firms newly listed", "delivery.phases.audit, delivery.phases.evaluate")
     scandals: float = _count("published scandals", "delivery.phases.audit")
+    effort_c_sum: float = _count("Σ contractible effort over active firm contract-months", "delivery.phases.deliver")
+    effort_n_sum: float = _count("Σ non-contractible effort over active firm contract-months",
+                                 "delivery.phases.deliver")
+    effort_months: float = _count("active firm contract-months (efforts chosen)", "delivery.phases.deliver")
     evaluated: np.ndarray = _levels("contracts evaluated", "delivery.phases.evaluate")
     score_sum: np.ndarray = _levels("Σ evaluation scores", "delivery.phases.evaluate")
     # citizens: entities.citizens.citizens_phase

@@ -21,6 +21,7 @@ import numpy as np
 from model.catalogue import LEVEL_NAMES
 from model.i18n import level_zh
 from model.ledger import raw_fields
+from model.units import MONTHS_PER_YEAR
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,12 @@ _DECL = [
         "delivered, weighted by people served", "ratio", "qn_people", "people", False, "HSV 1997"),
     *_o("contractible_quality", ("Contractible quality", "可契约化质量"), "0–1", "mean contractible quality delivered, "
         "weighted by people served", "ratio", "qc_people", "people", False, "HSV 1997"),
+    *_o("effort_contractible", ("Contractible effort", "可合约化努力"), "0–1", "mean effort firms put on contractible quality, "
+        "over active contract-months (incentives, not selection)", "ratio", "effort_c_sum", "effort_months",
+        False, "HSV 1997; issue 20"),
+    *_o("effort_noncontractible", ("Non-contractible effort", "不可合约化努力"), "0–1", "mean effort firms put on "
+        "non-contractible quality, over active contract-months (incentives, not selection)", "ratio",
+        "effort_n_sum", "effort_months", False, "HSV 1997; issue 20"),
     *_o("coverage", ("Coverage", "服务覆盖率"), "share", "share of demanded item-locations served (by contract or in-house), "
         "weighted by people", "ratio", "covered_people", "demand_people", False, "P3"),
     *_o("unserved_months", ("Unserved slot-months", "未获服务的项点·月"), "slot-months/year", "item-locations bought but left "
@@ -147,7 +154,7 @@ SUMMARY_PREFIX = "summary_"
 def report_summary(model, name: str) -> float:
     """DataCollector reporter: NaN before the run's last month (``params.years``), then the run's
     summary of outcome ``name`` (computed once per model)."""
-    if model.month < 12 * model.p.years:
+    if model.month < MONTHS_PER_YEAR * model.p.years:
         return np.nan
     cached = model.final_summary
     if cached is None or cached[0] != model.month:
@@ -174,7 +181,7 @@ def month_values(raw: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def summarise(raws: list[dict[str, float]], months_per_year: int = 12) -> dict[str, float]:
+def summarise(raws: list[dict[str, float]], months_per_year: int = MONTHS_PER_YEAR) -> dict[str, float]:
     """Outcomes over a whole run from its monthly raw counters."""
     years = len(raws) / months_per_year
     out = {}

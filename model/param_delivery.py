@@ -23,8 +23,18 @@ class Delivery(Section):
                          zh="内在动机")
     inspection_penalty: float = P(0.3, "× monthly payment", "deduction per unit shortfall found at inspection",
                                   ge=0, le=5, zh="检查不达标扣款")
-    reputation_horizon_years: float = P(2.0, "years", "future years of rents a firm weighs for reputation",
-                                        ge=0, le=20, zh="信誉考虑的年限")
+    reputation_horizon_years: float = P(10.0, "years", "future years of awards a firm weighs (its stake horizon; "
+                                        "a permanent listing costs this many years)", ge=0, le=20,
+                                        source="Calzolari and Spagnolo (2009); assumption", zh="信誉考虑的年限")
+    discount_rate: float = P(0.08, "per year", "rate at which a firm discounts future margins", ge=0, le=1,
+                             source="SME borrowing cost in China, ~5–10%/year (PBoC loan prime rate + premium)",
+                             zh="企业贴现率")
+    award_sensitivity: float = P(2.0, "logit units per unit score", "how strongly the win chance responds to "
+                                 "the award score: ∂w/∂score = β w (1 − w)", ge=0, le=100,
+                                 source="logit approximation of the award; assumption (issue 20)", zh="中标概率对评分的敏感度")
+    pressure_max: float = P(5.0, "× (cost/price)", "cap on the budget pressure cost/price that shades "
+                            "non-contractible effort (its floor is the inverse)", ge=1, le=100,
+                            source="numerical guard; assumption (issue 20)", zh="预算压力上限")
     standard: float = P(0.75, "0–1", "quality the contract requires; shortfalls at inspection are deducted",
                         ge=0, le=1, source="seed R4 (量化 standards in contracts)", zh="合同质量标准")
     quality_noise: float = P(0.03, "0–1", "month-to-month noise of delivered quality", ge=0, le=0.5,
@@ -90,8 +100,9 @@ class Evaluation(Section):
     fail_score: float = P(0.5, "0–1", "a score below this is a failing score", ge=0, le=1, zh="不合格分数线")
     reputation_rate: float = P(0.5, "per evaluation", "weight of the newest score in reputation", ge=0, le=1,
                                zh="最新考评在信誉中的权重")
-    prior_reputation: float = P(0.6, "0–1", "reputation of a firm nobody has evaluated", ge=0, le=1,
-                                zh="未经考评企业的初始信誉")
+    prior_reputation: float = P(0.6, "0–1", "reputation of a firm nobody has evaluated", ge=0, le=1, zh="未经考评企业的初始信誉")
+    ranking: bool = P(False, "switch", "buyers publish a ranking of suppliers by their scores (排名通报): every "
+                      "buyer reads a firm's score", source="seed S15", zh="排名通报")
 
     @model_validator(mode="after")
     def _weights(self) -> "Evaluation":

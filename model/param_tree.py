@@ -17,6 +17,7 @@ from pydantic import Field, model_validator
 from model.overrides import apply_overrides
 from model.param_base import EST, P, Section, flatten
 from model.param_delivery import Blacklist, Delivery, Evaluation, Fraud, Monitoring
+from model.param_market import Market
 from model.procurement.award import AWARD_RULES
 from model.procurement.bidding import STRATEGIES
 from model.procurement.notices import CHANNELS
@@ -32,6 +33,14 @@ class Region(Section):
     radius_km: float = P(30.0, "km", "radius of the disk on which towns lie", ge=1, le=500, zh="镇分布半径")
     village_spread_km: float = P(6.0, "km", "typical distance of a village from its town", ge=0.5, le=50,
                                  zh="村到镇的典型距离")
+    village_area_min: float = P(0.05, "× village_spread_km²", "nearest village: lower bound of the uniform draw "
+                                "of (distance / spread)² (villages spread evenly over an annulus)", ge=0, le=1,
+                                source="assumption (issue 20)", zh="最近村落的面积下限")
+    village_area_max: float = P(2.0, "× village_spread_km²", "farthest village: upper bound of the uniform draw "
+                                "of (distance / spread)²", ge=1, le=10, source="assumption (issue 20)",
+                                zh="最远村落的面积上限")
+    town_jitter: float = P(0.05, "× radius_km", "s.d. of the random displacement of towns off the spiral",
+                           ge=0, le=1, source="assumption (issue 20)", zh="镇位置随机偏移")
     prefecture_distance_km: float = P(70.0, "km", "distance of the prefecture city (strong firms' base)",
                                       ge=0, le=500, source="Yantai–Penglai ≈ 70 km", zh="地级市距离")
     households_per_village: int = P(120, "households", "households simulated per village", ge=1, le=5000,
@@ -58,6 +67,14 @@ class FirmType(Section):
                                    zh="固定经营成本")
     honesty_mean: float = P(0.7, "0–1", "mean honesty (1 = never cheats)", ge=0, le=1, source="seed S13, P7",
                             zh="平均诚信度")
+    honesty_strength: float = P(6.0, "beta a + b", "concentration of the beta distribution of honesty (higher: "
+                                "firms more alike)", ge=0.1, le=1000, source="assumption (issue 20)", zh="诚信度分布集中度")
+    capability_min: float = P(0.05, "0–1", "lowest capability a firm can have (the draw is clipped here)",
+                              ge=0, le=1, source="assumption (issue 20)", zh="最低能力")
+    cost_factor_min: float = P(0.3, "× item cost", "lowest cost factor (the draw is clipped here)", ge=0.01, le=3,
+                               source="assumption (issue 20)", zh="最低成本系数")
+    cost_factor_max: float = P(3.0, "× item cost", "highest cost factor (the draw is clipped here)", ge=0.3, le=10,
+                               source="assumption (issue 20)", zh="最高成本系数")
     legal_entity_share: float = P(1.0, "share", "share able to bear independent legal liability", ge=0, le=1,
                                   source="seed S9 check 1", zh="能独立承担法律责任的比例")
     accounting_share: float = P(1.0, "share", "share with a sound accounting system", ge=0, le=1,
@@ -237,8 +254,17 @@ class Commission(Section):
                               zh="购买主体平均廉洁度")
     favour_below: float = P(0.5, "0–1", "buyers below this integrity favour a connected firm", ge=0, le=1,
                             zh="关系委托的廉洁度阈值")
+    integrity_strength: float = P(8.0, "beta a + b", "concentration of the beta distribution of buyers' "
+                                  "integrity (higher: buyers more alike)", ge=0.1, le=1000,
+                                  source="assumption (issue 20)", zh="廉洁度分布集中度")
     known_radius_km: float = P(25.0, "km", "firms a buyer knows: based within this distance", ge=0, le=1000,
                                zh="购买主体熟知企业的范围")
+    rating_exposure: float = P(0.5, "share of room", "favouritism room a published citizens' rating removes "
+                               "when the connected firm is rated last", ge=0, le=1,
+                               source="seed R6 (民主测评 against 权力寻租); assumption, issue 20", zh="公开民主测评压缩的寻租空间")
+    ranking_exposure: float = P(0.5, "share of room", "favouritism room a published supplier ranking removes "
+                                "when the connected firm is ranked last", ge=0, le=1,
+                                source="seed S15 (排名通报), R6; assumption, issue 20", zh="公开排名压缩的寻租空间")
 
 
 class Posts(Section):
@@ -268,19 +294,24 @@ class Citizens(Section):
                          zh="投诉前可容忍的差距")
     complaint_channel: float = P(0.1, "probability", "chance a dissatisfied household complains",
                                  ge=0, le=1, source="seed R5 (social supervision)", zh="不满居民投诉概率")
-    trust_rate: float = P(0.05, "per month", "speed at which trust follows satisfaction", ge=0, le=1,
-                          zh="信任调整速度")
+    trust_rate: float = P(0.05, "per month", "speed at which trust follows satisfaction", ge=0, le=1, zh="信任调整速度")
     trust_init: float = P(0.6, "0–1", "initial trust in government", ge=0, le=1, zh="初始政府信任度")
+    satisfaction_init: float = P(0.5, "0–1", "initial household satisfaction", ge=0, le=1,
+                                 source="assumption (issue 20)", zh="初始满意度")
+    disconfirmation: float = P(0.5, "per unit gap", "weight of (perceived − expected) quality in the "
+                               "satisfaction target", ge=0, le=5,
+                               source="Oliver (1980) expectation–disconfirmation; assumption (issue 20)", zh="期望落差权重")
     unserved_hit: float = P(0.08, "per unserved share", "trust lost per share of unserved demand", ge=0, le=1,
                             zh="未获服务造成的信任损失")
     swing_hit: float = P(0.3, "per unit swing", "trust lost per unit month-to-month quality swing (一阵风)",
                          ge=0, le=5, source="seed P7", zh="质量波动（一阵风）造成的信任损失")
     scandal_hit: float = P(0.05, "per scandal", "trust lost in a town per published scandal", ge=0, le=1,
                            source="seed P8", zh="公开丑闻造成的信任损失")
-    menu: bool = P(False, "switch", "citizens' demand ranks the items bought (百姓点菜)", source="seed R3",
-                   zh="百姓点菜")
-    raters: int = P(30, "households", "households polled in the citizens' rating", ge=1, le=10000,
-                    zh="民主测评调查户数")
+    menu: bool = P(False, "switch", "citizens' demand ranks the items bought (百姓点菜)", source="seed R3", zh="百姓点菜")
+    raters: int = P(30, "households", "households polled in the citizens' rating", ge=1, le=10000, zh="民主测评调查户数")
+    taste_sd: float = P(0.15, "0–1 quality", "spread (s.d.) of tastes across a slot's households: how far "
+                        "their judgement of the same service differs", ge=0, le=1,
+                        source="seed P8; assumption (issue 20)", zh="居民口味差异")
 
 
 class Buyers(Section):
@@ -320,24 +351,18 @@ class Buyers(Section):
                                   zh="购买技术岗位服务")
     adhoc_per_year: float = P(0.3, "items/buyer/year", "ad-hoc items (一事一议) per city or town buyer",
                               ge=0, le=20, source="seed S5", zh="临时事项（一事一议）数")
-
-
-class Market(Section):
-    """Firm entry and exit (seed P6)."""
-
-    entry_rate: float = P(0.6, "firms/town/year", "entry rate at a full margin on local volume", ge=0, le=50,
-                          zh="新企业进入率")
-    volume_scale_yuan: float = P(400000.0, "yuan/year", "local profitable volume that halves the entry gap",
-                                 ge=1, le=1e9, zh="进入缺口减半的本地业务量")
-    incubation: float = P(0.0, "firms/town/year", "extra entrants from an incubation programme", ge=0, le=10,
-                          source="reform lever (DESIGN.md)", zh="孵化培育新增企业")
-    incubation_qualified: bool = P(False, "switch", "incubated firms get legal form, accounts, qualifications",
-                                   zh="孵化企业具备法人、财务和资质")
+    adhoc_value_share: float = P(0.25, "× catalogue value", "value of an ad-hoc purchase relative to a year "
+                                 "of the catalogue item", ge=0.01, le=1, source="seed S5; assumption (issue 20)",
+                                 zh="临时事项金额比例")
+    adhoc_term_months: int = P(3, "months", "term of an ad-hoc purchase", ge=1, le=12,
+                               source="seed S5; assumption (issue 20)", zh="临时事项期限")
+    hard_to_staff_quality: float = P(0.5, "× in-house quality", "in-house quality of a hard-to-staff "
+                                     "technical item relative to other items", ge=0, le=1,
+                                     source="seed S2, R2 (hard to staff); assumption (issue 20)", zh="难以自办事项的自办质量")
 
 
 class Params(Section):
     """The whole parameter tree of one run."""
-
 
     years: int = P(10, "years", "simulated years (12 monthly steps each)", ge=1, le=100, zh="模拟年数")
     region: Region = Field(default_factory=Region, description="the region")

@@ -11,6 +11,7 @@ import numpy as np
 from model import metrics
 from model.catalogue import OPEN
 from model.ledger import per_level
+from model.units import MONTHS_PER_YEAR
 from model.world import CITY, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, TOWN, VILLAGE, staff_provided
 
 if TYPE_CHECKING:
@@ -190,7 +191,7 @@ def close_month(m: ProcurementModel) -> None:
     led.demand_q = np.bincount(k.level, weights=k.dw * q_slot, minlength=3)
     led.demand_w, led.demand_w_levels = k.dw_sum, k.dw_by_level
     led.q_units = float(q_slot[state == SLOT_SERVED].sum())
-    led.inhouse_cost = float((k.value[staff] * m.p.buyers.inhouse_cost).sum() / 12)
+    led.inhouse_cost = float((k.value[staff] * m.p.buyers.inhouse_cost).sum() / MONTHS_PER_YEAR)
     led.inhouse_slots = float((state == SLOT_INHOUSE).sum())
     led.total_cost = led.spend + led.admin_cost
     led.fraud_loss = led.fraud_paid - led.fraud_recovered

@@ -92,16 +92,23 @@ class World:
     household_village: np.ndarray
 
 
+#: Vogel's sunflower spiral: the k-th town at radius ∝ √(k + 1/2) and angle k · the golden angle.
+VOGEL_OFFSET = 0.5
+GOLDEN_ANGLE = np.pi * (3 - np.sqrt(5))
+#: Beta means are kept this far inside (0, 1) so both shape parameters stay positive.
+BETA_MEAN_GUARD = 1e-3
+
+
 def build_geography(p: Params, rng: np.random.Generator) -> Geography:
     """Towns on a sunflower spiral over the disk (jittered); villages scattered around towns."""
     r = p.region
-    k = np.arange(r.n_towns) + 0.5
+    k = np.arange(r.n_towns) + VOGEL_OFFSET
     rad = r.radius_km * np.sqrt(k / r.n_towns)
-    ang = k * np.pi * (3 - np.sqrt(5)) + rng.uniform(0, 2 * np.pi)
-    town_xy = np.c_[rad * np.cos(ang), rad * np.sin(ang)] + rng.normal(0, r.radius_km * 0.05, (r.n_towns, 2))
+    ang = k * GOLDEN_ANGLE + rng.uniform(0, 2 * np.pi)
+    town_xy = np.c_[rad * np.cos(ang), rad * np.sin(ang)] + rng.normal(0, r.radius_km * r.town_jitter, (r.n_towns, 2))
     n_v = r.n_towns * r.villages_per_town
     village_town = np.repeat(np.arange(r.n_towns, dtype=np.int32), r.villages_per_town)
-    dist = r.village_spread_km * np.sqrt(rng.uniform(0.05, 2.0, n_v))
+    dist = r.village_spread_km * np.sqrt(rng.uniform(r.village_area_min, r.village_area_max, n_v))
     theta = rng.uniform(0, 2 * np.pi, n_v)
     village_xy = town_xy[village_town] + np.c_[dist * np.cos(theta), dist * np.sin(theta)]
     return Geography(town_xy, village_xy, village_town, np.array([r.prefecture_distance_km, 0.0]))
@@ -122,7 +129,7 @@ def build_buyers(p: Params, geo: Geography, rng: np.random.Generator) -> Table:
     village = np.r_[np.full(n_d + n_t, -1), np.arange(n_v)].astype(np.int32)
     staff = np.array([b.staff_city, b.staff_town, b.staff_village])[level]
     aw = np.clip(rng.normal(b.awareness_mean, b.awareness_sd, n), 0, 1)
-    integ = _beta(rng, p.commission.integrity_mean, 8.0, n)
+    integ = _beta(rng, p.commission.integrity_mean, p.commission.integrity_strength, n)
     t.append(n, level=level, x=xy[:, 0], y=xy[:, 1], town=town, village=village, awareness=aw,
              integrity=integ, staff=staff)
     return t
@@ -149,11 +156,11 @@ def build_slots(p: Params, geo: Geography, buyers: Table, cat: Catalogue, rng: n
                       np.where(level == TOWN, p.region.villages_per_town * hh, hh)).astype(float)
     n = len(buyer)
     return Slots(buyer=buyer, item=item, level=level, town=buyers.town[buyer], village=buyers.village[buyer],
-                 people=people, resistance=rng.uniform(0, 1, n), taste=rng.normal(0, 0.15, n))
+                 people=people, resistance=rng.uniform(0, 1, n), taste=rng.normal(0, p.citizens.taste_sd, n))
 
 
 def _beta(rng: np.random.Generator, mean: float, strength: float, n: int) -> np.ndarray:
-    m = min(max(mean, 1e-3), 1 - 1e-3)
+    m = min(max(mean, BETA_MEAN_GUARD), 1 - BETA_MEAN_GUARD)
     return rng.beta(m * strength, (1 - m) * strength, n)
 
 
@@ -163,10 +170,11 @@ def firm_rows(ft: FirmType, kind: int, centre: np.ndarray, n: int, rng: np.rando
     xy = centre + rng.normal(0, ft.base_spread_km, (n, 2))
     return dict(
         kind=np.full(n, kind, np.int8), x=xy[:, 0], y=xy[:, 1], town=town,
-        capability=np.clip(rng.normal(ft.capability_mean, ft.capability_sd, n), 0.05, 1.0),
-        cost_factor=np.clip(rng.normal(ft.cost_factor_mean, ft.cost_factor_sd, n), 0.3, 3.0),
+        capability=np.clip(rng.normal(ft.capability_mean, ft.capability_sd, n), ft.capability_min, 1.0),
+        cost_factor=np.clip(rng.normal(ft.cost_factor_mean, ft.cost_factor_sd, n), ft.cost_factor_min,
+                            ft.cost_factor_max),
         capacity=np.full(n, ft.capacity, np.int32), min_value=ft.min_contract_yuan, travel=ft.travel_factor,
-        honesty=_beta(rng, ft.honesty_mean, 6.0, n),
+        honesty=_beta(rng, ft.honesty_mean, ft.honesty_strength, n),
         legal=rng.uniform(size=n) < ft.legal_entity_share, accounting=rng.uniform(size=n) < ft.accounting_share,
         qualified=rng.uniform(size=n) < ft.qualified_share,
         cash=ft.cash_months * ft.overhead_yuan_month, overhead=ft.overhead_yuan_month, entered=month,

@@ -57,7 +57,7 @@ def test_perceive_exact_and_clipped():
 
 def test_update_satisfaction_exact():
     # target = clip(p + (p − E)/2): p 0.6, E 0.4 → 0.7; p 0.3, E 0.5 → 0.2; p 0.9, E 0.3 → 1.2 → 1
-    s = cz.update_satisfaction(arr(0.5, 0.5, 0.5), arr(0.6, 0.3, 0.9), arr(0.4, 0.5, 0.3), 0.15)
+    s = cz.update_satisfaction(arr(0.5, 0.5, 0.5), arr(0.6, 0.3, 0.9), arr(0.4, 0.5, 0.3), 0.15, 0.5)
     assert s == pytest.approx([0.5 + 0.15 * 0.2, 0.5 + 0.15 * (0.2 - 0.5), 0.5 + 0.15 * 0.5])
     assert s == pytest.approx([0.53, 0.455, 0.575])
 

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from model import ProcurementModel, load_params
-from model.delivery import effort, evaluation, fraud, monitoring
+from model.delivery import effort, evaluation, fraud, monitoring, stake
 from model.delivery.blacklist import Blacklist
 from model.table import Table
 from model.world import FIRM_COLUMNS
@@ -35,42 +35,41 @@ PIN = load_params(overrides={
 
 
 def test_pinned_parameters():
-    assert effort.award_weights(PIN) == (0.1, 0.0)
+    assert stake.award_weights(PIN) == (0.1, 0.0)
 
 
 def test_efforts_exact_values():
-    # capability 0.6, price 100, cost 80 → margin 0.2, rent = 2·0.2 = 0.4, pressure 0.8
+    # capability 0.6, price 100, cost 80 → pressure 0.8; no reputation stake (r_c = r_n = 0)
     # B_c = 0 + 0.1·0.9 + 0.15·0.4 = 0.15 → e_c = 0.3 + 0.6·0.15/0.5 = 0.48
-    # B_n = 0 + 0.1·0.1·0.5 + 0.4·(0.1·0.1 + 0)·0.5 + 0.06 = 0.067 → e_n = 0.3 + 0.6·0.067/0.4 = 0.4005
-    e_c, e_n = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0))
+    # B_n = 0 + 0.1·0.1·0.5 + 0.06 = 0.065 → e_n = 0.3 + 0.6·0.065/0.4 = 0.3975
+    z = arr(0)
+    e_c, e_n = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0), z, z)
     assert e_c == pytest.approx([0.48])
-    assert e_n == pytest.approx([0.4005])
+    assert e_n == pytest.approx([0.3975])
     # announced month π = 1: B_c = 0.65 → 0.3 + 0.78 → clipped to 1; e_n unchanged
-    e_c1, e_n1 = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(1), arr(0))
+    e_c1, e_n1 = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(1), arr(0), z, z)
     assert e_c1 == pytest.approx([1.0])
-    assert e_n1 == pytest.approx([0.4005])
+    assert e_n1 == pytest.approx([0.3975])
     # a weaker firm, π = 0.2: B_c = 0.1 + 0.15 = 0.25 → e_c = 0.3 + 0.3·0.25/0.5 = 0.45
-    e_c2, _ = effort.efforts(PIN, arr(0.3), arr(100), arr(80), arr(0.4), arr(0.5), arr(0.2), arr(0))
+    e_c2, _ = effort.efforts(PIN, arr(0.3), arr(100), arr(80), arr(0.4), arr(0.5), arr(0.2), arr(0), z, z)
     assert e_c2 == pytest.approx([0.45])
-    # officer present: B_n = 0.067 + 1·0.5·0.5 = 0.317 → 0.3 + 0.3·0.317/0.4 = 0.53775
-    _, e_n3 = effort.efforts(PIN, arr(0.3), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(1))
-    assert e_n3 == pytest.approx([0.53775])
+    # officer present: B_n = 0.065 + 1·0.5·0.5 = 0.315 → 0.3 + 0.3·0.315/0.4 = 0.53625
+    _, e_n3 = effort.efforts(PIN, arr(0.3), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(1), z, z)
+    assert e_n3 == pytest.approx([0.53625])
 
 
-def test_efforts_scoring_rule_uses_scoring_weights():
-    p = PIN.with_overrides({"procurement.award_rule": "scoring", "scoring.citizen_weight": 0.2,
-                            "scoring.technical_weight": 0.3})
-    assert effort.award_weights(p) == (0.2, 0.2)
-    # B_n = 0.005 + 0.4·(0.2·0.1 + 0.2)·0.5 + 0.06 = 0.109 → e_n = 0.3 + 0.6·0.109/0.4 = 0.4635
-    # B_c = 0.09 + 0.06 = 0.15 (no rent in the contractible part) → e_c = 0.48
-    e_c, e_n = effort.efforts(p, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0))
-    assert e_c == pytest.approx([0.48])
-    assert e_n == pytest.approx([0.4635])
+def test_efforts_add_the_reputation_stake():
+    # r_c = 0.2: B_c = 0.15 + 0.2 = 0.35 → e_c = 0.3 + 0.6·0.35/0.5 = 0.72
+    # r_n = 0.1: B_n = 0.065 + 0.1 = 0.165 → e_n = 0.3 + 0.6·0.165/0.4 = 0.5475
+    e_c, e_n = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0),
+                              arr(0.2), arr(0.1))
+    assert e_c == pytest.approx([0.72])
+    assert e_n == pytest.approx([0.5475])
 
 
 def test_efforts_min_effort_floor_and_clip():
     e_c, e_n = effort.efforts(PIN, arr(0.0, 1.0), arr(100, 100), arr(80, 80), arr(0, 1), arr(0, 1),
-                              arr(0, 1), arr(0, 1))
+                              arr(0, 1), arr(0, 1), arr(0, 0), arr(0, 0))
     assert e_c[0] == pytest.approx(0.3) and e_n[0] == pytest.approx(0.3)
     assert e_c[1] == 1.0 and e_n[1] == 1.0
 
@@ -78,8 +77,9 @@ def test_efforts_min_effort_floor_and_clip():
 def test_announced_month_raises_contractible_effort():
     cap = np.linspace(0.2, 0.9, 8)
     args = (cap, np.full(8, 100.0), np.full(8, 85.0), np.full(8, 0.5), np.full(8, 0.5))
-    e_c0, e_n0 = effort.efforts(PIN, *args, np.zeros(8), np.zeros(8))
-    e_c1, e_n1 = effort.efforts(PIN, *args, np.ones(8), np.zeros(8))
+    z = np.zeros(8)
+    e_c0, e_n0 = effort.efforts(PIN, *args, z, z, z, z)
+    e_c1, e_n1 = effort.efforts(PIN, *args, np.ones(8), z, z, z)
     assert (e_c1 > e_c0).all()
     assert np.array_equal(e_n1, e_n0)
 
@@ -87,18 +87,20 @@ def test_announced_month_raises_contractible_effort():
 def test_officer_raises_noncontractible_effort():
     cap = np.linspace(0.2, 0.9, 8)
     args = (cap, np.full(8, 100.0), np.full(8, 85.0), np.full(8, 0.5), np.full(8, 0.5), np.zeros(8))
-    e_c0, e_n0 = effort.efforts(PIN, *args, np.zeros(8))
-    e_c1, e_n1 = effort.efforts(PIN, *args, np.ones(8))
+    z = np.zeros(8)
+    e_c0, e_n0 = effort.efforts(PIN, *args, z, z, z)
+    e_c1, e_n1 = effort.efforts(PIN, *args, np.ones(8), z, z)
     assert (e_n1 > e_n0).all()
     assert np.array_equal(e_c1, e_c0)
 
 
 def test_lower_margin_lowers_noncontractible_effort_hsv():
     # price 100; cost 80 (margin 0.2) vs cost 95 (margin 0.05), π = 0:
-    # rent 0.1, pressure 0.95: B_n = 0.005 + 0.1·0.01·0.5 + 0.06 = 0.0655 → e_n = 0.3 + 0.6·0.0655/0.475
-    hi_c, hi_n = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0))
-    lo_c, lo_n = effort.efforts(PIN, arr(0.6), arr(100), arr(95), arr(0.4), arr(0.5), arr(0), arr(0))
-    assert lo_n == pytest.approx([0.3 + 0.6 * 0.0655 / 0.475])
+    # pressure 0.95: B_n = 0.005 + 0.06 = 0.065 → e_n = 0.3 + 0.6·0.065/0.475
+    z = arr(0)
+    hi_c, hi_n = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(0), arr(0), z, z)
+    lo_c, lo_n = effort.efforts(PIN, arr(0.6), arr(100), arr(95), arr(0.4), arr(0.5), arr(0), arr(0), z, z)
+    assert lo_n == pytest.approx([0.3 + 0.6 * 0.065 / 0.475])
     assert lo_n < hi_n
 
 
@@ -106,8 +108,9 @@ def test_lower_margin_lowers_noncontractible_effort_hsv():
 def test_lower_margin_leaves_contractible_effort(pi):
     """HSV: the contract holds up the contractible part whatever the margin; the non-contractible
     part is shaded under price pressure."""
-    hi_c, hi_n = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(pi), arr(0))
-    lo_c, lo_n = effort.efforts(PIN, arr(0.6), arr(100), arr(95), arr(0.4), arr(0.5), arr(pi), arr(0))
+    z = arr(0)
+    hi_c, hi_n = effort.efforts(PIN, arr(0.6), arr(100), arr(80), arr(0.4), arr(0.5), arr(pi), arr(0), z, z)
+    lo_c, lo_n = effort.efforts(PIN, arr(0.6), arr(100), arr(95), arr(0.4), arr(0.5), arr(pi), arr(0), z, z)
     assert lo_c == pytest.approx(hi_c)
     assert lo_n < hi_n
 
@@ -222,50 +225,17 @@ def test_honest_firms_never_cheat():
     for over in ({"fraud.audit_prob": 0.0, "fraud.media_detect": 0.0, "blacklist.trigger": "none"},
                  {"fraud.fine_multiple": 0.0, "blacklist.trigger": "none"}, {}):
         p = load_params(overrides=over)
-        assert not fraud.decide(p, h, np.full(n, 1e6), np.full(n, 1e5), np.ones(n)).any()
+        assert not fraud.cheats(p, h, np.full(n, 1e6), np.ones(n), np.zeros(n)).any()
 
 
-def test_decide_threshold_exact():
-    # default: D = 0.105, gain = 0.2·100·1 = 20, blacklist fraud/city/3y: B = 3·20·1.0 = 60
-    # cheat iff 20(1 − 2h) > 0.105·(40 + 60) = 10.5  ⇔  h < 0.2375
+def test_cheats_threshold_exact():
+    # default: D = 0.105, gain = 0.2·100·1 = 20; with a listing loss B:
+    # cheat iff 20(1 − 2h) > 0.105·(40 + B). B = 60 ⇔ h < 0.2375; B = 0 ⇔ h < 0.395
     h = np.array([0.2, 0.237, 0.238, 0.3])
-    got = fraud.decide(DEFAULT, h, np.full(4, 100.0), np.full(4, 80.0), np.ones(4))
+    got = fraud.cheats(DEFAULT, h, np.full(4, 100.0), np.ones(4), np.full(4, 60.0))
     assert got.tolist() == [True, True, False, False]
-    p = load_params(overrides={"blacklist.trigger": "none"})  # 20(1 − 2h) > 4.2 ⇔ h < 0.395
-    got = fraud.decide(p, np.array([0.39, 0.4]), np.full(2, 100.0), np.full(2, 80.0), np.ones(2))
+    got = fraud.cheats(DEFAULT, np.array([0.39, 0.4]), np.full(2, 100.0), np.ones(2), np.zeros(2))
     assert got.tolist() == [True, False]
-
-
-def test_blacklist_cost_exact():
-    m = arr(20.0)
-    assert fraud.blacklist_cost(load_params(overrides={"blacklist.trigger": "none"}), m) == pytest.approx([0])
-    assert fraud.blacklist_cost(load_params(overrides={"blacklist.duration": "none"}), m) == pytest.approx([0])
-    assert fraud.blacklist_cost(load_params(overrides={"blacklist.trigger": "failing"}), m) == pytest.approx([0])
-    over = {"blacklist.trigger": "both", "blacklist.scope": "public", "blacklist.duration": "permanent"}
-    assert fraud.blacklist_cost(load_params(overrides=over), m) == pytest.approx([10 * 20 * 1.5])
-    over = {"blacklist.scope": "buyer", "blacklist.duration": "1y"}
-    assert fraud.blacklist_cost(load_params(overrides=over), m) == pytest.approx([1 * 20 * 0.3])
-
-
-@pytest.mark.parametrize("weaker, stronger", [
-    ({"blacklist.trigger": "none"}, {"blacklist.trigger": "fraud"}),
-    ({"blacklist.duration": "1y"}, {"blacklist.duration": "3y"}),
-    ({"blacklist.duration": "3y"}, {"blacklist.duration": "permanent"}),
-    ({"blacklist.scope": "buyer"}, {"blacklist.scope": "city"}),
-    ({"blacklist.scope": "city"}, {"blacklist.scope": "public"}),
-    ({"blacklist.scope": "city", "blacklist.duration": "1y"}, {"blacklist.scope": "public", "blacklist.duration": "3y"}),
-])
-def test_longer_wider_blacklist_deters_more(weaker, stronger):
-    rng = np.random.default_rng(7)
-    n = 5000
-    h = rng.uniform(0, 1, n)
-    price = rng.uniform(5e4, 5e5, n)
-    cost = price * rng.uniform(0.6, 0.98, n)
-    term = rng.uniform(0.25, 1, n)
-    weak = fraud.decide(load_params(overrides=weaker), h, price, cost, term)
-    strong = fraud.decide(load_params(overrides=stronger), h, price, cost, term)
-    assert strong.sum() < weak.sum()
-    assert not (strong & ~weak).any()  # nobody deterred by the weaker policy cheats under the stronger
 
 
 # ------------------------------------------------------------------------------------- evaluation

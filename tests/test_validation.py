@@ -20,10 +20,11 @@ from experiments.studies import theory
 from experiments.studies.common import Criterion, Record, above, below, inside, mean_ci
 from experiments.studies.render import audit, markdown
 
-FAST_IDS = ["T1", "T2", "T3", "T4", "S1", "S3", "S5", "S6", "I1", "I3"]
-PASSING_IDS = ["T1", "T2", "T4", "S1", "S3", "S6", "I1", "I3"]
-"""Fast checks whose criteria hold with a wide margin at 3 years. T3 (−0.008, CI −0.019 to 0.003)
-and S5 (lower bound 0.0015) sit at zero; their verdicts are covered by the audit test instead."""
+FAST_IDS = ["T1", "T2", "T3", "T4", "K1", "K2", "S1", "S3", "S5", "S6", "I1", "I3"]
+PASSING_IDS = ["T1", "T2", "K1", "K2", "S1", "S3", "S6", "I1", "I3"]
+"""Fast checks whose criteria hold with a wide margin at 3 years. T3, S5 and T4 (winner capability
++0.004, CI −0.001 to +0.009, with the firms' stake of issue 20) sit at zero at 3 years; their
+verdicts are covered by the audit test instead."""
 
 
 @pytest.fixture(scope="module")
@@ -98,6 +99,20 @@ def test_docking_fails_for_a_non_equilibrium_strategy():
     # the learning strategy with zero markup bids cost: the winning price is E[c_(1)], not the closed form
     rec = theory.first_price(Context.make(True), strategy="learning")
     assert not rec.passed
+
+
+def test_stake_checks_can_fail():
+    """Without a stake (β = 0, no blacklist) the paired differences K1 and K2 test are exactly 0, so
+    their intervals cannot exclude 0 and the checks would fail."""
+    from experiments.studies import stake as k
+
+    ctx = Context.make(True)
+    m = k._state(ctx, k.LOW_REP, 1)
+    flat = {"delivery.award_sensitivity": 0.0}
+    assert k.incumbent_efforts(m, {**k.HIGH_REP, **flat}) == k.incumbent_efforts(m, {**k.LOW_REP, **flat})
+    assert k.incumbent_efforts(m, k.HIGH_REP)[0] > k.incumbent_efforts(m, k.LOW_REP)[0]
+    off = {"blacklist.trigger": "none"}
+    assert k.incumbent_cheating(m, {**k.STRONG_LIST, **off}) == k.incumbent_cheating(m, {**k.WEAK_LIST, **off})
 
 
 def test_entry_harness_responds_to_bid_cost():

@@ -36,7 +36,7 @@ def _allowed(path: str) -> str:
 
 def test_a_new_blacklist_duration_lists_firms_for_its_months():
     """The issue's crash: a "5y" duration now needs one registry entry and nothing else."""
-    with DURATIONS.added(Duration("5y", months=60, stake_years=5.0, status="counterfactual", source="test")):
+    with DURATIONS.added(Duration("5y", months=60, status="counterfactual", source="test")):
         assert '"5y"' in _allowed("blacklist.duration")
         m = ProcurementModel(load_params(None, {**FRAUDULENT, "blacklist.duration": "5y"}), seed=4,
                              check_invariants=True).run(2)
@@ -49,7 +49,7 @@ def test_a_new_blacklist_duration_lists_firms_for_its_months():
 
 def test_a_new_published_scope_is_read_through_its_published_flag():
     """Publication follows the scope's ``published`` flag, whatever the scope is called."""
-    with SCOPES.added(Scope("region_gazette", citywide=True, published=True, stake_weight=1.5)):
+    with SCOPES.added(Scope("region_gazette", citywide=True, published=True)):
         runs = {s: ProcurementModel(load_params(None, {**FRAUDULENT, "blacklist.scope": s}), seed=4).run(2)
                 for s in ("city", "region_gazette")}
     scandals = {s: sum(r["scandals"] for r in m.raws) for s, m in runs.items()}
@@ -80,7 +80,7 @@ def test_a_new_award_rule_chooses_winners_and_sets_the_firms_stake():
         assert "best_technical" in model_params(load_params(), "")["award_rule"]["values"]
         m = ProcurementModel(load_params(None, {**SMALL, "procurement.award_rule": "best_technical"}),
                              seed=3, check_invariants=True).run(1)
-        from model.delivery.effort import award_weights
+        from model.delivery.stake import award_weights
 
         assert award_weights(m.p) == (0.5, 0.0)
     assert rule.calls > 0 and m.summary()["tenders"] > 0
@@ -165,9 +165,9 @@ def test_unregistered_names_are_refused_and_registries_stay_clean():
     with pytest.raises(ParamError, match="unknown blacklist duration '5y'"):
         load_params(None, {"blacklist.duration": "5y"})
     assert "5y" not in DURATIONS and "best_technical" not in AWARD_RULES and "every_month" not in REGIMES
-    reg = Registry("toy", Duration("a", 1, 0.1))
+    reg = Registry("toy", Duration("a", 1))
     with pytest.raises(ValueError, match="already registered"):
-        with reg.added(Duration("a", 2, 0.2)):
+        with reg.added(Duration("a", 2)):
             pass
     with pytest.raises(KeyError, match="allowed"):
         reg["b"]

@@ -177,7 +177,8 @@ def effort_identity(ctx: Context) -> Record:
     level = {}
     for mg in margins:
         price = cost / (1 - mg)
-        e_c, e_n = effort.efforts(p, cap, price, cost, honesty, vis, zeros, zeros)
+        # HSV's one-shot contract: no reputation stake (r_c = r_n = 0; the stake is docked in studies/stake.py)
+        e_c, e_n = effort.efforts(p, cap, price, cost, honesty, vis, zeros, zeros, zeros, zeros)
         level[mg] = (cap * e_n, cap * e_c)
     d_n = level[margins[-1]][0] - level[margins[0]][0]
     d_c = level[margins[-1]][1] - level[margins[0]][1]

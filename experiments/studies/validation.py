@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from experiments.studies import empirical, robustness, stylised, theory
+from experiments.studies import empirical, robustness, stake, stylised, theory
 from experiments.studies.common import IDENTITY_GROUP, Context, Record
 
-GROUPS = {"theory": theory.CHECKS, "stylised": stylised.CHECKS, "empirical": empirical.CHECKS,
+GROUPS = {"theory": theory.CHECKS, stake.GROUP: stake.CHECKS, "stylised": stylised.CHECKS, "empirical": empirical.CHECKS,
           "robustness": robustness.CHECKS,
           IDENTITY_GROUP: [(theory.effort_identity, True), *stylised.IDENTITY_CHECKS]}
 """Group name -> [(check, in_fast_subset), ...], in report order."""

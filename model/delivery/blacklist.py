@@ -37,13 +37,12 @@ class Trigger:
 
 @dataclass(frozen=True)
 class Scope:
-    """Who excludes a listed firm, whether the listing is published, and how much a listing
-    weighs in a firm's decision to overclaim (``stake_weight``, × the profit it would lose)."""
+    """Who excludes a listed firm and whether the listing is published. What a listing costs a
+    firm follows from these (model/delivery/stake.py ``listing_loss``)."""
 
     name: str
     citywide: bool
     published: bool
-    stake_weight: float
     status: str = COUNTERFACTUAL
     source: str = LAW
     label_zh: str = ""
@@ -51,12 +50,10 @@ class Scope:
 
 @dataclass(frozen=True)
 class Duration:
-    """How long a listing lasts (``months``; −1 = permanent) and the years of profit a firm
-    weighs as lost to it (``stake_years``)."""
+    """How long a listing lasts (``months``; −1 = permanent: a firm weighs its whole horizon)."""
 
     name: str
     months: int
-    stake_years: float
     status: str = CURRENT
     source: str = LAW
     label_zh: str = ""
@@ -75,20 +72,19 @@ TRIGGERS: Registry[Trigger] = Registry(
 #: Who excludes a listed firm, by ``blacklist.scope``.
 SCOPES: Registry[Scope] = Registry(
     "blacklist scope",
-    Scope("buyer", citywide=False, published=False, stake_weight=0.3, label_zh="仅本购买单位"),
-    Scope("city", citywide=True, published=False, stake_weight=1.0, source=f"{LAW}; seed S13",
-          label_zh="全市"),
-    Scope("public", citywide=True, published=True, stake_weight=1.5, status=CURRENT,
+    Scope("buyer", citywide=False, published=False, label_zh="仅本购买单位"),
+    Scope("city", citywide=True, published=False, source=f"{LAW}; seed S13", label_zh="全市"),
+    Scope("public", citywide=True, published=True, status=CURRENT,
           source=f"{LAW}; seed R5 (公示平台)", label_zh="公开（公示平台）"),
 )
 
 #: How long a listing lasts, by ``blacklist.duration``.
 DURATIONS: Registry[Duration] = Registry(
     "blacklist duration",
-    Duration("none", 0, 0.0, COUNTERFACTUAL, "no listing", "不列入"),
-    Duration("1y", 12, 1.0, label_zh="1 年"),
-    Duration("3y", 36, 3.0, label_zh="3 年"),
-    Duration("permanent", -1, 10.0, COUNTERFACTUAL, label_zh="永久"),
+    Duration("none", 0, COUNTERFACTUAL, "no listing", "不列入"),
+    Duration("1y", 12, label_zh="1 年"),
+    Duration("3y", 36, label_zh="3 年"),
+    Duration("permanent", -1, COUNTERFACTUAL, label_zh="永久"),
 )
 
 

@@ -2,25 +2,26 @@
 
 Each month every contractor chooses two efforts in [min_effort, 1]: on the contractible part of
 quality (what KPIs and inspections measure) and on the non-contractible part (felt only by
-citizens). With a marginal benefit per unit of quality B (as a share of the monthly payment),
-the efforts are
+citizens). With a marginal benefit per unit of quality B (as a share of the payment), the
+efforts are
 
     e_c = clip(min_effort + capability · B_c / φ, min_effort, 1)
     e_n = clip(min_effort + capability · B_n / (φ · cost/price), min_effort, 1)
 
-    B_c = π · penalty + withhold · (w_insp + w_kpi) + intrinsic · h
-    B_n = π_officer · officer_observes · penalty + withhold · w_cit · v
-          + H · m · (ρ · w_cit + ρ_cit) · v + intrinsic · h
+    B_c = π · penalty + withhold · (w_insp + w_kpi) + R_c + intrinsic · h
+    B_n = π_officer · officer_observes · penalty + withhold · w_cit · v + R_n + intrinsic · h
 
 The contract enforces the contractible part through deductions and withheld pay, which scale
-with the payment, so e_c does not depend on the margin; the non-contractible part is held up
-only by reputation rents and intrinsic motivation, and is the first thing cut when the price
-leaves little over cost (the budget pressure cost/price) — Hart, Shleifer and Vishny's result.
+with the payment, so those terms do not depend on the margin; the non-contractible part is held
+up only by the firm's stake in future awards and intrinsic motivation, and is the first thing cut
+when the price leaves little over cost (the budget pressure cost/price, capped at
+``pressure_max``) — Hart, Shleifer and Vishny's result.
 
 π: the inspection probability the firm expects this month (announced months are known);
-H: reputation horizon (years); m: margin share (price − cost)/price, so price pressure
-shrinks the future rents that reward reputation; ρ: weight of reputation in the next award;
-ρ_cit: weight of the citizens' rating in the next award; v: the item's visibility; h: honesty.
+π_officer: 1 where a project officer watches; v: the item's visibility; h: honesty.
+R_c, R_n: the reputation stakes — what one unit of quality is worth through the firm's future
+awards (model/delivery/stake.py: discounted book reached × the award rule's weights on
+reputation and citizens' rating × how the win chance responds to the score).
 Quality: q_c = capability · e_c, q_n = capability · e_n (plus noise), and the true quality is
 κ q_c + (1 − κ) q_n with κ the contractible share (raised by quantitative KPIs, reform R4).
 """
@@ -31,8 +32,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.procurement.award import AWARD_RULES
-
 if TYPE_CHECKING:
     from model.param_tree import Params
 
@@ -42,23 +41,21 @@ def contractible_share(p: Params, base: np.ndarray) -> np.ndarray:
     return base + p.delivery.kpi_share * (1 - base)
 
 
-def award_weights(p: Params) -> tuple[float, float]:
-    """(ρ, ρ_cit): how much reputation and citizens' rating weigh in winning the next contract —
-    the award rule's own hook (``AwardRule.stake_weights``)."""
-    return AWARD_RULES[p.procurement.award_rule].stake_weights(p)
+def efforts(p: Params, capability, price, cost, honesty, visibility, pi, pi_officer, r_c, r_n
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """Chosen efforts (e_c, e_n) of many contracts at once.
 
-
-def efforts(p: Params, capability, price, cost, honesty, visibility, pi, pi_officer) -> tuple[np.ndarray, np.ndarray]:
-    """Chosen efforts (e_c, e_n) of many contracts at once."""
+    Args:
+        p: parameters. capability, honesty, visibility: 0–1. price, cost: yuan/year.
+        pi: anticipated inspection probability this month. pi_officer: 1 with a project officer.
+        r_c, r_n: reputation stakes per unit quality (× yearly price; ``stake.reputation_stakes``).
+    """
     d, ev = p.delivery, p.evaluation
-    margin = np.clip((price - cost) / np.maximum(price, 1e-9), 0, 1)
-    rho, rho_cit = award_weights(p)
-    rent = d.reputation_horizon_years * margin
-    b_c = pi * d.inspection_penalty + ev.withhold_share * (ev.inspection_weight + ev.kpi_weight) + d.intrinsic * honesty
+    b_c = pi * d.inspection_penalty + ev.withhold_share * (ev.inspection_weight + ev.kpi_weight) + r_c \
+        + d.intrinsic * honesty
     b_n = (pi_officer * p.monitoring.officer_observes * d.inspection_penalty
-           + ev.withhold_share * ev.citizen_weight * visibility
-           + rent * (rho * ev.citizen_weight + rho_cit) * visibility + d.intrinsic * honesty)
-    pressure = np.clip(cost / np.maximum(price, 1e-9), 0.2, 5)
+           + ev.withhold_share * ev.citizen_weight * visibility + r_n + d.intrinsic * honesty)
+    pressure = np.clip(cost / np.maximum(price, np.finfo(float).tiny), 1 / d.pressure_max, d.pressure_max)
     e_c = np.clip(d.min_effort + capability * b_c / d.effort_cost, d.min_effort, 1)
     e_n = np.clip(d.min_effort + capability * b_n / (d.effort_cost * pressure), d.min_effort, 1)
     return e_c, e_n
@@ -71,5 +68,5 @@ def monthly_spend(p: Params, cost_month: np.ndarray, e_c: np.ndarray, e_n: np.nd
     spend = cost_month · (1 − φ/2 + φ · (κ e_c² + (1 − κ) e_n²) / 2): at full effort exactly the
     cost the firm bid on; shading effort saves up to φ/2 of it (φ = effort_cost, capped at 2).
     """
-    phi = min(p.delivery.effort_cost, 2.0)
+    phi = min(p.delivery.effort_cost, 2)
     return cost_month * (1 - phi / 2 + phi * (kappa * e_c ** 2 + (1 - kappa) * e_n ** 2) / 2)

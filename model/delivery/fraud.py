@@ -1,11 +1,11 @@
 """Overclaiming of funds (冒领财政资金), audits and disclosure (seed S12, S13, R5).
 
 At the start of a contract a firm decides whether to overclaim a share ``s`` of its payments
-(padded attendance, fabricated records). With honesty h, gain G = s · price · term, detection
-probability D and penalty L = G · (1 + fine) + B, where B is the profit the blacklist would cost
-(a year of the firm's margin on this contract for every year the duration weighs, times the
-scope's weight: model/delivery/blacklist.py),
-the firm cheats when
+(padded attendance, fabricated records). Becker (1968): it weighs the gain against the
+probability of detection times the sanction. With honesty h, gain G = s · price · term,
+detection probability D and sanction L = G · (1 + fine) + B, where B is the discounted business a
+blacklist would remove from the firm given the policy's trigger, scope and duration
+(model/delivery/stake.py ``listing_loss``), the firm cheats when
 
     G · (1 − 2h) > D · L
 
@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
+from model.delivery import stake
 
 if TYPE_CHECKING:
+    from model.core import ProcurementModel
     from model.param_tree import Params
 
 
@@ -33,17 +34,33 @@ def detection(p: Params) -> float:
     return 1 - (1 - f.audit_prob * f.audit_detect) * (1 - f.media_detect)
 
 
-def blacklist_cost(p: Params, margin_year: np.ndarray) -> np.ndarray:
-    """Profit a listing would cost the firm (yuan)."""
-    b = p.blacklist
-    duration = DURATIONS[b.duration]
-    if "fraud" not in TRIGGERS[b.trigger].events or duration.months == 0:
-        return np.zeros_like(margin_year)
-    return duration.stake_years * np.maximum(margin_year, 0) * SCOPES[b.scope].stake_weight
+def cheats(p: Params, honesty: np.ndarray, price: np.ndarray, term: np.ndarray,
+           listing_loss: np.ndarray) -> np.ndarray:
+    """Becker's rule: which contracts the firm overclaims on.
 
-
-def decide(p: Params, honesty: np.ndarray, price: np.ndarray, cost: np.ndarray, term: np.ndarray) -> np.ndarray:
-    """Which new contracts the firm will overclaim on."""
+    Args:
+        p: parameters. honesty: 0–1. price: yuan/year. term: years.
+        listing_loss: discounted business a listing would remove (yuan; ``stake.listing_loss``).
+    """
     gain = p.fraud.overclaim_share * price * term
-    penalty = gain * (1 + p.fraud.fine_multiple) + blacklist_cost(p, (price - cost))
+    penalty = gain * (1 + p.fraud.fine_multiple) + listing_loss
     return gain * (1 - 2 * honesty) > detection(p) * penalty
+
+
+def decide(m: ProcurementModel, firm: np.ndarray, buyer: np.ndarray, honesty: np.ndarray,
+           price: np.ndarray, cost: np.ndarray, term: np.ndarray) -> np.ndarray:
+    """Which new contracts (not yet in the contract table) the firm will overclaim on.
+
+    The firm's book counts the new contract too (its margin price − cost).
+
+    Args:
+        m: the model (contracts, firms). firm: firm rows (−2: an individual, never cheats).
+        buyer: buyer rows. honesty: 0–1. price, cost: yuan/year. term: years.
+    """
+    p = m.p
+    ok = firm >= 0
+    fk = np.maximum(firm, 0)
+    mine, total = stake.books(m, firm, buyer)
+    new = np.where(ok, np.maximum(price - cost, 0), 0.0)
+    loss = stake.listing_loss(p, mine + new, total + new, m.firms.overhead[fk])
+    return ok & cheats(p, honesty, price, term, loss)

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.registry import Registry
+from model.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
     from model.core import ProcurementModel
@@ -31,7 +32,7 @@ if TYPE_CHECKING:
 
 def announced_months(month_of_contract: np.ndarray, term: np.ndarray, per_year: int) -> np.ndarray:
     """Whether month t (1-based) of a ``term``-month contract is an announced inspection month."""
-    k = per_year * term / 12.0
+    k = per_year * term / MONTHS_PER_YEAR
     return np.floor(month_of_contract * k / term + 1e-9) > np.floor((month_of_contract - 1) * k / term + 1e-9)
 
 

@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.delivery import effort, evaluation, fraud, monitoring
+from model.delivery import effort, evaluation, fraud, monitoring, stake
 from model.delivery.blacklist import SCOPES
 from model.entities import buyer as buyer_mod
 from model.ledger import per_level
+from model.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
     from model.core import ProcurementModel
@@ -31,7 +32,12 @@ def deliver(m: ProcurementModel) -> None:
     pi, inspected, officer = monitoring.monitor(m, rows, month_of)
     pi_officer = officer.astype(float)
     cap, price, cost = c.capability[rows], c.price[rows], c.cost[rows]
-    e_c, e_n = effort.efforts(p, cap, price, cost, c.honesty[rows], c.visibility[rows], pi, pi_officer)
+    r_c, r_n = stake.contract_stakes(m, p, rows)
+    e_c, e_n = effort.efforts(p, cap, price, cost, c.honesty[rows], c.visibility[rows], pi, pi_officer, r_c, r_n)
+    is_firm = c.firm[rows] >= 0
+    m.ledger.effort_c_sum += float(e_c[is_firm].sum())
+    m.ledger.effort_n_sum += float(e_n[is_firm].sum())
+    m.ledger.effort_months += float(is_firm.sum())
     rng = m.streams["delivery"]
     noise = p.delivery.quality_noise
     qc = np.clip(cap * e_c + noise * rng.standard_normal(len(rows)), 0, 1)
@@ -68,19 +74,19 @@ def _inspect(m: ProcurementModel, rows, inspected, officer, qc, qn, kappa) -> np
     m.ledger.admin_cost += mp.officer_cost_yuan_month * float(officer.sum())
     deduction = np.zeros(len(rows))
     short = np.maximum(0.0, p.delivery.standard - meas[hit])
-    deduction[hit] = p.delivery.inspection_penalty * (c.price[r] / 12) * short
+    deduction[hit] = p.delivery.inspection_penalty * (c.price[r] / MONTHS_PER_YEAR) * short
     return deduction
 
 
 def _pay(m: ProcurementModel, rows, e_c, e_n, kappa, deduction) -> None:
     c, f, p = m.contracts, m.firms, m.p
-    pay_month = c.price[rows] / 12
+    pay_month = c.price[rows] / MONTHS_PER_YEAR
     withheld = p.evaluation.withhold_share * pay_month
     overclaim = np.where(c.cheats[rows], p.fraud.overclaim_share * pay_month, 0.0)
     paid = np.maximum(pay_month - withheld - deduction, 0.0) + overclaim
     c.col("withheld")[rows] += withheld
     c.col("fraud_paid")[rows] += overclaim
-    cost_month = c.cost[rows] / 12
+    cost_month = c.cost[rows] / MONTHS_PER_YEAR
     spent = effort.monthly_spend(p, cost_month, e_c, e_n, kappa)
     firm = c.firm[rows]
     is_firm = firm >= 0
@@ -103,7 +109,7 @@ def audit(m: ProcurementModel) -> None:
     cheating = rows[c.cheats[rows]]
     if len(cheating) == 0:
         return
-    hazard = fraud.detection(p) / 12
+    hazard = fraud.detection(p) / MONTHS_PER_YEAR
     found = cheating[m.streams["audit"].random(len(cheating)) < hazard]
     if len(found) == 0:
         return
@@ -124,7 +130,7 @@ def audit(m: ProcurementModel) -> None:
         m.ledger.scandals_town += float((town < 0).sum())
         m.ledger.scandals += len(found)
     if scope.published and len(listed):
-        np.subtract.at(f.col("cash"), listed, 12 * f.overhead[listed])
+        np.subtract.at(f.col("cash"), listed, MONTHS_PER_YEAR * f.overhead[listed])
     buyer_mod.learn(m, c.buyer[found], np.zeros(len(found), bool))
     m.terminate(found)
 

@@ -15,7 +15,16 @@ In-house provision costs staff time in proportion to the item's value (S1), and 
 with the load per staff member (活多人少, S2): q_in = inhouse_quality / (1 + load_sensitivity ·
 max(0, load − 1)), load = in-house work / staff, with an item's work = its value / the mean value
 of the catalogue items of its level (a typical item is one unit of work); hard-to-staff items are
-done at half that quality.
+done at ``hard_to_staff_quality`` of it.
+
+Favouritism and its room (seed S8, R6 权力寻租, S15 排名通报): a buyer of integrity g favours its
+connected firm in a directed commission when g < favour_below · room. Published scores shrink
+the room when favouring would be visible — when the connected firm stands low in what is
+published: room = 1 − exposure · (1 − percentile), exposure = rating_exposure (the citizens'
+rating is published on the disclosure platform) + ranking_exposure (buyers publish a ranking of
+suppliers), capped at 1; percentile is the connected firm's place (0 last, 1 top) among active
+firms by the published rating or reputation. Favouring the top-ranked firm is indistinguishable
+from choosing on merit, so it keeps the whole room.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.catalogue import POSTS
+from model.units import MONTHS_PER_YEAR
 from model.world import CITY, TOWN, VILLAGE
 
 if TYPE_CHECKING:
@@ -47,6 +57,20 @@ def learn(m: ProcurementModel, buyer_rows: np.ndarray, good: np.ndarray) -> None
     aw = m.buyers.col("awareness")
     aw[seen] += (b.learn_good * n_good[seen] - b.learn_bad * (n[seen] - n_good[seen])) / n[seen]
     np.clip(aw, 0, 1, out=aw)
+
+
+def favour_room(m: ProcurementModel, firm: np.ndarray) -> np.ndarray:
+    """Share (0–1) of the favouritism room left to a buyer whose connected firm is ``firm`` (rows)."""
+    cp, f = m.p.commission, m.firms
+    room = np.ones(len(firm))
+    for published, exposure, column in ((m.p.fraud.disclosure, cp.rating_exposure, f.rating),
+                                        (m.p.evaluation.ranking, cp.ranking_exposure, f.reputation)):
+        if not published or len(firm) == 0:
+            continue
+        active = np.sort(column[f.active])
+        pct = np.searchsorted(active, column[firm], side="right") / max(len(active), 1)
+        room -= exposure * (1 - pct)
+    return np.clip(room, 0, 1)
 
 
 def purchasable(m: ProcurementModel) -> np.ndarray:
@@ -100,7 +124,7 @@ def inhouse_quality(m: ProcurementModel, inhouse: np.ndarray) -> np.ndarray:
     load = np.bincount(s.buyer, weights=inhouse * work_units(m), minlength=len(b)) / b.staff
     b.col("inhouse_load")[:] = load
     q = bp.inhouse_quality / (1 + bp.load_sensitivity * np.maximum(0.0, load[s.buyer] - 1))
-    return np.where(m.cat.hard_to_staff[s.item], 0.5 * q, q)
+    return np.where(m.cat.hard_to_staff[s.item], bp.hard_to_staff_quality * q, q)
 
 
 def adhoc_needs(m: ProcurementModel, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -113,5 +137,5 @@ def adhoc_needs(m: ProcurementModel, rng: np.random.Generator) -> tuple[np.ndarr
     u = rng.random(len(rows))
     lvl = b.level[rows]
     items = np.array([items_of[l][int(x * len(items_of[l]))] for l, x in zip(lvl, u)], dtype=np.int64)
-    months = rng.integers(1, 13, len(rows))
+    months = rng.integers(1, MONTHS_PER_YEAR + 1, len(rows))
     return rows, items, months

@@ -4,7 +4,7 @@ Each month a household perceives the service quality where it lives — the visi
 demand-weighted quality index Q_v of its village, plus noise — and updates (all rates per month):
 
     perceived   p = Q_v + ε,  ε ~ N(0, perception_noise)
-    satisfaction S ← S + α (clip(p + (p − E)/2, 0, 1) − S)      (disconfirmation of expectations)
+    satisfaction S ← S + α (clip(p + δ (p − E), 0, 1) − S)      (disconfirmation of expectations, δ = disconfirmation)
     expectation E ← E + β (p − E)
     complaint   when p < E − tolerance, with probability complaint_channel
     trust       T ← clip(T + γ (S − T) − h_u · unserved_v − h_s · |Q_v − Q_v,prev| − h_x · scandals_town, 0, 1)
@@ -23,6 +23,7 @@ import numpy as np
 from model import records
 from model.delivery.monitoring import REGIMES
 from model.param_tree import Citizens as CitizenParams
+from model.units import PER_THOUSAND
 from model.world import SLOT_UNSERVED
 
 if TYPE_CHECKING:
@@ -37,9 +38,10 @@ def perceive(index: np.ndarray, noise: float, rng: np.random.Generator) -> np.nd
     return np.clip(seen, 0, 1, out=seen)
 
 
-def update_satisfaction(s: np.ndarray, perceived: np.ndarray, expect: np.ndarray, rate: float) -> np.ndarray:
+def update_satisfaction(s: np.ndarray, perceived: np.ndarray, expect: np.ndarray, rate: float,
+                        disconfirmation: float) -> np.ndarray:
     """Satisfaction moves towards the perceived quality adjusted by disconfirmation."""
-    target = np.clip(perceived + 0.5 * (perceived - expect), 0, 1)
+    target = np.clip(perceived + disconfirmation * (perceived - expect), 0, 1)
     return s + rate * (target - s)
 
 
@@ -96,7 +98,7 @@ class Citizens:
         self._repeat = counts if bool(np.all(village[1:] >= village[:-1])) else None
         self._village_town = village_town
         self.expect = np.full(n, p.expectation_init)
-        self.satisfaction = np.full(n, 0.5)
+        self.satisfaction = np.full(n, p.satisfaction_init)
         self.trust = np.full(n, p.trust_init)
         self.prev_index: np.ndarray | None = None
         self.complaint_rate = np.zeros(self.n_villages)
@@ -116,7 +118,8 @@ class Citizens:
         seen = perceive(self._spread(index_v), p.perception_noise, self.rng)
         u = self.rng.random(len(seen))
         comp = complaints(seen, self.expect, p.tolerance, p.complaint_channel, u)
-        self.satisfaction = update_satisfaction(self.satisfaction, seen, self.expect, p.satisfaction_rate)
+        self.satisfaction = update_satisfaction(self.satisfaction, seen, self.expect, p.satisfaction_rate,
+                                                p.disconfirmation)
         self.expect = update_expectation(self.expect, seen, p.expectation_rate)
         swing = np.zeros_like(index_v) if self.prev_index is None else np.abs(index_v - self.prev_index)
         self.prev_index = index_v.copy()
@@ -128,7 +131,7 @@ class Citizens:
         self.complaint_rate = np.bincount(self.village[comp], minlength=self.n_villages) / np.maximum(
             self.per_village, 1)
         return {"satisfaction": float(self.satisfaction.mean()), "trust": float(self.trust.mean()),
-                "complaints": float(comp.mean() * 1000), "perceived": float(seen.mean())}
+                "complaints": float(comp.mean() * PER_THOUSAND), "perceived": float(seen.mean())}
 
     def _spread(self, values_v: np.ndarray) -> np.ndarray:
         """A per-village array mapped to every household."""
@@ -160,7 +163,7 @@ def citizens_phase(m: ProcurementModel) -> None:
     led.complaints, led.perceived = stats["complaints"], stats["perceived"]
     per_village = m.citizens.complaint_rate * m.citizens.per_village
     for i in range(len(led.complaints_levels)):  # complaints about each level's services
-        led.complaints_levels[i] = float(about[i] @ per_village) * 1000 / len(m.citizens.village)
+        led.complaints_levels[i] = float(about[i] @ per_village) * PER_THOUSAND / len(m.citizens.village)
     if any(REGIMES[r].alerts for r in m.p.monitoring.regimes):
         _alerts(m)
 

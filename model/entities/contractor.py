@@ -9,10 +9,13 @@ Market dynamics (seed P6), monthly: every firm pays its overhead; a firm whose c
 exits (its contracts are terminated and re-tendered). Yearly: new grassroots firms enter each
 town at rate
 
-    λ_t = entry_rate · V_t / (V_t + volume_scale) + incubation
+    λ_t = entry_rate · o · V_t / (o · V_t + volume_scale) + incubation
 
 where V_t is the town's profitable volume last year (margins earned by local contracts plus the
-value of village and town procurements that failed for want of bidders).
+value of village and town procurements that failed for want of bidders) and o the entrant's odds
+of winning against the incumbents under the award rule in force (model/delivery/stake.py
+``entrant_odds``: its prior reputation against their mean record), so o · V_t is the yearly
+business an entrant stands to win — the stake that draws it in.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.delivery import stake
 from model.world import GRASSROOTS, firm_rows, grassroots_base
 
 if TYPE_CHECKING:
@@ -49,7 +53,10 @@ def entry(m: ProcurementModel) -> None:
     """Phase "entry" (year end): new grassroots firms enter towns where the market pays."""
     p, geo = m.p, m.world.geo
     mk = p.market
-    volume = m.year_ledger.town_volume
+    f = m.firms
+    odds = stake.entrant_odds(p, float(f.reputation[f.active].mean()), float(f.rating[f.active].mean())) \
+        if f.active.any() else 1.0
+    volume = odds * m.year_ledger.town_volume
     rate = mk.entry_rate * volume / (volume + mk.volume_scale_yuan) + mk.incubation
     rng = m.streams["market"]
     k = rng.poisson(rate)

@@ -3,7 +3,8 @@
 Directed commission (seed S8): the buyer asks the firms it knows (based within
 ``known_radius_km``); a firm accepts when the negotiated price covers its cost; a buyer of low
 integrity picks its connected firm if it accepts (favouritism), otherwise the best-reputed
-capable firm.
+capable firm. A published citizens' rating or supplier ranking shrinks the room for favouritism
+(R6; ``entities.buyer.favour_room``).
 
 Post outsourcing (seed S6, R2): applicants ~ Poisson(applicants_mean · wage_ratio²); the best
 applicant's skill is the max of their skills; no applicant fails the recruitment.
@@ -16,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from scipy.special import ndtri
 
+from model.entities import buyer as buyer_mod
 from model.procurement import notices
 from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, UNPROFITABLE,
                                      Batch, Result, cap_by_capacity, delivery_cost, group_counts, mobilisation,
@@ -102,7 +104,9 @@ def commissions(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) ->
     ti, fi, dist = ti[ok], fi[ok], dist[ok]
     cost = delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]
     price = p.commission.price_near_reserve * sub.reserve[ti] * sub.term[ti]
-    favoured = (fi == conn[ti]) & (m.buyers.integrity[sub.buyer[ti]] < p.commission.favour_below)
+    favoured = fi == conn[ti]
+    room = buyer_mod.favour_room(m, fi[favoured])  # R6: published ratings and rankings shrink the room
+    favoured[favoured] = m.buyers.integrity[sub.buyer[ti[favoured]]] < p.commission.favour_below * room
     price = np.where(favoured, sub.reserve[ti] * sub.term[ti], price)
     profitable = price - cost - mobilisation(m, sub, ti) > 0
     worth = group_counts(ti, profitable, n)

@@ -82,7 +82,7 @@ def plan_year(m: ProcurementModel) -> None:
         m.slot_order[lot_rows] = o[inv]
     rows_a, items_a, months_a = buyer_mod.adhoc_needs(m, m.streams["catalogue"])
     if len(rows_a):
-        value = 0.25 * cat.value[items_a]
+        value = m.p.buyers.adhoc_value_share * cat.value[items_a]
         m.orders.append(len(rows_a), buyer=rows_a, item=items_a, level=b.level[rows_a], mode=COMMISSION,
                         value=value, reserve=_reserve(m, value, cat.specialisation[items_a]), x=b.x[rows_a],
                         y=b.y[rows_a], visits=cat.visits[items_a], spec=cat.specialisation[items_a],
@@ -109,7 +109,7 @@ def procure(m: ProcurementModel) -> None:
     if len(due) == 0:
         return
     year_end = ((m.month - 1) // 12 + 1) * 12
-    term = np.where(o.adhoc[due], 3, year_end - m.month + 1) / 12.0
+    term = np.where(o.adhoc[due], m.p.buyers.adhoc_term_months, year_end - m.month + 1) / 12.0
     batch = market.Batch(order=due, buyer=o.buyer[due], item=o.item[due], level=o.level[due], mode=o.mode[due],
                          value=o.value[due], reserve=o.reserve[due], term=term, x=o.x[due], y=o.y[due],
                          visits=o.visits[due], tour_km=o.tour_km[due], spec=o.spec[due])
@@ -133,7 +133,7 @@ def _contract(m: ProcurementModel, batch, res, won, term) -> None:
     firm = res.winner[idx]
     months = np.round(term[idx] * 12).astype(np.int32)
     price, cost = res.price[idx], res.cost[idx]
-    cheats = (firm >= 0) & fraud.decide(p, res.honesty[idx], price, cost, term[idx])
+    cheats = fraud.decide(m, firm, batch.buyer[idx], res.honesty[idx], price, cost, term[idx])
     with_officer = any(REGIMES[r].officer for r in p.monitoring.regimes)
     officer = with_officer & (batch.value[idx] >= p.monitoring.officer_min_value_yuan)
     rows = c.append(len(idx), order=orders, firm=firm, buyer=batch.buyer[idx], item=item, level=batch.level[idx],

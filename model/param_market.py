@@ -1,0 +1,18 @@
+"""The parameter section of the supplier market: firm entry and exit (seed P6)."""
+
+from __future__ import annotations
+
+from model.param_base import P, Section
+
+
+class Market(Section):
+    """Firm entry and exit (seed P6)."""
+
+    entry_rate: float = P(0.6, "firms/town/year", "entry rate at a full margin on local volume", ge=0, le=50,
+                          zh="新企业进入率")
+    volume_scale_yuan: float = P(400000.0, "yuan/year", "local profitable volume that halves the entry gap",
+                                 ge=1, le=1e9, zh="进入缺口减半的本地业务量")
+    incubation: float = P(0.0, "firms/town/year", "extra entrants from an incubation programme", ge=0, le=10,
+                          source="reform lever (DESIGN.md)", zh="孵化培育新增企业")
+    incubation_qualified: bool = P(False, "switch", "incubated firms get legal form, accounts, qualifications",
+                                   zh="孵化企业具备法人、财务和资质")
