@@ -10,11 +10,16 @@ from pydantic import BaseModel, ConfigDict, Field
 EST = "illustrative estimate"
 
 
+#: Legal status of a lever's values (DESIGN.md): what a non-default value would mean in law.
+CURRENT, PRACTICE, COUNTERFACTUAL = "current law", "the article's 2019 practice", "counterfactual (needs a rule change)"
+
+
 def P(default: Any, unit: str, desc: str, *, ge: float | None = None, le: float | None = None,
-      source: str = EST) -> Any:
-    """Declare one parameter leaf (a pydantic Field carrying unit and source)."""
+      source: str = EST, status: str = "") -> Any:
+    """Declare one parameter leaf (a pydantic Field carrying unit, source and, for a lever that
+    encodes law, the legal status of its non-default values)."""
     return Field(default, ge=ge, le=le, description=desc,
-                 json_schema_extra={"unit": unit, "source": source})
+                 json_schema_extra={"unit": unit, "source": source, "status": status})
 
 
 def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:

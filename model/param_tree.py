@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from model.overrides import apply_overrides
-from model.param_base import EST, P, Section, flatten
+from model.param_base import CURRENT, COUNTERFACTUAL, EST, P, Section, flatten
 from model.param_delivery import Blacklist, Delivery, Evaluation, Fraud, Monitoring
 from model.procurement.award import AWARD_RULES
 from model.procurement.bidding import STRATEGIES
@@ -113,13 +113,38 @@ class Procurement(Section):
 
     award_rule: Annotated[str, AWARD_RULES] = P(
         "lowest_price", "rule", "award rule of open tenders", source="seed S7; DESIGN.md award rules")
-    open_tender_threshold_yuan: float = P(20000.0, "yuan/year", "open tender at or above this value, "
-                                          "directed commission below", ge=0, le=1e9, source="seed S7")
-    legal_min_bidders: int = P(3, "bids", "fewer valid bids void the tender (废标)", ge=1, le=10,
-                               source="Government Procurement Law art. 36")
-    retender_delay_months: int = P(2, "months", "delay before a void tender is re-tendered", ge=0, le=12)
-    max_failures: int = P(2, "tenders", "void tenders before falling back", ge=1, le=10)
-    fallback: Literal["commission", "in_house"] = P("commission", "mode", "what follows repeated failure")
+    decentralised_limit_yuan: float = P(
+        1_000_000.0, "yuan/order", "below this the unit buys under its own rules (not a government-procurement "
+        "procedure): jiebang_posting or unit_self", ge=0, le=1e9,
+        source="国办发〔2019〕55号 (central standard for services, 1,000,000); provinces set county standards, not "
+        "verified for Shandong here: the central value is an assumption", status=CURRENT)
+    open_tender_threshold_yuan: float = P(
+        2_000_000.0, "yuan/order", "public tender at or above this value; a non-tender method between the "
+        "decentralised-purchase limit and it", ge=0, le=1e9,
+        source="国办发〔2019〕55号 (central standard for services, 2,000,000); county standard assumed equal",
+        status=CURRENT)
+    small_method: Literal["jiebang_posting", "unit_self"] = P(
+        "jiebang_posting", "method", "how competitive items below the decentralised-purchase limit are bought",
+        source="the article (揭榜); 国办发〔2019〕55号", status="unit_self: current law (the unit's own rules)")
+    middle_method: Literal["competitive_consultation", "competitive_negotiation"] = P(
+        "competitive_consultation", "method", "non-tender method between the limit and the open-tender threshold",
+        source="财库〔2014〕214号; 财库〔2015〕124号", status=CURRENT)
+    legal_min_bidders: int = P(3, "bids", "fewer valid bids void a public tender (废标)", ge=1, le=10,
+                               source="Government Procurement Law art. 36", status=COUNTERFACTUAL + " below 3")
+    switch_method: Literal["competitive_consultation", "competitive_negotiation"] = P(
+        "competitive_consultation", "method", "method a void public tender switches to, with approval",
+        source="财政部令第87号 art. 43", status=CURRENT)
+    switch_approval_months: int = P(1, "months", "finance department's approval of a method switch", ge=0, le=12,
+                                    source="财政部令第87号 art. 43 (approval); duration an assumption")
+    retender_delay_months: int = P(2, "months", "delay before a failed procurement is repeated or reposted",
+                                   ge=0, le=12)
+    max_failures: int = P(2, "attempts", "failures of one method before the buyer gives up on it", ge=1, le=10)
+    fallback: Literal["unit_self", "village_committee", "in_house"] = P(
+        "unit_self", "method", "what follows when the buyer gives up: the unit's own purchase from firms it knows, "
+        "the village committee (village orders), or in-house provision",
+        source="seed S8; 财政部令第102号 art. 6 (village committees as suppliers)", status=CURRENT)
+    village_committee_capability: float = P(0.35, "0–1", "quality a village committee delivers at normal effort",
+                                            ge=0, le=1)
     approval_delay_months: int = P(1, "months", "multi-agency review delay (编办, 财政局, 人社局)",
                                    ge=0, le=12, source="seed S10")
     admin_cost_yuan: float = P(600.0, "yuan/procurement", "fixed staff cost of review and procurement",
@@ -133,7 +158,8 @@ class Procurement(Section):
     channels: Channels = Field(default_factory=Channels, description="the notice channels")
     notice_min_reach: float = P(1e-3, "probability", "reach below which a notice is treated as not arriving "
                                 "(prunes the search for candidate firms)", ge=1e-9, le=0.1)
-    lots: bool = P(False, "switch", "bundle each village item across a town's villages into one lot")
+    lots: bool = P(False, "switch", "bundle each village item across a town's villages into one "
+                   "framework-agreement order", source="财政部令第110号 (框架协议采购)", status=CURRENT)
     bid_cost_yuan: float = P(500.0, "yuan/bid", "fixed cost of preparing a bid", ge=0, le=1e6,
                              source="Samuelson 1985 participation cost")
     bid_cost_share: float = P(0.005, "share of value", "cost of preparing a bid that grows with the value",
