@@ -11,7 +11,7 @@ from pydantic import model_validator
 from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
 from model.delivery.evaluation import EVALUATIONS
 from model.delivery.monitoring import REGIMES
-from model.param_base import COUNTERFACTUAL, P, Section
+from model.param_base import COUNTERFACTUAL, CURRENT, P, Section
 
 class Delivery(Section):
     """Effort and quality (Hart, Shleifer and Vishny 1997; seed P7)."""
@@ -66,7 +66,7 @@ class Fraud(Section):
                              "10–50% of the amount; default mid-range",
                              status="0.1–0.5: current law; outside: " + COUNTERFACTUAL)
     disclosure: bool = P(False, "switch", "public disclosure platform: scores and blacklists public",
-                         source="seed R5 (公示平台)")
+                         source="seed R5 (公示平台)", status=CURRENT)
 
 
 class Evaluation(Section):

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from model.overrides import apply_overrides
-from model.param_base import CURRENT, COUNTERFACTUAL, EST, P, Section, flatten
+from model.param_base import COUNTERFACTUAL, CURRENT, PRACTICE, EST, P, Section, flatten
 from model.param_delivery import Blacklist, Delivery, Evaluation, Fraud, Monitoring
 from model.procurement.award import AWARD_RULES
 from model.procurement.bidding import STRATEGIES
@@ -151,10 +151,11 @@ class Procurement(Section):
                                ge=0, le=1e6, source="seed S10")
     admin_cost_share: float = P(0.02, "share of value", "staff cost of review that grows with the value",
                                 ge=0, le=0.5, source="seed S10")
-    channel_city: ChannelName = P("provincial_platform", "channel", "notice channel of city tenders")
-    channel_town: ChannelName = P("city_website", "channel", "notice channel of town tenders")
+    channel_city: ChannelName = P("provincial_platform", "channel", "notice channel of city tenders",
+                                  status="any channel: current law (the buyer chooses where to publish)")
+    channel_town: ChannelName = P("city_website", "channel", "notice channel of town tenders", status="any channel: current law (the buyer chooses where to publish)")
     channel_village: ChannelName = P("notice_board", "channel", "notice channel of village tenders",
-                                     source="seed P2")
+                                     source="seed P2", status="any channel: current law (the buyer chooses where to publish)")
     channels: Channels = Field(default_factory=Channels, description="the notice channels")
     notice_min_reach: float = P(1e-3, "probability", "reach below which a notice is treated as not arriving "
                                 "(prunes the search for candidate firms)", ge=1e-9, le=0.1)
@@ -166,7 +167,7 @@ class Procurement(Section):
                               ge=0, le=0.5)
     mobilisation_cost_yuan: float = P(500.0, "yuan/contract", "fixed cost of starting a contract", ge=0, le=1e7)
     mobilisation_subsidy_yuan: float = P(0.0, "yuan/contract", "subsidy paid to winners of village contracts",
-                                         ge=0, le=1e7, source="reform lever (DESIGN.md)")
+                                         ge=0, le=1e7, source="reform lever (DESIGN.md)", status=CURRENT)
     travel_cost_yuan_km: float = P(0.8, "yuan/km", "travel cost per km of a site visit (one way)", ge=0, le=100)
     reserve_error_sd: float = P(0.35, "log-sd at specialisation 1", "reserve-price error spread, × specialisation",
                                 ge=0, le=2, source="seed P5")
@@ -178,9 +179,12 @@ class Scoring(Section):
     """Weights of the comprehensive scoring rule (综合评分法)."""
 
     price_weight: float = P(0.3, "share", "weight of the price score", ge=0, le=1,
-                            source="Regulation on Government Procurement, services ≥ 10%")
+                            source="Regulation on Government Procurement, services ≥ 10%",
+                            status="≥ 0.1: current law (财政部令第87号 art. 55); below: " + COUNTERFACTUAL)
     technical_weight: float = P(0.5, "share", "weight of the technical score", ge=0, le=1)
-    reputation_weight: float = P(0.2, "share", "weight of the reputation score", ge=0, le=1, source="seed S14")
+    reputation_weight: float = P(0.2, "share", "weight of the reputation score", ge=0, le=1, source="seed S14",
+                                 status="reputation from one buyer's own memory: " + COUNTERFACTUAL
+                                 + "; from the public credit record (fraud.disclosure): current law")
     citizen_weight: float = P(0.0, "share", "weight of the citizens' rating", ge=0, le=1, source="seed R6")
     price_weight_floor: float = P(0.1, "share", "legal minimum price weight for services", ge=0, le=1,
                                   source="Ministry of Finance Order 87 art. 55")
@@ -269,7 +273,8 @@ class Citizens(Section):
                          ge=0, le=5, source="seed P7")
     scandal_hit: float = P(0.05, "per scandal", "trust lost in a town per published scandal", ge=0, le=1,
                            source="seed P8")
-    menu: bool = P(False, "switch", "citizens' demand ranks the items bought (百姓点菜)", source="seed R3")
+    menu: bool = P(False, "switch", "citizens' demand ranks the items bought (百姓点菜)", source="seed R3",
+                   status=CURRENT)
     raters: int = P(30, "households", "households polled in the citizens' rating", ge=1, le=10000)
 
 
@@ -296,7 +301,8 @@ class Buyers(Section):
     load_sensitivity: float = P(0.35, "per typical item per staff", "in-house quality loss per unit of staff "
                                 "load above one typical item of work per staff", ge=0, le=10)
     inhouse_cost: float = P(1.05, "× item value", "cost of doing an item in-house", ge=0, le=5)
-    buy_technical_posts: bool = P(False, "switch", "buy hard-to-staff technical posts", source="seed R2")
+    buy_technical_posts: bool = P(False, "switch", "buy hard-to-staff technical posts", source="seed R2",
+                                  status=PRACTICE)
     adhoc_per_year: float = P(0.3, "items/buyer/year", "ad-hoc items (一事一议) per city or town buyer",
                               ge=0, le=20, source="seed S5")
 

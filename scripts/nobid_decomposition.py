@@ -1,10 +1,11 @@
 """The village no-bid rate of the baseline and its decomposition (issue 19; docs/VALIDATION.md).
 
 Runs the baseline and three counterfactual overrides (notices reach every firm; strong firms
-attend to small projects; local supply doubles) for several seeds with the tender log, drops the
+attend to small projects; local supply doubles; every firm's capacity doubles) for several seeds with the tender log, drops the
 first year (burn-in) and prints, per scenario, the village no-bid rate (share of procurement
 attempts at village places with no bid or response) with a 95% t interval across seeds, split
-by first attempt / repeat, by distance band and by method, and the unfilled rate.
+by first attempt / repeat, by distance band and by method, the reasons of failed attempts, and the
+unfilled rate.
 
     python scripts/nobid_decomposition.py --seeds 1 2 3 --years 6
 """
@@ -26,6 +27,7 @@ SCENARIOS = {
     "notices_reach_every_firm": REACH_ALL,
     "strong_firms_attend_small_projects": {"firms.strong.min_contract_yuan": 0.0},
     "local_supply_doubles": {"firms.local.count": 60, "firms.grassroots.count": 20},
+    "capacity_doubles": {"firms.strong.capacity": 20, "firms.local.capacity": 12, "firms.grassroots.capacity": 40},
 }
 BANDS = [0, 10, 20, 30, 45, 1e9]
 
@@ -41,6 +43,10 @@ def shares(log: pd.DataFrame) -> dict[str, float]:
     band = pd.cut(v["distance_km"], BANDS, right=False, labels=["0-10", "10-20", "20-30", "30-45", "45+"])
     for b, g in v[first].groupby(band, observed=True):
         out[f"first_no_bid_{b}km"] = (g["bids"] == 0).mean()
+    for who, part in (("first", first), ("repeat", ~first)):
+        failed = v[part & (v["outcome"].astype(str) != "awarded")]
+        for reason, k in failed["outcome"].astype(str).value_counts().items():
+            out[f"{who}_failure_reason_{reason}"] = k / max(len(failed), 1)
     for mth, g in v.groupby(v["method"].astype(str)):
         out[f"no_bid_{mth}"] = (g["bids"] == 0).mean()
         out[f"share_{mth}"] = len(g) / len(v)
