@@ -146,8 +146,9 @@ def compete(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray, legal_
     reason = np.where(has, AWARDED, np.where(res.notified[rows] == 0, NO_NOTICE, np.where(
         res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(group_counts(ti, below, n) == 0, RESERVE_BELOW_COST,
                                                          np.where(worth == 0, UNPROFITABLE, np.where(
-                                                             n_bids == 0, NO_CAPACITY, TOO_FEW_BIDS))))))
-    res.reason[rows] = reason
+                                                             (n_bids > 0) & (n_bids < legal_min), TOO_FEW_BIDS,
+                                                             NO_CAPACITY))))))
+    res.reason[rows] = reason  # no_capacity: no bid for want of capacity, or every bidder withdrew (full)
     _learn(m, sub, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t)
 
 
