@@ -226,12 +226,16 @@ def test_honest_firms_never_cheat():
 
 
 def test_decide_threshold_exact():
-    # default: D = 0.105, gain = 0.2·100·1 = 20, blacklist fraud/city/3y: B = 3·20·1.0 = 60
+    # fine 1×: D = 0.105, gain = 0.2·100·1 = 20, blacklist fraud/city/3y: B = 3·20·1.0 = 60
     # cheat iff 20(1 − 2h) > 0.105·(40 + 60) = 10.5  ⇔  h < 0.2375
     h = np.array([0.2, 0.237, 0.238, 0.3])
-    got = fraud.decide(DEFAULT, h, np.full(4, 100.0), np.full(4, 80.0), np.ones(4))
+    one = {"fraud.fine_multiple": 1.0}
+    got = fraud.decide(load_params(overrides=one), h, np.full(4, 100.0), np.full(4, 80.0), np.ones(4))
     assert got.tolist() == [True, True, False, False]
-    p = load_params(overrides={"blacklist.trigger": "none"})  # 20(1 − 2h) > 4.2 ⇔ h < 0.395
+    # the default fine 0.3× (10–50% by law): 20(1 − 2h) > 0.105·(26 + 60) = 9.03 ⇔ h < 0.27425
+    got = fraud.decide(DEFAULT, np.array([0.274, 0.275]), np.full(2, 100.0), np.full(2, 80.0), np.ones(2))
+    assert got.tolist() == [True, False]
+    p = load_params(overrides={**one, "blacklist.trigger": "none"})  # 20(1 − 2h) > 4.2 ⇔ h < 0.395
     got = fraud.decide(p, np.array([0.39, 0.4]), np.full(2, 100.0), np.full(2, 80.0), np.ones(2))
     assert got.tolist() == [True, False]
 
