@@ -58,7 +58,7 @@ def _fmt(a: np.ndarray) -> str:
 @pytest.mark.parametrize("name, village_is", [
     ("bids_per_tender", "lower"),
     ("no_bid_rate", "higher"),
-    ("failed_tender_rate", "higher"),
+    ("unfilled_rate", "higher"),
     ("winner_capability", "lower"),
 ])
 def test_village_versus_city(name, village_is):

@@ -24,18 +24,23 @@ def _row(code: str) -> str:
 
 
 def grassroots_no_bid(ctx: Context) -> Record:
-    """S1 (P3): village no-bid and failed-tender rates well above the city's."""
+    """S1 (P3): village no-bid and unfilled rates well above the city's.
+
+    Since issue 19 village purchases fall below the decentralised-purchase limit, where no
+    statutory minimum of suppliers applies (no 废标), so the article's "nobody takes it up" is
+    measured by the orders left without a provider (``unfilled_rate``), not by void tenders."""
     runs = ctx.summaries("baseline")
     d_nb = mean_ci(values(runs, "no_bid_rate_village") - values(runs, "no_bid_rate_city"))
-    d_f = mean_ci(values(runs, "failed_tender_rate_village") - values(runs, "failed_tender_rate_city"))
+    d_f = mean_ci(values(runs, "unfilled_rate_village") - values(runs, "unfilled_rate_city"))
     ok = d_nb[1] > 0.2 and d_f[1] > 0.2
     lv = {k: mean_ci(values(runs, k)) for k in ("no_bid_rate_village", "no_bid_rate_city",
-                                                   "failed_tender_rate_village", "failed_tender_rate_city")}
+                                                   "unfilled_rate_village", "unfilled_rate_city",
+                                                   "first_attempt_no_bid_rate_village")}
     return Record(
         "S1", "Grassroots tenders draw no bid (无人揭榜)", GROUP, PENGLAI, _row("P3"),
-        "village minus city no-bid rate and village minus city failed-tender rate both above 0.20 "
+        "village minus city no-bid rate and village minus city unfilled rate both above 0.20 "
         "(lower 95% confidence bound)",
-        f"Δ no-bid {fmt_ci(d_nb)}; Δ failed {fmt_ci(d_f)}", bool(ok),
+        f"Δ no-bid {fmt_ci(d_nb)}; Δ unfilled {fmt_ci(d_f)}", bool(ok),
         f"{ctx.describe()}. " + "; ".join(f"{k} {fmt_ci(v)}" for k, v in lv.items()) + ".")
 
 
