@@ -50,6 +50,12 @@ def shares(log: pd.DataFrame) -> dict[str, float]:
     for mth, g in v.groupby(v["method"].astype(str)):
         out[f"no_bid_{mth}"] = (g["bids"] == 0).mean()
         out[f"share_{mth}"] = len(g) / len(v)
+        for who, part in (("first", g["attempt"] == 1), ("repeat", g["attempt"] > 1)):
+            if part.any():
+                out[f"{who}_no_bid_{mth}"] = (g.loc[part, "bids"] == 0).mean()
+    done = v.groupby("order")["outcome"].agg(lambda x: (x.astype(str) == "awarded").any())
+    out["orders_never_awarded"] = 1 - done.mean()
+    out["attempts_per_order"] = len(v) / max(len(done), 1)
     return out
 
 
