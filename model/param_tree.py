@@ -147,6 +147,11 @@ class Procurement(Section):
                                             ge=0, le=1)
     approval_delay_months: int = P(1, "months", "multi-agency review delay (编办, 财政局, 人社局)",
                                    ge=0, le=12, source="seed S10")
+    contract_years: int = P(1, "years", "contract length of recurring services: the first year runs to the "
+                            "fiscal year's end, then whole years; slots under a running contract are not "
+                            "re-procured", ge=1, le=3,
+                            source="政府购买服务管理办法 (财政部令第102号) art. 22 (up to three years where the service "
+                            "is stable)", status=CURRENT)
     admin_cost_yuan: float = P(600.0, "yuan/procurement", "fixed staff cost of review and procurement",
                                ge=0, le=1e6, source="seed S10")
     admin_cost_share: float = P(0.02, "share of value", "staff cost of review that grows with the value",

@@ -175,3 +175,21 @@ def test_the_village_committee_takes_its_own_village_only():
     assert list(res.winner) == [VILLAGE_COMMITTEE] * 3 + [-1]
     assert list(res.reason) == [AWARDED] * 3 + [NO_APPLICANT]
     assert np.allclose(res.capability[:3], 0.3) and np.allclose(res.price[:3], 20_000.0)
+
+
+def test_multi_year_contracts_are_not_procured_again_while_they_run():
+    """财政部令第102号 art. 22: with three-year contracts the first runs to the fiscal year's end and
+    two more years; its slots get no new order until it ends."""
+    runs = {}
+    for years in (1, 3):
+        m = ProcurementModel(load_params(None, {**SMALL, "procurement.contract_years": years}), seed=5,
+                             check_invariants=True).run(4)
+        runs[years] = m
+    c3, log3 = runs[3].contracts, runs[3].tender_log()
+    planned = ~runs[3].orders.adhoc[c3.order]
+    assert ((c3.end[planned] % 12) == 0).all()
+    assert (c3.end[planned] - c3.start[planned] + 1 > 24).all()
+    per_year = lambda log: log.groupby((log["month"] - 1) // 12).size()  # noqa: E731
+    y1, y3 = per_year(runs[1].tender_log()), per_year(log3)
+    assert y3[1] < 0.5 * y1[1] and y3[2] < 0.5 * y1[2]  # years 2-3: only what failed or ended early
+    assert (log3["term_months"][log3["attempt"] == 1] > 24).any()

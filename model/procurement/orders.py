@@ -68,12 +68,13 @@ def plan_year(m: ProcurementModel) -> None:
     """Phase "plan_year" (month 1 of each year): awareness, items bought, in-house provision, orders."""
     buyer_mod.publicity(m)
     s, cat, b = m.slots, m.cat, m.buyers
-    bought = buyer_mod.choose_items(m)
+    held = _held(m)
+    bought = buyer_mod.choose_items(m) | held
     m.slot_bought = bought
     m.slot_inhouse_q = buyer_mod.inhouse_quality(m, ~bought)
-    m.slot_state[:] = np.where(bought, SLOT_WAITING, SLOT_INHOUSE)
-    m.slot_contract[:] = -1
-    rows = np.flatnonzero(bought)
+    m.slot_state[:] = np.where(held, SLOT_SERVED, np.where(bought, SLOT_WAITING, SLOT_INHOUSE))
+    m.slot_contract[:] = np.where(held, m.slot_contract, -1)
+    rows = np.flatnonzero(bought & ~held)
     lots = m.p.procurement.lots & (s.level[rows] == VILLAGE) & (cat.mode[s.item[rows]] == OPEN)
     single, lot_rows = rows[~lots], rows[lots]
     due = m.month + m.p.procurement.approval_delay_months
@@ -100,6 +101,17 @@ def plan_year(m: ProcurementModel) -> None:
                         due=m.month - 1 + months_a, adhoc=True, town=b.town[rows_a])
 
 
+def _held(m: ProcurementModel) -> np.ndarray:
+    """Slots served by a multi-year contract still running into this year (``contract_years`` > 1):
+    they stay bought and served, and get no new order (commitments carry over the budget)."""
+    sc, c = m.slot_contract, m.contracts
+    ok = (sc >= 0) & (m.slot_state == SLOT_SERVED)
+    if not ok.any():
+        return ok
+    rows = np.where(ok, sc, 0)
+    return ok & c.active[rows] & (c.end[rows] >= m.month)
+
+
 def _add(m: ProcurementModel, slot_rows, buyer_rows, x, y, tour, due, n_slots=None) -> np.ndarray:
     s, cat = m.slots, m.cat
     item = s.item[slot_rows]
@@ -122,7 +134,8 @@ def procure(m: ProcurementModel) -> None:
     if len(due) == 0:
         return
     year_end = ((m.month - 1) // 12 + 1) * 12
-    term = np.where(o.adhoc[due], 3, year_end - m.month + 1) / 12.0
+    years = m.p.procurement.contract_years  # the first year runs to the fiscal year's end
+    term = np.where(o.adhoc[due], 3, year_end - m.month + 1 + 12 * (years - 1)) / 12.0
     batch = market.Batch(order=due, buyer=o.buyer[due], item=o.item[due], level=o.level[due], mode=o.mode[due],
                          value=o.value[due], reserve=o.reserve[due], term=term, x=o.x[due], y=o.y[due],
                          visits=o.visits[due], tour_km=o.tour_km[due], spec=o.spec[due],
