@@ -12,8 +12,8 @@ DATA = Path(__file__).parent / "data"
 #: Place levels, by code: the one definition of the level names.
 LEVEL_NAMES = ("city", "town", "village")
 CITY, TOWN, VILLAGE = 0, 1, 2
-#: The catalogue's ``mode`` column, by code: how an item is normally bought. The codes are the
-#: procurement methods' codes (open tender, directed commission, post outsourcing).
+#: The catalogue's ``mode`` column, by code: how an item is normally bought (competitively, by
+#: commission, as posts); the method follows from it and the value band (model.procurement.method).
 MODES = ("tender", "commission", "posts")
 OPEN, COMMISSION, POSTS = 0, 1, 2
 

@@ -206,14 +206,19 @@ class ProcurementModel(mesa.Model):
         return pd.DataFrame({"month": np.arange(1, n + 1), **cols})
 
     def tender_log(self) -> pd.DataFrame:
-        """One row per procurement: month, level, item, value, distance, mode, reserve, notified,
-        eligible, bids, winner, price, outcome."""
+        """One row per procurement attempt: month, order, buyer, ``method`` (also ``mode``),
+        ``buyer_level``, ``place_level`` (also ``level``), ``attempt`` (1 = the order's first
+        procurement), item, value, reserve, distance_km, term_months, notified, eligible, bids,
+        winner (firm row; −1 none, −2 an individual, −3 the village committee), price, outcome."""
         if not self._tenders:
             return pd.DataFrame()
         cols = {k: np.concatenate([t[k] for t in self._tenders]) for k in self._tenders[0]}
         df = pd.DataFrame(cols)
-        df["level"] = pd.Categorical.from_codes(df.pop("level_code"), LEVEL_NAMES)
-        df["mode"] = pd.Categorical.from_codes(df.pop("mode_code"), METHODS.names())
+        df["place_level"] = pd.Categorical.from_codes(df.pop("level_code"), LEVEL_NAMES)
+        df["level"] = df["place_level"]
+        df["buyer_level"] = pd.Categorical.from_codes(df.pop("buyer_level_code"), LEVEL_NAMES)
+        df["method"] = pd.Categorical.from_codes(df.pop("mode_code"), METHODS.names())
+        df["mode"] = df["method"]
         df["outcome"] = pd.Categorical.from_codes(df.pop("reason_code"), REASONS)
         df["item"] = self.cat.ids[df.pop("item_code").to_numpy()]
         return df

@@ -27,6 +27,10 @@ LEVELS_ZH = {"all": "全部", "city": "市级", "town": "镇级", "village": "�
 UNITS_ZH = {
     "": "",
     "0–1 quality": "质量, 0–1",
+    "attempts": "次",
+    "attempts/year": "次/年",
+    "method": "采购方式",
+    "yuan/order": "元/单",
     "beta a + b": "贝塔分布 a + b",
     "logit units per unit score": "每单位评分的对数几率",
     "per unit gap": "每单位落差",

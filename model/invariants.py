@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.catalogue import LEVEL_NAMES, OPEN
+from model.catalogue import LEVEL_NAMES
 from model.delivery.blacklist import SCOPES, TRIGGERS
 from model.metrics import OUTCOMES
 from model.world import VILLAGE
@@ -118,14 +118,12 @@ def _advance(m: ProcurementModel, led: Snapshot) -> Snapshot:
 
 # ---------------------------------------------------------------------- counts
 def check_counts(m: ProcurementModel, log: dict[str, np.ndarray] | None) -> None:
-    """Open tenders, bids and no-bid tenders: tender log = month counters = month outcomes."""
+    """Procurement attempts, bids and no-bid attempts: tender log = month counters = month outcomes."""
     raw = m.raws[-1]
     if log is None:
-        open_mask = np.zeros(0, bool)
         lvl, bids = np.zeros(0, np.int64), np.zeros(0)
     else:
-        open_mask = log["mode_code"] == OPEN
-        lvl, bids = log["level_code"][open_mask].astype(np.int64), log["bids"][open_mask]
+        lvl, bids = log["level_code"].astype(np.int64), log["bids"]
     n_log = np.bincount(lvl, minlength=3)
     for key, by_level in (("tenders", n_log), ("bids", np.bincount(lvl, weights=bids, minlength=3)),
                           ("no_bid", np.bincount(lvl, weights=(bids == 0), minlength=3))):

@@ -52,14 +52,19 @@ class MonthLedger:
     """The month's counters (yuan, counts, sums of 0–1 values), by the phase that writes them."""
 
     # procurement: records.record_procurements, procurement.orders
-    tenders: np.ndarray = _levels("open tenders held", "records.record_procurements")
-    bids: np.ndarray = _levels("valid bids at open tenders", "records.record_procurements")
-    notified: np.ndarray = _levels("firms notified of open tenders", "records.record_procurements")
-    no_bid: np.ndarray = _levels("open tenders with no bid", "records.record_procurements")
-    single_bid: np.ndarray = _levels("open tenders with one bid", "records.record_procurements")
-    failed: np.ndarray = _levels("open tenders below the legal minimum of bids", "records.record_procurements")
-    ptr_sum: np.ndarray = _levels("Σ winning price / reserve of awarded open tenders", "records.record_procurements")
-    ptr_n: np.ndarray = _levels("awarded open tenders", "records.record_procurements")
+    tenders: np.ndarray = _levels("procurement attempts, every method (incl. repeats)", "records.record_procurements")
+    bids: np.ndarray = _levels("bids or responses at procurement attempts", "records.record_procurements")
+    notified: np.ndarray = _levels("firms notified of procurement attempts", "records.record_procurements")
+    no_bid: np.ndarray = _levels("procurement attempts with no bid or response", "records.record_procurements")
+    single_bid: np.ndarray = _levels("procurement attempts with one bid or response", "records.record_procurements")
+    failed: np.ndarray = _levels("procurement attempts failed for fewer bids than the method's minimum",
+                                 "records.record_procurements")
+    first_tenders: np.ndarray = _levels("orders' first procurement attempts", "records.record_procurements")
+    first_no_bid: np.ndarray = _levels("first attempts with no bid or response", "records.record_procurements")
+    orders: np.ndarray = _levels("orders planned for the year (not ad-hoc)", "procurement.orders.plan_year")
+    unfilled: np.ndarray = _levels("planned orders dropped without a provider", "procurement.orders.procure")
+    ptr_sum: np.ndarray = _levels("Σ winning price / reserve of awarded competitive procurements", "records.record_procurements")
+    ptr_n: np.ndarray = _levels("awarded competitive procurements", "records.record_procurements")
     wincap_sum: np.ndarray = _levels("Σ capability of winning firms", "records.record_procurements")
     wincap_n: np.ndarray = _levels("procurements won by firms", "records.record_procurements")
     award_value: float = _count("value awarded to firms (yuan/year)", "records.record_procurements")

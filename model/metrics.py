@@ -95,19 +95,23 @@ _DECL = [
         "ratio", "inhouse_slots", "slots", False, "S1, P1"),
     *_o("cost_per_quality", ("Cost per quality", "单位质量成本"), "yuan per quality-unit", "(spend + admin cost) per "
         "quality-weighted contract-month", "ratio", "total_cost", "q_units", False, ""),
-    *_o("tenders", ("Open tenders", "公开招标数"), "tenders/year", "open tenders held (incl. re-tenders)", "sum", "tenders",
-        None, True, "S7"),
-    *_o("bids_per_tender", ("Bids per tender", "每次招标的投标数"), "bids", "mean valid bids per open tender", "ratio", "bids",
-        "tenders", True, "P3"),
-    *_o("notified_per_tender", ("Firms notified per tender", "每次招标获知信息的企业数"), "firms", "mean firms that learned of an open "
-        "tender", "ratio", "notified", "tenders", True, "P2"),
-    *_o("no_bid_rate", ("No-bid rate", "无人揭榜率"), "share", "share of open tenders with no bid (无人揭榜)", "ratio",
-        "no_bid", "tenders", True, "P3"),
-    *_o("single_bid_rate", ("Single-bid rate", "单一投标率"), "share", "share of open tenders with exactly one bid", "ratio",
-        "single_bid", "tenders", True, "P3"),
-    *_o("failed_tender_rate", ("Failed-tender rate", "废标率"), "share", "share of open tenders void for fewer bids than "
-        "the legal minimum (废标)", "ratio", "failed", "tenders", True, "P3, P5"),
-    *_o("price_to_reserve", ("Price to reserve", "中标价/预算价"), "ratio", "mean winning price / reserve price of open tenders",
+    *_o("tenders", ("Procurement attempts", "采购次数"), "attempts/year", "procurement attempts of every method, incl. "
+        "repeats", "sum", "tenders", None, True, "S7"),
+    *_o("bids_per_tender", ("Bids per attempt", "每次采购的投标（响应）数"), "bids", "mean bids or responses per procurement attempt",
+        "ratio", "bids", "tenders", True, "P3"),
+    *_o("notified_per_tender", ("Firms notified per attempt", "每次采购获知信息的企业数"), "firms", "mean firms that learned of a "
+        "procurement attempt", "ratio", "notified", "tenders", True, "P2"),
+    *_o("no_bid_rate", ("No-bid rate", "无人揭榜率"), "share", "share of procurement attempts with no bid or response "
+        "(无人揭榜)", "ratio", "no_bid", "tenders", True, "P3"),
+    *_o("first_attempt_no_bid_rate", ("First-attempt no-bid rate", "首次采购无人揭榜率"), "share", "share of orders' first "
+        "procurement attempts with no bid or response", "ratio", "first_no_bid", "first_tenders", True, "P3"),
+    *_o("unfilled_rate", ("Unfilled rate", "未落实率（年末仍无承接方）"), "share", "share of the year's planned orders dropped without a "
+        "provider (still unfilled at year end)", "ratio", "unfilled", "orders", True, "P3"),
+    *_o("single_bid_rate", ("Single-bid rate", "单一投标率"), "share", "share of procurement attempts with exactly one bid "
+        "or response", "ratio", "single_bid", "tenders", True, "P3"),
+    *_o("failed_tender_rate", ("Failed-attempt rate", "废标率"), "share", "share of procurement attempts failed for "
+        "fewer bids than the method's minimum (废标)", "ratio", "failed", "tenders", True, "P3, P5"),
+    *_o("price_to_reserve", ("Price to reserve", "中标价/预算价"), "ratio", "mean winning price / reserve price of competitive procurements",
         "ratio", "ptr_sum", "ptr_n", True, "S7"),
     *_o("winner_capability", ("Winner capability", "中标方能力"), "0–1", "mean capability of firms winning contracts",
         "ratio", "wincap_sum", "wincap_n", True, "P4"),

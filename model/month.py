@@ -73,10 +73,11 @@ PHASES: tuple[Phase, ...] = (
           "in-house with load-dependent quality; orders are created (as lots if `procurement.lots`), due after "
           "the approval delay; ad-hoc items are drawn"),
     Phase("procure", "procurement", orders.procure, EVERY_MONTH,
-          "every order due this month is run by its method (`model.procurement.market.run`): open tender (notice → "
-          "screening → entry → bids → award rule → legal minimum), directed commission, post recruitment; "
-          "winners get contracts; failures are re-tendered, fall back or are dropped; buyers learn from "
-          "open-tender outcomes; admin cost is booked"),
+          "every order due this month is run by its method (`model.procurement.market.run`): 揭榜 posting, the "
+          "unit's own purchase, consultation or negotiation, single source, public tender, framework agreement "
+          "(notice → screening → entry → bids → award rule → the method's minimum), post recruitment; winners "
+          "get contracts; after a failure the method's next step (repeat, repost wider, switch with approval) "
+          "or the fallback; buyers learn from competitive outcomes; admin cost is booked"),
     Phase("deliver", "delivery and monitoring", delivery.deliver, EVERY_MONTH,
           "each active contract: anticipated inspection probability under the monitoring regimes in force → "
           "efforts → contractible / non-contractible quality; inspections measure it (measured quality, "

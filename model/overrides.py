@@ -135,6 +135,9 @@ def leaf_info(tree: type[BaseModel]) -> dict[str, dict[str, str]]:
         tname = reg.describe() if reg is not None else _type_name(f.annotation)
         rng = f"{tname} in [{lo:g}, {hi:g}]" if lo is not None and hi is not None else tname
         extra = f.json_schema_extra or {}
+        status = extra.get("status", "")
+        if reg is not None and not status:
+            status = "; ".join(f"{n}: {reg[n].status}" for n in reg.names() if getattr(reg[n], "status", ""))
         out[path] = {"allowed": rng, "unit": extra.get("unit", ""), "source": extra.get("source", ""),
-                     "meaning": f.description or "", "zh": extra.get("zh", "")}
+                     "meaning": f.description or "", "zh": extra.get("zh", ""), "status": status}
     return out

@@ -10,9 +10,14 @@ from pydantic import BaseModel, ConfigDict, Field
 EST = "illustrative estimate"
 
 
+#: Legal status of a lever's values (DESIGN.md): what a non-default value would mean in law.
+CURRENT, PRACTICE, COUNTERFACTUAL = "current law", "the article's 2019 practice", "counterfactual (needs a rule change)"
+
+
 def P(default: Any, unit: str, desc: str, *, ge: float | None = None, le: float | None = None,
-      source: str = EST, zh: str = "") -> Any:
-    """Declare one parameter leaf (a pydantic Field carrying unit, source and Chinese label).
+      source: str = EST, zh: str = "", status: str = "") -> Any:
+    """Declare one parameter leaf (a pydantic Field carrying unit, source, Chinese label and, for a
+    lever that encodes law, the legal status of its non-default values).
 
     Args:
         default: the default value (Penglai's status quo).
@@ -23,9 +28,11 @@ def P(default: Any, unit: str, desc: str, *, ge: float | None = None, le: float 
         source: where the value comes from (``EST`` when an illustrative estimate).
         zh: the parameter's Chinese label (the article's term where it has one); the label lint
             test requires it on every leaf.
+        status: legal status of the lever's non-default values (current law, the article's 2019
+            practice, or a counterfactual needing a rule change); empty for behavioural values.
     """
     return Field(default, ge=ge, le=le, description=desc,
-                 json_schema_extra={"unit": unit, "source": source, "zh": zh})
+                 json_schema_extra={"unit": unit, "source": source, "zh": zh, "status": status})
 
 
 def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -11,7 +11,7 @@ from pydantic import model_validator
 from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
 from model.delivery.evaluation import EVALUATIONS
 from model.delivery.monitoring import REGIMES
-from model.param_base import P, Section
+from model.param_base import COUNTERFACTUAL, CURRENT, P, Section
 
 class Delivery(Section):
     """Effort and quality (Hart, Shleifer and Vishny 1997; seed P7)."""
@@ -79,10 +79,12 @@ class Fraud(Section):
                             zh="审计查出冒领的概率")
     media_detect: float = P(0.0, "per contract-year", "chance media and the public expose an overclaim",
                             ge=0, le=1, source="seed R5", zh="媒体监督曝光概率")
-    fine_multiple: float = P(1.0, "× overclaim", "fine on top of repayment", ge=0, le=10, source="seed S13",
-                             zh="罚款倍数")
+    fine_multiple: float = P(0.3, "× overclaim", "fine on top of repayment", ge=0, le=10,
+                             source="财政违法行为处罚处分条例 (国务院令第427号) art. 14: repayment plus a fine of "
+                             "10–50% of the amount; default mid-range",
+                             status="0.1–0.5: current law; outside: " + COUNTERFACTUAL, zh="罚款倍数")
     disclosure: bool = P(False, "switch", "public disclosure platform: scores and blacklists public",
-                         source="seed R5 (公示平台)", zh="公示平台")
+                         source="seed R5 (公示平台)", status=CURRENT, zh="公示平台")
 
 
 class Evaluation(Section):

@@ -15,9 +15,10 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, model_validator
 
 from model.overrides import apply_overrides
-from model.param_base import EST, P, Section, flatten
+from model.param_base import COUNTERFACTUAL, CURRENT, EST, P, Section, flatten
 from model.param_delivery import Blacklist, Delivery, Evaluation, Fraud, Monitoring
 from model.param_market import Market
+from model.param_people import Buyers, Citizens
 from model.procurement.award import AWARD_RULES
 from model.procurement.bidding import STRATEGIES
 from model.procurement.notices import CHANNELS
@@ -137,34 +138,60 @@ class Procurement(Section):
     """Procurement modes, award rules, failed tenders, lots and costs (seed S5–S10, P2–P5)."""
 
     award_rule: Annotated[str, AWARD_RULES] = P(
-        "lowest_price", "rule", "award rule of open tenders", source="seed S7; DESIGN.md award rules",
-        zh="评标方法")
-    open_tender_threshold_yuan: float = P(20000.0, "yuan/year", "open tender at or above this value, "
-                                          "directed commission below", ge=0, le=1e9, source="seed S7",
-                                          zh="公开招标限额")
-    legal_min_bidders: int = P(3, "bids", "fewer valid bids void the tender (废标)", ge=1, le=10,
-                               source="Government Procurement Law art. 36", zh="法定最少投标人数（废标）")
-    retender_delay_months: int = P(2, "months", "delay before a void tender is re-tendered", ge=0, le=12,
-                                   zh="重新招标间隔")
-    max_failures: int = P(2, "tenders", "void tenders before falling back", ge=1, le=10, zh="转换方式前的废标次数")
-    fallback: Literal["commission", "in_house"] = P("commission", "mode", "what follows repeated failure",
-                                                    zh="多次废标后的做法")
+        "lowest_price", "rule", "award rule of open tenders", source="seed S7; DESIGN.md award rules", zh="评标方法")
+    decentralised_limit_yuan: float = P(
+        1_000_000.0, "yuan/order", "below this the unit buys under its own rules (not a government-procurement "
+        "procedure): jiebang_posting or unit_self", ge=0, le=1e9,
+        source="国办发〔2019〕55号 (central standard for services, 1,000,000); provinces set county standards, not "
+        "verified for Shandong here: the central value is an assumption", status=CURRENT, zh="分散采购限额")
+    open_tender_threshold_yuan: float = P(
+        2_000_000.0, "yuan/order", "public tender at or above this value; a non-tender method between the "
+        "decentralised-purchase limit and it", ge=0, le=1e9,
+        source="国办发〔2019〕55号 (central standard for services, 2,000,000); county standard assumed equal",
+        status=CURRENT, zh="公开招标限额")
+    small_method: Literal["jiebang_posting", "unit_self"] = P(
+        "jiebang_posting", "method", "how competitive items below the decentralised-purchase limit are bought",
+        source="the article (揭榜); 国办发〔2019〕55号", status="unit_self: current law (the unit's own rules)", zh="限额以下采购方式")
+    middle_method: Literal["competitive_consultation", "competitive_negotiation"] = P(
+        "competitive_consultation", "method", "non-tender method between the limit and the open-tender threshold",
+        source="财库〔2014〕214号; 财库〔2015〕124号", status=CURRENT, zh="限额以上、公开招标数额以下的采购方式")
+    legal_min_bidders: int = P(3, "bids", "fewer valid bids void a public tender (废标)", ge=1, le=10,
+                               source="Government Procurement Law art. 36", status=COUNTERFACTUAL + " below 3", zh="法定最少投标人数（废标）")
+    switch_method: Literal["competitive_consultation", "competitive_negotiation"] = P(
+        "competitive_consultation", "method", "method a void public tender switches to, with approval",
+        source="财政部令第87号 art. 43", status=CURRENT, zh="废标后变更的采购方式")
+    switch_approval_months: int = P(1, "months", "finance department's approval of a method switch", ge=0, le=12,
+                                    source="财政部令第87号 art. 43 (approval); duration an assumption", zh="变更采购方式审批时长")
+    retender_delay_months: int = P(2, "months", "delay before a failed procurement is repeated or reposted",
+                                   ge=0, le=12, zh="重新招标间隔")
+    max_failures: int = P(2, "attempts", "failures of one method before the buyer gives up on it", ge=1, le=10, zh="转换方式前的废标次数")
+    fallback: Literal["unit_self", "village_committee", "in_house"] = P(
+        "unit_self", "method", "what follows when the buyer gives up: the unit's own purchase from firms it knows, "
+        "the village committee (village orders), or in-house provision",
+        source="seed S8; 财政部令第102号 art. 6 (village committees as suppliers)", status=CURRENT, zh="多次废标后的做法")
+    village_committee_capability: float = P(0.35, "0–1", "quality a village committee delivers at normal effort",
+                                            ge=0, le=1, zh="村委会承接的服务质量")
     approval_delay_months: int = P(1, "months", "multi-agency review delay (编办, 财政局, 人社局)",
                                    ge=0, le=12, source="seed S10", zh="多部门层层审核时长")
+    contract_years: int = P(1, "years", "contract length of recurring services: the first year runs to the "
+                            "fiscal year's end, then whole years; slots under a running contract are not "
+                            "re-procured", ge=1, le=3,
+                            source="政府购买服务管理办法 (财政部令第102号) art. 22 (up to three years where the service "
+                            "is stable)", status=CURRENT, zh="合同期限（年）")
     admin_cost_yuan: float = P(600.0, "yuan/procurement", "fixed staff cost of review and procurement",
                                ge=0, le=1e6, source="seed S10", zh="每次采购固定行政成本")
     admin_cost_share: float = P(0.02, "share of value", "staff cost of review that grows with the value",
                                 ge=0, le=0.5, source="seed S10", zh="随金额增长的行政成本比例")
     channel_city: ChannelName = P("provincial_platform", "channel", "notice channel of city tenders",
-                                  zh="市级项目信息发布渠道")
-    channel_town: ChannelName = P("city_website", "channel", "notice channel of town tenders", zh="镇级项目信息发布渠道")
+                                  status="any channel: current law (the buyer chooses where to publish)", zh="市级项目信息发布渠道")
+    channel_town: ChannelName = P("city_website", "channel", "notice channel of town tenders", status="any channel: current law (the buyer chooses where to publish)", zh="镇级项目信息发布渠道")
     channel_village: ChannelName = P("notice_board", "channel", "notice channel of village tenders",
-                                     source="seed P2", zh="村级项目信息发布渠道")
+                                     source="seed P2", status="any channel: current law (the buyer chooses where to publish)", zh="村级项目信息发布渠道")
     channels: Channels = Field(default_factory=Channels, description="the notice channels")
     notice_min_reach: float = P(1e-3, "probability", "reach below which a notice is treated as not arriving "
                                 "(prunes the search for candidate firms)", ge=1e-9, le=0.1, zh="信息视为未送达的最低概率")
-    lots: bool = P(False, "switch", "bundle each village item across a town's villages into one lot",
-                   zh="村级项目按镇打包（分包）")
+    lots: bool = P(False, "switch", "bundle each village item across a town's villages into one "
+                   "framework-agreement order", source="财政部令第110号 (框架协议采购)", status=CURRENT, zh="村级项目按镇打包（分包）")
     bid_cost_yuan: float = P(500.0, "yuan/bid", "fixed cost of preparing a bid", ge=0, le=1e6,
                              source="Samuelson 1985 participation cost", zh="投标固定成本")
     bid_cost_share: float = P(0.005, "share of value", "cost of preparing a bid that grows with the value",
@@ -172,9 +199,8 @@ class Procurement(Section):
     mobilisation_cost_yuan: float = P(500.0, "yuan/contract", "fixed cost of starting a contract", ge=0, le=1e7,
                                       zh="进场固定成本")
     mobilisation_subsidy_yuan: float = P(0.0, "yuan/contract", "subsidy paid to winners of village contracts",
-                                         ge=0, le=1e7, source="reform lever (DESIGN.md)", zh="村级合同进场补贴")
-    travel_cost_yuan_km: float = P(0.8, "yuan/km", "travel cost per km of a site visit (one way)", ge=0, le=100,
-                                   zh="每公里交通成本")
+                                         ge=0, le=1e7, source="reform lever (DESIGN.md)", status=CURRENT, zh="村级合同进场补贴")
+    travel_cost_yuan_km: float = P(0.8, "yuan/km", "travel cost per km of a site visit (one way)", ge=0, le=100, zh="每公里交通成本")
     reserve_error_sd: float = P(0.35, "log-sd at specialisation 1", "reserve-price error spread, × specialisation",
                                 ge=0, le=2, source="seed P5", zh="采购预算核定误差")
     reserve_margin: float = P(0.08, "share", "margin buyers add over estimated cost", ge=-0.5, le=1, zh="预算价加成")
@@ -185,12 +211,13 @@ class Scoring(Section):
     """Weights of the comprehensive scoring rule (综合评分法)."""
 
     price_weight: float = P(0.3, "share", "weight of the price score", ge=0, le=1,
-                            source="Regulation on Government Procurement, services ≥ 10%", zh="价格分权重")
+                            source="Regulation on Government Procurement, services ≥ 10%",
+                            status="≥ 0.1: current law (财政部令第87号 art. 55); below: " + COUNTERFACTUAL, zh="价格分权重")
     technical_weight: float = P(0.5, "share", "weight of the technical score", ge=0, le=1, zh="技术分权重")
     reputation_weight: float = P(0.2, "share", "weight of the reputation score", ge=0, le=1, source="seed S14",
-                                 zh="信誉分权重")
-    citizen_weight: float = P(0.0, "share", "weight of the citizens' rating", ge=0, le=1, source="seed R6",
-                              zh="群众评价分权重")
+                                 status="reputation from one buyer's own memory: " + COUNTERFACTUAL
+                                 + "; from the public credit record (fraud.disclosure): current law", zh="信誉分权重")
+    citizen_weight: float = P(0.0, "share", "weight of the citizens' rating", ge=0, le=1, source="seed R6", zh="群众评价分权重")
     price_weight_floor: float = P(0.1, "share", "legal minimum price weight for services", ge=0, le=1,
                                   source="Ministry of Finance Order 87 art. 55", zh="服务项目价格分法定下限")
 
@@ -278,87 +305,6 @@ class Posts(Section):
     skill_sd: float = P(0.15, "0–1", "spread of applicant skill", ge=0, le=0.5, zh="应聘者技能离散度")
     technical_skill_penalty: float = P(0.25, "0–1", "skill shortfall of applicants for technical posts",
                                        ge=0, le=1, source="seed R2 (hard to staff)", zh="技术岗位技能缺口")
-
-
-class Citizens(Section):
-    """Households' perception, satisfaction, trust and complaints (seed P8, R3, R6)."""
-
-    perception_noise: float = P(0.08, "0–1", "noise of a household's perception", ge=0, le=1, zh="居民感知误差")
-    satisfaction_rate: float = P(0.15, "per month", "speed at which satisfaction follows perceptions", ge=0, le=1,
-                                 zh="满意度调整速度")
-    expectation_rate: float = P(0.05, "per month", "speed at which expectations follow perceptions", ge=0, le=1,
-                                zh="期望调整速度")
-    expectation_init: float = P(0.55, "0–1", "initial expectation of service quality", ge=0, le=1,
-                                zh="初始服务质量期望")
-    tolerance: float = P(0.1, "0–1", "shortfall below expectation tolerated before complaining", ge=0, le=1,
-                         zh="投诉前可容忍的差距")
-    complaint_channel: float = P(0.1, "probability", "chance a dissatisfied household complains",
-                                 ge=0, le=1, source="seed R5 (social supervision)", zh="不满居民投诉概率")
-    trust_rate: float = P(0.05, "per month", "speed at which trust follows satisfaction", ge=0, le=1, zh="信任调整速度")
-    trust_init: float = P(0.6, "0–1", "initial trust in government", ge=0, le=1, zh="初始政府信任度")
-    satisfaction_init: float = P(0.5, "0–1", "initial household satisfaction", ge=0, le=1,
-                                 source="assumption (issue 20)", zh="初始满意度")
-    disconfirmation: float = P(0.5, "per unit gap", "weight of (perceived − expected) quality in the "
-                               "satisfaction target", ge=0, le=5,
-                               source="Oliver (1980) expectation–disconfirmation; assumption (issue 20)", zh="期望落差权重")
-    unserved_hit: float = P(0.08, "per unserved share", "trust lost per share of unserved demand", ge=0, le=1,
-                            zh="未获服务造成的信任损失")
-    swing_hit: float = P(0.3, "per unit swing", "trust lost per unit month-to-month quality swing (一阵风)",
-                         ge=0, le=5, source="seed P7", zh="质量波动（一阵风）造成的信任损失")
-    scandal_hit: float = P(0.05, "per scandal", "trust lost in a town per published scandal", ge=0, le=1,
-                           source="seed P8", zh="公开丑闻造成的信任损失")
-    menu: bool = P(False, "switch", "citizens' demand ranks the items bought (百姓点菜)", source="seed R3", zh="百姓点菜")
-    raters: int = P(30, "households", "households polled in the citizens' rating", ge=1, le=10000, zh="民主测评调查户数")
-    taste_sd: float = P(0.15, "0–1 quality", "spread (s.d.) of tastes across a slot's households: how far "
-                        "their judgement of the same service differs", ge=0, le=1,
-                        source="seed P8; assumption (issue 20)", zh="居民口味差异")
-
-
-class Buyers(Section):
-    """Government buyers: adoption, budgets, in-house provision (seed S1–S5, P1, R1, R2)."""
-
-    awareness_mean: float = P(0.55, "0–1", "mean awareness of purchasing", ge=0, le=1, source="seed P1",
-                              zh="平均认识程度")
-    awareness_sd: float = P(0.2, "0–1", "spread of awareness across units", ge=0, le=1, zh="认识程度离散度")
-    publicity: float = P(0.0, "0–1", "publicity campaign intensity", ge=0, le=1, source="seed R1", zh="宣传力度")
-    publicity_effect: float = P(0.3, "awareness", "awareness gained at full publicity", ge=0, le=1,
-                                zh="充分宣传带来的认识提升")
-    publicity_reach: float = P(0.5, "share", "extra notice reach at full publicity", ge=0, le=1, source="seed R1",
-                               zh="充分宣传带来的信息送达提升")
-    learn_good: float = P(0.02, "awareness", "awareness gained after a good contract", ge=0, le=1,
-                          zh="良好合同后的认识提升")
-    learn_bad: float = P(0.02, "awareness", "awareness lost after a void tender or scandal", ge=0, le=1,
-                         zh="废标或丑闻后的认识下降")
-    budget_city: float = P(0.8, "share", "city department budget as a share of its candidate items' value",
-                           ge=0, le=5, source="seed S5", zh="市直部门预算比例")
-    budget_town: float = P(0.6, "share", "town budget as a share of its candidate items' value", ge=0, le=5,
-                           source="seed S5", zh="镇预算比例")
-    budget_village: float = P(0.2, "share", "village budget as a share of its candidate items' value",
-                              ge=0, le=5, source="seed S5, P3", zh="村级预算比例")
-    staff_city: float = P(8.0, "staff", "staff of a city department", ge=0.1, le=1000, source="seed S2",
-                          zh="市直部门人员")
-    staff_town: float = P(6.0, "staff", "staff of a town government for these tasks", ge=0.1, le=1000,
-                          zh="镇政府相关人员")
-    staff_village: float = P(1.5, "staff", "village committee staff", ge=0.1, le=100, source="seed S2 (活多人少)",
-                             zh="村委会人员")
-    inhouse_quality: float = P(0.6, "0–1", "in-house quality with no staff load", ge=0, le=1, source="seed S1, S2",
-                               zh="无负担时的自办质量")
-    load_sensitivity: float = P(0.35, "per typical item per staff", "in-house quality loss per unit of staff "
-                                "load above one typical item of work per staff", ge=0, le=10,
-                                zh="人员负担对自办质量的影响（活多人少）")
-    inhouse_cost: float = P(1.05, "× item value", "cost of doing an item in-house", ge=0, le=5, zh="自办成本")
-    buy_technical_posts: bool = P(False, "switch", "buy hard-to-staff technical posts", source="seed R2",
-                                  zh="购买技术岗位服务")
-    adhoc_per_year: float = P(0.3, "items/buyer/year", "ad-hoc items (一事一议) per city or town buyer",
-                              ge=0, le=20, source="seed S5", zh="临时事项（一事一议）数")
-    adhoc_value_share: float = P(0.25, "× catalogue value", "value of an ad-hoc purchase relative to a year "
-                                 "of the catalogue item", ge=0.01, le=1, source="seed S5; assumption (issue 20)",
-                                 zh="临时事项金额比例")
-    adhoc_term_months: int = P(3, "months", "term of an ad-hoc purchase", ge=1, le=12,
-                               source="seed S5; assumption (issue 20)", zh="临时事项期限")
-    hard_to_staff_quality: float = P(0.5, "× in-house quality", "in-house quality of a hard-to-staff "
-                                     "technical item relative to other items", ge=0, le=1,
-                                     source="seed S2, R2 (hard to staff); assumption (issue 20)", zh="难以自办事项的自办质量")
 
 
 class Params(Section):

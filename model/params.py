@@ -115,7 +115,8 @@ def load_params(path: str | Path | None = None, overrides: dict[str, Any] | None
 
 
 def reference_rows() -> list[dict[str, Any]]:
-    """One row per parameter: path, default, allowed values, unit, meaning, source, Chinese label (zh)."""
+    """One row per parameter: path, default, allowed values, unit, meaning, source, legal status,
+    Chinese label (zh)."""
     info = leaf_info(Params)
     return [{"path": p, "default": DEFAULTS[p], **info[p]} for p in info]
 
@@ -131,11 +132,12 @@ def reference_markdown() -> str:
         top = row["path"].rsplit(".", 1)[0] if "." in row["path"] else "(run)"
         if top != section:
             section = top
-            lines += ["", f"## {section}", "", "| parameter | 中文 | default | allowed | unit | meaning | source |",
-                      "|---|---|---|---|---|---|---|"]
+            lines += ["", f"## {section}", "", "| parameter | 中文 | default | allowed | unit | meaning | source | legal status |",
+                      "|---|---|---|---|---|---|---|---|"]
         default = row["default"]
         shown = f'"{default}"' if isinstance(default, str) else str(default).lower() if isinstance(
             default, bool) else repr(default)
-        cells = [f"`{row['path']}`", row["zh"], shown, row["allowed"], row["unit"], row["meaning"], row["source"]]
+        cells = [f"`{row['path']}`", row["zh"], shown, row["allowed"], row["unit"], row["meaning"], row["source"],
+                 row["status"]]
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines) + "\n"

@@ -9,9 +9,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import metrics
-from model.catalogue import OPEN
 from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
+from model.procurement.batch import TOO_FEW_BIDS
+from model.procurement.market import tendering
 from model.world import CITY, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, TOWN, VILLAGE, staff_provided
 
 if TYPE_CHECKING:
@@ -116,8 +117,9 @@ class SlotIndex:
                    value=cat.value[slots.item])
 
 
-def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray) -> None:
-    """Append this month's procurements to the tender log and count them by level."""
+def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray, term: np.ndarray) -> None:
+    """Append this month's procurements to the tender log and count them by level (every method's
+    attempts; ``attempt``: 1 for an order's first procurement; ``term``: contract years)."""
     p = m.p
     geo_d = np.hypot(b.x, b.y)
     firm = res.winner
@@ -126,23 +128,25 @@ def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray) -> Non
     m._tenders.append({
         "month": np.full(len(b), m.month, np.int32), "order": b.order, "buyer": b.buyer,
         "level_code": b.level.astype(np.int8), "item_code": b.item, "mode_code": b.mode.astype(np.int8),
+        "buyer_level_code": m.buyers.level[b.buyer].astype(np.int8),
         "value": b.value, "reserve": b.reserve, "distance_km": geo_d, "attempt": attempt.astype(np.int32),
+        "term_months": np.round(term * MONTHS_PER_YEAR).astype(np.int32),
         "lot_villages": m.orders.n_slots[b.order], "notified": res.notified, "eligible": res.eligible,
         "bids": res.bids, "winner": firm, "winner_kind": kind.astype(np.int8), "price": np.where(firm != -1, res.price, np.nan),
         "winner_capability": np.where(firm != -1, res.capability, np.nan), "favoured": res.favoured,
         "reason_code": res.reason.astype(np.int8)})
     lvl = b.level.astype(np.int64)
-    op = b.mode == OPEN
-    ones = np.ones(op.sum())
-    lo = lvl[op]
     led = m.ledger
-    led.tenders += per_level(lo, ones)
-    led.bids += per_level(lo, res.bids[op])
-    led.notified += per_level(lo, res.notified[op])
-    led.no_bid += per_level(lo, (res.bids[op] == 0).astype(float))
-    led.single_bid += per_level(lo, (res.bids[op] == 1).astype(float))
-    led.failed += per_level(lo, (res.bids[op] < p.procurement.legal_min_bidders).astype(float))
-    won_open = op & is_firm
+    led.tenders += per_level(lvl, np.ones(len(b)))
+    led.bids += per_level(lvl, res.bids)
+    led.notified += per_level(lvl, res.notified)
+    led.no_bid += per_level(lvl, (res.bids == 0).astype(float))
+    led.single_bid += per_level(lvl, (res.bids == 1).astype(float))
+    led.failed += per_level(lvl, (res.reason == TOO_FEW_BIDS).astype(float))
+    first = attempt == 1
+    led.first_tenders += per_level(lvl[first], np.ones(first.sum()))
+    led.first_no_bid += per_level(lvl[first], (res.bids[first] == 0).astype(float))
+    won_open = tendering(b.mode) & is_firm
     led.ptr_sum += per_level(lvl[won_open], res.price[won_open] / b.reserve[won_open])
     led.ptr_n += per_level(lvl[won_open], np.ones(won_open.sum()))
     led.wincap_sum += per_level(lvl[is_firm], res.capability[is_firm])

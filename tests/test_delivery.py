@@ -229,12 +229,16 @@ def test_honest_firms_never_cheat():
 
 
 def test_cheats_threshold_exact():
-    # default: D = 0.105, gain = 0.2·100·1 = 20; with a listing loss B:
+    # fine 1×: D = 0.105, gain = 0.2·100·1 = 20; with a listing loss B:
     # cheat iff 20(1 − 2h) > 0.105·(40 + B). B = 60 ⇔ h < 0.2375; B = 0 ⇔ h < 0.395
+    one = load_params(overrides={"fraud.fine_multiple": 1.0})
     h = np.array([0.2, 0.237, 0.238, 0.3])
-    got = fraud.cheats(DEFAULT, h, np.full(4, 100.0), np.ones(4), np.full(4, 60.0))
+    got = fraud.cheats(one, h, np.full(4, 100.0), np.ones(4), np.full(4, 60.0))
     assert got.tolist() == [True, True, False, False]
-    got = fraud.cheats(DEFAULT, np.array([0.39, 0.4]), np.full(2, 100.0), np.ones(2), np.zeros(2))
+    # the default fine 0.3× (10–50% by law): 20(1 − 2h) > 0.105·(26 + 60) = 9.03 ⇔ h < 0.27425
+    got = fraud.cheats(DEFAULT, np.array([0.274, 0.275]), np.full(2, 100.0), np.ones(2), np.full(2, 60.0))
+    assert got.tolist() == [True, False]
+    got = fraud.cheats(one, np.array([0.39, 0.4]), np.full(2, 100.0), np.ones(2), np.zeros(2))
     assert got.tolist() == [True, False]
 
 

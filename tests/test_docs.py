@@ -28,7 +28,7 @@ def _model_module(name: str):
 
 def _is_code_or_state(name: str) -> bool:
     """A backticked dotted name that refers to code or state, not to a parameter: a file, a
-    function of a model module (``market.open_tenders``), or a column of the firm table."""
+    function of a model module (``market.choose_methods``), or a column of the firm table."""
     head, _, rest = name.partition(".")
     if name.endswith(FILE_EXT):
         return True
@@ -74,7 +74,7 @@ def test_every_parameter_named_in_the_odd_exists(odd):
 def test_parameter_mentions_catch_a_typo():
     paths = {r["path"] for r in reference_rows()}
     sections = {p.split(".")[0] for p in paths}
-    found = parameter_mentions("reads `procurement.bid_cost_yen` and `market.open_tenders`", sections)
+    found = parameter_mentions("reads `procurement.bid_cost_yen` and `market.choose_methods`", sections)
     assert found == {"procurement.bid_cost_yen"} and not _exists("procurement.bid_cost_yen", paths)
     assert _exists("firms.<type>.capacity", paths)
 

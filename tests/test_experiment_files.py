@@ -50,7 +50,7 @@ def test_file_runs_at_tiny_size(name: str, tmp_path: Path):
     if name == "no_bidder":
         tenders = pd.read_parquet(out / "tenders.parquet")
         assert {"run_id", "distance_km", "level", "mode", "bids"} <= set(tenders.columns)
-        assert (tenders["mode"] == "open_tender").any()
+        assert (tenders["mode"] == "jiebang_posting").any()
 
 
 def test_evaluation_weights_is_a_simplex_grid():

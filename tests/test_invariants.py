@@ -14,7 +14,7 @@ from model import ProcurementModel, load_params, simulate
 from model import invariants
 from model.invariants import InvariantError
 from model.ledger import per_level
-from model.procurement import direct, market, screening
+from model.procurement import compete, direct, screening
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "experiments/scenarios").glob("*.toml"))
@@ -103,7 +103,7 @@ def test_a_listed_firm_winning_is_caught(monkeypatch):
     def forgetful(m, b, ti, fi):
         return screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
 
-    for module in (market, direct):  # open tenders and commissions
+    for module in (compete, direct):  # competitive methods and the unit's own purchase
         monkeypatch.setattr(module, "screen", forgetful)
     p = load_params(None, {**SMALL, "blacklist.trigger": "both", "blacklist.duration": "permanent",
                            "fraud.media_detect": 1.0, "evaluation.fail_score": 0.9,

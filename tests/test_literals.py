@@ -28,11 +28,16 @@ EXEMPT_FILES = {
     "param_tree.py": "declares the parameters: defaults and ranges are the parameters",
     "param_delivery.py": "declares the parameters: defaults and ranges are the parameters",
     "param_market.py": "declares the parameters: defaults and ranges are the parameters",
+    "param_people.py": "declares the parameters: defaults and ranges are the parameters",
     "param_base.py": "the parameter machinery",
     "app.py": "dashboard layout (sizes, widths), not behaviour",
     "rng.py": "SplitMix64 hashing constants of the random streams",
     "invariants.py": "tolerances of the run's self-checks, not behaviour",
 }
+
+#: Class attributes that declare a registered variant's data, not behaviour: a procurement
+#: method's legal minimum of suppliers (named with its law in ``source``) and its priority order.
+CLASS_DATA = {"legal_min", "priority"}
 
 #: (file relative to model/, value) -> why it is still a literal.
 PENDING: dict[tuple[str, float], str] = {
@@ -42,7 +47,7 @@ PENDING: dict[tuple[str, float], str] = {
            "procurement/batch.py": (12,),
            "procurement/beliefs.py": (64,),
            "procurement/direct.py": (0.05,),
-           "procurement/market.py": (12, 1e7),
+           "procurement/compete.py": (12, 1e7),
            "procurement/notices.py": (64.0, 256, 1000.0),
            "procurement/orders.py": (12, 12.0),
            "procurement/screening.py": (12, 0.4, 0.6),
@@ -68,6 +73,11 @@ def _exempt_nodes(tree: ast.Module) -> set[int]:
     for node in tree.body:  # named module-level constants
         if isinstance(node, ast.Assign) and all(_upper(t) for t in node.targets):
             mark(node.value)
+        if isinstance(node, ast.ClassDef):  # a registered method's declared data: the legal
+            for stmt in node.body:          # minimum of suppliers of the law it cites, its order
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else []
+                if any(isinstance(t, ast.Name) and t.id in CLASS_DATA for t in targets):
+                    mark(stmt.value)
         elif isinstance(node, ast.AnnAssign) and node.value is not None and _upper(node.target):
             mark(node.value)
     for node in ast.walk(tree):

@@ -14,7 +14,7 @@ from model.param_tree import Params
 from model.procurement import award, bidding, notices, orders, screening
 from model.procurement.award import Bids
 from model.procurement.batch import cap_by_capacity as _cap_by_capacity
-from model.procurement.market import _award
+from model.procurement.compete import _award
 
 W_DEFAULT = {"price": 0.3, "technical": 0.5, "reputation": 0.2, "citizen": 0.0}
 
@@ -424,7 +424,8 @@ def lot_logs():
 
 
 def _village_open(df):
-    return df[(df["level"] == "village") & (df["mode"] == "open_tender") & (df["attempt"] == 1)]
+    return df[(df["level"] == "village") & df["mode"].isin(["jiebang_posting", "framework_agreement"])
+              & (df["attempt"] == 1)]
 
 
 def test_lots_bundle_village_tenders(lot_logs):

@@ -58,7 +58,7 @@ def _fmt(a: np.ndarray) -> str:
 @pytest.mark.parametrize("name, village_is", [
     ("bids_per_tender", "lower"),
     ("no_bid_rate", "higher"),
-    ("failed_tender_rate", "higher"),
+    ("unfilled_rate", "higher"),
     ("winner_capability", "lower"),
 ])
 def test_village_versus_city(name, village_is):
@@ -76,13 +76,18 @@ def test_village_versus_city(name, village_is):
 # ---------------------------------------------------------------- reforms of the no-bid problem
 
 
-@pytest.mark.parametrize("arm", ["lots", "subsidy_5000", "provincial_platform", "city_website"])
-def test_reform_reduces_village_no_bid_rate(arm):
+@pytest.mark.parametrize("arm, every_seed", [("lots", True), ("subsidy_5000", True),
+                                             ("provincial_platform", False), ("city_website", False)])
+def test_reform_reduces_village_no_bid_rate(arm, every_seed):
+    """A wider first channel helps less since issue 19: a posting nobody takes up is reposted on
+    the next wider channel anyway, and a notice more firms see makes each expect more rivals; so
+    the channel arms must lower the mean, not every seed."""
     base, reform = outcome("baseline", "no_bid_rate_village"), outcome(arm, "no_bid_rate_village")
     diff = reform - base
     msg = f"{arm}: baseline {_fmt(base)}; reform {_fmt(reform)}; paired diff {np.round(diff, 4).tolist()}"
     assert reform.mean() < base.mean(), msg
-    assert (diff < 0).all(), msg
+    if every_seed:
+        assert (diff < 0).all(), msg
 
 
 def test_wider_channel_notifies_more_firms():
@@ -106,10 +111,15 @@ def test_higher_price_weight_lowers_price_to_reserve():
 
 
 def _open_log() -> pd.DataFrame:
+    """The noticed procurements (every method with a minimum of suppliers: posting, consultation,
+    negotiation, public tender, framework agreement) of the baseline's runs."""
+    from model.procurement.market import METHODS
+
+    noticed = [n for n in METHODS.names() if METHODS[n].legal_min > 0]
     frames = []
     for s in SEEDS:
         df = _run("baseline", s).tenders
-        frames.append(df[df["mode"] == "open_tender"].assign(seed=s))
+        frames.append(df[df["mode"].isin(noticed)].assign(seed=s))
     return pd.concat(frames, ignore_index=True)
 
 

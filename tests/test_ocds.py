@@ -111,3 +111,14 @@ def test_json_lines_for_large_runs_and_same_bytes_twice(exported, monkeypatch, c
     assert main(["ocds", str(exported), "--extension-url", unreachable, "--validate"]) == 1
     assert "extension not read" in capsys.readouterr().out
     assert main(["ocds", str(exported), "--format", "json"]) == 0
+
+
+def test_every_model_method_has_ocds_terms_and_the_village_committee_is_a_supplier():
+    from experiments.ocds.export import RunInfo, _parties
+    from model.procurement.market import METHODS
+
+    assert set(METHODS.names()) <= set(codes.METHODS)
+    r = {"buyer": 0, "outcome": "awarded", "winner": -3, "order": 7, "kind": -1}
+    _, parties, supplier = _parties(r, RunInfo(), "x-")
+    assert supplier["id"] == "x-village-committee-7"
+    assert parties[-1]["details"] == {"kind": "village_committee"} and parties[-1]["roles"] == ["supplier"]

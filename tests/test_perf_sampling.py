@@ -157,7 +157,7 @@ def test_award_equals_the_round_by_round_award(rule):
     from types import SimpleNamespace
 
     from model.procurement.award import Bids
-    from model.procurement.market import _award
+    from model.procurement.compete import _award
 
     m = SimpleNamespace(p=SimpleNamespace(procurement=SimpleNamespace(award_rule=rule)),
                         weights={"price": 0.3, "technical": 0.4, "reputation": 0.2, "citizen": 0.1})

@@ -19,7 +19,8 @@ def arr(*x):
 # r = 0.1, H = 2: A(2) = 1/1.1 + 1/1.21 = 1.7355372; A(1) = 0.9090909
 R10 = load_params(overrides={"delivery.discount_rate": 0.1, "delivery.reputation_horizon_years": 2.0})
 # r = 0, H = 5: A(T) = min(T, 5)
-FLAT = load_params(overrides={"delivery.discount_rate": 0.0, "delivery.reputation_horizon_years": 5.0})
+FLAT = load_params(overrides={"delivery.discount_rate": 0.0, "delivery.reputation_horizon_years": 5.0,
+                              "fraud.fine_multiple": 1.0})  # the hand computations take the fine at 1×
 
 
 def test_annuity_exact():

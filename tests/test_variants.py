@@ -132,11 +132,11 @@ class TeamOnCall(Method):
     """Toy method: small tender items are given to the buyer's own on-call team at their value."""
 
     name = "team_on_call"
-    priority = 0.5  # before directed commission (1) and open tender (2), after posts (0)
+    priority = 0.5  # before the band methods (2) and public tender (3), after posts (0)
     status = "counterfactual"
 
-    def claims(self, m, cat_mode, value):
-        return (cat_mode == OPEN) & (value < 40_000)
+    def claims(self, m, o):
+        return (o.cat_mode == OPEN) & (o.value < 40_000)
 
     def run(self, m, b, res, rows):
         res.winner[rows], res.price[rows], res.cost[rows] = -2, b.value[rows], b.value[rows]
@@ -151,14 +151,15 @@ def test_a_new_procurement_method_claims_orders_and_runs_them():
     assert len(mine) > 0 and (mine["winner"] == -2).all() and (mine["outcome"] == "awarded").all()
     assert (mine["value"] < 40_000).all()
     base = ProcurementModel(load_params(None, SMALL), seed=5).run(1).tender_log()
-    assert (base["mode"] == "direct_commission").sum() > (log["mode"] == "direct_commission").sum()
+    assert (base["mode"] == "jiebang_posting").sum() > (log["mode"] == "jiebang_posting").sum()
 
 
 def test_the_method_codes_are_the_registry_positions():
-    from model.catalogue import COMMISSION, MODES, POSTS
+    from model.procurement.market import code
 
-    assert METHODS.names()[OPEN] == "open_tender" and METHODS.names()[COMMISSION] == "direct_commission"
-    assert METHODS.names()[POSTS] == "post_outsourcing" and len(MODES) == 3
+    assert [code(n) for n in METHODS.names()] == list(range(len(METHODS)))
+    assert METHODS.names()[:3] == ("public_tender", "unit_self", "post_outsourcing")
+    assert all(METHODS[n].source and METHODS[n].status for n in METHODS.names())
 
 
 def test_unregistered_names_are_refused_and_registries_stay_clean():

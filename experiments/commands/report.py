@@ -124,10 +124,9 @@ def report_manifest(manifest: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _open_tenders(tenders: Any) -> Any:
-    """Open tenders of a tender log with a boolean `no_bid` column (0 valid bids)."""
+    """The procurement attempts of a tender log (every method, as the model's ``no_bid_rate``)
+    with a boolean `no_bid` column (no bid or response)."""
     t = tenders
-    if "mode" in t.columns:
-        t = t[t["mode"] == "open_tender"]
     if "no_bid" not in t.columns and "bids" in t.columns:
         t = t.assign(no_bid=t["bids"] == 0)
     return t

@@ -69,6 +69,8 @@ METHODS: dict[str, Method] = {
     "single_source": Method("direct", "单一来源采购", "single-source procurement",
                             "Government Procurement Law art. 31, 39", False),
     "framework_agreement": Method("open", "框架协议采购", "framework agreement", "财政部令第110号", True),
+    "village_committee": Method("direct", "村民委员会承接", "commission of the village committee",
+                                "财政部令第102号 art. 6 (village committees as suppliers)", False),
 }
 """Model method name -> OCDS terms. A method missing here is an error at export time."""
 

@@ -129,12 +129,14 @@ def _parties(r: dict, info: RunInfo, prefix: str) -> tuple[dict, list[dict], dic
     if r["outcome"] == "awarded":
         if r["winner"] == -2:  # an individual recruited to a post
             supplier = {"id": f"{prefix}person-{r['order']}", "name": "Individual recruited to the post"}
+        elif r["winner"] == -3:  # the village committee of the order's village
+            supplier = {"id": f"{prefix}village-committee-{r['order']}", "name": "Village committee (村民委员会)"}
         else:
             kind = codes.FIRM_KINDS[r["kind"]]
             supplier = {"id": f"{prefix}firm-{r['winner']}",
                         "name": f"{codes.FIRM_KIND_NAMES[kind]} {r['winner']}"}
-        parties.append({**supplier, "roles": ["supplier"], "details": {"kind": "individual" if r["winner"] == -2
-                                                                       else codes.FIRM_KINDS[r["kind"]]}})
+        kind = {-2: "individual", -3: "village_committee"}.get(r["winner"]) or codes.FIRM_KINDS[r["kind"]]
+        parties.append({**supplier, "roles": ["supplier"], "details": {"kind": kind}})
     return buyer, parties, supplier
 
 

@@ -103,9 +103,10 @@ def entrants(n_firms: int, bid_cost: float, seed: int, rounds: int = 60, per_rou
     k = per_round
     town_items = np.flatnonzero(m.cat.level == 1)
     batch = market.Batch(order=np.arange(k), buyer=np.full(k, m.town_buyer[0]), item=np.full(k, town_items[0]),
-                         level=np.ones(k, np.int8), mode=np.full(k, market.OPEN, np.int8), value=np.full(k, value),
+                         level=np.ones(k, np.int8), mode=np.full(k, market.code("public_tender"), np.int8), value=np.full(k, value),
                          reserve=np.full(k, 1.3 * value), term=np.ones(k), x=np.zeros(k), y=np.zeros(k),
-                         visits=np.ones(k), tour_km=np.zeros(k), spec=np.zeros(k))
+                         visits=np.ones(k), tour_km=np.zeros(k), spec=np.zeros(k),
+                         widen=np.zeros(k, np.int64))
     seen = []
     for r in range(rounds):
         m.firms.col("load")[:] = 0

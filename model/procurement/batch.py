@@ -45,6 +45,7 @@ class Batch:
     visits: np.ndarray      # site visits per month
     tour_km: np.ndarray     # extra km per visit for lots covering many villages
     spec: np.ndarray
+    widen: np.ndarray       # notice channel steps above the place level's channel (reposts)
 
     def __len__(self) -> int:
         return len(self.order)

@@ -1,20 +1,11 @@
-"""One month's procurements, all at once, by method; the open tender (seed S7, P3).
+"""One month's procurements, all at once, by method (seed S7, P3).
 
-Procurement methods are classes registered in :data:`METHODS` (the tender log's ``mode``); each
-owns the rule that claims an order for it (the catalogue's mode, the value thresholds) and the
-function that runs it. :func:`run` runs every method's procurements of the month in registry
-order: open tenders (here), then directed commissions and post outsourcing (model/procurement/direct.py).
-
-Open tender (seed S7, P3): candidates → notice → screening → entry → bids → award rule →
-legal minimum. A notified, eligible, unlisted firm with free capacity enters when
-
-    E[profit] = 1/(1 + rivals) · (price − cost − mobilisation) − bid_cost > min_profit
-
-where ``rivals`` = min(1/w − 1, eligible − 1): w is the win probability the firm infers from the
-competition it has seen at that kind of tender (catalogue item; model.procurement.beliefs), but
-never more rivals than the other eligible firms that saw this notice — a tender few firms hear of
-is a better bet. Among its profitable tenders a firm bids for the most profitable while its
-expected wins (Σ 1/(1 + rivals)) stay below ``bidding.bid_slack`` × its free capacity. Small, far village contracts therefore attract few or no bids for economic reasons.
+Procurement methods are classes registered in :data:`METHODS` (the tender log's ``method``), one
+module each in model/procurement/methods/; each owns the rule that claims an order for it (the
+catalogue's mode, the value band of model.procurement.method, the parameters) and the function
+that runs it. :func:`run` runs every method's procurements of the month in registry order. The
+tendering methods share the competitive procedure of model.procurement.compete; the unit's own
+purchase and single source the invitation of known firms of model.procurement.direct.
 """
 
 from __future__ import annotations
@@ -23,233 +14,45 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.catalogue import COMMISSION, OPEN, POSTS  # noqa: F401 - OPEN: the open-tender code, used via market.OPEN
-from model.procurement import direct, notices
-from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.batch import (  # noqa: F401 - Batch, Result and REASONS are part of this module's interface
-    AWARDED, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, REASONS, RESERVE_BELOW_COST, TOO_FEW_BIDS, UNPROFITABLE, Batch,
-    Result, cap_by_capacity, delivery_cost, group_counts, mobilisation, screen, subset)
-from model.procurement.bidding import STRATEGIES
+    REASONS, Batch, Result)
+from model.procurement.method import Method, Orders  # noqa: F401 - Method is part of this module's interface
+from model.procurement.methods.consultation import CompetitiveConsultation, CompetitiveNegotiation
+from model.procurement.methods.framework import FrameworkAgreement
+from model.procurement.methods.jiebang import JiebangPosting
+from model.procurement.methods.posts import PostOutsourcing
+from model.procurement.methods.public_tender import PublicTender
+from model.procurement.methods.unit_self import SingleSource, UnitSelf
+from model.procurement.methods.village_committee import VillageCommittee
 from model.registry import Registry
 
 if TYPE_CHECKING:
     from model.core import ProcurementModel
 
-
-def _tender_radius(m: ProcurementModel, b: Batch):
-    """Search radius per firm kind for open tenders: within reach of the notice, within the
-    kind's break-even distance (travel alone would cost the reserve), and only for tenders the
-    kind pays attention to (value ≥ its minimum contract value); −1 = not searched."""
-    reach_km = notices.reach_radius(m.p, notices.channel_of_level(m.p, b.level))
-
-    def radius(kind: int, rows: np.ndarray) -> np.ndarray:
-        f = m.firms
-        per_km = np.maximum(b.visits * 12 * 2 * m.p.procurement.travel_cost_yuan_km * f.travel[rows].min(), 1e-9)
-        r = np.minimum(np.minimum(b.reserve / per_km, reach_km), 1e7)
-        return np.where(b.value >= f.min_value[rows].min(), r, -1.0)
-
-    return radius
-
-
-def _award(m: ProcurementModel, bids: Bids, gain: np.ndarray, free: np.ndarray,
-           legal_min: int) -> tuple[np.ndarray, np.ndarray]:
-    """Award every tender; a firm that would win more than its free capacity keeps its most
-    profitable wins and withdraws from the rest, which are awarded again among the other bids.
-
-    Returns:
-        (winning bid position per tender or −1, valid bids per tender).
-    """
-    live = np.ones(len(bids.firm), bool)
-    rule = AWARD_RULES[m.p.procurement.award_rule].winners
-    n_bids = np.bincount(bids.tender, minlength=bids.n_tenders)  # valid bids when the tender is evaluated
-    # A rule picks each tender's winner from that tender's live bids only, and only winning bids
-    # are withdrawn, so after the first round only the tenders that lost their winner are awarded
-    # again (the same rounds as re-awarding every tender, at the cost of the bids that changed).
-    win_pos = np.full(bids.n_tenders, -1, np.int64)
-    redo = np.ones(bids.n_tenders, bool)
-    for _ in range(len(bids.firm) + 1):  # every round withdraws at least one bid
-        pos = np.flatnonzero(live & redo[bids.tender])
-        sub = Bids(bids.tender[pos], bids.firm[pos], bids.price[pos], bids.tech[pos], bids.reputation[pos],
-                   bids.rating[pos], bids.n_tenders)
-        win = rule(sub, m.weights)
-        again = np.flatnonzero(redo)
-        got = win[again]
-        win_pos[again] = -1
-        win_pos[again[got >= 0]] = pos[got[got >= 0]]
-        ok = (n_bids >= legal_min) & (win_pos >= 0)
-        w = win_pos[ok]
-        keep = cap_by_capacity(bids.firm[w], gain[w], free)
-        if keep.all():
-            out = np.full(bids.n_tenders, -1, np.int64)
-            out[np.flatnonzero(ok)] = w
-            return out, n_bids
-        live[w[~keep]] = False
-        redo[:] = False
-        redo[bids.tender[w[~keep]]] = True
-    raise RuntimeError("capacity-constrained award did not settle")
-
-
-def open_tenders(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
-    """Run the open tenders ``rows`` of the batch and fill ``res``."""
-    if len(rows) == 0:
-        return
-    p, f = m.p, m.firms
-    sub = subset(b, rows)
-    n = len(rows)
-    ti, fi, dist = notices.heard_by_kind(sub.x, sub.y, sub.level, sub.value, _tender_radius(m, sub), f, p,
-                                         m.streams["notices"])
-    ok = screen(m, sub, ti, fi)
-    res.notified[rows] = np.bincount(ti, minlength=n)
-    res.eligible[rows] = group_counts(ti, ok, n)
-    ti, fi, dist = ti[ok], fi[ok], dist[ok]
-    cost = delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]
-    reserve = sub.reserve[ti] * sub.term[ti]
-    below = cost < reserve
-    m.beliefs.fit(len(f))
-    item = sub.item[ti]
-    rivals = np.minimum(m.beliefs.rivals(fi, item), np.maximum(res.eligible[rows][ti] - 1, 0))
-    markup = m.beliefs.markup[fi, item]
-    strategy = STRATEGIES[p.bidding.strategy].price
-    price_guess = strategy(cost, markup, reserve, 1 + rivals)
-    margin = price_guess - cost - mobilisation(m, sub, ti)
-    bid_cost = p.procurement.bid_cost_yuan + p.procurement.bid_cost_share * reserve
-    gain = margin / (1 + rivals) - bid_cost
-    enter = below & (margin > 0) & (gain > p.bidding.min_profit_share * reserve)
-    worth = group_counts(ti, enter, n)  # profitable entrants before capacity limits
-    free = np.maximum(f.capacity - f.load, 0)
-    slack = free * p.bidding.bid_slack
-    enter[enter] = cap_by_capacity(fi[enter], gain[enter], slack, 1 / (1 + rivals[enter]))
-    ti_b, fi_b, cost_b, res_b = ti[enter], fi[enter], cost[enter], reserve[enter]
-    gain_b = gain[enter]
-    entrants = np.bincount(ti_b, minlength=n)
-    price = strategy(cost_b, markup[enter], res_b, entrants[ti_b])
-    tech = np.minimum(1.0, f.capability[fi_b] + p.bidding.tech_inflation * (1 - f.honesty[fi_b]))
-    bids = Bids(tender=ti_b, firm=fi_b, price=price, tech=tech,
-                reputation=m.reputation_seen(sub.buyer[ti_b], fi_b), rating=f.rating[fi_b], n_tenders=n)
-    n_bids = entrants
-    res.bids[rows] = n_bids
-    valid_t = n_bids >= p.procurement.legal_min_bidders
-    win, _ = _award(m, bids, gain_b, free, p.procurement.legal_min_bidders)
-    has = win >= 0
-    w = win[has]
-    np.add.at(f.col("load"), fi_b[w], 1)
-    res.winner[rows[has]] = fi_b[w]
-    res.price[rows[has]] = price[w] / sub.term[has]
-    res.cost[rows[has]] = cost_b[w] / sub.term[has]
-    res.capability[rows[has]] = f.capability[fi_b[w]]
-    res.honesty[rows[has]] = f.honesty[fi_b[w]]
-    reason = np.where(has, AWARDED, np.where(res.notified[rows] == 0, NO_NOTICE, np.where(
-        res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(group_counts(ti, below, n) == 0, RESERVE_BELOW_COST,
-                                                         np.where(worth == 0, UNPROFITABLE, np.where(
-                                                             n_bids == 0, NO_CAPACITY, TOO_FEW_BIDS))))))
-    res.reason[rows] = reason
-    _learn(m, sub, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t)
-
-
-def _learn(m: ProcurementModel, sub: Batch, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t) -> None:
-    """Firms update their markups (bidders) and inferred win probabilities (every notified eligible
-    firm) for the kinds of tender they saw (model.procurement.beliefs)."""
-    p, f = m.p, m.firms
-    won_pair = np.zeros(len(fi_b), bool)
-    won_pair[w] = True
-    lost_pair = ~won_pair & valid_t[ti_b]
-    if STRATEGIES[p.bidding.strategy].learns and len(fi_b):
-        b = p.bidding
-        m.beliefs.learn_markup(fi_b, sub.item[ti_b], won_pair, lost_pair, b.markup_step, b.markup_min, b.markup_max)
-    if not p.procurement.awarded_visible or len(ti) == 0:
-        return
-    bid_here = np.zeros(len(ti), bool)  # did the observing firm bid itself?
-    key_b = ti_b * (len(f) + 1) + fi_b
-    key = ti * (len(f) + 1) + fi
-    bid_here[np.isin(key, key_b)] = True
-    others = n_bids[ti] - bid_here  # a notified firm sees how many others bid
-    m.beliefs.observe(fi, sub.item[ti], others, p.bidding.belief_rate)
-
-
-class Method:
-    """A procurement method, registered in :data:`METHODS`; its position there is its code (the
-    order's ``mode``, the catalogue's ``mode``).
-
-    Attributes:
-        name: the tender log's name of the method.
-        priority: an order goes to the claiming method of lowest priority number.
-        source, status: the law the method follows and its legal status.
-    """
-
-    name: str = ""
-    label_zh: str = ""  # Chinese label (the article's term where it has one)
-    priority: float = 0.0
-    source: str = ""
-    status: str = ""
-
-    def claims(self, m: ProcurementModel, cat_mode: np.ndarray, value: np.ndarray) -> np.ndarray:
-        """Which orders (catalogue modes, values in yuan/year) this method may buy."""
-        raise NotImplementedError
-
-    def run(self, m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
-        """Run procurements ``rows`` of batch ``b`` and fill their rows of ``res``."""
-        raise NotImplementedError
-
-
-class OpenTender(Method):
-    """Public tender: every order no other method claims (notice → screening → bids → award rule)."""
-
-    name = "open_tender"
-    label_zh = "公开招标"
-    priority = 2.0
-    source = "Government Procurement Law art. 26, 36; seed S7"
-    status = "current law"
-
-    def claims(self, m: ProcurementModel, cat_mode, value):
-        return np.ones(len(value), bool)
-
-    def run(self, m: ProcurementModel, b, res, rows):
-        open_tenders(m, b, res, rows)
-
-
-class DirectCommission(Method):
-    """Directed commission (定向委托): commission items and orders below the open-tender threshold."""
-
-    name = "direct_commission"
-    label_zh = "定向委托"
-    priority = 1.0
-    source = "seed S7, S8 (below procurement.open_tender_threshold_yuan)"
-    status = "the article's 2019 practice"
-
-    def claims(self, m: ProcurementModel, cat_mode, value):
-        return (cat_mode == COMMISSION) | (value < m.p.procurement.open_tender_threshold_yuan)
-
-    def run(self, m: ProcurementModel, b, res, rows):
-        direct.commissions(m, b, res, rows)
-
-
-class PostOutsourcing(Method):
-    """Post outsourcing (岗位外包): the catalogue's post items, recruited at a wage."""
-
-    name = "post_outsourcing"
-    label_zh = "岗位外包（公开招聘）"
-    priority = 0.0
-    source = "seed S6, R2"
-    status = "the article's 2019 practice"
-
-    def claims(self, m: ProcurementModel, cat_mode, value):
-        return cat_mode == POSTS
-
-    def run(self, m: ProcurementModel, b, res, rows):
-        direct.posts(m, b, res, rows)
-
-
 #: The procurement methods, in the order they run each month; position = code.
-METHODS: Registry[Method] = Registry("procurement method", OpenTender(), DirectCommission(), PostOutsourcing())
+METHODS: Registry[Method] = Registry(
+    "procurement method", PublicTender(), UnitSelf(), PostOutsourcing(), JiebangPosting(), CompetitiveConsultation(),
+    CompetitiveNegotiation(), SingleSource(), FrameworkAgreement(), VillageCommittee())
 
 
-def choose_methods(m: ProcurementModel, cat_mode: np.ndarray, value: np.ndarray) -> np.ndarray:
-    """Method code of every order: the claiming method of lowest ``priority`` (int8 codes)."""
+def code(name: str) -> int:
+    """Code (registry position) of the method ``name``."""
+    return METHODS.names().index(name)
+
+
+def choose_methods(m: ProcurementModel, o: Orders) -> np.ndarray:
+    """Method code of every order: the claiming method of lowest ``priority`` (int8 codes; −1 none)."""
     coded = sorted(enumerate(METHODS.values()), key=lambda cm: -cm[1].priority)
-    mode = np.full(len(value), -1, np.int64)
-    for code, method in coded:  # lower priority numbers overwrite higher ones
-        mode = np.where(method.claims(m, cat_mode, value), code, mode)
+    mode = np.full(len(o.value), -1, np.int64)
+    for c, method in coded:  # lower priority numbers overwrite higher ones
+        mode = np.where(method.claims(m, o), c, mode)
     return mode.astype(np.int8)
+
+
+def tendering(mode: np.ndarray) -> np.ndarray:
+    """Which method codes have a minimum number of suppliers (the competitive methods)."""
+    mins = np.array([meth.legal_min for meth in METHODS.values()])
+    return mins[mode] > 0
 
 
 def run(m: ProcurementModel, b: Batch) -> Result:
@@ -258,6 +61,6 @@ def run(m: ProcurementModel, b: Batch) -> Result:
     res = Result(winner=np.full(n, -1, np.int64), price=np.zeros(n), cost=np.zeros(n), capability=np.zeros(n),
                  honesty=np.ones(n), notified=np.zeros(n, np.int64), eligible=np.zeros(n, np.int64),
                  bids=np.zeros(n, np.int64), reason=np.zeros(n, np.int64), favoured=np.zeros(n, bool))
-    for code, method in enumerate(METHODS.values()):
-        method.run(m, b, res, np.flatnonzero(b.mode == code))
+    for c, method in enumerate(METHODS.values()):
+        method.run(m, b, res, np.flatnonzero(b.mode == c))
     return res

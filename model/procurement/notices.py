@@ -324,13 +324,14 @@ def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, 
     return ask[t_all[ok]], fi[ok], d[ok]
 
 
-def heard_by_kind(tx: np.ndarray, ty: np.ndarray, level: np.ndarray, value: np.ndarray, radius_of_kind,
+def heard_by_kind(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.ndarray, radius_of_kind,
                   firms, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (tender, firm) that hear of open tenders, kind by kind and channel by channel
     (:func:`heard_pairs`).
 
     Args:
-        tx, ty, level, value: tender places (km), levels and values (yuan/year).
+        tx, ty, channel, value: tender places (km), notice channels (index into CHANNELS) and
+            values (yuan/year).
         radius_of_kind: ``f(kind, rows) -> per-tender radius`` (km; negative = skip the tender).
         firms: the firm table. p: the parameters. rng: the ``notices`` stream.
 
@@ -339,7 +340,6 @@ def heard_by_kind(tx: np.ndarray, ty: np.ndarray, level: np.ndarray, value: np.n
     """
     ch = p.procurement.channels
     boost = 1 + p.buyers.publicity * p.buyers.publicity_reach
-    channel = channel_of_level(p, level)
     parts = []
     for kind in np.unique(firms.kind[firms.active]):
         rows = np.flatnonzero(firms.active & (firms.kind == kind))

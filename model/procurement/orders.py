@@ -1,16 +1,21 @@
-"""Procurement orders: the yearly plan, mode choice, lots, void tenders and fallbacks (seed S5–S10, P3, P5).
+"""Procurement orders: the yearly plan, method choice, lots, failures and fallbacks (seed S5–S10, P3, P5).
 
-An order is one procurement of one item for one or more slots. Its mode follows the catalogue
-and the value threshold: posts for post items; directed commission for commission items and
-below ``open_tender_threshold_yuan``; open tender otherwise. Every order waits for the
-multi-agency approval (``approval_delay_months``) and costs ``admin_cost_yuan + admin_cost_share · value`` of staff time.
+An order is one procurement of one item for one or more slots. Its method follows the catalogue,
+the value band and the parameters (model.procurement.method, market.METHODS). The buyer is the
+city department or town government of the place; a village's services are bought by its town
+(政府购买服务管理办法, 财政部令第102号 art. 5–6), the village's own buyer row only choosing which
+of its items the town buys. Every order waits for the multi-agency approval
+(``approval_delay_months``) and costs ``admin_cost_yuan + admin_cost_share · value`` of staff time.
 
 The reserve is the buyer's estimate of cost: value · exp(N(0, reserve_error_sd · specialisation))
 · (1 + reserve_margin), so specialised items are mispriced more often (P5); a reserve below every
-bidder's cost fails the tender. An open tender with fewer valid bids than the legal minimum is
-void (废标): re-tendered after ``retender_delay_months``; after ``max_failures`` void tenders it
-falls back to commission or in-house provision. With ``lots``, the same village item across a
-town's villages is bundled into one tender by the town government.
+bidder's cost fails the procurement. After a failure the method says what follows
+(``Method.after_failure``: a public tender switches method with approval, a posting is reposted on
+a wider channel, a consultation left with one supplier goes to single source); when the buyer
+gives up, ``procurement.fallback`` follows (the unit's own purchase, the village committee, or
+in-house provision). Every procurement of an order counts as one attempt (the tender log's
+``attempt``). With ``lots``, the same village item across a town's villages is bundled into one
+framework-agreement order by the town government.
 """
 
 from __future__ import annotations
@@ -20,11 +25,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import records
-from model.catalogue import COMMISSION, OPEN
+from model.catalogue import COMMISSION, OPEN, POSTS
+from model.ledger import per_level
 from model.delivery import fraud
 from model.delivery.monitoring import REGIMES
 from model.entities import buyer as buyer_mod
 from model.procurement import market
+from model.procurement.method import Orders
 from model.table import Table
 from model.world import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, VILLAGE
 
@@ -37,6 +44,7 @@ ORDER_COLUMNS = {
     "visits": (float, 1.0), "tour_km": (float, 0.0), "spec": (float, 0.0), "due": (np.int32, 0),
     "failures": (np.int32, 0), "status": (np.int8, 0), "people": (float, 0.0), "town": (np.int32, -1),
     "village": (np.int32, -1), "adhoc": (bool, False), "n_slots": (np.int32, 0), "contract": (np.int64, -1),
+    "attempts": (np.int32, 0), "widen": (np.int8, 0),
 }
 WAITING, DONE, DROPPED = 0, 1, 2
 def new_orders() -> Table:
@@ -44,9 +52,10 @@ def new_orders() -> Table:
     return Table(ORDER_COLUMNS, capacity=4096)
 
 
-def _mode(m: ProcurementModel, item: np.ndarray, value: np.ndarray) -> np.ndarray:
+def _mode(m: ProcurementModel, cat_mode: np.ndarray, value: np.ndarray, level: np.ndarray,
+          bundled: np.ndarray) -> np.ndarray:
     """Method code of each order (model.procurement.market.METHODS decides)."""
-    return market.choose_methods(m, m.cat.mode[item], value)
+    return market.choose_methods(m, Orders(cat_mode, value, level, bundled))
 
 
 def _reserve(m: ProcurementModel, value: np.ndarray, spec: np.ndarray) -> np.ndarray:
@@ -59,16 +68,18 @@ def plan_year(m: ProcurementModel) -> None:
     """Phase "plan_year" (month 1 of each year): awareness, items bought, in-house provision, orders."""
     buyer_mod.publicity(m)
     s, cat, b = m.slots, m.cat, m.buyers
-    bought = buyer_mod.choose_items(m)
+    held = _held(m)
+    bought = buyer_mod.choose_items(m) | held
     m.slot_bought = bought
     m.slot_inhouse_q = buyer_mod.inhouse_quality(m, ~bought)
-    m.slot_state[:] = np.where(bought, SLOT_WAITING, SLOT_INHOUSE)
-    m.slot_contract[:] = -1
-    rows = np.flatnonzero(bought)
+    m.slot_state[:] = np.where(held, SLOT_SERVED, np.where(bought, SLOT_WAITING, SLOT_INHOUSE))
+    m.slot_contract[:] = np.where(held, m.slot_contract, -1)
+    rows = np.flatnonzero(bought & ~held)
     lots = m.p.procurement.lots & (s.level[rows] == VILLAGE) & (cat.mode[s.item[rows]] == OPEN)
     single, lot_rows = rows[~lots], rows[lots]
     due = m.month + m.p.procurement.approval_delay_months
-    o = _add(m, single, s.buyer[single], b.x[s.buyer[single]], b.y[s.buyer[single]], np.zeros(len(single)), due)
+    buyer = np.where(s.level[single] == VILLAGE, m.town_buyer[np.maximum(s.town[single], 0)], s.buyer[single])
+    o = _add(m, single, buyer, b.x[s.buyer[single]], b.y[s.buyer[single]], np.zeros(len(single)), due)
     m.slot_order[single] = o
     if len(lot_rows):
         key = s.town[lot_rows].astype(np.int64) * len(cat) + s.item[lot_rows]
@@ -83,10 +94,22 @@ def plan_year(m: ProcurementModel) -> None:
     rows_a, items_a, months_a = buyer_mod.adhoc_needs(m, m.streams["catalogue"])
     if len(rows_a):
         value = m.p.buyers.adhoc_value_share * cat.value[items_a]
-        m.orders.append(len(rows_a), buyer=rows_a, item=items_a, level=b.level[rows_a], mode=COMMISSION,
+        mode = _mode(m, np.full(len(rows_a), COMMISSION), value, b.level[rows_a], np.zeros(len(rows_a), bool))
+        m.orders.append(len(rows_a), buyer=rows_a, item=items_a, level=b.level[rows_a], mode=mode,
                         value=value, reserve=_reserve(m, value, cat.specialisation[items_a]), x=b.x[rows_a],
                         y=b.y[rows_a], visits=cat.visits[items_a], spec=cat.specialisation[items_a],
                         due=m.month - 1 + months_a, adhoc=True, town=b.town[rows_a])
+
+
+def _held(m: ProcurementModel) -> np.ndarray:
+    """Slots served by a multi-year contract still running into this year (``contract_years`` > 1):
+    they stay bought and served, and get no new order (commitments carry over the budget)."""
+    sc, c = m.slot_contract, m.contracts
+    ok = (sc >= 0) & (m.slot_state == SLOT_SERVED)
+    if not ok.any():
+        return ok
+    rows = np.where(ok, sc, 0)
+    return ok & c.active[rows] & (c.end[rows] >= m.month)
 
 
 def _add(m: ProcurementModel, slot_rows, buyer_rows, x, y, tour, due, n_slots=None) -> np.ndarray:
@@ -95,8 +118,10 @@ def _add(m: ProcurementModel, slot_rows, buyer_rows, x, y, tour, due, n_slots=No
     mult = np.ones(len(slot_rows)) if n_slots is None else n_slots
     value = cat.value[item] * mult
     people = s.people[slot_rows] * mult
+    m.ledger.orders += per_level(s.level[slot_rows].astype(np.int64), np.ones(len(slot_rows)))
+    mode = _mode(m, m.cat.mode[item], value, s.level[slot_rows], mult > 1)
     return m.orders.append(
-        len(slot_rows), buyer=buyer_rows, item=item, level=s.level[slot_rows], mode=_mode(m, item, value),
+        len(slot_rows), buyer=buyer_rows, item=item, level=s.level[slot_rows], mode=mode,
         value=value, reserve=_reserve(m, value, cat.specialisation[item]), x=x, y=y, visits=cat.visits[item],
         tour_km=tour, spec=cat.specialisation[item], due=due, people=people, town=s.town[slot_rows],
         village=np.where(mult > 1, -1, s.village[slot_rows]), n_slots=mult.astype(np.int32))
@@ -109,18 +134,23 @@ def procure(m: ProcurementModel) -> None:
     if len(due) == 0:
         return
     year_end = ((m.month - 1) // 12 + 1) * 12
-    term = np.where(o.adhoc[due], m.p.buyers.adhoc_term_months, year_end - m.month + 1) / 12.0
+    years = m.p.procurement.contract_years  # the first year runs to the fiscal year's end
+    term = np.where(o.adhoc[due], m.p.buyers.adhoc_term_months,
+                    year_end - m.month + 1 + 12 * (years - 1)) / 12.0
     batch = market.Batch(order=due, buyer=o.buyer[due], item=o.item[due], level=o.level[due], mode=o.mode[due],
                          value=o.value[due], reserve=o.reserve[due], term=term, x=o.x[due], y=o.y[due],
-                         visits=o.visits[due], tour_km=o.tour_km[due], spec=o.spec[due])
+                         visits=o.visits[due], tour_km=o.tour_km[due], spec=o.spec[due],
+                         widen=o.widen[due].astype(np.int64))
     res = market.run(m, batch)
-    records.record_procurements(m, batch, res, o.failures[due] + 1)
+    o.col("attempts")[due] += 1
+    records.record_procurements(m, batch, res, o.attempts[due], term)
     pr = m.p.procurement
     m.ledger.admin_cost += float((pr.admin_cost_yuan + pr.admin_cost_share * batch.value * term).sum())
     won = res.winner != -1
     _contract(m, batch, res, won, term)
-    _failed(m, due[~won], res.reason[~won])
-    buyer_mod.learn(m, batch.buyer[(batch.mode == OPEN)], won[batch.mode == OPEN])
+    _failed(m, due[~won], res.bids[~won])
+    comp = market.tendering(batch.mode)
+    buyer_mod.learn(m, batch.buyer[comp], won[comp])
 
 
 def _contract(m: ProcurementModel, batch, res, won, term) -> None:
@@ -153,24 +183,53 @@ def _contract(m: ProcurementModel, batch, res, won, term) -> None:
     m.slot_state[served] = SLOT_SERVED
 
 
-def _failed(m: ProcurementModel, rows: np.ndarray, reason: np.ndarray) -> None:
-    """Void tenders and failed commissions/recruitments: re-tender, fall back, or give up."""
+def _failed(m: ProcurementModel, rows: np.ndarray, bids: np.ndarray) -> None:
+    """Failed procurements: what each method allows next (repeat, switch, repost), or the
+    fallback when the buyer gives up; an order whose next attempt would fall after the year's
+    end is dropped (unfilled)."""
     if len(rows) == 0:
         return
     o, pr = m.orders, m.p.procurement
     o.col("failures")[rows] += 1
+    mode, delay, widen, give_up = o.mode[rows].copy(), np.zeros(len(rows), np.int64), o.widen[rows].copy(), \
+        np.zeros(len(rows), bool)
+    for c, method in enumerate(market.METHODS.values()):
+        mine = np.flatnonzero(mode == c)
+        if len(mine):
+            nxt = method.after_failure(m, o.failures[rows[mine]], bids[mine])
+            mode[mine] = [market.code(n) for n in nxt.method]
+            delay[mine], widen[mine], give_up[mine] = nxt.delay, widen[mine] + nxt.widen, nxt.give_up
+    switched = mode != o.mode[rows]
+    fb = _fallback_code(m, rows, o.mode[rows])
+    to_fb = give_up & (fb >= 0)
+    mode[to_fb], delay[to_fb], switched[to_fb] = fb[to_fb], max(1, pr.retender_delay_months), True
+    o.col("mode")[rows] = mode
+    o.col("widen")[rows] = widen
+    o.col("failures")[rows[switched]] = 0
+    o.col("due")[rows] = m.month + delay
     year_end = ((m.month - 1) // 12 + 1) * 12
-    retry = o.failures[rows] < pr.max_failures
-    fallback = ~retry & (o.mode[rows] == OPEN) & (pr.fallback == "commission")
-    o.col("due")[rows] = m.month + max(1, pr.retender_delay_months)
-    o.col("mode")[rows[fallback]] = COMMISSION
-    o.col("failures")[rows[fallback]] = 0
-    give_up = (~retry & ~fallback) | (o.due[rows] > year_end) & ~o.adhoc[rows]
-    o.col("status")[rows[give_up]] = DROPPED
+    drop = (give_up & ~to_fb) | (o.due[rows] > year_end) & ~o.adhoc[rows]
+    o.col("status")[rows[drop]] = DROPPED
+    gone = rows[drop & ~o.adhoc[rows]]
+    m.ledger.unfilled += per_level(o.level[gone].astype(np.int64), np.ones(len(gone)))
     waiting = slots_of(m, rows) & m.slot_bought
     m.slot_state[waiting] = SLOT_UNSERVED
-    dropped_slots = slots_of(m, rows[give_up]) & m.slot_bought
+    dropped_slots = slots_of(m, rows[drop]) & m.slot_bought
     m.slot_state[dropped_slots & (pr.fallback == "in_house")] = SLOT_INHOUSE
+
+
+def _fallback_code(m: ProcurementModel, rows: np.ndarray, mode: np.ndarray) -> np.ndarray:
+    """Method code the buyer falls back on when it gives up (−1: none, the order is dropped):
+    ``procurement.fallback`` — the unit's own purchase, or the village committee for orders of
+    one village; never the method that just failed; post items are not commissioned."""
+    o, pr = m.orders, m.p.procurement
+    if pr.fallback == "in_house":
+        return np.full(len(rows), -1)
+    target = market.code(pr.fallback)
+    ok = (mode != target) & (m.cat.mode[o.item[rows]] != POSTS)
+    if pr.fallback == "village_committee":
+        ok &= o.village[rows] >= 0
+    return np.where(ok, target, -1)
 
 
 def slots_of(m: ProcurementModel, order_rows: np.ndarray) -> np.ndarray:

@@ -1,0 +1,1 @@
+"""One module per procurement method (registered in model.procurement.market.METHODS)."""
