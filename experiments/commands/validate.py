@@ -54,7 +54,7 @@ def _write(text: str, out: Path) -> None:
 def main(args: argparse.Namespace) -> int:
     """Run the checks, print one line per check, write the report."""
     from experiments.studies.validation import Context, robustness, run_checks
-    from experiments.studies.render import markdown
+    from experiments.studies.render import markdown, with_decomposition
 
     out = Path(args.out)
     _check_out(out)
@@ -68,7 +68,7 @@ def main(args: argparse.Namespace) -> int:
     records = run_checks(args.fast, ctx, progress=show)
     table = robustness.section(ctx)
     seconds = time.perf_counter() - start
-    _write(markdown(records, ctx, seconds, table), out)
+    _write(with_decomposition(markdown(records, ctx, seconds, table), ROOT / "docs" / "NOBID.md"), out)
     counted = [r for r in records if r.counted]
     print(f"{sum(r.passed for r in counted)}/{len(counted)} checks pass; report written to {out}", file=sys.stderr)
     return 0

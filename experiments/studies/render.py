@@ -5,6 +5,7 @@ every check whose verdict disagrees with the intervals it prints (a test runs it
 from __future__ import annotations
 
 import math
+from pathlib import Path
 import re
 
 from experiments.studies.common import IDENTITY_GROUP, Context, Record, criterion_met
@@ -146,3 +147,11 @@ def audit(text: str) -> list[str]:
             if ok != (row[5] == "yes"):
                 problems.append(f"{cid}: {row[0]} says met = {row[5]} but 95% CI {row[2]} to {row[3]} vs {row[4]}")
     return problems
+
+
+def with_decomposition(text: str, path: Path) -> str:
+    """The report with the village no-bid decomposition appended (the Markdown section that
+    ``scripts/nobid_decomposition.py --markdown docs/NOBID.md`` generates), when that file exists."""
+    if not path.is_file():
+        return text
+    return text.rstrip("\n") + "\n\n" + path.read_text(encoding="utf-8")
