@@ -93,8 +93,9 @@ def test_no_finding_when_nothing_separates(planted):
 def test_validation_caveats_read_the_summary_table():
     text = ("| id | check | MECHANISMS.md | obtained | result |\n|---|---|---|---|---|\n"
             "| [T1](#t1) | First-price auction | S7 | error 0.1% | PASS |\n"
-            "| [R4](#r4) | Reform package effect on trust keeps its sign | R1–R6 | sign kept in 10/12 | **FAIL** |\n")
-    rows = validation_caveats(text)
+            "| [R4](#r4) | Reform package effect on trust keeps its sign | R1–R6 | sign kept in 10/12 | **FAIL** |\n"
+            "| [I1](#i1) | Effort formula (an identity) | P7 | Δ 0 | holds |\n")
+    rows = validation_caveats(text)  # identities (result "holds") are not counted as validation
     assert [(r["id"], r["passed"]) for r in rows] == [("T1", "yes"), ("R4", "no")]
     d = pd.DataFrame([_row("good", "trust", 0.2, 0.1, 0.3, 0.01)])
     _, blocks, _ = brief_blocks(d, MANIFEST, META, "base", validation=rows)

@@ -51,13 +51,16 @@ def validation_caveats(markdown: str) -> list[dict[str, str]]:
         markdown: the text of ``docs/VALIDATION.md`` (written by ``python -m experiments validate``).
 
     Returns:
-        One dict per check (``id``, ``check``, ``obtained``, ``passed`` as "yes"/"no"), in the
-        report's order; [] when the table is absent.
+        One dict per counted check (``id``, ``check``, ``obtained``, ``passed`` as "yes"/"no"), in
+        the report's order; [] when the table is absent. Identities and input checks (result
+        "holds") are not validation and are left out, as the report leaves them out of its count.
     """
     rows = []
     for line in markdown.splitlines():
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) != 5 or not cells[0].startswith("["):
+            continue
+        if cells[4].lower() == "holds":
             continue
         rid = re.sub(r"\[([^\]]+)\].*", r"\1", cells[0])
         rows.append({"id": rid, "check": cells[1], "obtained": cells[3],
