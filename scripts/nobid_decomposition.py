@@ -20,8 +20,8 @@ import argparse
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from experiments.analysis.stats import t_interval
 from model import load_params, simulate
 
 REACH_ALL = {f"procurement.channels.{c}.{k}": v for c in ("notice_board", "city_website", "provincial_platform")
@@ -64,16 +64,15 @@ def shares(log: pd.DataFrame) -> dict[str, float]:
 
 
 def ci(values: list[float]) -> str:
-    a = np.array([x for x in values if np.isfinite(x)])
-    if len(a) < 2:
-        return f"{a.mean():.3f}" if len(a) else "nan"
-    h = stats.t.ppf(0.975, len(a) - 1) * a.std(ddof=1) / np.sqrt(len(a))
-    return f"{a.mean():.3f} ± {h:.3f}"
+    """``mean ± half-width`` of the 95% t interval (the mean alone for one value)."""
+    m, low, high = t_interval(np.asarray(values, dtype=float))
+    if not np.isfinite(m):
+        return "nan"
+    return f"{m:.3f}" if not np.isfinite(low) else f"{m:.3f} ± {high - m:.3f}"
 
 
 def mean(values: list[float]) -> float:
-    a = np.array([x for x in values if np.isfinite(x)])
-    return float(a.mean()) if len(a) else float("nan")
+    return t_interval(np.asarray(values, dtype=float))[0]
 
 
 LABELS = {"no_bid_rate": "no-bid rate, village attempts (years 2+)",

@@ -15,7 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from experiments.__main__ import COMMANDS, main
-from experiments.commands._table import summarise, t_interval
+from experiments.analysis.stats import t_interval
+from experiments.commands._table import summarise
 
 TESTS = Path(__file__).resolve().parent
 FAKE = ["--backend", "fakemodel:BACKEND"]

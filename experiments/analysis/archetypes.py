@@ -77,9 +77,9 @@ def paired_effects(runs: "pd.DataFrame", baseline: str, outcomes: list[str],
         ``ci_high`` (Student t-interval; with a handful of pairs a percentile bootstrap
         would be too narrow), ``n_pairs``.
     """
-    import numpy as np
     import pandas as pd
-    from scipy.stats import t as student
+
+    from experiments.analysis.stats import t_interval
 
     base = runs[runs["scenario"] == baseline].set_index("replicate")
     rows = []
@@ -87,11 +87,9 @@ def paired_effects(runs: "pd.DataFrame", baseline: str, outcomes: list[str],
         mine = runs[runs["scenario"] == sc].set_index("replicate")
         for o in outcomes:
             d = (mine[o] - base[o]).dropna()
-            n = len(d)
-            half = (student.ppf(0.5 + ci / 2, n - 1) * d.std(ddof=1) / np.sqrt(n)
-                    if n > 1 else np.nan)
-            rows.append({"scenario": sc, "outcome": o, "diff": d.mean(),
-                         "ci_low": d.mean() - half, "ci_high": d.mean() + half, "n_pairs": n})
+            mean, low, high = t_interval(d.to_numpy(), ci)
+            rows.append({"scenario": sc, "outcome": o, "diff": mean, "ci_low": low, "ci_high": high,
+                         "n_pairs": len(d)})
     return pd.DataFrame(rows)
 
 

@@ -62,6 +62,27 @@ def _apply_stat(stat: Callable, samples: np.ndarray) -> np.ndarray:
     return np.apply_along_axis(stat, 1, samples).astype(float)
 
 
+def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
+    """Mean and two-sided t confidence interval of the finite values.
+
+    Args:
+        values: Replicate values.
+        level: Confidence level.
+
+    Returns:
+        (mean, low, high); the interval is NaN with fewer than two values.
+    """
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return float("nan"), float("nan"), float("nan")
+    mean = float(x.mean())
+    if x.size < 2:
+        return mean, float("nan"), float("nan")
+    half = float(sps.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
+    return mean, mean - half, mean + half
+
+
 def bootstrap_ci(
     values: Sequence[float] | np.ndarray,
     stat: Callable = np.mean,

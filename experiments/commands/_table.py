@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.analysis.stats import t_interval
+
 KEY_OUTCOMES = ("quality_delivered", "coverage", "spend", "cost_per_quality",
                 "bids_per_tender", "no_bid_rate", "no_bid_rate_city", "no_bid_rate_town",
                 "no_bid_rate_village", "fraud_detected", "satisfaction", "trust")
@@ -15,29 +17,6 @@ KEY_OUTCOMES = ("quality_delivered", "coverage", "spend", "cost_per_quality",
 
 MAX_POINTS = 12
 """Factor points are shown separately only up to this many per scenario."""
-
-
-def t_interval(values: np.ndarray, level: float = 0.95) -> tuple[float, float, float]:
-    """Mean and two-sided t confidence interval of the finite values.
-
-    Args:
-        values: Replicate values.
-        level: Confidence level.
-
-    Returns:
-        (mean, low, high); the interval is NaN with fewer than two values.
-    """
-    from scipy import stats
-
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    if x.size == 0:
-        return float("nan"), float("nan"), float("nan")
-    mean = float(x.mean())
-    if x.size < 2:
-        return mean, float("nan"), float("nan")
-    half = float(stats.t.ppf(0.5 + level / 2, x.size - 1) * x.std(ddof=1) / np.sqrt(x.size))
-    return mean, mean - half, mean + half
 
 
 def choose_outcomes(runs: pd.DataFrame, wanted: Any, exclude: set[str]) -> list[str]:

@@ -95,7 +95,7 @@ def processes(path: str | Path) -> pd.DataFrame:
 
 def indicators(procs: pd.DataFrame) -> pd.DataFrame:
     """Each indicator's mean and 95% interval, with the processes or notices (`units`) and runs it covers."""
-    from experiments.commands._table import t_interval
+    from experiments.analysis.stats import t_interval
 
     out = []
     runs = procs["run"].nunique() if len(procs) else 0
