@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from model import invariants, metrics, records
-from model.catalogue import Catalogue, load_catalogue
+from model.catalogue import LEVEL_NAMES, Catalogue, load_catalogue
 from model.contracts import new_contracts
 from model.delivery.blacklist import Blacklist
 from model.delivery.effort import contractible_share
@@ -25,10 +25,11 @@ from model.month import PHASES, step_doc
 from model.param_tree import Params
 from model.procurement import orders
 from model.procurement.beliefs import Beliefs
-from model.procurement.market import METHODS, REASONS
+from model.procurement.batch import REASONS
+from model.procurement.market import METHODS
 from model.rng import Streams
 from model.units import MONTHS_PER_YEAR
-from model.world import LEVEL_NAMES, SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided
+from model.world import SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided
 
 
 @cache

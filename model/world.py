@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from model.catalogue import CITY, LEVEL_NAMES, TOWN, VILLAGE, Catalogue
+from model.catalogue import CITY, TOWN, VILLAGE, Catalogue
 from model.param_tree import FirmType, Params
 from model.table import Table
 

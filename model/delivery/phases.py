@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
 def deliver(m: ProcurementModel) -> None:
     """Phase "deliver": firms choose effort; quality is delivered; inspections measure it; payments flow."""
-    c, f, p = m.contracts, m.firms, m.p
+    c, p = m.contracts, m.p
     rows = np.flatnonzero(c.active)
     m.ledger.active_rows = rows
     if len(rows) == 0:
