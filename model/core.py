@@ -133,8 +133,14 @@ class ProcurementModel(mesa.Model):
     step.__doc__ = step_doc()
 
     def run(self, years: int | None = None) -> "ProcurementModel":
-        """Run ``years`` fiscal years (default ``params.years``)."""
-        for _ in range(MONTHS_PER_YEAR * (years if years is not None else self.p.years)):
+        """Run ``years`` fiscal years (default ``params.years``; more than ``params.burn_in_years``).
+
+        Raises:
+            ValueError: ``years`` is no longer than the warm-up.
+        """
+        years = years if years is not None else self.p.years
+        metrics.check_horizon(years, self.p.burn_in_years)
+        for _ in range(MONTHS_PER_YEAR * years):
             self.step()
         return self
 
@@ -193,8 +199,9 @@ class ProcurementModel(mesa.Model):
 
     # ------------------------------------------------------------------ results
     def summary(self) -> dict[str, float]:
-        """The canonical outcomes over the run (see model.metrics)."""
-        return metrics.summarise(self.raws)
+        """The canonical outcomes over the run after its warm-up (``params.burn_in_years``; see
+        model.metrics)."""
+        return metrics.summarise(self.raws, burn_in_months=MONTHS_PER_YEAR * self.p.burn_in_years)
 
     def timeseries(self) -> pd.DataFrame:
         """One row per month: ``month`` then every outcome."""

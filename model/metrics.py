@@ -9,6 +9,9 @@ ledger fields behind them. An outcome is
 - ``sum``: the monthly total; over the run the yearly average (total / years);
 - ``last``: the monthly value; over the run the mean of the final 12 months.
 
+"Over the run" leaves out the warm-up, the first ``Params.burn_in_years`` years (the monthly
+series keep every month).
+
 Per-level variants (``_city``, ``_town``, ``_village``) use the level's numerator and denominator.
 """
 
@@ -93,8 +96,17 @@ _DECL = [
         "S1, S2"),
     *_o("inhouse_share", ("In-house share", "自办比例"), "share", "share of catalogue item-locations done in-house",
         "ratio", "inhouse_slots", "slots", False, "S1, P1"),
-    *_o("cost_per_quality", ("Cost per quality", "单位质量成本"), "yuan per quality-unit", "(spend + admin cost) per "
-        "quality-weighted contract-month", "ratio", "total_cost", "q_units", False, ""),
+    *_o("reform_cost", ("Reforms' own cost", "改革实施成本"), "yuan/year", "running costs of the reforms in force "
+        "(publicity, KPI design, disclosure platform, citizens' rating, demand survey, incubation; model/costs.py)",
+        "sum", "reform_cost", None, False, "R1–R6"),
+    *_o("public_cost", ("Full public cost", "公共财政总成本"), "yuan/year", "spend + admin cost + in-house cost + "
+        "reforms' own cost − overclaims repaid and fines", "sum", "public_cost", None, False, "S1, S5, S10, S11"),
+    *_o("service_quality", ("Quality of every service", "全部服务质量"), "0–1", "mean quality of every catalogue "
+        "item-location: by contract or in-house, 0 where unserved (unweighted)", "ratio", "q_units", "slots",
+        False, "P3, P4"),
+    *_o("cost_per_quality", ("Cost per quality", "单位质量成本"), "yuan per quality-unit", "full public cost per "
+        "quality-weighted item-location-month (contracted and in-house; the numerator of service_quality)",
+        "ratio", "public_cost", "q_units", False, ""),
     *_o("tenders", ("Procurement attempts", "采购次数"), "attempts/year", "procurement attempts of every method, incl. "
         "repeats", "sum", "tenders", None, True, "S7"),
     *_o("bids_per_tender", ("Bids per attempt", "每次采购的投标（响应）数"), "bids", "mean bids or responses per procurement attempt",
@@ -185,8 +197,33 @@ def month_values(raw: dict[str, float]) -> dict[str, float]:
     return out
 
 
-def summarise(raws: list[dict[str, float]], months_per_year: int = MONTHS_PER_YEAR) -> dict[str, float]:
-    """Outcomes over a whole run from its monthly raw counters."""
+def check_horizon(years: float, burn_in_years: float) -> None:
+    """Raise ValueError unless a run of ``years`` outlasts its warm-up of ``burn_in_years``.
+
+    Args:
+        years: simulated years.
+        burn_in_years: the first years every summary leaves out (``Params.burn_in_years``).
+    """
+    if years <= burn_in_years:
+        raise ValueError(f"years = {years:g} must exceed burn_in_years = {burn_in_years:g} (the warm-up "
+                         f"every summary leaves out); run more years or set burn_in_years below {years:g}")
+
+
+def summarise(raws: list[dict[str, float]], months_per_year: int = MONTHS_PER_YEAR,
+              burn_in_months: int = 0) -> dict[str, float]:
+    """Outcomes over a run from its monthly raw counters, leaving out the warm-up.
+
+    Args:
+        raws: the run's monthly raw counters, month 1 first.
+        months_per_year: months in a year (12).
+        burn_in_months: the first months left out (``Params.burn_in_years`` × 12); a ``last``
+            outcome still reads the final 12 months.
+
+    Raises:
+        ValueError: the run is no longer than its warm-up.
+    """
+    check_horizon(len(raws) / months_per_year, burn_in_months / months_per_year)
+    raws = raws[burn_in_months:]
     years = len(raws) / months_per_year
     out = {}
     for o in OUTCOMES.values():

@@ -14,7 +14,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from model.metrics import check_horizon
 from model.overrides import apply_overrides
+from model.param_costs import Costs
 from model.param_base import COUNTERFACTUAL, CURRENT, EST, P, Section, flatten
 from model.param_delivery import Blacklist, Delivery, Evaluation, Fraud, Monitoring
 from model.param_market import Market
@@ -311,6 +313,10 @@ class Params(Section):
     """The whole parameter tree of one run."""
 
     years: int = P(10, "years", "simulated years (12 monthly steps each)", ge=1, le=100, zh="模拟年数")
+    burn_in_years: int = P(3, "years", "warm-up: the first years every summary leaves out (the monthly series "
+                           "keep them); must be below years", ge=0, le=99,
+                           source="measured: active firms and trust settle by year 4 on the default region "
+                           "(docs/ODD.md §7 'Warm-up')", zh="预热期（不计入汇总的年数）")
     region: Region = Field(default_factory=Region, description="the region")
     firms: Firms = Field(default_factory=Firms, description="the contractors")
     procurement: Procurement = Field(default_factory=Procurement, description="procurement")
@@ -327,6 +333,12 @@ class Params(Section):
     citizens: Citizens = Field(default_factory=Citizens, description="citizens")
     buyers: Buyers = Field(default_factory=Buyers, description="buyers")
     market: Market = Field(default_factory=Market, description="market entry and exit")
+    costs: Costs = Field(default_factory=Costs, description="the reforms' own costs")
+
+    @model_validator(mode="after")
+    def _warm_up(self) -> "Params":
+        check_horizon(self.years, self.burn_in_years)
+        return self
 
     def flat(self) -> dict[str, Any]:
         """Every leaf as ``{dotted.path: value}``."""

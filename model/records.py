@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import metrics
+from model.costs import close_costs
 from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
 from model.procurement.batch import TOO_FEW_BIDS
@@ -194,10 +195,10 @@ def close_month(m: ProcurementModel) -> None:
     q_slot = m.slot_quality()
     led.demand_q = np.bincount(k.level, weights=k.dw * q_slot, minlength=3)
     led.demand_w, led.demand_w_levels = k.dw_sum, k.dw_by_level
-    led.q_units = float(q_slot[state == SLOT_SERVED].sum())
+    led.q_units = float(q_slot.sum())
     led.inhouse_cost = float((k.value[staff] * m.p.buyers.inhouse_cost).sum() / MONTHS_PER_YEAR)
     led.inhouse_slots = float((state == SLOT_INHOUSE).sum())
-    led.total_cost = led.spend + led.admin_cost
+    close_costs(m)
     led.fraud_loss = led.fraud_paid - led.fraud_recovered
     led.active_firms = float(f.active.sum())
     active = led.active_rows

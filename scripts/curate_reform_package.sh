@@ -1,23 +1,27 @@
 #!/usr/bin/env bash
 # Regenerates results/curated/reform_package/: runs the reform-package experiment afresh, writes
 # its evidence report and policy brief in English and Chinese from the same tables, and copies
-# the kilobyte-sized outputs (report, brief, summary and difference tables, two figures per
-# language) into the curated folder that the README links to. Run from anywhere; a few minutes
+# the kilobyte-sized outputs (report, brief, summary, difference and cost-effectiveness tables, two
+# figures per language) into the curated folder that the README links to. The reports carry the
+# robustness section from results/curated/robustness/ (saved by `python -m experiments validate`)
+# when it is there. Run from anywhere; a few minutes
 # on 2 cores. The Chinese figures need the CJK font (bash scripts/install_cjk_font.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=results/reform_package
 cur=results/curated/reform_package
 python -m experiments run experiments/reform_package.toml --out "$out" --fresh --quiet
+rob=()
+if [[ -f results/curated/robustness/screen.csv ]]; then rob=(--robustness results/curated/robustness); fi
 for lang in en zh; do
-  python -m experiments report "$out" --lang "$lang"
+  python -m experiments report "$out" --lang "$lang" "${rob[@]}"
   python -m experiments brief "$out" --lang "$lang"
 done
 rm -rf "$cur/figures" "$cur"/report*.md "$cur"/report*.html "$cur"/brief*.md "$cur"/brief*.html
 mkdir -p "$cur/figures"
 cp "$out"/report.md "$out"/report.html "$out"/report.zh.md "$out"/report.zh.html \
    "$out"/brief.md "$out"/brief.html "$out"/brief.zh.md "$out"/brief.zh.html \
-   "$out"/summary.csv "$out"/differences.csv "$cur"/
+   "$out"/summary.csv "$out"/differences.csv "$out"/cost_effectiveness.csv "$cur"/
 cp "$out"/figures/fig*_no_bid_by_level.png "$out"/figures/fig*_no_bid_by_level.zh.png \
    "$out"/figures/fig*_frontier.png "$out"/figures/fig*_frontier.zh.png "$cur/figures/"
 echo "curated: $cur ($(ls "$cur" | wc -l) files, $(ls "$cur/figures" | wc -l) figures)"

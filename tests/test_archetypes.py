@@ -28,7 +28,7 @@ def test_archetype_loads_and_runs_one_year(name):
     flat = load_params(path).flat()
     for key, value in doc.get("region", {}).items():  # the file's values are what the model gets
         assert flat[f"region.{key}"] == value
-    run = simulate(load_params(path), seed=3, years=1)
+    run = simulate(load_params(path, {"burn_in_years": 0}), seed=3, years=1)
     s = run.summary
     assert s["tenders"] > 0 and s["active_contractors"] > 0
     assert 0 <= s["coverage"] <= 1 and math.isfinite(s["quality_delivered"])
@@ -59,6 +59,7 @@ scenarios = ["{SCENARIOS / 'baseline.toml'}", "{SCENARIOS / 'lots.toml'}"]
 
 [overrides]
 "region.households_per_village" = 20
+"burn_in_years" = 0
 """, encoding="utf-8")
     return path
 

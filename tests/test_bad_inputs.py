@@ -19,7 +19,7 @@ from test_cli_run import BAD_ARGS, REAL_BAD
 
 TINY = "[region]\nn_towns = 1\nvillages_per_town = 2\nhouseholds_per_village = 5\n"
 FILES = {
-    "good.toml": '[scenario]\nname = "tiny"\ndescription = "d"\n' + TINY,
+    "good.toml": 'burn_in_years = 0\n[scenario]\nname = "tiny"\ndescription = "d"\n' + TINY,
     "malformed.toml": '[scenario]\nname = "x"\ndescription = "d"\n[region\n',
     "not_utf8.toml": b'[scenario]\nname = "\xff\xfe"\n',
     "empty.toml": "",

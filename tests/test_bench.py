@@ -67,7 +67,7 @@ def test_loglog_slope_exact():
 
 def test_phase_timers_do_not_change_results_and_restore():
     p = load_params(None, {"region.n_towns": 3, "region.villages_per_town": 8,
-                           "region.households_per_village": 20})
+                           "region.households_per_village": 20, "burn_in_years": 0})
     plain = simulate(p, seed=5, years=1)
     m = ProcurementModel(p, seed=5)
     original = list(m.phases)

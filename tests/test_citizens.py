@@ -17,7 +17,7 @@ DEFAULT = load_params(overrides={
     "citizens.trust_rate": 0.05, "citizens.trust_init": 0.6, "citizens.unserved_hit": 0.02,
     "citizens.swing_hit": 0.3, "citizens.scandal_hit": 0.05, "citizens.raters": 30})
 CP = DEFAULT.citizens
-SMALL = {"region.n_towns": 2, "region.villages_per_town": 3}
+SMALL = {"region.n_towns": 2, "region.villages_per_town": 3, "burn_in_years": 0}
 
 
 def arr(*x):

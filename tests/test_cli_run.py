@@ -198,7 +198,7 @@ def test_real_model_run_from_the_cli(tmp_path, capsys):
                                      "households_per_village = 10\n")
     code = main(["run", str(tmp_path / "s.toml"), "--reps", "2", "--years", "1", "--quiet",
                  "--executor", "serial", "--out", str(tmp_path / "o"),
-                 "--set", "procurement.award_rule=scoring"])
+                 "--set", "procurement.award_rule=scoring", "--set", "burn_in_years=0"])
     assert code == 0, capsys.readouterr().err
     out = capsys.readouterr().out
     assert "no_bid_rate_village" in out and "complete: 2/2" in out

@@ -19,7 +19,7 @@ from model import ProcurementModel, load_params, simulate
 from model.rng import STREAMS, Streams, stream_key
 
 ROOT = Path(__file__).resolve().parent.parent
-SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
+SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "burn_in_years": 0}
 
 
 def small(**extra) -> object:

@@ -15,7 +15,8 @@ from experiments.ema import dotted, ema_model, identifier  # noqa: E402
 from model import load_params, simulate  # noqa: E402
 
 BASELINE = Path(__file__).resolve().parents[1] / "experiments/scenarios/baseline.toml"
-TINY = {"region.n_towns": 2, "region.villages_per_town": 4, "region.households_per_village": 10}
+TINY = {"region.n_towns": 2, "region.villages_per_town": 4, "region.households_per_village": 10,
+        "burn_in_years": 0}
 
 
 def test_default_levers_and_uncertainties_come_from_the_experiment_files():

@@ -17,7 +17,7 @@ EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
 FILES = ["procurement_rules", "evaluation_weights", "blacklist_policies", "no_bidder",
          "monitoring", "reform_package"]
 TINY = ["--reps", "2", "--years", "1", "--set", "region.n_towns=2",
-        "--set", "region.villages_per_town=8", "--set", "region.households_per_village=20"]
+        "--set", "region.villages_per_town=8", "--set", "region.households_per_village=20", "--set", "burn_in_years=0"]
 ARTICLE_ROW = re.compile(r"\b[SPR]\d{1,2}\b")
 
 

@@ -29,7 +29,8 @@ def test_missing_package_is_one_line_naming_the_extra(module, argv, extra, monke
         out = tmp_path / "res"
         assert main(["run", str(ROOT / "experiments/scenarios/baseline.toml"), "--reps", "1", "--years", "1",
                      "--tenders", "--quiet", "--out", str(out), "--set", "region.n_towns=2",
-                     "--set", "region.villages_per_town=3", "--set", "region.households_per_village=10"]) == 0
+                     "--set", "region.villages_per_town=3", "--set", "region.households_per_village=10",
+                     "--set", "burn_in_years=0"]) == 0
         argv = [str(out) if a == "RESULTS" else a for a in argv]
     capsys.readouterr()
     for name in [m for m in sys.modules if m.startswith(f"{module}.")] + [module]:

@@ -18,7 +18,7 @@ from model.procurement import compete, direct, screening
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "experiments/scenarios").glob("*.toml"))
-SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
+SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "burn_in_years": 0}
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
@@ -31,7 +31,8 @@ def test_invariants_hold_at_default_scale_with_fraud_and_public_listing():
     """The full-size region, with overclaims found often and listings published."""
     p = load_params(None, {"fraud.audit_prob": 0.3, "fraud.audit_detect": 1.0, "fraud.fine_multiple": 0.5,
                            "blacklist.scope": "public", "blacklist.trigger": "both",
-                           "firms.local.honesty_mean": 0.1, "firms.grassroots.honesty_mean": 0.1})
+                           "firms.local.honesty_mean": 0.1, "firms.grassroots.honesty_mean": 0.1,
+                           "burn_in_years": 0})
     m = ProcurementModel(p, seed=2, check_invariants=True).run(2)
     s = m.summary()
     assert s["fraud_detected"] > 0 and s["blacklisted"] > 0  # the fraud paths were exercised

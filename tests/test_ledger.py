@@ -12,7 +12,7 @@ from model import ProcurementModel, load_params
 from model.ledger import MonthLedger, per_level, raw_fields
 from model.metrics import OUTCOMES
 
-SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
+SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "burn_in_years": 0}
 
 
 @pytest.mark.parametrize("name", list(OUTCOMES))

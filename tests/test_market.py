@@ -418,7 +418,7 @@ def test_reserve_error_spread_grows_with_specialisation():
 def lot_logs():
     out = {}
     for lots in (False, True):
-        p = Params().with_overrides({"procurement.lots": lots, "years": 1})
+        p = Params().with_overrides({"procurement.lots": lots, "years": 1, "burn_in_years": 0})
         out[lots] = ProcurementModel(p, seed=7).run(1).tender_log()
     return out
 

@@ -7,7 +7,8 @@ from pandas.testing import assert_frame_equal
 
 from model import ProcurementModel, load_params
 
-SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "years": 1}
+SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "years": 1,
+         "burn_in_years": 0}
 
 
 def test_rng_is_mesas_generator_and_the_named_streams_live_apart():

@@ -18,7 +18,7 @@ from experiments.ocds.validate import validate_package  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "experiments/scenarios/baseline.toml"
 TINY = ["--set", "region.n_towns=3", "--set", "region.villages_per_town=6",
-        "--set", "region.households_per_village=20"]
+        "--set", "region.households_per_village=20", "--set", "burn_in_years=0"]
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ FIXTURE = DATA / "ocds_synthetic.jsonl"
 LEVELS = DATA / "ocds_synthetic_levels.csv"
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ["--set", "region.n_towns=3", "--set", "region.villages_per_town=6",
-        "--set", "region.households_per_village=20"]
+        "--set", "region.households_per_village=20", "--set", "burn_in_years=0"]
 
 
 def test_indicators_on_the_synthetic_fixture():

@@ -14,7 +14,7 @@ from experiments.analysis.optimize import load_search, run_search
 from experiments.engine.spec_checks import SpecError
 from fakemodel import BACKEND as FAKE
 
-TINY = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
+TINY = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "burn_in_years": 0}
 
 
 def _fake_search(tmp_path: Path, trials: int = 24, sampler: str = "tpe") -> Path:

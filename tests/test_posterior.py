@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "experiments" / "scenarios"
 TINY = """
 [overrides]
+"burn_in_years" = 0
 "region.n_towns" = 2
 "region.villages_per_town" = 6
 "region.households_per_village" = 20

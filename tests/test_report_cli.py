@@ -15,7 +15,7 @@ from experiments.engine.spec_checks import SpecError
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "experiments" / "scenarios"
 TINY = ["--set", "region.n_towns=2", "--set", "region.villages_per_town=8",
-        "--set", "region.households_per_village=20"]
+        "--set", "region.households_per_village=20", "--set", "burn_in_years=0"]
 
 
 @pytest.fixture(scope="module")

@@ -120,7 +120,7 @@ def test_unknown_executor():
 
 
 SMALL = {"region.n_towns": 2, "region.villages_per_town": 3,
-         "region.households_per_village": 10}
+         "region.households_per_village": 10, "burn_in_years": 0}
 """Overrides that make a real run tiny (a few towns, villages and households)."""
 
 

@@ -19,7 +19,7 @@ from experiments.analysis.sensitivity import analyze_indices, run_sensitivity, w
 from experiments.engine.spec_checks import SpecError
 
 PI = math.pi
-TINY = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
+TINY = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "burn_in_years": 0}
 ISHIGAMI_DEFAULTS = {"x1": 0.0, "x2": 0.0, "x3": 0.0, "noise": 0.0}
 
 

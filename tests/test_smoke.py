@@ -14,7 +14,7 @@ from model.metrics import OUTCOMES
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ROOT / "experiments/scenarios/baseline.toml"
-SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
+SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "burn_in_years": 0}
 YEARS = 2
 TENDER_COLUMNS = ["month", "level", "item", "value", "distance_km", "mode", "reserve", "notified",
                   "eligible", "bids", "winner", "price", "outcome", "method", "buyer_level", "place_level",

@@ -22,7 +22,7 @@ from model.procurement.batch import AWARDED
 from model.procurement.market import METHODS, Method
 from model.registry import Registry
 
-SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
+SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "burn_in_years": 0}
 #: Dishonest firms audited often: overclaims are found and firms listed within two years.
 FRAUDULENT = {**SMALL, "fraud.audit_prob": 0.3, "fraud.audit_detect": 1.0, "fraud.overclaim_share": 0.5,
               "fraud.fine_multiple": 0.0, "firms.local.honesty_mean": 0.05,

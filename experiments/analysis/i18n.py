@@ -74,6 +74,46 @@ TEXT: dict[str, tuple[str, str]] = {
                     "情景 {scenario} 中{label}在因子网格上的分布（每格为运行均值）。"),
     "heatmap_title": ("{label}, scenario {scenario}\n(mean of runs per cell)",
                       "{label}，情景 {scenario}\n（每格为运行均值）"),
+    "ce_title": ("Full public cost and cost-effectiveness", "公共财政总成本与成本效益"),
+    "ce_note": ("Full public cost (`public_cost`, yuan/year) = payments to contractors, posts and subsidies "
+                "(`spend`) + procurement, approval and monitoring staff (`admin_cost`) + in-house provision "
+                "(`inhouse_cost`) + the reforms' own running costs (`reform_cost`: publicity, KPI design, "
+                "disclosure platform, citizens' rating, demand survey, incubation; illustrative estimates, "
+                "model/param_costs.py) − repaid overclaims and fines, over the years after the warm-up. First "
+                "table: {baseline} with its parts (mean [{pct} t-interval over replications]). Second table: "
+                "changes against {baseline} paired by replicate ({pct} t-intervals); quality is "
+                "`service_quality`, every catalogue item-location's quality (contract or in-house, 0 where "
+                "unserved), the denominator of `cost_per_quality`. Cost per quality gained = Δ public cost / "
+                "Δ quality × 0.01 (yuan/year per 0.01 of quality; percentile bootstrap over the pairs), "
+                "given only where the quality gain's interval is above 0.",
+                "公共财政总成本（public_cost，元/年）= 向承接方、岗位和补贴的支付（spend）+ 采购、审批和监管人员成本"
+                "（admin_cost）+ 自办成本（inhouse_cost）+ 改革自身运行成本（reform_cost：宣传、量化指标设计、公示平台、"
+                "民主测评、需求调查、孵化培育；均为示意性估计，见 model/param_costs.py）− 追回的冒领资金和罚款，按预热期"
+                "之后的年份计算。第一张表：{baseline}及其构成（均值 [重复运行的 {pct} t 区间]）。第二张表：按重复编号与"
+                "{baseline}配对的变化（{pct} t 区间）；质量指 service_quality，即每个目录事项点位的质量（购买或自办，"
+                "未获服务为 0），也是 cost_per_quality 的分母。单位质量提升成本 = Δ公共成本 / Δ质量 × 0.01（每提升 "
+                "0.01 质量的元/年；配对自助法百分位区间），仅在质量提升区间高于 0 时给出。"),
+    "ce_parts_cols": ("Cost (yuan/year)|Baseline, mean [{pct} CI]", "成本（元/年）|基线均值 [{pct} 置信区间]"),
+    "ce_cols": ("Scenario|Pairs|Δ public cost, yuan/year [{pct} CI]|Δ service quality, 0–1 [{pct} CI]|"
+                "Δ village no-bid rate, share [{pct} CI]|Cost per 0.01 quality gained, yuan/year [{pct} CI]",
+                "情景|配对数|Δ公共财政总成本，元/年 [{pct} 置信区间]|Δ全部服务质量，0–1 [{pct} 置信区间]|"
+                "Δ村级无人揭榜率，比例 [{pct} 置信区间]|每提升 0.01 质量的成本，元/年 [{pct} 置信区间]"),
+    "ce_loss": ("quality falls (no gain to price)", "质量下降（无提升可计价）"),
+    "ce_unclear": ("quality change not clear of 0", "质量变化与 0 无显著差别"),
+    "rob_title": ("Robustness over the parameter space", "参数空间上的稳健性"),
+    "rob_note": ("Does each reform's effect keep its sign where the parameters that drive the results are "
+                 "uncertain? A Latin hypercube over them ({describe}); per reform and outcome: the paired effect "
+                 "at the defaults [95% CI], the share of points whose point estimate has the same sign, and the "
+                 "shares where the effect keeps that sign with its 95% interval clear of zero (kept) or has "
+                 "the opposite sign clear of zero (reversed), each with its exact 95% interval; then the "
+                 "parameters whose partial rank correlation with the effect is strongest. Made by `{command}` "
+                 "(commit {commit}); the full table with every check is docs/VALIDATION.md.",
+                 "当驱动结果的参数不确定时，各项改革的效果是否保持方向？对这些参数作拉丁超立方抽样（{describe}）；"
+                 "每项改革和结果：默认参数下的配对效果 [95% 置信区间]，点估计方向相同的点所占比例，效果保持该方向且 95% "
+                 "区间不含 0 的比例（保持）以及方向相反且区间不含 0 的比例（反转），各附精确 95% 区间；最后是与效果偏秩"
+                 "相关最强的参数。由 `{command}` 生成（提交 {commit}）；完整表格及全部检验见 docs/VALIDATION.md。"),
+    "rob_cols": ("Reform|Outcome|Effect at defaults [95% CI]|Same sign|Kept [95% CI]|Reversed [95% CI]|Decided by",
+                 "改革|结果|默认参数下的效果 [95% 置信区间]|方向相同|保持 [95% 置信区间]|反转 [95% 置信区间]|决定因素"),
     "params": ("Parameters that differ from the baseline", "与基线不同的参数"),
     "no_params": ("No parameter differences recorded.", "未记录参数差异。"),
     "param_cols": ("Scenario|Parameter|Value|Baseline value", "情景|参数|取值|基线取值"),
@@ -102,6 +142,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "none": ("none", "无"),
     # figures
     "month_axis": ("Month (months since the start of the run)", "月份（自运行开始的月数）"),
+    "warm_up": ("warm-up (left out of the summaries)", "预热期（不计入汇总）"),
     "ts_title": ("{label} over time: mean across replications with band", "{label}随时间变化：重复运行均值及区间带"),
     "diff_axis": ("Difference in {label} ({unit})", "{label}差异（{unit}）"),
     "rel_axis": ("Change in {label} (%)", "{label}变化（%）"),

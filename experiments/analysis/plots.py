@@ -94,6 +94,7 @@ def timeseries_plot(
     by: str | Sequence[str] = "scenario",
     outcome_meta: Mapping[str, Any] | None = None,
     lang: str = "en",
+    burn_in_months: int = 0,
 ) -> Figure:
     """Mean of an outcome over the months with its band, one line per group.
 
@@ -105,6 +106,7 @@ def timeseries_plot(
         by: the grouping column(s) of ``bands``.
         outcome_meta: optional outcome metadata mapping.
         lang: language of the texts (``"en"`` or ``"zh"``).
+        burn_in_months: the warm-up the summaries leave out (months); shaded when above 0.
 
     Returns:
         The figure (x: month, y: outcome in its unit).
@@ -120,6 +122,8 @@ def timeseries_plot(
         g = bands[names == name].sort_values("month")
         (line,) = ax.plot(g["month"], g["mean"], label=name, lw=1.6)
         ax.fill_between(g["month"], g["low"], g["high"], color=line.get_color(), alpha=0.2, lw=0)
+    if burn_in_months > 0:
+        ax.axvspan(0.5, burn_in_months + 0.5, color="0.88", zorder=0, label=text("warm_up", lang))
     ax.set_xlabel(text("month_axis", lang))
     ax.set_ylabel(f"{label} ({unit})" if unit else label)
     ax.set_title(text("ts_title", lang, label=label))

@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.analysis import plots
+from experiments.analysis import plots, robustness_section
+from experiments.analysis.cost_effect import cost_blocks
 from experiments.analysis.i18n import scenario_description, scenario_label, translator
 from experiments.analysis.report_figures import report_figures
 from experiments.analysis.stats import paired_differences, scenario_means
@@ -239,6 +240,7 @@ def build_report(
                                       "discovery.md", "archetypes.md", "parameter_uncertainty.md"),
     lang: str = "en",
     param_labels: Mapping[str, str] | None = None,
+    robustness: tuple[pd.DataFrame, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Write the evidence report of one experiment.
 
@@ -270,6 +272,8 @@ def build_report(
             outcome labels from ``label_zh`` in ``outcomes_meta``.
         param_labels: dotted parameter path -> its Chinese label (the tree's ``zh``), shown
             beside the path in the Chinese parameter table.
+        robustness: the robustness screen's saved table and its manifest
+            (``experiments.analysis.robustness_section.load``), shown as a section when given.
 
     Returns:
         ``{"markdown": Path, "html": Path, "figures": [Path, ...], "tables": [Path, ...]}``.
@@ -346,9 +350,18 @@ def build_report(
     else:
         blocks.append(("p", diff_note or t("no_rows")))
 
+    ce_blocks, ce_table = cost_blocks(runs, baseline, t, sname, fmt_ci, ci, n_boot, seed) \
+        if diffs is not None else ([], pd.DataFrame())
+    blocks += ce_blocks
+    if robustness is not None:
+        blocks += robustness_section.blocks(robustness[0], dict(robustness[1]), t, sname, olabel, fmt_ci)
+
     # figures (drawn inside the language's font context; raises before drawing without a CJK font)
-    fig_paths, fig_blocks = report_figures(out, runs, timeseries, tenders, diffs, key, outs, by, factors,
-                                           meta, {"ci": ci, "n_boot": n_boot, "seed": seed}, lang, sname)
+    burn = (manifest.get("experiment") or {}).get("burn_in_years") or []
+    warm = 12 * int(burn[0]) if isinstance(burn, list) and len(burn) == 1 else 0  # one warm-up for all: shaded
+    fig_paths, fig_blocks = report_figures(out, runs, timeseries, tenders, diffs, key, outs, by, factors, meta,
+                                           {"ci": ci, "n_boot": n_boot, "seed": seed, "burn_in_months": warm},
+                                           lang, sname)
     blocks += fig_blocks
 
     for name in sections:  # sections written by the sensitivity, calibrate and optimize commands
@@ -387,4 +400,7 @@ def build_report(
     if diffs is not None:
         tables.append(out / "differences.csv")
         diffs.to_csv(tables[-1], index=False)
+    if not ce_table.empty:
+        tables.append(out / "cost_effectiveness.csv")
+        ce_table.to_csv(tables[-1], index=False)
     return {"markdown": md_path, "html": html_path, "figures": fig_paths, "tables": tables}

@@ -44,7 +44,8 @@ def _choose(runs: pd.DataFrame, timeseries: pd.DataFrame | None, tenders: pd.Dat
         for o in [o for o in key if o in timeseries.columns][:3]:
             bands = timeseries_bands(timeseries, runs, o, by="scenario", ci=ci)
             figs.append((f"timeseries_{o}", plots.timeseries_plot(_named(bands, sname), o, outcome_meta=meta,
-                                                                   lang=lang),
+                                                                   lang=lang,
+                                                                   burn_in_months=stats.get("burn_in_months", 0)),
                          t("cap_timeseries", label=plots.outcome_label(o, meta, lang)[0], pct=pct)))
     levels = plots.level_outcomes("no_bid_rate")
     extra = [o for o in (*levels, "gaming_gap", "admin_cost", "spend", "quality_delivered") if o in outs]

@@ -4,6 +4,7 @@ Examples:
     python -m experiments report results/reform_package
     python -m experiments report results/no_bidder --outcomes no_bid_rate_village,coverage
     python -m experiments report results/reform_package --lang zh     # 中文报告
+    python -m experiments report results/reform_package --robustness results/curated/robustness
     python -m experiments run experiments/reform_package.toml --report   # run, then report
 
 Reads OUT_DIR/runs.parquet (required), timeseries.parquet and tenders.parquet (when
@@ -22,7 +23,7 @@ from typing import Any
 
 HELP = "write report.md and report.html (tables with CIs, figures, provenance) for OUT_DIR"
 
-PROVENANCE_KEYS = ("file", "sha256", "seed", "replications", "years", "baseline")
+PROVENANCE_KEYS = ("file", "sha256", "seed", "replications", "years", "burn_in_years", "baseline")
 """Entries of the manifest's `experiment` table shown in the report's provenance."""
 
 
@@ -39,6 +40,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", default="en", metavar="LANG",
                         help="language of the report: en (default) or zh (中文; needs a CJK font: "
                              "bash scripts/install_cjk_font.sh)")
+    parser.add_argument("--robustness", type=Path, metavar="PATH",
+                        help="add the robustness section from the table `validate` saved (a folder holding "
+                             "screen.csv, e.g. results/curated/robustness, or the CSV itself)")
 
 
 def param_diffs(parameters: Mapping[str, Mapping[str, Any]], baseline: str,
@@ -224,7 +228,8 @@ def check_lang(lang: str) -> str:
 
 
 def write_report(out_dir: str | Path, baseline: str | None = None,
-                 outcomes: Sequence[str] | None = None, lang: str = "en") -> dict[str, Any]:
+                 outcomes: Sequence[str] | None = None, lang: str = "en",
+                 robustness: str | Path | None = None) -> dict[str, Any]:
     """Read a results folder and write its evidence report into it.
 
     Every input (and, for Chinese, the CJK font) is checked before anything is written.
@@ -235,6 +240,7 @@ def write_report(out_dir: str | Path, baseline: str | None = None,
         outcomes: Key outcomes (default: the manifest's experiment outcomes, else the
             report's standard set).
         lang: "en" (report.md, report.html) or "zh" (report.zh.md, report.zh.html).
+        robustness: the robustness table `validate` saved (folder or CSV), or None.
 
     Returns:
         What `experiments.analysis.report.build_report` returns (paths of the files written).
@@ -244,9 +250,16 @@ def write_report(out_dir: str | Path, baseline: str | None = None,
     """
     from experiments.analysis.report import build_report
 
+    from experiments.analysis import robustness_section
+    from experiments.engine.spec_checks import SpecError
+
     check_lang(lang)
+    try:
+        rob = robustness_section.load(robustness) if robustness is not None else None
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
     return build_report(**load_results(out_dir, baseline, outcomes), lang=lang,
-                        param_labels=parameter_labels())
+                        param_labels=parameter_labels(), robustness=rob)
 
 
 def parse_outcomes(text: str | None) -> list[str] | None:
@@ -264,7 +277,8 @@ def parse_outcomes(text: str | None) -> list[str] | None:
 
 def main(args: argparse.Namespace) -> int:
     """Write the report and print where it is. Returns 0."""
-    written = write_report(args.out_dir, args.baseline, parse_outcomes(args.outcomes), args.lang)
+    written = write_report(args.out_dir, args.baseline, parse_outcomes(args.outcomes), args.lang,
+                           args.robustness)
     print(f"report: {written['markdown']} and {written['html']} "
           f"({len(written['figures'])} figures)")
     return 0

@@ -1,7 +1,8 @@
 """Provenance for a results folder: `manifest.json`.
 
 The manifest records what was run (experiment file and its sha256, each scenario file,
-the resolved flat parameters per scenario, the design, the CLI overrides), with what
+the resolved flat parameters per scenario, the design, the CLI overrides, the warm-up
+(`burn_in_years`) every summary leaves out), with what
 (git commit, package versions, the lock file's sha256, Python, machine and the numeric platform
 that decides the last bits of floating-point results) and how far it got (start and end times,
 counts planned/done/skipped, one entry per invocation when a sweep is resumed).
@@ -148,12 +149,15 @@ def build(plan: Plan, run_options: dict[str, Any], previous: dict[str, Any] | No
             "name": exp.name, "kind": exp.kind, "description": exp.description,
             "file": str(exp.path.resolve()), "sha256": sha256_of(exp.path),
             "seed": plan.seed, "replications": plan.replications, "years": plan.years,
+            "burn_in_years": sorted({b for b in (f.get("burn_in_years") for f in plan.scenario_params.values())
+                                     if b is not None}) or None,
             "outcomes": list(exp.outcomes) if exp.outcomes else None,
             "baseline": exp.baseline, "spec": json.loads(json.dumps(exp.raw, default=str)),
         },
         "scenarios": [{"name": s.name, "description": s.description,
                        "file": str(s.path) if s.path else None, "sha256": sha256_of(s.path),
-                       "overrides": s.overrides, "years": years.get(s.name)}
+                       "overrides": s.overrides, "years": years.get(s.name),
+                       "burn_in_years": (plan.scenario_params.get(s.name) or {}).get("burn_in_years")}
                       for s in exp.scenarios],
         "overrides": {"experiment": exp.overrides, "set": plan.sets},
         "factors": factors,

@@ -13,6 +13,9 @@ from pathlib import Path
 
 from experiments.studies.common import ROOT, SCENARIOS, SMALL_REGION
 
+SETTINGS = {**SMALL_REGION, "burn_in_years": 1}
+"""The region of the fixed runs and a one-year warm-up (3-year runs)."""
+
 BASELINE_FILE = ROOT / "tests" / "regression" / "baseline.json"
 SCENARIO_NAMES = ("baseline", "reform_package", "lots", "scoring_30", "blacklist_none")
 SEEDS = (11, 12)
@@ -27,10 +30,10 @@ def compute() -> dict:
 
     runs = {}
     for name in SCENARIO_NAMES:
-        params = load_scenario(SCENARIOS / f"{name}.toml").params(SMALL_REGION)
+        params = load_scenario(SCENARIOS / f"{name}.toml").params(SETTINGS)
         runs[name] = {str(s): {k: (None if not math.isfinite(v) else float(v))
                                for k, v in simulate(params, seed=s, years=YEARS).summary.items()} for s in SEEDS}
-    return {"settings": {"region": SMALL_REGION, "seeds": list(SEEDS), "years": YEARS,
+    return {"settings": {"region": SETTINGS, "seeds": list(SEEDS), "years": YEARS,
                          "scenarios": list(SCENARIO_NAMES)}, "runs": runs}
 
 

@@ -70,18 +70,45 @@ CHECKS = [(_make(o, i + 1), False) for i, o in enumerate(screen.OUTCOMES)]
 """(check, in the fast subset)."""
 
 
+def summaries(ctx: Context) -> list[tuple[str, str, screen.Summary]]:
+    """(reform, outcome, what the screen says) for every reform × headline outcome, in table order."""
+    pts = screen.points(ctx)
+    return [(reform, outcome, screen.summarise(screen.effect(ctx, reform, outcome), pts))
+            for reform in screen.reforms(ctx) for outcome in screen.OUTCOMES]
+
+
+def table(ctx: Context) -> list[dict]:
+    """The robustness table as plain rows (the CSV that ``validate`` saves; the reform report reads it):
+    reform, outcome, the effect at the defaults with its 95% CI, the shares (same sign; kept and
+    reversed clear of zero, each with its exact 95% CI), the ranking method and the deciding parameters."""
+    out = []
+    for reform, outcome, s in summaries(ctx):
+        e = s.effect.at_defaults
+        out.append({"reform": reform, "outcome": outcome, "effect": e[0], "effect_low": e[1], "effect_high": e[2],
+                    "same_sign": s.same_point, "kept": s.kept[0], "kept_low": s.kept[1], "kept_high": s.kept[2],
+                    "reversed": s.reversed[0], "reversed_low": s.reversed[1], "reversed_high": s.reversed[2],
+                    "method": s.method, "decided_by": _drivers_text(s, 2)})
+    return out
+
+
+def design(ctx: Context) -> dict:
+    """The screen's design, for the manifest saved beside the table."""
+    return {"design": "lhs", "seed": screen.SEED, "points": ctx.screen_points, "seeds": list(ctx.screen_seeds),
+            "years": ctx.screen_years, "region": ctx.screen_region or "default",
+            "factors": {f.name: [f.low, f.high] for f in screen.FACTORS}, "reforms": list(screen.reforms(ctx)),
+            "outcomes": list(screen.OUTCOMES), "describe": ctx.describe_screen()}
+
+
 def section(ctx: Context) -> list[str]:
     """The report's robustness table: every reform × headline outcome (Markdown lines)."""
     pts = screen.points(ctx)
     rows, placebo, method = [], [], "PRCC"
-    for reform in screen.reforms(ctx):
-        for outcome in screen.OUTCOMES:
-            s = screen.summarise(screen.effect(ctx, reform, outcome), pts)
-            rows.append(f"| {reform} | {outcome} | {fmt_ci(s.effect.at_defaults)} | {s.same_point:.0%} | "
-                        f"{_share(s.kept)} | {_share(s.reversed)} | {_drivers_text(s, 2)} |")
-            method = s.method
-            if outcome != "trust":
-                placebo += [abs(r) for n, r, _ in s.drivers if n == screen.PLACEBO and math.isfinite(r)]
+    for reform, outcome, s in summaries(ctx):
+        rows.append(f"| {reform} | {outcome} | {fmt_ci(s.effect.at_defaults)} | {s.same_point:.0%} | "
+                    f"{_share(s.kept)} | {_share(s.reversed)} | {_drivers_text(s, 2)} |")
+        method = s.method
+        if outcome != "trust":
+            placebo += [abs(r) for n, r, _ in s.drivers if n == screen.PLACEBO and math.isfinite(r)]
     floor = (f"Negative control: `{screen.PLACEBO}` has no path to any outcome but trust (trust feeds back "
              f"into nothing in the model); its partial rank correlation with the effects on the other outcomes "
              f"reaches |{method}| = {max(placebo):.2f} (median {sorted(placebo)[len(placebo) // 2]:.2f}, over "
