@@ -13,7 +13,7 @@ from experiments.analysis.calibrate import load_calibration, objective, run_cali
 from experiments.engine.spec_checks import SpecError
 from fakemodel import BACKEND as FAKE
 
-TINY = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
+TINY = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "burn_in_years": 0}
 
 
 def _fake_targets(tmp_path: Path, method: str, extra: str = "") -> Path:

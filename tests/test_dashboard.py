@@ -33,11 +33,12 @@ from model.procurement.orders import SLOT_INHOUSE, SLOT_SERVED, SLOT_WAITING  # 
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = ROOT / "experiments" / "scenarios"
-SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
+SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "burn_in_years": 0}
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SMALL_TOML = """[scenario]
+SMALL_TOML = """burn_in_years = 0
+[scenario]
 name = "small"
 description = "A small region for the dashboard test."
 

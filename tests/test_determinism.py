@@ -202,7 +202,7 @@ SCRIPT = """
 import hashlib, json
 from model import load_params, simulate
 p = load_params(None, {"region.n_towns": 3, "region.villages_per_town": 8,
-                       "region.households_per_village": 20})
+                       "region.households_per_village": 20, "burn_in_years": 0})
 r = simulate(p, seed=11, years=1, tenders=True)
 s = json.dumps({k: repr(float(v)) for k, v in r.summary.items()}, sort_keys=True)
 print(hashlib.sha256(s.encode()).hexdigest(), len(r.tenders))

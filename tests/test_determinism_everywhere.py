@@ -34,6 +34,8 @@ seed = 17
 replications = {reps}
 years = 1
 scenarios = ["tiny.toml", {{ name = "scoring", overrides = {{ "procurement.award_rule" = "scoring" }} }}]
+[overrides]
+"burn_in_years" = 0
 """
 FILES = ("runs.parquet", "timeseries.parquet", "design.parquet")
 
