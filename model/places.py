@@ -1,0 +1,105 @@
+"""Outcomes by place: distance bands from the county centre (issue 21).
+
+Every household lives in a village, and every village lies in one of :data:`N_BANDS` bands of
+its distance from the county centre (0, 0) of width ``w = region.distance_band_km``: band 1 is
+0 to w, band 2 w to 2w, band 3 2w to 3w, band 4 3w and beyond (10 km by default, the bands of
+the village no-bid decomposition, docs/NOBID.md).
+
+A slot serves the households of one village (village level), of its town's villages (town
+level) or of every village (city level). :class:`PlaceIndex` splits every slot's people over
+the bands of the villages it serves, so that each month (:func:`close_bands`)
+
+- a band's *quality delivered* is the true quality of the contracted services serving its
+  households at the month's end, weighted by people: a household counts every contract that
+  serves it, its village's, its town's and the city's;
+- a band's *coverage* is the share of its households' item-locations served (by contract or
+  in-house), weighted by people;
+- a band's *satisfaction* is the mean satisfaction of its households (written by the citizens
+  phase, :func:`satisfaction_by_band`).
+
+Summed over the bands, the people of every slot are its people, so the bands partition the
+region's totals.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from model.world import CITY, SLOT_SERVED, TOWN, VILLAGE, Geography, Slots, staff_provided
+
+if TYPE_CHECKING:
+    from model.core import ProcurementModel
+
+#: Distance bands from the county centre (the last one open-ended).
+N_BANDS = 4
+
+
+def village_band(geo: Geography, width_km: float) -> np.ndarray:
+    """Band (0 … N_BANDS − 1) of every village.
+
+    Args:
+        geo: the region's places (km).
+        width_km: width of a band (km).
+    """
+    dist = np.hypot(geo.village_xy[:, 0], geo.village_xy[:, 1])
+    return np.minimum(np.floor(dist / width_km), N_BANDS - 1).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class PlaceIndex:
+    """Who lives where, built once per run (slots, villages and households do not move).
+
+    Attributes:
+        band: band of every village (V,).
+        slot_people: people of every slot living in each band (S, N_BANDS); rows sum to the slot's
+            people.
+        demand: people of all slots by band (N_BANDS,): Σ over slots of ``slot_people``.
+        household_band: band of every household (H,).
+        households: households by band (N_BANDS,).
+    """
+
+    band: np.ndarray
+    slot_people: np.ndarray
+    demand: np.ndarray
+    household_band: np.ndarray
+    households: np.ndarray
+
+    @classmethod
+    def build(cls, slots: Slots, geo: Geography, household_village: np.ndarray, width_km: float) -> "PlaceIndex":
+        """Index the places of a world (``width_km``: ``region.distance_band_km``)."""
+        band = village_band(geo, width_km)
+        villages = np.zeros((geo.n_villages, N_BANDS))
+        villages[np.arange(geo.n_villages), band] = 1.0
+        towns = np.zeros((geo.n_towns, N_BANDS))
+        np.add.at(towns, geo.village_town, villages)
+        level = slots.level[:, None]
+        served = np.where(level == VILLAGE, villages[np.maximum(slots.village, 0)],
+                          np.where(level == TOWN, towns[np.maximum(slots.town, 0)],
+                                   np.where(level == CITY, villages.sum(axis=0), 0.0)))
+        per_village = slots.people / np.maximum(served.sum(axis=1), 1.0)
+        slot_people = served * per_village[:, None]
+        household_band = band[household_village]
+        return cls(band=band, slot_people=slot_people, demand=slot_people.sum(axis=0),
+                   household_band=household_band,
+                   households=np.bincount(household_band, minlength=N_BANDS).astype(float))
+
+
+def close_bands(m: ProcurementModel, q_slot: np.ndarray) -> None:
+    """The month-end band counters of the ledger (``q_slot``: true quality of every slot,
+    ``ProcurementModel.slot_quality``)."""
+    led, pi, state = m.ledger, m.place_index, m.slot_state
+    served = state == SLOT_SERVED
+    led.q_people_band = np.where(served, q_slot, 0.0) @ pi.slot_people
+    led.people_band = served.astype(float) @ pi.slot_people
+    led.covered_people_band = (served | staff_provided(state)).astype(float) @ pi.slot_people
+    led.demand_people_band = pi.demand
+
+
+def satisfaction_by_band(m: ProcurementModel) -> None:
+    """The band counters of the citizens phase: Σ household satisfaction and households by band."""
+    pi, led = m.place_index, m.ledger
+    led.satisfaction_band = np.bincount(pi.household_band, weights=m.citizens.satisfaction, minlength=N_BANDS)
+    led.households_band = pi.households
