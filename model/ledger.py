@@ -70,6 +70,8 @@ class MonthLedger:
     first_no_bid: np.ndarray = _levels("first attempts with no bid or response", "records.record_procurements")
     orders: np.ndarray = _levels("orders planned for the year (not ad-hoc)", "procurement.orders.plan_year")
     unfilled: np.ndarray = _levels("planned orders dropped without a provider", "procurement.orders.procure")
+    tenders_band: np.ndarray = _bands("procurement attempts by distance band of their place", "records.record_procurements")
+    no_bid_band: np.ndarray = _bands("attempts with no bid or response by distance band", "records.record_procurements")
     ptr_sum: np.ndarray = _levels("Σ winning price / reserve of awarded competitive procurements", "records.record_procurements")
     ptr_n: np.ndarray = _levels("awarded competitive procurements", "records.record_procurements")
     wincap_sum: np.ndarray = _levels("Σ capability of winning firms", "records.record_procurements")

@@ -66,17 +66,17 @@ def _o(name, label, unit, meaning, over_time, num, den=None, by_level=False, mec
                                over_time, f"{num}_{lvl}", f"{den}_{lvl}" if den else None, lvl, mechanism,
                                f"{zh}（{level_zh(lvl)}）"))
     for b in range(1, N_BANDS + 1) if bands else ():
-        out.append(Outcome(f"{name}_band{b}", f"{en} (distance band {b})", unit, f"{meaning} — households of "
-                           f"the villages in distance band {b} from the county centre", "ratio", f"{bands[0]}{b}",
+        out.append(Outcome(f"{name}_band{b}", f"{en} (distance band {b})", unit, f"{meaning} — distance band {b} "
+                           "from the county centre (model/places.py)", "ratio", f"{bands[0]}{b}",
                            f"{bands[1]}{b}", "all", mechanism, f"{zh}（距县城第{b}距离带）", band=b))
     return out
 
 
-def _gap(name, label, unit, outcome, mechanism="issue 21"):
+def _gap(name, label, unit, outcome, worse="negative", mechanism="issue 21"):
     """Declare the far-minus-centre gap of a per-band outcome: band N_BANDS minus band 1."""
     en, zh = label
-    return Outcome(name, en, unit, f"{outcome} of the households in the farthest distance band minus that of "
-                   "the households in the band nearest the county centre (negative: the far villages fare worse)",
+    return Outcome(name, en, unit, f"{outcome} in the farthest distance band from the county centre minus in the "
+                   f"nearest band ({worse}: the far villages fare worse)",
                    "gap", "", None, "all", mechanism, zh, of=(f"{outcome}_band{N_BANDS}", f"{outcome}_band1"))
 
 
@@ -125,7 +125,7 @@ _DECL = [
     *_o("notified_per_tender", ("Firms notified per attempt", "每次采购获知信息的企业数"), "firms", "mean firms that learned of a "
         "procurement attempt", "ratio", "notified", "tenders", True, "P2"),
     *_o("no_bid_rate", ("No-bid rate", "无人揭榜率"), "share", "share of procurement attempts with no bid or response "
-        "(无人揭榜)", "ratio", "no_bid", "tenders", True, "P3"),
+        "(无人揭榜)", "ratio", "no_bid", "tenders", True, "P3", ("no_bid_band", "tenders_band")),
     *_o("first_attempt_no_bid_rate", ("First-attempt no-bid rate", "首次采购无人揭榜率"), "share", "share of orders' first "
         "procurement attempts with no bid or response", "ratio", "first_no_bid", "first_tenders", True, "P3"),
     *_o("unfilled_rate", ("Unfilled rate", "未落实率（年末仍无承接方）"), "share", "share of the year's planned orders dropped without a "
@@ -164,6 +164,7 @@ _DECL = [
         False, "P8", ("satisfaction_band", "households_band")),
     _gap("place_gap_quality", ("Place gap: quality delivered", "远近差距：实际服务质量"), "0–1", "quality_delivered"),
     _gap("place_gap_coverage", ("Place gap: coverage", "远近差距：服务覆盖率"), "share", "coverage"),
+    _gap("place_gap_no_bid", ("Place gap: no-bid rate", "远近差距：无人揭榜率"), "share", "no_bid_rate", "positive"),
     _gap("place_gap_satisfaction", ("Place gap: satisfaction", "远近差距：群众满意度"), "0–1", "satisfaction"),
     *_o("trust", ("Trust", "政府信任度"), "0–1", "mean household trust in government", "mean", "trust", None, False, "P8"),
     *_o("trust_final", ("Final trust", "期末政府信任度"), "0–1", "mean household trust over the last year", "last", "trust",

@@ -15,7 +15,11 @@ the bands of the villages it serves, so that each month (:func:`close_bands`)
 - a band's *coverage* is the share of its households' item-locations served (by contract or
   in-house), weighted by people;
 - a band's *satisfaction* is the mean satisfaction of its households (written by the citizens
-  phase, :func:`satisfaction_by_band`).
+  phase, :func:`satisfaction_by_band`);
+- a band's *no-bid rate* is the share of procurement attempts with no bid among those for a
+  place in the band (the village, the town buyer of a lot or a town item, the city at the centre;
+  the place's distance of the tender log's ``distance_km``), written by
+  ``records.record_procurements``.
 
 Summed over the bands, the people of every slot are its people, so the bands partition the
 region's totals.
@@ -37,6 +41,11 @@ if TYPE_CHECKING:
 N_BANDS = 4
 
 
+def band_of(dist_km: np.ndarray, width_km: float) -> np.ndarray:
+    """Band (0 … N_BANDS − 1) of places ``dist_km`` km from the county centre (bands ``width_km`` wide)."""
+    return np.minimum(np.floor(dist_km / width_km), N_BANDS - 1).astype(np.int64)
+
+
 def village_band(geo: Geography, width_km: float) -> np.ndarray:
     """Band (0 … N_BANDS − 1) of every village.
 
@@ -44,8 +53,7 @@ def village_band(geo: Geography, width_km: float) -> np.ndarray:
         geo: the region's places (km).
         width_km: width of a band (km).
     """
-    dist = np.hypot(geo.village_xy[:, 0], geo.village_xy[:, 1])
-    return np.minimum(np.floor(dist / width_km), N_BANDS - 1).astype(np.int64)
+    return band_of(np.hypot(geo.village_xy[:, 0], geo.village_xy[:, 1]), width_km)
 
 
 @dataclass(frozen=True)

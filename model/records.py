@@ -146,6 +146,9 @@ def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray, term: 
     led.single_bid += per_level(lvl, (res.bids == 1).astype(float))
     led.failed += per_level(lvl, (res.reason == TOO_FEW_BIDS).astype(float))
     first = attempt == 1
+    band = places.band_of(geo_d, p.region.distance_band_km)
+    led.tenders_band += np.bincount(band, minlength=places.N_BANDS)
+    led.no_bid_band += np.bincount(band, weights=(res.bids == 0).astype(float), minlength=places.N_BANDS)
     led.first_tenders += per_level(lvl[first], np.ones(first.sum()))
     led.first_no_bid += per_level(lvl[first], (res.bids[first] == 0).astype(float))
     won_open = tendering(b.mode) & is_firm

@@ -86,6 +86,8 @@ def test_a_run_partitions_the_region_over_the_bands():
         np.testing.assert_allclose(sum(raw[f"demand_people_band{b}"] for b in bands), raw["demand_people"])
         np.testing.assert_allclose(sum(raw[f"satisfaction_band{b}"] for b in bands) / pi.households.sum(),
                                    raw["satisfaction"])
+        assert sum(raw[f"tenders_band{b}"] for b in bands) == raw["tenders"]
+        assert sum(raw[f"no_bid_band{b}"] for b in bands) == raw["no_bid"]
         np.testing.assert_allclose(sum(raw[f"covered_people_{lvl}"] for lvl in ("city", "town", "village")),
                                    raw["covered_people"])
     s = m.summary()
