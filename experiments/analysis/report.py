@@ -24,6 +24,7 @@ import pandas as pd
 from experiments.analysis import plots
 from experiments.analysis.i18n import scenario_description, scenario_label, translator
 from experiments.analysis.report_figures import report_figures
+from experiments.analysis.report_place import place_blocks
 from experiments.analysis.stats import paired_differences, scenario_means
 from experiments.engine.runner import META_COLUMNS
 
@@ -239,6 +240,7 @@ def build_report(
                                       "discovery.md", "archetypes.md", "parameter_uncertainty.md"),
     lang: str = "en",
     param_labels: Mapping[str, str] | None = None,
+    band_km: float | None = None,
 ) -> dict[str, Any]:
     """Write the evidence report of one experiment.
 
@@ -270,6 +272,8 @@ def build_report(
             outcome labels from ``label_zh`` in ``outcomes_meta``.
         param_labels: dotted parameter path -> its Chinese label (the tree's ``zh``), shown
             beside the path in the Chinese parameter table.
+        band_km: width of the distance bands of the by-place outcomes (km,
+            ``region.distance_band_km``), for their labels; None shows the band numbers only.
 
     Returns:
         ``{"markdown": Path, "html": Path, "figures": [Path, ...], "tables": [Path, ...]}``.
@@ -345,6 +349,9 @@ def build_report(
             blocks.append(("p", t("wilcoxon_floor", n=n_min, pmin=2.0 / 2.0**n_min, k=len(key))))
     else:
         blocks.append(("p", diff_note or t("no_rows")))
+
+    stats_kw = {"ci": ci, "n_boot": n_boot, "seed": seed, "test": test}
+    blocks += place_blocks(runs, olabel, sname, baseline, band_km, lang, stats_kw, by)
 
     # figures (drawn inside the language's font context; raises before drawing without a CJK font)
     fig_paths, fig_blocks = report_figures(out, runs, timeseries, tenders, diffs, key, outs, by, factors,
