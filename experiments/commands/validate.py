@@ -53,6 +53,7 @@ def _write(text: str, out: Path) -> None:
 
 def main(args: argparse.Namespace) -> int:
     """Run the checks, print one line per check, write the report."""
+    from experiments.studies import places
     from experiments.studies.validation import Context, robustness, run_checks
     from experiments.studies.render import markdown, with_decomposition
 
@@ -66,7 +67,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"{rec.id:4} {word}  {rec.title}: {rec.obtained}", flush=True)
 
     records = run_checks(args.fast, ctx, progress=show)
-    table = robustness.section(ctx)
+    table = [*robustness.section(ctx), "", *places.section(ctx)]
     seconds = time.perf_counter() - start
     _write(with_decomposition(markdown(records, ctx, seconds, table), ROOT / "docs" / "NOBID.md"), out)
     counted = [r for r in records if r.counted]
