@@ -131,6 +131,12 @@ class MonthLedger:
     people_band: np.ndarray = _bands("people of contract-served slots by band", "places.close_bands")
     covered_people_band: np.ndarray = _bands("people of slots served or staff-provided by band", "places.close_bands")
     demand_people_band: np.ndarray = _bands("people of all slots by band", "places.close_bands")
+    q_village_band: np.ndarray = _bands("Σ true quality × people of contract-served village slots by band",
+                                        "places.close_bands")
+    people_village_band: np.ndarray = _bands("people of contract-served village slots by band", "places.close_bands")
+    covered_village_band: np.ndarray = _bands("people of village slots served or staff-provided by band",
+                                              "places.close_bands")
+    demand_village_band: np.ndarray = _bands("people of all village slots by band", "places.close_bands")
     unserved_slots: np.ndarray = _levels("slots left unserved", "records.close_month")
     bought_slots: np.ndarray = _levels("slots bought this year", "records.close_month")
     slots: np.ndarray = _levels("slots", "records.close_month")

@@ -55,9 +55,11 @@ class Outcome:
         return tuple(dict.fromkeys(fields_of[k] for k in (self.num, self.den) if k))
 
 
-def _o(name, label, unit, meaning, over_time, num, den=None, by_level=False, mechanism="", bands=None):
+def _o(name, label, unit, meaning, over_time, num, den=None, by_level=False, mechanism="", bands=None,
+       village_bands=None):
     """Declare an outcome (with its per-level variants, and per-band variants when ``bands`` names
-    the band counters ``(numerator, denominator)``); ``label`` is ``(English, Chinese)``."""
+    the band counters ``(numerator, denominator)``; ``village_bands`` those of the village level's
+    services); ``label`` is ``(English, Chinese)``."""
     en, zh = label
     out = [Outcome(name, en, unit, meaning, over_time, num, den, "all", mechanism, zh)]
     if by_level:
@@ -65,11 +67,17 @@ def _o(name, label, unit, meaning, over_time, num, den=None, by_level=False, mec
             out.append(Outcome(f"{name}_{lvl}", f"{en} ({lvl})", unit, f"{meaning} — {lvl} level",
                                over_time, f"{num}_{lvl}", f"{den}_{lvl}" if den else None, lvl, mechanism,
                                f"{zh}（{level_zh(lvl)}）"))
-    for b in range(1, N_BANDS + 1) if bands else ():
-        out.append(Outcome(f"{name}_band{b}", f"{en} (distance band {b})", unit, f"{meaning} — distance band {b} "
-                           "from the county centre (model/places.py)", "ratio", f"{bands[0]}{b}",
-                           f"{bands[1]}{b}", "all", mechanism, f"{zh}（距县城第{b}距离带）", band=b))
+    out += _band_variants(name, en, zh, unit, meaning, mechanism, bands)
+    out += _band_variants(f"{name}_village", f"{en} (village)", f"{zh}（{level_zh('village')}）", unit,
+                          f"{meaning} — village level", mechanism, village_bands, "village")
     return out
+
+
+def _band_variants(name, en, zh, unit, meaning, mechanism, bands, level="all"):
+    """The per-band variants of an outcome (none when ``bands`` is None)."""
+    return [Outcome(f"{name}_band{b}", f"{en} (distance band {b})", unit, f"{meaning} — distance band {b} from the "
+                    "county centre (model/places.py)", "ratio", f"{bands[0]}{b}", f"{bands[1]}{b}", level, mechanism,
+                    f"{zh}（距县城第{b}距离带）", band=b) for b in range(1, N_BANDS + 1)] if bands else []
 
 
 def _gap(name, label, unit, outcome, worse="negative", mechanism="issue 21"):
@@ -82,7 +90,8 @@ def _gap(name, label, unit, outcome, worse="negative", mechanism="issue 21"):
 
 _DECL = [
     *_o("quality_delivered", ("Quality delivered", "实际服务质量"), "0–1", "mean true quality of contracted services, weighted "
-        "by people served", "ratio", "q_people", "people", True, "P4, P7", ("q_people_band", "people_band")),
+        "by people served", "ratio", "q_people", "people", True, "P4, P7", ("q_people_band", "people_band"),
+        ("q_village_band", "people_village_band")),
     *_o("quality_measured", ("Quality measured", "检查所测质量"), "0–1", "mean quality recorded at inspections", "ratio",
         "measured_sum", "inspections", True, "S11"),
     *_o("gaming_gap", ("Gaming gap", "突击迎检差距"), "0–1", "inspected quality minus the contract's mean true quality that "
@@ -99,7 +108,7 @@ _DECL = [
         "effort_n_sum", "effort_months", False, "HSV 1997; issue 20"),
     *_o("coverage", ("Coverage", "服务覆盖率"), "share", "share of demanded item-locations served (by contract or in-house), "
         "weighted by people", "ratio", "covered_people", "demand_people", True, "P3",
-        ("covered_people_band", "demand_people_band")),
+        ("covered_people_band", "demand_people_band"), ("covered_village_band", "demand_village_band")),
     *_o("unserved_months", ("Unserved slot-months", "未获服务的项点·月"), "slot-months/year", "item-locations bought but left "
         "unserved (procurement failed or contract terminated)", "sum", "unserved_slots", None, True, "P3"),
     *_o("adoption", ("Adoption", "购买服务采用率"), "share", "share of catalogue item-locations bought rather than done in-house",
@@ -164,6 +173,10 @@ _DECL = [
         False, "P8", ("satisfaction_band", "households_band")),
     _gap("place_gap_quality", ("Place gap: quality delivered", "远近差距：实际服务质量"), "0–1", "quality_delivered"),
     _gap("place_gap_coverage", ("Place gap: coverage", "远近差距：服务覆盖率"), "share", "coverage"),
+    _gap("place_gap_village_quality", ("Place gap: village services' quality", "远近差距：村级服务质量"), "0–1",
+         "quality_delivered_village"),
+    _gap("place_gap_village_coverage", ("Place gap: village services' coverage", "远近差距：村级服务覆盖率"), "share",
+         "coverage_village"),
     _gap("place_gap_no_bid", ("Place gap: no-bid rate", "远近差距：无人揭榜率"), "share", "no_bid_rate", "positive"),
     _gap("place_gap_satisfaction", ("Place gap: satisfaction", "远近差距：群众满意度"), "0–1", "satisfaction"),
     *_o("trust", ("Trust", "政府信任度"), "0–1", "mean household trust in government", "mean", "trust", None, False, "P8"),

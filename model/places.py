@@ -22,7 +22,9 @@ the bands of the villages it serves, so that each month (:func:`close_bands`)
   ``records.record_procurements``.
 
 Summed over the bands, the people of every slot are its people, so the bands partition the
-region's totals.
+region's totals. The same counters over village-level slots only (``*_village_band``) give the
+village services of the villages in each band: far villages' own services against those of the
+villages near the centre, without the city's and towns' services that every household shares.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class PlaceIndex:
         band: band of every village (V,).
         slot_people: people of every slot living in each band (S, N_BANDS); rows sum to the slot's
             people.
+        village_slot_people: ``slot_people`` of village-level slots, 0 on the other rows.
         demand: people of all slots by band (N_BANDS,): Σ over slots of ``slot_people``.
         household_band: band of every household (H,).
         households: households by band (N_BANDS,).
@@ -71,6 +74,7 @@ class PlaceIndex:
 
     band: np.ndarray
     slot_people: np.ndarray
+    village_slot_people: np.ndarray
     demand: np.ndarray
     household_band: np.ndarray
     households: np.ndarray
@@ -90,7 +94,8 @@ class PlaceIndex:
         per_village = slots.people / np.maximum(served.sum(axis=1), 1.0)
         slot_people = served * per_village[:, None]
         household_band = band[household_village]
-        return cls(band=band, slot_people=slot_people, demand=slot_people.sum(axis=0),
+        return cls(band=band, slot_people=slot_people,
+                   village_slot_people=np.where(level == VILLAGE, slot_people, 0.0), demand=slot_people.sum(axis=0),
                    household_band=household_band,
                    households=np.bincount(household_band, minlength=N_BANDS).astype(float))
 
@@ -100,10 +105,13 @@ def close_bands(m: ProcurementModel, q_slot: np.ndarray) -> None:
     ``ProcurementModel.slot_quality``)."""
     led, pi, state = m.ledger, m.place_index, m.slot_state
     served = state == SLOT_SERVED
-    led.q_people_band = np.where(served, q_slot, 0.0) @ pi.slot_people
-    led.people_band = served.astype(float) @ pi.slot_people
-    led.covered_people_band = (served | staff_provided(state)).astype(float) @ pi.slot_people
-    led.demand_people_band = pi.demand
+    q_served, served_f = np.where(served, q_slot, 0.0), served.astype(float)
+    covered = (served | staff_provided(state)).astype(float)
+    led.q_people_band, led.q_village_band = q_served @ pi.slot_people, q_served @ pi.village_slot_people
+    led.people_band, led.people_village_band = served_f @ pi.slot_people, served_f @ pi.village_slot_people
+    led.covered_people_band = covered @ pi.slot_people
+    led.covered_village_band = covered @ pi.village_slot_people
+    led.demand_people_band, led.demand_village_band = pi.demand, pi.village_slot_people.sum(axis=0)
 
 
 def satisfaction_by_band(m: ProcurementModel) -> None:

@@ -23,6 +23,8 @@ def _runs(n_rep=6, seed=0):
             for b in range(1, 5):
                 r[f"quality_delivered_band{b}"] = 0.6 - 0.02 * b + (e if b == 1 else 0.0) + z
             r["place_gap_quality"] = r["quality_delivered_band4"] - r["quality_delivered_band1"]
+            r["quality_delivered_village_band1"], r["quality_delivered_village_band4"] = 0.55 + z, 0.45 + z
+            r["place_gap_village_quality"] = -0.1
             rows.append(r)
     return pd.DataFrame(rows)
 
@@ -36,7 +38,8 @@ def test_rows_and_band_labels():
     labels = [label for label, _ in place_rows(runs, 10.0)]
     assert labels == ["All (the aggregate)", "Village services", "Distance band 1 (0–10 km)",
                       "Distance band 2 (10–20 km)", "Distance band 3 (20–30 km)", "Distance band 4 (30+ km)",
-                      "Far minus centre (band 4 − band 1)"]
+                      "Far minus centre (band 4 − band 1)", "Village services, Distance band 1 (0–10 km)",
+                      "Village services, Distance band 4 (30+ km)", "Village services, far minus centre (band 4 − band 1)"]
     assert band_label(2, 4, None, "en") == "Distance band 2"
     assert band_label(4, 4, 10.0, "zh") == "距离带 4 (30+ km)"
     assert place_rows(runs.drop(columns=[c for c in runs if c.startswith(("quality", "coverage", "no_bid",

@@ -63,13 +63,15 @@ TEXT: dict[str, tuple[str, str]] = {
                    "households: its village's, its town's and the city's; its no-bid rate the procurement "
                    "attempts for places in the band), and the far-minus-centre gap (farthest band minus the "
                    "nearest; for quality, coverage and satisfaction a negative gap means the far villages "
-                   "fare worse, for the no-bid rate a positive one). Means and differences from {baseline} "
-                   "(paired by replicate) with {pct} bootstrap confidence intervals; satisfaction is held by "
+                   "fare worse, for the no-bid rate a positive one); then the village services alone by band "
+                   "(each village's own services, without the city's and towns' that all share) and their "
+                   "gap. Means and differences from {baseline} (paired by replicate) with {pct} bootstrap confidence intervals; satisfaction is held by "
                    "households, who all live in villages, so it has no split by level.",
                    "总体指标掩盖了村级：实际服务质量按服务人口加权，少数市级合同权重最大。下表给出各结果按政府"
                    "层级（市、镇、村）的服务和按距县城距离带的村民户的取值（某距离带的服务质量计入服务其住户的"
                    "全部合同：本村、本镇和市级；无人揭榜率计入该带地点的采购），以及远近差距（最远距离带减最近"
-                   "距离带；质量、覆盖率和满意度为负、无人揭榜率为正表示远村更差）。均值及与{baseline}的差异"
+                   "距离带；质量、覆盖率和满意度为负、无人揭榜率为正表示远村更差）；然后仅看村级服务（各村自己的服务，"
+                   "不含各户共享的市级和镇级服务）按距离带的取值及其远近差距。均值及与{baseline}的差异"
                    "（按重复编号配对），方括号内为 {pct} 自助法置信区间；满意度属于住户，住户都住在村里，"
                    "因此没有按层级的拆分。"),
     "place_col": ("Place", "地区"),
@@ -79,6 +81,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "place_village": ("Village services", "村级服务"),
     "place_band": ("Distance band {b}{km}", "距离带 {b}{km}"),
     "place_gap": ("Far minus centre (band {n} − band 1)", "远近差距（距离带 {n} − 距离带 1）"),
+    "place_village_band": ("Village services, {band}", "村级服务，{band}"),
+    "place_village_gap": ("Village services, far minus centre (band {n} − band 1)",
+                          "村级服务远近差距（距离带 {n} − 距离带 1）"),
     "place_means": ("{scenario}: mean [CI]", "{scenario}：均值 [置信区间]"),
     "place_diffs": ("{scenario} minus {baseline}: difference [CI]", "{scenario}减{baseline}：差异 [置信区间]"),
     "figures": ("Figures", "图"),

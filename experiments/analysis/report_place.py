@@ -21,6 +21,9 @@ from experiments.analysis.stats import paired_differences, scenario_means
 #: The outcomes shown by place and the gap outcome of each (far band minus band 1).
 PLACE_OUTCOMES: dict[str, str] = {"quality_delivered": "place_gap_quality", "coverage": "place_gap_coverage",
                                   "satisfaction": "place_gap_satisfaction", "no_bid_rate": "place_gap_no_bid"}
+#: The same for the village level's services alone (their bands and gaps).
+VILLAGE_GAPS: dict[str, str] = {"quality_delivered": "place_gap_village_quality",
+                                "coverage": "place_gap_village_coverage"}
 LEVELS = ("city", "town", "village")
 MAX_BANDS = 16
 
@@ -37,7 +40,8 @@ def band_label(b: int, n: int, width_km: float | None, lang: str) -> str:
 
 def place_rows(runs: pd.DataFrame, width_km: float | None = None, lang: str = "en") -> list[tuple[str, dict]]:
     """The rows of the by-place tables: (label, {outcome: column}) for the aggregate, each level,
-    each distance band and the gap, keeping only rows with at least one column in ``runs``."""
+    each distance band and the gap, then the village services by band and their gap, keeping only
+    rows with at least one column in ``runs``."""
     t = translator(lang)
     n = max((b for b in range(1, MAX_BANDS) if any(f"{o}_band{b}" in runs for o in PLACE_OUTCOMES)), default=0)
     rows = [(t("place_all"), {o: o for o in PLACE_OUTCOMES})]
@@ -45,6 +49,9 @@ def place_rows(runs: pd.DataFrame, width_km: float | None = None, lang: str = "e
     rows += [(band_label(b, n, width_km, lang), {o: f"{o}_band{b}" for o in PLACE_OUTCOMES})
              for b in range(1, n + 1)]
     rows.append((t("place_gap", n=n), dict(PLACE_OUTCOMES)))
+    rows += [(t("place_village_band", band=band_label(b, n, width_km, lang)),
+              {o: f"{o}_village_band{b}" for o in VILLAGE_GAPS}) for b in range(1, n + 1)]
+    rows.append((t("place_village_gap", n=n), dict(VILLAGE_GAPS)))
     return [(label, {o: c for o, c in cols.items() if c in runs}) for label, cols in rows
             if any(c in runs for c in cols.values())]
 
