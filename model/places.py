@@ -67,17 +67,23 @@ class PlaceIndex:
         slot_people: people of every slot living in each band (S, N_BANDS); rows sum to the slot's
             people.
         village_slot_people: ``slot_people`` of village-level slots, 0 on the other rows.
+        weights: ``slot_people`` and ``village_slot_people`` side by side (S, 2 N_BANDS), so one
+            matrix product gives every band counter of the month.
         demand: people of all slots by band (N_BANDS,): Σ over slots of ``slot_people``.
         household_band: band of every household (H,).
         households: households by band (N_BANDS,).
+        village_start: first household of every village when households are stored village by
+            village, each village with at least one (as the world builds them), else None.
     """
 
     band: np.ndarray
     slot_people: np.ndarray
     village_slot_people: np.ndarray
+    weights: np.ndarray
     demand: np.ndarray
     household_band: np.ndarray
     households: np.ndarray
+    village_start: np.ndarray | None
 
     @classmethod
     def build(cls, slots: Slots, geo: Geography, household_village: np.ndarray, width_km: float) -> "PlaceIndex":
@@ -91,13 +97,17 @@ class PlaceIndex:
         served = np.where(level == VILLAGE, villages[np.maximum(slots.village, 0)],
                           np.where(level == TOWN, towns[np.maximum(slots.town, 0)],
                                    np.where(level == CITY, villages.sum(axis=0), 0.0)))
-        per_village = slots.people / np.maximum(served.sum(axis=1), 1.0)
-        slot_people = served * per_village[:, None]
+        each = slots.people / np.maximum(served.sum(axis=1), 1.0)  # people per village served
+        slot_people = served * each[:, None]
         household_band = band[household_village]
-        return cls(band=band, slot_people=slot_people,
-                   village_slot_people=np.where(level == VILLAGE, slot_people, 0.0), demand=slot_people.sum(axis=0),
+        per_village = np.bincount(household_village, minlength=geo.n_villages)
+        stored = bool(np.all(np.diff(household_village) >= 0)) and bool(np.all(per_village > 0))
+        village_slot_people = np.where(level == VILLAGE, slot_people, 0.0)
+        return cls(band=band, slot_people=slot_people, village_slot_people=village_slot_people,
+                   weights=np.hstack([slot_people, village_slot_people]), demand=slot_people.sum(axis=0),
                    household_band=household_band,
-                   households=np.bincount(household_band, minlength=N_BANDS).astype(float))
+                   households=np.bincount(household_band, minlength=N_BANDS).astype(float),
+                   village_start=np.cumsum(per_village) - per_village if stored else None)
 
 
 def close_bands(m: ProcurementModel, q_slot: np.ndarray) -> None:
@@ -105,17 +115,19 @@ def close_bands(m: ProcurementModel, q_slot: np.ndarray) -> None:
     ``ProcurementModel.slot_quality``)."""
     led, pi, state = m.ledger, m.place_index, m.slot_state
     served = state == SLOT_SERVED
-    q_served, served_f = np.where(served, q_slot, 0.0), served.astype(float)
-    covered = (served | staff_provided(state)).astype(float)
-    led.q_people_band, led.q_village_band = q_served @ pi.slot_people, q_served @ pi.village_slot_people
-    led.people_band, led.people_village_band = served_f @ pi.slot_people, served_f @ pi.village_slot_people
-    led.covered_people_band = covered @ pi.slot_people
-    led.covered_village_band = covered @ pi.village_slot_people
+    # one product: rows quality × served, served, served or in-house; columns all slots' bands, then village slots'
+    sums = np.stack([q_slot * served, served, served | staff_provided(state)]) @ pi.weights
+    all_, vil = sums[:, :N_BANDS], sums[:, N_BANDS:]
+    led.q_people_band, led.people_band, led.covered_people_band = all_
+    led.q_village_band, led.people_village_band, led.covered_village_band = vil
     led.demand_people_band, led.demand_village_band = pi.demand, pi.village_slot_people.sum(axis=0)
 
 
 def satisfaction_by_band(m: ProcurementModel) -> None:
     """The band counters of the citizens phase: Σ household satisfaction and households by band."""
-    pi, led = m.place_index, m.ledger
-    led.satisfaction_band = np.bincount(pi.household_band, weights=m.citizens.satisfaction, minlength=N_BANDS)
+    pi, led, sat = m.place_index, m.ledger, m.citizens.satisfaction
+    if pi.village_start is not None:  # village sums first: ~10x cheaper than a bincount over households
+        led.satisfaction_band = np.bincount(pi.band, weights=np.add.reduceat(sat, pi.village_start), minlength=N_BANDS)
+    else:
+        led.satisfaction_band = np.bincount(pi.household_band, weights=sat, minlength=N_BANDS)
     led.households_band = pi.households
