@@ -41,7 +41,7 @@ def test_rows_and_band_labels():
                       "Far minus centre (band 4 − band 1)", "Village services, Distance band 1 (0–10 km)",
                       "Village services, Distance band 4 (30+ km)", "Village services, far minus centre (band 4 − band 1)"]
     assert band_label(2, 4, None, "en") == "Distance band 2"
-    assert band_label(4, 4, 10.0, "zh") == "距离带 4 (30+ km)"
+    assert band_label(4, 4, 10.0, "zh") == "距离带 4 (30+ 公里)"
     assert place_rows(runs.drop(columns=[c for c in runs if c.startswith(("quality", "coverage", "no_bid",
                                                                               "place"))])) == []
 
@@ -69,7 +69,7 @@ def test_means_and_paired_differences_with_cis():
 
 def test_chinese_labels():
     md = _text(place_blocks(_runs(), lambda o: o, str, "baseline", 10.0, "zh", {"n_boot": 100}))
-    for word in ("分地区结果", "村级服务", "距离带 1 (0–10 km)", "远近差距（距离带 4 − 距离带 1）", "差异 [置信区间]"):
+    for word in ("分地区结果", "村级服务", "距离带 1 (0–10 公里)", "远近差距（距离带 4 − 距离带 1）", "差异 [置信区间]"):
         assert word in md
     assert "Outcomes by place" not in md
 

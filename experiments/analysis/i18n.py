@@ -81,6 +81,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "place_village": ("Village services", "村级服务"),
     "place_band": ("Distance band {b}{km}", "距离带 {b}{km}"),
     "place_gap": ("Far minus centre (band {n} − band 1)", "远近差距（距离带 {n} − 距离带 1）"),
+    "place_km": ("km", "公里"),
     "place_village_band": ("Village services, {band}", "村级服务，{band}"),
     "place_village_gap": ("Village services, far minus centre (band {n} − band 1)",
                           "村级服务远近差距（距离带 {n} − 距离带 1）"),

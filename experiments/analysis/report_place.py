@@ -33,8 +33,8 @@ def band_label(b: int, n: int, width_km: float | None, lang: str) -> str:
     t = translator(lang)
     if width_km is None:
         return t("place_band", b=b, km="")
-    lo, hi = (b - 1) * width_km, b * width_km
-    km = f" ({lo:g}+ km)" if b == n else f" ({lo:g}–{hi:g} km)"
+    lo, hi, unit = (b - 1) * width_km, b * width_km, t("place_km")
+    km = f" ({lo:g}+ {unit})" if b == n else f" ({lo:g}–{hi:g} {unit})"
     return t("place_band", b=b, km=km)
 
 

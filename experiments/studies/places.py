@@ -25,7 +25,14 @@ def runs_table(ctx: Context, scenarios: tuple[str, ...] = ("baseline", *REFORMS)
 
 
 def section(ctx: Context, scenarios: tuple[str, ...] = ("baseline", *REFORMS), n_boot: int = 2000) -> list[str]:
-    """The section's Markdown lines (Student-t intervals are the report's bootstrap intervals here)."""
+    """The section's Markdown lines: tables only, no pass/fail criterion, with the report's
+    percentile-bootstrap intervals (``n_boot`` resamples) and paired t-tests.
+
+    Args:
+        ctx: the validation pass (its runs are reused, memoised).
+        scenarios: the baseline first, then the reforms compared with it.
+        n_boot: bootstrap resamples per cell.
+    """
     from model import load_params
     from model.metrics import OUTCOMES
 
