@@ -48,7 +48,8 @@ def test_rows_and_band_labels():
 
 def test_means_and_paired_differences_with_cis():
     runs = _runs()
-    blocks = place_blocks(runs, lambda o: o, str, "baseline", 10.0, "en", {"n_boot": 200, "test": "ttest"})
+    blocks = place_blocks(runs, lambda o: o, str, report.fmt_ci, "baseline", 10.0, "en",
+                          {"n_boot": 200, "test": "ttest"})
     md = _text(blocks)
     assert "## Outcomes by place" in md and "### scoring_30 minus baseline: difference [CI]" in md
     tables = [b for b in blocks if b[0] == "table"]
@@ -68,7 +69,7 @@ def test_means_and_paired_differences_with_cis():
 
 
 def test_chinese_labels():
-    md = _text(place_blocks(_runs(), lambda o: o, str, "baseline", 10.0, "zh", {"n_boot": 100}))
+    md = _text(place_blocks(_runs(), lambda o: o, str, report.fmt_ci, "baseline", 10.0, "zh", {"n_boot": 100}))
     for word in ("分地区结果", "村级服务", "距离带 1 (0–10 公里)", "远近差距（距离带 4 − 距离带 1）", "差异 [置信区间]"):
         assert word in md
     assert "Outcomes by place" not in md
@@ -76,7 +77,7 @@ def test_chinese_labels():
 
 def test_no_section_without_place_outcomes():
     runs = _runs()[["run_id", "scenario", "replicate", "seed", "quality_delivered"]]
-    assert place_blocks(runs, str, str) == []
+    assert place_blocks(runs, str, str, report.fmt_ci) == []
 
 
 @pytest.mark.slow

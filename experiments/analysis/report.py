@@ -351,7 +351,7 @@ def build_report(
         blocks.append(("p", diff_note or t("no_rows")))
 
     stats_kw = {"ci": ci, "n_boot": n_boot, "seed": seed, "test": test}
-    blocks += place_blocks(runs, olabel, sname, baseline, band_km, lang, stats_kw, by)
+    blocks += place_blocks(runs, olabel, sname, fmt_ci, baseline, band_km, lang, stats_kw, by)
 
     # figures (drawn inside the language's font context; raises before drawing without a CJK font)
     fig_paths, fig_blocks = report_figures(out, runs, timeseries, tenders, diffs, key, outs, by, factors,

@@ -57,8 +57,8 @@ def place_rows(runs: pd.DataFrame, width_km: float | None = None, lang: str = "e
 
 
 def place_blocks(runs: pd.DataFrame, olabel: Callable[[str], str], sname: Callable[[Any], str],
-                 baseline: str = "baseline", width_km: float | None = None, lang: str = "en",
-                 stats_kw: Mapping[str, Any] | None = None, by: Sequence[str] = ("scenario",)) -> list[tuple]:
+                 fmt_ci: Callable[..., str], baseline: str = "baseline", width_km: float | None = None,
+                 lang: str = "en", stats_kw: Mapping[str, Any] | None = None, by: Sequence[str] = ("scenario",)) -> list[tuple]:
     """The by-place section: the mean of every place in each scenario, and every scenario's paired
     difference from the baseline, with confidence intervals.
 
@@ -66,6 +66,8 @@ def place_blocks(runs: pd.DataFrame, olabel: Callable[[str], str], sname: Callab
         runs: the tidy ``runs`` table (one row per run).
         olabel: outcome name -> its label with unit.
         sname: scenario name -> its display name.
+        fmt_ci: the report's number format, ``fmt_ci(mean, low, high, sign=, n=)``
+            (``experiments.analysis.report.fmt_ci``).
         baseline: the baseline scenario.
         width_km: width of the distance bands (``region.distance_band_km``, km), for the labels.
         lang: ``"en"`` or ``"zh"``.
@@ -75,8 +77,6 @@ def place_blocks(runs: pd.DataFrame, olabel: Callable[[str], str], sname: Callab
     Returns:
         Report blocks; none when ``runs`` holds no by-place outcome.
     """
-    from experiments.analysis.report import fmt_ci  # the report's number format (report imports this module)
-
     t = translator(lang)
     rows = place_rows(runs, width_km, lang)
     if len(rows) <= 1:

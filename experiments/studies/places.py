@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from experiments.analysis.report import to_markdown
+from experiments.analysis.report import fmt_ci, to_markdown
 from experiments.analysis.report_place import place_blocks
 from experiments.studies.common import Context
 
@@ -42,7 +42,8 @@ def section(ctx: Context, scenarios: tuple[str, ...] = ("baseline", *REFORMS), n
     def olabel(o: str) -> str:
         return f"{OUTCOMES[o].label} ({OUTCOMES[o].unit})"
 
-    blocks = place_blocks(runs, olabel, str, "baseline", width, "en", {"n_boot": n_boot, "test": "ttest"})
+    blocks = place_blocks(runs, olabel, str, fmt_ci, "baseline", width, "en",
+                          {"n_boot": n_boot, "test": "ttest"})
     if not blocks:
         return []
     note = (f"Runs: the validation pass's own ({ctx.describe()}); scenarios {', '.join(scenarios)}; "
