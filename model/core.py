@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import invariants, metrics, records
+from model import invariants, metrics, places, records
 from model.catalogue import LEVEL_NAMES, Catalogue, load_catalogue
 from model.contracts import new_contracts
 from model.delivery.blacklist import Blacklist
@@ -102,6 +102,8 @@ class ProcurementModel(mesa.Model):
         self.citizens = Citizens(self.p.citizens, self.world.household_village, geo.village_town,
                                  self.streams["citizens"])
         self.slot_index = records.SlotIndex.build(self.slots, self.cat, geo, self.slot_weight)
+        self.place_index = places.PlaceIndex.build(self.slots, geo, self.world.household_village,
+                                                   self.p.region.distance_band_km)
         self.ledger = MonthLedger(n_towns=geo.n_towns)
         self.year_ledger = YearLedger(town_volume=np.zeros(geo.n_towns))
         self.month = 0

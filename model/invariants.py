@@ -173,7 +173,8 @@ def _shares(m: ProcurementModel) -> dict[str, np.ndarray]:
     if cit.prev_index is not None:
         arrays["citizens.quality_index"] = cit.prev_index
     values = {n: v for n, v in m.month_values.items()
-              if OUTCOMES[n].unit in ("0–1", "share") and not n.startswith("gaming_gap")}
+              if OUTCOMES[n].unit in ("0–1", "share") and not n.startswith("gaming_gap")
+              and OUTCOMES[n].over_time != "gap"}  # differences (gaps) lie in [−1, 1]
     arrays["outcomes"] = np.array([v for v in values.values()], float)
     arrays["_outcome_names"] = np.array(list(values), object)
     gaps = [v for n, v in m.month_values.items() if n.startswith("gaming_gap")]

@@ -8,7 +8,9 @@ from which model/metrics.py computes every outcome. Each outcome declares the le
 reads (``Outcome.reads``); tests/test_ledger.py ties them together.
 
 A *per-level* field is an array (city, town, village) flattened to ``name`` (the sum, or a
-separate total field) and ``name_city``, ``name_town``, ``name_village``.
+separate total field) and ``name_city``, ``name_town``, ``name_village``. A *per-band* field
+(``…_band``) is an array over the distance bands from the county centre (model/places.py)
+flattened to ``name1`` … ``name4`` (band 1 nearest).
 
 State passed between phases within the month lives here too (``active_rows``, ``scandals_town``);
 :class:`YearLedger` holds what accumulates over a fiscal year (the local market's volume, read
@@ -23,6 +25,7 @@ from dataclasses import MISSING, dataclass, field, fields
 import numpy as np
 
 from model.catalogue import LEVEL_NAMES
+from model.places import N_BANDS
 
 #: Levels of government (city, town, village).
 N_LEVELS = len(LEVEL_NAMES)
@@ -36,6 +39,10 @@ def per_level(level: np.ndarray, values: np.ndarray) -> np.ndarray:
 def _levels(doc: str, writer: str, total: str | None = None):
     return field(default_factory=lambda: np.zeros(N_LEVELS),
                  metadata={"doc": doc, "writer": writer, "levels": True, "total": total})
+
+
+def _bands(doc: str, writer: str):
+    return field(default_factory=lambda: np.zeros(N_BANDS), metadata={"doc": doc, "writer": writer, "bands": True})
 
 
 def _count(doc: str, writer: str):
@@ -63,6 +70,8 @@ class MonthLedger:
     first_no_bid: np.ndarray = _levels("first attempts with no bid or response", "records.record_procurements")
     orders: np.ndarray = _levels("orders planned for the year (not ad-hoc)", "procurement.orders.plan_year")
     unfilled: np.ndarray = _levels("planned orders dropped without a provider", "procurement.orders.procure")
+    tenders_band: np.ndarray = _bands("procurement attempts by distance band of their place", "records.record_procurements")
+    no_bid_band: np.ndarray = _bands("attempts with no bid or response by distance band", "records.record_procurements")
     ptr_sum: np.ndarray = _levels("Σ winning price / reserve of awarded competitive procurements", "records.record_procurements")
     ptr_n: np.ndarray = _levels("awarded competitive procurements", "records.record_procurements")
     wincap_sum: np.ndarray = _levels("Σ capability of winning firms", "records.record_procurements")
@@ -102,6 +111,8 @@ class MonthLedger:
     complaints: float = _count("complaints per 1,000 households", "entities.citizens.citizens_phase")
     complaints_levels: np.ndarray = _levels("complaints per 1,000 households about each level's services",
                                             "entities.citizens.citizens_phase", total="complaints")
+    satisfaction_band: np.ndarray = _bands("Σ household satisfaction by band", "places.satisfaction_by_band")
+    households_band: np.ndarray = _bands("households by band", "places.satisfaction_by_band")
     # market: entities.contractor
     exits: float = _count("firms that exited", "entities.contractor.overheads_and_exits")
     entries: float = _count("firms that entered", "entities.contractor.entry")
@@ -112,6 +123,20 @@ class MonthLedger:
     people: np.ndarray = _levels("people served by active contracts", "records.close_month")
     covered_people: float = _count("people of slots served or staff-provided", "records.close_month")
     demand_people: float = _count("people of all slots", "records.close_month")
+    covered_people_levels: np.ndarray = _levels("people of slots served or staff-provided by level",
+                                                "records.close_month", total="covered_people")
+    demand_people_levels: np.ndarray = _levels("people of all slots by level", "records.close_month",
+                                               total="demand_people")
+    q_people_band: np.ndarray = _bands("Σ true quality × people of contract-served slots by band", "places.close_bands")
+    people_band: np.ndarray = _bands("people of contract-served slots by band", "places.close_bands")
+    covered_people_band: np.ndarray = _bands("people of slots served or staff-provided by band", "places.close_bands")
+    demand_people_band: np.ndarray = _bands("people of all slots by band", "places.close_bands")
+    q_village_band: np.ndarray = _bands("Σ true quality × people of contract-served village slots by band",
+                                        "places.close_bands")
+    people_village_band: np.ndarray = _bands("people of contract-served village slots by band", "places.close_bands")
+    covered_village_band: np.ndarray = _bands("people of village slots served or staff-provided by band",
+                                              "places.close_bands")
+    demand_village_band: np.ndarray = _bands("people of all village slots by band", "places.close_bands")
     unserved_slots: np.ndarray = _levels("slots left unserved", "records.close_month")
     bought_slots: np.ndarray = _levels("slots bought this year", "records.close_month")
     slots: np.ndarray = _levels("slots", "records.close_month")
@@ -157,11 +182,14 @@ class MonthLedger:
 
 def _layout() -> list[tuple[str, str, int | None]]:
     """(raw counter, ledger field, index): index None for a scalar field, −1 for the sum of a
-    per-level field, 0–2 for one level."""
+    per-level field, 0–2 for one level, 0–3 for one distance band."""
     out: list[tuple[str, str, int | None]] = []
     for f in fields(MonthLedger):
         meta = f.metadata
         if meta.get("internal"):
+            continue
+        if meta.get("bands"):
+            out.extend((f"{f.name}{i + 1}", f.name, i) for i in range(N_BANDS))
             continue
         if not meta.get("levels"):
             out.append((f.name, f.name, None))

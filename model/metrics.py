@@ -7,12 +7,16 @@ ledger fields behind them. An outcome is
 - ``ratio``: num / den each month; over the run Σ num / Σ den (so rates weight every tender);
 - ``mean``: the monthly value; over the run the mean of the months that have one;
 - ``sum``: the monthly total; over the run the yearly average (total / years);
-- ``last``: the monthly value; over the run the mean of the final 12 months.
+- ``last``: the monthly value; over the run the mean of the final 12 months;
+- ``gap``: the difference of two other outcomes (``of``), month by month and over the run.
 
 "Over the run" leaves out the warm-up, the first ``Params.burn_in_years`` years (the monthly
 series keep every month).
 
 Per-level variants (``_city``, ``_town``, ``_village``) use the level's numerator and denominator.
+Per-band variants (``_band1`` … ``_band4``, the distance bands from the county centre of
+model/places.py) are ratios of the band's counters; the ``place_gap_*`` outcomes are band 4 (the
+far villages) minus band 1 (the villages nearest the centre).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import numpy as np
 from model.catalogue import LEVEL_NAMES
 from model.i18n import level_zh
 from model.ledger import raw_fields
+from model.places import N_BANDS
 from model.units import MONTHS_PER_YEAR
 
 
@@ -41,16 +46,23 @@ class Outcome:
     level: str = "all"
     mechanism: str = ""
     label_zh: str = ""      # the Chinese label (the article's term where it has one)
+    band: int = 0           # distance band (1 nearest the centre … N_BANDS), 0 when not a band variant
+    of: tuple[str, ...] = ()  # a ``gap``: (minuend, subtrahend) outcome names
 
     @property
     def reads(self) -> tuple[str, ...]:
         """The fields of the month ledger (model.ledger.MonthLedger) this outcome reads."""
+        if self.of:
+            return tuple(dict.fromkeys(f for name in self.of for f in OUTCOMES[name].reads))
         fields_of = raw_fields()
         return tuple(dict.fromkeys(fields_of[k] for k in (self.num, self.den) if k))
 
 
-def _o(name, label, unit, meaning, over_time, num, den=None, by_level=False, mechanism=""):
-    """Declare an outcome (and its per-level variants); ``label`` is ``(English, Chinese)``."""
+def _o(name, label, unit, meaning, over_time, num, den=None, by_level=False, mechanism="", bands=None,
+       village_bands=None):
+    """Declare an outcome (with its per-level variants, and per-band variants when ``bands`` names
+    the band counters ``(numerator, denominator)``; ``village_bands`` those of the village level's
+    services); ``label`` is ``(English, Chinese)``."""
     en, zh = label
     out = [Outcome(name, en, unit, meaning, over_time, num, den, "all", mechanism, zh)]
     if by_level:
@@ -58,12 +70,31 @@ def _o(name, label, unit, meaning, over_time, num, den=None, by_level=False, mec
             out.append(Outcome(f"{name}_{lvl}", f"{en} ({lvl})", unit, f"{meaning} — {lvl} level",
                                over_time, f"{num}_{lvl}", f"{den}_{lvl}" if den else None, lvl, mechanism,
                                f"{zh}（{level_zh(lvl)}）"))
+    out += _band_variants(name, en, zh, unit, meaning, mechanism, bands)
+    out += _band_variants(f"{name}_village", f"{en} (village)", f"{zh}（{level_zh('village')}）", unit,
+                          f"{meaning} — village level", mechanism, village_bands, "village")
     return out
+
+
+def _band_variants(name, en, zh, unit, meaning, mechanism, bands, level="all"):
+    """The per-band variants of an outcome (none when ``bands`` is None)."""
+    return [Outcome(f"{name}_band{b}", f"{en} (distance band {b})", unit, f"{meaning} — distance band {b} from the "
+                    "county centre (model/places.py)", "ratio", f"{bands[0]}{b}", f"{bands[1]}{b}", level, mechanism,
+                    f"{zh}（距县城第{b}距离带）", band=b) for b in range(1, N_BANDS + 1)] if bands else []
+
+
+def _gap(name, label, unit, outcome, worse="negative", mechanism="issue 21"):
+    """Declare the far-minus-centre gap of a per-band outcome: band N_BANDS minus band 1."""
+    en, zh = label
+    return Outcome(name, en, unit, f"{outcome} in the farthest distance band from the county centre minus in the "
+                   f"nearest band ({worse}: the far villages fare worse)",
+                   "gap", "", None, "all", mechanism, zh, of=(f"{outcome}_band{N_BANDS}", f"{outcome}_band1"))
 
 
 _DECL = [
     *_o("quality_delivered", ("Quality delivered", "实际服务质量"), "0–1", "mean true quality of contracted services, weighted "
-        "by people served", "ratio", "q_people", "people", True, "P4, P7"),
+        "by people served", "ratio", "q_people", "people", True, "P4, P7", ("q_people_band", "people_band"),
+        ("q_village_band", "people_village_band")),
     *_o("quality_measured", ("Quality measured", "检查所测质量"), "0–1", "mean quality recorded at inspections", "ratio",
         "measured_sum", "inspections", True, "S11"),
     *_o("gaming_gap", ("Gaming gap", "突击迎检差距"), "0–1", "inspected quality minus the contract's mean true quality that "
@@ -79,7 +110,8 @@ _DECL = [
         "non-contractible quality, over active contract-months (incentives, not selection)", "ratio",
         "effort_n_sum", "effort_months", False, "HSV 1997; issue 20"),
     *_o("coverage", ("Coverage", "服务覆盖率"), "share", "share of demanded item-locations served (by contract or in-house), "
-        "weighted by people", "ratio", "covered_people", "demand_people", False, "P3"),
+        "weighted by people", "ratio", "covered_people", "demand_people", True, "P3",
+        ("covered_people_band", "demand_people_band"), ("covered_village_band", "demand_village_band")),
     *_o("unserved_months", ("Unserved slot-months", "未获服务的项点·月"), "slot-months/year", "item-locations bought but left "
         "unserved (procurement failed or contract terminated)", "sum", "unserved_slots", None, True, "P3"),
     *_o("adoption", ("Adoption", "购买服务采用率"), "share", "share of catalogue item-locations bought rather than done in-house",
@@ -114,7 +146,7 @@ _DECL = [
     *_o("notified_per_tender", ("Firms notified per attempt", "每次采购获知信息的企业数"), "firms", "mean firms that learned of a "
         "procurement attempt", "ratio", "notified", "tenders", True, "P2"),
     *_o("no_bid_rate", ("No-bid rate", "无人揭榜率"), "share", "share of procurement attempts with no bid or response "
-        "(无人揭榜)", "ratio", "no_bid", "tenders", True, "P3"),
+        "(无人揭榜)", "ratio", "no_bid", "tenders", True, "P3", ("no_bid_band", "tenders_band")),
     *_o("first_attempt_no_bid_rate", ("First-attempt no-bid rate", "首次采购无人揭榜率"), "share", "share of orders' first "
         "procurement attempts with no bid or response", "ratio", "first_no_bid", "first_tenders", True, "P3"),
     *_o("unfilled_rate", ("Unfilled rate", "未落实率（年末仍无承接方）"), "share", "share of the year's planned orders dropped without a "
@@ -150,7 +182,15 @@ _DECL = [
     *_o("evaluation_score", ("Evaluation score", "考评得分"), "0–1", "mean year-end evaluation score", "ratio", "score_sum",
         "evaluated", True, "S14"),
     *_o("satisfaction", ("Satisfaction", "群众满意度"), "0–1", "mean household satisfaction", "mean", "satisfaction", None,
-        False, "P8"),
+        False, "P8", ("satisfaction_band", "households_band")),
+    _gap("place_gap_quality", ("Place gap: quality delivered", "远近差距：实际服务质量"), "0–1", "quality_delivered"),
+    _gap("place_gap_coverage", ("Place gap: coverage", "远近差距：服务覆盖率"), "share", "coverage"),
+    _gap("place_gap_village_quality", ("Place gap: village services' quality", "远近差距：村级服务质量"), "0–1",
+         "quality_delivered_village"),
+    _gap("place_gap_village_coverage", ("Place gap: village services' coverage", "远近差距：村级服务覆盖率"), "share",
+         "coverage_village"),
+    _gap("place_gap_no_bid", ("Place gap: no-bid rate", "远近差距：无人揭榜率"), "share", "no_bid_rate", "positive"),
+    _gap("place_gap_satisfaction", ("Place gap: satisfaction", "远近差距：群众满意度"), "0–1", "satisfaction"),
     *_o("trust", ("Trust", "政府信任度"), "0–1", "mean household trust in government", "mean", "trust", None, False, "P8"),
     *_o("trust_final", ("Final trust", "期末政府信任度"), "0–1", "mean household trust over the last year", "last", "trust",
         None, False, "P8"),
@@ -161,6 +201,9 @@ _DECL = [
 
 #: The outcomes in display order.
 OUTCOMES: dict[str, Outcome] = {o.name: o for o in _DECL}
+
+#: The ``gap`` outcomes (computed after the outcomes they subtract).
+GAPS: tuple[str, ...] = tuple(o.name for o in _DECL if o.over_time == "gap")
 
 
 SUMMARY_PREFIX = "summary_"
@@ -192,9 +235,17 @@ def month_values(raw: dict[str, float]) -> dict[str, float]:
             out[o.name] = raw.get(o.num, 0.0) / den if den > 0 else np.nan
         elif o.over_time == "sum":  # a count or total with nothing recorded this month is 0
             out[o.name] = raw.get(o.num, 0.0)
-        else:
+        elif o.over_time != "gap":
             out[o.name] = raw.get(o.num, np.nan)
-    return out
+    return _gaps(out)
+
+
+def _gaps(out: dict[str, float]) -> dict[str, float]:
+    """Fill the ``gap`` outcomes of ``out`` from the outcomes they subtract (in declaration order)."""
+    for name in GAPS:
+        a, b = OUTCOMES[name].of
+        out[name] = out[a] - out[b]
+    return {name: out[name] for name in OUTCOMES}
 
 
 def check_horizon(years: float, burn_in_years: float) -> None:
@@ -227,6 +278,8 @@ def summarise(raws: list[dict[str, float]], months_per_year: int = MONTHS_PER_YE
     years = len(raws) / months_per_year
     out = {}
     for o in OUTCOMES.values():
+        if o.over_time == "gap":
+            continue
         num = np.array([r.get(o.num, np.nan) for r in raws], dtype=float)
         if o.over_time == "ratio":
             den = np.array([r.get(o.den, 0.0) for r in raws], dtype=float)
@@ -237,6 +290,6 @@ def summarise(raws: list[dict[str, float]], months_per_year: int = MONTHS_PER_YE
         elif o.over_time == "last":
             tail = num[-months_per_year:]
             out[o.name] = float(np.nanmean(tail)) if np.isfinite(tail).any() else np.nan
-        else:
+        elif o.over_time != "gap":
             out[o.name] = float(np.nanmean(num)) if np.isfinite(num).any() else np.nan
-    return out
+    return _gaps(out)

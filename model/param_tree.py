@@ -50,6 +50,12 @@ class Region(Section):
                                     zh="每村模拟户数")
     city_departments: int = P(12, "departments", "city departments that buy city-level items", ge=1, le=60,
                               source="seed S4", zh="市直购买部门数")
+    distance_band_km: float = P(10.0, "km", "width of the distance bands from the county centre by which "
+                                "outcomes are reported: a village lies in band 1 (0 to w), 2 (w to 2w), 3 (2w to "
+                                "3w) or 4 (3w and beyond)", ge=1, le=200,
+                                source="the bands of the village no-bid decomposition (docs/NOBID.md, "
+                                "scripts/nobid_decomposition.py: 0–10, 10–20, 20–30 km, with its 30–45 and 45+ km "
+                                "bands merged into one)", zh="距离带宽度")
 
 
 class FirmType(Section):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import metrics
+from model import metrics, places
 from model.costs import close_costs
 from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
@@ -77,7 +77,7 @@ class SlotIndex:
         town_rank, town_shape: column of every town slot in a towns × slots table, and its shape.
         weight: Σ w of each level's slots serving each village (3, villages), w = visibility × demand.
         level: level of every slot (int64). slots_by_level: slots per level.
-        people_sum: people of all slots. dw: local demand × people of every slot; dw_sum, dw_by_level
+        people_sum, people_by_level: people of all slots and by level. dw: local demand × people of every slot; dw_sum, dw_by_level
             its sum and sums by level. value: the item's annual value of every slot (yuan/year).
     """
 
@@ -92,6 +92,7 @@ class SlotIndex:
     level: np.ndarray
     slots_by_level: np.ndarray
     people_sum: float
+    people_by_level: np.ndarray
     dw: np.ndarray
     dw_sum: float
     dw_by_level: np.ndarray
@@ -113,7 +114,8 @@ class SlotIndex:
         dw = np.clip(cat.demand[slots.item] + slots.taste, 0, None) * slots.people  # local demand × people
         return cls(vs=vs, v_of=v_of, ts=ts, t_of=t_of, cs=cs, town_rank=rank,
                    town_shape=(geo.n_towns, int(per_town.max(initial=0))), weight=weight, level=level,
-                   slots_by_level=np.bincount(level, minlength=3), people_sum=float(slots.people.sum()), dw=dw,
+                   slots_by_level=np.bincount(level, minlength=3), people_sum=float(slots.people.sum()),
+                   people_by_level=np.bincount(level, weights=slots.people, minlength=3), dw=dw,
                    dw_sum=float(dw.sum()), dw_by_level=np.bincount(level, weights=dw, minlength=3),
                    value=cat.value[slots.item])
 
@@ -145,6 +147,9 @@ def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray, term: 
     led.single_bid += per_level(lvl, (res.bids == 1).astype(float))
     led.failed += per_level(lvl, (res.reason == TOO_FEW_BIDS).astype(float))
     first = attempt == 1
+    band = places.band_of(geo_d, p.region.distance_band_km)
+    led.tenders_band += np.bincount(band, minlength=places.N_BANDS)
+    led.no_bid_band += np.bincount(band, weights=(res.bids == 0).astype(float), minlength=places.N_BANDS)
     led.first_tenders += per_level(lvl[first], np.ones(first.sum()))
     led.first_no_bid += per_level(lvl[first], (res.bids[first] == 0).astype(float))
     won_open = tendering(b.mode) & is_firm
@@ -187,8 +192,11 @@ def close_month(m: ProcurementModel) -> None:
     state = m.slot_state
     k = m.slot_index
     staff = staff_provided(state)
-    led.covered_people = float(s.people[(state == SLOT_SERVED) | staff].sum())
+    covered = (state == SLOT_SERVED) | staff
+    led.covered_people = float(s.people[covered].sum())
     led.demand_people = k.people_sum
+    led.covered_people_levels = np.bincount(k.level[covered], weights=s.people[covered], minlength=3)
+    led.demand_people_levels = k.people_by_level
     led.unserved_slots = np.bincount(k.level[state == SLOT_UNSERVED], minlength=3)
     led.bought_slots = np.bincount(k.level[m.slot_bought], minlength=3)
     led.slots = k.slots_by_level
@@ -196,6 +204,7 @@ def close_month(m: ProcurementModel) -> None:
     led.demand_q = np.bincount(k.level, weights=k.dw * q_slot, minlength=3)
     led.demand_w, led.demand_w_levels = k.dw_sum, k.dw_by_level
     led.q_units = float(q_slot.sum())
+    places.close_bands(m, q_slot)
     led.inhouse_cost = float((k.value[staff] * m.p.buyers.inhouse_cost).sum() / MONTHS_PER_YEAR)
     led.inhouse_slots = float((state == SLOT_INHOUSE).sum())
     close_costs(m)

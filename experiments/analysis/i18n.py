@@ -54,6 +54,39 @@ TEXT: dict[str, tuple[str, str]] = {
                          "compare with.", "无法配对比较：运行结果中没有基线情景 {baseline}。"),
     "no_pair_error": ("Paired comparison not possible: {error}.", "无法配对比较：{error}。"),
     "no_rows": ("No comparison rows.", "没有可比较的行。"),
+    # outcomes by place (experiments/analysis/report_place.py)
+    "place_title": ("Outcomes by place", "分地区结果"),
+    "place_note": ("The aggregate hides the villages: quality delivered is weighted by people served, so the "
+                   "few city contracts weigh most. Below, each outcome for the services of each level of "
+                   "government (city, town, village) and for the households of the villages in each distance "
+                   "band from the county centre (a band's quality counts every contract serving its "
+                   "households: its village's, its town's and the city's; its no-bid rate the procurement "
+                   "attempts for places in the band), and the far-minus-centre gap (farthest band minus the "
+                   "nearest; for quality, coverage and satisfaction a negative gap means the far villages "
+                   "fare worse, for the no-bid rate a positive one); then the village services alone by band "
+                   "(each village's own services, without the city's and towns' that all share) and their "
+                   "gap. Means and differences from {baseline} (paired by replicate) with {pct} bootstrap confidence intervals; satisfaction is held by "
+                   "households, who all live in villages, so it has no split by level.",
+                   "总体指标掩盖了村级：实际服务质量按服务人口加权，少数市级合同权重最大。下表给出各结果按政府"
+                   "层级（市、镇、村）的服务和按距县城距离带的村民户的取值（某距离带的服务质量计入服务其住户的"
+                   "全部合同：本村、本镇和市级；无人揭榜率计入该带地点的采购），以及远近差距（最远距离带减最近"
+                   "距离带；质量、覆盖率和满意度为负、无人揭榜率为正表示远村更差）；然后仅看村级服务（各村自己的服务，"
+                   "不含各户共享的市级和镇级服务）按距离带的取值及其远近差距。均值及与{baseline}的差异"
+                   "（按重复编号配对），方括号内为 {pct} 自助法置信区间；满意度属于住户，住户都住在村里，"
+                   "因此没有按层级的拆分。"),
+    "place_col": ("Place", "地区"),
+    "place_all": ("All (the aggregate)", "全部（总体）"),
+    "place_city": ("City services", "市级服务"),
+    "place_town": ("Town services", "镇级服务"),
+    "place_village": ("Village services", "村级服务"),
+    "place_band": ("Distance band {b}{km}", "距离带 {b}{km}"),
+    "place_gap": ("Far minus centre (band {n} − band 1)", "远近差距（距离带 {n} − 距离带 1）"),
+    "place_km": ("km", "公里"),
+    "place_village_band": ("Village services, {band}", "村级服务，{band}"),
+    "place_village_gap": ("Village services, far minus centre (band {n} − band 1)",
+                          "村级服务远近差距（距离带 {n} − 距离带 1）"),
+    "place_means": ("{scenario}: mean [CI]", "{scenario}：均值 [置信区间]"),
+    "place_diffs": ("{scenario} minus {baseline}: difference [CI]", "{scenario}减{baseline}：差异 [置信区间]"),
     "figures": ("Figures", "图"),
     "figure_n": ("Figure {i}. {caption}", "图 {i}. {caption}"),
     "cap_forest": ("Paired differences from the baseline with {pct} paired-bootstrap CIs; filled markers "

@@ -25,6 +25,7 @@ from experiments.analysis import plots, robustness_section
 from experiments.analysis.cost_effect import cost_blocks
 from experiments.analysis.i18n import scenario_description, scenario_label, translator
 from experiments.analysis.report_figures import report_figures
+from experiments.analysis.report_place import place_blocks
 from experiments.analysis.stats import paired_differences, scenario_means
 from experiments.engine.runner import META_COLUMNS
 
@@ -241,6 +242,7 @@ def build_report(
     lang: str = "en",
     param_labels: Mapping[str, str] | None = None,
     robustness: tuple[pd.DataFrame, Mapping[str, Any]] | None = None,
+    band_km: float | None = None,
 ) -> dict[str, Any]:
     """Write the evidence report of one experiment.
 
@@ -274,6 +276,8 @@ def build_report(
             beside the path in the Chinese parameter table.
         robustness: the robustness screen's saved table and its manifest
             (``experiments.analysis.robustness_section.load``), shown as a section when given.
+        band_km: width of the distance bands of the by-place outcomes (km,
+            ``region.distance_band_km``), for their labels; None shows the band numbers only.
 
     Returns:
         ``{"markdown": Path, "html": Path, "figures": [Path, ...], "tables": [Path, ...]}``.
@@ -355,6 +359,8 @@ def build_report(
     blocks += ce_blocks
     if robustness is not None:
         blocks += robustness_section.blocks(robustness[0], dict(robustness[1]), t, sname, olabel, fmt_ci)
+    stats_kw = {"ci": ci, "n_boot": n_boot, "seed": seed, "test": test}
+    blocks += place_blocks(runs, olabel, sname, fmt_ci, baseline, band_km, lang, stats_kw, by)
 
     # figures (drawn inside the language's font context; raises before drawing without a CJK font)
     burn = (manifest.get("experiment") or {}).get("burn_in_years") or []

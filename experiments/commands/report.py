@@ -150,7 +150,8 @@ def load_results(out_dir: str | Path, baseline: str | None = None,
     Returns:
         The keyword arguments of `experiments.analysis.report.build_report` (`out_dir`,
         `runs` sorted by scenario order and replicate, `timeseries`, `tenders`, `manifest`,
-        `outcomes_meta`, `baseline`, `key_outcomes`, `param_diffs`).
+        `outcomes_meta`, `baseline`, `key_outcomes`, `param_diffs`, `band_km`: the baseline's
+        `region.distance_band_km`).
 
     Raises:
         SpecError: the folder, a table, the baseline or an outcome is unusable.
@@ -200,7 +201,8 @@ def load_results(out_dir: str | Path, baseline: str | None = None,
     return {"out_dir": out, "runs": runs, "timeseries": ts,
             "tenders": _open_tenders(tenders) if tenders is not None else None,
             "manifest": report_manifest(manifest), "outcomes_meta": OUTCOMES,
-            "baseline": base, "key_outcomes": key or None, "param_diffs": diffs}
+            "baseline": base, "key_outcomes": key or None, "param_diffs": diffs,
+            "band_km": ((manifest.get("parameters") or {}).get(base) or {}).get("region.distance_band_km")}
 
 
 def parameter_labels() -> dict[str, str]:

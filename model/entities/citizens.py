@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import records
+from model import places, records
 from model.delivery.monitoring import REGIMES
 from model.param_tree import Citizens as CitizenParams
 from model.units import PER_THOUSAND
@@ -161,6 +161,7 @@ def citizens_phase(m: ProcurementModel) -> None:
     stats = m.citizens.step(index_v, unserved_v, led.scandals_town)
     led.satisfaction, led.trust = stats["satisfaction"], stats["trust"]
     led.complaints, led.perceived = stats["complaints"], stats["perceived"]
+    places.satisfaction_by_band(m)
     per_village = m.citizens.complaint_rate * m.citizens.per_village
     for i in range(len(led.complaints_levels)):  # complaints about each level's services
         led.complaints_levels[i] = float(about[i] @ per_village) * PER_THOUSAND / len(m.citizens.village)
