@@ -28,7 +28,7 @@ from model.procurement.beliefs import Beliefs
 from model.procurement.batch import REASONS
 from model.procurement.market import METHODS
 from model.rng import Streams
-from model.units import MONTHS_PER_YEAR
+from model.units import MONTHS_PER_YEAR, check_horizon
 from model.world import SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided
 
 
@@ -141,7 +141,7 @@ class ProcurementModel(mesa.Model):
             ValueError: ``years`` is no longer than the warm-up.
         """
         years = years if years is not None else self.p.years
-        metrics.check_horizon(years, self.p.burn_in_years)
+        check_horizon(years, self.p.burn_in_years)
         for _ in range(MONTHS_PER_YEAR * years):
             self.step()
         return self

@@ -29,7 +29,7 @@ from model.catalogue import LEVEL_NAMES
 from model.i18n import level_zh
 from model.ledger import raw_fields
 from model.places import N_BANDS
-from model.units import MONTHS_PER_YEAR
+from model.units import MONTHS_PER_YEAR, check_horizon
 
 
 @dataclass(frozen=True)
@@ -246,18 +246,6 @@ def _gaps(out: dict[str, float]) -> dict[str, float]:
         a, b = OUTCOMES[name].of
         out[name] = out[a] - out[b]
     return {name: out[name] for name in OUTCOMES}
-
-
-def check_horizon(years: float, burn_in_years: float) -> None:
-    """Raise ValueError unless a run of ``years`` outlasts its warm-up of ``burn_in_years``.
-
-    Args:
-        years: simulated years.
-        burn_in_years: the first years every summary leaves out (``Params.burn_in_years``).
-    """
-    if years <= burn_in_years:
-        raise ValueError(f"years = {years:g} must exceed burn_in_years = {burn_in_years:g} (the warm-up "
-                         f"every summary leaves out); run more years or set burn_in_years below {years:g}")
 
 
 def summarise(raws: list[dict[str, float]], months_per_year: int = MONTHS_PER_YEAR,

@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from model.metrics import check_horizon
+from model.units import check_horizon
 from model.overrides import apply_overrides
 from model.param_costs import Costs
 from model.param_base import COUNTERFACTUAL, CURRENT, EST, P, Section, flatten

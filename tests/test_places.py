@@ -11,7 +11,8 @@ from model.metrics import GAPS, OUTCOMES, month_values, summarise
 from model.places import N_BANDS, PlaceIndex, village_band
 from model.world import CITY, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, TOWN, VILLAGE, Geography, Slots
 
-SMALL = {"region.n_towns": 4, "region.villages_per_town": 6, "region.households_per_village": 10, "years": 1}
+SMALL = {"region.n_towns": 4, "region.villages_per_town": 6, "region.households_per_village": 10, "years": 1,
+         "burn_in_years": 0}
 
 
 def _region():
@@ -122,7 +123,7 @@ def test_far_villages_get_fewer_bids_and_less_village_coverage_at_baseline():
     clear of noise at this size and are not tested."""
     from scipy import stats
 
-    runs = [ProcurementModel(load_params(None, {"years": 3}), seed=s).run().summary() for s in (1, 2, 3, 4, 5)]
+    runs = [ProcurementModel(load_params(None, {"years": 3, "burn_in_years": 0}), seed=s).run().summary() for s in (1, 2, 3, 4, 5)]
 
     def interval(name):
         x = np.array([r[name] for r in runs])

@@ -8,7 +8,8 @@ import numpy as np
 from experiments.studies import places
 from experiments.studies.common import Context
 
-TINY = {"region.n_towns": 4, "region.villages_per_town": 5, "region.households_per_village": 10}
+TINY = {"region.n_towns": 4, "region.villages_per_town": 5, "region.households_per_village": 10,
+        "burn_in_years": 0}
 
 
 def test_section_renders_from_a_small_run():
