@@ -60,10 +60,9 @@ def candidates(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, fx: np.ndarra
     span = max(px.max() - x0, py.max() - y0, 1e-9)
     h = max(CELL_RADII * float(np.median(r)), span / np.sqrt(kernels.MAX_CELLS), 1e-9)
     nx, ny = int((px.max() - x0) // h) + 1, int((py.max() - y0) // h) + 1
-    ti, j = kernels.pairs_within(np.asarray(tx, float), np.asarray(ty, float), r, px, py, x0, y0, h, nx, ny)
-    fi = rows[j]
-    dist = np.hypot(fx[fi] - tx[ti], fy[fi] - ty[ti])
-    return ti, fi, dist
+    ti, j, dist = kernels.pairs_within(np.ascontiguousarray(tx, float), np.ascontiguousarray(ty, float),
+                                       np.ascontiguousarray(r), px, py, x0, y0, h, nx, ny)
+    return ti, rows[j], dist
 
 
 #: Cell side of the pair search's grid, in median search radii (a tender then scans about
@@ -227,42 +226,22 @@ CELLS_PER_CHUNK = 2_000_000
 def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask, rng):
     """:func:`heard_pairs` for the tenders ``ask`` (unsorted result)."""
     x0, y0, h, nx, ny, order, start, count = grid
-    # (tender, cell) groups: the cells of each tender's bounding box, clipped to the grid
+    # (tender, cell) groups: the cells of each tender's bounding box, clipped to the grid, that hold
+    # a firm and whose nearest point is within the radius (compiled: model.procurement.kernels)
     t_x, t_y, r = tx[ask], ty[ask], radius[ask]
-    lo_x = np.clip(np.floor((t_x - r - x0) / h), 0, nx - 1).astype(np.int64)
-    hi_x = np.clip(np.floor((t_x + r - x0) / h), 0, nx - 1).astype(np.int64)
-    lo_y = np.clip(np.floor((t_y - r - y0) / h), 0, ny - 1).astype(np.int64)
-    hi_y = np.clip(np.floor((t_y + r - y0) / h), 0, ny - 1).astype(np.int64)
-    wx, wy = hi_x - lo_x + 1, hi_y - lo_y + 1
-    g_t = np.repeat(np.arange(len(ask)), wx * wy)
-    k = np.arange(len(g_t)) - np.repeat(np.cumsum(wx * wy) - wx * wy, wx * wy)
-    g_cx, g_cy = lo_x[g_t] + k // wy[g_t], lo_y[g_t] + k % wy[g_t]
-    g_c = g_cx * ny + g_cy
-    ddx = np.maximum(np.maximum(x0 + g_cx * h - t_x[g_t], t_x[g_t] - (x0 + (g_cx + 1) * h)), 0.0)
-    ddy = np.maximum(np.maximum(y0 + g_cy * h - t_y[g_t], t_y[g_t] - (y0 + (g_cy + 1) * h)), 0.0)
-    d0 = np.hypot(ddx, ddy)
-    keep = (count[g_c] > 0) & (d0 <= r[g_t])
-    g_t, g_c, d0 = g_t[keep], g_c[keep], d0[keep]
+    g_t, g_c, d0 = kernels.cell_groups(t_x, t_y, r, x0, y0, h, nx, ny, count)
     # every firm of a cell is proposed with p0 = p(d0) ≥ p(d) (geometric skips over the cell's
     # firms: one draw per proposal and one per cell) and accepted with p(d)/p0
     p0 = np.maximum(np.minimum(1.0, top * np.exp(-d0 / range_km)), 1e-12)
     near = p0 >= ENUMERATE_ABOVE
     p0[near] = 1.0  # near cells: every firm is proposed (no skips), accepted with p(d)
-    n_near = count[g_c[near]]
-    grp_n = np.repeat(np.flatnonzero(near), n_near)
-    pos_n = np.arange(len(grp_n)) - np.repeat(np.cumsum(n_near) - n_near, n_near)
     far = np.flatnonzero(~near)
     grp_f, pos_f = _bernoulli_positions(count[g_c[far]], p0[far], rng)
-    grp, pos = np.r_[grp_n, far[grp_f]], np.r_[pos_n, pos_f]
-    t_all = g_t[grp]
-    f_all = order[start[g_c[grp]] + pos]
-    p_prop = p0[grp]
-    d = np.hypot(px[f_all] - t_x[t_all], py[f_all] - t_y[t_all])
-    p = np.minimum(1.0, top * np.exp(-d / range_km))
-    fi = rows[f_all]
-    ok = (d <= r[t_all]) & (value[ask][t_all] >= min_value[fi])
-    ok &= rng.random(len(t_all)) * p_prop < p
-    return ask[t_all[ok]], fi[ok], d[ok]
+    t_all, f_all, p_prop, d, arg = kernels.proposals(g_t, g_c, p0, near, far, grp_f, pos_f, order, start, count,
+                                                     px, py, t_x, t_y, range_km)
+    reach_d = np.exp(arg)  # numpy's exp: the same rounding as the reach on every other path
+    u = rng.random(len(t_all))
+    return kernels.accept(t_all, f_all, p_prop, d, reach_d, u, top, r, value[ask], min_value, rows, ask)
 
 
 def heard_by_kind(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.ndarray, radius_of_kind,
