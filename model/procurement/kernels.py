@@ -161,9 +161,7 @@ def proposals(g_t, g_c, p0, near, far, grp_f, pos_f, order, start, count, px, py
     for g in range(len(g_t)):
         if near[g]:
             n += count[g_c[g]]
-    t_all = np.empty(n, np.int64)
-    f_all = np.empty(n, np.int64)
-    p_prop = np.empty(n)
+    t_all, f_all, p_prop = _pair_arrays(n)
     k = 0
     for g in range(len(g_t)):
         if near[g]:
@@ -192,9 +190,7 @@ def accept(t_all, f_all, p_prop, d, reach, u, top, r, value, min_value, rows, as
         ``(ti, fi, d)`` of the accepted pairs: tender (``ask``), firm row (``rows``), distance.
     """
     n = len(t_all)
-    ti = np.empty(n, np.int64)
-    fi = np.empty(n, np.int64)
-    dd = np.empty(n)
+    ti, fi, dd = _pair_arrays(n)
     k = 0
     for i in range(n):
         t, f = t_all[i], rows[f_all[i]]
@@ -202,6 +198,37 @@ def accept(t_all, f_all, p_prop, d, reach, u, top, r, value, min_value, rows, as
             ti[k], fi[k], dd[k] = ask[t], f, d[i]
             k += 1
     return ti[:k], fi[:k], dd[:k]
+
+
+@numba.njit(cache=True)
+def expand_places(inv, start, per, lf, ld, extra, extra_f, extra_d):
+    """Per-commission pairs from per-place pairs: commission ``t`` gets the pairs
+    ``lf[start[inv[t]]:+per[inv[t]]]`` (firms, distances ``ld``) of its place, commissions in
+    order; then the extra pairs ``(extra, extra_f, extra_d)`` are appended.
+
+    Returns:
+        ``(ti, fi, dist)``.
+    """
+    n = len(extra)
+    for t in range(len(inv)):
+        n += per[inv[t]]
+    ti, fi, dist = _pair_arrays(n)
+    k = 0
+    for t in range(len(inv)):
+        s = start[inv[t]]
+        for i in range(s, s + per[inv[t]]):
+            ti[k], fi[k], dist[k] = t, lf[i], ld[i]
+            k += 1
+    for i in range(len(extra)):
+        ti[k], fi[k], dist[k] = extra[i], extra_f[i], extra_d[i]
+        k += 1
+    return ti, fi, dist
+
+
+@numba.njit(cache=True)
+def _pair_arrays(n):
+    """Empty (tender, firm, value) arrays for ``n`` pairs: int64, int64, float64."""
+    return np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n)
 
 
 @numba.njit(cache=True)
@@ -221,3 +248,4 @@ def warm() -> None:
     t, f, p, d, arg = proposals(g_t, g_c, d0, np.ones(len(g_t), np.bool_), no, no, no, i1, i1,
                                 np.ones(1, np.int64), one, one, one, one, 1.0)
     accept(t, f, p, d, arg, np.zeros(len(t)), 1.0, one, one, one, i1, i1)
+    expand_places(i1, i1, i1, i1, one, no, no, np.zeros(0))
