@@ -132,3 +132,39 @@ def test_notice_sampler_equals_the_numpy_sampler_draw_for_draw(monkeypatch):
         assert len(ref[0]) > 1000
         for a, b in zip(got, ref):
             assert np.array_equal(a, b)
+
+
+def test_heard_by_kind_equals_sorted_parts_merged_by_lexsort():
+    """heard_by_kind sorts all (kind, channel) parts once; before issue 24 every part was sorted
+    and the parts merged by np.lexsort. The draws do not depend on the sorting."""
+    from types import SimpleNamespace
+
+    from model import load_params
+
+    p = load_params(None, {})
+    rng = np.random.default_rng(11)
+    nt, nf, half = 9000, 900, 150.0  # ~3,000 tenders × ~270 firms per (channel, kind): the grid path
+    kind = rng.integers(0, 3, nf)
+    firms = SimpleNamespace(x=rng.uniform(-half, half, nf), y=rng.uniform(-half, half, nf), kind=kind,
+                            active=rng.random(nf) < 0.9, min_value=rng.uniform(0, 2e5, nf))
+    tx, ty = rng.uniform(-half, half, nt), rng.uniform(-half, half, nt)
+    channel, value = rng.integers(0, len(notices.CHANNELS), nt), rng.uniform(0, 1e6, nt)
+
+    def radius_of_kind(k, rows):
+        return np.full(nt, 60.0 + 40 * k)
+
+    got = notices.heard_by_kind(tx, ty, channel, value, radius_of_kind, firms, p, np.random.default_rng(4))
+    ch, boost = p.procurement.channels, 1 + p.buyers.publicity * p.buyers.publicity_reach
+    parts, draws = [], np.random.default_rng(4)
+    for k in np.unique(firms.kind[firms.active]):
+        rows = np.flatnonzero(firms.active & (firms.kind == k))
+        for c in np.unique(channel):
+            cp = getattr(ch, notices.CHANNELS[c])
+            rad = np.where(channel == c, radius_of_kind(int(k), rows), -1.0)
+            parts.append(notices.heard_pairs(tx, ty, rad, value, cp.reach * boost, cp.range_km, firms.x, firms.y,
+                                             firms.min_value, rows, draws))
+    ti, fi, d = (np.concatenate(x) for x in zip(*parts))
+    o = np.lexsort((fi, ti))
+    assert len(o) > 1000 and len(o) == len(got[0])
+    for a, b in zip(got, (ti[o], fi[o], d[o])):
+        assert np.array_equal(a, b)

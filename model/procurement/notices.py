@@ -94,11 +94,11 @@ def _merge_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tupl
 
 def _pair_order(ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
     """The permutation that orders distinct (tender, firm) pairs by tender then firm — what
-    ``np.lexsort((fi, ti))`` gives, found by one stable sort of a single int64 key (a merge of
-    the sorted runs the parts already are)."""
+    ``np.lexsort((fi, ti))`` gives, found by one sort of a single int64 key (the keys are
+    distinct, so any sorting algorithm gives this permutation)."""
     if len(ti) == 0:
         return np.zeros(0, np.int64)
-    return np.argsort(ti * (int(fi.max()) + 1) + fi, kind="stable")
+    return np.argsort(ti * (int(fi.max()) + 1) + fi)
 
 
 def reach(p: Params, channel: np.ndarray, dist: np.ndarray) -> np.ndarray:
@@ -164,7 +164,7 @@ def _bernoulli_positions(n: np.ndarray, p: np.ndarray, rng: np.random.Generator)
 
 def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.ndarray, top: float,
                 range_km: float, fx: np.ndarray, fy: np.ndarray, min_value: np.ndarray, rows: np.ndarray,
-                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                rng: np.random.Generator, ordered: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (tender, firm) that hear of the notice, sampled without visiting every candidate.
 
     Exactly the distribution of one Bernoulli draw per candidate pair — a firm ``f`` of ``rows``
@@ -187,7 +187,8 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
         rng: the ``notices`` stream.
 
     Returns:
-        ``(ti, fi, dist)`` of the pairs heard, sorted by tender then firm.
+        ``(ti, fi, dist)`` of the pairs heard, sorted by tender then firm (unordered when
+        ``ordered`` is false: the caller sorts several parts at once).
     """
     e = np.zeros(0, np.int64)
     ask_all = np.flatnonzero(radius >= 0)
@@ -215,6 +216,8 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
     parts = [_heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask_all[a:b], rng)
              for a, b in zip(cuts[:-1], cuts[1:])]
     ti, fi, d = (np.concatenate(x) for x in zip(*parts))
+    if not ordered:
+        return ti, fi, d
     o = _pair_order(ti, fi)
     return ti[o], fi[o], d[o]
 
@@ -268,5 +271,5 @@ def heard_by_kind(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np
             cp = getattr(ch, CHANNELS[c])
             rad = np.where(channel == c, radius, -1.0)
             parts.append(heard_pairs(tx, ty, rad, value, cp.reach * boost, cp.range_km,
-                                     firms.x, firms.y, firms.min_value, rows, rng))
-    return _merge_pairs(parts)
+                                     firms.x, firms.y, firms.min_value, rows, rng, ordered=False))
+    return _merge_pairs(parts)  # one sort of all the parts' pairs
