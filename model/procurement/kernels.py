@@ -5,7 +5,8 @@ the same order, the same floating-point operations in the same order (numba comp
 fast-math, so no reassociation or fused multiply-add) — so results stay bit-identical; the numpy
 versions they replaced are kept as references in tests/test_kernels.py. They exist because the
 numpy versions build several temporary arrays per (tender, firm) pair, which at the province's
-~3·10⁷ pairs a year costs more than the arithmetic.
+~10⁸ heard pairs a year costs more than the arithmetic. Random draws and ``exp`` stay numpy's
+(in the callers), so the draws and their rounding are those of the numpy code.
 
 ``cache=True`` stores the compiled code next to this file (``__pycache__``), so only the first
 run on a machine pays the compilation (a few seconds).
@@ -25,7 +26,8 @@ MAX_CELLS = 1 << 22
 #: firm in order rather than cell by cell (no sort of its pairs).
 SCAN_ALL_ABOVE = 2
 
-#: First guess of pairs per tender when sizing a kernel's output (it doubles when exceeded).
+#: First guess of pairs per tender when sizing a kernel's output (it grows when a tender could
+#: overflow it).
 PAIRS_GUESS = 16
 
 
