@@ -49,7 +49,7 @@ PENDING: dict[tuple[str, float], str] = {
            "procurement/beliefs.py": (64,),
            "procurement/direct.py": (0.05,),
            "procurement/compete.py": (12, 1e7),
-           "procurement/notices.py": (64.0, 256, 1000.0),
+           "procurement/notices.py": (1000.0,),
            "procurement/orders.py": (12, 12.0),
            "procurement/screening.py": (12, 0.4, 0.6),
        }.items() for v in vs},

@@ -47,22 +47,29 @@ class Beliefs:
 
     def observe(self, firm: np.ndarray, item: np.ndarray, others: np.ndarray, rate: float) -> None:
         """Every (firm, item) seen this month moves ``rate`` of the way to its mean 1/(1 + others)."""
-        key, inv, cnt = _pairs(firm, item, self.n_items)
-        seen_win = np.bincount(inv, weights=1.0 / (1.0 + others)) / cnt
-        f, i = key // self.n_items, key % self.n_items
-        self.win[f, i] = (1 - rate) * self.win[f, i] + rate * seen_win
+        key = _keys(firm, item, self.n_items)
+        size = self.win.size
+        cnt = np.bincount(key, minlength=size)
+        seen = np.flatnonzero(cnt)
+        seen_win = np.bincount(key, weights=1.0 / (1.0 + others), minlength=size)[seen] / cnt[seen]
+        win = self.win.reshape(-1)
+        win[seen] = (1 - rate) * win[seen] + rate * seen_win
 
     def learn_markup(self, firm: np.ndarray, item: np.ndarray, won: np.ndarray, lost: np.ndarray,
                      step: float, lo: float, hi: float) -> None:
         """Markup per (firm, item) bid at this month: +step for a win, −step for a loss, nothing for
         both (``won``/``lost`` are per bid; a bid at a void tender is neither)."""
-        key, inv, _ = _pairs(firm, item, self.n_items)
-        w = (np.bincount(inv, weights=won) > 0).astype(float)
-        lo_ = (np.bincount(inv, weights=lost) > 0).astype(float)
-        f, i = key // self.n_items, key % self.n_items
-        self.markup[f, i] = np.clip(self.markup[f, i] + step * (w - lo_), lo, hi)
+        key = _keys(firm, item, self.n_items)
+        size = self.markup.size
+        seen = np.flatnonzero(np.bincount(key, minlength=size))
+        w = (np.bincount(key, weights=won, minlength=size)[seen] > 0).astype(float)
+        lo_ = (np.bincount(key, weights=lost, minlength=size)[seen] > 0).astype(float)
+        markup = self.markup.reshape(-1)
+        markup[seen] = np.clip(markup[seen] + step * (w - lo_), lo, hi)
 
 
-def _pairs(firm: np.ndarray, item: np.ndarray, n_items: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    key = firm.astype(np.int64) * n_items + item
-    return np.unique(key, return_inverse=True, return_counts=True)
+def _keys(firm: np.ndarray, item: np.ndarray, n_items: int) -> np.ndarray:
+    """Flat position of each (firm, item) in the firm × item tables (row-major). The tables are
+    small (firms × items), so per-pair sums are dense ``bincount``s: each (firm, item)'s sum adds
+    its pairs in the same order as grouping by ``np.unique`` would, with no sort of the pairs."""
+    return firm.astype(np.int64) * n_items + item

@@ -149,13 +149,15 @@ def compete(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray, legal_
                                                              (n_bids > 0) & (n_bids < legal_min), TOO_FEW_BIDS,
                                                              NO_CAPACITY))))))
     res.reason[rows] = reason  # no_capacity: no bid for want of capacity, or every bidder withdrew (full)
-    _learn(m, sub, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t)
+    _learn(m, sub, ti, fi, enter, w, n_bids, valid_t)
 
 
-def _learn(m: ProcurementModel, sub: Batch, ti, fi, ti_b, fi_b, w, has, n_bids, valid_t) -> None:
-    """Firms update their markups (bidders) and inferred win probabilities (every notified eligible
-    firm) for the kinds of tender they saw (model.procurement.beliefs)."""
-    p, f = m.p, m.firms
+def _learn(m: ProcurementModel, sub: Batch, ti, fi, enter, w, n_bids, valid_t) -> None:
+    """Firms update their markups (bidders: the pairs ``enter``) and inferred win probabilities
+    (every notified eligible firm ``(ti, fi)``) for the kinds of tender they saw
+    (model.procurement.beliefs)."""
+    p = m.p
+    ti_b, fi_b = ti[enter], fi[enter]
     won_pair = np.zeros(len(fi_b), bool)
     won_pair[w] = True
     lost_pair = ~won_pair & valid_t[ti_b]
@@ -164,9 +166,5 @@ def _learn(m: ProcurementModel, sub: Batch, ti, fi, ti_b, fi_b, w, has, n_bids, 
         m.beliefs.learn_markup(fi_b, sub.item[ti_b], won_pair, lost_pair, b.markup_step, b.markup_min, b.markup_max)
     if not p.procurement.awarded_visible or len(ti) == 0:
         return
-    bid_here = np.zeros(len(ti), bool)  # did the observing firm bid itself?
-    key_b = ti_b * (len(f) + 1) + fi_b
-    key = ti * (len(f) + 1) + fi
-    bid_here[np.isin(key, key_b)] = True
-    others = n_bids[ti] - bid_here  # a notified firm sees how many others bid
+    others = n_bids[ti] - enter  # a notified firm sees how many others bid (itself excluded if it bid)
     m.beliefs.observe(fi, sub.item[ti], others, p.bidding.belief_rate)

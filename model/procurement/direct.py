@@ -18,7 +18,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from model.entities import buyer as buyer_mod
-from model.procurement import notices
+from model.procurement import kernels, notices
 from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, UNPROFITABLE,
                                      Batch, Result, cap_by_capacity, delivery_cost, group_counts, mobilisation,
                                      screen, subset)
@@ -75,17 +75,13 @@ def _known_firms(m: ProcurementModel, sub: Batch) -> tuple[np.ndarray, np.ndarra
     lt, lf, ld = notices.candidates(place[:, 0], place[:, 1], np.full(len(place), r), f.x, f.y, f.active)
     per = np.bincount(lt, minlength=len(place))
     start = np.cumsum(per) - per
-    k = per[inv]
-    ti = np.repeat(np.arange(len(sub), dtype=np.int64), k)
-    pos = np.repeat(start[inv] - (np.cumsum(k) - k), k) + np.arange(len(ti))
-    fi, dist = lf[pos], ld[pos]
     conn = m.buyers.connected[sub.buyer]
     c = np.maximum(conn, 0)
     dx, dy = f.x[c] - sub.x, f.y[c] - sub.y
     found = dx * dx + dy * dy <= r * r  # the candidate search's own test: already among the pairs
     extra = np.flatnonzero((conn >= 0) & f.active[c] & ~found)
-    return (np.r_[ti, extra], np.r_[fi, conn[extra]],
-            np.r_[dist, np.hypot(f.x[conn[extra]] - sub.x[extra], f.y[conn[extra]] - sub.y[extra])])
+    extra_d = np.hypot(f.x[conn[extra]] - sub.x[extra], f.y[conn[extra]] - sub.y[extra])
+    return kernels.expand_places(inv.astype(np.int64), start, per, lf, ld, extra, conn[extra].astype(np.int64), extra_d)
 
 
 def commissions(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:

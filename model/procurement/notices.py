@@ -28,31 +28,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.procurement import kernels
+
 if TYPE_CHECKING:
     from model.param_tree import Params
-
-
-#: Most tender × firm distances computed at once (bounds the memory of one block: ~16 bytes each).
-BLOCK = 1 << 21
-
-
-def _block_pairs(tx, ty, r2, px, py) -> tuple[np.ndarray, np.ndarray]:
-    """(tender, firm) positions with squared distance ≤ ``r2``, sorted by tender then firm, over
-    all firms ``px, py`` in blocks of at most :data:`BLOCK` distances."""
-    parts_t, parts_f = [], []
-    step = max(1, BLOCK // max(len(px), 1))
-    for a in range(0, len(tx), step):
-        dx = px[None, :] - tx[a:a + step, None]
-        dx *= dx
-        dy = py[None, :] - ty[a:a + step, None]
-        dy *= dy
-        dx += dy
-        t, f = np.nonzero(dx <= r2[a:a + step, None])
-        parts_t.append(t + a)
-        parts_f.append(f)
-    if not parts_t:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(parts_t), np.concatenate(parts_f)
 
 
 def candidates(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, fx: np.ndarray, fy: np.ndarray,
@@ -60,9 +39,9 @@ def candidates(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, fx: np.ndarra
     """All (tender, firm) pairs within each tender's radius.
 
     The same pairs as a KD-tree ball query (squared distance ≤ radius², computed as
-    ``dx² + dy²``), found with numpy: when every tender may reach most firms, one dense block of
-    distances; otherwise tenders are grouped by cells of a grid and each group is compared only
-    with the firms of the cells its radius can reach. No Python object per pair is created.
+    ``dx² + dy²``), found by a compiled loop over a grid of cells about half a median radius wide
+    (:func:`model.procurement.kernels.pairs_within`): each tender visits only the cells its radius
+    can reach, so the work grows with the pairs found, not with tenders × firms.
 
     Args:
         tx, ty: tender places (km). radius: per-tender search radius (km).
@@ -77,66 +56,18 @@ def candidates(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, fx: np.ndarra
         return e, e, np.zeros(0)
     px, py = fx[rows], fy[rows]
     r = np.asarray(radius, float)
-    r2 = r * r
-    x0, x1, y0, y1 = px.min(), px.max(), py.min(), py.max()
-    span = max(x1 - x0, y1 - y0, 1e-9)
-    h = max(float(np.median(r)), span / 64.0)  # cell side (km): about a radius, at most 64² cells
-    if h >= span / 2 or len(rows) <= 256:
-        ti, j = _block_pairs(tx, ty, r2, px, py)
-    else:
-        ti, j = _grid_pairs(tx, ty, r, r2, px, py, x0, y0, h)
-    fi = rows[j]
-    dist = np.hypot(fx[fi] - tx[ti], fy[fi] - ty[ti])
-    return ti, fi, dist
+    x0, y0 = px.min(), py.min()
+    span = max(px.max() - x0, py.max() - y0, 1e-9)
+    h = max(CELL_RADII * float(np.median(r)), span / np.sqrt(kernels.MAX_CELLS), 1e-9)
+    nx, ny = int((px.max() - x0) // h) + 1, int((py.max() - y0) // h) + 1
+    ti, j, dist = kernels.pairs_within(np.ascontiguousarray(tx, float), np.ascontiguousarray(ty, float),
+                                       np.ascontiguousarray(r), px, py, x0, y0, h, nx, ny)
+    return ti, rows[j], dist
 
 
-def _grid_pairs(tx, ty, r, r2, px, py, x0, y0, h) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs found group by group (tenders of one grid cell against the firms of the cells their
-    radius can reach), then ordered by tender then firm."""
-    nx = int((px.max() - x0) // h) + 1
-    ny = int((py.max() - y0) // h) + 1
-    fcx = ((px - x0) // h).astype(np.int64)
-    fcy = ((py - y0) // h).astype(np.int64)
-    fkey = fcx * ny + fcy
-    by_cell = np.argsort(fkey, kind="stable")
-    sorted_key = fkey[by_cell]
-    tcx = np.floor((tx - x0) / h).astype(np.int64)
-    tcy = np.floor((ty - y0) / h).astype(np.int64)
-    key = tcx * (ny + 2) + tcy
-    order = np.argsort(key, kind="stable")
-    bounds = np.r_[0, np.flatnonzero(np.diff(key[order])) + 1, len(order)]
-    parts_t, parts_f = [], []
-    for a, b in zip(bounds[:-1], bounds[1:]):
-        grp = order[a:b]
-        reach = int(np.ceil(r[grp].max() / h)) + 1
-        cx, cy = tcx[grp[0]], tcy[grp[0]]
-        cols = np.arange(max(cx - reach, 0), min(cx + reach, nx - 1) + 1)
-        if len(cols) == 0 or cy + reach < 0 or cy - reach >= ny:
-            continue
-        lo = np.searchsorted(sorted_key, cols * ny + max(cy - reach, 0), "left")
-        hi = np.searchsorted(sorted_key, cols * ny + min(cy + reach, ny - 1), "right")
-        if (hi - lo).sum() == 0:
-            continue
-        near = np.sort(by_cell[np.concatenate([np.arange(u, v) for u, v in zip(lo, hi)])])
-        t, f = _block_pairs(tx[grp], ty[grp], r2[grp], px[near], py[near])
-        parts_t.append(grp[t])
-        parts_f.append(near[f])
-    if not parts_t:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return _by_tender(np.concatenate(parts_t), np.concatenate(parts_f), len(tx))
-
-
-def _by_tender(ti: np.ndarray, j: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs ordered by tender, given that each tender's pairs are already contiguous and in
-    order: every run is moved to its place (no sort)."""
-    counts = np.bincount(ti, minlength=n)
-    offset = np.cumsum(counts) - counts
-    run = np.r_[0, np.flatnonzero(ti[1:] != ti[:-1]) + 1]
-    rank = np.arange(len(ti)) - np.repeat(run, np.diff(np.r_[run, len(ti)]))
-    where = offset[ti] + rank
-    out_t, out_j = np.empty_like(ti), np.empty_like(j)
-    out_t[where], out_j[where] = ti, j
-    return out_t, out_j
+#: Cell side of the pair search's grid, in median search radii (a tender then scans about
+#: (2/0.5 + 1)² = 25 cells, 2.0× the area of its disk).
+CELL_RADII = 0.5
 
 
 def reach_radius(p: Params, channel: np.ndarray) -> np.ndarray:
@@ -157,8 +88,17 @@ def _merge_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tupl
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0)
     ti, fi, dist = (np.concatenate(x) for x in zip(*parts))
-    order = np.lexsort((fi, ti))
+    order = _pair_order(ti, fi)
     return ti[order], fi[order], dist[order]
+
+
+def _pair_order(ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
+    """The permutation that orders distinct (tender, firm) pairs by tender then firm — what
+    ``np.lexsort((fi, ti))`` gives, found by one sort of a single int64 key (the keys are
+    distinct, so any sorting algorithm gives this permutation)."""
+    if len(ti) == 0:
+        return np.zeros(0, np.int64)
+    return np.argsort(ti * (int(fi.max()) + 1) + fi)
 
 
 def reach(p: Params, channel: np.ndarray, dist: np.ndarray) -> np.ndarray:
@@ -224,7 +164,7 @@ def _bernoulli_positions(n: np.ndarray, p: np.ndarray, rng: np.random.Generator)
 
 def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.ndarray, top: float,
                 range_km: float, fx: np.ndarray, fy: np.ndarray, min_value: np.ndarray, rows: np.ndarray,
-                rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                rng: np.random.Generator, ordered: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (tender, firm) that hear of the notice, sampled without visiting every candidate.
 
     Exactly the distribution of one Bernoulli draw per candidate pair — a firm ``f`` of ``rows``
@@ -247,7 +187,8 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
         rng: the ``notices`` stream.
 
     Returns:
-        ``(ti, fi, dist)`` of the pairs heard, sorted by tender then firm.
+        ``(ti, fi, dist)`` of the pairs heard, sorted by tender then firm (unordered when
+        ``ordered`` is false: the caller sorts several parts at once).
     """
     e = np.zeros(0, np.int64)
     ask_all = np.flatnonzero(radius >= 0)
@@ -275,7 +216,9 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
     parts = [_heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask_all[a:b], rng)
              for a, b in zip(cuts[:-1], cuts[1:])]
     ti, fi, d = (np.concatenate(x) for x in zip(*parts))
-    o = np.lexsort((fi, ti))
+    if not ordered:
+        return ti, fi, d
+    o = _pair_order(ti, fi)
     return ti[o], fi[o], d[o]
 
 
@@ -286,42 +229,22 @@ CELLS_PER_CHUNK = 2_000_000
 def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask, rng):
     """:func:`heard_pairs` for the tenders ``ask`` (unsorted result)."""
     x0, y0, h, nx, ny, order, start, count = grid
-    # (tender, cell) groups: the cells of each tender's bounding box, clipped to the grid
+    # (tender, cell) groups: the cells of each tender's bounding box, clipped to the grid, that hold
+    # a firm and whose nearest point is within the radius (compiled: model.procurement.kernels)
     t_x, t_y, r = tx[ask], ty[ask], radius[ask]
-    lo_x = np.clip(np.floor((t_x - r - x0) / h), 0, nx - 1).astype(np.int64)
-    hi_x = np.clip(np.floor((t_x + r - x0) / h), 0, nx - 1).astype(np.int64)
-    lo_y = np.clip(np.floor((t_y - r - y0) / h), 0, ny - 1).astype(np.int64)
-    hi_y = np.clip(np.floor((t_y + r - y0) / h), 0, ny - 1).astype(np.int64)
-    wx, wy = hi_x - lo_x + 1, hi_y - lo_y + 1
-    g_t = np.repeat(np.arange(len(ask)), wx * wy)
-    k = np.arange(len(g_t)) - np.repeat(np.cumsum(wx * wy) - wx * wy, wx * wy)
-    g_cx, g_cy = lo_x[g_t] + k // wy[g_t], lo_y[g_t] + k % wy[g_t]
-    g_c = g_cx * ny + g_cy
-    ddx = np.maximum(np.maximum(x0 + g_cx * h - t_x[g_t], t_x[g_t] - (x0 + (g_cx + 1) * h)), 0.0)
-    ddy = np.maximum(np.maximum(y0 + g_cy * h - t_y[g_t], t_y[g_t] - (y0 + (g_cy + 1) * h)), 0.0)
-    d0 = np.hypot(ddx, ddy)
-    keep = (count[g_c] > 0) & (d0 <= r[g_t])
-    g_t, g_c, d0 = g_t[keep], g_c[keep], d0[keep]
+    g_t, g_c, d0 = kernels.cell_groups(t_x, t_y, r, x0, y0, h, nx, ny, count)
     # every firm of a cell is proposed with p0 = p(d0) ≥ p(d) (geometric skips over the cell's
     # firms: one draw per proposal and one per cell) and accepted with p(d)/p0
     p0 = np.maximum(np.minimum(1.0, top * np.exp(-d0 / range_km)), 1e-12)
     near = p0 >= ENUMERATE_ABOVE
     p0[near] = 1.0  # near cells: every firm is proposed (no skips), accepted with p(d)
-    n_near = count[g_c[near]]
-    grp_n = np.repeat(np.flatnonzero(near), n_near)
-    pos_n = np.arange(len(grp_n)) - np.repeat(np.cumsum(n_near) - n_near, n_near)
     far = np.flatnonzero(~near)
     grp_f, pos_f = _bernoulli_positions(count[g_c[far]], p0[far], rng)
-    grp, pos = np.r_[grp_n, far[grp_f]], np.r_[pos_n, pos_f]
-    t_all = g_t[grp]
-    f_all = order[start[g_c[grp]] + pos]
-    p_prop = p0[grp]
-    d = np.hypot(px[f_all] - t_x[t_all], py[f_all] - t_y[t_all])
-    p = np.minimum(1.0, top * np.exp(-d / range_km))
-    fi = rows[f_all]
-    ok = (d <= r[t_all]) & (value[ask][t_all] >= min_value[fi])
-    ok &= rng.random(len(t_all)) * p_prop < p
-    return ask[t_all[ok]], fi[ok], d[ok]
+    t_all, f_all, p_prop, d, arg = kernels.proposals(g_t, g_c, p0, near, far, grp_f, pos_f, order, start, count,
+                                                     px, py, t_x, t_y, range_km)
+    reach_d = np.exp(arg)  # numpy's exp: the same rounding as the reach on every other path
+    u = rng.random(len(t_all))
+    return kernels.accept(t_all, f_all, p_prop, d, reach_d, u, top, r, value[ask], min_value, rows, ask)
 
 
 def heard_by_kind(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.ndarray, radius_of_kind,
@@ -348,5 +271,5 @@ def heard_by_kind(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np
             cp = getattr(ch, CHANNELS[c])
             rad = np.where(channel == c, radius, -1.0)
             parts.append(heard_pairs(tx, ty, rad, value, cp.reach * boost, cp.range_km,
-                                     firms.x, firms.y, firms.min_value, rows, rng))
-    return _merge_pairs(parts)
+                                     firms.x, firms.y, firms.min_value, rows, rng, ordered=False))
+    return _merge_pairs(parts)  # one sort of all the parts' pairs

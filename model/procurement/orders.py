@@ -197,7 +197,8 @@ def _failed(m: ProcurementModel, rows: np.ndarray, bids: np.ndarray) -> None:
         mine = np.flatnonzero(mode == c)
         if len(mine):
             nxt = method.after_failure(m, o.failures[rows[mine]], bids[mine])
-            mode[mine] = [market.code(n) for n in nxt.method]
+            names, which = np.unique(np.asarray(nxt.method, str), return_inverse=True)
+            mode[mine] = np.array([market.code(n) for n in names], np.int64)[which.ravel()]
             delay[mine], widen[mine], give_up[mine] = nxt.delay, widen[mine] + nxt.widen, nxt.give_up
     switched = mode != o.mode[rows]
     fb = _fallback_code(m, rows, o.mode[rows])

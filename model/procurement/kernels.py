@@ -1,0 +1,253 @@
+"""Compiled inner loops of the procurement market (numba; issue 24).
+
+Each kernel computes exactly what the numpy expression it replaces computes — the same pairs in
+the same order, the same floating-point operations in the same order (numba compiles without
+fast-math, so no reassociation or fused multiply-add) — so results stay bit-identical; the numpy
+versions they replaced are kept as references in tests/test_kernels.py. They exist because the
+numpy versions build several temporary arrays per (tender, firm) pair, which at the province's
+~10⁸ heard pairs a year costs more than the arithmetic. Random draws and ``exp`` stay numpy's
+(in the callers), so the draws and their rounding are those of the numpy code.
+
+``cache=True`` stores the compiled code next to this file (``__pycache__``), so only the first
+run on a machine pays the compilation (a few seconds).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+#: Most grid cells of a pair search (bounds the grid's memory: 8 bytes per cell).
+MAX_CELLS = 1 << 22
+
+#: A tender whose bounding box covers at least 1/SCAN_ALL_ABOVE of the grid's cells tests every
+#: firm in order rather than cell by cell (no sort of its pairs).
+SCAN_ALL_ABOVE = 2
+
+#: First guess of pairs per tender when sizing a kernel's output (it grows when a tender could
+#: overflow it).
+PAIRS_GUESS = 16
+
+
+@numba.njit(cache=True)
+def _grid(px, py, x0, y0, h, nx, ny):
+    """Firms by cell: (start of each cell's run in ``order``, ``order``), cells column-major in y."""
+    n = len(px)
+    cell = np.empty(n, np.int64)
+    count = np.zeros(nx * ny + 1, np.int64)
+    for i in range(n):
+        cx = min(max(int((px[i] - x0) // h), 0), nx - 1)
+        cy = min(max(int((py[i] - y0) // h), 0), ny - 1)
+        cell[i] = cx * ny + cy
+        count[cell[i] + 1] += 1
+    start = np.cumsum(count)
+    fill = start[:-1].copy()
+    order = np.empty(n, np.int64)
+    for i in range(n):  # firms in ascending position within each cell
+        order[fill[cell[i]]] = i
+        fill[cell[i]] += 1
+    return start, order
+
+
+@numba.njit(cache=True)
+def pairs_within(tx, ty, r, px, py, x0, y0, h, nx, ny):
+    """(tender, firm position, distance) of the pairs with ``(px − tx)² + (py − ty)² ≤ r²``,
+    sorted by tender then firm position, found over a grid of square cells of side ``h`` (km)
+    whose origin is ``(x0, y0)`` and size ``nx × ny`` cells (it covers every firm). A tender whose
+    radius spans most of the grid scans every firm in order instead (no sort needed).
+
+    Args:
+        tx, ty, r: tender places and search radii (km). px, py: firm places (km).
+
+    Returns:
+        ``(ti, j, dist)``: int64, int64 and float64 arrays; ``dist = hypot(px − tx, py − ty)`` (km).
+    """
+    start, order = _grid(px, py, x0, y0, h, nx, ny)
+    cap = max(len(tx) * PAIRS_GUESS, PAIRS_GUESS)
+    out_t = np.empty(cap, np.int64)
+    out_j = np.empty(cap, np.int64)
+    k = 0
+    for t in range(len(tx)):
+        rt, xt, yt = r[t], tx[t], ty[t]
+        lx, hx = _cell(xt - rt, x0, h, nx), _cell(xt + rt, x0, h, nx)
+        ly, hy = _cell(yt - rt, y0, h, ny), _cell(yt + rt, y0, h, ny)
+        if len(out_t) - k < len(px):  # room for every firm of this tender
+            cap = 2 * len(out_t) + len(px)
+            grown_t, grown_j = np.empty(cap, np.int64), np.empty(cap, np.int64)
+            grown_t[:k], grown_j[:k] = out_t[:k], out_j[:k]
+            out_t, out_j = grown_t, grown_j
+        first = k
+        if (hx - lx + 1) * (hy - ly + 1) * SCAN_ALL_ABOVE >= nx * ny:
+            for f in range(len(px)):
+                k = _test(f, xt, yt, rt, px, py, t, out_t, out_j, k)
+        else:
+            for cx in range(lx, hx + 1):
+                for i in range(start[cx * ny + ly], start[cx * ny + hy + 1]):
+                    k = _test(order[i], xt, yt, rt, px, py, t, out_t, out_j, k)
+            out_j[first:k] = np.sort(out_j[first:k])
+    dist = np.empty(k)
+    for i in range(k):
+        dist[i] = math.hypot(px[out_j[i]] - tx[out_t[i]], py[out_j[i]] - ty[out_t[i]])
+    return out_t[:k], out_j[:k], dist
+
+
+@numba.njit(cache=True, inline="always")
+def _test(f, xt, yt, rt, px, py, t, out_t, out_j, k):
+    """Append (t, f) at ``k`` when firm f is within ``rt`` of the tender (the numpy expression
+    ``dx *= dx; dy *= dy; dx += dy; dx <= r²``); returns the next free position."""
+    dx = px[f] - xt
+    dx = dx * dx
+    dy = py[f] - yt
+    dy = dy * dy
+    if dx + dy <= rt * rt:
+        out_t[k] = t
+        out_j[k] = f
+        k += 1
+    return k
+
+
+@numba.njit(cache=True)
+def cell_groups(tx, ty, r, x0, y0, h, nx, ny, count):
+    """(tender, cell) groups of the notice sampler: for every tender, the grid cells of its
+    bounding box (clipped to the ``nx × ny`` grid; x outer, y inner) that hold a firm and whose
+    nearest point is within the tender's radius.
+
+    Args:
+        tx, ty, r: tender places and search radii (km). x0, y0, h: the grid's origin and cell
+            side (km). count: firms per cell (cells column-major in y).
+
+    Returns:
+        ``(g_t, g_c, d0)``: tender position, cell, and distance (km) from the tender to the
+        cell's nearest point.
+    """
+    n = 0
+    for t in range(len(tx)):
+        wx = _cell(tx[t] + r[t], x0, h, nx) - _cell(tx[t] - r[t], x0, h, nx) + 1
+        wy = _cell(ty[t] + r[t], y0, h, ny) - _cell(ty[t] - r[t], y0, h, ny) + 1
+        n += wx * wy
+    g_t = np.empty(n, np.int64)
+    g_c = np.empty(n, np.int64)
+    d0 = np.empty(n)
+    k = 0
+    for t in range(len(tx)):
+        xt, yt, rt = tx[t], ty[t], r[t]
+        for cx in range(_cell(xt - rt, x0, h, nx), _cell(xt + rt, x0, h, nx) + 1):
+            ddx = max(max(x0 + cx * h - xt, xt - (x0 + (cx + 1) * h)), 0.0)
+            for cy in range(_cell(yt - rt, y0, h, ny), _cell(yt + rt, y0, h, ny) + 1):
+                c = cx * ny + cy
+                if count[c] == 0:
+                    continue
+                ddy = max(max(y0 + cy * h - yt, yt - (y0 + (cy + 1) * h)), 0.0)
+                d = math.hypot(ddx, ddy)
+                if d <= rt:
+                    g_t[k] = t
+                    g_c[k] = c
+                    d0[k] = d
+                    k += 1
+    return g_t[:k], g_c[:k], d0[:k]
+
+
+@numba.njit(cache=True)
+def proposals(g_t, g_c, p0, near, far, grp_f, pos_f, order, start, count, px, py, tx, ty, range_km):
+    """The notice sampler's proposals, in its order: every firm of each near group (groups in
+    order, firms in cell order), then the far groups' geometric-skip positions ``pos_f`` of groups
+    ``far[grp_f]``.
+
+    Returns:
+        ``(t, f, p_prop, d, arg)``: tender position, firm position (into ``px``), proposal
+        probability, distance (km, ``hypot``) and the exponent ``−d / range_km`` of the reach.
+    """
+    n = len(grp_f)
+    for g in range(len(g_t)):
+        if near[g]:
+            n += count[g_c[g]]
+    t_all, f_all, p_prop = _pair_arrays(n)
+    k = 0
+    for g in range(len(g_t)):
+        if near[g]:
+            for q in range(count[g_c[g]]):
+                t_all[k], f_all[k], p_prop[k] = g_t[g], order[start[g_c[g]] + q], p0[g]
+                k += 1
+    for i in range(len(grp_f)):
+        g = far[grp_f[i]]
+        t_all[k], f_all[k], p_prop[k] = g_t[g], order[start[g_c[g]] + pos_f[i]], p0[g]
+        k += 1
+    d = np.empty(n)
+    arg = np.empty(n)
+    for i in range(n):
+        d[i] = math.hypot(px[f_all[i]] - tx[t_all[i]], py[f_all[i]] - ty[t_all[i]])
+        arg[i] = -d[i] / range_km
+    return t_all, f_all, p_prop, d, arg
+
+
+@numba.njit(cache=True)
+def accept(t_all, f_all, p_prop, d, reach, u, top, r, value, min_value, rows, ask):
+    """Proposals accepted: within the radius, attentive (value ≥ the firm's minimum) and
+    ``u · p_prop < min(1, top · reach)`` (thinning to the pair's own reach; ``reach`` is
+    ``exp(−d / range_km)``, computed by numpy).
+
+    Returns:
+        ``(ti, fi, d)`` of the accepted pairs: tender (``ask``), firm row (``rows``), distance.
+    """
+    n = len(t_all)
+    ti, fi, dd = _pair_arrays(n)
+    k = 0
+    for i in range(n):
+        t, f = t_all[i], rows[f_all[i]]
+        if d[i] <= r[t] and value[t] >= min_value[f] and u[i] * p_prop[i] < min(1.0, top * reach[i]):
+            ti[k], fi[k], dd[k] = ask[t], f, d[i]
+            k += 1
+    return ti[:k], fi[:k], dd[:k]
+
+
+@numba.njit(cache=True)
+def expand_places(inv, start, per, lf, ld, extra, extra_f, extra_d):
+    """Per-commission pairs from per-place pairs: commission ``t`` gets the pairs
+    ``lf[start[inv[t]]:+per[inv[t]]]`` (firms, distances ``ld``) of its place, commissions in
+    order; then the extra pairs ``(extra, extra_f, extra_d)`` are appended.
+
+    Returns:
+        ``(ti, fi, dist)``.
+    """
+    n = len(extra)
+    for t in range(len(inv)):
+        n += per[inv[t]]
+    ti, fi, dist = _pair_arrays(n)
+    k = 0
+    for t in range(len(inv)):
+        s = start[inv[t]]
+        for i in range(s, s + per[inv[t]]):
+            ti[k], fi[k], dist[k] = t, lf[i], ld[i]
+            k += 1
+    for i in range(len(extra)):
+        ti[k], fi[k], dist[k] = extra[i], extra_f[i], extra_d[i]
+        k += 1
+    return ti, fi, dist
+
+
+@numba.njit(cache=True)
+def _pair_arrays(n):
+    """Empty (tender, firm, value) arrays for ``n`` pairs: int64, int64, float64."""
+    return np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n)
+
+
+@numba.njit(cache=True)
+def _cell(v, v0, h, n):
+    """Grid cell (0 … n − 1) of coordinate ``v`` (km), clipped to the grid."""
+    return min(max(int(np.floor((v - v0) / h)), 0), n - 1)
+
+
+def warm() -> None:
+    """Load every kernel's compiled code (from numba's cache, or compile it) by calling it once on
+    tiny inputs of the types the model passes. A run does this on its first call anyway; the
+    benchmark calls it before its clock starts so that this once-per-process cost (≈0.2 s CPU,
+    most of it numba initialising its typing context) is reported apart from the model's time."""
+    one, i1, no = np.zeros(1), np.zeros(1, np.int64), np.zeros(0, np.int64)
+    pairs_within(one, one, one, one, one, 0.0, 0.0, 1.0, 1, 1)
+    g_t, g_c, d0 = cell_groups(one, one, one, 0.0, 0.0, 1.0, 1, 1, np.ones(1, np.int64))
+    t, f, p, d, arg = proposals(g_t, g_c, d0, np.ones(len(g_t), np.bool_), no, no, no, i1, i1,
+                                np.ones(1, np.int64), one, one, one, one, 1.0)
+    accept(t, f, p, d, arg, np.zeros(len(t)), 1.0, one, one, one, i1, i1)
+    expand_places(i1, i1, i1, i1, one, no, no, np.zeros(0))

@@ -1,0 +1,170 @@
+"""The compiled kernels of the procurement market (model.procurement.kernels, issue 24) compute
+exactly what the numpy code they replaced computed: the same pairs in the same order."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from model.procurement import notices
+from model.procurement.beliefs import Beliefs
+
+
+def _brute(tx, ty, radius, fx, fy, alive):
+    dx = fx[None, :] - tx[:, None]
+    dx *= dx
+    dy = fy[None, :] - ty[:, None]
+    dy *= dy
+    dx += dy
+    t, f = np.nonzero((dx <= (radius * radius)[:, None]) & alive[None, :])
+    return t, f, np.hypot(fx[f] - tx[t], fy[f] - ty[t])
+
+
+def test_candidates_equal_the_dense_search_bit_for_bit():
+    rng = np.random.default_rng(24)
+    for nt, nf, half in ((1, 1, 5.0), (50, 3000, 100.0), (400, 2000, 220.0), (300, 40, 10.0)):
+        tx, ty = rng.uniform(-1.2 * half, 1.2 * half, nt), rng.uniform(-1.2 * half, 1.2 * half, nt)
+        fx, fy = rng.uniform(-half, half, nf), rng.uniform(-half, half, nf)
+        radius = rng.choice([0.0, 3.0, 25.0, 80.0, 1e7], nt) * rng.uniform(0.5, 1.5, nt)
+        fx[: nf // 10] = fx[0]  # firms sharing a place
+        alive = rng.random(nf) < 0.9
+        got = notices.candidates(tx, ty, radius, fx, fy, alive)
+        ref = _brute(tx, ty, radius, fx, fy, alive)
+        assert len(ref[0]) > 0 or nt == 1
+        for a, b in zip(got, ref):
+            assert np.array_equal(a, b)
+
+
+def test_pair_order_equals_lexsort():
+    rng = np.random.default_rng(3)
+    key = np.unique(rng.integers(0, 500 * 70, 4000))
+    ti, fi = key // 70, key % 70
+    perm = rng.permutation(len(ti))
+    ti, fi = ti[perm], fi[perm]
+    assert np.array_equal(notices._pair_order(ti, fi), np.lexsort((fi, ti)))
+
+
+def _observe_reference(b, firm, item, others, rate):
+    """Beliefs.observe before issue 24: groups by np.unique."""
+    key, inv, cnt = np.unique(firm.astype(np.int64) * b.n_items + item, return_inverse=True, return_counts=True)
+    seen = np.bincount(inv, weights=1.0 / (1.0 + others)) / cnt
+    f, i = key // b.n_items, key % b.n_items
+    b.win[f, i] = (1 - rate) * b.win[f, i] + rate * seen
+
+
+def _markup_reference(b, firm, item, won, lost, step, lo, hi):
+    key, inv, _ = np.unique(firm.astype(np.int64) * b.n_items + item, return_inverse=True, return_counts=True)
+    w = (np.bincount(inv, weights=won) > 0).astype(float)
+    lo_ = (np.bincount(inv, weights=lost) > 0).astype(float)
+    f, i = key // b.n_items, key % b.n_items
+    b.markup[f, i] = np.clip(b.markup[f, i] + step * (w - lo_), lo, hi)
+
+
+def test_beliefs_updates_equal_the_grouped_updates():
+    rng = np.random.default_rng(5)
+    a, r = Beliefs(7, 0.4, 0.1), Beliefs(7, 0.4, 0.1)
+    a.fit(90)
+    r.fit(90)
+    for _ in range(20):
+        n = int(rng.integers(0, 600))
+        firm, item = rng.integers(0, 90, n), rng.integers(0, 7, n)
+        others = rng.integers(0, 6, n)
+        a.observe(firm, item, others, 0.3)
+        _observe_reference(r, firm, item, others, 0.3)
+        won, lost = rng.random(n) < 0.3, rng.random(n) < 0.4
+        a.learn_markup(firm, item, won, lost, 0.02, 0.0, 0.5)
+        _markup_reference(r, firm, item, won, lost, 0.02, 0.0, 0.5)
+    assert np.array_equal(a.win, r.win) and np.array_equal(a.markup, r.markup)
+    assert not np.all(a.win == 0.4)
+
+
+def _heard_chunk_reference(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask, rng):
+    """notices._heard_chunk before issue 24 (numpy only)."""
+    x0, y0, h, nx, ny, order, start, count = grid
+    t_x, t_y, r = tx[ask], ty[ask], radius[ask]
+    lo_x = np.clip(np.floor((t_x - r - x0) / h), 0, nx - 1).astype(np.int64)
+    hi_x = np.clip(np.floor((t_x + r - x0) / h), 0, nx - 1).astype(np.int64)
+    lo_y = np.clip(np.floor((t_y - r - y0) / h), 0, ny - 1).astype(np.int64)
+    hi_y = np.clip(np.floor((t_y + r - y0) / h), 0, ny - 1).astype(np.int64)
+    wx, wy = hi_x - lo_x + 1, hi_y - lo_y + 1
+    g_t = np.repeat(np.arange(len(ask)), wx * wy)
+    k = np.arange(len(g_t)) - np.repeat(np.cumsum(wx * wy) - wx * wy, wx * wy)
+    g_cx, g_cy = lo_x[g_t] + k // wy[g_t], lo_y[g_t] + k % wy[g_t]
+    g_c = g_cx * ny + g_cy
+    ddx = np.maximum(np.maximum(x0 + g_cx * h - t_x[g_t], t_x[g_t] - (x0 + (g_cx + 1) * h)), 0.0)
+    ddy = np.maximum(np.maximum(y0 + g_cy * h - t_y[g_t], t_y[g_t] - (y0 + (g_cy + 1) * h)), 0.0)
+    d0 = np.hypot(ddx, ddy)
+    keep = (count[g_c] > 0) & (d0 <= r[g_t])
+    g_t, g_c, d0 = g_t[keep], g_c[keep], d0[keep]
+    p0 = np.maximum(np.minimum(1.0, top * np.exp(-d0 / range_km)), 1e-12)
+    near = p0 >= notices.ENUMERATE_ABOVE
+    p0[near] = 1.0
+    n_near = count[g_c[near]]
+    grp_n = np.repeat(np.flatnonzero(near), n_near)
+    pos_n = np.arange(len(grp_n)) - np.repeat(np.cumsum(n_near) - n_near, n_near)
+    far = np.flatnonzero(~near)
+    grp_f, pos_f = notices._bernoulli_positions(count[g_c[far]], p0[far], rng)
+    grp, pos = np.r_[grp_n, far[grp_f]], np.r_[pos_n, pos_f]
+    t_all = g_t[grp]
+    f_all = order[start[g_c[grp]] + pos]
+    p_prop = p0[grp]
+    d = np.hypot(px[f_all] - t_x[t_all], py[f_all] - t_y[t_all])
+    p = np.minimum(1.0, top * np.exp(-d / range_km))
+    fi = rows[f_all]
+    ok = (d <= r[t_all]) & (value[ask][t_all] >= min_value[fi])
+    ok &= rng.random(len(t_all)) * p_prop < p
+    return ask[t_all[ok]], fi[ok], d[ok]
+
+
+def test_notice_sampler_equals_the_numpy_sampler_draw_for_draw(monkeypatch):
+    rng = np.random.default_rng(9)
+    nt, nf, half = 3000, 900, 120.0
+    tx, ty = rng.uniform(-half, half, nt), rng.uniform(-half, half, nt)
+    fx, fy = rng.uniform(-half, half, nf), rng.uniform(-half, half, nf)
+    radius = np.where(rng.random(nt) < 0.1, -1.0, rng.uniform(20, 250, nt))
+    value, min_value = rng.uniform(0, 10, nt), rng.uniform(0, 3, nf)
+    rows = np.flatnonzero(rng.random(nf) < 0.8)
+    for top, range_km in ((0.8, 8.0), (0.55, 40.0), (1.0, 100.0)):
+        args = (tx, ty, radius, value, top, range_km, fx, fy, min_value, rows)
+        got = notices.heard_pairs(*args, np.random.default_rng(1))
+        with monkeypatch.context() as mp:
+            mp.setattr(notices, "_heard_chunk", _heard_chunk_reference)
+            ref = notices.heard_pairs(*args, np.random.default_rng(1))
+        assert len(ref[0]) > 1000
+        for a, b in zip(got, ref):
+            assert np.array_equal(a, b)
+
+
+def test_heard_by_kind_equals_sorted_parts_merged_by_lexsort():
+    """heard_by_kind sorts all (kind, channel) parts once; before issue 24 every part was sorted
+    and the parts merged by np.lexsort. The draws do not depend on the sorting."""
+    from types import SimpleNamespace
+
+    from model import load_params
+
+    p = load_params(None, {})
+    rng = np.random.default_rng(11)
+    nt, nf, half = 9000, 900, 150.0  # ~3,000 tenders × ~270 firms per (channel, kind): the grid path
+    kind = rng.integers(0, 3, nf)
+    firms = SimpleNamespace(x=rng.uniform(-half, half, nf), y=rng.uniform(-half, half, nf), kind=kind,
+                            active=rng.random(nf) < 0.9, min_value=rng.uniform(0, 2e5, nf))
+    tx, ty = rng.uniform(-half, half, nt), rng.uniform(-half, half, nt)
+    channel, value = rng.integers(0, len(notices.CHANNELS), nt), rng.uniform(0, 1e6, nt)
+
+    def radius_of_kind(k, rows):
+        return np.full(nt, 60.0 + 40 * k)
+
+    got = notices.heard_by_kind(tx, ty, channel, value, radius_of_kind, firms, p, np.random.default_rng(4))
+    ch, boost = p.procurement.channels, 1 + p.buyers.publicity * p.buyers.publicity_reach
+    parts, draws = [], np.random.default_rng(4)
+    for k in np.unique(firms.kind[firms.active]):
+        rows = np.flatnonzero(firms.active & (firms.kind == k))
+        for c in np.unique(channel):
+            cp = getattr(ch, notices.CHANNELS[c])
+            rad = np.where(channel == c, radius_of_kind(int(k), rows), -1.0)
+            parts.append(notices.heard_pairs(tx, ty, rad, value, cp.reach * boost, cp.range_km, firms.x, firms.y,
+                                             firms.min_value, rows, draws))
+    ti, fi, d = (np.concatenate(x) for x in zip(*parts))
+    o = np.lexsort((fi, ti))
+    assert len(o) > 1000 and len(o) == len(got[0])
+    for a, b in zip(got, (ti[o], fi[o], d[o])):
+        assert np.array_equal(a, b)
