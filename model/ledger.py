@@ -173,11 +173,19 @@ class MonthLedger:
 
     def raw(self) -> dict[str, float]:
         """The month's raw counters: every reported field, per-level fields flattened."""
-        out: dict[str, float] = {}
-        for key, name, index in _layout():
-            value = getattr(self, name)
-            out[key] = float(value) if index is None else float(value.sum()) if index < 0 else float(value[index])
-        return out
+        return dict(zip(_flat().keys, self.raw_values().tolist()))
+
+    def raw_values(self) -> np.ndarray:
+        """The raw counters as one array, in the order of :func:`raw_fields` (one numpy pass, not
+        one Python conversion per counter)."""
+        flat = _flat()
+        by_level = np.array([getattr(self, name) for name in flat.levels], dtype=float).reshape(-1, N_LEVELS)
+        block = np.empty((len(flat.levels), N_LEVELS + 1))
+        block[:, 0] = by_level.sum(axis=1)
+        block[:, 1:] = by_level
+        scalars = np.array([getattr(self, name) for name in flat.scalars], dtype=float)
+        bands = np.array([getattr(self, name) for name in flat.bands], dtype=float).reshape(-1)
+        return np.concatenate((scalars, block.ravel(), bands))[flat.order]
 
 
 def _layout() -> list[tuple[str, str, int | None]]:
@@ -199,6 +207,39 @@ def _layout() -> list[tuple[str, str, int | None]]:
             out.append((base, f.name, -1))
         out.extend((f"{base}_{suffix}", f.name, i) for i, suffix in enumerate(LEVEL_NAMES))
     return out
+
+
+@dataclass(frozen=True)
+class _Flat:
+    """How :meth:`MonthLedger.raw_values` flattens the ledger: the raw counters in order, the scalar,
+    per-level and per-band fields, and where each counter sits in [scalars, (sum, city, town,
+    village) of every per-level field, (band 1 … band 4) of every per-band field]."""
+
+    keys: tuple[str, ...]
+    scalars: tuple[str, ...]
+    levels: tuple[str, ...]
+    bands: tuple[str, ...]
+    order: np.ndarray
+
+
+@cache
+def _flat() -> _Flat:
+    layout = _layout()
+    banded = {f.name for f in fields(MonthLedger) if f.metadata.get("bands")}
+    scalars = tuple(dict.fromkeys(name for _, name, index in layout if index is None))
+    levels = tuple(dict.fromkeys(name for _, name, index in layout if index is not None and name not in banded))
+    bands = tuple(dict.fromkeys(name for _, name, _ in layout if name in banded))
+    width, start = N_LEVELS + 1, len(scalars) + (N_LEVELS + 1) * len(levels)
+
+    def position(name: str, index: int | None) -> int:
+        if index is None:
+            return scalars.index(name)
+        if name in banded:
+            return start + N_BANDS * bands.index(name) + index
+        return len(scalars) + width * levels.index(name) + 1 + index
+
+    order = [position(name, index) for _, name, index in layout]
+    return _Flat(tuple(key for key, _, _ in layout), scalars, levels, bands, np.array(order, np.int64))
 
 
 @cache

@@ -22,6 +22,7 @@ far villages) minus band 1 (the villages nearest the centre).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -227,17 +228,33 @@ def report(model, name: str) -> float:
 
 
 def month_values(raw: dict[str, float]) -> dict[str, float]:
-    """Outcome values of one month from its raw counters."""
-    out = {}
-    for o in OUTCOMES.values():
-        if o.over_time == "ratio":
-            den = raw.get(o.den, 0.0)
-            out[o.name] = raw.get(o.num, 0.0) / den if den > 0 else np.nan
-        elif o.over_time == "sum":  # a count or total with nothing recorded this month is 0
-            out[o.name] = raw.get(o.num, 0.0)
-        elif o.over_time != "gap":
-            out[o.name] = raw.get(o.num, np.nan)
-    return _gaps(out)
+    """Outcome values of one month from its raw counters (a ``ratio`` is NaN when its denominator
+    is not positive; a ``gap`` is the difference of two outcomes; a missing counter counts 0 in a ``ratio`` or ``sum``, NaN otherwise)."""
+    plan = _month_plan()
+    num = np.array([raw.get(k, d) for k, d in plan.num], dtype=float)
+    den = np.array([raw.get(k, 0.0) for k in plan.den], dtype=float)
+    ratio = np.divide(num, den, out=np.full(len(num), np.nan), where=den > 0)
+    return _gaps(dict(zip(plan.names, np.where(plan.is_ratio, ratio, num).tolist())))
+
+
+@dataclass(frozen=True)
+class _MonthPlan:
+    """The outcomes as arrays for :func:`month_values`: names, (numerator, default) and denominator
+    counters, and which are ratios."""
+
+    names: tuple[str, ...]
+    num: tuple[tuple[str, float], ...]
+    den: tuple[str, ...]
+    is_ratio: np.ndarray
+
+
+@cache
+def _month_plan() -> _MonthPlan:
+    outs = [o for o in OUTCOMES.values() if o.over_time != "gap"]  # gaps: _gaps
+    return _MonthPlan(names=tuple(o.name for o in outs),
+                      num=tuple((o.num, 0.0 if o.over_time in ("ratio", "sum") else np.nan) for o in outs),
+                      den=tuple(o.den or "" for o in outs),
+                      is_ratio=np.array([o.over_time == "ratio" for o in outs]))
 
 
 def _gaps(out: dict[str, float]) -> dict[str, float]:

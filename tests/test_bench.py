@@ -28,6 +28,8 @@ def test_bench_command_writes_json(tmp_path, capsys):
         assert r["phases_s"]["procure"] > 0 and r["phases_s"]["citizens"] > 0
         assert r["phases_s"]["collect"] > 0 and r["phases_s"]["plan_year"] > 0
         assert sum(r["phases_s"].values()) == pytest.approx(r["run_s"], rel=1e-6)
+        assert set(r["phases_cpu_s"]) == set(r["phases_s"]) - {"other"} and r["phases_cpu_s"]["citizens"] > 0
+        assert 0 < sum(r["phases_cpu_s"].values()) <= r["cpu_s"] and r["warmup_cpu_s"] > 0
         assert r["numpy_floor_us"] > 0 and r["mesa_floor_us"] > 0 and r["ratio_to_numpy"] > 0
         assert r["procurements"] >= r["open_tenders"] > 0
     assert math.isfinite(data["loglog_slope"]["total"])
@@ -74,7 +76,9 @@ def test_phase_timers_do_not_change_results_and_restore():
     with bench.phase_timers(m) as acc:
         m.run(1)
     assert m.phases == original and orders.procure is original[1].run
-    assert set(acc) == set(bench.phase_names()) and acc["procure"] > 0
+    names = set(bench.phase_names())
+    assert set(acc) == names | {bench.CPU + k for k in names} and acc["procure"] > 0
+    assert acc[bench.CPU + "procure"] > 0
     assert m.summary().keys() == plain.summary.keys()
     assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(m.summary().values(),
                                                                               plain.summary.values()))

@@ -129,6 +129,49 @@ def test_citizens_step_mean_with_noise_is_unbiased():
     assert out["complaints"] == pytest.approx(47.6, abs=5)
 
 
+def test_compiled_month_equals_the_reference_functions_bit_for_bit():
+    """The compiled pass (model/entities/households.py) is the numpy rules of this module, operation
+    by operation, with the noise numpy's ``standard_normal`` would draw from the same stream."""
+    rng = np.random.default_rng(7)
+    village = np.repeat(np.arange(40), rng.integers(1, 30, 40))
+    village_town = np.arange(40) // 10
+    c = cz.Citizens(CP, village, village_town, np.random.default_rng(11))
+    ref_rng = np.random.default_rng(11)
+    e, s, t = c.expect.copy(), c.satisfaction.copy(), c.trust.copy()
+    prev = None
+    for _ in range(6):
+        index, unserved, scandals = rng.random(40), rng.random(40) * (rng.random(40) < 0.3), rng.poisson(0.3, 4) * 1.0
+        c.step(index, unserved, scandals)
+        seen = cz.perceive(index[village], CP.perception_noise, ref_rng)
+        eligible = np.bincount(village[seen < e - CP.tolerance], minlength=40)
+        s = cz.update_satisfaction(s, seen, e, CP.satisfaction_rate, CP.disconfirmation)
+        e = cz.update_expectation(e, seen, CP.expectation_rate)
+        swing = np.zeros(40) if prev is None else np.abs(index - prev)
+        prev = index
+        t = cz.update_trust(t, s, CP.trust_rate, (CP.unserved_hit * unserved)[village], (CP.swing_hit * swing)[village],
+                            (CP.scandal_hit * scandals)[village_town][village])
+        assert np.array_equal(c.expect, e) and np.array_equal(c.satisfaction, s) and np.array_equal(c.trust, t)
+        assert np.array_equal(c._eligible_v, eligible)
+        assert np.array_equal(c.expectation_by_village(), np.bincount(village, weights=e, minlength=40) /
+                              np.bincount(village, minlength=40))
+        ref_rng.binomial(eligible, CP.complaint_channel)  # the month's complaint draw, one per village
+        assert (c.complaint_rate * c.per_village <= eligible).all()
+
+
+def test_complaints_are_binomial_per_village():
+    """Each eligible household complains with probability complaint_channel: the village counts
+    (drawn once per village) have the binomial mean and variance."""
+    n_v, size = 200, 50
+    c = cz.Citizens(CP.model_copy(update={"perception_noise": 0.0, "expectation_init": 0.9}),
+                    np.repeat(np.arange(n_v), size), np.zeros(n_v, np.int64), np.random.default_rng(3))
+    c.step(np.full(n_v, 0.5), np.zeros(n_v), np.zeros(1))  # 0.5 < 0.9 − 0.1: every household eligible
+    counts = c.complaint_rate * size
+    assert np.array_equal(c._eligible_v, np.full(n_v, size))
+    k = CP.complaint_channel
+    assert counts.mean() == pytest.approx(size * k, abs=4 * np.sqrt(size * k * (1 - k) / n_v))
+    assert counts.var(ddof=1) == pytest.approx(size * k * (1 - k), rel=0.3)
+
+
 def test_rating_exact_noise_free():
     c = small_citizens(perception_noise=0.0)
     r = c.rating(arr(0.8, 0.8, 0.2), arr(1.0, 0.25, 0.5), arr(0.4, 0.4, 0.6))

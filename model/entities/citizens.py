@@ -6,7 +6,8 @@ demand-weighted quality index Q_v of its village, plus noise — and updates (al
     perceived   p = Q_v + ε,  ε ~ N(0, perception_noise)
     satisfaction S ← S + α (clip(p + δ (p − E), 0, 1) − S)      (disconfirmation of expectations, δ = disconfirmation)
     expectation E ← E + β (p − E)
-    complaint   when p < E − tolerance, with probability complaint_channel
+    complaint   when p < E − tolerance, with probability complaint_channel (independently; the
+                count of each village is drawn at once, Binomial(households short, complaint_channel))
     trust       T ← clip(T + γ (S − T) − h_u · unserved_v − h_s · |Q_v − Q_v,prev| − h_x · scandals_town, 0, 1)
 
 so trust falls with unserved months, campaign-style swings (一阵风) and published scandals.
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import places, records
+from model.entities import households
 from model.delivery.monitoring import REGIMES
 from model.param_tree import Citizens as CitizenParams
 from model.units import PER_THOUSAND
@@ -91,20 +93,22 @@ class Citizens:
         self.village = village
         self.town = village_town[village]
         self.n_villages = len(village_town)
-        counts = np.bincount(village, minlength=self.n_villages)
-        self.per_village = counts.astype(float)
-        # households stored village by village (as the world builds them): spreading a village
-        # value to its households is np.repeat, ~10x cheaper than a gather
-        self._repeat = counts if bool(np.all(village[1:] >= village[:-1])) else None
+        self.per_village = np.bincount(village, minlength=self.n_villages).astype(float)
         self._village_town = village_town
         self.expect = np.full(n, p.expectation_init)
         self.satisfaction = np.full(n, p.satisfaction_init)
         self.trust = np.full(n, p.trust_init)
         self.prev_index: np.ndarray | None = None
         self.complaint_rate = np.zeros(self.n_villages)
+        # the compiled month's parameters and buffers (model/entities/households.py)
+        self._rates = tuple(float(x) for x in (p.perception_noise, p.tolerance, p.satisfaction_rate,
+                                               p.disconfirmation, p.expectation_rate, p.trust_rate))
+        self._eligible_v = np.zeros(self.n_villages, np.int64)
+        self._expect_sum_v = np.bincount(village, weights=self.expect, minlength=self.n_villages)
 
     def step(self, index_v: np.ndarray, unserved_v: np.ndarray, scandals_town: np.ndarray) -> dict[str, float]:
-        """One month of perception, satisfaction, complaints and trust.
+        """One month of perception, satisfaction, complaints and trust (one compiled pass over the
+        households, model/entities/households.py; the rules are the functions above).
 
         Args:
             index_v: quality index of each village (0–1).
@@ -115,34 +119,24 @@ class Citizens:
             Means of the month: satisfaction, trust, complaints (per 1,000 households), perceived.
         """
         p = self.p
-        seen = perceive(self._spread(index_v), p.perception_noise, self.rng)
-        u = self.rng.random(len(seen))
-        comp = complaints(seen, self.expect, p.tolerance, p.complaint_channel, u)
-        self.satisfaction = update_satisfaction(self.satisfaction, seen, self.expect, p.satisfaction_rate,
-                                                p.disconfirmation)
-        self.expect = update_expectation(self.expect, seen, p.expectation_rate)
         swing = np.zeros_like(index_v) if self.prev_index is None else np.abs(index_v - self.prev_index)
         self.prev_index = index_v.copy()
-        # the hits are scaled per village before spreading (c·x[v] equals (c·x)[v] exactly)
-        self.trust = update_trust(self.trust, self.satisfaction, p.trust_rate,
-                                  self._spread(p.unserved_hit * unserved_v), self._spread(p.swing_hit * swing),
-                                  self._spread((p.scandal_hit * scandals_town)[self._village_town]))
-        # complaints are 0/1, so integer counts equal the float sums of np.bincount(weights=comp)
-        self.complaint_rate = np.bincount(self.village[comp], minlength=self.n_villages) / np.maximum(
-            self.per_village, 1)
+        hit_v = np.column_stack([p.unserved_hit * unserved_v, p.swing_hit * swing,
+                                 (p.scandal_hit * scandals_town)[self._village_town]])
+        eligible = self._eligible_v
+        seen = households.month(self.rng, self.village, np.ascontiguousarray(index_v, dtype=float), hit_v, self._rates,
+                                self.expect, self.satisfaction, self.trust, eligible, self._expect_sum_v)
+        # each eligible household complains with probability complaint_channel, independently, and
+        # only the counts by village are used: one binomial draw per village (docs/PERFORMANCE.md, round 5)
+        comp_v = self.rng.binomial(eligible, p.complaint_channel)
+        self.complaint_rate = comp_v / np.maximum(self.per_village, 1)
+        n = len(self.village)
         return {"satisfaction": float(self.satisfaction.mean()), "trust": float(self.trust.mean()),
-                "complaints": float(comp.mean() * PER_THOUSAND), "perceived": float(seen.mean())}
-
-    def _spread(self, values_v: np.ndarray) -> np.ndarray:
-        """A per-village array mapped to every household."""
-        if self._repeat is not None:
-            return np.repeat(values_v, self._repeat)
-        return values_v[self.village]
+                "complaints": float(comp_v.sum() / n * PER_THOUSAND), "perceived": seen / n}
 
     def expectation_by_village(self) -> np.ndarray:
-        """Mean expectation of each village's households."""
-        return np.bincount(self.village, weights=self.expect, minlength=self.n_villages) / np.maximum(
-            self.per_village, 1)
+        """Mean expectation of each village's households (summed in the month's pass)."""
+        return self._expect_sum_v / np.maximum(self.per_village, 1)
 
     def rating(self, mean_q: np.ndarray, visibility: np.ndarray, prior: np.ndarray) -> np.ndarray:
         """Citizens' rating (民主测评) of contracts (0–1)."""
