@@ -32,8 +32,11 @@ class Curation:
         kind: "sweep" (an experiment file), "sensitivity", "calibration" or "search".
         file: The experiment, targets or search file under ``experiments/``.
         bands: Sweep outcomes whose monthly mean and 95% band per scenario are kept.
-        tenders: Sweep: keep open tenders counted by run, level and distance band.
+        tenders: Sweep: keep procurement attempts counted by run, level and distance band.
         params: Sweep: resolved parameters added to the runs table per scenario.
+        replications: Sweep: replications per scenario when fewer than the file's (None: the
+            file's; else the runs go to ``results/<name>_<replications>reps/``, apart from a
+            full-size run's folder); the notebook says so.
     """
 
     name: str
@@ -42,13 +45,15 @@ class Curation:
     bands: tuple[str, ...] = ()
     tenders: bool = False
     params: tuple[str, ...] = ()
+    replications: int | None = None
 
 
 CURATIONS = {c.name: c for c in (
     Curation("reform_package", "sweep", "reform_package.toml", bands=("quality_delivered", "trust")),
     Curation("procurement_rules", "sweep", "procurement_rules.toml"),
     Curation("evaluation_weights", "sweep", "evaluation_weights.toml",
-             params=("scoring.price_weight", "scoring.citizen_weight", "procurement.award_rule")),
+             params=("scoring.price_weight", "scoring.citizen_weight", "procurement.award_rule"),
+             replications=5),  # 31 scenarios: 155 runs instead of 310, for the script's ~20 minutes
     Curation("blacklist_policies", "sweep", "blacklist_policies.toml"),
     Curation("no_bidder", "sweep", "no_bidder.toml", tenders=True),
     Curation("monitoring", "sweep", "monitoring.toml"),
@@ -84,6 +89,10 @@ def load(name: str, full: bool = False, root: Path = ROOT) -> dict[str, Any]:
     """
     if full:
         curate(name, root)
+    elif not (folder(name, root) / curated.INDEX).is_file():
+        raise FileNotFoundError(
+            f"{folder(name, root)}: no curated tables; they ship with the repository (install it "
+            "with pip install -e .) or are written by FULL = True or python scripts/curate_notebooks.py")
     return curated.read_curated(folder(name, root))
 
 
@@ -101,11 +110,15 @@ def curate(name: str, root: Path = ROOT, workers: int | None = None) -> dict[str
     if name not in CURATIONS:
         raise ValueError(f"unknown curated result {name!r}; allowed: {', '.join(CURATIONS)}")
     c = CURATIONS[name]
-    src = root / "results" / name
+    src = root / "results" / (name if c.replications is None else f"{name}_{c.replications}reps")
     make = {"sweep": _sweep, "sensitivity": _sensitivity, "calibration": _calibration,
             "search": _search}[c.kind]
     tables = make(c, root / "experiments" / c.file, src, workers)
-    return curated.write_curated(folder(name, root), tables, curated.provenance(src))
+    source = curated.provenance(src)
+    if "runs.csv" in tables:  # the size actually curated, from the table itself
+        runs = tables["runs.csv"]
+        source.update(runs=len(runs), replications=int(runs["replicate"].nunique()))
+    return curated.write_curated(folder(name, root), tables, source)
 
 
 def _sweep(c: Curation, path: Path, src: Path, workers: int | None) -> dict[str, Any]:
@@ -115,7 +128,7 @@ def _sweep(c: Curation, path: Path, src: Path, workers: int | None) -> dict[str,
     from experiments.engine.sweep import run_sweep
 
     exp = load_experiment(path, REAL)
-    plan = make_plan(exp, REAL)
+    plan = make_plan(exp, REAL, replications=c.replications)
     executor = pick_executor(None, exp.hints.get("executor"), len(plan.runs))
     res = run_sweep(plan, src, executor=executor, workers=workers, tenders=c.tenders)
     if res.status != "complete":
@@ -132,7 +145,7 @@ def _sweep(c: Curation, path: Path, src: Path, workers: int | None) -> dict[str,
         for o in c.bands:
             tables[f"bands_{o}.csv"] = stats.timeseries_bands(ts, runs, o)
     if c.tenders:
-        tables["open_tenders.csv"] = curated.open_tender_bands(src)
+        tables["attempts.csv"] = curated.attempt_bands(src)
     return tables
 
 

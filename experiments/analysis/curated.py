@@ -159,22 +159,23 @@ def runs_table(src: str | Path, outcomes: Sequence[str]) -> pd.DataFrame:
     return runs[ids + [o for o in outcomes if o in runs.columns]].sort_values("run_id")
 
 
-def open_tender_bands(src: str | Path, bins: Sequence[float] = BANDS) -> pd.DataFrame:
-    """Open tenders of a results folder's tender log counted per run, level and distance band.
+def attempt_bands(src: str | Path, bins: Sequence[float] = BANDS) -> pd.DataFrame:
+    """Procurement attempts of a results folder's tender log counted per run, level and distance band.
+
+    Every method counts, as in the model's ``no_bid_rate`` (share of procurement attempts with no
+    bid or response, 无人揭榜).
 
     Args:
         src: A complete results folder run with ``--tenders``.
         bins: Distance-band edges, km (left-closed).
 
     Returns:
-        run_id, level, distance_band (label "[a, b)" km), tenders (count), no_bid (count of
-        tenders with no bid).
+        run_id, level, distance_band (label "[a, b)" km), attempts (count), no_bid (count of
+        attempts with no bid or response).
     """
-    t = pd.read_parquet(Path(src) / "tenders.parquet", columns=["run_id", "mode", "level", "bids",
-                                                                   "distance_km"])
-    t = t[t["mode"] == "open_tender"]
+    t = pd.read_parquet(Path(src) / "tenders.parquet", columns=["run_id", "level", "bids", "distance_km"])
     band = pd.cut(t["distance_km"], list(bins), right=False)
-    g = (t.assign(distance_band=band.astype(str), no_bid=(t["bids"] == 0).astype(int))
-         .groupby(["run_id", "level", "distance_band"], observed=True, sort=True)["no_bid"]
-         .agg(tenders="count", no_bid="sum").reset_index())
-    return g
+    return (t.assign(level=t["level"].astype(str), distance_band=band.astype(str),
+                     no_bid=(t["bids"] == 0).astype(int))
+            .groupby(["run_id", "level", "distance_band"], sort=True)["no_bid"]
+            .agg(attempts="count", no_bid="sum").reset_index())
