@@ -45,10 +45,16 @@ def _outputs(nb):
 
 
 def _texts(nb) -> list[str]:
-    """The text of every output (stdout and text/plain), in order; images and stderr (warnings
-    are printed once per process, and the test's kernel is shared) left out."""
-    return [o.get("text", "") if o["output_type"] == "stream" else o.get("data", {}).get("text/plain", "")
-            for o in _outputs(nb) if o.get("name") != "stderr"]
+    """Per code cell, its printed text (stdout, however the kernel split it into stream outputs)
+    followed by its text/plain results; images and stderr (warnings are printed once per
+    process, and the test's kernel is shared) left out."""
+    cells = []
+    for c in (c for c in nb.cells if c.cell_type == "code"):
+        outs = c.get("outputs", [])
+        printed = "".join(o.get("text", "") for o in outs if o.get("name") == "stdout")
+        cells.append("\n".join([printed, *(str(o.get("data", {}).get("text/plain", "")) for o in outs
+                                            if o["output_type"] != "stream")]))
+    return cells
 
 
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
@@ -170,7 +176,7 @@ def test_notebook_executes(path: Path, kernel):
             if str(o.get("data", {}).get("text/plain", "")).startswith("<Figure") and "image/png" not in o["data"]]
     assert not bare, f"{path.name}: a figure is printed as text ({bare[0]['data']['text/plain']}), not shown"
     committed = _texts(nbformat.read(path, as_version=4))
-    assert _texts(nb)[-len(committed):] == committed, (
+    assert _texts(nb)[1:] == committed, (  # [1:]: the cell inserted above
         f"{path.name}: re-executing changes its text outputs; run python scripts/curate_notebooks.py")
     print(f"{path.name}: {elapsed:.1f} s")
 
