@@ -18,6 +18,7 @@ Run from anywhere; prints the time of each step.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import time
@@ -73,7 +74,10 @@ def main(argv: list[str] | None = None) -> int:
     if not args.execute_only:
         if "reform_package" in names and not args.no_reform_report:
             t = time.perf_counter()
-            subprocess.run(["bash", str(curate.ROOT / "scripts" / "curate_reform_package.sh")], check=True)
+            bin_dir = str(Path(sys.executable).parent)  # its `python` is this one, venv activated or not
+            env = {**os.environ, "PATH": bin_dir + os.pathsep + os.environ.get("PATH", "")}
+            subprocess.run(["bash", str(curate.ROOT / "scripts" / "curate_reform_package.sh")],
+                           check=True, env=env)
             print(f"reform package report and brief: {time.perf_counter() - t:.0f} s", flush=True)
         for name in names:
             t = time.perf_counter()
