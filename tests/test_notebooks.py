@@ -1,10 +1,13 @@
-"""Every notebook in notebooks/ executes at its small size (FULL = False) without error.
+"""The notebooks in notebooks/ are committed with current outputs, and execute.
 
-Notebooks are found by glob, so new ones are picked up. They must be stored without
-outputs and start with the `FULL = False` and `LANG = "en"` switches as their first code cell;
-one notebook is also executed in Chinese.
+Notebooks are found by glob, so new ones are picked up. Each starts with the `FULL = False` and
+`LANG = "en"` switches as its first code cell. They are committed WITH their outputs, computed by
+`python scripts/curate_notebooks.py` from the curated full-size tables in results/curated/; each
+records in `metadata.jiebang.curated` the SHA-256 of the curated files it read, and those must
+equal the files on disk (a regenerated table without re-executed notebooks fails here).
+Re-executing a notebook must reproduce its committed text outputs.
 
-To keep the suite fast, the notebooks share one kernel (kernel "python3", whose argv[0]
+To keep the suite fast, the executed notebooks share one kernel (kernel "python3", whose argv[0]
 "python" jupyter_client maps to this interpreter): before each notebook `%reset -f` empties
 the namespace and the working directory is set to notebooks/, so a notebook cannot use
 another's variables; imported modules stay loaded, which saves their import time.
@@ -12,6 +15,8 @@ another's variables; imported modules stay loaded, which saves their import time
 
 from __future__ import annotations
 
+import json
+import shutil
 import time
 from pathlib import Path
 
@@ -19,6 +24,9 @@ import nbformat
 import pytest
 from jupyter_core.utils import run_sync
 from nbclient import NotebookClient
+
+from experiments import curate
+from experiments.analysis.curated import curated_hashes, stale_files
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 FILES = sorted(NOTEBOOKS.glob("*.ipynb"))
@@ -32,16 +40,83 @@ def test_there_are_notebooks():
             "no_bidder", "monitoring", "reform_package"} <= names
 
 
+def _outputs(nb):
+    return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+
+
+def _texts(nb) -> list[str]:
+    """Per code cell, its printed text (stdout, however the kernel split it into stream outputs)
+    followed by its text/plain results; images and stderr (warnings are printed once per
+    process, and the test's kernel is shared) left out."""
+    cells = []
+    for c in (c for c in nb.cells if c.cell_type == "code"):
+        outs = c.get("outputs", [])
+        printed = "".join(o.get("text", "") for o in outs if o.get("name") == "stdout")
+        cells.append("\n".join([printed, *(str(o.get("data", {}).get("text/plain", "")) for o in outs
+                                            if o["output_type"] != "stream")]))
+    return cells
+
+
 @pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
-def test_notebook_is_stored_clean_with_full_switch(path: Path):
+def test_notebook_starts_with_the_switches(path: Path):
     nb = nbformat.read(path, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code"]
     assert code, f"{path.name}: no code cells"
     assert code[0].source.strip() == f"{FULL_SWITCH}\n{LANG_SWITCH}", (
         f"{path.name}: the first code cell must be exactly {FULL_SWITCH!r} and {LANG_SWITCH!r}")
-    for cell in code:
-        assert cell.get("outputs", []) == [] and cell.get("execution_count") is None, (
-            f"{path.name}: stored with outputs; clear them before committing")
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_notebook_is_stored_with_its_outputs(path: Path):
+    """Every code cell ran, nothing failed, figures are images, no machine's paths are shown."""
+    nb = nbformat.read(path, as_version=4)
+    regen = "run python scripts/curate_notebooks.py"
+    for cell in (c for c in nb.cells if c.cell_type == "code"):
+        assert cell.get("execution_count") is not None, f"{path.name}: a cell was not executed; {regen}"
+    outputs = _outputs(nb)
+    assert not [o for o in outputs if o["output_type"] == "error"], f"{path.name}: stored with an error"
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 1, f"{path.name}: no figure"
+    bare = [o for o in outputs if str(o.get("data", {}).get("text/plain", "")).startswith("<Figure")
+            and "image/png" not in o["data"]]
+    assert not bare, f"{path.name}: a figure is stored as text ({bare[0]['data']['text/plain']})"
+    text = "\n".join(_texts(nb))
+    assert str(curate.ROOT) not in text and "/tmp/" not in text, f"{path.name}: shows a local path"
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.stem for p in FILES])
+def test_notebook_outputs_are_current(path: Path):
+    """The hashes recorded at execution equal the curated files now on disk, and cover them all."""
+    nb = nbformat.read(path, as_version=4)
+    recorded = nb.metadata.get("jiebang", {}).get("curated", {})
+    assert recorded, f"{path.name}: no record of the curated files it read; run python scripts/curate_notebooks.py"
+    assert stale_files(recorded, curate.ROOT) == [], (
+        f"{path.name}: outputs older than the curated tables; run python scripts/curate_notebooks.py")
+    folders = [curate.folder(n) for n in curate.NOTEBOOKS[path.stem]]
+    assert recorded == curated_hashes(folders, curate.ROOT)
+
+
+def test_the_currency_check_can_fail(tmp_path: Path):
+    """A curated table rewritten after execution (one digit) or removed is reported as stale."""
+    nb = nbformat.read(NOTEBOOKS / "monitoring.ipynb", as_version=4)
+    recorded = nb.metadata["jiebang"]["curated"]
+    copy = tmp_path / "results" / "curated" / "monitoring"
+    shutil.copytree(curate.folder("monitoring"), copy)
+    assert stale_files(recorded, tmp_path) == []
+    runs = copy / "runs.csv"
+    text = runs.read_text()
+    digit = next(i for i, ch in enumerate(text) if ch.isdigit() and i > text.index("\n"))
+    runs.write_text(text[:digit] + str((int(text[digit]) + 1) % 10) + text[digit + 1:])
+    assert stale_files(recorded, tmp_path) == ["results/curated/monitoring/runs.csv: changed since the notebook was executed"]
+    (copy / "tables.json").unlink()
+    assert len(stale_files(recorded, tmp_path)) == 2
+
+
+def test_curated_tables_are_small():
+    """Kilobytes, not megabytes: what git tracks under results/curated/ for the notebooks."""
+    for name in curate.CURATIONS:
+        index = json.loads((curate.folder(name) / "tables.json").read_text())
+        size = sum((curate.folder(name) / f).stat().st_size for f in index["files"])
+        assert size < 400_000, f"results/curated/{name}: {size} bytes"
 
 
 @pytest.fixture(scope="module")
@@ -100,6 +175,9 @@ def test_notebook_executes(path: Path, kernel):
     bare = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])
             if str(o.get("data", {}).get("text/plain", "")).startswith("<Figure") and "image/png" not in o["data"]]
     assert not bare, f"{path.name}: a figure is printed as text ({bare[0]['data']['text/plain']}), not shown"
+    committed = _texts(nbformat.read(path, as_version=4))
+    assert _texts(nb)[1:] == committed, (  # [1:]: the cell inserted above
+        f"{path.name}: re-executing changes its text outputs; run python scripts/curate_notebooks.py")
     print(f"{path.name}: {elapsed:.1f} s")
 
 
@@ -107,7 +185,7 @@ def test_notebook_executes(path: Path, kernel):
 def test_notebook_finds_the_project_from_the_package(path: Path):
     """A notebook copied anywhere finds experiments/ through the installed package, not the cwd."""
     source = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code")
-    assert "Path.cwd()" not in source and "experiments.__file__" in source
+    assert "Path.cwd()" not in source and "curate.load(" in source  # experiments.curate.ROOT
 
 
 def test_overview_runs_outside_the_repository(tmp_path: Path):

@@ -127,6 +127,20 @@ def test_distance_band_plot(tables):
     _check(plots.distance_band_plot(tenders.drop(columns="distance_band")))
 
 
+def test_distance_band_plot_from_counts(tables):
+    """A table of counts per run and band draws the same points as the tender rows it counts."""
+    runs, _, tenders, _ = tables
+    t = tenders.assign(no_bid=tenders["no_bid"].astype(int))
+    counts = (t.groupby(["run_id", "distance_band"], observed=True)["no_bid"]
+              .agg(no_bid="sum", tenders="count").reset_index())
+    rows = plots.distance_band_plot(t, runs=runs)
+    counted = plots.distance_band_plot(counts, count="tenders", runs=runs)
+    _check(counted, 3)
+    for a, b in zip(rows.axes[0].lines, counted.axes[0].lines, strict=True):
+        assert a.get_ydata() == pytest.approx(b.get_ydata())
+    assert len(counted.axes[0].lines) >= 3
+
+
 def test_outcome_label_fallbacks():
     assert plots.outcome_label("spend") == ("Spend", "yuan")
     assert plots.outcome_label("no_bid_rate_village")[1] == "share of tenders"

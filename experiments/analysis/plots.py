@@ -390,6 +390,7 @@ def distance_band_plot(
     distance_col: str = "distance_km",
     bins: Sequence[float] = (0, 5, 10, 20, 40, np.inf),
     lang: str = "en",
+    count: str | None = None,
 ) -> Figure:
     """Rate of a binary tender outcome by distance band, with Wilson CIs, per group.
 
@@ -407,6 +408,9 @@ def distance_band_plot(
         distance_col: distance column (km) used only when ``band_col`` is absent.
         bins: band edges in km for that case.
         lang: language of the texts (``"en"`` or ``"zh"``).
+        count: for a table of counts (one row per run, band, ...): the column holding the
+            number of tenders of the row; ``value`` then holds how many of them have the
+            outcome. None: one row per tender.
 
     Returns:
         The figure (y: share of tenders, 0–1).
@@ -423,8 +427,12 @@ def distance_band_plot(
     is_cat = isinstance(bands.dtype, pd.CategoricalDtype)
     order = list(bands.cat.categories) if is_cat else sorted(bands.dropna().unique())
     keys = [*by_, band_col]
-    agg = (t.assign(_v=t[value].astype(float)).groupby(keys, sort=False, observed=True)["_v"]
-           .agg(["sum", "count"]).reset_index())
+    if count is None:
+        agg = (t.assign(_v=t[value].astype(float)).groupby(keys, sort=False, observed=True)["_v"]
+               .agg(["sum", "count"]).reset_index())
+    else:
+        agg = (t.groupby(keys, sort=False, observed=True)[[value, count]].sum()
+               .rename(columns={value: "sum", count: "count"}).reset_index())
     lo, hi = wilson_ci(agg["sum"], agg["count"], ci)
     agg["rate"], agg["lo"], agg["hi"] = agg["sum"] / agg["count"], lo, hi
     names = _group_names(agg, by_) if by_ else pd.Series(text("all_tenders", lang), index=agg.index)
