@@ -2,13 +2,13 @@
 
 Runs the baseline and three counterfactual overrides (notices reach every firm; strong firms
 attend to small projects; local supply doubles; every firm's capacity doubles) for several seeds with the tender log, drops the
-first year (burn-in) and prints, per scenario, the village no-bid rate (share of procurement
+warm-up (``burn_in_years``, as every summary does) and prints, per scenario, the village no-bid rate (share of procurement
 attempts at village places with no bid or response) with a 95% t interval across seeds, split
 by first attempt / repeat, by distance band and by method, the reasons of failed attempts, and the
 unfilled rate.
 
     python scripts/nobid_decomposition.py --seeds 1 2 3 --years 6
-    python scripts/nobid_decomposition.py --seeds 1 2 3 4 5 --years 8 --markdown docs/NOBID.md
+    python scripts/nobid_decomposition.py --seeds 1 2 3 4 5 --years 10 --markdown docs/NOBID.md
 
 With ``--markdown`` it writes the decomposition as a Markdown section (every sentence generated
 from the numbers), which ``python -m experiments validate`` includes in docs/VALIDATION.md.
@@ -23,6 +23,7 @@ import pandas as pd
 
 from experiments.analysis.stats import t_interval
 from model import load_params, simulate
+from model.units import MONTHS_PER_YEAR
 
 REACH_ALL = {f"procurement.channels.{c}.{k}": v for c in ("notice_board", "city_website", "provincial_platform")
              for k, v in (("reach", 1.0), ("range_km", 10_000.0))}
@@ -75,7 +76,7 @@ def mean(values: list[float]) -> float:
     return t_interval(np.asarray(values, dtype=float))[0]
 
 
-LABELS = {"no_bid_rate": "no-bid rate, village attempts (years 2+)",
+LABELS = {"no_bid_rate": "no-bid rate, village attempts (after the warm-up)",
           "first_attempt_no_bid": "first attempts", "repeat_no_bid": "repeats",
           "repeat_share_of_attempts": "repeats' share of attempts",
           "repeat_share_of_no_bids": "repeats' share of no-bid events",
@@ -84,7 +85,7 @@ LABELS = {"no_bid_rate": "no-bid rate, village attempts (years 2+)",
           "summary.quality_delivered_village": "quality delivered, villages"}
 
 
-def markdown(tables: dict[str, pd.DataFrame], seeds: list[int], years: int) -> str:
+def markdown(tables: dict[str, pd.DataFrame], seeds: list[int], years: int, burn: int) -> str:
     """The decomposition as Markdown: a table of every measure by scenario (mean ± 95% t half-width
     across seeds) and sentences generated from the numbers."""
     names = list(tables)
@@ -93,8 +94,8 @@ def markdown(tables: dict[str, pd.DataFrame], seeds: list[int], years: int) -> s
     head = "| measure | " + " | ".join(n.replace("_", " ") for n in names) + " |"
     lines = ["## The village no-bid rate, decomposed (issue 19)", "",
              f"`python scripts/nobid_decomposition.py --seeds {' '.join(map(str, seeds))} --years {years} "
-             f"--markdown docs/NOBID.md` — the default region, seeds {seeds}, years 2–{years} of the tender log "
-             "(year 1 dropped); each cell is the mean across seeds ± the half-width of its 95% t interval. "
+             f"--markdown docs/NOBID.md` — the default region, seeds {seeds}, years {burn + 1}–{years} of the tender log "
+             f"(the warm-up of {burn} years, `burn_in_years`, dropped as in every summary); each cell is the mean across seeds ± the half-width of its 95% t interval. "
              "Columns: the baseline and counterfactuals that remove one cause at a time.", "", head,
              "|" + "---|" * (len(names) + 1)]
     for k in keys:
@@ -134,25 +135,26 @@ def main() -> None:
     ap.add_argument("--scenario", default="experiments/scenarios/baseline.toml")
     ap.add_argument("--markdown", default=None, help="also write the decomposition as Markdown here")
     a = ap.parse_args()
+    burn = load_params(a.scenario).burn_in_years  # the warm-up every summary leaves out
     tables = {}
     for name, over in SCENARIOS.items():
         rows = []
         for s in a.seeds:
             r = simulate(load_params(a.scenario, overrides=over), seed=s, years=a.years, tenders=True)
-            row = shares(r.tenders[r.tenders["month"] > 12])
+            row = shares(r.tenders[r.tenders["month"] > MONTHS_PER_YEAR * burn])
             for k in ("no_bid_rate_village", "first_attempt_no_bid_rate_village", "unfilled_rate_village",
                       "coverage", "quality_delivered_village"):
                 row[f"summary.{k}"] = r.summary.get(k, np.nan)
             rows.append(row)
         df = pd.DataFrame(rows)
         tables[name] = df
-        print(f"\n## {name} (seeds {a.seeds}, years 2–{a.years}; 95% t interval across seeds)")
+        print(f"\n## {name} (seeds {a.seeds}, years {burn + 1}–{a.years}; 95% t interval across seeds)")
         for col in df.columns:
             print(f"  {col}: {ci(df[col].tolist())}")
     if a.markdown:
         from pathlib import Path
 
-        Path(a.markdown).write_text(markdown(tables, a.seeds, a.years), encoding="utf-8")
+        Path(a.markdown).write_text(markdown(tables, a.seeds, a.years, burn), encoding="utf-8")
         print(f"wrote {a.markdown}")
 
 
