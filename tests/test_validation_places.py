@@ -27,3 +27,20 @@ def test_section_renders_from_a_small_run():
     row = next(line for line in lines[lines.index("### baseline: mean [CI]"):] if line.startswith("| Village"))
     assert np.isclose(float(row.split("|")[2].split(" [")[0]), want, atol=5e-3)
     assert ctx.runs_done == 9  # the pass's cache: nothing run twice
+
+
+def test_cost_section_renders_from_a_small_run():
+    from experiments.studies import costs
+
+    ctx = Context(True, TINY, 2, (1, 2, 3), TINY, 1, (1,), 2)
+    lines = costs.section(ctx, ("baseline", "publicity"), n_boot=200)
+    text = "\n".join(lines)
+    assert lines[0] == "## Full public cost and cost-effectiveness" and "Runs: the validation pass's own" in text
+    row = next(line for line in lines if line.startswith("| publicity |"))
+    # the change shown is the mean paired change of the pass's own runs
+    runs = places.runs_table(ctx, ("baseline", "publicity"))
+    d = (runs[runs.scenario == "publicity"]["public_cost"].to_numpy()
+         - runs[runs.scenario == "baseline"]["public_cost"].to_numpy()).mean()
+    shown = float(row.split("|")[3].split(" [")[0].replace(",", ""))
+    assert np.isclose(shown, d, rtol=0.05, atol=1e4)
+    assert ctx.runs_done == 6

@@ -94,7 +94,7 @@ def save_robustness(ctx, folder: Path, argv: list[str]) -> Path:
 
 def main(args: argparse.Namespace) -> int:
     """Run the checks, print one line per check, write the report."""
-    from experiments.studies import places
+    from experiments.studies import costs, places
     from experiments.studies.validation import Context, robustness, run_checks
     from experiments.studies.render import markdown, with_decomposition
 
@@ -111,7 +111,7 @@ def main(args: argparse.Namespace) -> int:
         print(f"{rec.id:4} {word}  {rec.title}: {rec.obtained}", flush=True)
 
     records = run_checks(args.fast, ctx, progress=show)
-    table = [*robustness.section(ctx), "", *places.section(ctx)]
+    table = [*robustness.section(ctx), "", *places.section(ctx), "", *costs.section(ctx)]
     seconds = time.perf_counter() - start
     _write(with_decomposition(markdown(records, ctx, seconds, table), ROOT / "docs" / "NOBID.md"), out)
     if folder is not None:
