@@ -34,6 +34,33 @@ def test_candidates_equal_the_dense_search_bit_for_bit():
             assert np.array_equal(a, b)
 
 
+def _dense_reference(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask, rng):
+    """The numpy small search that notices._dense_heard replaced (round 5)."""
+    alive = np.zeros(len(fx), bool)
+    alive[rows] = True
+    t, fi, d = notices.candidates(tx[ask], ty[ask], radius[ask], fx, fy, alive)
+    p = np.minimum(1.0, top * np.exp(-d / range_km))
+    ok = (value[ask][t] >= min_value[fi]) & (rng.random(len(t)) < p)
+    return ask[t[ok]], fi[ok], d[ok]
+
+
+def test_small_notice_search_equals_the_numpy_search_draw_for_draw():
+    rng = np.random.default_rng(5)
+    for nt, nf, half, top in ((1, 1, 5.0, 0.8), (200, 300, 60.0, 0.55), (500, 200, 30.0, 1.3), (80, 50, 10.0, 0.2)):
+        tx, ty = rng.uniform(-half, half, nt), rng.uniform(-half, half, nt)
+        fx, fy = rng.uniform(-half, half, nf), rng.uniform(-half, half, nf)
+        radius = rng.choice([-1.0, 5.0, 20.0, 1e6], nt)
+        value, min_value = rng.uniform(0, 10, nt), rng.uniform(0, 8, nf)
+        rows = np.flatnonzero(rng.random(nf) < 0.8)
+        ask = np.flatnonzero(radius >= 0)
+        args = (tx, ty, radius, value, top, half / 3, fx, fy, min_value, rows, ask)
+        got = notices._dense_heard(*args, np.random.default_rng(nt))
+        ref = _dense_reference(*args, np.random.default_rng(nt))
+        assert len(ref[0]) > 0 or nt == 1
+        for a, b in zip(got, ref):
+            assert np.array_equal(a, b)
+
+
 def test_pair_order_equals_lexsort():
     rng = np.random.default_rng(3)
     key = np.unique(rng.integers(0, 500 * 70, 4000))

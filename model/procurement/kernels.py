@@ -64,6 +64,16 @@ def pairs_within(tx, ty, r, px, py, x0, y0, h, nx, ny):
     Returns:
         ``(ti, j, dist)``: int64, int64 and float64 arrays; ``dist = hypot(px − tx, py − ty)`` (km).
     """
+    out_t, out_j = pairs_in_radius(tx, ty, r, px, py, x0, y0, h, nx, ny)
+    dist = np.empty(len(out_t))
+    for i in range(len(out_t)):
+        dist[i] = math.hypot(px[out_j[i]] - tx[out_t[i]], py[out_j[i]] - ty[out_t[i]])
+    return out_t, out_j, dist
+
+
+@numba.njit(cache=True)
+def pairs_in_radius(tx, ty, r, px, py, x0, y0, h, nx, ny):
+    """:func:`pairs_within` without the distances: ``(ti, j)`` in the same order."""
     start, order = _grid(px, py, x0, y0, h, nx, ny)
     cap = max(len(tx) * PAIRS_GUESS, PAIRS_GUESS)
     out_t = np.empty(cap, np.int64)
@@ -87,10 +97,7 @@ def pairs_within(tx, ty, r, px, py, x0, y0, h, nx, ny):
                 for i in range(start[cx * ny + ly], start[cx * ny + hy + 1]):
                     k = _test(order[i], xt, yt, rt, px, py, t, out_t, out_j, k)
             out_j[first:k] = np.sort(out_j[first:k])
-    dist = np.empty(k)
-    for i in range(k):
-        dist[i] = math.hypot(px[out_j[i]] - tx[out_t[i]], py[out_j[i]] - ty[out_t[i]])
-    return out_t[:k], out_j[:k], dist
+    return out_t[:k], out_j[:k]
 
 
 @numba.njit(cache=True, inline="always")
@@ -203,6 +210,46 @@ def accept(t_all, f_all, p_prop, d, reach, u, top, r, value, min_value, rows, as
 
 
 @numba.njit(cache=True)
+def dense_open(ti, j, u, top, value, min_value, rows, tx, ty, px, py, range_km):
+    """First pass of the small notice search (one uniform ``u`` per candidate pair): the pairs
+    that can still hear — attentive (``value[ti] ≥ min_value``) and ``u < min(1, top)``, which
+    bounds the reach ``min(1, top · exp(−d / range_km))`` since the exponential is at most 1 —
+    with their distance (``hypot``, km) and the exponent ``−d / range_km`` of their reach. The
+    other pairs cannot hear whatever their distance, so neither is computed for them.
+
+    Returns:
+        ``(idx, d, arg)``: positions into the candidate pairs, distances and exponents.
+    """
+    n = len(ti)
+    idx, _, d = _pair_arrays(n)
+    arg = np.empty(n)
+    cut = min(1.0, top)
+    k = 0
+    for i in range(n):
+        if u[i] < cut and value[ti[i]] >= min_value[rows[j[i]]]:
+            idx[k] = i
+            d[k] = math.hypot(px[j[i]] - tx[ti[i]], py[j[i]] - ty[ti[i]])
+            arg[k] = -d[k] / range_km
+            k += 1
+    return idx[:k], d[:k], arg[:k]
+
+
+@numba.njit(cache=True)
+def dense_heard(idx, d, reach, u, top, ti, j, ask, rows):
+    """Second pass: the pairs of :func:`dense_open` with ``u < min(1, top · reach)`` (``reach``
+    = ``exp(arg)``, computed by numpy). Returns ``(tender, firm, d)`` of the pairs heard."""
+    n = len(idx)
+    t_out, f_out, d_out = _pair_arrays(n)
+    k = 0
+    for m in range(n):
+        i = idx[m]
+        if u[i] < min(1.0, top * reach[m]):
+            t_out[k], f_out[k], d_out[k] = ask[ti[i]], rows[j[i]], d[m]
+            k += 1
+    return t_out[:k], f_out[:k], d_out[:k]
+
+
+@numba.njit(cache=True)
 def expand_places(inv, start, per, lf, ld, extra, extra_f, extra_d):
     """Per-commission pairs from per-place pairs: commission ``t`` gets the pairs
     ``lf[start[inv[t]]:+per[inv[t]]]`` (firms, distances ``ld``) of its place, commissions in
@@ -251,3 +298,6 @@ def warm() -> None:
                                 np.ones(1, np.int64), one, one, one, one, 1.0)
     accept(t, f, p, d, arg, np.zeros(len(t)), 1.0, one, one, one, i1, i1)
     expand_places(i1, i1, i1, i1, one, no, no, np.zeros(0))
+    ti, j = pairs_in_radius(one, one, one, one, one, 0.0, 0.0, 1.0, 1, 1)
+    idx, d, arg = dense_open(ti, j, np.zeros(len(ti)), 1.0, one, one, i1, one, one, one, one, 1.0)
+    dense_heard(idx, d, np.exp(arg), np.zeros(len(ti)), 1.0, ti, j, i1, i1)

@@ -54,15 +54,22 @@ def candidates(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, fx: np.ndarra
     if len(tx) == 0 or len(rows) == 0:
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0)
-    px, py = fx[rows], fy[rows]
+    args = _search_grid(tx, ty, radius, fx[rows], fy[rows])
+    ti, j, dist = kernels.pairs_within(*args)
+    return ti, rows[j], dist
+
+
+def _search_grid(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, px: np.ndarray, py: np.ndarray) -> tuple:
+    """The arguments of :func:`model.procurement.kernels.pairs_within` for tenders ``(tx, ty)``
+    with search radii ``radius`` (km) and firms at ``(px, py)`` (km, at least one): the grid's
+    origin, cell side (:data:`CELL_RADII` median radii) and size in cells."""
     r = np.asarray(radius, float)
     x0, y0 = px.min(), py.min()
     span = max(px.max() - x0, py.max() - y0, 1e-9)
     h = max(CELL_RADII * float(np.median(r)), span / np.sqrt(kernels.MAX_CELLS), 1e-9)
     nx, ny = int((px.max() - x0) // h) + 1, int((py.max() - y0) // h) + 1
-    ti, j, dist = kernels.pairs_within(np.ascontiguousarray(tx, float), np.ascontiguousarray(ty, float),
-                                       np.ascontiguousarray(r), px, py, x0, y0, h, nx, ny)
-    return ti, rows[j], dist
+    return (np.ascontiguousarray(tx, float), np.ascontiguousarray(ty, float), np.ascontiguousarray(r),
+            px, py, x0, y0, h, nx, ny)
 
 
 #: Cell side of the pair search's grid, in median search radii (a tender then scans about
@@ -195,12 +202,7 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
     if len(ask_all) == 0 or len(rows) == 0:
         return e, e, np.zeros(0)
     if len(ask_all) * len(rows) <= DENSE_PAIRS:  # small: one draw per candidate pair is cheapest
-        alive = np.zeros(len(fx), bool)
-        alive[rows] = True
-        t, fi, d = candidates(tx[ask_all], ty[ask_all], radius[ask_all], fx, fy, alive)
-        p = np.minimum(1.0, top * np.exp(-d / range_km))
-        ok = (value[ask_all][t] >= min_value[fi]) & (rng.random(len(t)) < p)
-        return ask_all[t[ok]], fi[ok], d[ok]
+        return _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask_all, rng)
     px, py = fx[rows], fy[rows]
     x0, y0 = px.min(), py.min()
     h = max(CELL_RANGES * range_km, max(px.max() - x0, py.max() - y0) / 1000.0, 1e-6)
@@ -220,6 +222,20 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
         return ti, fi, d
     o = _pair_order(ti, fi)
     return ti[o], fi[o], d[o]
+
+
+def _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask, rng):
+    """:func:`heard_pairs` for a small search: one uniform per candidate pair (tender ``ask[t]``,
+    firm ``rows[j]`` within the radius, in tender then firm order), heard when attentive and
+    ``u < min(1, top · exp(−d / range_km))``. Compiled in two passes around numpy's ``exp``
+    (:func:`model.procurement.kernels.dense_open`, :func:`~model.procurement.kernels.dense_heard`):
+    distance and reach are computed only for the pairs whose uniform is below ``min(1, top)``."""
+    args = _search_grid(tx[ask], ty[ask], radius[ask], fx[rows], fy[rows])
+    t, j = kernels.pairs_in_radius(*args)
+    u = rng.random(len(t))
+    t_x, t_y, _, px, py, *_ = args
+    idx, d, arg = kernels.dense_open(t, j, u, top, value[ask], min_value, rows, t_x, t_y, px, py, range_km)
+    return kernels.dense_heard(idx, d, np.exp(arg), u, top, t, j, ask, rows)
 
 
 #: (tender, cell) groups handled at once (bounds transient memory to a few hundred MB).
