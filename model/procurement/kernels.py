@@ -26,10 +26,6 @@ MAX_CELLS = 1 << 22
 #: firm in order rather than cell by cell (no sort of its pairs).
 SCAN_ALL_ABOVE = 2
 
-#: First guess of pairs per tender when sizing a kernel's output (it grows when a tender could
-#: overflow it).
-PAIRS_GUESS = 16
-
 
 @numba.njit(cache=True)
 def _grid(px, py, x0, y0, h, nx, ny):
@@ -73,46 +69,56 @@ def pairs_within(tx, ty, r, px, py, x0, y0, h, nx, ny):
 
 @numba.njit(cache=True)
 def pairs_in_radius(tx, ty, r, px, py, x0, y0, h, nx, ny):
-    """:func:`pairs_within` without the distances: ``(ti, j)`` in the same order."""
+    """:func:`pairs_within` without the distances: ``(ti, j)`` in the same order. Two passes of
+    :func:`_scan` (count, then write into arrays of the exact size): cheaper than growing one
+    output array, whose reallocation inside the loop kept the compiled loop slow."""
     start, order = _grid(px, py, x0, y0, h, nx, ny)
-    cap = max(len(tx) * PAIRS_GUESS, PAIRS_GUESS)
-    out_t = np.empty(cap, np.int64)
-    out_j = np.empty(cap, np.int64)
+    none = np.empty(0, np.int64)
+    n = _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, none, none)
+    out_t, out_j = np.empty(n, np.int64), np.empty(n, np.int64)
+    _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, out_t, out_j)
+    return out_t, out_j
+
+
+@numba.njit(cache=True)
+def _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, out_t, out_j):
+    """Count the pairs within the radius, tender by tender (firms of the cells the tender's box
+    reaches, or every firm when the box spans most of the grid), and write them, sorted by firm
+    within each tender, into ``out_t``/``out_j`` unless these are empty. Returns the count."""
+    write = len(out_t) > 0
     k = 0
     for t in range(len(tx)):
         rt, xt, yt = r[t], tx[t], ty[t]
         lx, hx = _cell(xt - rt, x0, h, nx), _cell(xt + rt, x0, h, nx)
         ly, hy = _cell(yt - rt, y0, h, ny), _cell(yt + rt, y0, h, ny)
-        if len(out_t) - k < len(px):  # room for every firm of this tender
-            cap = 2 * len(out_t) + len(px)
-            grown_t, grown_j = np.empty(cap, np.int64), np.empty(cap, np.int64)
-            grown_t[:k], grown_j[:k] = out_t[:k], out_j[:k]
-            out_t, out_j = grown_t, grown_j
         first = k
         if (hx - lx + 1) * (hy - ly + 1) * SCAN_ALL_ABOVE >= nx * ny:
             for f in range(len(px)):
-                k = _test(f, xt, yt, rt, px, py, t, out_t, out_j, k)
+                if _within(px[f], py[f], xt, yt, rt):
+                    if write:
+                        out_t[k], out_j[k] = t, f
+                    k += 1
         else:
             for cx in range(lx, hx + 1):
                 for i in range(start[cx * ny + ly], start[cx * ny + hy + 1]):
-                    k = _test(order[i], xt, yt, rt, px, py, t, out_t, out_j, k)
-            out_j[first:k] = np.sort(out_j[first:k])
-    return out_t[:k], out_j[:k]
+                    if _within(px[order[i]], py[order[i]], xt, yt, rt):
+                        if write:
+                            out_t[k], out_j[k] = t, order[i]
+                        k += 1
+            if write:
+                out_j[first:k].sort()
+    return k
 
 
 @numba.njit(cache=True, inline="always")
-def _test(f, xt, yt, rt, px, py, t, out_t, out_j, k):
-    """Append (t, f) at ``k`` when firm f is within ``rt`` of the tender (the numpy expression
-    ``dx *= dx; dy *= dy; dx += dy; dx <= r²``); returns the next free position."""
-    dx = px[f] - xt
+def _within(x, y, xt, yt, rt):
+    """Whether ``(x, y)`` is within ``rt`` of the tender (the numpy expression
+    ``dx *= dx; dy *= dy; dx += dy; dx <= r²``)."""
+    dx = x - xt
     dx = dx * dx
-    dy = py[f] - yt
+    dy = y - yt
     dy = dy * dy
-    if dx + dy <= rt * rt:
-        out_t[k] = t
-        out_j[k] = f
-        k += 1
-    return k
+    return dx + dy <= rt * rt
 
 
 @numba.njit(cache=True)
