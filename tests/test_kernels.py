@@ -195,3 +195,31 @@ def test_heard_by_kind_equals_sorted_parts_merged_by_lexsort():
     assert len(o) > 1000 and len(o) == len(got[0])
     for a, b in zip(got, (ti[o], fi[o], d[o])):
         assert np.array_equal(a, b)
+
+
+def _cap_reference(fi, gain, free, weight=None):
+    """The numpy cap_by_capacity that kernels.keep_within replaced (round 5)."""
+    w = np.ones(len(fi)) if weight is None else weight
+    order = np.lexsort((-gain, fi))
+    f_sorted, w_sorted = fi[order], w[order]
+    csum = np.cumsum(w_sorted)
+    start = np.r_[0, np.flatnonzero(f_sorted[1:] != f_sorted[:-1]) + 1]
+    before = np.repeat(csum[start] - w_sorted[start], np.diff(np.r_[start, len(fi)]))
+    keep = np.zeros(len(fi), bool)
+    keep[order] = (csum - before - w_sorted) < free[f_sorted] - 1e-9
+    return keep
+
+
+def test_capacity_cap_equals_the_numpy_cap():
+    from model.procurement.batch import cap_by_capacity
+    rng = np.random.default_rng(8)
+    for n, firms in ((1, 1), (40, 3), (2000, 60), (5000, 400)):
+        fi = rng.integers(0, firms, n)
+        gain = rng.choice([-1.0, 0.0, 2.5], n) * rng.integers(0, 3, n)  # ties in gain
+        free_int = rng.integers(0, 6, firms)
+        free_float = rng.uniform(0, 4, firms)
+        weight = 1 / (1 + rng.integers(0, 7, n))
+        for free, w in ((free_int, None), (free_float, weight), (free_int, weight)):
+            got, ref = cap_by_capacity(fi, gain, free, w), _cap_reference(fi, gain, free, w)
+            assert np.array_equal(got, ref)
+            assert n < 100 or 0 < ref.sum() < n
