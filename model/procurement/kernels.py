@@ -215,13 +215,22 @@ def accept(t_all, f_all, p_prop, d, reach, u, top, r, value, min_value, rows, as
     return ti[:k], fi[:k], dd[:k]
 
 
+#: Margin of the small notice search's distance bound (:func:`dense_open`), in the log of the
+#: reach and relative to the squared bound: far above the few units in the last place of the
+#: bound's and of the reach's rounding (≈10⁻¹³), so no pair that can hear is cut.
+BOUND_MARGIN = 1e-9
+
+
 @numba.njit(cache=True)
-def dense_open(ti, j, u, top, value, min_value, rows, tx, ty, px, py, range_km):
+def dense_open(ti, j, u, log_u, top, value, min_value, rows, tx, ty, px, py, range_km):
     """First pass of the small notice search (one uniform ``u`` per candidate pair): the pairs
-    that can still hear — attentive (``value[ti] ≥ min_value``) and ``u < min(1, top)``, which
-    bounds the reach ``min(1, top · exp(−d / range_km))`` since the exponential is at most 1 —
-    with their distance (``hypot``, km) and the exponent ``−d / range_km`` of their reach. The
-    other pairs cannot hear whatever their distance, so neither is computed for them.
+    that can still hear — attentive (``value[ti] ≥ min_value``), ``u < min(1, top)`` (which
+    bounds the reach ``min(1, top · exp(−d / range_km))``, the exponential being at most 1) and
+    no farther than the distance at which ``top · exp(−d / range_km)`` falls to ``u``,
+    ``range_km · (log top − log u)`` (``log_u``: numpy's log of ``u``), widened by
+    :data:`BOUND_MARGIN` and tested on the squared distance — with their distance (``hypot``, km)
+    and the exponent ``−d / range_km`` of their reach. The other pairs cannot hear whatever the
+    rounding, so neither is computed for them.
 
     Returns:
         ``(idx, d, arg)``: positions into the candidate pairs, distances and exponents.
@@ -230,11 +239,16 @@ def dense_open(ti, j, u, top, value, min_value, rows, tx, ty, px, py, range_km):
     idx, _, d = _pair_arrays(n)
     arg = np.empty(n)
     cut = min(1.0, top)
+    log_top = math.log(top) if top > 0 else 0.0
     k = 0
     for i in range(n):
         if u[i] < cut and value[ti[i]] >= min_value[rows[j[i]]]:
+            dx, dy = px[j[i]] - tx[ti[i]], py[j[i]] - ty[ti[i]]
+            bound = range_km * (log_top - log_u[i] + BOUND_MARGIN)
+            if dx * dx + dy * dy > bound * bound * (1.0 + BOUND_MARGIN):
+                continue
             idx[k] = i
-            d[k] = math.hypot(px[j[i]] - tx[ti[i]], py[j[i]] - ty[ti[i]])
+            d[k] = math.hypot(dx, dy)
             arg[k] = -d[k] / range_km
             k += 1
     return idx[:k], d[:k], arg[:k]
@@ -329,6 +343,6 @@ def warm() -> None:
     accept(t, f, p, d, arg, np.zeros(len(t)), 1.0, one, one, one, i1, i1)
     expand_places(i1, i1, i1, i1, one, no, no, np.zeros(0))
     ti, j = pairs_in_radius(one, one, one, one, one, 0.0, 0.0, 1.0, 1, 1)
-    idx, d, arg = dense_open(ti, j, np.zeros(len(ti)), 1.0, one, one, i1, one, one, one, one, 1.0)
+    idx, d, arg = dense_open(ti, j, np.zeros(len(ti)), np.zeros(len(ti)), 1.0, one, one, i1, one, one, one, one, 1.0)
     dense_heard(idx, d, np.exp(arg), np.zeros(len(ti)), 1.0, ti, j, i1, i1)
     keep_within(no, no, np.zeros(0), one, 0.0)

@@ -229,12 +229,15 @@ def _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, 
     firm ``rows[j]`` within the radius, in tender then firm order), heard when attentive and
     ``u < min(1, top · exp(−d / range_km))``. Compiled in two passes around numpy's ``exp``
     (:func:`model.procurement.kernels.dense_open`, :func:`~model.procurement.kernels.dense_heard`):
-    distance and reach are computed only for the pairs whose uniform is below ``min(1, top)``."""
+    distance and reach are computed only for the pairs whose uniform is below ``min(1, top)`` and
+    that are not certainly too far for it (:data:`model.procurement.kernels.BOUND_MARGIN`)."""
     args = _search_grid(tx[ask], ty[ask], radius[ask], fx[rows], fy[rows])
     t, j = kernels.pairs_in_radius(*args)
     u = rng.random(len(t))
     t_x, t_y, _, px, py, *_ = args
-    idx, d, arg = kernels.dense_open(t, j, u, top, value[ask], min_value, rows, t_x, t_y, px, py, range_km)
+    with np.errstate(divide="ignore"):  # u = 0: log −inf, an unbounded distance
+        log_u = np.log(u)
+    idx, d, arg = kernels.dense_open(t, j, u, log_u, top, value[ask], min_value, rows, t_x, t_y, px, py, range_km)
     return kernels.dense_heard(idx, d, np.exp(arg), u, top, t, j, ask, rows)
 
 
