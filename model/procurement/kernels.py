@@ -34,9 +34,7 @@ def _grid(px, py, x0, y0, h, nx, ny):
     cell = np.empty(n, np.int64)
     count = np.zeros(nx * ny + 1, np.int64)
     for i in range(n):
-        cx = min(max(int((px[i] - x0) // h), 0), nx - 1)
-        cy = min(max(int((py[i] - y0) // h), 0), ny - 1)
-        cell[i] = cx * ny + cy
+        cell[i] = _cell(px[i], x0, h, nx) * ny + _cell(py[i], y0, h, ny)  # the tenders' own cell rule
         count[cell[i] + 1] += 1
     start = np.cumsum(count)
     fill = start[:-1].copy()
@@ -47,12 +45,29 @@ def _grid(px, py, x0, y0, h, nx, ny):
     return start, order
 
 
+#: Cell side of the pair search's grid, in median search radii (a tender then scans about
+#: (2/0.5 + 1)² = 25 cells, 2.0× the area of its disk). The grid changes the work, not the pairs.
+CELL_RADII = 0.5
+
+
 @numba.njit(cache=True)
-def pairs_within(tx, ty, r, px, py, x0, y0, h, nx, ny):
+def search_grid(r, px, py):
+    """Grid of the pair search over firms at ``(px, py)`` (km, at least one) for search radii
+    ``r`` (km): origin ``(x0, y0)``, cell side ``h`` (:data:`CELL_RADII` median radii, at least
+    the side that keeps the grid within :data:`MAX_CELLS`) and size ``nx × ny`` cells."""
+    x0, y0 = px.min(), py.min()
+    span = max(px.max() - x0, py.max() - y0, 1e-9)
+    h = max(CELL_RADII * np.median(r), span / np.sqrt(MAX_CELLS), 1e-9)
+    return x0, y0, h, _cell(px.max(), x0, h, MAX_CELLS) + 1, _cell(py.max(), y0, h, MAX_CELLS) + 1
+
+
+@numba.njit(cache=True)
+def pairs_within(tx, ty, r, px, py):
     """(tender, firm position, distance) of the pairs with ``(px − tx)² + (py − ty)² ≤ r²``,
-    sorted by tender then firm position, found over a grid of square cells of side ``h`` (km)
-    whose origin is ``(x0, y0)`` and size ``nx × ny`` cells (it covers every firm). A tender whose
-    radius spans most of the grid scans every firm in order instead (no sort needed).
+    sorted by tender then firm position, found over a grid of square cells
+    (:func:`search_grid`; the firms' cells and the tenders' boxes use the same rule,
+    :func:`_cell`, so no firm within reach is outside its tender's box). A tender whose radius
+    spans most of the grid scans every firm in order instead (no sort needed).
 
     Args:
         tx, ty, r: tender places and search radii (km). px, py: firm places (km).
@@ -60,7 +75,7 @@ def pairs_within(tx, ty, r, px, py, x0, y0, h, nx, ny):
     Returns:
         ``(ti, j, dist)``: int64, int64 and float64 arrays; ``dist = hypot(px − tx, py − ty)`` (km).
     """
-    out_t, out_j = pairs_in_radius(tx, ty, r, px, py, x0, y0, h, nx, ny)
+    out_t, out_j = pairs_in_radius(tx, ty, r, px, py)
     dist = np.empty(len(out_t))
     for i in range(len(out_t)):
         dist[i] = math.hypot(px[out_j[i]] - tx[out_t[i]], py[out_j[i]] - ty[out_t[i]])
@@ -68,10 +83,11 @@ def pairs_within(tx, ty, r, px, py, x0, y0, h, nx, ny):
 
 
 @numba.njit(cache=True)
-def pairs_in_radius(tx, ty, r, px, py, x0, y0, h, nx, ny):
+def pairs_in_radius(tx, ty, r, px, py):
     """:func:`pairs_within` without the distances: ``(ti, j)`` in the same order. Two passes of
     :func:`_scan` (count, then write into arrays of the exact size): cheaper than growing one
     output array, whose reallocation inside the loop kept the compiled loop slow."""
+    x0, y0, h, nx, ny = search_grid(r, px, py)
     start, order = _grid(px, py, x0, y0, h, nx, ny)
     none = np.empty(0, np.int64)
     n = _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, none, none)
@@ -336,13 +352,13 @@ def warm() -> None:
     benchmark calls it before its clock starts so that this once-per-process cost (≈0.2 s CPU,
     most of it numba initialising its typing context) is reported apart from the model's time."""
     one, i1, no = np.zeros(1), np.zeros(1, np.int64), np.zeros(0, np.int64)
-    pairs_within(one, one, one, one, one, 0.0, 0.0, 1.0, 1, 1)
+    pairs_within(one, one, one, one, one)
     g_t, g_c, d0 = cell_groups(one, one, one, 0.0, 0.0, 1.0, 1, 1, np.ones(1, np.int64))
     t, f, p, d, arg = proposals(g_t, g_c, d0, np.ones(len(g_t), np.bool_), no, no, no, i1, i1,
                                 np.ones(1, np.int64), one, one, one, one, 1.0)
     accept(t, f, p, d, arg, np.zeros(len(t)), 1.0, one, one, one, i1, i1)
     expand_places(i1, i1, i1, i1, one, no, no, np.zeros(0))
-    ti, j = pairs_in_radius(one, one, one, one, one, 0.0, 0.0, 1.0, 1, 1)
+    ti, j = pairs_in_radius(one, one, one, one, one)
     idx, d, arg = dense_open(ti, j, np.zeros(len(ti)), np.zeros(len(ti)), 1.0, one, one, i1, one, one, one, one, 1.0)
     dense_heard(idx, d, np.exp(arg), np.zeros(len(ti)), 1.0, ti, j, i1, i1)
     keep_within(no, no, np.zeros(0), one, 0.0)

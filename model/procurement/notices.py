@@ -54,27 +54,13 @@ def candidates(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, fx: np.ndarra
     if len(tx) == 0 or len(rows) == 0:
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0)
-    args = _search_grid(tx, ty, radius, fx[rows], fy[rows])
-    ti, j, dist = kernels.pairs_within(*args)
+    ti, j, dist = kernels.pairs_within(*_contiguous(tx, ty, radius, fx[rows], fy[rows]))
     return ti, rows[j], dist
 
 
-def _search_grid(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, px: np.ndarray, py: np.ndarray) -> tuple:
-    """The arguments of :func:`model.procurement.kernels.pairs_within` for tenders ``(tx, ty)``
-    with search radii ``radius`` (km) and firms at ``(px, py)`` (km, at least one): the grid's
-    origin, cell side (:data:`CELL_RADII` median radii) and size in cells."""
-    r = np.asarray(radius, float)
-    x0, y0 = px.min(), py.min()
-    span = max(px.max() - x0, py.max() - y0, 1e-9)
-    h = max(CELL_RADII * float(np.median(r)), span / np.sqrt(kernels.MAX_CELLS), 1e-9)
-    nx, ny = int((px.max() - x0) // h) + 1, int((py.max() - y0) // h) + 1
-    return (np.ascontiguousarray(tx, float), np.ascontiguousarray(ty, float), np.ascontiguousarray(r),
-            px, py, x0, y0, h, nx, ny)
-
-
-#: Cell side of the pair search's grid, in median search radii (a tender then scans about
-#: (2/0.5 + 1)² = 25 cells, 2.0× the area of its disk).
-CELL_RADII = 0.5
+def _contiguous(*arrays) -> list[np.ndarray]:
+    """The arrays as contiguous float64 arrays (what the compiled kernels are compiled for)."""
+    return [np.ascontiguousarray(a, float) for a in arrays]
 
 
 def reach_radius(p: Params, channel: np.ndarray) -> np.ndarray:
@@ -231,10 +217,9 @@ def _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, 
     (:func:`model.procurement.kernels.dense_open`, :func:`~model.procurement.kernels.dense_heard`):
     distance and reach are computed only for the pairs whose uniform is below ``min(1, top)`` and
     that are not certainly too far for it (:data:`model.procurement.kernels.BOUND_MARGIN`)."""
-    args = _search_grid(tx[ask], ty[ask], radius[ask], fx[rows], fy[rows])
-    t, j = kernels.pairs_in_radius(*args)
+    t_x, t_y, r, px, py = _contiguous(tx[ask], ty[ask], radius[ask], fx[rows], fy[rows])
+    t, j = kernels.pairs_in_radius(t_x, t_y, r, px, py)
     u = rng.random(len(t))
-    t_x, t_y, _, px, py, *_ = args
     with np.errstate(divide="ignore"):  # u = 0: log −inf, an unbounded distance
         log_u = np.log(u)
     idx, d, arg = kernels.dense_open(t, j, u, log_u, top, value[ask], min_value, rows, t_x, t_y, px, py, range_km)
