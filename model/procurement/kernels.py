@@ -22,9 +22,10 @@ import numpy as np
 #: Most grid cells of a pair search (bounds the grid's memory: 8 bytes per cell).
 MAX_CELLS = 1 << 22
 
-#: A tender whose bounding box covers at least 1/SCAN_ALL_ABOVE of the grid's cells tests every
-#: firm in order rather than cell by cell (no sort of its pairs).
-SCAN_ALL_ABOVE = 2
+#: A tender whose bounding box holds at least 1/SCAN_ALL_ABOVE of the firms tests every firm in
+#: order rather than cell by cell (no sort of its pairs: at the county's few hundred firms a
+#: scan in order costs less than sorting the pairs found cell by cell).
+SCAN_ALL_ABOVE = 4
 
 
 @numba.njit(cache=True)
@@ -66,8 +67,8 @@ def pairs_within(tx, ty, r, px, py):
     """(tender, firm position, distance) of the pairs with ``(px − tx)² + (py − ty)² ≤ r²``,
     sorted by tender then firm position, found over a grid of square cells
     (:func:`search_grid`; the firms' cells and the tenders' boxes use the same rule,
-    :func:`_cell`, so no firm within reach is outside its tender's box). A tender whose radius
-    spans most of the grid scans every firm in order instead (no sort needed).
+    :func:`_cell`, so no firm within reach is outside its tender's box). A tender whose box
+    holds many of the firms (:data:`SCAN_ALL_ABOVE`) scans every firm in order instead (no sort).
 
     Args:
         tx, ty, r: tender places and search radii (km). px, py: firm places (km).
@@ -99,7 +100,7 @@ def pairs_in_radius(tx, ty, r, px, py):
 @numba.njit(cache=True)
 def _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, out_t, out_j):
     """Count the pairs within the radius, tender by tender (firms of the cells the tender's box
-    reaches, or every firm when the box spans most of the grid), and write them, sorted by firm
+    reaches, or every firm when the box holds many of them), and write them, sorted by firm
     within each tender, into ``out_t``/``out_j`` unless these are empty. Returns the count."""
     write = len(out_t) > 0
     k = 0
@@ -108,7 +109,10 @@ def _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, out_t, out_j):
         lx, hx = _cell(xt - rt, x0, h, nx), _cell(xt + rt, x0, h, nx)
         ly, hy = _cell(yt - rt, y0, h, ny), _cell(yt + rt, y0, h, ny)
         first = k
-        if (hx - lx + 1) * (hy - ly + 1) * SCAN_ALL_ABOVE >= nx * ny:
+        in_box = 0
+        for cx in range(lx, hx + 1):
+            in_box += start[cx * ny + hy + 1] - start[cx * ny + ly]
+        if in_box * SCAN_ALL_ABOVE >= len(px):
             for f in range(len(px)):
                 if _within(px[f], py[f], xt, yt, rt):
                     if write:
