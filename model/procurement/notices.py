@@ -88,10 +88,11 @@ def _merge_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tupl
 def _pair_order(ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
     """The permutation that orders distinct (tender, firm) pairs by tender then firm — what
     ``np.lexsort((fi, ti))`` gives, found by one sort of a single int64 key (the keys are
-    distinct, so any sorting algorithm gives this permutation)."""
+    distinct, so any sorting algorithm gives this permutation; numpy's stable sort, a merge of
+    runs, is the fastest here because the parts joined come mostly already sorted)."""
     if len(ti) == 0:
         return np.zeros(0, np.int64)
-    return np.argsort(ti * (int(fi.max()) + 1) + fi)
+    return np.argsort(ti * (int(fi.max()) + 1) + fi, kind="stable")
 
 
 def reach(p: Params, channel: np.ndarray, dist: np.ndarray) -> np.ndarray:
