@@ -223,3 +223,14 @@ def test_capacity_cap_equals_the_numpy_cap():
             got, ref = cap_by_capacity(fi, gain, free, w), _cap_reference(fi, gain, free, w)
             assert np.array_equal(got, ref)
             assert n < 100 or 0 < ref.sum() < n
+
+
+def test_places_equal_the_unique_rows():
+    from model.procurement.direct import _places
+    rng = np.random.default_rng(12)
+    x, y = rng.integers(0, 4, 300).astype(float), rng.integers(0, 3, 300) * 0.1
+    px, py, inv = _places(x, y)
+    place, ref_inv = np.unique(np.column_stack([x, y]), axis=0, return_inverse=True)
+    assert np.array_equal(np.column_stack([px, py]), place)
+    assert np.array_equal(inv, ref_inv.ravel())
+    assert np.array_equal(px[inv], x) and np.array_equal(py[inv], y)

@@ -70,10 +70,9 @@ def _known_firms(m: ProcurementModel, sub: Batch) -> tuple[np.ndarray, np.ndarra
     firm is added only where the search did not already find it (the same squared-distance test)."""
     f = m.firms
     r = m.p.commission.known_radius_km
-    place, inv = np.unique(np.column_stack([sub.x, sub.y]), axis=0, return_inverse=True)
-    inv = inv.ravel()
-    lt, lf, ld = notices.candidates(place[:, 0], place[:, 1], np.full(len(place), r), f.x, f.y, f.active)
-    per = np.bincount(lt, minlength=len(place))
+    px, py, inv = _places(sub.x, sub.y)
+    lt, lf, ld = notices.candidates(px, py, np.full(len(px), r), f.x, f.y, f.active)
+    per = np.bincount(lt, minlength=len(px))
     start = np.cumsum(per) - per
     conn = m.buyers.connected[sub.buyer]
     c = np.maximum(conn, 0)
@@ -81,7 +80,20 @@ def _known_firms(m: ProcurementModel, sub: Batch) -> tuple[np.ndarray, np.ndarra
     found = dx * dx + dy * dy <= r * r  # the candidate search's own test: already among the pairs
     extra = np.flatnonzero((conn >= 0) & f.active[c] & ~found)
     extra_d = np.hypot(f.x[conn[extra]] - sub.x[extra], f.y[conn[extra]] - sub.y[extra])
-    return kernels.expand_places(inv.astype(np.int64), start, per, lf, ld, extra, conn[extra].astype(np.int64), extra_d)
+    return kernels.expand_places(inv, start, per, lf, ld, extra, conn[extra].astype(np.int64), extra_d)
+
+
+def _places(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct places ``(px, py)`` (km) of the points ``(x, y)`` and each point's place: what
+    ``np.unique`` of the coordinate rows gives, by one lexsort (the pairs found per place do not
+    depend on how the places are numbered)."""
+    o = np.lexsort((y, x))
+    xs, ys = x[o], y[o]
+    new = np.ones(len(o), bool)
+    new[1:] = (xs[1:] != xs[:-1]) | (ys[1:] != ys[:-1])
+    inv = np.empty(len(o), np.int64)
+    inv[o] = np.cumsum(new) - 1
+    return xs[new], ys[new], inv
 
 
 def commissions(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
