@@ -1,0 +1,57 @@
+"""CPU seconds of a county run and of each of its phases (docs/PERFORMANCE.md, county procurement).
+
+``python -m experiments bench`` times the phases by wall clock; on a shared machine the CPU clock
+(``time.process_time``) is the fairer comparison. The compiled kernels are loaded before the clock.
+
+Usage:
+    python scripts/bench_phase_cpu.py [LABEL] [--years Y]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from collections import defaultdict
+
+
+def main(argv: list[str]) -> int:
+    label, years = "run", 10
+    if "--years" in argv:
+        i = argv.index("--years")
+        if i + 1 >= len(argv) or not argv[i + 1].isdigit() or int(argv[i + 1]) < 1:
+            print("error: --years needs a whole number ≥ 1", file=sys.stderr)
+            return 2
+        years = int(argv[i + 1])
+        argv = argv[:i] + argv[i + 2:]
+    if argv:
+        label = argv[0]
+    from model import load_params
+    from model.core import ProcurementModel
+    from model.procurement import kernels
+    kernels.warm()
+    acc: dict[str, float] = defaultdict(float)
+
+    def timed(fn, name):
+        def run(*args, **kwargs):
+            c0 = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                acc[name] += time.process_time() - c0
+        return run
+
+    m = ProcurementModel(load_params(None, {}), seed=1)
+    m.phases = [dataclasses.replace(ph, run=timed(ph.run, ph.name)) for ph in m.phases]
+    c0 = time.process_time()
+    m.run(years)
+    cpu = time.process_time() - c0
+    with open("/proc/loadavg", encoding="ascii") as fh:
+        load = fh.read().split()[0]
+    phases = ", ".join(f"{k} {v:.3f}" for k, v in sorted(acc.items(), key=lambda kv: -kv[1]))
+    print(f"{label}: county {years} y, CPU {cpu:.3f} s; phases (CPU s): {phases}; load {load}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
