@@ -1,7 +1,8 @@
 """CPU seconds of a county run and of each of its phases (docs/PERFORMANCE.md, county procurement).
 
 ``python -m experiments bench`` times the phases by wall clock; on a shared machine the CPU clock
-(``time.process_time``) is the fairer comparison. The compiled kernels are loaded before the clock.
+(``time.process_time``, through ``experiments.analysis.bench.phase_timers``) is the fairer
+comparison. The compiled kernels are loaded before the clock.
 
 Usage:
     python scripts/bench_phase_cpu.py [LABEL] [--years Y]
@@ -9,10 +10,8 @@ Usage:
 
 from __future__ import annotations
 
-import dataclasses
 import sys
 import time
-from collections import defaultdict
 
 
 def main(argv: list[str]) -> int:
@@ -26,26 +25,16 @@ def main(argv: list[str]) -> int:
         argv = argv[:i] + argv[i + 2:]
     if argv:
         label = argv[0]
+    from experiments.analysis.bench import phase_timers
     from model import load_params
     from model.core import ProcurementModel
     from model.procurement import kernels
     kernels.warm()
-    acc: dict[str, float] = defaultdict(float)
-
-    def timed(fn, name):
-        def run(*args, **kwargs):
-            c0 = time.process_time()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                acc[name] += time.process_time() - c0
-        return run
-
     m = ProcurementModel(load_params(None, {}), seed=1)
-    m.phases = [dataclasses.replace(ph, run=timed(ph.run, ph.name)) for ph in m.phases]
-    c0 = time.process_time()
-    m.run(years)
-    cpu = time.process_time() - c0
+    with phase_timers(m, clock=time.process_time) as acc:
+        c0 = time.process_time()
+        m.run(years)
+        cpu = time.process_time() - c0
     with open("/proc/loadavg", encoding="ascii") as fh:
         load = fh.read().split()[0]
     phases = ", ".join(f"{k} {v:.3f}" for k, v in sorted(acc.items(), key=lambda kv: -kv[1]))

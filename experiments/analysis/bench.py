@@ -61,13 +61,13 @@ def scale_overrides(scale: str) -> dict[str, Any]:
             "region.radius_km": round(30.0 * math.sqrt(towns * per_town / 600), 3)}
 
 
-def _wrap(fn: Callable, name: str, acc: dict[str, float]) -> Callable:
+def _wrap(fn: Callable, name: str, acc: dict[str, float], clock: Callable[[], float] = time.perf_counter) -> Callable:
     def timed(*args, **kwargs):
-        t0 = time.perf_counter()
+        t0 = clock()
         try:
             return fn(*args, **kwargs)
         finally:
-            acc[name] += time.perf_counter() - t0
+            acc[name] += clock() - t0
     timed.__wrapped__ = fn
     return timed
 
@@ -80,12 +80,13 @@ def phase_names() -> tuple[str, ...]:
 
 
 @contextlib.contextmanager
-def phase_timers(model) -> Iterator[dict[str, float]]:
-    """Time the phases of ``model`` (seconds per phase, summed over the steps run inside)."""
+def phase_timers(model, clock: Callable[[], float] = time.perf_counter) -> Iterator[dict[str, float]]:
+    """Time the phases of ``model`` (seconds per phase, summed over the steps run inside; wall
+    clock by default, ``clock=time.process_time`` for CPU seconds)."""
     acc: dict[str, float] = defaultdict(float)
     saved = list(model.phases)
     try:
-        model.phases = [dataclasses.replace(ph, run=_wrap(ph.run, ph.name, acc)) for ph in saved]
+        model.phases = [dataclasses.replace(ph, run=_wrap(ph.run, ph.name, acc, clock)) for ph in saved]
         yield acc
     finally:
         model.phases = saved
