@@ -256,22 +256,23 @@ def dense_open(ti, j, u, log_u, top, value, min_value, rows, tx, ty, px, py, ran
         ``(idx, d, arg)``: positions into the candidate pairs, distances and exponents.
     """
     n = len(ti)
-    idx, _, d = _pair_arrays(n)
-    arg = np.empty(n)
+    idx = np.empty(n, np.int64)
     cut = min(1.0, top)
     log_top = math.log(top) if top > 0 else 0.0
     k = 0
-    for i in range(n):
-        if u[i] < cut and value[ti[i]] >= min_value[rows[j[i]]]:
-            dx, dy = px[j[i]] - tx[ti[i]], py[j[i]] - ty[ti[i]]
-            bound = range_km * (log_top - log_u[i] + BOUND_MARGIN)
-            if dx * dx + dy * dy > bound * bound * (1.0 + BOUND_MARGIN):
-                continue
-            idx[k] = i
-            d[k] = math.hypot(dx, dy)
-            arg[k] = -d[k] / range_km
-            k += 1
-    return idx[:k], d[:k], arg[:k]
+    for i in range(n):  # branch-free selection (the tests are random: branches mispredict)
+        t, f = ti[i], j[i]
+        dx, dy = px[f] - tx[t], py[f] - ty[t]
+        bound = range_km * (log_top - log_u[i] + BOUND_MARGIN)
+        idx[k] = i
+        k += (u[i] < cut) & (value[t] >= min_value[rows[f]]) & (
+            dx * dx + dy * dy <= bound * bound * (1.0 + BOUND_MARGIN))
+    d, arg = np.empty(k), np.empty(k)
+    for m in range(k):
+        i = idx[m]
+        d[m] = math.hypot(px[j[i]] - tx[ti[i]], py[j[i]] - ty[ti[i]])
+        arg[m] = -d[m] / range_km
+    return idx[:k], d, arg
 
 
 @numba.njit(cache=True)
