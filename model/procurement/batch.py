@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.catalogue import VILLAGE
-from model.procurement import kernels, screening
+from model.procurement import capacity_kernels, screening
 from model.rng import keyed_normal
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def cap_by_capacity(fi: np.ndarray, gain: np.ndarray, free: np.ndarray,
         return np.zeros(0, bool)
     w = np.ones(len(fi)) if weight is None else np.asarray(weight, float)
     order = np.lexsort((-gain, fi))
-    return kernels.keep_within(order, fi, w, np.asarray(free, float), 1e-9)
+    return capacity_kernels.keep_within(order, fi, w, np.asarray(free, float), 1e-9)
 
 
 def subset(b: Batch, rows: np.ndarray) -> Batch:

@@ -18,9 +18,9 @@ import numpy as np
 from scipy.special import ndtri
 
 from model.entities import buyer as buyer_mod
-from model.procurement import kernels, notices
+from model.procurement import capacity_kernels, kernels, notices
 from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, UNPROFITABLE,
-                                     Batch, Result, cap_by_capacity, delivery_cost, group_counts, mobilisation,
+                                     Batch, Result, delivery_cost, group_counts, mobilisation,
                                      screen, subset)
 
 if TYPE_CHECKING:
@@ -32,33 +32,17 @@ def choose_within_capacity(order: np.ndarray, ti: np.ndarray, fi: np.ndarray, fr
     best first); a firm chosen more often than its free capacity keeps its earliest procurements
     and drops out of the others, which turn to their next candidate.
 
-    Rounds of deferred acceptance: only the procurements turned away in a round propose again (to
-    their next candidate); the pairs a firm kept are weighed again with the new proposals. The
-    rounds are the same as re-proposing every procurement to its first candidate not yet turned
-    away, at a cost per round of the pairs proposed and held rather than of all pairs.
+    Deferred acceptance, compiled (:func:`model.procurement.capacity_kernels.deferred_acceptance`): the
+    outcome is the procurement-optimal stable matching, the same as rounds in which every
+    procurement turned away proposes again to its next candidate.
 
     Returns:
         Positions (into the pair arrays) of the chosen pairs, by procurement.
     """
     if len(order) == 0:
         return np.zeros(0, np.int64)
-    t_sorted = ti[order]
-    start = np.r_[0, np.flatnonzero(t_sorted[1:] != t_sorted[:-1]) + 1]
-    end = np.r_[start[1:], len(order)]
-    ptr = start.copy()              # each procurement's current candidate (index into order)
-    held = np.zeros(0, np.int64)    # procurement blocks whose current proposal a firm holds
-    new = np.arange(len(start))     # procurement blocks proposing this round
-    for _ in range(len(order) + 1):
-        blocks = np.r_[held, new]
-        w = order[ptr[blocks]]
-        keep = cap_by_capacity(fi[w], -ti[w].astype(float), free)
-        if keep.all():
-            return w[np.argsort(ti[w], kind="stable")]
-        held = blocks[keep]
-        out = blocks[~keep]
-        ptr[out] += 1
-        new = out[ptr[out] < end[out]]
-    raise RuntimeError("capacity-constrained choice did not settle")
+    return capacity_kernels.deferred_acceptance(np.asarray(order, np.int64), np.asarray(ti, np.int64),
+                                                np.asarray(fi, np.int64), np.asarray(free, np.int64))
 
 
 def _known_firms(m: ProcurementModel, sub: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -19,6 +19,8 @@ import math
 import numba
 import numpy as np
 
+from model.procurement import capacity_kernels
+
 #: Most grid cells of a pair search (bounds the grid's memory: 8 bytes per cell).
 MAX_CELLS = 1 << 22
 
@@ -291,30 +293,6 @@ def dense_heard(idx, d, reach, u, top, ti, j, ask, rows):
 
 
 @numba.njit(cache=True)
-def keep_within(order, fi, w, free, tol):
-    """Entries kept within their firm's capacity (:func:`model.procurement.batch.cap_by_capacity`):
-    in ``order`` (by firm, best first) an entry is kept while the summed weight ``w`` of the
-    firm's entries before it is below ``free[firm] − tol``. The running sum is numpy's ``cumsum``
-    over the ordered weights (one sequential sum for all firms), and a firm's sum before an entry
-    is ``csum − (csum at the firm's first entry − its weight) − weight``, in that order, as the
-    numpy code computed it.
-
-    Returns:
-        Boolean keep mask in the entries' own order.
-    """
-    keep = np.zeros(len(order), np.bool_)
-    csum = 0.0
-    before = 0.0
-    for k in range(len(order)):
-        i = order[k]
-        csum = w[i] if k == 0 else csum + w[i]
-        if k == 0 or fi[i] != fi[order[k - 1]]:
-            before = csum - w[i]
-        keep[i] = csum - before - w[i] < free[fi[i]] - tol
-    return keep
-
-
-@numba.njit(cache=True)
 def expand_places(inv, start, per, lf, ld, extra, extra_f, extra_d):
     """Per-commission pairs from per-place pairs: commission ``t`` gets the pairs
     ``lf[start[inv[t]]:+per[inv[t]]]`` (firms, distances ``ld``) of its place, commissions in
@@ -366,4 +344,5 @@ def warm() -> None:
     ti, j = pairs_in_radius(one, one, one, one, one)
     idx, d, arg = dense_open(ti, j, np.zeros(len(ti)), np.zeros(len(ti)), 1.0, one, one, i1, one, one, one, one, 1.0)
     dense_heard(idx, d, np.exp(arg), np.zeros(len(ti)), 1.0, ti, j, i1, i1)
-    keep_within(no, no, np.zeros(0), one, 0.0)
+    capacity_kernels.keep_within(no, no, np.zeros(0), one, 0.0)
+    capacity_kernels.deferred_acceptance(i1, i1, i1, i1)
