@@ -53,7 +53,8 @@ def main(argv: list[str]) -> int:
         kernels = None
     if kernels is not None:
         kernels.warm()
-    m = ProcurementModel(load_params(None, TENTH), seed=opts["seed"])
+    # a 1-year run keeps no warm-up (burn_in_years must be below the years run)
+    m = ProcurementModel(load_params(None, {**TENTH, "burn_in_years": 0}), seed=opts["seed"])
     prof = cProfile.Profile(time.process_time) if opts["profile"] else None
     c0 = time.process_time()
     if prof:

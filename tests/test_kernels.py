@@ -34,6 +34,33 @@ def test_candidates_equal_the_dense_search_bit_for_bit():
             assert np.array_equal(a, b)
 
 
+def _dense_reference(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask, rng):
+    """The numpy small search that notices._dense_heard replaced (round 5)."""
+    alive = np.zeros(len(fx), bool)
+    alive[rows] = True
+    t, fi, d = notices.candidates(tx[ask], ty[ask], radius[ask], fx, fy, alive)
+    p = np.minimum(1.0, top * np.exp(-d / range_km))
+    ok = (value[ask][t] >= min_value[fi]) & (rng.random(len(t)) < p)
+    return ask[t[ok]], fi[ok], d[ok]
+
+
+def test_small_notice_search_equals_the_numpy_search_draw_for_draw():
+    rng = np.random.default_rng(5)
+    for nt, nf, half, top in ((1, 1, 5.0, 0.8), (200, 300, 60.0, 0.55), (500, 200, 30.0, 1.3), (80, 50, 10.0, 0.2)):
+        tx, ty = rng.uniform(-half, half, nt), rng.uniform(-half, half, nt)
+        fx, fy = rng.uniform(-half, half, nf), rng.uniform(-half, half, nf)
+        radius = rng.choice([-1.0, 5.0, 20.0, 1e6], nt)
+        value, min_value = rng.uniform(0, 10, nt), rng.uniform(0, 8, nf)
+        rows = np.flatnonzero(rng.random(nf) < 0.8)
+        ask = np.flatnonzero(radius >= 0)
+        args = (tx, ty, radius, value, top, half / 3, fx, fy, min_value, rows, ask)
+        got = notices._dense_heard(*args, np.random.default_rng(nt))
+        ref = _dense_reference(*args, np.random.default_rng(nt))
+        assert len(ref[0]) > 0 or nt == 1
+        for a, b in zip(got, ref):
+            assert np.array_equal(a, b)
+
+
 def test_pair_order_equals_lexsort():
     rng = np.random.default_rng(3)
     key = np.unique(rng.integers(0, 500 * 70, 4000))
@@ -168,3 +195,42 @@ def test_heard_by_kind_equals_sorted_parts_merged_by_lexsort():
     assert len(o) > 1000 and len(o) == len(got[0])
     for a, b in zip(got, (ti[o], fi[o], d[o])):
         assert np.array_equal(a, b)
+
+
+def _cap_reference(fi, gain, free, weight=None):
+    """The numpy cap_by_capacity that kernels.keep_within replaced (round 5)."""
+    w = np.ones(len(fi)) if weight is None else weight
+    order = np.lexsort((-gain, fi))
+    f_sorted, w_sorted = fi[order], w[order]
+    csum = np.cumsum(w_sorted)
+    start = np.r_[0, np.flatnonzero(f_sorted[1:] != f_sorted[:-1]) + 1]
+    before = np.repeat(csum[start] - w_sorted[start], np.diff(np.r_[start, len(fi)]))
+    keep = np.zeros(len(fi), bool)
+    keep[order] = (csum - before - w_sorted) < free[f_sorted] - 1e-9
+    return keep
+
+
+def test_capacity_cap_equals_the_numpy_cap():
+    from model.procurement.batch import cap_by_capacity
+    rng = np.random.default_rng(8)
+    for n, firms in ((1, 1), (40, 3), (2000, 60), (5000, 400)):
+        fi = rng.integers(0, firms, n)
+        gain = rng.choice([-1.0, 0.0, 2.5], n) * rng.integers(0, 3, n)  # ties in gain
+        free_int = rng.integers(0, 6, firms)
+        free_float = rng.uniform(0, 4, firms)
+        weight = 1 / (1 + rng.integers(0, 7, n))
+        for free, w in ((free_int, None), (free_float, weight), (free_int, weight)):
+            got, ref = cap_by_capacity(fi, gain, free, w), _cap_reference(fi, gain, free, w)
+            assert np.array_equal(got, ref)
+            assert n < 100 or 0 < ref.sum() < n
+
+
+def test_places_equal_the_unique_rows():
+    from model.procurement.direct import _places
+    rng = np.random.default_rng(12)
+    x, y = rng.integers(0, 4, 300).astype(float), rng.integers(0, 3, 300) * 0.1
+    px, py, inv = _places(x, y)
+    place, ref_inv = np.unique(np.column_stack([x, y]), axis=0, return_inverse=True)
+    assert np.array_equal(np.column_stack([px, py]), place)
+    assert np.array_equal(inv, ref_inv.ravel())
+    assert np.array_equal(px[inv], x) and np.array_equal(py[inv], y)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.catalogue import VILLAGE
-from model.procurement import screening
+from model.procurement import capacity_kernels, screening
 from model.rng import keyed_normal
 
 if TYPE_CHECKING:
@@ -104,15 +104,9 @@ def cap_by_capacity(fi: np.ndarray, gain: np.ndarray, free: np.ndarray,
     capacity — so expected wins may exceed capacity by less than one entry's weight."""
     if len(fi) == 0:
         return np.zeros(0, bool)
-    w = np.ones(len(fi)) if weight is None else weight
+    w = np.ones(len(fi)) if weight is None else np.asarray(weight, float)
     order = np.lexsort((-gain, fi))
-    f_sorted, w_sorted = fi[order], w[order]
-    csum = np.cumsum(w_sorted)
-    start = np.r_[0, np.flatnonzero(f_sorted[1:] != f_sorted[:-1]) + 1]
-    before = np.repeat(csum[start] - w_sorted[start], np.diff(np.r_[start, len(fi)]))
-    keep = np.zeros(len(fi), bool)
-    keep[order] = (csum - before - w_sorted) < free[f_sorted] - 1e-9
-    return keep
+    return capacity_kernels.keep_within(order, fi, w, np.asarray(free, float), 1e-9)
 
 
 def subset(b: Batch, rows: np.ndarray) -> Batch:

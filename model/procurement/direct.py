@@ -18,9 +18,9 @@ import numpy as np
 from scipy.special import ndtri
 
 from model.entities import buyer as buyer_mod
-from model.procurement import kernels, notices
+from model.procurement import capacity_kernels, kernels, notices
 from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, UNPROFITABLE,
-                                     Batch, Result, cap_by_capacity, delivery_cost, group_counts, mobilisation,
+                                     Batch, Result, delivery_cost, group_counts, mobilisation,
                                      screen, subset)
 
 if TYPE_CHECKING:
@@ -32,33 +32,17 @@ def choose_within_capacity(order: np.ndarray, ti: np.ndarray, fi: np.ndarray, fr
     best first); a firm chosen more often than its free capacity keeps its earliest procurements
     and drops out of the others, which turn to their next candidate.
 
-    Rounds of deferred acceptance: only the procurements turned away in a round propose again (to
-    their next candidate); the pairs a firm kept are weighed again with the new proposals. The
-    rounds are the same as re-proposing every procurement to its first candidate not yet turned
-    away, at a cost per round of the pairs proposed and held rather than of all pairs.
+    Deferred acceptance, compiled (:func:`model.procurement.capacity_kernels.deferred_acceptance`): the
+    outcome is the procurement-optimal stable matching, the same as rounds in which every
+    procurement turned away proposes again to its next candidate.
 
     Returns:
         Positions (into the pair arrays) of the chosen pairs, by procurement.
     """
     if len(order) == 0:
         return np.zeros(0, np.int64)
-    t_sorted = ti[order]
-    start = np.r_[0, np.flatnonzero(t_sorted[1:] != t_sorted[:-1]) + 1]
-    end = np.r_[start[1:], len(order)]
-    ptr = start.copy()              # each procurement's current candidate (index into order)
-    held = np.zeros(0, np.int64)    # procurement blocks whose current proposal a firm holds
-    new = np.arange(len(start))     # procurement blocks proposing this round
-    for _ in range(len(order) + 1):
-        blocks = np.r_[held, new]
-        w = order[ptr[blocks]]
-        keep = cap_by_capacity(fi[w], -ti[w].astype(float), free)
-        if keep.all():
-            return w[np.argsort(ti[w], kind="stable")]
-        held = blocks[keep]
-        out = blocks[~keep]
-        ptr[out] += 1
-        new = out[ptr[out] < end[out]]
-    raise RuntimeError("capacity-constrained choice did not settle")
+    return capacity_kernels.deferred_acceptance(np.asarray(order, np.int64), np.asarray(ti, np.int64),
+                                                np.asarray(fi, np.int64), np.asarray(free, np.int64))
 
 
 def _known_firms(m: ProcurementModel, sub: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -70,10 +54,9 @@ def _known_firms(m: ProcurementModel, sub: Batch) -> tuple[np.ndarray, np.ndarra
     firm is added only where the search did not already find it (the same squared-distance test)."""
     f = m.firms
     r = m.p.commission.known_radius_km
-    place, inv = np.unique(np.column_stack([sub.x, sub.y]), axis=0, return_inverse=True)
-    inv = inv.ravel()
-    lt, lf, ld = notices.candidates(place[:, 0], place[:, 1], np.full(len(place), r), f.x, f.y, f.active)
-    per = np.bincount(lt, minlength=len(place))
+    px, py, inv = _places(sub.x, sub.y)
+    lt, lf, ld = notices.candidates(px, py, np.full(len(px), r), f.x, f.y, f.active)
+    per = np.bincount(lt, minlength=len(px))
     start = np.cumsum(per) - per
     conn = m.buyers.connected[sub.buyer]
     c = np.maximum(conn, 0)
@@ -81,7 +64,20 @@ def _known_firms(m: ProcurementModel, sub: Batch) -> tuple[np.ndarray, np.ndarra
     found = dx * dx + dy * dy <= r * r  # the candidate search's own test: already among the pairs
     extra = np.flatnonzero((conn >= 0) & f.active[c] & ~found)
     extra_d = np.hypot(f.x[conn[extra]] - sub.x[extra], f.y[conn[extra]] - sub.y[extra])
-    return kernels.expand_places(inv.astype(np.int64), start, per, lf, ld, extra, conn[extra].astype(np.int64), extra_d)
+    return kernels.expand_places(inv, start, per, lf, ld, extra, conn[extra].astype(np.int64), extra_d)
+
+
+def _places(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct places ``(px, py)`` (km) of the points ``(x, y)`` and each point's place: what
+    ``np.unique`` of the coordinate rows gives, by one lexsort (the pairs found per place do not
+    depend on how the places are numbered)."""
+    o = np.lexsort((y, x))
+    xs, ys = x[o], y[o]
+    new = np.ones(len(o), bool)
+    new[1:] = (xs[1:] != xs[:-1]) | (ys[1:] != ys[:-1])
+    inv = np.empty(len(o), np.int64)
+    inv[o] = np.cumsum(new) - 1
+    return xs[new], ys[new], inv
 
 
 def commissions(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:

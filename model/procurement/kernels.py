@@ -19,16 +19,15 @@ import math
 import numba
 import numpy as np
 
+from model.procurement import capacity_kernels
+
 #: Most grid cells of a pair search (bounds the grid's memory: 8 bytes per cell).
 MAX_CELLS = 1 << 22
 
-#: A tender whose bounding box covers at least 1/SCAN_ALL_ABOVE of the grid's cells tests every
-#: firm in order rather than cell by cell (no sort of its pairs).
-SCAN_ALL_ABOVE = 2
-
-#: First guess of pairs per tender when sizing a kernel's output (it grows when a tender could
-#: overflow it).
-PAIRS_GUESS = 16
+#: A tender whose bounding box holds at least 1/SCAN_ALL_ABOVE of the firms tests every firm in
+#: order rather than cell by cell (no sort of its pairs: at the county's few hundred firms a
+#: scan in order costs less than sorting the pairs found cell by cell).
+SCAN_ALL_ABOVE = 4
 
 
 @numba.njit(cache=True)
@@ -38,9 +37,7 @@ def _grid(px, py, x0, y0, h, nx, ny):
     cell = np.empty(n, np.int64)
     count = np.zeros(nx * ny + 1, np.int64)
     for i in range(n):
-        cx = min(max(int((px[i] - x0) // h), 0), nx - 1)
-        cy = min(max(int((py[i] - y0) // h), 0), ny - 1)
-        cell[i] = cx * ny + cy
+        cell[i] = _cell(px[i], x0, h, nx) * ny + _cell(py[i], y0, h, ny)  # the tenders' own cell rule
         count[cell[i] + 1] += 1
     start = np.cumsum(count)
     fill = start[:-1].copy()
@@ -51,12 +48,29 @@ def _grid(px, py, x0, y0, h, nx, ny):
     return start, order
 
 
+#: Cell side of the pair search's grid, in median search radii (a tender then scans about
+#: (2/0.5 + 1)² = 25 cells, 2.0× the area of its disk). The grid changes the work, not the pairs.
+CELL_RADII = 0.5
+
+
 @numba.njit(cache=True)
-def pairs_within(tx, ty, r, px, py, x0, y0, h, nx, ny):
+def search_grid(r, px, py):
+    """Grid of the pair search over firms at ``(px, py)`` (km, at least one) for search radii
+    ``r`` (km): origin ``(x0, y0)``, cell side ``h`` (:data:`CELL_RADII` median radii, at least
+    the side that keeps the grid within :data:`MAX_CELLS`) and size ``nx × ny`` cells."""
+    x0, y0 = px.min(), py.min()
+    span = max(px.max() - x0, py.max() - y0, 1e-9)
+    h = max(CELL_RADII * np.median(r), span / np.sqrt(MAX_CELLS), 1e-9)
+    return x0, y0, h, _cell(px.max(), x0, h, MAX_CELLS) + 1, _cell(py.max(), y0, h, MAX_CELLS) + 1
+
+
+@numba.njit(cache=True)
+def pairs_within(tx, ty, r, px, py):
     """(tender, firm position, distance) of the pairs with ``(px − tx)² + (py − ty)² ≤ r²``,
-    sorted by tender then firm position, found over a grid of square cells of side ``h`` (km)
-    whose origin is ``(x0, y0)`` and size ``nx × ny`` cells (it covers every firm). A tender whose
-    radius spans most of the grid scans every firm in order instead (no sort needed).
+    sorted by tender then firm position, found over a grid of square cells
+    (:func:`search_grid`; the firms' cells and the tenders' boxes use the same rule,
+    :func:`_cell`, so no firm within reach is outside its tender's box). A tender whose box
+    holds many of the firms (:data:`SCAN_ALL_ABOVE`) scans every firm in order instead (no sort).
 
     Args:
         tx, ty, r: tender places and search radii (km). px, py: firm places (km).
@@ -64,48 +78,69 @@ def pairs_within(tx, ty, r, px, py, x0, y0, h, nx, ny):
     Returns:
         ``(ti, j, dist)``: int64, int64 and float64 arrays; ``dist = hypot(px − tx, py − ty)`` (km).
     """
+    out_t, out_j = pairs_in_radius(tx, ty, r, px, py)
+    dist = np.empty(len(out_t))
+    for i in range(len(out_t)):
+        dist[i] = math.hypot(px[out_j[i]] - tx[out_t[i]], py[out_j[i]] - ty[out_t[i]])
+    return out_t, out_j, dist
+
+
+@numba.njit(cache=True)
+def pairs_in_radius(tx, ty, r, px, py):
+    """:func:`pairs_within` without the distances: ``(ti, j)`` in the same order. Two passes of
+    :func:`_scan` (count, then write into arrays of the exact size): cheaper than growing one
+    output array, whose reallocation inside the loop kept the compiled loop slow."""
+    x0, y0, h, nx, ny = search_grid(r, px, py)
     start, order = _grid(px, py, x0, y0, h, nx, ny)
-    cap = max(len(tx) * PAIRS_GUESS, PAIRS_GUESS)
-    out_t = np.empty(cap, np.int64)
-    out_j = np.empty(cap, np.int64)
+    none = np.empty(0, np.int64)
+    n = _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, none, none)
+    out_t, out_j = np.empty(n, np.int64), np.empty(n, np.int64)
+    _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, out_t, out_j)
+    return out_t, out_j
+
+
+@numba.njit(cache=True)
+def _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, out_t, out_j):
+    """Count the pairs within the radius, tender by tender (firms of the cells the tender's box
+    reaches, or every firm when the box holds many of them), and write them, sorted by firm
+    within each tender, into ``out_t``/``out_j`` unless these are empty. Returns the count."""
+    write = len(out_t) > 0
     k = 0
     for t in range(len(tx)):
         rt, xt, yt = r[t], tx[t], ty[t]
         lx, hx = _cell(xt - rt, x0, h, nx), _cell(xt + rt, x0, h, nx)
         ly, hy = _cell(yt - rt, y0, h, ny), _cell(yt + rt, y0, h, ny)
-        if len(out_t) - k < len(px):  # room for every firm of this tender
-            cap = 2 * len(out_t) + len(px)
-            grown_t, grown_j = np.empty(cap, np.int64), np.empty(cap, np.int64)
-            grown_t[:k], grown_j[:k] = out_t[:k], out_j[:k]
-            out_t, out_j = grown_t, grown_j
         first = k
-        if (hx - lx + 1) * (hy - ly + 1) * SCAN_ALL_ABOVE >= nx * ny:
+        in_box = 0
+        for cx in range(lx, hx + 1):
+            in_box += start[cx * ny + hy + 1] - start[cx * ny + ly]
+        if in_box * SCAN_ALL_ABOVE >= len(px):
             for f in range(len(px)):
-                k = _test(f, xt, yt, rt, px, py, t, out_t, out_j, k)
+                if _within(px[f], py[f], xt, yt, rt):
+                    if write:
+                        out_t[k], out_j[k] = t, f
+                    k += 1
         else:
             for cx in range(lx, hx + 1):
                 for i in range(start[cx * ny + ly], start[cx * ny + hy + 1]):
-                    k = _test(order[i], xt, yt, rt, px, py, t, out_t, out_j, k)
-            out_j[first:k] = np.sort(out_j[first:k])
-    dist = np.empty(k)
-    for i in range(k):
-        dist[i] = math.hypot(px[out_j[i]] - tx[out_t[i]], py[out_j[i]] - ty[out_t[i]])
-    return out_t[:k], out_j[:k], dist
+                    if _within(px[order[i]], py[order[i]], xt, yt, rt):
+                        if write:
+                            out_t[k], out_j[k] = t, order[i]
+                        k += 1
+            if write:
+                out_j[first:k].sort()
+    return k
 
 
 @numba.njit(cache=True, inline="always")
-def _test(f, xt, yt, rt, px, py, t, out_t, out_j, k):
-    """Append (t, f) at ``k`` when firm f is within ``rt`` of the tender (the numpy expression
-    ``dx *= dx; dy *= dy; dx += dy; dx <= r²``); returns the next free position."""
-    dx = px[f] - xt
+def _within(x, y, xt, yt, rt):
+    """Whether ``(x, y)`` is within ``rt`` of the tender (the numpy expression
+    ``dx *= dx; dy *= dy; dx += dy; dx <= r²``)."""
+    dx = x - xt
     dx = dx * dx
-    dy = py[f] - yt
+    dy = y - yt
     dy = dy * dy
-    if dx + dy <= rt * rt:
-        out_t[k] = t
-        out_j[k] = f
-        k += 1
-    return k
+    return dx + dy <= rt * rt
 
 
 @numba.njit(cache=True)
@@ -202,6 +237,61 @@ def accept(t_all, f_all, p_prop, d, reach, u, top, r, value, min_value, rows, as
     return ti[:k], fi[:k], dd[:k]
 
 
+#: Margin of the small notice search's distance bound (:func:`dense_open`), in the log of the
+#: reach and relative to the squared bound: far above the few units in the last place of the
+#: bound's and of the reach's rounding (≈10⁻¹³), so no pair that can hear is cut.
+BOUND_MARGIN = 1e-9
+
+
+@numba.njit(cache=True)
+def dense_open(ti, j, u, log_u, top, value, min_value, rows, tx, ty, px, py, range_km):
+    """First pass of the small notice search (one uniform ``u`` per candidate pair): the pairs
+    that can still hear — attentive (``value[ti] ≥ min_value``), ``u < min(1, top)`` (which
+    bounds the reach ``min(1, top · exp(−d / range_km))``, the exponential being at most 1) and
+    no farther than the distance at which ``top · exp(−d / range_km)`` falls to ``u``,
+    ``range_km · (log top − log u)`` (``log_u``: numpy's log of ``u``), widened by
+    :data:`BOUND_MARGIN` and tested on the squared distance — with their distance (``hypot``, km)
+    and the exponent ``−d / range_km`` of their reach. The other pairs cannot hear whatever the
+    rounding, so neither is computed for them.
+
+    Returns:
+        ``(idx, d, arg)``: positions into the candidate pairs, distances and exponents.
+    """
+    n = len(ti)
+    idx = np.empty(n, np.int64)
+    cut = min(1.0, top)
+    log_top = math.log(top) if top > 0 else 0.0
+    k = 0
+    for i in range(n):  # branch-free selection (the tests are random: branches mispredict)
+        t, f = ti[i], j[i]
+        dx, dy = px[f] - tx[t], py[f] - ty[t]
+        bound = range_km * (log_top - log_u[i] + BOUND_MARGIN)
+        idx[k] = i
+        k += (u[i] < cut) & (value[t] >= min_value[rows[f]]) & (
+            dx * dx + dy * dy <= bound * bound * (1.0 + BOUND_MARGIN))
+    d, arg = np.empty(k), np.empty(k)
+    for m in range(k):
+        i = idx[m]
+        d[m] = math.hypot(px[j[i]] - tx[ti[i]], py[j[i]] - ty[ti[i]])
+        arg[m] = -d[m] / range_km
+    return idx[:k], d, arg
+
+
+@numba.njit(cache=True)
+def dense_heard(idx, d, reach, u, top, ti, j, ask, rows):
+    """Second pass: the pairs of :func:`dense_open` with ``u < min(1, top · reach)`` (``reach``
+    = ``exp(arg)``, computed by numpy). Returns ``(tender, firm, d)`` of the pairs heard."""
+    n = len(idx)
+    t_out, f_out, d_out = _pair_arrays(n)
+    k = 0
+    for m in range(n):
+        i = idx[m]
+        if u[i] < min(1.0, top * reach[m]):
+            t_out[k], f_out[k], d_out[k] = ask[ti[i]], rows[j[i]], d[m]
+            k += 1
+    return t_out[:k], f_out[:k], d_out[:k]
+
+
 @numba.njit(cache=True)
 def expand_places(inv, start, per, lf, ld, extra, extra_f, extra_d):
     """Per-commission pairs from per-place pairs: commission ``t`` gets the pairs
@@ -245,9 +335,14 @@ def warm() -> None:
     benchmark calls it before its clock starts so that this once-per-process cost (≈0.2 s CPU,
     most of it numba initialising its typing context) is reported apart from the model's time."""
     one, i1, no = np.zeros(1), np.zeros(1, np.int64), np.zeros(0, np.int64)
-    pairs_within(one, one, one, one, one, 0.0, 0.0, 1.0, 1, 1)
+    pairs_within(one, one, one, one, one)
     g_t, g_c, d0 = cell_groups(one, one, one, 0.0, 0.0, 1.0, 1, 1, np.ones(1, np.int64))
     t, f, p, d, arg = proposals(g_t, g_c, d0, np.ones(len(g_t), np.bool_), no, no, no, i1, i1,
                                 np.ones(1, np.int64), one, one, one, one, 1.0)
     accept(t, f, p, d, arg, np.zeros(len(t)), 1.0, one, one, one, i1, i1)
     expand_places(i1, i1, i1, i1, one, no, no, np.zeros(0))
+    ti, j = pairs_in_radius(one, one, one, one, one)
+    idx, d, arg = dense_open(ti, j, np.zeros(len(ti)), np.zeros(len(ti)), 1.0, one, one, i1, one, one, one, one, 1.0)
+    dense_heard(idx, d, np.exp(arg), np.zeros(len(ti)), 1.0, ti, j, i1, i1)
+    capacity_kernels.keep_within(no, no, np.zeros(0), one, 0.0)
+    capacity_kernels.deferred_acceptance(i1, i1, i1, i1)

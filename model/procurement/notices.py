@@ -54,20 +54,13 @@ def candidates(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, fx: np.ndarra
     if len(tx) == 0 or len(rows) == 0:
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0)
-    px, py = fx[rows], fy[rows]
-    r = np.asarray(radius, float)
-    x0, y0 = px.min(), py.min()
-    span = max(px.max() - x0, py.max() - y0, 1e-9)
-    h = max(CELL_RADII * float(np.median(r)), span / np.sqrt(kernels.MAX_CELLS), 1e-9)
-    nx, ny = int((px.max() - x0) // h) + 1, int((py.max() - y0) // h) + 1
-    ti, j, dist = kernels.pairs_within(np.ascontiguousarray(tx, float), np.ascontiguousarray(ty, float),
-                                       np.ascontiguousarray(r), px, py, x0, y0, h, nx, ny)
+    ti, j, dist = kernels.pairs_within(*_contiguous(tx, ty, radius, fx[rows], fy[rows]))
     return ti, rows[j], dist
 
 
-#: Cell side of the pair search's grid, in median search radii (a tender then scans about
-#: (2/0.5 + 1)² = 25 cells, 2.0× the area of its disk).
-CELL_RADII = 0.5
+def _contiguous(*arrays) -> list[np.ndarray]:
+    """The arrays as contiguous float64 arrays (what the compiled kernels are compiled for)."""
+    return [np.ascontiguousarray(a, float) for a in arrays]
 
 
 def reach_radius(p: Params, channel: np.ndarray) -> np.ndarray:
@@ -95,10 +88,11 @@ def _merge_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tupl
 def _pair_order(ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
     """The permutation that orders distinct (tender, firm) pairs by tender then firm — what
     ``np.lexsort((fi, ti))`` gives, found by one sort of a single int64 key (the keys are
-    distinct, so any sorting algorithm gives this permutation)."""
+    distinct, so any sorting algorithm gives this permutation; numpy's stable sort, a merge of
+    runs, is the fastest here because the parts joined come mostly already sorted)."""
     if len(ti) == 0:
         return np.zeros(0, np.int64)
-    return np.argsort(ti * (int(fi.max()) + 1) + fi)
+    return np.argsort(ti * (int(fi.max()) + 1) + fi, kind="stable")
 
 
 def reach(p: Params, channel: np.ndarray, dist: np.ndarray) -> np.ndarray:
@@ -195,12 +189,7 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
     if len(ask_all) == 0 or len(rows) == 0:
         return e, e, np.zeros(0)
     if len(ask_all) * len(rows) <= DENSE_PAIRS:  # small: one draw per candidate pair is cheapest
-        alive = np.zeros(len(fx), bool)
-        alive[rows] = True
-        t, fi, d = candidates(tx[ask_all], ty[ask_all], radius[ask_all], fx, fy, alive)
-        p = np.minimum(1.0, top * np.exp(-d / range_km))
-        ok = (value[ask_all][t] >= min_value[fi]) & (rng.random(len(t)) < p)
-        return ask_all[t[ok]], fi[ok], d[ok]
+        return _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask_all, rng)
     px, py = fx[rows], fy[rows]
     x0, y0 = px.min(), py.min()
     h = max(CELL_RANGES * range_km, max(px.max() - x0, py.max() - y0) / 1000.0, 1e-6)
@@ -220,6 +209,22 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
         return ti, fi, d
     o = _pair_order(ti, fi)
     return ti[o], fi[o], d[o]
+
+
+def _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask, rng):
+    """:func:`heard_pairs` for a small search: one uniform per candidate pair (tender ``ask[t]``,
+    firm ``rows[j]`` within the radius, in tender then firm order), heard when attentive and
+    ``u < min(1, top · exp(−d / range_km))``. Compiled in two passes around numpy's ``exp``
+    (:func:`model.procurement.kernels.dense_open`, :func:`~model.procurement.kernels.dense_heard`):
+    distance and reach are computed only for the pairs whose uniform is below ``min(1, top)`` and
+    that are not certainly too far for it (:data:`model.procurement.kernels.BOUND_MARGIN`)."""
+    t_x, t_y, r, px, py = _contiguous(tx[ask], ty[ask], radius[ask], fx[rows], fy[rows])
+    t, j = kernels.pairs_in_radius(t_x, t_y, r, px, py)
+    u = rng.random(len(t))
+    with np.errstate(divide="ignore"):  # u = 0: log −inf, an unbounded distance
+        log_u = np.log(u)
+    idx, d, arg = kernels.dense_open(t, j, u, log_u, top, value[ask], min_value, rows, t_x, t_y, px, py, range_km)
+    return kernels.dense_heard(idx, d, np.exp(arg), u, top, t, j, ask, rows)
 
 
 #: (tender, cell) groups handled at once (bounds transient memory to a few hundred MB).

@@ -197,8 +197,8 @@ def _failed(m: ProcurementModel, rows: np.ndarray, bids: np.ndarray) -> None:
         mine = np.flatnonzero(mode == c)
         if len(mine):
             nxt = method.after_failure(m, o.failures[rows[mine]], bids[mine])
-            names, which = np.unique(np.asarray(nxt.method, str), return_inverse=True)
-            mode[mine] = np.array([market.code(n) for n in names], np.int64)[which.ravel()]
+            codes = {n: market.code(n) for n in set(nxt.method)}  # once per distinct name
+            mode[mine] = [codes[n] for n in nxt.method]
             delay[mine], widen[mine], give_up[mine] = nxt.delay, widen[mine] + nxt.widen, nxt.give_up
     switched = mode != o.mode[rows]
     fb = _fallback_code(m, rows, o.mode[rows])

@@ -1,0 +1,91 @@
+"""Compiled capacity limits of the procurement market (numba; issue 24): which entries a firm
+keeps within its free capacity, and the deferred acceptance of directed commissions. Like
+:mod:`model.procurement.kernels` (whose ``warm`` loads these too), each computes exactly what the
+numpy code it replaced computed; the numpy versions are the reference tests in
+tests/test_kernels.py and tests/test_perf_sampling.py.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+
+@numba.njit(cache=True)
+def keep_within(order, fi, w, free, tol):
+    """Entries kept within their firm's capacity (:func:`model.procurement.batch.cap_by_capacity`):
+    in ``order`` (by firm, best first) an entry is kept while the summed weight ``w`` of the
+    firm's entries before it is below ``free[firm] − tol``. The running sum is numpy's ``cumsum``
+    over the ordered weights (one sequential sum for all firms), and a firm's sum before an entry
+    is ``csum − (csum at the firm's first entry − its weight) − weight``, in that order, as the
+    numpy code computed it.
+
+    Returns:
+        Boolean keep mask in the entries' own order.
+    """
+    keep = np.zeros(len(order), np.bool_)
+    csum = 0.0
+    before = 0.0
+    for k in range(len(order)):
+        i = order[k]
+        csum = w[i] if k == 0 else csum + w[i]
+        if k == 0 or fi[i] != fi[order[k - 1]]:
+            before = csum - w[i]
+        keep[i] = csum - before - w[i] < free[fi[i]] - tol
+    return keep
+
+
+@numba.njit(cache=True)
+def deferred_acceptance(order, ti, fi, free):
+    """:func:`model.procurement.direct.choose_within_capacity` as sequential deferred acceptance:
+    procurements (runs of equal ``ti`` in ``order``, ascending ``ti``) propose to their
+    candidates in order; firm ``f`` holds at most ``free[f]`` procurements, preferring the
+    earliest (lowest ``ti``), and turns the latest away when over. With strict preferences and
+    whole capacities the outcome is the procurement-optimal stable matching whatever the order of
+    proposals, so it equals the numpy rounds (every turned-away procurement proposing again
+    together), which the reference test checks.
+
+    Returns:
+        Positions (into the pair arrays) of the chosen pairs, by procurement.
+    """
+    n = len(order)
+    nb = 0
+    start = np.empty(n + 1, np.int64)
+    for k in range(n):
+        if k == 0 or ti[order[k]] != ti[order[k - 1]]:
+            start[nb] = k
+            nb += 1
+    start[nb] = n
+    ptr = start[:nb].copy()
+    slot0 = np.zeros(len(free) + 1, np.int64)
+    for f in range(len(free)):
+        slot0[f + 1] = slot0[f] + max(free[f], 0)
+    held = np.empty(slot0[-1], np.int64)
+    n_held = np.zeros(len(free), np.int64)
+    for b0 in range(nb):
+        b = b0
+        while b >= 0 and ptr[b] < start[b + 1]:
+            f = fi[order[ptr[b]]]
+            if n_held[f] < free[f]:
+                held[slot0[f] + n_held[f]] = b
+                n_held[f] += 1
+                b = -1
+                continue
+            worst = -1
+            for s in range(slot0[f], slot0[f] + n_held[f]):
+                if worst < 0 or held[s] > held[worst]:
+                    worst = s
+            if worst >= 0 and held[worst] > b:  # b is earlier: the latest held is turned away
+                b, held[worst] = held[worst], b
+            ptr[b] += 1
+    chosen = np.zeros(nb, np.bool_)
+    for s in range(len(free)):
+        for h in range(slot0[s], slot0[s] + n_held[s]):
+            chosen[held[h]] = True
+    out = np.empty(nb, np.int64)
+    k = 0
+    for b in range(nb):
+        if chosen[b]:
+            out[k] = order[ptr[b]]
+            k += 1
+    return out[:k]
