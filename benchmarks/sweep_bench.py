@@ -78,6 +78,8 @@ def one(args: argparse.Namespace) -> dict:
         scenario = Path(tmp) / "bench.toml"
         region = SMALL if args.region == "small" else {}
         lines = [f"{k} = {v}" for k, v in (region if args.backend is None else {}).items()]
+        if args.backend is None:  # short runs timed, not summarised: no warm-up left out
+            lines.append("burn_in_years = 0")
         lines += ["[scenario]", 'name = "bench"', 'description = "benchmark"']
         scenario.write_text("\n".join(lines) + "\n")
         plan = make_plan(load_experiment(scenario, backend), backend,
