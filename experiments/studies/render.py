@@ -128,10 +128,14 @@ def _criteria_rows(section: str) -> list[list[str]]:
 def audit(text: str) -> list[str]:
     """Every contradiction in a rendered report: a check that says PASS (or holds) with no criterion, or
     while an interval it prints fails its test (includes the value it must exclude, or leaves the range
-    or margin it must stay inside); and a criterion row whose "met" disagrees with its numbers."""
+    or margin it must stay inside); and a criterion row whose "met" disagrees with its numbers. A check's
+    section is headed by its id alone (``### T1``); the tables of other sections (by place, costs) are
+    not checks."""
     problems = []
     for sec in re.split(r"^### ", text, flags=re.M)[1:]:
         cid = sec.split("\n", 1)[0].strip()
+        if not re.fullmatch(r"[A-Z]+[0-9]+", cid):
+            continue
         head = re.search(r"^\*\*.*\*\* — (PASS|\*\*FAIL\*\*|holds|\*\*does not hold\*\*)\s*$", sec, re.M)
         if head is None:
             problems.append(f"{cid}: no verdict line")
