@@ -64,6 +64,12 @@ def _check_folder(folder: Path) -> None:
         raise OutputError(f"--robustness-out {folder}: folder {folder.parent} does not exist or is not writable")
 
 
+def _shown(path: Path | str) -> str:
+    """A path as the manifest shows it: relative to the repository when inside it (no local folders)."""
+    path = Path(path).resolve()
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
 def save_robustness(ctx, folder: Path, argv: list[str]) -> Path:
     """Save the robustness screen's table (``screen.csv``) and how it was made (``manifest.json``:
     command, design, git commit, time) in ``folder``, each file written atomically.
@@ -115,7 +121,7 @@ def main(args: argparse.Namespace) -> int:
     seconds = time.perf_counter() - start
     _write(with_decomposition(markdown(records, ctx, seconds, table), ROOT / "docs" / "NOBID.md"), out)
     if folder is not None:
-        argv = ["validate", *(["--fast"] if args.fast else []), "--out", str(out), "--robustness-out", str(folder)]
+        argv = ["validate", *(["--fast"] if args.fast else []), "--out", _shown(out), "--robustness-out", _shown(folder)]
         print(f"robustness table: {save_robustness(ctx, Path(folder), argv)}", file=sys.stderr)
     counted = [r for r in records if r.counted]
     print(f"{sum(r.passed for r in counted)}/{len(counted)} checks pass; report written to {out}", file=sys.stderr)
