@@ -28,7 +28,7 @@ from model.procurement.beliefs import Beliefs
 from model.procurement.batch import REASONS
 from model.procurement.market import METHODS
 from model.rng import Streams
-from model.units import MONTHS_PER_YEAR, check_horizon
+from model.units import MONTHS_PER_YEAR
 from model.world import SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided
 
 
@@ -135,13 +135,9 @@ class ProcurementModel(mesa.Model):
     step.__doc__ = step_doc()
 
     def run(self, years: int | None = None) -> "ProcurementModel":
-        """Run ``years`` fiscal years (default ``params.years``; more than ``params.burn_in_years``).
-
-        Raises:
-            ValueError: ``years`` is no longer than the warm-up.
-        """
+        """Run ``years`` fiscal years (default ``params.years``); calls add up (``run(1)`` then
+        ``run(3)`` is four years), and :meth:`summary` needs the run to outlast the warm-up."""
         years = years if years is not None else self.p.years
-        check_horizon(years, self.p.burn_in_years)
         for _ in range(MONTHS_PER_YEAR * years):
             self.step()
         return self
