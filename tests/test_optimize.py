@@ -115,3 +115,31 @@ max = 0.5
     assert set(res["pareto"]["trial"]) <= set(t.loc[t["feasible"], "trial"])
     regimes = {json.dumps(json.loads(x)) for x in t["monitoring.regimes"]}
     assert regimes <= {json.dumps(["announced", "complaints"]), json.dumps(["random"])}
+
+
+@pytest.mark.slow
+def test_trials_table_columns_do_not_depend_on_the_hash_seed(tmp_path):
+    """The trials table's outcome columns come in the search file's order (objectives, then
+    constraints), in every process: run the fake search under two hash seeds and compare bytes."""
+    import os
+    import subprocess
+    import sys
+
+    path = _fake_search(tmp_path, trials=6)
+    path.write_text(path.read_text().replace(
+        'objectives = [{ outcome = "quality_delivered", direction = "maximize" }]',
+        'objectives = [{ outcome = "quality_delivered", direction = "maximize" }, '
+        '{ outcome = "no_bid_rate_village", direction = "minimize" }, '
+        '{ outcome = "satisfaction", direction = "maximize" }, '
+        '{ outcome = "no_bid_rate", direction = "minimize" }]'))
+    code = ("import sys; sys.path.insert(0, sys.argv[3]); from fakemodel import BACKEND; "
+            "from experiments.analysis.optimize import run_search; "
+            "run_search(sys.argv[1], sys.argv[2], backend=BACKEND)")
+    tables = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / f"out{hash_seed}"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run([sys.executable, "-c", code, str(path), str(out), str(Path(__file__).parent)],
+                       check=True, env=env, capture_output=True)
+        tables.append((out / "policy_search_trials.csv").read_bytes())
+    assert tables[0] == tables[1]

@@ -188,8 +188,8 @@ def suggest(trial: Any, search: Search) -> dict[str, Any]:
 
 def trial_values(runs: pd.DataFrame, search: Search) -> tuple[list[float], list[float], dict]:
     """Objectives (mean over replications) and constraint values (<= 0 feasible)."""
-    means = {c: float(runs[c].mean()) for c in
-             {o for o, _ in search.objectives} | {c for c, _, _ in search.constraints}}
+    names = dict.fromkeys([o for o, _ in search.objectives] + [c for c, _, _ in search.constraints])
+    means = {c: float(runs[c].mean()) for c in names}  # ordered (a set's order changes with the hash seed)
     values = [means[o] if np.isfinite(means[o]) else (-WORST if d == "maximize" else WORST)
               for o, d in search.objectives]
     cons = []
