@@ -164,8 +164,11 @@ _DECL = [
         "ratio", "local_value", "award_value", False, "P6"),
     *_o("active_contractors", ("Active contractors", "在营承接主体"), "firms", "firms in business", "mean", "active_firms",
         None, False, "P6"),
+    *_o("active_grassroots", ("Active grassroots suppliers", "在营基层承接主体"), "firms", "grassroots firms and social "
+        "organisations in business", "mean", "active_grassroots", None, False, "P6"),
     *_o("entries", ("Entries", "新进入承接主体"), "firms/year", "new firms", "sum", "entries", None, False, "P6"),
-    *_o("exits", ("Exits", "退出承接主体"), "firms/year", "firms that ran out of cash", "sum", "exits", None, False, "P6"),
+    *_o("exits", ("Exits", "退出承接主体"), "firms/year", "firms that exited after sustained insolvency or repeated "
+        "loss-making years (model/entities/finance.py)", "sum", "exits", None, False, "P6"),
     *_o("hhi", ("HHI", "市场集中度 HHI"), "0–1", "Herfindahl index of active contract value by firm", "mean", "hhi", None,
         False, "P6"),
     *_o("fraud_attempts", ("Fraud attempts", "冒领资金次数"), "contract-months/year", "contract-months with overclaimed pay",

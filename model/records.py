@@ -14,7 +14,7 @@ from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
 from model.procurement.batch import TOO_FEW_BIDS
 from model.procurement.market import tendering
-from model.world import CITY, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, TOWN, VILLAGE, staff_provided
+from model.world import CITY, GRASSROOTS, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, TOWN, VILLAGE, staff_provided
 
 if TYPE_CHECKING:
     from model.core import ProcurementModel
@@ -166,6 +166,9 @@ def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray, term: 
     local = (town >= 0) & (b.level != CITY)
     margin = np.where(is_firm, res.price - res.cost, np.where(firm == -1, b.value * p.procurement.reserve_margin, 0))
     np.add.at(m.year_ledger.town_volume, town[local], np.maximum(margin[local], 0))
+    for k, ft in enumerate((p.firms.strong, p.firms.local)):  # the county-wide pull for each kind
+        mine = (kind == k) | ((firm == -1) & (b.value >= ft.min_contract_yuan))
+        m.year_ledger.kind_volume[k] += float(np.maximum(margin[mine], 0).sum())
 
 
 def collect(m: ProcurementModel) -> None:
@@ -210,6 +213,7 @@ def close_month(m: ProcurementModel) -> None:
     close_costs(m)
     led.fraud_loss = led.fraud_paid - led.fraud_recovered
     led.active_firms = float(f.active.sum())
+    led.active_grassroots = float((f.active & (f.kind == GRASSROOTS)).sum())
     active = led.active_rows
     firm_rows = c.firm[active] if len(active) else np.zeros(0, np.int64)
     value = c.price[active] if len(active) else np.zeros(0)

@@ -14,6 +14,7 @@ import numpy as np
 from model.delivery import effort, evaluation, fraud, monitoring, stake
 from model.delivery.blacklist import SCOPES
 from model.entities import buyer as buyer_mod
+from model.entities import finance
 from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
 
@@ -81,7 +82,7 @@ def _inspect(m: ProcurementModel, rows, inspected, officer, qc, qn, kappa) -> np
 def _pay(m: ProcurementModel, rows, e_c, e_n, kappa, deduction) -> None:
     c, f, p = m.contracts, m.firms, m.p
     pay_month = c.price[rows] / MONTHS_PER_YEAR
-    withheld = p.evaluation.withhold_share * pay_month
+    withheld = effort.withhold_share(p) * pay_month
     overclaim = np.where(c.cheats[rows], p.fraud.overclaim_share * pay_month, 0.0)
     paid = np.maximum(pay_month - withheld - deduction, 0.0) + overclaim
     c.col("withheld")[rows] += withheld
@@ -90,7 +91,8 @@ def _pay(m: ProcurementModel, rows, e_c, e_n, kappa, deduction) -> None:
     spent = effort.monthly_spend(p, cost_month, e_c, e_n, kappa)
     firm = c.firm[rows]
     is_firm = firm >= 0
-    np.add.at(f.col("cash"), firm[is_firm], (paid - spent)[is_firm])
+    np.subtract.at(f.col("cash"), firm[is_firm], spent[is_firm])  # the firm pays its staff now ...
+    finance.book_pay(m, firm[is_firm], paid[is_firm])  # ... and is paid after the payment lag
     np.add.at(f.col("revenue_year"), firm[is_firm], paid[is_firm])
     np.add.at(f.col("profit_year"), firm[is_firm], (paid - spent)[is_firm])
     m.ledger.spend += float(paid.sum())

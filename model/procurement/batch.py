@@ -87,6 +87,14 @@ def mobilisation(m: ProcurementModel, b: Batch, ti: np.ndarray) -> np.ndarray:
     return pr.mobilisation_cost_yuan - subsidy
 
 
+def free_capacity(m: ProcurementModel) -> np.ndarray:
+    """Contracts each firm can still take on (inf with ``channels.capacity`` off)."""
+    f = m.firms
+    if not m.p.channels.capacity:
+        return np.full(len(f), np.inf)
+    return np.maximum(f.capacity - f.load, 0).astype(float)
+
+
 def screen(m: ProcurementModel, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
     ok = screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
     ok &= ~m.blacklist.listed(b.buyer[ti], fi, m.firms, m.month)

@@ -3,14 +3,19 @@
 
 A notified, eligible, unlisted firm with free capacity enters when
 
-    E[profit] = 1/(1 + rivals) · (price − cost − mobilisation) − bid_cost > min_profit
+    E[profit] = 1/(1 + rivals) · (ρ · price − s · cost − mobilisation) − bid_cost > min_profit
 
-where ``rivals`` = min(1/w − 1, eligible − 1): w is the win probability the firm infers from the
+where s · cost is what it expects to spend and ρ · price what it expects to receive under the
+contract's regime (model/procurement/pricing.py: the effort it will choose, deductions, withheld
+pay, financing); its bid marks up the break-even price (s · cost + mobilisation) / ρ. Here
+``rivals`` = min(1/w − 1, eligible − 1): w is the win probability the firm infers from the
 competition it has seen at that kind of procurement (catalogue item; model.procurement.beliefs),
 but never more rivals than the other eligible firms that saw this notice — a notice few firms
 hear of is a better bet. Among its profitable procurements a firm bids for the most profitable
 while its expected wins (Σ 1/(1 + rivals)) stay below ``bidding.bid_slack`` × its free
-capacity. A repeat is decided the same way as a first attempt: the firm weighs it on its merits
+capacity and the financing need of its expected wins (Σ need/(1 + rivals)) within its financing
+headroom (model/entities/finance.py); a winner keeps, within capacity and headroom, its most
+profitable wins. A repeat is decided the same way as a first attempt: the firm weighs it on its merits
 with the capacity it has free that month. Small, far village contracts therefore attract few or
 no bids for economic reasons.
 
@@ -24,11 +29,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.procurement import notices
+from model.procurement import notices, pricing
 from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.batch import (
     AWARDED, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, TOO_FEW_BIDS, UNPROFITABLE, Batch, Result,
-    cap_by_capacity, delivery_cost, group_counts, mobilisation, screen, subset)
+    cap_by_capacity, delivery_cost, free_capacity, group_counts, mobilisation, screen, subset)
 from model.procurement.bidding import STRATEGIES
 
 if TYPE_CHECKING:
@@ -56,8 +61,9 @@ def _tender_radius(m: ProcurementModel, b: Batch):
 
 
 def _award(m: ProcurementModel, bids: Bids, gain: np.ndarray, free: np.ndarray,
-           legal_min: int) -> tuple[np.ndarray, np.ndarray]:
-    """Award every tender; a firm that would win more than its free capacity keeps its most
+           legal_min: int, room: np.ndarray, need: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Award every tender; a firm that would win more than its free capacity, or more than it can
+    finance (financing ``need`` of each bid within its headroom ``room``, yuan), keeps its most
     profitable wins and withdraws from the rest, which are awarded again among the other bids.
 
     Returns:
@@ -82,7 +88,7 @@ def _award(m: ProcurementModel, bids: Bids, gain: np.ndarray, free: np.ndarray,
         win_pos[again[got >= 0]] = pos[got[got >= 0]]
         ok = (n_bids >= legal_min) & (win_pos >= 0)
         w = win_pos[ok]
-        keep = cap_by_capacity(bids.firm[w], gain[w], free)
+        keep = cap_by_capacity(bids.firm[w], gain[w], free) & cap_by_capacity(bids.firm[w], gain[w], room, need[w])
         if keep.all():
             out = np.full(bids.n_tenders, -1, np.int64)
             out[np.flatnonzero(ok)] = w
@@ -107,37 +113,45 @@ def compete(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray, legal_
     res.notified[rows] = np.bincount(ti, minlength=n)
     res.eligible[rows] = group_counts(ti, ok, n)
     ti, fi, dist = ti[ok], fi[ok], dist[ok]
-    cost = delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]
+    cost = delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]  # at full effort, over the term
     reserve = sub.reserve[ti] * sub.term[ti]
-    below = cost < reserve
     m.beliefs.fit(len(f))
     item = sub.item[ti]
     rivals = np.minimum(m.beliefs.rivals(fi, item), np.maximum(res.eligible[rows][ti] - 1, 0))
     markup = m.beliefs.markup[fi, item]
     strategy = STRATEGIES[p.bidding.strategy].price
-    price_guess = strategy(cost, markup, reserve, 1 + rivals)
-    margin = price_guess - cost - mobilisation(m, sub, ti)
+    # the contract the firm would get: its expected spending and receipts under the regime
+    view = pricing.terms(m, sub, ti, fi, cost, strategy(cost, markup, reserve, 1 + rivals), mobilisation(m, sub, ti))
+    floor = view.break_even(cost)
+    below = floor < reserve
+    price_guess = strategy(floor, markup, reserve, 1 + rivals)
+    margin = view.margin(price_guess, cost)
     bid_cost = p.procurement.bid_cost_yuan + p.procurement.bid_cost_share * reserve
     gain = margin / (1 + rivals) - bid_cost
     enter = below & (margin > 0) & (gain > p.bidding.min_profit_share * reserve)
     worth = group_counts(ti, enter, n)  # profitable entrants before capacity limits
-    free = np.maximum(f.capacity - f.load, 0)
+    free = free_capacity(m)
     slack = free * p.bidding.bid_slack
-    enter[enter] = cap_by_capacity(fi[enter], gain[enter], slack, 1 / (1 + rivals[enter]))
+    room = m.ledger.headroom
+    need = pricing.need(m, sub, ti, cost, price_guess, view.mob)
+    odds = 1 / (1 + rivals[enter])
+    enter[enter] = cap_by_capacity(fi[enter], gain[enter], slack, odds) & \
+        cap_by_capacity(fi[enter], gain[enter], room, need[enter] * odds)  # expected wins it can finance
     ti_b, fi_b, cost_b, res_b = ti[enter], fi[enter], cost[enter], reserve[enter]
-    gain_b = gain[enter]
+    gain_b, need_b = gain[enter], need[enter]
     entrants = np.bincount(ti_b, minlength=n)
-    price = strategy(cost_b, markup[enter], res_b, entrants[ti_b])
+    price = strategy(floor[enter], markup[enter], res_b, entrants[ti_b])
     tech = np.minimum(1.0, f.capability[fi_b] + p.bidding.tech_inflation * (1 - f.honesty[fi_b]))
     bids = Bids(tender=ti_b, firm=fi_b, price=price, tech=tech,
                 reputation=m.reputation_seen(sub.buyer[ti_b], fi_b), rating=f.rating[fi_b], n_tenders=n)
     n_bids = entrants
     res.bids[rows] = n_bids
     valid_t = n_bids >= legal_min
-    win, _ = _award(m, bids, gain_b, free, legal_min)
+    win, _ = _award(m, bids, gain_b, free, legal_min, room, need_b)
     has = win >= 0
     w = win[has]
     np.add.at(f.col("load"), fi_b[w], 1)
+    np.subtract.at(room, fi_b[w], need_b[w])
     res.winner[rows[has]] = fi_b[w]
     res.price[rows[has]] = price[w] / sub.term[has]
     res.cost[rows[has]] = cost_b[w] / sub.term[has]
