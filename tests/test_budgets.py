@@ -95,3 +95,23 @@ def test_a_county_where_procurement_fails_is_not_cheaper_per_unit_of_quality():
         assert z["unmet_demand"] > a["unmet_demand"]  # the scenario does fail
         assert z["service_quality"] < a["service_quality"]
         assert z["cost_per_quality"] >= a["cost_per_quality"], seed
+
+
+def test_method_mix_shares_by_count_and_value_from_a_log():
+    import pandas as pd
+
+    from experiments.analysis.method_mix import method_mix
+
+    log = pd.DataFrame({"seed": [1, 1, 1, 2, 2], "month": [40, 40, 41, 40, 10],
+                        "method": ["public_tender", "jiebang_posting", "jiebang_posting", "single_source", "public_tender"],
+                        "winner": [3, 4, -1, 5, 6], "price": [2e6, 1e4, float("nan"), 1e6, 9e9],
+                        "term_months": [12, 6, 12, 12, 12]})
+    t = method_mix(log, first_month=37, methods=("framework_agreement",)).set_index("method")
+    total = 2e6 + 5e3 + 1e6
+    assert t.loc["public_tender", "share_by_value"] == pytest.approx(2e6 / total)  # month 10 left out
+    assert t.loc["jiebang_posting", "share_by_count"] == pytest.approx(1 / 3)  # awards, not attempts
+    assert t.loc["jiebang_posting", "attempts_per_run"] == pytest.approx(1.0)  # 2 attempts over 2 seeds
+    assert t.loc["public_tender", "gp_share_by_value"] == pytest.approx(2 / 3)
+    assert np.isnan(t.loc["jiebang_posting", "gp_share_by_value"])  # outside government procurement
+    assert t.loc["framework_agreement", "awards_per_run"] == 0
+    assert t.loc["public_tender", "national_2019"] == pytest.approx(0.783)
