@@ -48,6 +48,8 @@ UNITS_ZH = {
     "yuan/year": "元/年",
     "yuan/month": "元/月",
     "yuan per quality-unit": "元/质量单位",
+    "yuan per quality-person": "元/（质量×人）",
+    "yuan/staff-year": "元/人·年",
     "slot-months/year": "项点·月/年",
     "tenders/year": "份/年",
     "bids": "份",

@@ -146,6 +146,10 @@ class MonthLedger:
     demand_q: np.ndarray = _levels("Σ demand weight × slot quality", "records.close_month")
     demand_w: float = _count("Σ demand weight of all slots", "records.close_month")
     demand_w_levels: np.ndarray = _levels("Σ demand weight by level", "records.close_month", total="demand_w")
+    unserved_people: np.ndarray = _levels("people of slots with no provider (procurement failed or contract ended, "
+                                          "awaiting a new attempt)", "records.close_month")
+    q_all_people: np.ndarray = _levels("Σ quality × people of every slot: contracted or staff-provided (0 unserved)",
+                                       "records.close_month")
     q_units: float = _count("Σ quality of every slot: contracted or staff-provided (0 unserved)", "records.close_month")
     inhouse_cost: float = _count("cost of in-house provision (yuan)", "records.close_month")
     inhouse_slots: float = _count("slots done in-house", "records.close_month")

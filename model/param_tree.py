@@ -156,12 +156,16 @@ class Procurement(Section):
     decentralised_limit_yuan: float = P(
         1_000_000.0, "yuan/order", "below this the unit buys under its own rules (not a government-procurement "
         "procedure): jiebang_posting or unit_self", ge=0, le=1e9,
-        source="国办发〔2019〕55号 (central standard for services, 1,000,000); provinces set county standards, not "
-        "verified for Shandong here: the central value is an assumption", status=CURRENT, zh="分散采购限额")
+        source="国办发〔2019〕55号: the central budget units' standard for goods and services, 1,000,000 (binding on "
+        "central units; provinces set their own for local budgets). Shandong's county standard (分散采购限额) was "
+        "looked for and not verified: the central value is kept, labelled an assumption for a Shandong county",
+        status=CURRENT, zh="分散采购限额")
     open_tender_threshold_yuan: float = P(
         2_000_000.0, "yuan/order", "public tender at or above this value; a non-tender method between the "
         "decentralised-purchase limit and it", ge=0, le=1e9,
-        source="国办发〔2019〕55号 (central standard for services, 2,000,000); county standard assumed equal",
+        source="国办发〔2019〕55号: central standard for goods and services, 2,000,000 (central units); Shandong: a "
+        "2018–19 summary of provincial catalogues lists Shandong among the provinces whose public-tender standard "
+        "for goods and services is 2,000,000 (secondary source, not the notice itself)",
         status=CURRENT, zh="公开招标限额")
     small_method: Literal["jiebang_posting", "unit_self"] = P(
         "jiebang_posting", "method", "how competitive items below the decentralised-purchase limit are bought",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import metrics, places
-from model.costs import close_costs
+from model.costs import close_costs, inhouse_parts
 from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
 from model.procurement.batch import TOO_FEW_BIDS
@@ -207,8 +207,12 @@ def close_month(m: ProcurementModel) -> None:
     led.demand_q = np.bincount(k.level, weights=k.dw * q_slot, minlength=3)
     led.demand_w, led.demand_w_levels = k.dw_sum, k.dw_by_level
     led.q_units = float(q_slot.sum())
+    led.q_all_people = np.bincount(k.level, weights=s.people * q_slot, minlength=3)
+    gap = state == SLOT_UNSERVED
+    led.unserved_people = np.bincount(k.level[gap], weights=s.people[gap], minlength=3)
     places.close_bands(m, q_slot)
-    led.inhouse_cost = float((k.value[staff] * m.p.buyers.inhouse_cost).sum() / MONTHS_PER_YEAR)
+    payroll, material = inhouse_parts(m)
+    led.inhouse_cost = (float(payroll.sum()) + material) / MONTHS_PER_YEAR
     led.inhouse_slots = float((state == SLOT_INHOUSE).sum())
     close_costs(m)
     led.fraud_loss = led.fraud_paid - led.fraud_recovered

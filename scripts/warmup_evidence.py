@@ -20,7 +20,7 @@ from model.metrics import summarise
 from model.units import MONTHS_PER_YEAR
 
 OUTCOMES = {"no_bid_rate_village": "village no-bid rate (share)", "quality_delivered": "quality delivered (0–1)",
-            "service_quality": "quality of every service (0–1)", "trust": "trust (0–1)",
+            "service_quality": "service quality, people-weighted (0–1)", "trust": "trust (0–1)",
             "active_contractors": "active firms (firms)"}
 
 

@@ -64,7 +64,7 @@ def test_public_cost_is_the_sum_of_its_parts(run):
         assert r["public_cost"] == pytest.approx(parts)
     s = run.summary()
     raws = run.raws[MONTHS_PER_YEAR:]
-    assert s["cost_per_quality"] == pytest.approx(sum(r["public_cost"] for r in raws) / sum(r["q_units"] for r in raws))
+    assert s["cost_per_quality"] == pytest.approx(sum(r["public_cost"] for r in raws) / sum(r["q_all_people"] for r in raws))
     assert s["public_cost"] > s["spend"] + s["admin_cost"]  # in-house provision is in it
     assert 0 < s["service_quality"] < 1
 
