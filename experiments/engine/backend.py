@@ -41,7 +41,9 @@ class Backend:
         build: `(flat) -> params`: rebuilds the params object a worker passes to
             `simulate` from the flat dict.
         simulate: `(params, *, seed, years, tenders) -> RunResult` with `summary`
-            (dict), `timeseries` (DataFrame with "month") and `tenders` (DataFrame|None).
+            (dict), `timeseries` (DataFrame with "month") and `tenders` (DataFrame|None);
+            called with `baseline=` (built params) and `reform_start_year=` too for a run
+            switched from the baseline (experiment files' `reform_start_year`).
         outcomes: `() -> list[str]`: canonical outcome names in display order.
         param_error: `() -> tuple[type[Exception], ...]`: the parameter error types.
     """
@@ -73,10 +75,12 @@ def _real_build(flat: dict[str, Any]) -> Any:
     return load_params(None, overrides=dict(flat))
 
 
-def _real_simulate(params: Any, *, seed: int, years: int, tenders: bool = False) -> Any:
+def _real_simulate(params: Any, *, seed: int, years: int, tenders: bool = False,
+                   baseline: Any = None, reform_start_year: int | None = None) -> Any:
     from model import simulate
 
-    return simulate(params, seed=seed, years=years, tenders=tenders)
+    return simulate(params, seed=seed, years=years, tenders=tenders, baseline=baseline,
+                    reform_start_year=reform_start_year)
 
 
 def _real_outcomes() -> list[str]:
