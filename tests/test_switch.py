@@ -149,3 +149,12 @@ def test_a_switch_rebuilds_everything_derived_from_parameters(base):
 def test_a_switched_run_keeps_the_invariants(base, package, runs):
     res = simulate(package, seed=3, baseline=base, reform_start_year=2, check_invariants=True)
     pd.testing.assert_frame_equal(res.timeseries, runs["switched"].timeseries, check_exact=True)
+
+
+def test_mesa_batch_run_can_switch(base, package, runs):
+    out = mesa.batch_run(ProcurementModel, parameters={"params": [package], "baseline": [base],
+                                                       "reform_start_year": [1, 2]},
+                         rng=[3], max_steps=100, data_collection_period=-1, display_progress=False)
+    assert [r["reform_start_year"] for r in out] == [1, 2] and all(r["Step"] == 36 for r in out)
+    assert out[0]["summary_trust"] == runs["from_start"].summary["trust"]
+    assert out[1]["summary_trust"] == runs["switched"].summary["trust"] != out[0]["summary_trust"]
