@@ -46,7 +46,11 @@ _WORLD = re.compile("|".join(f"(?:{w})" for w in WORLD_PATHS))
 
 def world_differences(a: Params, b: Params) -> list[str]:
     """Dotted paths of the world-defining parameters (:data:`WORLD_PATHS`) that differ."""
-    fa, fb = a.flat(), b.flat()
+    return flat_world_differences(a.flat(), b.flat())
+
+
+def flat_world_differences(fa: dict, fb: dict) -> list[str]:
+    """:func:`world_differences` of two flat trees (``Params.flat()``; what experiments plan with)."""
     return sorted(k for k in fa.keys() | fb.keys() if _WORLD.fullmatch(k) and fa.get(k) != fb.get(k))
 
 

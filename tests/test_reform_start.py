@@ -119,3 +119,30 @@ def test_the_cli_overrides_the_file(tmp_path, capsys):
     assert runs["reform_start_year"].tolist() == [1, 1]
     manifest = json.loads((tmp_path / "o" / "manifest.json").read_text())
     assert manifest["experiment"]["reform_start_year"] == 1
+
+
+def test_factor_points_switch_from_the_baseline_at_the_same_point(tmp_path):
+    path = _write(tmp_path)
+    text = path.read_text() + '\n[factors]\ndesign = "grid"\n"procurement.bid_cost_yuan" = { values = [100.0, 900.0] }\n'
+    path.write_text(text)
+    plan = make_plan(load_experiment(path, REAL), REAL, replications=1)
+    base = {r.point: plan.params[r.run_id] for r in plan.runs if r.scenario == "baseline"}
+    switched = [r for r in plan.runs if r.scenario != "baseline"]
+    assert len(switched) == 2 and {r.reform_start_year for r in switched} == {2}
+    for r in switched:
+        assert r.baseline_params == base[r.point]
+        assert r.baseline_params["procurement.bid_cost_yuan"] == plan.params[r.run_id]["procurement.bid_cost_yuan"]
+    assert all(r.baseline_params is None and r.reform_start_year == 1 for r in plan.runs if r.scenario == "baseline")
+
+
+def test_a_scenario_that_changes_the_world_is_refused_before_any_run(tmp_path, capsys):
+    path = _write(tmp_path)
+    text = path.read_text().replace(f'"{SCENARIOS / "reform_package.toml"}"',
+                                    '{ name = "bigger", description = "more towns", overrides = { "region.n_towns" = 3 } }')
+    path.write_text(text)
+    assert main(["run", str(path), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+    err = capsys.readouterr().err
+    assert "scenario 'bigger' differs from the baseline in region.n_towns" in err and err.count("\n") == 1
+    assert not (tmp_path / "o").exists()
+    assert main(["run", str(path), "--out", str(tmp_path / "o"), "--quiet", "--reps", "1",
+                 "--years", "1", "--reform-start-year", "1", "--executor", "serial"]) == 0

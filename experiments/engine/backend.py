@@ -46,6 +46,9 @@ class Backend:
             switched from the baseline (experiment files' `reform_start_year`).
         outcomes: `() -> list[str]`: canonical outcome names in display order.
         param_error: `() -> tuple[type[Exception], ...]`: the parameter error types.
+        world_differences: `(baseline_flat, flat) -> list[str]`: the dotted paths in which a
+            reform switched on in a running county may not differ from its baseline (the
+            plan refuses such a scenario); None: not checked.
     """
 
     load_scenario: Callable[[Path], ScenarioInfo]
@@ -54,6 +57,7 @@ class Backend:
     simulate: Callable[..., Any]
     outcomes: Callable[[], list[str]]
     param_error: Callable[[], tuple[type[Exception], ...]]
+    world_differences: Callable[[dict[str, Any], dict[str, Any]], list[str]] | None = None
 
 
 def _real_load_scenario(path: Path) -> ScenarioInfo:
@@ -97,6 +101,12 @@ def _real_param_error() -> tuple[type[Exception], ...]:
     return (ParamError,)
 
 
+def _real_world_differences(baseline: dict[str, Any], flat: dict[str, Any]) -> list[str]:
+    from model.switch import flat_world_differences
+
+    return flat_world_differences(baseline, flat)
+
+
 REAL = Backend(
     load_scenario=_real_load_scenario,
     resolve=_real_resolve,
@@ -104,6 +114,7 @@ REAL = Backend(
     simulate=_real_simulate,
     outcomes=_real_outcomes,
     param_error=_real_param_error,
+    world_differences=_real_world_differences,
 )
 """The real model (the default everywhere)."""
 

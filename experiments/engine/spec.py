@@ -403,6 +403,13 @@ def make_plan(exp: Experiment, backend: Backend, *, replications: int | None = N
             overrides = {k: x for layer in layers.values() for k, x in layer.items()}
             overrides.update(point)
             switched = (start, base_flats[i]) if base_flats and sc.name != exp.baseline else None
+            diff = backend.world_differences(switched[1], flat) \
+                if switched and backend.world_differences else []
+            if diff:
+                raise SpecError(f"{where}: scenario {sc.name!r} differs from the baseline in "
+                                f"{', '.join(diff)}, which a reform switched on in a running "
+                                f"county cannot change; set it for every scenario or run it "
+                                f"from the start (--reform-start-year 1)")
             run_start = None if start is None else (switched[0] if switched else 1)
             for k, s in enumerate(seeds):
                 rid = run_id_of(sc.name, flat, s, sc_years, switched)
