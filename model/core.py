@@ -62,7 +62,8 @@ class ProcurementModel(mesa.Model):
             raises InvariantError). Off by default; results are identical either way.
         baseline, reform_start_year: run ``baseline`` for years 1..k−1 and ``params`` from the
             first month of year k (a reform switched on in a running county, model/switch.py);
-            ``reform_start_year`` None or 1 runs ``params`` from the start (``baseline`` unused).
+            ``reform_start_year`` None or 1 runs ``params`` from the start (``baseline`` unused);
+            ``baseline`` None is the default tree (the status quo).
         **overrides: parameter overrides as keywords, ``__`` for the dots of a dotted path
             (``procurement__award_rule="scoring"``, ``years=2``), as ``mesa.batch_run`` passes them.
     """

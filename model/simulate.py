@@ -8,6 +8,7 @@ import pandas as pd
 
 from model.core import ProcurementModel
 from model.param_tree import Params
+from model.switch import switch_month
 
 
 @dataclass
@@ -30,6 +31,8 @@ def simulate(params: Params, seed: int, years: int | None = None, tenders: bool 
     ``params`` from the first month of year k, the county's state carried over (model/switch.py);
     k None or 1 runs ``params`` from the start.
     """
+    if years is not None:
+        switch_month(reform_start_year, years)  # the switch must fall within the run
     m = ProcurementModel(params, seed=seed, check_invariants=check_invariants, baseline=baseline,
                          reform_start_year=reform_start_year).run(years)
     return RunResult(m.summary(), m.timeseries(), m.tender_log() if tenders else None)

@@ -56,12 +56,12 @@ def flat_world_differences(fa: dict, fb: dict) -> list[str]:
 
 def check_switch(baseline: Params, params: Params) -> None:
     """Raise ValueError naming the world-defining paths in which the two trees differ."""
-    diff = world_differences(baseline, params)
+    fb, fp = baseline.flat(), params.flat()
+    diff = flat_world_differences(fb, fp)
     if diff:
         raise ValueError("a reform switched on in a running county must keep the world the baseline built: "
                          f"{', '.join(diff)} differ (baseline → reform: "
-                         + "; ".join(f"{k} {baseline.flat().get(k)!r} → {params.flat().get(k)!r}" for k in diff)
-                         + ")")
+                         + "; ".join(f"{k} {fb.get(k)!r} → {fp.get(k)!r}" for k in diff) + ")")
 
 
 def switch_month(reform_start_year: int | None, years: int) -> int | None:

@@ -158,3 +158,8 @@ def test_mesa_batch_run_can_switch(base, package, runs):
     assert [r["reform_start_year"] for r in out] == [1, 2] and all(r["Step"] == 36 for r in out)
     assert out[0]["summary_trust"] == runs["from_start"].summary["trust"]
     assert out[1]["summary_trust"] == runs["switched"].summary["trust"] != out[0]["summary_trust"]
+
+
+def test_a_switch_after_the_run_is_refused(base, package):
+    with pytest.raises(ValueError, match="from 1 to years = 2"):
+        simulate(package, seed=3, years=2, baseline=base, reform_start_year=3)
