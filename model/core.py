@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import invariants, metrics, places, records
+from model import invariants, metrics, places, records, switch
 from model.catalogue import LEVEL_NAMES, Catalogue, load_catalogue
 from model.contracts import new_contracts
 from model.delivery.blacklist import Blacklist
@@ -60,12 +60,16 @@ class ProcurementModel(mesa.Model):
             fresh seed (kept in ``self.seed``), as ``mesa.batch_run(..., rng=[None] * k)`` asks.
         check_invariants: check model invariants at the end of every month (model.invariants;
             raises InvariantError). Off by default; results are identical either way.
+        baseline, reform_start_year: run ``baseline`` for years 1..k−1 and ``params`` from the
+            first month of year k (a reform switched on in a running county, model/switch.py);
+            ``reform_start_year`` None or 1 runs ``params`` from the start (``baseline`` unused);
+            ``baseline`` None is the default tree (the status quo).
         **overrides: parameter overrides as keywords, ``__`` for the dots of a dotted path
             (``procurement__award_rule="scoring"``, ``years=2``), as ``mesa.batch_run`` passes them.
     """
 
     def __init__(self, params: Params | None = None, seed: int | None = 0, check_invariants: bool = False,
-                 **overrides: Any) -> None:
+                 baseline: Params | None = None, reform_start_year: int | None = None, **overrides: Any) -> None:
         if seed is None:  # a fresh seed from the OS, kept in self.seed so the run can be repeated
             seed = int(np.random.SeedSequence().entropy % np.iinfo(np.int64).max)
         if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
@@ -75,6 +79,11 @@ class ProcurementModel(mesa.Model):
         base = params if params is not None else Params()
         self.p = base.with_overrides({k.replace("__", "."): v for k, v in overrides.items()}, "keyword arguments") \
             if overrides else base
+        at = switch.switch_month(reform_start_year, self.p.years)
+        self._reform = None if at is None else (self.p, at)  # (params, months run under the baseline)
+        if at is not None:
+            switch.check_switch(baseline if baseline is not None else Params(), self.p)
+            self.p = baseline if baseline is not None else Params()
         self.seed = int(seed)
         self.streams = Streams(self.seed)  # the named streams; self.rng stays Mesa's own generator
         self.cat = _catalogue()
@@ -122,6 +131,8 @@ class ProcurementModel(mesa.Model):
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
+        if self._reform is not None and self.month == self._reform[1]:
+            self.switch_params(self._reform[0])
         self.month += 1
         self.ledger.reset()
         moy = self.month_of_year
@@ -141,6 +152,11 @@ class ProcurementModel(mesa.Model):
         for _ in range(MONTHS_PER_YEAR * years):
             self.step()
         return self
+
+    def switch_params(self, params: Params) -> None:
+        """Run on ``params`` from the next month, everything the county has become carried over;
+        ValueError when they change the world the model was built with (model/switch.py)."""
+        switch.switch_params(self, params)
 
     @property
     def month_of_year(self) -> int:

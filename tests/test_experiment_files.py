@@ -16,7 +16,8 @@ from experiments.engine.spec import load_experiment, make_plan
 EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
 FILES = ["procurement_rules", "evaluation_weights", "blacklist_policies", "no_bidder",
          "monitoring", "reform_package"]
-TINY = ["--reps", "2", "--years", "1", "--set", "region.n_towns=2",
+# one year: the files' reforms start in year 4 (tests/test_reform_start.py runs a switch)
+TINY = ["--reps", "2", "--years", "1", "--reform-start-year", "1", "--set", "region.n_towns=2",
         "--set", "region.villages_per_town=8", "--set", "region.households_per_village=20", "--set", "burn_in_years=0"]
 ARTICLE_ROW = re.compile(r"\b[SPR]\d{1,2}\b")
 
@@ -27,6 +28,7 @@ def test_file_is_documented_and_full_size(name: str):
     assert exp.name == name
     assert ARTICLE_ROW.search(exp.description), f"{name}: description cites no article row"
     assert exp.replications == 10 and exp.years == 10
+    assert exp.reform_start_year == 4  # after the warm-up: reforms in a running county (DESIGN.md 16)
     assert exp.baseline == "baseline" and exp.scenarios[0].name == "baseline"
     assert exp.outcomes, f"{name}: no outcomes of interest"
     for sc in exp.scenarios:

@@ -23,7 +23,8 @@ from typing import Any
 
 HELP = "write report.md and report.html (tables with CIs, figures, provenance) for OUT_DIR"
 
-PROVENANCE_KEYS = ("file", "sha256", "seed", "replications", "years", "burn_in_years", "baseline")
+PROVENANCE_KEYS = ("file", "sha256", "seed", "replications", "years", "burn_in_years", "baseline",
+                   "reform_start_year")
 """Entries of the manifest's `experiment` table shown in the report's provenance."""
 
 
