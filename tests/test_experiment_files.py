@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from model.param_tree import Params
+
 from experiments.__main__ import main
 from experiments.engine.backend import REAL
 from experiments.engine.spec import load_experiment, make_plan
@@ -27,8 +29,10 @@ def test_file_is_documented_and_full_size(name: str):
     exp = load_experiment(EXPERIMENTS / f"{name}.toml", REAL)
     assert exp.name == name
     assert ARTICLE_ROW.search(exp.description), f"{name}: description cites no article row"
-    assert exp.replications == 10 and exp.years == 10
-    assert exp.reform_start_year == 4  # after the warm-up: reforms in a running county (DESIGN.md 16)
+    assert exp.replications == 10 and exp.years == 12
+    defaults = Params()
+    # after the warm-up: reforms in a running county (DESIGN.md 16), a summary window of 7 years
+    assert exp.reform_start_year == defaults.burn_in_years + 1 and exp.years - defaults.burn_in_years == 7
     assert exp.baseline == "baseline" and exp.scenarios[0].name == "baseline"
     assert exp.outcomes, f"{name}: no outcomes of interest"
     for sc in exp.scenarios:
