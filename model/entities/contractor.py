@@ -50,7 +50,10 @@ def overheads_and_exits(m: ProcurementModel) -> None:
 
 
 def entry(m: ProcurementModel) -> None:
-    """Phase "entry" (year end): new grassroots firms enter towns where the market pays."""
+    """Phase "entry" (year end): new grassroots firms enter towns where the market pays (none when
+    ``channels.firm_entry`` is off)."""
+    if not m.p.channels.firm_entry:
+        return
     p, geo = m.p, m.world.geo
     mk = p.market
     f = m.firms

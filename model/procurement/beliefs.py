@@ -25,8 +25,9 @@ import numpy as np
 class Beliefs:
     """Per firm × item win-probability beliefs and markups (arrays grow with the firm table)."""
 
-    def __init__(self, n_items: int, prior_win: float, markup_init: float) -> None:
+    def __init__(self, n_items: int, prior_win: float, markup_init: float, learning: bool = True) -> None:
         self.n_items = n_items
+        self.learning = learning  # channels.entry_learning: off keeps win beliefs at the prior
         self.prior_win = prior_win
         self.markup_init = markup_init
         self.win = np.full((0, n_items), prior_win)
@@ -46,7 +47,10 @@ class Beliefs:
         return 1.0 / self.win[firm, item] - 1.0
 
     def observe(self, firm: np.ndarray, item: np.ndarray, others: np.ndarray, rate: float) -> None:
-        """Every (firm, item) seen this month moves ``rate`` of the way to its mean 1/(1 + others)."""
+        """Every (firm, item) seen this month moves ``rate`` of the way to its mean 1/(1 + others)
+        (nothing moves when learning is off: ``channels.entry_learning``)."""
+        if not self.learning:
+            return
         key = _keys(firm, item, self.n_items)
         size = self.win.size
         cnt = np.bincount(key, minlength=size)
