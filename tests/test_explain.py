@@ -136,3 +136,46 @@ def test_explain_on_a_small_county_end_to_end(tmp_path):
     effect = (paired["reform_package"] - paired["baseline"]).mean()
     assert table[table["channel"] == ex.ALL_ON]["estimate"].iloc[0] == pytest.approx(effect, abs=1e-12)
     assert (out / "figures" / "explain.png").stat().st_size > 10_000
+
+
+def _explain_table(reform: str, outcome: str, shapley: dict[str, float], total: float) -> pd.DataFrame:
+    """A hand-built explain table: Shapley values with tight intervals, their total clear of noise."""
+    rows = [{"reform": reform, "baseline": "base", "outcome": outcome, "kind": "total", "channel": ex.TOTAL,
+             "estimate": total, "ci_low": total * 0.9, "ci_high": total * 1.1, "share": np.nan}]
+    rows += [{"reform": reform, "baseline": "base", "outcome": outcome, "kind": "shapley", "channel": c,
+              "estimate": v, "ci_low": v - 0.01, "ci_high": v + 0.01, "share": v / total} for c, v in shapley.items()]
+    return pd.DataFrame(rows).assign(se=0.01, mc_se=np.nan, n_seeds=10, method="exact", permutations=0)
+
+
+def test_carriers_are_the_one_or_two_channels_that_carry_the_effect():
+    one = _explain_table("r", "q", {"stake": 0.18, "blacklist": 0.01, "firm_entry": 0.01}, 0.2)
+    assert ex.carriers(one, "r", "q")["channel"].tolist() == ["stake"]  # 90%: alone
+    two = _explain_table("r", "q", {"stake": 0.1, "blacklist": 0.08, "firm_entry": 0.02}, 0.2)
+    assert ex.carriers(two, "r", "q")["channel"].tolist() == ["stake", "blacklist"]
+    noisy = two.assign(ci_low=np.where(two["kind"] == "total", -0.1, two["ci_low"]), share=np.nan)
+    assert ex.carriers(noisy, "r", "q").empty  # a total within noise is carried by nothing
+
+
+def test_brief_names_the_channels_carrying_each_finding():
+    from experiments.analysis.brief import brief_blocks
+    from tests.test_brief import MANIFEST, META, _row
+
+    d = pd.DataFrame([_row("good", "quality", 0.2, 0.1, 0.3, 0.01), _row("costly", "cost", 0.3, 0.1, 0.5, 0.01)])
+    table = _explain_table("good", "quality", {"stake": 0.15, "entry_learning": 0.05}, 0.2)
+    for lang, text in (("en", "It is carried by stake (75% of the total, +0.15 [+0.14, +0.16] 0–1) and entry "
+                               "learning (25% of the total"), ("zh", "该效应主要由")):
+        _, blocks, _ = brief_blocks(d, MANIFEST, META, "base", lang, explained=(table, {}))
+        items = next(b[1] for b in blocks if b[0] == "ul" and any("base" in i or "基线" in i for i in b[1]))
+        assert sum(text in i for i in items) == 1, items  # the explained finding only; `costly` was not explained
+
+
+def test_report_of_a_folder_holding_an_explain_table_has_the_section(tmp_path):
+    out = tmp_path / "ex"
+    assert main(["explain", "experiments/reform_package.toml", "--reform", "reform_package", "--outcome",
+                 "service_quality", "--channels", "stake", "--reps", "2", "--years", "1", "--set", "burn_in_years=0",
+                 "--set", "region.n_towns=1", "--set", "region.villages_per_town=4", "--executor", "serial",
+                 "--quiet", "--out", str(out)]) == 0
+    assert main(["report", str(out)]) == 0
+    md = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Why the reform moves the outcomes: channels" in md
+    assert (out / "figures" / "explain_reform_package.png").is_file()

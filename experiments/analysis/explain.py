@@ -205,11 +205,12 @@ def carriers(table: pd.DataFrame, reform: str, outcome: str, max_channels: int =
     first carries less than ``alone_share`` of the total and the second at least ``second_share``.
 
     Returns:
-        The chosen ``shapley`` rows (empty when the table has none for this reform and outcome).
+        The chosen ``shapley`` rows (empty when the table has none for this reform and outcome, or when
+        the total's interval includes 0: then no channel carries anything distinguishable from noise).
     """
     s = table[(table["kind"] == "shapley") & (table["reform"] == reform) & (table["outcome"] == outcome)]
-    if s.empty:
-        return s
+    if s.empty or not s["share"].notna().all():
+        return s.head(0)
     s = s.assign(_a=s["estimate"].abs()).sort_values("_a", ascending=False, kind="stable").drop(columns="_a")
     top = s.head(max_channels)
     if len(top) > 1 and (abs(top["share"].iloc[0]) >= alone_share or abs(top["share"].iloc[1]) < second_share):

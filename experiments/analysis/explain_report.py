@@ -37,6 +37,8 @@ TEXT: dict[str, tuple[str, str]] = {
                "待解释的总效应 {total}。"),
     "carried": ("Carried by {names}.", "主要由{names}承载。"),
     "carried_none": ("No Shapley decomposition for this outcome.", "该结果无 Shapley 分解。"),
+    "within_noise": ("The total is within noise (its interval includes 0): no channel can be said to carry it.",
+                     "总效应在噪声范围内（区间包含 0），无法判断由哪个渠道承载。"),
     "share": ("{name} ({share} of the total, {value})", "{name}（占总效应 {share}，{value}）"),
     "and": (" and ", "和"),
     "cols": ("Channel|Shapley value|Share of total|Effect with the channel off|Knockout (all on − off)",
@@ -100,7 +102,8 @@ def blocks(table: pd.DataFrame, info: Mapping[str, Any], meta: Any, lang: str,
         out.append(("p", t("totals", lang, label=label, k=k, on=_u(_ci(one[("effect", ALL_ON)]), unit),
                            off=_u(_ci(one[("effect", ALL_OFF)]), unit), total=_u(_ci(one[("total", TOTAL)]), unit))))
         phrase = carried_by(table, reform, str(o), info, meta, lang)
-        out.append(("p", t("carried", lang, names=phrase) if phrase else t("carried_none", lang)))
+        none = "within_noise" if ("shapley", (info.get("channels") or [""])[0]) in one else "carried_none"
+        out.append(("p", t("carried", lang, names=phrase) if phrase else t(none, lang)))
         rows = []
         for c in info.get("channels") or []:
             sh = one.get(("shapley", c))
@@ -174,6 +177,20 @@ def _draw_and_write(out, table, info, meta, lang, to_markdown, to_html, write, s
     write(to_markdown(b), out / f"{stem}.md")
     write(to_html(b, t("title", lang), lang), out / f"{stem}.html")
     return [*([png] if png else []), out / f"{stem}.md", out / f"{stem}.html"]
+
+
+def report_blocks(out: str | Path, found: tuple[pd.DataFrame, Mapping[str, Mapping[str, Any]]], meta: Any,
+                  lang: str) -> tuple[list[Path], list[tuple]]:
+    """The explain sections of an evidence report (one per reform explained), with their figures drawn
+    into ``out/figures`` (``explain_REFORM.png``, ``.zh.png``); the caller holds the font context."""
+    table, infos = found
+    paths, out_blocks = [], []
+    for reform, g in table.groupby("reform", sort=False):
+        info = infos.get(str(reform)) or {"channels": list(dict.fromkeys(g["channel"][g["kind"] == "knockout"]))}
+        name = f"explain_{reform}{'.zh' if lang == 'zh' else ''}.png"
+        paths.append(save(figure(g, info, meta, lang), Path(out) / "figures" / name))
+        out_blocks += blocks(g, info, meta, lang, figure=f"figures/{name}")
+    return paths, out_blocks
 
 
 def _labels(channels: Sequence[str]) -> dict[str, str]:
