@@ -106,6 +106,7 @@ def test_sampled_shapley_reports_monte_carlo_error(tmp_path):
     ("--reform", "nope", "--reform: unknown reform 'nope'"),
     ("--outcome", "via_a,nothing", "--outcome: unknown outcome 'nothing'"),
     ("--permutations", "1", "--permutations: expected an integer >= 2"),
+    ("--reform-start-year", "3", "--reform-start-year: this model has no reform_start_year parameter yet"),
 ])
 def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path, capsys, flag, value, message):
     exp, out = _fake_files(tmp_path), tmp_path / "out"

@@ -5,7 +5,6 @@ Tables in, text and figures out; Mesa is imported only to draw (the font lookup 
 from __future__ import annotations
 
 import json
-import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -146,39 +145,6 @@ def figure(table: pd.DataFrame, info: Mapping[str, Any], meta: Any, lang: str) -
     return fig
 
 
-def write_section(out: str | Path, table: pd.DataFrame, info: Mapping[str, Any], meta: Any) -> list[Path]:
-    """Write explain.parquet, explain.json, the figures and explain(.zh).md / .html into ``out``."""
-    from experiments.analysis.report import to_html, to_markdown
-    from experiments.engine.store import atomic_write_table, atomic_write_text
-    import pyarrow as pa
-
-    out = Path(out)
-    (out / "figures").mkdir(parents=True, exist_ok=True)
-    info = {**info, "channel_labels": {**_labels(info.get("channels") or []), **(info.get("channel_labels") or {})}}
-    atomic_write_table(pa.Table.from_pandas(table, preserve_index=False), out / TABLE)
-    atomic_write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", out / INFO)
-    written = [out / TABLE, out / INFO]
-    for lang in ("en", "zh"):
-        written += _draw_and_write(out, table, info, meta, lang, to_markdown, to_html, atomic_write_text, save)
-    return written
-
-
-def _draw_and_write(out, table, info, meta, lang, to_markdown, to_html, write, save_fig) -> list[Path]:
-    from model.fonts import font_context  # lazy: importing `model` loads Mesa
-
-    stem = "explain.zh" if lang == "zh" else "explain"
-    try:
-        with font_context(lang):
-            png = save_fig(figure(table, info, meta, lang), out / "figures" / f"{stem}.png")
-    except RuntimeError as exc:  # no CJK font: the Chinese text is still written, without its figure
-        print(f"note: {exc}", file=sys.stderr)
-        png = None
-    b = blocks(table, info, meta, lang, figure=f"figures/{png.name}" if png else None)
-    write(to_markdown(b), out / f"{stem}.md")
-    write(to_html(b, t("title", lang), lang), out / f"{stem}.html")
-    return [*([png] if png else []), out / f"{stem}.md", out / f"{stem}.html"]
-
-
 def report_blocks(out: str | Path, found: tuple[pd.DataFrame, Mapping[str, Mapping[str, Any]]], meta: Any,
                   lang: str) -> tuple[list[Path], list[tuple]]:
     """The explain sections of an evidence report (one per reform explained), with their figures drawn
@@ -193,7 +159,7 @@ def report_blocks(out: str | Path, found: tuple[pd.DataFrame, Mapping[str, Mappi
     return paths, out_blocks
 
 
-def _labels(channels: Sequence[str]) -> dict[str, str]:
+def channel_labels(channels: Sequence[str]) -> dict[str, str]:
     """Chinese labels of the model's channels (empty for channels the model does not declare)."""
     try:
         from model.param_channels import MechanismChannels

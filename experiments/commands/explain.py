@@ -139,7 +139,6 @@ def main(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from experiments.analysis import explain as ex
-    from experiments.analysis.explain_report import write_section
     from experiments.engine.backend import load_backend
     from experiments.engine.runner import pick_executor
     from experiments.engine.spec import load_experiment, points_plan
@@ -196,6 +195,47 @@ def main(args: argparse.Namespace) -> int:
     print(f"explain: {len(sets)} variants × 2 arms × {plan.replications} seeds in {info['seconds']} s; "
           f"{', '.join(str(p) for p in written)}")
     return 0
+
+
+def write_section(out: Path, table, info: dict, meta) -> list[Path]:
+    """Write explain.parquet, explain.json, the figures and explain(.zh).md / .html into ``out``."""
+    import json
+
+    import pyarrow as pa
+
+    from experiments.analysis import explain_report as er
+    from experiments.engine.store import atomic_write_table, atomic_write_text
+
+    (out / "figures").mkdir(parents=True, exist_ok=True)
+    info = {**info, "channel_labels": er.channel_labels(info.get("channels") or [])}
+    atomic_write_table(pa.Table.from_pandas(table, preserve_index=False), out / er.TABLE)
+    atomic_write_text(json.dumps(info, ensure_ascii=False, indent=1) + "\n", out / er.INFO)
+    written = [out / er.TABLE, out / er.INFO]
+    for lang in ("en", "zh"):
+        written += _write_lang(out, table, info, meta, lang)
+    return written
+
+
+def _write_lang(out: Path, table, info: dict, meta, lang: str) -> list[Path]:
+    """The section and its figure in one language (the Chinese figure needs a CJK font; without one the
+    text is still written, with a note)."""
+    from experiments.analysis import explain_report as er
+    from experiments.analysis.plots import save
+    from experiments.analysis.report import to_html, to_markdown
+    from experiments.engine.store import atomic_write_text
+    from model.fonts import font_context  # lazy: importing `model` loads Mesa
+
+    stem = "explain.zh" if lang == "zh" else "explain"
+    try:
+        with font_context(lang):
+            png = save(er.figure(table, info, meta, lang), out / "figures" / f"{stem}.png")
+    except RuntimeError as exc:
+        print(f"note: {exc}", file=sys.stderr)
+        png = None
+    b = er.blocks(table, info, meta, lang, figure=f"figures/{png.name}" if png else None)
+    atomic_write_text(to_markdown(b), out / f"{stem}.md")
+    atomic_write_text(to_html(b, er.t("title", lang), lang), out / f"{stem}.html")
+    return [*([png] if png else []), out / f"{stem}.md", out / f"{stem}.html"]
 
 
 def _outcome_meta() -> dict:
