@@ -43,6 +43,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "cols": ("Channel|Shapley value|Share of total|Effect with the channel off|Knockout (all on − off)",
              "渠道|Shapley 值|占总效应|关闭该渠道时的效应|关闭损失（全开 − 关闭）"),
     "fig_x": ("contribution to the reform's effect ({unit})", "对改革效应的贡献（{unit}）"),
+    "fig_y": ("channel (Shapley value; knockout without a decomposition)", "渠道（Shapley 值；无分解时为关闭损失）"),
     "fig_total": ("total (all on − all off)", "总效应（全开 − 全关）"),
     "caption": ("Shapley values of the channels with 95% intervals; the grey bar is the total they add up to.",
                 "各渠道的 Shapley 值及 95% 置信区间；灰色条为其加总的总效应。"),
@@ -142,6 +143,7 @@ def figure(table: pd.DataFrame, info: Mapping[str, Any], meta: Any, lang: str) -
         label, unit = outcome_label(str(o), meta, lang)
         ax.set_title(label)
         ax.set_xlabel(t("fig_x", lang, unit=unit or "–"))
+        ax.set_ylabel(t("fig_y", lang))
     return fig
 
 
