@@ -18,6 +18,7 @@ from experiments.commands import bench as bench_cmd
 from experiments.commands import brief as brief_cmd
 from experiments.commands import dashboard as dashboard_cmd
 from experiments.commands import discover as discover_cmd
+from experiments.commands import explain as explain_cmd
 from experiments.commands import calibrate as calibrate_cmd
 from experiments.commands import indicators as indicators_cmd
 from experiments.commands import list as list_cmd
@@ -47,6 +48,7 @@ COMMANDS = {
     "targets": targets_cmd,
     "discover": discover_cmd,
     "archetypes": archetypes_cmd,
+    "explain": explain_cmd,
 }
 """Command name -> module. Add new commands here."""
 

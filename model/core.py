@@ -103,10 +103,11 @@ class ProcurementModel(mesa.Model):
         self.slot_inhouse_q = np.zeros(n_s)
         self.slot_weight = self.cat.visibility[self.slots.item] * self.cat.demand[self.slots.item]
         bd = self.p.bidding
-        self.beliefs = Beliefs(len(self.cat.mode), 1.0 / (1.0 + bd.prior_rivals), bd.markup_init)
+        self.beliefs = Beliefs(len(self.cat.mode), 1.0 / (1.0 + bd.prior_rivals), bd.markup_init,
+                               learning=self.p.channels.entry_learning)
         self.private_rep = PairMemory(self.p.evaluation.prior_reputation)
         bl = self.p.blacklist
-        self.blacklist = Blacklist(bl.trigger, bl.scope, bl.duration)
+        self.blacklist = Blacklist(bl.trigger, bl.scope, bl.duration, enabled=self.p.channels.blacklist)
         geo = self.world.geo
         self.citizens = Citizens(self.p.citizens, self.world.household_village, geo.village_town,
                                  self.streams["citizens"])
@@ -165,10 +166,19 @@ class ProcurementModel(mesa.Model):
     # ------------------------------------------------------------------ helpers the phases use
     def reputation_seen(self, buyer: np.ndarray, firm: np.ndarray) -> np.ndarray:
         """Reputation a buyer sees: public on the disclosure platform or a published ranking (S15),
-        else its own memory."""
+        else its own memory; the prior for everyone when ``channels.reputation_in_selection`` is off."""
+        if not self.p.channels.reputation_in_selection:
+            return np.full(len(firm), self.p.evaluation.prior_reputation)
         if self.p.fraud.disclosure or self.p.evaluation.ranking:
             return self.firms.reputation[firm]
         return self.private_rep.get(buyer, firm)
+
+    def rating_seen(self, firm: np.ndarray) -> np.ndarray:
+        """Citizens' rating an award sees: the firm's, or the prior when ``channels.reputation_in_selection``
+        is off."""
+        if not self.p.channels.reputation_in_selection:
+            return np.full(len(firm), self.p.evaluation.prior_reputation)
+        return self.firms.rating[firm]
 
     def terminate(self, rows: np.ndarray) -> None:
         """End contracts early; their slots go unserved and the order is re-procured."""

@@ -18,8 +18,8 @@ from model.units import check_horizon
 from model.overrides import apply_overrides
 from model.param_costs import Costs
 from model.param_base import COUNTERFACTUAL, CURRENT, EST, P, Section, flatten
+from model.param_channels import MechanismChannels
 from model.param_delivery import Blacklist, Delivery, Evaluation, Fraud, Monitoring
-from model.param_channels import Channels as ChannelSwitches
 from model.param_finance import Finance
 from model.param_market import Market
 from model.param_people import Buyers, Citizens
@@ -350,8 +350,9 @@ class Params(Section):
     buyers: Buyers = Field(default_factory=Buyers, description="buyers")
     market: Market = Field(default_factory=Market, description="market entry and exit")
     finance: Finance = Field(default_factory=Finance, description="firm finance")
-    channels: ChannelSwitches = Field(default_factory=ChannelSwitches, description="mechanism channels")
     costs: Costs = Field(default_factory=Costs, description="the reforms' own costs")
+    channels: MechanismChannels = Field(default_factory=MechanismChannels,
+                                        description="mechanism channel switches (analysis only; all on = the model)")
 
     @model_validator(mode="after")
     def _warm_up(self) -> "Params":

@@ -94,9 +94,10 @@ def switch_params(m: ProcurementModel, params: Params) -> None:
                  "reputation": s.reputation_weight, "citizen": s.citizen_weight}
     bl = params.blacklist
     listings = m.blacklist.by_buyer
-    m.blacklist = Blacklist(bl.trigger, bl.scope, bl.duration)
+    m.blacklist = Blacklist(bl.trigger, bl.scope, bl.duration, enabled=params.channels.blacklist)
     m.blacklist.by_buyer = listings
     bd = params.bidding
     m.beliefs.prior_win, m.beliefs.markup_init = 1.0 / (1.0 + bd.prior_rivals), bd.markup_init
+    m.beliefs.learning = params.channels.entry_learning
     m.private_rep.default = float(params.evaluation.prior_reputation)
     m.citizens.set_params(params.citizens)

@@ -8,7 +8,8 @@ Examples:
     python -m experiments run experiments/reform_package.toml --report   # run, then report
 
 Reads OUT_DIR/runs.parquet (required), timeseries.parquet and tenders.parquet (when
-present) and manifest.json; writes OUT_DIR/report.md, report.html, summary.csv,
+present), manifest.json and the explain tables (OUT_DIR/explain.parquet and
+OUT_DIR/explain_*/explain.parquet, written by `explain`: a section on the channels carrying each effect); writes OUT_DIR/report.md, report.html, summary.csv,
 differences.csv and figures/*.png; with `--lang zh` the same report in Chinese as
 report.zh.md, report.zh.html and figures/*.zh.png (same tables, same numbers). The parameters that differ from the baseline are taken
 from the manifest's resolved flat parameters per scenario.
@@ -253,16 +254,17 @@ def write_report(out_dir: str | Path, baseline: str | None = None,
     """
     from experiments.analysis.report import build_report
 
-    from experiments.analysis import robustness_section
+    from experiments.analysis import explain_report, robustness_section
     from experiments.engine.spec_checks import SpecError
 
     check_lang(lang)
     try:
         rob = robustness_section.load(robustness) if robustness is not None else None
+        explained = explain_report.find(out_dir) if Path(out_dir).is_dir() else None
     except ValueError as exc:
         raise SpecError(str(exc)) from None
     return build_report(**load_results(out_dir, baseline, outcomes), lang=lang,
-                        param_labels=parameter_labels(), robustness=rob)
+                        param_labels=parameter_labels(), robustness=rob, explain=explained)
 
 
 def parse_outcomes(text: str | None) -> list[str] | None:

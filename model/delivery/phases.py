@@ -76,7 +76,7 @@ def _inspect(m: ProcurementModel, rows, inspected, officer, qc, qn, kappa) -> np
     deduction = np.zeros(len(rows))
     short = np.maximum(0.0, p.delivery.standard - meas[hit])
     deduction[hit] = p.delivery.inspection_penalty * (c.price[r] / MONTHS_PER_YEAR) * short
-    return deduction
+    return deduction if p.channels.inspection_deductions else np.zeros(len(rows))
 
 
 def _pay(m: ProcurementModel, rows, e_c, e_n, kappa, deduction) -> None:
@@ -148,6 +148,8 @@ def evaluate(m: ProcurementModel) -> None:
     mean_meas = np.where(c.n_insp[rows] > 0, c.sum_meas[rows] / np.maximum(c.n_insp[rows], 1), 0.0)
     prior = m.expectation_of_contracts(rows)
     rating = m.citizens.rating(mean_q, c.visibility[rows], prior)
+    if not p.channels.citizens_feedback:  # channel off: the rating says nothing about delivery
+        rating = np.full(len(rows), p.evaluation.prior_reputation)
     sc = evaluation.scores(p, mean_meas, c.n_insp[rows], mean_qc, rating)
     c.col("score")[rows] = sc
     release = c.withheld[rows] * sc

@@ -51,7 +51,10 @@ def publicity(m: ProcurementModel) -> None:
 
 
 def learn(m: ProcurementModel, buyer_rows: np.ndarray, good: np.ndarray) -> None:
-    """Awareness after a month's experiences: a' = a + (learn_good · n_good − learn_bad · n_bad) / n."""
+    """Awareness after a month's experiences: a' = a + (learn_good · n_good − learn_bad · n_bad) / n
+    (unchanged when ``channels.buyer_learning`` is off)."""
+    if not m.p.channels.buyer_learning:
+        return
     b = m.p.buyers
     n = np.bincount(buyer_rows, minlength=len(m.buyers))
     n_good = np.bincount(buyer_rows, weights=good.astype(float), minlength=len(m.buyers))

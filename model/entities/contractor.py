@@ -73,7 +73,9 @@ def _enter_city_firms(m: ProcurementModel) -> None:
 
 def entry(m: ProcurementModel) -> None:
     """Phase "entry" (year end): new grassroots firms enter towns, and local and strong firms the
-    county, where the market pays."""
+    county, where the market pays (none when ``channels.firm_entry`` is off)."""
+    if not m.p.channels.firm_entry:
+        return
     _enter_city_firms(m)
     p, geo = m.p, m.world.geo
     mk = p.market

@@ -28,8 +28,9 @@ import numpy as np
 class Beliefs:
     """Per firm × item win-probability beliefs and markups (arrays grow with the firm table)."""
 
-    def __init__(self, n_items: int, prior_win: float, markup_init: float) -> None:
+    def __init__(self, n_items: int, prior_win: float, markup_init: float, learning: bool = True) -> None:
         self.n_items = n_items
+        self.learning = learning  # channels.entry_learning: off keeps win beliefs at the prior
         self.prior_win = prior_win
         self.markup_init = markup_init
         self.win = np.full((0, n_items), prior_win)
@@ -52,7 +53,10 @@ class Beliefs:
 
     def observe(self, firm: np.ndarray, item: np.ndarray, others: np.ndarray, rate: float) -> None:
         """Every (firm, item) seen this month moves max(``rate``, 1/(k + 1)) of the way to its mean
-        1/(1 + others), k the months in which it has now seen the item."""
+        1/(1 + others), k the months in which it has now seen the item (nothing moves when learning
+        is off: ``channels.entry_learning``)."""
+        if not self.learning:
+            return
         key = _keys(firm, item, self.n_items)
         size = self.win.size
         cnt = np.bincount(key, minlength=size)

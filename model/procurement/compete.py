@@ -143,7 +143,7 @@ def compete(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray, legal_
     price = strategy(floor[enter], markup[enter], res_b, entrants[ti_b])
     tech = np.minimum(1.0, f.capability[fi_b] + p.bidding.tech_inflation * (1 - f.honesty[fi_b]))
     bids = Bids(tender=ti_b, firm=fi_b, price=price, tech=tech,
-                reputation=m.reputation_seen(sub.buyer[ti_b], fi_b), rating=f.rating[fi_b], n_tenders=n)
+                reputation=m.reputation_seen(sub.buyer[ti_b], fi_b), rating=m.rating_seen(fi_b), n_tenders=n)
     n_bids = entrants
     res.bids[rows] = n_bids
     valid_t = n_bids >= legal_min
