@@ -42,6 +42,14 @@ def _catalogue() -> Catalogue:
     return cat
 
 
+def _collector() -> mesa.DataCollector:
+    """Mesa's DataCollector with a named reporter per outcome and per summary outcome."""
+    return mesa.DataCollector(model_reporters={
+        **{name: partial(metrics.report, name=name) for name in metrics.OUTCOMES},
+        **{f"{metrics.SUMMARY_PREFIX}{name}": partial(metrics.report_summary, name=name)
+           for name in metrics.OUTCOMES}})
+
+
 class ProcurementModel(mesa.Model):
     """Government buyers, competing contractors and citizens of one region.
 
@@ -122,10 +130,7 @@ class ProcurementModel(mesa.Model):
         self.month_history: list[dict[str, float]] = []
         self.final_summary: tuple[int, dict[str, float]] | None = None  # (month, summary) for Mesa
         self._tenders: list[dict[str, np.ndarray]] = []
-        self.datacollector = mesa.DataCollector(model_reporters={
-            **{name: partial(metrics.report, name=name) for name in metrics.OUTCOMES},
-            **{f"{metrics.SUMMARY_PREFIX}{name}": partial(metrics.report_summary, name=name)
-               for name in metrics.OUTCOMES}})
+        self.datacollector = _collector()
         self.phases = list(PHASES)
         self.check_invariants = bool(check_invariants)
         self._snapshot = invariants.open_snapshot(self) if self.check_invariants else None

@@ -109,6 +109,7 @@ UNITS_ZH = {
     "yuan/km": "元/公里",
     "yuan/procurement": "元/次采购",
     "× free capacity": "× 空闲产能",
+    "× yearly turnover": "× 年营业额",
     "× item cost": "× 事项成本",
     "× item value": "× 事项价值",
     "× market wage": "× 市场工资",

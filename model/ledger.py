@@ -29,6 +29,8 @@ from model.places import N_BANDS
 
 #: Levels of government (city, town, village).
 N_LEVELS = len(LEVEL_NAMES)
+#: Kinds of firm (strong, local, grassroots; model.world.FIRM_KINDS).
+N_FIRM_KINDS = 3
 
 
 def per_level(level: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -273,4 +275,4 @@ class YearLedger:
     """
 
     town_volume: np.ndarray
-    kind_volume: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    kind_volume: np.ndarray = field(default_factory=lambda: np.zeros(N_FIRM_KINDS))

@@ -33,7 +33,8 @@ class MechanismChannels(Section):
                                     "渠道：融资约束")
     effort_spending: bool = _switch("off: a firm's monthly spending does not depend on its effort (always the "
                                     "bid cost)", "渠道：努力相关支出")
-    capacity: bool = _switch("off: firms' workload capacity does not bind", "渠道：承接能力约束")
+    capacity: bool = _switch("off: firms' capacity (contracts a firm can hold at once, firms.<type>.capacity) "
+                             "does not bind", "渠道：承接能力约束")
     stake: bool = _switch("off: firms see no stake in future awards: the reputation stakes R_c = R_n = 0 in "
                           "effort, a fraud listing costs no future business in the overclaiming decision, and an "
                           "entrant's odds against incumbents are even (model/delivery/stake.py)",

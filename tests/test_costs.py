@@ -43,9 +43,9 @@ def test_years_must_exceed_the_warm_up():
     with pytest.raises(ValueError, match="must exceed burn_in_years"):
         load_params(None, {"years": 3, "burn_in_years": 3})
     with pytest.raises(ValueError, match="must exceed burn_in_years"):
-        ProcurementModel(load_params(None, SMALL), seed=1).run(2).summary()  # default warm-up 3 years
-    m = ProcurementModel(load_params(None, SMALL), seed=1).run(1).run(3)  # runs add up: 4 years > 3
-    assert m.month == 4 * MONTHS_PER_YEAR and np.isfinite(m.summary()["quality_delivered"])
+        ProcurementModel(load_params(None, SMALL), seed=1).run(4).summary()  # default warm-up 5 years
+    m = ProcurementModel(load_params(None, SMALL), seed=1).run(1).run(5)  # runs add up: 6 years > 5
+    assert m.month == 6 * MONTHS_PER_YEAR and np.isfinite(m.summary()["quality_delivered"])
     with pytest.raises(ValueError, match="must exceed"):
         summarise([{}] * MONTHS_PER_YEAR, burn_in_months=MONTHS_PER_YEAR)
 

@@ -106,7 +106,7 @@ def test_sampled_shapley_reports_monte_carlo_error(tmp_path):
     ("--reform", "nope", "--reform: unknown reform 'nope'"),
     ("--outcome", "via_a,nothing", "--outcome: unknown outcome 'nothing'"),
     ("--permutations", "1", "--permutations: expected an integer >= 2"),
-    ("--reform-start-year", "3", "--reform-start-year: this model has no reform_start_year parameter yet"),
+    ("--reform-start-year", "9", "reform_start_year: got 9; expected an integer from 1 to years = 2"),
 ])
 def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path, capsys, flag, value, message):
     exp, out = _fake_files(tmp_path), tmp_path / "out"
@@ -122,7 +122,7 @@ def test_bad_input_is_one_line_exit_2_nothing_written(tmp_path, capsys, flag, va
 def test_explain_on_a_small_county_end_to_end(tmp_path):
     out = tmp_path / "ex"
     code = main(["explain", "experiments/reform_package.toml", "--reform", "reform_package", "--outcome",
-                 "service_quality", "--channels", "stake,buyer_learning", "--reps", "2", "--years", "2",
+                 "service_quality", "--channels", "stake,buyer_learning", "--reps", "2", "--years", "2", "--reform-start-year", "1",
                  "--set", "burn_in_years=0", "--set", "region.n_towns=2", "--set", "region.villages_per_town=6",
                  "--executor", "serial", "--quiet", "--out", str(out)])
     assert code == 0
@@ -173,7 +173,7 @@ def test_brief_names_the_channels_carrying_each_finding():
 def test_report_of_a_folder_holding_an_explain_table_has_the_section(tmp_path):
     out = tmp_path / "ex"
     assert main(["explain", "experiments/reform_package.toml", "--reform", "reform_package", "--outcome",
-                 "service_quality", "--channels", "stake", "--reps", "2", "--years", "1", "--set", "burn_in_years=0",
+                 "service_quality", "--channels", "stake", "--reps", "2", "--years", "1", "--reform-start-year", "1", "--set", "burn_in_years=0",
                  "--set", "region.n_towns=1", "--set", "region.villages_per_town=4", "--executor", "serial",
                  "--quiet", "--out", str(out)]) == 0
     assert main(["report", str(out)]) == 0

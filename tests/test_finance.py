@@ -38,7 +38,8 @@ def test_pay_arrives_after_the_payment_lag():
 
 
 def test_need_counts_mobilisation_lag_and_withheld_pay():
-    p = Params().with_overrides({"finance.payment_lag_months": 1, "evaluation.withhold_share": 0.1})
+    p = Params().with_overrides({"finance.payment_lag_months": 1, "evaluation.withhold_share": 0.1,
+                                 "channels.withholding": True})
     got = finance.need(p, np.array([12000.0]), np.array([24000.0]), np.array([1.0]), np.array([500.0]))
     assert got[0] == pytest.approx(500 + 1000 + 2400)
     off = p.with_overrides({"channels.withholding": False})
@@ -144,3 +145,14 @@ def test_grassroots_cash_scales_with_turnover():
     ft = p.firms.grassroots
     assert np.allclose(m.firms.cash[g], p.finance.initial_cash_share * ft.turnover_yuan_year)
     assert np.allclose(m.firms.credit[g], p.finance.credit_share * ft.turnover_yuan_year)
+
+
+def test_capacity_off_lifts_the_capacity_limit():
+    from model.procurement.batch import free_capacity
+    on, off = small(), small(**{"channels.capacity": False})
+    assert np.array_equal(free_capacity(on), on.firms.capacity.astype(float))
+    assert np.isinf(free_capacity(off)).all()
+    tight = {"firms.grassroots.capacity": 1, "firms.local.capacity": 1, "firms.strong.capacity": 1}
+    held = lambda m: np.bincount(m.contracts.firm[m.contracts.firm >= 0]).max()  # noqa: E731
+    assert held(small(**tight).run(1)) <= 2  # one at a time (plus an ad-hoc one after a contract ended)
+    assert held(small(**tight, **{"channels.capacity": False}).run(1)) > 2

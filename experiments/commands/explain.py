@@ -51,8 +51,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--years", type=int, metavar="Y", help="simulated years per run")
     parser.add_argument("--seed", type=int, metavar="S", help="experiment seed")
     parser.add_argument("--reform-start-year", type=int, metavar="K",
-                        help="introduce the reform in year K of a running county (needs the engine's "
-                             "reform_start_year, added by the warm-start work)")
+                        help="introduce the reform in year K of a running county (default: the experiment "
+                             "file's reform_start_year; 1 = from the start)")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                         help="override a parameter by dotted path in both arms; repeatable")
     parser.add_argument("--executor", choices=EXECUTORS, help="where runs execute (default auto)")
@@ -115,18 +115,12 @@ def _experiment(args: argparse.Namespace, exp, backend):
     if args.scheduler and args.executor != "dask":
         raise SpecError("--scheduler: only used with --executor dask")
     sets = parse_set(args.set)
-    if args.reform_start_year is not None:
-        # The warm start (DESIGN.md principle 16) is being added to the engine as the parameter
-        # `reform_start_year` (branch warmstart); until the model has it, refuse rather than ignore it.
-        if "reform_start_year" not in backend.resolve(None, {}):
-            raise SpecError("--reform-start-year: this model has no reform_start_year parameter yet (it comes "
-                            "with the warm-start work); rerun without it")
-        sets["reform_start_year"] = args.reform_start_year
+    start = exp.reform_start_year if args.reform_start_year is None else args.reform_start_year
     keep = (exp.baseline, args.reform)
     return dataclasses.replace(
         exp, scenarios=tuple(s for s in exp.scenarios if s.name in keep), design=None,
         overrides={**exp.overrides, **sets}, replications=args.reps or exp.replications,
-        years=args.years or exp.years, seed=exp.seed if args.seed is None else args.seed)
+        years=args.years or exp.years, seed=exp.seed if args.seed is None else args.seed, reform_start_year=start)
 
 
 def main(args: argparse.Namespace) -> int:

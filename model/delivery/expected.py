@@ -28,16 +28,20 @@ import numpy as np
 from model.delivery import effort
 from model.delivery.evaluation import scores
 from model.delivery.monitoring import REGIMES
+from model.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
     from model.param_tree import Params
+
+#: Floor of the received share ρ: a numerical guard (a contract paying nothing is never priced).
+MIN_RECEIVED = 1e-3
 
 
 def inspection_months(p: Params, officer: np.ndarray) -> tuple[float, np.ndarray]:
     """(share of announced inspection months, anticipated inspection probability of the other
     months) under the regimes in force; ``officer``: contracts that would have a project officer."""
     mp = p.monitoring
-    announced = min(1.0, mp.announced_per_year / 12) if "announced" in mp.regimes else 0.0
+    announced = min(1.0, mp.announced_per_year / MONTHS_PER_YEAR) if "announced" in mp.regimes else 0.0
     rand = mp.random_prob if "random" in mp.regimes else 0.0
     with_officer = officer & any(REGIMES[r].officer for r in mp.regimes)
     return announced, 1 - (1 - rand) * (1 - with_officer.astype(float))
@@ -81,5 +85,6 @@ def terms(p: Params, capability: np.ndarray, honesty: np.ndarray, visibility: np
     w = effort.withhold_share(p)
     lost = w * (1 - score)
     ratio = cost / np.maximum(price, np.finfo(float).tiny)
-    financing = fin.interest_rate * (fin.payment_lag_months / 12 * s * ratio + w * term / 2)
-    return s, np.maximum(1 - ded - lost - financing, 1e-3)
+    # the withheld pay is outstanding for half the term on average
+    financing = fin.interest_rate * (fin.payment_lag_months / MONTHS_PER_YEAR * s * ratio + w * term / 2)
+    return s, np.maximum(1 - ded - lost - financing, MIN_RECEIVED)

@@ -27,7 +27,7 @@ import numpy as np
 
 from model.delivery import stake
 from model.entities import finance
-from model.world import GRASSROOTS, LOCAL, STRONG, firm_rows, grassroots_base
+from model.world import FIRM_KINDS, GRASSROOTS, LOCAL, STRONG, firm_rows, grassroots_base
 
 if TYPE_CHECKING:
     from model.core import ProcurementModel
@@ -68,7 +68,7 @@ def _enter_city_firms(m: ProcurementModel) -> None:
             rows = firm_rows(ft, kind, home, n, rng, p.finance, month=m.month)
             f.append(n, **rows, reputation=p.evaluation.prior_reputation, rating=p.evaluation.prior_reputation)
             m.ledger.entries += n
-    m.year_ledger.kind_volume = np.zeros(3)
+    m.year_ledger.kind_volume = np.zeros(len(FIRM_KINDS))
 
 
 def entry(m: ProcurementModel) -> None:

@@ -2,7 +2,8 @@
 
 Accounts (columns of the firm table): ``cash`` (yuan; negative = credit drawn), ``credit`` (the
 credit line, yuan), ``due_1``–``due_3`` (pay earned and due in 1–3 months: the payment lag
-``finance.payment_lag_months``), ``worth0`` (cash + pay due at the start of the fiscal year),
+``finance.payment_lag_months``), ``worth0`` (net worth — cash, pay due and pay withheld on
+running contracts — at the start of the fiscal year),
 ``insolvent`` (consecutive months with the credit line exhausted) and ``loss_years``
 (consecutive loss-making fiscal years). Withheld pay is a receivable of the contract
 (``contracts.withheld``), released at the year-end evaluation in proportion to the score.
@@ -22,7 +23,7 @@ never binds).
 **Exit.** Every month the firm receives the pay that falls due, pays its overhead and interest
 on drawn credit (``finance.interest_rate``). It exits when its credit line has been exhausted
 (cash < −credit) for ``finance.insolvency_months`` consecutive months, or at the fiscal year's
-end after ``finance.loss_years`` consecutive years in which its net worth (cash + pay due) fell
+end after ``finance.loss_years`` consecutive years in which its net worth fell
 — not in the first month its cash dips below zero. Its contracts are then terminated and
 re-procured. At the year's end its owners draw ``finance.payout_share`` of the cash it holds
 above its working capital (``finance.initial_cash_share`` × turnover), so cash does not pile up
@@ -35,6 +36,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.delivery.effort import withhold_share
 from model.units import MONTHS_PER_YEAR
 from model.world import FIRM_KINDS
 
@@ -63,9 +65,12 @@ def settle(m: ProcurementModel) -> None:
 
 
 def worth(m: ProcurementModel) -> np.ndarray:
-    """Net worth of every firm: cash + pay due (yuan)."""
-    f = m.firms
-    return f.cash + f.due_1 + f.due_2 + f.due_3
+    """Net worth of every firm (yuan): cash + pay due + pay withheld on its running contracts (a
+    receivable until the evaluation releases it)."""
+    f, c = m.firms, m.contracts
+    act = c.active & (c.firm >= 0)
+    withheld = np.bincount(c.firm[act], weights=c.withheld[act], minlength=len(f))
+    return f.cash + f.due_1 + f.due_2 + f.due_3 + withheld
 
 
 def need(p: Params, cost: np.ndarray, price: np.ndarray, term: np.ndarray, mob: np.ndarray) -> np.ndarray:
@@ -76,7 +81,7 @@ def need(p: Params, cost: np.ndarray, price: np.ndarray, term: np.ndarray, mob: 
         p: parameters. cost, price: yuan/year. term: years. mob: mobilisation net of subsidy (yuan).
     """
     lag = p.finance.payment_lag_months
-    return mob + lag * cost / MONTHS_PER_YEAR + p.evaluation.withhold_share * price * term
+    return mob + lag * cost / MONTHS_PER_YEAR + withhold_share(p) * price * term
 
 
 def headroom(m: ProcurementModel) -> np.ndarray:
@@ -88,7 +93,7 @@ def headroom(m: ProcurementModel) -> np.ndarray:
     act = np.flatnonzero(c.active & (c.firm >= 0))
     remaining = (c.end[act] - m.month + 1).clip(min=0)
     lag = p.finance.payment_lag_months
-    to_fund = (p.evaluation.withhold_share * c.price[act] * remaining
+    to_fund = (withhold_share(p) * c.price[act] * remaining
                + np.maximum(lag - c.months[act], 0) * c.cost[act]) / MONTHS_PER_YEAR
     held = np.bincount(c.firm[act], weights=to_fund, minlength=len(f))
     return f.cash + f.credit - held

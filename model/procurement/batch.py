@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 #: Outcome of a procurement (the tender log's ``outcome``), by code.
 REASONS = ("awarded", "no_notice", "none_eligible", "reserve_below_cost", "unprofitable", "too_few_bids",
-           "no_applicant", "no_capacity")
+           "no_applicant", "no_capacity", "no_finance")
 (AWARDED, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, UNPROFITABLE, TOO_FEW_BIDS, NO_APPLICANT,
- NO_CAPACITY) = range(len(REASONS))
+ NO_CAPACITY, NO_FINANCE) = range(len(REASONS))
 
 
 @dataclass
