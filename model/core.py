@@ -42,9 +42,42 @@ def _catalogue() -> Catalogue:
     return cat
 
 
+UNSET = object()
+"""Default of ``seed`` and ``rng``: not given (the seed is then :data:`DEFAULT_SEED`)."""
+
+DEFAULT_SEED = 0
+"""The run's seed when neither ``seed`` nor ``rng`` is given."""
+
+
+def run_seed(seed: Any = UNSET, rng: Any = UNSET) -> int:
+    """The run's seed from ``seed`` or Mesa 3's ``rng`` keyword (the same thing; give one).
+
+    None draws a fresh seed from the operating system's entropy, returned so that it is kept
+    (``model.seed``) and the run can be repeated.
+
+    Raises:
+        ValueError: both are given and differ, or the seed is not a non-negative integer or None.
+    """
+    if seed is not UNSET and rng is not UNSET and seed != rng:
+        raise ValueError(f"seed={seed!r} and rng={rng!r} differ: they name the same thing (the run's "
+                         f"seed; rng is Mesa 3's keyword), give one")
+    value = seed if seed is not UNSET else rng if rng is not UNSET else DEFAULT_SEED
+    if value is None:  # a fresh seed from the OS, kept in model.seed so the run can be repeated
+        value = int(np.random.SeedSequence().entropy % np.iinfo(np.int64).max)
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise ValueError(f"seed must be a non-negative integer (the run's seed) or None (a fresh "
+                         f"one), got {value!r}")
+    return int(value)
+
+
+def _seed(m: ProcurementModel) -> int:
+    return m.seed
+
+
 def _collector() -> mesa.DataCollector:
-    """Mesa's DataCollector with a named reporter per outcome and per summary outcome."""
+    """Mesa's DataCollector with the run's seed and a named reporter per outcome and per summary outcome."""
     return mesa.DataCollector(model_reporters={
+        "seed": _seed,  # batch_run's row names the run's actual seed (a fresh one included)
         **{name: partial(metrics.report, name=name) for name in metrics.OUTCOMES},
         **{f"{metrics.SUMMARY_PREFIX}{name}": partial(metrics.report_summary, name=name)
            for name in metrics.OUTCOMES}})
@@ -64,8 +97,11 @@ class ProcurementModel(mesa.Model):
 
     Args:
         params: the validated parameter tree (``model.load_params``).
-        seed: the run's seed; every mechanism draws from its own named stream of it. None draws a
-            fresh seed (kept in ``self.seed``), as ``mesa.batch_run(..., rng=[None] * k)`` asks.
+        seed: the run's seed (default 0); every mechanism draws from its own named stream of it.
+            None draws a fresh seed (kept in ``self.seed`` and reported as the DataCollector's
+            ``seed``, so ``mesa.batch_run(..., rng=[None] * k)`` rows name it).
+        rng: Mesa 3's name for ``seed`` (an integer or None); giving both with different values
+            is an error.
         check_invariants: check model invariants at the end of every month (model.invariants;
             raises InvariantError). Off by default; results are identical either way.
         baseline, reform_start_year: run ``baseline`` for years 1..k−1 and ``params`` from the
@@ -76,14 +112,11 @@ class ProcurementModel(mesa.Model):
             (``procurement__award_rule="scoring"``, ``years=2``), as ``mesa.batch_run`` passes them.
     """
 
-    def __init__(self, params: Params | None = None, seed: int | None = 0, check_invariants: bool = False,
-                 baseline: Params | None = None, reform_start_year: int | None = None, **overrides: Any) -> None:
-        if seed is None:  # a fresh seed from the OS, kept in self.seed so the run can be repeated
-            seed = int(np.random.SeedSequence().entropy % np.iinfo(np.int64).max)
-        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer (the run's seed) or None (a fresh "
-                             f"one), got {seed!r}")
-        super().__init__(rng=int(seed))
+    def __init__(self, params: Params | None = None, seed: int | None | object = UNSET,
+                 check_invariants: bool = False, *, rng: int | None | object = UNSET, baseline: Params | None = None,
+                 reform_start_year: int | None = None, **overrides: Any) -> None:
+        seed = run_seed(seed, rng)
+        super().__init__(rng=seed)
         base = params if params is not None else Params()
         self.p = base.with_overrides({k.replace("__", "."): v for k, v in overrides.items()}, "keyword arguments") \
             if overrides else base

@@ -40,8 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="key outcomes of the tables, comma-separated (default: the "
                              "experiment's outcomes, else a standard set)")
     parser.add_argument("--lang", default="en", metavar="LANG",
-                        help="language of the report: en (default) or zh (中文; needs a CJK font: "
-                             "bash scripts/install_cjk_font.sh)")
+                        help="language of the report: en (default) or zh (中文; its figures use Noto Sans CJK SC "
+                             "from the mplfonts package, which the project's install brings)")
     parser.add_argument("--robustness", type=Path, metavar="PATH",
                         help="add the robustness section from the table `validate` saved (a folder holding "
                              "screen.csv, e.g. results/curated/robustness, or the CSV itself)")

@@ -6,8 +6,8 @@ Examples:
     python -m experiments run EXP.toml --executor dask --scheduler tcp://host:8786
     python -m experiments run experiments/reform_package.toml --archetype mountain
     python -m experiments run experiments/reform_package.toml --reform-start-year 1
-    python -m experiments run baseline.toml --set procurement.award_rule=scoring \\
-        --set procurement.price_weight=0.3 --out results/scoring30
+    python -m experiments run experiments/scenarios/baseline.toml --set procurement.award_rule=scoring \\
+        --set scoring.price_weight=0.3 --out results/scoring30   # comprehensive scoring, 30% price
 
 Rerunning the same command resumes: finished runs are skipped. --fresh moves earlier
 results aside to DIR.old-<timestamp> first. --report then writes the evidence report

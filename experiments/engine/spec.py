@@ -388,8 +388,9 @@ def make_plan(exp: Experiment, backend: Backend, *, replications: int | None = N
         if yrs is not None:
             flat0 = _resolve(backend, exp, sc, layers)
             if flat0.get("years", yrs) != yrs:
-                # the tree has a `years` parameter: record the years actually simulated
-                layers["--set"]["years"] = yrs
+                # the tree has a `years` parameter: record the years actually simulated (its own
+                # layer, so an error it causes names --years, not --set)
+                layers["--years"] = {"years": yrs}
         flat0 = _resolve(backend, exp, sc, layers)
         plan.scenario_params[sc.name] = flat0
         for i, point in enumerate(points):
@@ -465,6 +466,8 @@ def _resolve(backend: Backend, exp: Experiment, sc: ScenarioRef,
         "scenario": f"{exp.path}: scenarios: {sc.name!r} overrides",
         "--set": f"--set on {sc.path} (scenario {sc.name!r})" if sc.path
                  else f"--set on scenario {sc.name!r} of {exp.path}",
+        "--years": f"--years {layers.get('--years', {}).get('years')} on "
+                   + (f"{sc.path} (scenario {sc.name!r})" if sc.path else f"scenario {sc.name!r} of {exp.path}"),
         "factors": f"{exp.path}: factors, point {point} "
                    f"{canonical_json(layers.get('factors', {}))} (scenario {sc.name!r})",
     }[name]
