@@ -120,7 +120,8 @@ def main(args: argparse.Namespace) -> int:
     table = [*robustness.section(ctx), "", *places.section(ctx), "", *costs.section(ctx)]
     seconds = time.perf_counter() - start
     text = with_decomposition(markdown(records, ctx, seconds, table), ROOT / "docs" / "NOBID.md")
-    _write(with_decomposition(text, ROOT / "docs" / "METHOD_MIX.md"), out)
+    text = with_decomposition(text, ROOT / "docs" / "METHOD_MIX.md")
+    _write(with_decomposition(text, ROOT / "docs" / "MARKET_CHECKS.md"), out)
     if folder is not None:
         argv = ["validate", *(["--fast"] if args.fast else []), "--out", _shown(out), "--robustness-out", _shown(folder)]
         print(f"robustness table: {save_robustness(ctx, Path(folder), argv)}", file=sys.stderr)
