@@ -8,7 +8,7 @@ with a 95% interval; writes DIR/ocds/indicators.csv for a results folder, and th
 FILE with --out FILE (CSV or Parquet by its suffix). Needs the `ocds` extra.
 
 Examples:
-    python -m experiments run experiments/scenarios/baseline.toml --reps 2 --years 4 --tenders \
+    python -m experiments run experiments/scenarios/baseline.toml --reps 2 --years 6 --tenders \
         --set region.n_towns=3 --set region.villages_per_town=10 --out results/baseline_small
     python -m experiments indicators results/baseline_small
     python -m experiments indicators county_releases.jsonl --out county_indicators.parquet

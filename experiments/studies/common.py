@@ -169,7 +169,8 @@ class Context:
         if fast:
             short = {"burn_in_years": 1}  # 2–3-year runs: the warm-up left out is the first year
             return cls(True, short, 3, (1, 2, 3), {**SMALL_REGION, **short}, 2, (1, 2), 4)
-        return cls(False, {}, 10, (1, 2, 3, 4, 5), {}, 5, (1, 2, 3), 30)
+        # the screen's runs: the 5-year warm-up, the reforms from year 6, four summarised years
+        return cls(False, {}, 10, (1, 2, 3, 4, 5), {}, 9, (1, 2, 3), 30)
 
     def describe(self) -> str:
         """One line naming the settings."""
@@ -188,7 +189,8 @@ class Context:
         Args:
             scenario: the name of a file in experiments/scenarios/ (without ``.toml``).
             overrides: extra dotted-path overrides on top of the scenario.
-            screen: run with the robustness screen's region, seeds and years.
+            screen: run with the robustness screen's region, seeds and years; a reform then runs the
+                baseline through the warm-up and its own parameters after it (``reform_start_year``).
         """
         from model import load_scenario, simulate
 
@@ -199,7 +201,11 @@ class Context:
         key = json.dumps([scenario, sorted(extra.items()), list(seeds), years], default=str)
         if key not in self._cache:
             params = load_scenario(SCENARIOS / f"{scenario}.toml").params(extra)
-            self._cache[key] = [simulate(params, seed=s, years=years).summary for s in seeds]
+            switch = {}
+            if screen and scenario != "baseline":  # the screen's reforms start in a running county
+                switch = {"baseline": load_scenario(SCENARIOS / "baseline.toml").params(extra),
+                          "reform_start_year": params.burn_in_years + 1}
+            self._cache[key] = [simulate(params, seed=s, years=years, **switch).summary for s in seeds]
         return self._cache[key]
 
     @property
