@@ -90,7 +90,7 @@ def test_explain_finds_the_planted_channel_and_resumes(tmp_path, capsys):
     assert "Carried by a (100% of the total" in md and (out / "explain.zh.md").is_file()
     capsys.readouterr()
     assert _explain(exp, out) == 0
-    assert "0 run now, 64 already done" in capsys.readouterr().out
+    assert "0 run now, 48 already done" in capsys.readouterr().out  # 8 variants × 2 arms × 3 seeds (the default)
 
 
 def test_sampled_shapley_reports_monte_carlo_error(tmp_path):

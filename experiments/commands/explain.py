@@ -33,6 +33,9 @@ from experiments.engine.choices import EXECUTORS
 HELP = "decompose a reform's effect into the model's mechanism channels (knockouts and Shapley values)"
 
 SHAPLEY = ("auto", "exact", "sampled", "none")
+#: Seeds per variant and arm unless --reps says otherwise (not the file's replications: a decomposition
+#: runs every variant, and paired arms on common seeds need few).
+DEFAULT_REPS = 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,9 +48,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="channels to analyse (default: every channels.* switch; the rest stay on)")
     parser.add_argument("--shapley", choices=SHAPLEY, default="auto",
                         help="auto (default): exact up to 8 channels, else sampled; none: knockouts only")
-    parser.add_argument("--permutations", type=int, default=16, metavar="M",
-                        help="orders sampled by --shapley sampled (default 16, at least 2)")
-    parser.add_argument("--reps", type=int, metavar="N", help="replications (seeds) per variant and arm")
+    parser.add_argument("--permutations", type=int, default=8, metavar="M",
+                        help="orders sampled by --shapley sampled (default 8, at least 2; the Monte Carlo error "
+                             "is in every interval)")
+    parser.add_argument("--reps", type=int, metavar="N",
+                        help=f"replications (seeds) per variant and arm (default {DEFAULT_REPS}: every variant "
+                             "runs both arms on the same seeds, so few seeds give tight paired intervals)")
     parser.add_argument("--years", type=int, metavar="Y", help="simulated years per run")
     parser.add_argument("--seed", type=int, metavar="S", help="experiment seed")
     parser.add_argument("--reform-start-year", type=int, metavar="K",
@@ -119,7 +125,7 @@ def _experiment(args: argparse.Namespace, exp, backend):
     keep = (exp.baseline, args.reform)
     return dataclasses.replace(
         exp, scenarios=tuple(s for s in exp.scenarios if s.name in keep), design=None,
-        overrides={**exp.overrides, **sets}, replications=args.reps or exp.replications,
+        overrides={**exp.overrides, **sets}, replications=args.reps or DEFAULT_REPS,
         years=args.years or exp.years, seed=exp.seed if args.seed is None else args.seed, reform_start_year=start)
 
 
