@@ -201,8 +201,9 @@ def decompose(runs: pd.DataFrame, channels: Sequence[str], reform: str, baseline
 
 def carriers(table: pd.DataFrame, reform: str, outcome: str, max_channels: int = 2,
              second_share: float = 0.2, alone_share: float = 0.75) -> pd.DataFrame:
-    """The one or two channels that carry an effect: the largest Shapley value; the second too when the
-    first carries less than ``alone_share`` of the total and the second at least ``second_share``.
+    """The one or two channels that carry an effect: the largest Shapley value of the effect's sign; the
+    second too when the first carries less than ``alone_share`` of the total and the second at least
+    ``second_share`` (a channel whose value has the other sign works against the effect).
     Without a Shapley decomposition (``--shapley none``), the same rule over the knockouts whose
     interval excludes 0, each as a share of the effect with every channel on.
 
@@ -217,6 +218,7 @@ def carriers(table: pd.DataFrame, reform: str, outcome: str, max_channels: int =
         s = _knockout_shares(mine)
     if s.empty or not s["share"].notna().all():
         return s.head(0)
+    s = s[s["share"] > 0]  # a channel that works against the effect does not carry it
     s = s.assign(_a=s["estimate"].abs()).sort_values("_a", ascending=False, kind="stable").drop(columns="_a")
     top = s.head(max_channels)
     if len(top) > 1 and (abs(top["share"].iloc[0]) >= alone_share or abs(top["share"].iloc[1]) < second_share):
