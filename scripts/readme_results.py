@@ -38,10 +38,21 @@ def _carriers(tables: pd.DataFrame, reform: str, outcome: str) -> str:
 
     if tables.empty:
         return "–"
+    from experiments.analysis.explain import ALL_OFF, ALL_ON
+
+    mine = tables[(tables["reform"] == reform) & (tables["outcome"] == outcome) & (tables["kind"] == "effect")]
+    if mine.empty:
+        return "–"
+    on = mine[mine["channel"] == ALL_ON].iloc[0]
+    off = mine[mine["channel"] == ALL_OFF].iloc[0]
+    if on.ci_low <= 0 <= on.ci_high:
+        return "within noise"
     top = carriers(tables, reform, outcome)
-    if top.empty:
-        return "within noise" if (tables["reform"] == reform).any() else "–"
-    return ", ".join(f"{str(r.channel).replace('_', ' ')} ({r.share:.0%})" for r in top.itertuples())
+    named = ", ".join(f"{str(r.channel).replace('_', ' ')} ({r.share:.0%})" for r in top.itertuples())
+    rest = off.estimate / on.estimate
+    if (off.ci_low > 0 or off.ci_high < 0) and rest >= 0.5:  # most of it goes through no analysed channel
+        return f"{named + '; ' if named else ''}{rest:.0%} remains with all off"
+    return named or "no single channel"
 
 
 def block(folder: Path = CURATED) -> str:
@@ -66,7 +77,8 @@ def block(folder: Path = CURATED) -> str:
     seeds = sorted({int(x) for x in tables["n_seeds"]}) if not tables.empty else []
     note = (f"Status quo: mean over {n} replications [95% bootstrap CI]; reforms: paired difference from the "
             f"status quo [95% CI], {n} pairs. Carried by: the one or two channels whose Shapley value (the "
-            "package) or knockout (each reform) carries the effect, with its share of it "
+            "package) or knockout (each reform) carries the effect, with its share of it, and the share that "
+            "remains with every analysed channel off when that is most of it "
             f"(`python -m experiments explain`, {', '.join(map(str, seeds))} seeds per variant; "
             "\"within noise\": the effect's own interval includes 0).")
     return "\n".join([START, "", *lines, "", note, "", END])
