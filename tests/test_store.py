@@ -177,7 +177,7 @@ def test_a_live_sweep_holds_the_folder_and_a_dead_ones_lock_is_taken_over(plan, 
     (out / ".lock").write_text(f"{gone.pid}\n")  # a sweep that was killed
     store = Store(out)
     store.open(planned)
-    assert (out / ".lock").read_text().strip() == str(os.getpid())
+    assert json.loads((out / ".lock").read_text())["pid"] == os.getpid()  # host, pid, lease
     store.release()
     assert not (out / ".lock").exists()
 

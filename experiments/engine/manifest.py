@@ -179,8 +179,10 @@ def build(plan: Plan, run_options: dict[str, Any], previous: dict[str, Any] | No
     }
 
 
-def finish(manifest: dict[str, Any], status: str, started: str, counts: dict[str, int]) -> dict:
-    """Mark a manifest finished: status, end time, counts, and this session's entry."""
+def finish(manifest: dict[str, Any], status: str, started: str, counts: dict[str, int],
+           made: dict[str, Any] | None = None) -> dict:
+    """Mark a manifest finished: status, end time, counts, and this session's entry (with
+    `made`: the identity of the code that ran and the run ids it produced)."""
     manifest = dict(manifest)
     manifest["status"] = status
     manifest["finished"] = now()
@@ -188,7 +190,7 @@ def finish(manifest: dict[str, Any], status: str, started: str, counts: dict[str
     manifest["sessions"] = manifest["sessions"] + [
         {"started": started, "finished": manifest["finished"], "status": status,
          "executor": manifest["run"].get("executor"), "workers": manifest["run"].get("workers"),
-         **counts}]
+         **counts, **(made or {})}]
     return manifest
 
 

@@ -1,0 +1,191 @@
+"""Attack catalogue (issue 35): each test replays one attack a hostile user made on a results folder
+and checks the defect it found is gone. Each failed on the code before its fix.
+
+The docstring of every test is structured (a title line, then ``Attack:``, ``Before:``, ``Now:``);
+docs/RELIABILITY.md's catalogue table is generated from them (``python scripts/attack_catalogue.py``)
+and `test_the_reliability_catalogue_is_current` checks it is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.__main__ import main
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+FAKE = ["--backend", "fakemodel:BACKEND"]
+
+
+def cli(*args: str, cwd: Path, path: Path | None = None) -> subprocess.CompletedProcess:
+    """`python -m experiments ARGS` in a subprocess (PYTHONPATH: `path`, then tests/)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in (path, TESTS) if p)}
+    return subprocess.run([sys.executable, "-m", "experiments", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def one_line_exit_2(proc: subprocess.CompletedProcess | tuple[int, str]) -> str:
+    """The single `error:` line of a refused command (asserts exit 2 and one line)."""
+    code, err = (proc.returncode, proc.stderr) if hasattr(proc, "returncode") else proc
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
+@pytest.fixture()
+def scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "s.toml"
+    path.write_text('[scenario]\nname = "s"\ndescription = "d"\n')
+    return path
+
+
+def test_defect_1_a_rerun_after_a_model_change_never_mixes_model_versions(tmp_path, scenario):
+    """Defect 1 — a rerun after a model change silently mixed model versions.
+
+    Attack: `run --reps 2`, change a model constant, `run --reps 3` into the same folder.
+    Before: exit 0, "1 run now, 2 already done"; 2 of the 3 rows came from the old model.
+    Now: one line, exit 2, naming what changed (code hash, commit) and `--fresh`; `--fresh`
+    reruns all 3 with the new code; each `run` is recorded with its code and the run ids it made.
+    """
+    shutil.copy(TESTS / "fakemodel.py", tmp_path / "fake35.py")
+    args = ["run", str(scenario), "--years", "1", "--quiet", "--out", "o",
+            "--backend", "fake35:BACKEND"]
+    first = cli(*args, "--reps", "2", cwd=tmp_path, path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    model = tmp_path / "fake35.py"
+    model.write_text(model.read_text().replace("0.5 + 0.3 *", "0.55 + 0.3 *"))  # the change
+    again = cli(*args, "--reps", "3", cwd=tmp_path, path=tmp_path)
+    line = one_line_exit_2(again)
+    assert "2 of its 2 runs were made by something else" in line and "model or engine code" in line
+    assert "--fresh" in line and "already done" not in again.stdout
+    assert len(pd.read_parquet(tmp_path / "o/runs.parquet")) == 2  # untouched
+    fresh = cli(*args, "--reps", "3", "--fresh", cwd=tmp_path, path=tmp_path)
+    assert fresh.returncode == 0 and "3 run now, 0 already done" in fresh.stdout, fresh.stderr
+    old = pd.read_parquet(next(tmp_path.glob("o.old-*")) / "runs.parquet")
+    new = pd.read_parquet(tmp_path / "o/runs.parquet").set_index("run_id")
+    shift = new.loc[old["run_id"], "quality_delivered"].to_numpy() / old["quality_delivered"].to_numpy()
+    assert shift == pytest.approx((0.55 + 0.09) / (0.5 + 0.09))  # every row from the new code
+    manifest = json.loads((tmp_path / "o/manifest.json").read_text())
+    session = manifest["sessions"][-1]
+    assert session["run_ids"] == sorted(new.index) and session["identity"] == manifest["identity"]
+    assert set(manifest["identity"]) >= {"code", "lock", "platform", "git_commit", "key"}
+
+
+def test_defect_1_the_identity_covers_model_code_lock_and_platform(tmp_path, monkeypatch, scenario,
+                                                                   capsys):
+    """Defect 1 — the run id hashed scenario, parameters, seed and years, not what computed them.
+
+    Attack: resume after a changed lock file or numeric platform (simulated by patching the
+    identity), and after a change to any file of `model/` (a committed change included).
+    Before: the resume reported the old runs "already done".
+    Now: the real model's identity hashes every file of `model/` and `experiments/engine/`; a
+    changed lock or platform is refused in one line naming it.
+    """
+    from experiments.engine import identity as ident
+    from experiments.engine.backend import REAL
+
+    roots = ident.code_roots(REAL)
+    assert ROOT / "model" in roots and ROOT / "experiments/engine" in roots
+    tree = tmp_path / "pkg"
+    tree.mkdir()
+    (tree / "a.py").write_text("X = 1\n")
+    before = ident.tree_hash([tree])
+    (tree / "a.py").write_text("X = 2\n")
+    assert ident.tree_hash([tree]) != before
+    args = ["run", str(scenario), "--years", "1", "--quiet", "--out", str(tmp_path / "o"), *FAKE]
+    assert main([*args, "--reps", "2"]) == 0
+    real = ident.identity
+    for part, words in (("lock", "locked package versions"), ("platform", "numeric platform")):
+        monkeypatch.setattr("experiments.engine.sweep.identity",
+                            lambda b, p=part: {**real(b), p: "0" * 16, "key": f"{p} changed"})
+        capsys.readouterr()
+        assert words in one_line_exit_2((main([*args, "--reps", "3"]), capsys.readouterr().err))
+    assert len(pd.read_parquet(tmp_path / "o/runs.parquet")) == 2
+
+
+def _foreign_lock(out: Path, renewed_ago: float, host: str = "another-host", pid: int = 4242) -> None:
+    import time
+
+    (out / "parts").mkdir(parents=True, exist_ok=True)  # the other sweep has started writing
+    (out / ".lock").write_text(json.dumps({"host": host, "pid": pid, "started": "2026-01-01T00:00:00",
+                                           "token": "f" * 32, "renewed": time.time() - renewed_ago}))
+
+
+def test_defect_4_the_writer_lock_holds_across_hosts_and_explains_stale_locks(tmp_path, scenario, capsys):
+    """Defect 4 — the writer lock held only within one PID namespace.
+
+    Attack: a second writer in another container or host (its lock names a pid this host cannot
+    see); a lock left by pid 1; two writers starting at the same moment.
+    Before: both wrote (a pid checked with `kill(pid, 0)`, check and write separate steps; 4 runs
+    lost); pid 1's lock refused with no hint.
+    Now: `.lock` is created atomically (O_EXCL) with host, pid, start time and a lease renewed while
+    the sweep runs; a live lock is refused naming its holder, the lease's age and how to clear it;
+    an expired lease is taken over; of two simultaneous writers exactly one gets the folder.
+    """
+    out = tmp_path / "o"
+    args = ["run", str(scenario), "--years", "1", "--reps", "2", "--quiet", "--out", str(out), *FAKE]
+    _foreign_lock(out, renewed_ago=5)
+    line = one_line_exit_2((main(args), capsys.readouterr().err))
+    assert "pid 4242 on host another-host" in line and "renewed 5 s ago" in line
+    assert "expires 120 s after its last renewal" in line and str(out / ".lock") in line
+    assert not list((out / "parts").iterdir())
+    _foreign_lock(out, renewed_ago=1, host=socket.gethostname(), pid=1)
+    assert "pid 1 on host" in one_line_exit_2((main(args), capsys.readouterr().err))
+    _foreign_lock(out, renewed_ago=600)  # its holder died on another host ten minutes ago
+    assert main(args) == 0 and not (out / ".lock").exists()
+    race = ("import sys, time; from pathlib import Path; from experiments.engine.lock import "
+            "FolderLock, LockHeld\nlock = FolderLock(Path(sys.argv[1]))\ntime.sleep(max(0, float("
+            "sys.argv[2]) - time.time()))\ntry:\n    lock.acquire(); print('got'); time.sleep(1.5)\n"
+            "except LockHeld:\n    print('refused')\n")
+    import time
+
+    start = str(time.time() + 1.0)
+    procs = [subprocess.Popen([sys.executable, "-c", race, str(tmp_path), start], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    assert sorted(p.communicate(timeout=30)[0].strip() for p in procs) == ["got", "refused", "refused"]
+
+
+def test_defect_4_a_holder_renews_its_lease_and_stops_when_it_loses_the_lock(tmp_path):
+    """Defect 4 (lease) — a lock must expire when its holder dies, and only then.
+
+    Attack: hold a folder past the lease; overwrite the holder's lock as a taker would.
+    Before: no lease (a pid only).
+    Now: the holder renews its lease while running (another writer sees it live); a holder whose
+    lock was taken over stops writing with one line.
+    """
+    import time
+
+    from experiments.engine.lock import FolderLock, LockHeld
+    from experiments.engine.store import OutputError, Store
+
+    holder = FolderLock(tmp_path, lease=1.0, renew=0.2)
+    holder.acquire()
+    first = json.loads((tmp_path / ".lock").read_text())["renewed"]
+    time.sleep(1.5)  # longer than the lease: alive only because it renews
+    assert json.loads((tmp_path / ".lock").read_text())["renewed"] > first + 1.0
+    other = FolderLock(tmp_path, lease=1.0)
+    other.me["pid"] = os.getpid() + 100000  # as if another process on another host
+    other.me["host"] = "elsewhere"
+    with pytest.raises(LockHeld, match="renewed 0 s ago"):
+        other.acquire()
+    holder.release()
+    store = Store(tmp_path / "o", flush_runs=1)
+    store.open(set())
+    _foreign_lock(tmp_path / "o", renewed_ago=0)  # a taker overwrote our lock
+    store._lock.renew = 0.05
+    store._lock._stop.wait(0.01)
+    store._lock._renew_loop()
+    assert store._lock.lost
+    store._buffer = [object()]
+    with pytest.raises(OutputError, match="took over this folder's lock"):
+        store.flush()
