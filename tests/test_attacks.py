@@ -189,3 +189,89 @@ def test_defect_4_a_holder_renews_its_lease_and_stops_when_it_loses_the_lock(tmp
     store._buffer = [object()]
     with pytest.raises(OutputError, match="took over this folder's lock"):
         store.flush()
+
+
+SCEN = ROOT / "experiments/scenarios"
+TINY = ["--years", "1", "--quiet", "--set", "region.n_towns=2", "--set", "region.villages_per_town=4",
+        "--set", "region.households_per_village=10", "--set", "burn_in_years=0"]
+
+
+@pytest.fixture()
+def two_scenarios(tmp_path: Path) -> Path:
+    path = tmp_path / "two.toml"
+    path.write_text(f'[experiment]\nname = "two"\nseed = 1\nreplications = 2\nyears = 1\nscenarios = '
+                    f'["{SCEN / "baseline.toml"}", "{SCEN / "lowest_price.toml"}"]\n')
+    return path
+
+
+def test_defect_2_partial_or_stale_ocds_exports_are_never_used_silently(tmp_path, two_scenarios, capsys):
+    """Defect 2 — partial or stale OCDS exports were used silently.
+
+    Attack: kill `ocds DIR` after its first file lands, then `indicators DIR`; `run --reps 2
+    --ocds`, then `run --reps 3 --tenders`, then `indicators`; resume with `--tenders` runs made
+    without it.
+    Before: exit 0 with one of two scenarios (a `.tmp` left behind); 2 runs reported for a 3-run
+    folder; tender logs for 1 of 3 runs, exported without a word.
+    Now: the export is stamped with the runs it covers (`ocds/export.json`, written last); a
+    partial or stale export is named on stderr and written again, so the indicators cover every
+    run; a `--tenders` resume over runs without logs is refused in one line.
+    """
+    pytest.importorskip("libcoveocds")
+    out = tmp_path / "res"
+    run = ["run", str(two_scenarios), "--out", str(out), *TINY]
+    assert main([*run, "--reps", "2", "--ocds"]) == 0
+    (out / "ocds/export.json").unlink(missing_ok=True)  # the export was killed after its first file landed:
+    (out / "ocds/lowest_price.json").rename(out / "ocds/.lowest_price.json.999.tmp")
+    capsys.readouterr()
+    assert main(["indicators", str(out)]) == 0
+    io = capsys.readouterr()
+    assert "was partial" in io.err and "exporting again" in io.err
+    table = pd.read_csv(out / "ocds/indicators.csv")
+    assert set(table["scenario"]) == {"baseline", "lowest_price"} and set(table["runs"]) == {2}
+    assert main([*run, "--reps", "3", "--tenders"]) == 0
+    capsys.readouterr()
+    assert main(["indicators", str(out)]) == 0
+    assert "was stale (covers 4 runs, the folder holds 6)" in capsys.readouterr().err
+    assert set(pd.read_csv(out / "ocds/indicators.csv")["runs"]) == {3}
+    assert not list((out / "ocds").glob(".*.tmp"))
+    plain = ["run", str(SCEN / "baseline.toml"), "--out", str(tmp_path / "plain"), *TINY]
+    assert main([*plain, "--reps", "1"]) == 0
+    capsys.readouterr()
+    line = one_line_exit_2((main([*plain, "--reps", "3", "--tenders"]), capsys.readouterr().err))
+    assert "1 of the 1 runs" in line and "without tender logs" in line and "--fresh" in line
+
+
+def test_defect_7_commands_refuse_an_interrupted_sweep(tmp_path, capsys):
+    """Defect 7 — `report` on an interrupted sweep (12 of 40 runs) gave a full report.
+
+    Attack: interrupt a sweep, then `report`, `brief`, `ocds` and `indicators` on its folder.
+    Before: `report` exit 0 with a full report; `brief` blamed "one scenario only".
+    Now: each refuses in one line, exit 2, naming how many of the planned runs the folder holds
+    and how to finish it.
+    """
+    import fakemodel
+    from experiments.engine.spec import load_experiment, make_plan
+    from experiments.engine.sweep import run_sweep
+
+    path = tmp_path / "e.toml"
+    path.write_text(f'[experiment]\nname = "e"\nreplications = 20\nyears = 1\nscenarios = '
+                    f'["{SCEN / "baseline.toml"}", "{SCEN / "lowest_price.toml"}"]\n')
+    (tmp_path / "scen").mkdir()
+    for name in ("baseline", "lowest_price"):
+        (tmp_path / "scen" / f"{name}.toml").write_text(f'[scenario]\nname = "{name}"\n')
+    path.write_text(path.read_text().replace(str(SCEN), str(tmp_path / "scen")))
+    plan = make_plan(load_experiment(path, fakemodel.BACKEND), fakemodel.BACKEND)
+    seen = {"n": 0}
+
+    def stop(n: int) -> None:
+        seen["n"] += n
+        if seen["n"] >= 12:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(plan, tmp_path / "o", backend=fakemodel.BACKEND, on_progress=stop, tenders=True)
+    for command in ("report", "brief", "ocds", "indicators"):
+        capsys.readouterr()
+        line = one_line_exit_2((main([command, str(tmp_path / "o")]), capsys.readouterr().err))
+        assert "holds 12 of 40 planned runs (sweep interrupted)" in line and f"`{command}`" in line
+    assert not (tmp_path / "o/report.md").exists() and not (tmp_path / "o/ocds").exists()

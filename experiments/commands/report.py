@@ -279,6 +279,9 @@ def parse_outcomes(text: str | None) -> list[str] | None:
 
 def main(args: argparse.Namespace) -> int:
     """Write the report and print where it is. Returns 0."""
+    from experiments.engine.folder import require_complete
+
+    require_complete(args.out_dir, "report")
     written = write_report(args.out_dir, args.baseline, parse_outcomes(args.outcomes), args.lang,
                            args.robustness)
     print(f"report: {written['markdown']} and {written['html']} "

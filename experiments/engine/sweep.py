@@ -116,7 +116,7 @@ def run_sweep(plan: Plan, out: str | Path, *, executor: str = "serial",
                 status = "incomplete"
             completed = done - skipped
             counts = {"done": done, "skipped": skipped, "completed": completed,
-                      "remaining": len(planned) - done}
+                      "remaining": len(planned) - done, "tender_logs": done if tenders else 0}
             made = {"identity": made_by, "run_ids": sorted(store.added)}
             atomic_write_json(mf.finish(manifest, status, started, counts, made),
                               out / "manifest.json")
