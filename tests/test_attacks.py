@@ -275,3 +275,32 @@ def test_defect_7_commands_refuse_an_interrupted_sweep(tmp_path, capsys):
         line = one_line_exit_2((main([command, str(tmp_path / "o")]), capsys.readouterr().err))
         assert "holds 12 of 40 planned runs (sweep interrupted)" in line and f"`{command}`" in line
     assert not (tmp_path / "o/report.md").exists() and not (tmp_path / "o/ocds").exists()
+
+
+def test_defect_5_workers_die_with_the_sweep(tmp_path, scenario):
+    """Defect 5 — orphans: workers outlived a killed sweep.
+
+    Attack: `kill -9` of the main process (only it, not its group) of a `--executor processes` sweep.
+    Before: its workers ran on indefinitely (5 kills: 20 processes, 2.6 GB).
+    Now: each worker watches the sweep's process and exits within a second of its death.
+    """
+    psutil = pytest.importorskip("psutil")
+    import signal
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(TESTS)}
+    proc = subprocess.Popen([sys.executable, "-m", "experiments", "run", str(scenario), "--reps", "400",
+                             "--years", "1", "--executor", "processes", "--workers", "2", "--quiet",
+                             "--set", "fake.sleep=0.05", "--out", str(tmp_path / "o"), *FAKE],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "o/parts").glob("*.runs.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    children = psutil.Process(proc.pid).children(recursive=True)
+    assert len(children) >= 2 and proc.poll() is None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    gone, alive = psutil.wait_procs(children, timeout=5)
+    for p in alive:  # clean up before failing
+        p.kill()
+    assert alive == [], f"{len(alive)} of {len(children)} workers outlived the sweep"

@@ -16,6 +16,7 @@ import itertools
 import math
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -163,8 +164,43 @@ class SerialExecutor:
             yield fn(item)
 
 
+PARENT_POLL_SECONDS = 0.5
+"""How often a worker checks that the sweep that started it is alive (issue 35: orphans)."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def watch_parent(sweep_pid: int, poll: float = PARENT_POLL_SECONDS) -> None:
+    """Worker initializer: exit as soon as the sweep's process dies.
+
+    A thread polls whether the sweep's process is alive and whether this worker's own parent
+    changed (the forkserver exits with the sweep, and the worker is re-parented); either way the
+    worker exits at once, so a `kill -9` of the sweep leaves no workers running.
+    """
+    import threading
+
+    parent = os.getppid()
+
+    def loop() -> None:
+        while True:
+            time.sleep(poll)
+            if os.getppid() != parent or not _alive(sweep_pid):
+                os._exit(1)
+
+    threading.Thread(target=loop, daemon=True, name="jiebang-parent-watch").start()
+
+
 class ProcessExecutor:
-    """A local process pool ("forkserver" where available, else "spawn")."""
+    """A local process pool ("forkserver" where available, else "spawn"); each worker exits when
+    the sweep's process dies (`watch_parent`)."""
 
     name = "processes"
 
@@ -179,7 +215,8 @@ class ProcessExecutor:
         if self.context == "forkserver":
             # workers fork from a server that has already imported these (fast start)
             ctx.set_forkserver_preload(["experiments.engine.runner", "model"])
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                         initializer=watch_parent, initargs=(os.getpid(),))
         return self
 
     def __exit__(self, *exc: Any) -> None:
