@@ -304,3 +304,44 @@ def test_defect_5_workers_die_with_the_sweep(tmp_path, scenario):
     for p in alive:  # clean up before failing
         p.kill()
     assert alive == [], f"{len(alive)} of {len(children)} workers outlived the sweep"
+
+
+def test_defect_8_a_plan_is_costed_and_bounded_before_it_runs(tmp_path, scenario, monkeypatch, capsys):
+    """Defect 8 — no resource guard.
+
+    Attack: `--reps 1000000000`; `--workers 32` on 2 cores; a region the machine cannot hold; a
+    100,000-character description; a province run with no idea of its cost.
+    Before: planned silently for days (+4.5 MB/s); 35 processes; a MemoryError traceback after the
+    sweep started; the description copied three times into the manifest; no estimate.
+    Now: `--reps` above 100,000 and descriptions above 20,000 characters are one line, exit 2;
+    `--workers` is capped at the cores with a note; `run --dry-run` prints runs, CPU time and
+    peak memory per run from the region (fit to docs/PERFORMANCE.md: the county decade 0.9 s,
+    0.35 GB; the province year 101.7 s, 9.87 GB); a plan needing more memory than is available
+    is refused in one line before anything is written.
+    """
+    base = ["run", str(SCEN / "baseline.toml"), "--quiet"]
+    assert main([*base, "--dry-run", "--years", "10", "--reps", "3", "--executor", "serial"]) == 0
+    out = capsys.readouterr().out
+    assert "plan: 3 runs (1 scenario)" in out and "CPU 0.9 s, peak memory 0.351 GB" in out
+    province = ["--set", "region.n_towns=1800", "--set", "region.villages_per_town=39",
+                "--set", "region.radius_km=220", "--set", "burn_in_years=0"]
+    assert main([*base, "--dry-run", "--years", "1", "--reps", "1", *province]) == 0
+    assert "CPU 102 s, peak memory 9.87 GB" in capsys.readouterr().out
+    huge = cli(*base, "--reps", "1000000000", "--out", "o", cwd=tmp_path)
+    assert "--reps: expected at most 100,000" in one_line_exit_2(huge)
+    monkeypatch.setattr("experiments.engine.cost.available_mb", lambda: 500.0)
+    line = one_line_exit_2((main([*base, "--reps", "2", "--executor", "serial", "--years", "1",
+                                  "--set", "burn_in_years=0", "--set", "region.n_towns=200",
+                                  "--out", str(tmp_path / "m")]),
+                            capsys.readouterr().err))
+    assert "needs about" in line and "0.5 GB available" in line and not (tmp_path / "m").exists()
+    monkeypatch.undo()
+    assert main(["run", str(scenario), "--reps", "4", "--years", "1", "--executor", "processes",
+                 "--workers", "32", "--quiet", "--out", str(tmp_path / "w"), *FAKE]) == 0
+    assert "--workers 32: capped at this machine's" in capsys.readouterr().err
+    cores = len(os.sched_getaffinity(0))
+    assert json.loads((tmp_path / "w/manifest.json").read_text())["run"]["workers"] == cores
+    long = tmp_path / "long.toml"
+    long.write_text(f'[experiment]\nname = "l"\ndescription = "{"x" * 100_000}"\nscenarios = ["s.toml"]\n')
+    line = one_line_exit_2((main(["run", str(long), *FAKE]), capsys.readouterr().err))
+    assert "experiment.description" in line and "20000 characters" in line
