@@ -345,3 +345,62 @@ def test_defect_8_a_plan_is_costed_and_bounded_before_it_runs(tmp_path, scenario
     long.write_text(f'[experiment]\nname = "l"\ndescription = "{"x" * 100_000}"\nscenarios = ["s.toml"]\n')
     line = one_line_exit_2((main(["run", str(long), *FAKE]), capsys.readouterr().err))
     assert "experiment.description" in line and "20000 characters" in line
+
+
+def test_defect_9_damaged_folders_and_closed_outputs_are_one_line(tmp_path, scenario, monkeypatch, capsys):
+    """Defect 9 — tracebacks despite the one-line promise.
+
+    Attack: a zero-byte part file; a manifest that is a JSON list; an analysis command whose output
+    folder is read-only; `python -m experiments params | head -1` (the reader closes the pipe).
+    Before: a traceback on every resume (the zero-byte part), on the list manifest and on the
+    read-only folder; a BrokenPipeError traceback.
+    Now: each is one line, exit 2 (the part named, with how to recover); a resume over a list
+    manifest rebuilds it.
+    """
+    out = tmp_path / "o"
+    args = ["run", str(scenario), "--years", "1", "--quiet", "--out", str(out), *FAKE]
+    assert main([*args, "--reps", "2"]) == 0
+    (out / "manifest.json").write_text("[1, 2]")
+    assert main([*args, "--reps", "3"]) == 0  # the resume writes a new manifest
+    assert json.loads((out / "manifest.json").read_text())["counts"]["done"] == 3
+    (out / "manifest.json").write_text("[1, 2]")
+    capsys.readouterr()
+    assert "expected a JSON object" in one_line_exit_2((main(["report", str(out)]), capsys.readouterr().err))
+    part = next((out / "parts").glob("*.runs.parquet"))
+    part.write_bytes(b"")
+    line = one_line_exit_2((main([*args, "--reps", "3"]), capsys.readouterr().err))
+    assert part.name in line and "unreadable" in line and "--fresh" in line
+
+    def read_only(*_a, **_k):
+        raise PermissionError(13, "Permission denied", str(out / "report.md"))
+
+    monkeypatch.setattr("experiments.commands.report.write_report", read_only)
+    monkeypatch.setattr("experiments.engine.folder.require_complete", lambda *a: None)
+    line = one_line_exit_2((main(["report", str(out)]), capsys.readouterr().err))
+    assert "cannot write" in line and "report.md: Permission denied" in line
+    proc = subprocess.Popen([sys.executable, "-m", "experiments", "params"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # `| head -1`
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 2 and "Traceback" not in err, err
+    assert err.strip().splitlines() == ["error: the output was closed before it was all written (broken pipe)"]
+
+
+def test_defect_6_fresh_inside_the_folder_is_refused_before_moving_anything(tmp_path, scenario):
+    """Defect 6 — `--out . --fresh` from inside the results folder.
+
+    Attack: `cd DIR; run … --out . --fresh` (also with another plan).
+    Before: the folder was renamed and the new results were written into the renamed copy; with
+    another plan, exit 2 after the folder had been moved.
+    Now: one line, exit 2, before anything is moved.
+    """
+    out = tmp_path / "o"
+    assert cli("run", str(scenario), "--reps", "2", "--years", "1", "--quiet", "--out", str(out),
+               *FAKE, cwd=tmp_path).returncode == 0
+    before = sorted(p.name for p in out.iterdir())
+    for reps in ("3", "2"):
+        again = cli("run", str(scenario), "--reps", reps, "--years", "1", "--quiet", "--out", ".",
+                    "--fresh", *FAKE, cwd=out)
+        assert "while it holds the current folder" in one_line_exit_2(again)
+    assert sorted(p.name for p in out.iterdir()) == before and not list(tmp_path.glob("o.old-*"))

@@ -195,8 +195,9 @@ def finish(manifest: dict[str, Any], status: str, started: str, counts: dict[str
 
 
 def read(out: Path) -> dict[str, Any] | None:
-    """The manifest in `out`, or None if absent or unreadable."""
+    """The manifest in `out`, or None if absent, unreadable or not a JSON object."""
     try:
-        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None
