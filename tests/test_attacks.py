@@ -404,3 +404,14 @@ def test_defect_6_fresh_inside_the_folder_is_refused_before_moving_anything(tmp_
                     "--fresh", *FAKE, cwd=out)
         assert "while it holds the current folder" in one_line_exit_2(again)
     assert sorted(p.name for p in out.iterdir()) == before and not list(tmp_path.glob("o.old-*"))
+
+
+def test_the_reliability_catalogue_is_current():
+    """docs/RELIABILITY.md §8 is generated from this module's docstrings, and is up to date."""
+    check = subprocess.run([sys.executable, "scripts/attack_catalogue.py", "--check"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
+    doc = (ROOT / "docs/RELIABILITY.md").read_text(encoding="utf-8")
+    names = [line.split("`")[-2] for line in doc.splitlines() if line.startswith("| Defect ")]
+    here = sorted(n for n in globals() if n.startswith("test_defect_"))
+    assert sorted(names) == here and len(here) >= 9
