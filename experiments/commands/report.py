@@ -121,6 +121,9 @@ def report_manifest(manifest: Mapping[str, Any]) -> dict[str, Any]:
                 "cpu_count", "counts", "packages"):
         if manifest.get(key) is not None:
             out[key] = manifest[key]
+    ident = manifest.get("identity")
+    if isinstance(ident, Mapping):  # what made the runs (experiments/engine/identity.py)
+        out["identity"] = {k: ident.get(k) for k in ("code", "lock", "platform", "git_commit")}
     run = manifest.get("run") or {}
     if run.get("argv"):
         out["command"] = "python -m experiments " + " ".join(map(str, run["argv"]))
