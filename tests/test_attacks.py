@@ -101,7 +101,12 @@ def test_defect_1_the_identity_covers_model_code_lock_and_platform(tmp_path, mon
     (tree / "a.py").write_text("X = 1\n")
     before = ident.tree_hash([tree])
     (tree / "a.py").write_text("X = 2\n")
-    assert ident.tree_hash([tree]) != before
+    changed = ident.tree_hash([tree])
+    assert changed != before
+    (tree / ".a.py.swp").write_text("an editor's file")
+    (tree / "__pycache__").mkdir()
+    (tree / "__pycache__/a.cpython-312.pyc").write_bytes(b"compiled")
+    assert ident.tree_hash([tree]) == changed
     args = ["run", str(scenario), "--years", "1", "--quiet", "--out", str(tmp_path / "o"), *FAKE]
     assert main([*args, "--reps", "2"]) == 0
     real = ident.identity

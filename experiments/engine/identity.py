@@ -37,7 +37,8 @@ def _files(root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     return sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts
-                  and p.suffix not in (".pyc", ".pyo"))
+                  and p.suffix not in (".pyc", ".pyo")  # compiled caches
+                  and not any(x.startswith(".") for x in p.relative_to(root).parts))  # editors' files
 
 
 def tree_hash(roots: list[Path]) -> str:
