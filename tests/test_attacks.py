@@ -420,3 +420,46 @@ def test_the_reliability_catalogue_is_current():
     names = [line.split("`")[-2] for line in doc.splitlines() if line.startswith("| Defect ")]
     here = sorted(n for n in globals() if n.startswith("test_defect_"))
     assert sorted(names) == here and len(here) >= 9
+
+
+def test_defect_9_a_full_disk_is_one_line_and_the_manifest_says_failed(tmp_path, scenario, monkeypatch,
+                                                                      capsys):
+    """Defect 9 (disk full) — a full disk mid-sweep.
+
+    Attack: the disk fills while a sweep writes its parts.
+    Before: a traceback, and manifest.json left "running".
+    Now: one line, exit 2, naming the file and the error; the manifest says "failed" with the runs
+    whose parts landed, no temporary file is left behind, and a rerun (with space) resumes.
+    """
+    import errno
+
+    import pyarrow.parquet as pq
+
+    from experiments.engine import store as store_mod
+
+    real, calls = pq.write_table, {"n": 0}
+
+    def fill_up(table, where, *a, **k):
+        calls["n"] += 1
+        if calls["n"] > 3:  # the first batch (tenders, ts, runs parts) lands, then the disk is full
+            Path(where).write_bytes(b"half")
+            raise OSError(errno.ENOSPC, "No space left on device", str(where))
+        return real(table, where, *a, **k)
+
+    monkeypatch.setattr(store_mod.pq, "write_table", fill_up)
+    out = tmp_path / "o"
+    args = ["run", str(scenario), "--reps", "6", "--years", "1", "--quiet", "--out", str(out), *FAKE]
+    monkeypatch.setattr(store_mod.Store, "__init__", _flush_every_run(store_mod.Store.__init__))
+    line = one_line_exit_2((main(args), capsys.readouterr().err))
+    assert "cannot write" in line and "No space left on device" in line
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and manifest["counts"]["done"] == 1
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    assert main(args) == 0 and "5 run now, 1 already done" in capsys.readouterr().out
+
+
+def _flush_every_run(init):
+    def wrapped(self, *a, **k):
+        init(self, *a, **{**k, "flush_runs": 1})
+    return wrapped

@@ -66,15 +66,21 @@ def check_output(out: Path) -> None:
 def atomic_write_table(table: pa.Table, path: Path) -> None:
     """Write a Parquet file under a temporary name, then rename it into place."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, path)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)  # a failed write (a full disk) leaves nothing behind
 
 
 def atomic_write_text(text: str, path: Path) -> None:
     """Write UTF-8 text under a temporary name, then rename it into place."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def atomic_write_json(obj: Any, path: Path) -> None:

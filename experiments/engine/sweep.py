@@ -111,17 +111,34 @@ def run_sweep(plan: Plan, out: str | Path, *, executor: str = "serial",
             status = "interrupted"
             raise
         finally:
-            done = store.consolidate()
+            try:
+                done = store.consolidate()
+            except OSError:  # e.g. the disk is full: record the failure, then report it
+                status, done = "failed", len(store.done)  # runs whose parts landed
+                _finish(out, manifest, status, started, store, planned, skipped, done, tenders,
+                        made_by, quiet=True)
+                raise
             if status == "complete" and done < len(planned):
                 status = "incomplete"
             completed = done - skipped
-            counts = {"done": done, "skipped": skipped, "completed": completed,
-                      "remaining": len(planned) - done, "tender_logs": done if tenders else 0}
-            made = {"identity": made_by, "run_ids": sorted(store.added)}
-            atomic_write_json(mf.finish(manifest, status, started, counts, made),
-                              out / "manifest.json")
-            store.release()
+            _finish(out, manifest, status, started, store, planned, skipped, done, tenders, made_by)
     return SweepResult(out, len(planned), skipped, completed, done, status, store.moved_to)
+
+
+def _finish(out: Path, manifest: dict, status: str, started: str, store: Store, planned: set[str],
+            skipped: int, done: int, tenders: bool, made_by: dict, quiet: bool = False) -> None:
+    """Write the manifest's final state and release the folder (`quiet`: a failure to write is
+    ignored, another error is already on its way)."""
+    counts = {"done": done, "skipped": skipped, "completed": done - skipped,
+              "remaining": len(planned) - done, "tender_logs": done if tenders else 0}
+    made = {"identity": made_by, "run_ids": sorted(store.added)}
+    try:
+        atomic_write_json(mf.finish(manifest, status, started, counts, made), out / "manifest.json")
+    except OSError:
+        if not quiet:
+            raise
+    finally:
+        store.release()
 
 
 def describe(result: SweepResult) -> str:
