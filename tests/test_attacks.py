@@ -463,3 +463,26 @@ def _flush_every_run(init):
     def wrapped(self, *a, **k):
         init(self, *a, **{**k, "flush_runs": 1})
     return wrapped
+
+
+@pytest.mark.parametrize("opts, words", [
+    (["--scheduler", "foo"], "not a Dask scheduler address"),
+    (["--scheduler", "tcp://127.0.0.1:notaport"], "not a Dask scheduler address"),
+    (["--scheduler", "http://127.0.0.1:1"], "unknown address scheme 'http'"),
+    (["--connect-timeout", "-1"], "--connect-timeout: expected seconds in (0, 3600], got -1.0"),
+    (["--connect-timeout", "nan"], "got nan"),
+    (["--connect-timeout", "inf", "--scheduler", "tcp://127.0.0.1:1"], "got inf"),
+])
+def test_defect_9_bad_dask_options_are_one_line(tmp_path, scenario, capsys, opts, words):
+    """Defect 9 (Dask options) — five Dask options gave tracebacks.
+
+    Attack: `--executor dask` with `--scheduler foo`, a port that is not a number, an `http://`
+    address, `--connect-timeout` of -1, nan or inf.
+    Before: ValueError or KeyError tracebacks from distributed.
+    Now: one line, exit 2, naming the option; nothing written.
+    """
+    pytest.importorskip("distributed")
+    args = ["run", str(scenario), "--reps", "2", "--years", "1", "--executor", "dask", "--quiet",
+            "--out", str(tmp_path / "o"), *opts, *FAKE]
+    assert words in one_line_exit_2((main(args), capsys.readouterr().err))
+    assert not (tmp_path / "o").exists()

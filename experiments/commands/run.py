@@ -97,6 +97,8 @@ def main(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             raise SpecError(f"--{flag.replace('_', '-')}: expected an integer >= 1, "
                             f"got {value}")
+    if not 0 < args.connect_timeout <= 3600:  # also refuses nan and inf
+        raise SpecError(f"--connect-timeout: expected seconds in (0, 3600], got {args.connect_timeout}")
     try:
         backend = load_backend(args.backend)
     except ValueError as exc:

@@ -292,6 +292,11 @@ class DaskExecutor:
                         n_workers=self.workers, threads_per_worker=1, processes=True,
                         dashboard_address=None, silence_logs=logging.ERROR)
                 self._client = Client(self._cluster, timeout=self.timeout)
+        except (ValueError, KeyError, TypeError) as exc:  # distributed's parse errors
+            self.__exit__()
+            raise ExecutorError(f"--scheduler {self.scheduler!r}: not a Dask scheduler address "
+                                f"({type(exc).__name__}: {exc}); expected e.g. "
+                                "tcp://host:8786") from None
         except (OSError, TimeoutError) as exc:
             self.__exit__()
             where = self.scheduler or "a local cluster"
