@@ -9,14 +9,19 @@ Layout of an output folder::
                            factor columns, outcome columns        (sorted by run_id)
       timeseries.parquet   run_id, month, outcome columns         (sorted by run_id, month)
       tenders.parquet      run_id and the tender log (only with --tenders)
-      parts/               <first run_id>.{tenders,ts,runs}.parquet per flushed batch
+      parts/               <first run_id>.{tenders,ts,runs}.parquet per flushed batch; each
+                           runs part stamped with the identity that made it (`STAMP`)
+      ocds/                the OCDS export and its stamp export.json (`ocds DIR`, --ocds)
+      .lock                the writer's host, pid, start and lease (experiments/engine/lock.py)
 
 Every file is written under a temporary name and moved into place with `os.replace`, so
 a killed sweep never leaves a half-written file. A batch's `.runs.parquet` part is
 written last and marks the batch as done; the consolidated files are rebuilt from the
 parts at the end of a sweep and on resume, so they are always a function of the parts.
 Nothing is ever written outside DIR, except that `--fresh` renames an existing DIR to
-`DIR.old-<timestamp>` (results are moved aside, never deleted).
+`DIR.old-<timestamp>` (results are moved aside, never deleted). A folder holds runs of one
+identity only (code, lock file, numeric platform: experiments/engine/identity.py) and either all
+or none of its runs carry tender logs; a resume that would break either is refused.
 """
 
 from __future__ import annotations
