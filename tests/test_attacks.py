@@ -486,3 +486,24 @@ def test_defect_9_bad_dask_options_are_one_line(tmp_path, scenario, capsys, opts
             "--out", str(tmp_path / "o"), *opts, *FAKE]
     assert words in one_line_exit_2((main(args), capsys.readouterr().err))
     assert not (tmp_path / "o").exists()
+
+
+def test_defect_1_with_the_real_model_a_changed_model_file_is_refused(tmp_path):
+    """Defect 1 (real model) — the same attack on a copy of the real `model` package.
+
+    Attack: `run --reps 2` on a tiny region, change one file of `model/` (a line that changes no
+    parameter, so the run ids stay the same), `run --reps 3`.
+    Before: exit 0, "1 run now, 2 already done".
+    Now: one line, exit 2, naming the model code hash that changed.
+    """
+    copy = tmp_path / "src"
+    copy.mkdir()
+    shutil.copytree(ROOT / "model", copy / "model", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "experiments", copy / "experiments", ignore=shutil.ignore_patterns("__pycache__"))
+    args = ["run", str(SCEN / "baseline.toml"), "--out", "o", *TINY]
+    first = cli(*args, "--reps", "2", cwd=tmp_path, path=copy)
+    assert first.returncode == 0 and "2 run now" in first.stdout, first.stderr
+    with open(copy / "model/core.py", "a", encoding="utf-8") as fh:
+        fh.write("\nCHANGED_BY_THE_TEST = 1\n")
+    line = one_line_exit_2(cli(*args, "--reps", "3", cwd=tmp_path, path=copy))
+    assert "2 of its 2 runs were made by something else (model or engine code" in line
