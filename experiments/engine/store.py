@@ -224,7 +224,11 @@ class Store:
                                   f"({type(exc).__name__}); delete it to recompute its runs, "
                                   "or use --fresh") from None
             done.update(table.column(0).to_pylist())
-            stamp = json.loads((table.schema.metadata or {}).get(STAMP, b"null"))
+            try:
+                stamp = json.loads((table.schema.metadata or {}).get(STAMP, b"null"))
+            except ValueError:
+                stamp = None  # a damaged stamp: made by nothing known, so refused on resume
+            stamp = stamp if isinstance(stamp, dict) else None
             has_logs = (stamp or {}).get("tenders")
             if has_logs is None:  # parts written before stamps: a tenders part beside it
                 has_logs = path.with_name(path.name.replace(".runs.", ".tenders.")).is_file()
