@@ -107,8 +107,9 @@ class FolderLock:
         """Who holds the lock, in words."""
         if not holder:
             return "a sweep whose lock file is unreadable"
-        age = "" if holder.get("renewed") is None else \
-            f", lease renewed {time.time() - holder['renewed']:.0f} s ago"
+        renewed = holder.get("renewed")
+        age = f", lease renewed {time.time() - renewed:.0f} s ago" \
+            if isinstance(renewed, int | float) else ""
         return (f"pid {holder.get('pid')} on host {holder.get('host') or 'this one'}"
                 f"{', started ' + holder['started'] if holder.get('started') else ''}{age}")
 
@@ -123,6 +124,8 @@ class FolderLock:
                 fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
             except FileExistsError:
                 holder = _read(self.path)
+                if holder is None and not self.path.exists():
+                    continue  # released between our create and our read: try again
                 if self._mine(holder):
                     self._write()
                     break
