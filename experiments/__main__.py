@@ -20,6 +20,7 @@ from experiments.commands import bench as bench_cmd
 from experiments.commands import brief as brief_cmd
 from experiments.commands import dashboard as dashboard_cmd
 from experiments.commands import discover as discover_cmd
+from experiments.commands import explain as explain_cmd
 from experiments.commands import calibrate as calibrate_cmd
 from experiments.commands import indicators as indicators_cmd
 from experiments.commands import list as list_cmd
@@ -49,6 +50,7 @@ COMMANDS = {
     "targets": targets_cmd,
     "discover": discover_cmd,
     "archetypes": archetypes_cmd,
+    "explain": explain_cmd,
 }
 """Command name -> module. Add new commands here."""
 
@@ -69,10 +71,42 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
+def version_text() -> str:
+    """`jiebang X.Y.Z` with the git commit of the code when it runs from a repository
+    (`+modified` when tracked files differ from it), for `--version`."""
+    from importlib import metadata
+    from pathlib import Path
+
+    from experiments.engine.manifest import git_commit, git_modified
+
+    try:
+        text = f"jiebang {metadata.version('jiebang')}"
+    except metadata.PackageNotFoundError:
+        text = "jiebang (not installed: run from a source tree)"
+    here = Path(__file__).resolve().parent
+    commit = git_commit(here)
+    if commit:
+        text += f" (git {commit[:12]}{'+modified' if git_modified(here) else ''})"
+    return text
+
+
+class _Version(argparse.Action):
+    """`--version`: print :func:`version_text` and exit 0 (computed only when asked)."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(version_text())
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The parser with one sub-parser per entry of `COMMANDS`."""
     parser = _Parser(prog="python -m experiments", description=__doc__.split("\n\n")[0],
                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action=_Version,
+                        help="print the package version and git commit, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True,
                                 parser_class=_Parser)
     for name, module in COMMANDS.items():

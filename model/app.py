@@ -1,4 +1,4 @@
-"""The interactive dashboard (Mesa SolaraViz): watch one run of the region, month by month.
+"""The interactive dashboard (Solara, Mesa's ModelCreator): watch one run of the region, month by month.
 
 Start it with ``python -m experiments dashboard [SCENARIO.toml]`` (serves on 127.0.0.1) or
 ``solara run model/app.py``. The page shows a map of the region (places coloured by the state
@@ -7,9 +7,9 @@ live plots of the main outcomes, the policy levers, a scenario selector and a te
 A language selector (or ``dashboard --lang zh``) shows the page in Chinese: the texts from
 ``model.app_text``, outcome labels and units from their declarations, figures in the CJK font.
 
-SolaraViz rebuilds the model from keyword arguments when *Reset* is pressed, so
-:class:`DashboardModel` maps those keywords (the levers) to parameter overrides on top of the
-chosen scenario file. Lever changes take effect at the next *Reset*; choosing another scenario
+*Reset* rebuilds the model from keyword arguments, as Mesa's SolaraViz does (the controls are
+model/app_controls.py: SolaraViz's own are English-only), so :class:`DashboardModel` maps those
+keywords (the levers) to parameter overrides on top of the chosen scenario file. Lever changes take effect at the next *Reset*; choosing another scenario
 rebuilds the page with that file's values. Nothing here writes files.
 """
 
@@ -25,9 +25,10 @@ import pandas as pd
 import solara
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
-from mesa.visualization import SolaraViz
 from mesa.visualization.utils import update_counter
 
+from model.app_controls import Controls
+from model.app_tenders import tender_table
 from model.app_text import LANG_CHOICES, LANG_ENV, STATES_ZH, t
 from model.core import ProcurementModel
 from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
@@ -39,7 +40,7 @@ from model.param_tree import Params
 from model.params import ParamError, load_params, load_scenario
 from model.procurement.award import AWARD_RULES
 from model.procurement.notices import CHANNELS
-from model.world import CITY, FIRM_KINDS, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, TOWN, VILLAGE
+from model.world import CITY, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, TOWN, VILLAGE
 
 SCENARIO_ENV = "JIEBANG_DASHBOARD_SCENARIO"
 """Environment variable naming the scenario file the page starts with (set by the CLI)."""
@@ -295,25 +296,6 @@ def _plots_figure(m: ProcurementModel, lang: str) -> Figure:
     return fig
 
 
-def tender_table(m: ProcurementModel, n: int = 12) -> pd.DataFrame:
-    """The latest ``n`` procurements: bids, winner and the reason a procurement failed."""
-    log = m.tender_log()
-    cols = ["month", "level", "item", "mode", "value", "reserve", "notified", "eligible", "bids", "winner",
-            "price", "outcome"]
-    if log.empty:
-        return pd.DataFrame(columns=cols)
-    t = log.tail(n).iloc[::-1].copy()
-    kind = np.array(FIRM_KINDS + ("individual",))
-    t["winner"] = [f"#{w} ({kind[k]})" if w >= 0 else ("individual" if w == -2 else "—")
-                   for w, k in zip(t["winner"], t["winner_kind"])]
-    for c in ("value", "reserve"):
-        t[c] = t[c].round(0)
-    t["price"] = [f"{x:.0f}" if np.isfinite(x) else "—" for x in t["price"]]
-    for c in ("level", "mode", "outcome"):
-        t[c] = t[c].astype(str)
-    return t[cols].reset_index(drop=True)
-
-
 def describe_levers(m: DashboardModel, lang: str = "en") -> str:
     """One line: the scenario file and the parameters the levers changed."""
     name = Path(m.scenario_file).stem if m.scenario_file else DEFAULTS_LABEL
@@ -326,7 +308,7 @@ def describe_levers(m: DashboardModel, lang: str = "en") -> str:
 def Views(m: DashboardModel, lang: str = "en"):
     """The map, the plots and the tender inspector of model ``m``, redrawn after every step.
 
-    Rendered beside SolaraViz rather than through its draggable grid, which does not display
+    Rendered directly rather than through SolaraViz's draggable grid, which does not display
     with the Vue 3 front end of current ipyvuetify.
     """
     update_counter.get()  # SolaraViz bumps this counter after each step
@@ -338,7 +320,7 @@ def Views(m: DashboardModel, lang: str = "en"):
             solara.FigureMatplotlib(plots_figure(m, lang), dependencies=[id(m), m.month, lang], format="png")
     with solara.Column(classes=["jiebang-tenders"]):
         solara.Markdown(t("inspector", lang, month=m.month))
-        solara.DataFrame(tender_table(m), items_per_page=12)
+        solara.DataFrame(tender_table(m, lang=lang), items_per_page=12)
 
 
 def scenario_choices(start: str = "") -> dict[str, str]:
@@ -374,7 +356,11 @@ def Dashboard(path: str, chosen: solara.Reactive[str], choices: dict[str, str], 
     if error:
         solara.Error(f"error: {error}")
         return
-    SolaraViz(model, components=[], model_params=model_params(base, path, lang=lang), name=t("page_name", lang))
+    solara.Title(t("page_name", lang))  # the browser tab (Solara's default is "App")
+    with solara.AppBar():
+        solara.AppBarTitle(t("page_name", lang))
+    with solara.Sidebar():
+        Controls(model, model_params(base, path, lang=lang), lang)
     Views(model.value, lang)
 
 

@@ -59,8 +59,30 @@ TEXT: dict[str, tuple[str, str]] = {
     "defaults_text": ("The model defaults (Penglai's status quo).", "模型默认值（蓬莱现状）。"),
     "on_reset": ("Lever changes take effect on Reset.", "措施调整在按 Reset 后生效。"),
     "page_name": ("Jiebang: one run of the region", "揭榜：区域的一次模拟运行"),
+    "controls": ("Controls", "运行控制"),
+    "reset": ("Reset", "重置"),
+    "step": ("Step", "单步"),
+    "play_interval": ("Pause between months while playing (ms)", "连续运行时每月间隔（毫秒）"),
+    "model_params_card": ("Levers", "政策措施"),
+    "information": ("Information", "运行信息"),
+    "month_now": ("Month {month}", "第 {month} 月"),
+    "individual": ("individual", "个人"),
 }
 """Dashboard message key -> (English, Chinese) template."""
+
+TENDER_COLUMNS_ZH = {"month": "月份", "level": "层级", "item": "服务项目", "mode": "采购方式",
+                     "value": "预算（元/年）", "reserve": "采购人底价（元/年）", "notified": "获知企业数",
+                     "eligible": "合格企业数", "bids": "投标数", "winner": "中标者", "price": "中标价（元/年）",
+                     "outcome": "结果"}
+"""The tender inspector's column names in Chinese (model.app.tender_table)."""
+
+REASONS_ZH = {"awarded": "成交", "no_notice": "无企业获知", "none_eligible": "无合格企业",
+              "reserve_below_cost": "底价低于成本", "unprofitable": "无利可图、无人投标", "too_few_bids": "投标不足法定家数",
+              "no_applicant": "无人应聘", "no_capacity": "中标企业无承接能力"}
+"""Procurement outcomes (model.procurement.batch.REASONS) in Chinese, for the tender inspector."""
+
+FIRM_KINDS_ZH = {"strong": "地级市大型企业", "local": "本市企业", "grassroots": "镇村基层主体"}
+"""Firm kinds (model.world.FIRM_KINDS) in Chinese, for the tender inspector's winner column."""
 
 
 def t(key: str, lang: str = "en", **fields: Any) -> str:

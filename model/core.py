@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import invariants, metrics, places, records
+from model import invariants, metrics, places, records, switch
 from model.catalogue import LEVEL_NAMES, Catalogue, load_catalogue
 from model.contracts import new_contracts
 from model.delivery.blacklist import Blacklist
@@ -42,6 +42,47 @@ def _catalogue() -> Catalogue:
     return cat
 
 
+UNSET = object()
+"""Default of ``seed`` and ``rng``: not given (the seed is then :data:`DEFAULT_SEED`)."""
+
+DEFAULT_SEED = 0
+"""The run's seed when neither ``seed`` nor ``rng`` is given."""
+
+
+def run_seed(seed: Any = UNSET, rng: Any = UNSET) -> int:
+    """The run's seed from ``seed`` or Mesa 3's ``rng`` keyword (the same thing; give one).
+
+    None draws a fresh seed from the operating system's entropy, returned so that it is kept
+    (``model.seed``) and the run can be repeated.
+
+    Raises:
+        ValueError: both are given and differ, or the seed is not a non-negative integer or None.
+    """
+    if seed is not UNSET and rng is not UNSET and seed != rng:
+        raise ValueError(f"seed={seed!r} and rng={rng!r} differ: they name the same thing (the run's "
+                         f"seed; rng is Mesa 3's keyword), give one")
+    value = seed if seed is not UNSET else rng if rng is not UNSET else DEFAULT_SEED
+    if value is None:  # a fresh seed from the OS, kept in model.seed so the run can be repeated
+        value = int(np.random.SeedSequence().entropy % np.iinfo(np.int64).max)
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+        raise ValueError(f"seed must be a non-negative integer (the run's seed) or None (a fresh "
+                         f"one), got {value!r}")
+    return int(value)
+
+
+def _seed(m: ProcurementModel) -> int:
+    return m.seed
+
+
+def _collector() -> mesa.DataCollector:
+    """Mesa's DataCollector with the run's seed and a named reporter per outcome and per summary outcome."""
+    return mesa.DataCollector(model_reporters={
+        "seed": _seed,  # batch_run's row names the run's actual seed (a fresh one included)
+        **{name: partial(metrics.report, name=name) for name in metrics.OUTCOMES},
+        **{f"{metrics.SUMMARY_PREFIX}{name}": partial(metrics.report_summary, name=name)
+           for name in metrics.OUTCOMES}})
+
+
 class ProcurementModel(mesa.Model):
     """Government buyers, competing contractors and citizens of one region.
 
@@ -56,25 +97,34 @@ class ProcurementModel(mesa.Model):
 
     Args:
         params: the validated parameter tree (``model.load_params``).
-        seed: the run's seed; every mechanism draws from its own named stream of it. None draws a
-            fresh seed (kept in ``self.seed``), as ``mesa.batch_run(..., rng=[None] * k)`` asks.
+        seed: the run's seed (default 0); every mechanism draws from its own named stream of it.
+            None draws a fresh seed (kept in ``self.seed`` and reported as the DataCollector's
+            ``seed``, so ``mesa.batch_run(..., rng=[None] * k)`` rows name it).
+        rng: Mesa 3's name for ``seed`` (an integer or None); giving both with different values
+            is an error.
         check_invariants: check model invariants at the end of every month (model.invariants;
             raises InvariantError). Off by default; results are identical either way.
+        baseline, reform_start_year: run ``baseline`` for years 1..k−1 and ``params`` from the
+            first month of year k (a reform switched on in a running county, model/switch.py);
+            ``reform_start_year`` None or 1 runs ``params`` from the start (``baseline`` unused);
+            ``baseline`` None is the default tree (the status quo).
         **overrides: parameter overrides as keywords, ``__`` for the dots of a dotted path
             (``procurement__award_rule="scoring"``, ``years=2``), as ``mesa.batch_run`` passes them.
     """
 
-    def __init__(self, params: Params | None = None, seed: int | None = 0, check_invariants: bool = False,
-                 **overrides: Any) -> None:
-        if seed is None:  # a fresh seed from the OS, kept in self.seed so the run can be repeated
-            seed = int(np.random.SeedSequence().entropy % np.iinfo(np.int64).max)
-        if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-            raise ValueError(f"seed must be a non-negative integer (the run's seed) or None (a fresh "
-                             f"one), got {seed!r}")
-        super().__init__(rng=int(seed))
+    def __init__(self, params: Params | None = None, seed: int | None | object = UNSET,
+                 check_invariants: bool = False, *, rng: int | None | object = UNSET, baseline: Params | None = None,
+                 reform_start_year: int | None = None, **overrides: Any) -> None:
+        seed = run_seed(seed, rng)
+        super().__init__(rng=seed)
         base = params if params is not None else Params()
         self.p = base.with_overrides({k.replace("__", "."): v for k, v in overrides.items()}, "keyword arguments") \
             if overrides else base
+        at = switch.switch_month(reform_start_year, self.p.years)
+        self._reform = None if at is None else (self.p, at)  # (params, months run under the baseline)
+        if at is not None:
+            switch.check_switch(baseline if baseline is not None else Params(), self.p)
+            self.p = baseline if baseline is not None else Params()
         self.seed = int(seed)
         self.streams = Streams(self.seed)  # the named streams; self.rng stays Mesa's own generator
         self.cat = _catalogue()
@@ -94,10 +144,11 @@ class ProcurementModel(mesa.Model):
         self.slot_inhouse_q = np.zeros(n_s)
         self.slot_weight = self.cat.visibility[self.slots.item] * self.cat.demand[self.slots.item]
         bd = self.p.bidding
-        self.beliefs = Beliefs(len(self.cat.mode), 1.0 / (1.0 + bd.prior_rivals), bd.markup_init)
+        self.beliefs = Beliefs(len(self.cat.mode), 1.0 / (1.0 + bd.prior_rivals), bd.markup_init,
+                               learning=self.p.channels.entry_learning)
         self.private_rep = PairMemory(self.p.evaluation.prior_reputation)
         bl = self.p.blacklist
-        self.blacklist = Blacklist(bl.trigger, bl.scope, bl.duration)
+        self.blacklist = Blacklist(bl.trigger, bl.scope, bl.duration, enabled=self.p.channels.blacklist)
         geo = self.world.geo
         self.citizens = Citizens(self.p.citizens, self.world.household_village, geo.village_town,
                                  self.streams["citizens"])
@@ -112,16 +163,15 @@ class ProcurementModel(mesa.Model):
         self.month_history: list[dict[str, float]] = []
         self.final_summary: tuple[int, dict[str, float]] | None = None  # (month, summary) for Mesa
         self._tenders: list[dict[str, np.ndarray]] = []
-        self.datacollector = mesa.DataCollector(model_reporters={
-            **{name: partial(metrics.report, name=name) for name in metrics.OUTCOMES},
-            **{f"{metrics.SUMMARY_PREFIX}{name}": partial(metrics.report_summary, name=name)
-               for name in metrics.OUTCOMES}})
+        self.datacollector = _collector()
         self.phases = list(PHASES)
         self.check_invariants = bool(check_invariants)
         self._snapshot = invariants.open_snapshot(self) if self.check_invariants else None
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
+        if self._reform is not None and self.month == self._reform[1]:
+            self.switch_params(self._reform[0])
         self.month += 1
         self.ledger.reset()
         moy = self.month_of_year
@@ -142,6 +192,11 @@ class ProcurementModel(mesa.Model):
             self.step()
         return self
 
+    def switch_params(self, params: Params) -> None:
+        """Run on ``params`` from the next month, everything the county has become carried over;
+        ValueError when they change the world the model was built with (model/switch.py)."""
+        switch.switch_params(self, params)
+
     @property
     def month_of_year(self) -> int:
         return (self.month - 1) % MONTHS_PER_YEAR + 1
@@ -149,10 +204,19 @@ class ProcurementModel(mesa.Model):
     # ------------------------------------------------------------------ helpers the phases use
     def reputation_seen(self, buyer: np.ndarray, firm: np.ndarray) -> np.ndarray:
         """Reputation a buyer sees: public on the disclosure platform or a published ranking (S15),
-        else its own memory."""
+        else its own memory; the prior for everyone when ``channels.reputation_in_selection`` is off."""
+        if not self.p.channels.reputation_in_selection:
+            return np.full(len(firm), self.p.evaluation.prior_reputation)
         if self.p.fraud.disclosure or self.p.evaluation.ranking:
             return self.firms.reputation[firm]
         return self.private_rep.get(buyer, firm)
+
+    def rating_seen(self, firm: np.ndarray) -> np.ndarray:
+        """Citizens' rating an award sees: the firm's, or the prior when ``channels.reputation_in_selection``
+        is off."""
+        if not self.p.channels.reputation_in_selection:
+            return np.full(len(firm), self.p.evaluation.prior_reputation)
+        return self.firms.rating[firm]
 
     def terminate(self, rows: np.ndarray) -> None:
         """End contracts early; their slots go unserved and the order is re-procured."""

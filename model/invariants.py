@@ -69,9 +69,14 @@ class Snapshot:
 def open_snapshot(m: ProcurementModel) -> Snapshot:
     """Snapshot of the model as built (month 0)."""
     f, c = m.firms, m.contracts
-    return Snapshot(cash=f.cash.copy(), profit=f.profit_year.copy(), revenue=f.revenue_year.copy(),
+    return Snapshot(cash=_worth(f).copy(), profit=f.profit_year.copy(), revenue=f.revenue_year.copy(),
                   active=f.active.copy(), listed_until=f.listed_until.copy(), listed_at=f.listed_at.copy(),
                   blacklist=copy.deepcopy(m.blacklist), terminated=c.terminated.copy())
+
+
+def _worth(f) -> np.ndarray:
+    """Cash + pay due of every firm (yuan): what pay earned and spending move together."""
+    return f.cash + f.due_1 + f.due_2 + f.due_3
 
 
 def _fail(name: str, m, detail: str) -> None:
@@ -265,16 +270,18 @@ def check_money(m: ProcurementModel, log: dict[str, np.ndarray] | None, led: Sna
 
 
 def _check_cash(m: ProcurementModel, led: Snapshot, wins: np.ndarray, sub: np.ndarray, rel_firms: float) -> None:
-    """Σ Δcash of the firms that existed last month = their Δprofit (receipts − delivery spending)
-    + released pay − mobilisation net of subsidies − recovered fraud − fines − overheads − the
-    year of overhead a public listing for fraud costs."""
+    """Σ Δ(cash + pay due) of the firms that existed last month = their Δprofit (pay earned −
+    delivery spending) + released pay − mobilisation net of subsidies − recovered fraud − fines −
+    overheads − interest − owners' year-end draw − the year of overhead a public listing for fraud
+    costs."""
     f, led_m, p = m.firms, m.ledger, m.p
     n_old = len(led.cash)
-    d_cash = float((f.cash[:n_old] - led.cash).sum())
+    d_cash = float((_worth(f)[:n_old] - led.cash).sum())
     d_profit = float((f.profit_year[:n_old] - led.profit).sum())
     mob = float((wins[:n_old] * p.procurement.mobilisation_cost_yuan - sub[:n_old]).sum())
     overheads = float(f.overhead[:n_old][led.active].sum())
-    expected = d_profit + rel_firms - mob - led_m.fraud_recovered - led_m.fines - overheads
+    expected = d_profit + rel_firms - mob - led_m.fraud_recovered - led_m.fines - overheads - led_m.interest \
+        - led_m.payouts
     scale = max(abs(d_profit), overheads, 1.0)
     if _close(d_cash, expected, scale):
         return

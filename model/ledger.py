@@ -29,6 +29,8 @@ from model.places import N_BANDS
 
 #: Levels of government (city, town, village).
 N_LEVELS = len(LEVEL_NAMES)
+#: Kinds of firm (strong, local, grassroots; model.world.FIRM_KINDS).
+N_FIRM_KINDS = 3
 
 
 def per_level(level: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -115,6 +117,9 @@ class MonthLedger:
     households_band: np.ndarray = _bands("households by band", "places.satisfaction_by_band")
     # market: entities.contractor
     exits: float = _count("firms that exited", "entities.contractor.overheads_and_exits")
+    interest: float = _count("interest firms paid on drawn credit (yuan)", "entities.contractor.overheads_and_exits")
+    payouts: float = _count("cash firms' owners drew out at the year's end (yuan)",
+                            "entities.contractor.overheads_and_exits")
     entries: float = _count("firms that entered", "entities.contractor.entry")
     # end of month, from the state: records.close_month
     q_people: np.ndarray = _levels("Σ true quality × people over active contracts", "records.close_month")
@@ -143,6 +148,10 @@ class MonthLedger:
     demand_q: np.ndarray = _levels("Σ demand weight × slot quality", "records.close_month")
     demand_w: float = _count("Σ demand weight of all slots", "records.close_month")
     demand_w_levels: np.ndarray = _levels("Σ demand weight by level", "records.close_month", total="demand_w")
+    unserved_people: np.ndarray = _levels("people of slots with no provider (procurement failed or contract ended, "
+                                          "awaiting a new attempt)", "records.close_month")
+    q_all_people: np.ndarray = _levels("Σ quality × people of every slot: contracted or staff-provided (0 unserved)",
+                                       "records.close_month")
     q_units: float = _count("Σ quality of every slot: contracted or staff-provided (0 unserved)", "records.close_month")
     inhouse_cost: float = _count("cost of in-house provision (yuan)", "records.close_month")
     inhouse_slots: float = _count("slots done in-house", "records.close_month")
@@ -151,12 +160,16 @@ class MonthLedger:
                                 "costs.close_costs")
     fraud_loss: float = _count("overclaims not recovered (yuan)", "records.close_month")
     active_firms: float = _count("firms in business", "records.close_month")
+    active_grassroots: float = _count("grassroots firms and social organisations in business", "records.close_month")
     hhi: float = _count("Herfindahl index of active contract value", "records.close_month")
     blacklisted: float = _count("firms currently listed", "records.close_month")
     # passed between phases (not reported)
     active_rows: np.ndarray = _state("contracts active at delivery (read by audit and the metrics)",
                                      "delivery.phases.deliver")
     scandals_town: np.ndarray = _state("published scandals by town (read by the citizens)", "delivery.phases.audit")
+    headroom: np.ndarray = field(default_factory=lambda: np.zeros(0), metadata={
+        "doc": "firms' financing headroom this month (yuan), less the needs of contracts won so far (read by the "
+               "procurement methods)", "writer": "procurement.market.run", "internal": True})
 
     n_towns: int = field(default=0, metadata={"doc": "towns of the region", "writer": "__init__",
                                               "internal": True})
@@ -256,6 +269,10 @@ class YearLedger:
         town_volume: the local market's pull for entrants by town — margins won and demand nobody
             served (yuan/year); written by records.record_procurements, read and reset by firm
             entry (entities.contractor.entry) at year end.
+        kind_volume: the same pull county-wide for local and strong firms (by firm kind): margins
+            won by firms of the kind and the value of procurements nobody served that the kind pays
+            attention to (at least its minimum contract value), yuan/year.
     """
 
     town_volume: np.ndarray
+    kind_volume: np.ndarray = field(default_factory=lambda: np.zeros(N_FIRM_KINDS))

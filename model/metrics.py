@@ -134,12 +134,18 @@ _DECL = [
         "sum", "reform_cost", None, False, "R1–R6"),
     *_o("public_cost", ("Full public cost", "公共财政总成本"), "yuan/year", "spend + admin cost + in-house cost + "
         "reforms' own cost − overclaims repaid and fines", "sum", "public_cost", None, False, "S1, S5, S10, S11"),
-    *_o("service_quality", ("Quality of every service", "全部服务质量"), "0–1", "mean quality of every catalogue "
-        "item-location: by contract or in-house, 0 where unserved (unweighted)", "ratio", "q_units", "slots",
-        False, "P3, P4"),
-    *_o("cost_per_quality", ("Cost per quality", "单位质量成本"), "yuan per quality-unit", "full public cost per "
-        "quality-weighted item-location-month (contracted and in-house; the numerator of service_quality)",
-        "ratio", "public_cost", "q_units", False, ""),
+    *_o("service_quality", ("Service quality", "服务质量（按人口加权）"), "0–1", "quality of every demanded "
+        "item-location, by contract or in-house (0 where unserved), weighted by the people it serves", "ratio",
+        "q_all_people", "demand_people", True, "P3, P4"),
+    *_o("service_quality_unweighted", ("Quality of every service, unweighted", "全部服务质量（未加权）"), "0–1",
+        "mean quality of every catalogue item-location: by contract or in-house, 0 where unserved (each "
+        "item-location counts once, whatever the people it serves)", "ratio", "q_units", "slots", False, "P3, P4"),
+    *_o("unmet_demand", ("Unmet demand", "未满足需求"), "share", "people-weighted share of demanded item-locations "
+        "with no provider (a failed or ended contract awaiting a new attempt; 1 − coverage)", "ratio",
+        "unserved_people", "demand_people", True, "P3"),
+    *_o("cost_per_quality", ("Cost per quality", "单位质量成本"), "yuan per quality-person", "full public cost per "
+        "people-weighted quality unit: public_cost over Σ quality × people of every item-location (the "
+        "numerator of service_quality), per month", "ratio", "public_cost", "q_all_people", False, ""),
     *_o("tenders", ("Procurement attempts", "采购次数"), "attempts/year", "procurement attempts of every method, incl. "
         "repeats", "sum", "tenders", None, True, "S7"),
     *_o("bids_per_tender", ("Bids per attempt", "每次采购的投标（响应）数"), "bids", "mean bids or responses per procurement attempt",
@@ -164,8 +170,11 @@ _DECL = [
         "ratio", "local_value", "award_value", False, "P6"),
     *_o("active_contractors", ("Active contractors", "在营承接主体"), "firms", "firms in business", "mean", "active_firms",
         None, False, "P6"),
+    *_o("active_grassroots", ("Active grassroots suppliers", "在营基层承接主体"), "firms", "grassroots firms and social "
+        "organisations in business", "mean", "active_grassroots", None, False, "P6"),
     *_o("entries", ("Entries", "新进入承接主体"), "firms/year", "new firms", "sum", "entries", None, False, "P6"),
-    *_o("exits", ("Exits", "退出承接主体"), "firms/year", "firms that ran out of cash", "sum", "exits", None, False, "P6"),
+    *_o("exits", ("Exits", "退出承接主体"), "firms/year", "firms that exited after sustained insolvency or repeated "
+        "loss-making years (model/entities/finance.py)", "sum", "exits", None, False, "P6"),
     *_o("hhi", ("HHI", "市场集中度 HHI"), "0–1", "Herfindahl index of active contract value by firm", "mean", "hhi", None,
         False, "P6"),
     *_o("fraud_attempts", ("Fraud attempts", "冒领资金次数"), "contract-months/year", "contract-months with overclaimed pay",

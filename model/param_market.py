@@ -10,7 +10,12 @@ class Market(Section):
 
     entry_rate: float = P(0.6, "firms/town/year", "entry rate at a full margin on local volume", ge=0, le=50,
                           zh="新企业进入率")
-    volume_scale_yuan: float = P(400000.0, "yuan/year", "local profitable volume that halves the entry gap",
+    entry_rate_local: float = P(1.0, "firms/year", "entry rate of local city firms (county-wide) at a full margin "
+                                "on the volume they attend to", ge=0, le=100, zh="本地企业进入率")
+    entry_rate_strong: float = P(0.5, "firms/year", "entry rate of strong prefecture firms into the county at a full "
+                                 "margin on the volume they attend to", ge=0, le=100, zh="外地强企进入率")
+    volume_scale_yuan: float = P(400000.0, "yuan/year", "an entrant's share of the profitable volume (its odds × the volume / (incumbents of "
+                                 "its kind there + 1)) that halves the entry gap",
                                  ge=1, le=1e9, zh="进入缺口减半的本地业务量")
     incubation: float = P(0.0, "firms/town/year", "extra entrants from an incubation programme", ge=0, le=10,
                           source="reform lever (DESIGN.md)", zh="孵化培育新增企业")

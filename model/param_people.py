@@ -55,12 +55,21 @@ class Buyers(Section):
                           zh="良好合同后的认识提升")
     learn_bad: float = P(0.02, "awareness", "awareness lost after a void tender or scandal", ge=0, le=1,
                          zh="废标或丑闻后的认识下降")
-    budget_city: float = P(0.8, "share", "city department budget as a share of its candidate items' value",
-                           ge=0, le=5, source="seed S5", zh="市直部门预算比例")
-    budget_town: float = P(0.6, "share", "town budget as a share of its candidate items' value", ge=0, le=5,
-                           source="seed S5", zh="镇预算比例")
-    budget_village: float = P(0.2, "share", "village budget as a share of its candidate items' value",
-                              ge=0, le=5, source="seed S5, P3", zh="村级预算比例")
+    budget_city_yuan: float = P(21_000_000.0, "yuan/year", "the county's yearly allocation for the city "
+                                "departments' purchased services, split across departments in proportion to the "
+                                "value of their purchasable catalogue items", ge=0, le=1e10,
+                                source="estimate: the model's purchasable city catalogue is 20.25M yuan/year; one "
+                                "county's 2019 service purchases were 148 projects, 181.9M yuan budgeted (mean 1.23M; "
+                                "issue 30), which include much beyond this catalogue, so 21M (12% of it) is sized to "
+                                "afford the catalogue, not taken from it", zh="市直部门购买服务预算（全县）")
+    budget_town_yuan: float = P(2_300_000.0, "yuan/year", "a town government's yearly allocation for purchased "
+                                "town services (the town catalogue is 3.81M yuan/year)", ge=0, le=1e9,
+                                source="estimate: 0.6 of the town catalogue, the former share (seed S5)",
+                                zh="镇政府购买服务预算（每镇）")
+    budget_village_yuan: float = P(75_000.0, "yuan/year", "yearly allocation for purchased village services, per "
+                                   "village (the town buys them; the village catalogue is 376,000 yuan/year)",
+                                   ge=0, le=1e8, source="estimate: 0.2 of the village catalogue, the former share "
+                                   "(seed S5, P3)", zh="村级购买服务预算（每村）")
     staff_city: float = P(8.0, "staff", "staff of a city department", ge=0.1, le=1000, source="seed S2",
                           zh="市直部门人员")
     staff_town: float = P(6.0, "staff", "staff of a town government for these tasks", ge=0.1, le=1000,
@@ -71,7 +80,21 @@ class Buyers(Section):
                                zh="无负担时的自办质量")
     load_sensitivity: float = P(0.35, "per typical item per staff", "in-house quality loss per unit of staff "
                                 "load above one typical item of work per staff", ge=0, le=10, zh="人员负担对自办质量的影响（活多人少）")
-    inhouse_cost: float = P(1.05, "× item value", "cost of doing an item in-house", ge=0, le=5, zh="自办成本")
+    staff_pay_city_yuan: float = P(110_000.0, "yuan/staff-year", "pay and on-costs of a city department's staff "
+                                   "member", ge=0, le=1e7, source="estimate: average wage in public administration, "
+                                   "urban non-private units, about 111,000 yuan in 2021 (NBS)", zh="市直部门人员年人力成本")
+    staff_pay_town_yuan: float = P(90_000.0, "yuan/staff-year", "pay and on-costs of a town civil servant",
+                                   ge=0, le=1e7, source="estimate: town civil servants earn below the national "
+                                   "public-administration average (about 111,000 yuan, 2021, NBS)", zh="镇政府人员年人力成本")
+    staff_pay_village_yuan: float = P(50_000.0, "yuan/staff-year", "pay and office costs of a village cadre "
+                                      "working on these services", ge=0, le=1e6,
+                                      source="estimate: Fujian 2020 funds at least 130,000 yuan a village for cadre "
+                                      "pay and office costs (about 3 paid cadres); Hubei 2021 about 200,000 a year for "
+                                      "a village organisation's whole operation (issue 30)", zh="村干部年人力成本")
+    inhouse_material_share: float = P(0.3, "× item value", "non-staff cost (materials, equipment, fuel) of doing an "
+                                      "item in-house at unloaded quality; it scales with the quality delivered",
+                                      ge=0, le=1, source="estimate: labour is most of the cost of these services",
+                                      zh="自办的非人力成本比例")
     buy_technical_posts: bool = P(False, "switch", "buy hard-to-staff technical posts", source="seed R2",
                                   status=PRACTICE, zh="购买技术岗位服务")
     adhoc_per_year: float = P(0.3, "items/buyer/year", "ad-hoc items (一事一议) per city or town buyer",

@@ -18,7 +18,9 @@ from model.units import check_horizon
 from model.overrides import apply_overrides
 from model.param_costs import Costs
 from model.param_base import COUNTERFACTUAL, CURRENT, EST, P, Section, flatten
+from model.param_channels import MechanismChannels
 from model.param_delivery import Blacklist, Delivery, Evaluation, Fraud, Monitoring
+from model.param_finance import Finance
 from model.param_market import Market
 from model.param_people import Buyers, Citizens
 from model.procurement.award import AWARD_RULES
@@ -71,7 +73,11 @@ class FirmType(Section):
     min_contract_yuan: float = P(0.0, "yuan/year", "contracts below this value escape the firm's attention",
                                  ge=0, le=1e8, source="seed P3 (strong firms ignore grassroots items)",
                                  zh="关注的最低合同额")
-    cash_months: float = P(6.0, "months of overhead", "initial cash reserve", ge=0, le=240, zh="初始现金储备")
+    turnover_yuan_year: float = P(300000.0, "yuan/year", "expected yearly turnover of a firm of this kind: scales its "
+                                  "starting cash, its credit line and the working capital it keeps "
+                                  "(finance.initial_cash_share, finance.credit_share)", ge=0, le=1e10,
+                                  source=EST + ": its capacity × a typical contract of its market (strong 10 × "
+                                  "800,000; local 6 × 250,000; grassroots 20 × 20,000 yuan/year)", zh="预期年营业额")
     overhead_yuan_month: float = P(8000.0, "yuan/month", "fixed cost of staying in business", ge=0, le=1e7,
                                    zh="固定经营成本")
     honesty_mean: float = P(0.7, "0–1", "mean honesty (1 = never cheats)", ge=0, le=1, source="seed S13, P7",
@@ -104,15 +110,15 @@ class Firms(Section):
     """The three kinds of contractor of DESIGN.md."""
 
     strong: FirmType = _firm(count=20, capability_mean=0.85, capability_sd=0.06, cost_factor_mean=0.78,
-                             capacity=10, min_contract_yuan=150000.0, cash_months=36.0,
+                             capacity=10, min_contract_yuan=150000.0, turnover_yuan_year=8_000_000.0,
                              overhead_yuan_month=2000.0, honesty_mean=0.8, base_spread_km=5.0,
                              travel_factor=1.5)
     local: FirmType = _firm(count=30, capability_mean=0.68, capability_sd=0.08, cost_factor_mean=0.82,
-                            capacity=6, min_contract_yuan=30000.0, cash_months=24.0,
+                            capacity=6, min_contract_yuan=30000.0, turnover_yuan_year=1_500_000.0,
                             overhead_yuan_month=1500.0, honesty_mean=0.7, qualified_share=0.6,
                             base_spread_km=3.0)
     grassroots: FirmType = _firm(count=10, capability_mean=0.6, capability_sd=0.1, cost_factor_mean=0.75,
-                                 capacity=20, min_contract_yuan=0.0, cash_months=36.0,
+                                 capacity=20, min_contract_yuan=0.0, turnover_yuan_year=400_000.0,
                                  overhead_yuan_month=200.0, honesty_mean=0.6, legal_entity_share=0.8,
                                  accounting_share=0.6, qualified_share=0.2, base_spread_km=1.0,
                                  travel_factor=0.3)
@@ -150,12 +156,16 @@ class Procurement(Section):
     decentralised_limit_yuan: float = P(
         1_000_000.0, "yuan/order", "below this the unit buys under its own rules (not a government-procurement "
         "procedure): jiebang_posting or unit_self", ge=0, le=1e9,
-        source="国办发〔2019〕55号 (central standard for services, 1,000,000); provinces set county standards, not "
-        "verified for Shandong here: the central value is an assumption", status=CURRENT, zh="分散采购限额")
+        source="国办发〔2019〕55号: the central budget units' standard for goods and services, 1,000,000 (binding on "
+        "central units; provinces set their own for local budgets). Shandong's county standard (分散采购限额) was "
+        "looked for and not verified: the central value is kept, labelled an assumption for a Shandong county",
+        status=CURRENT, zh="分散采购限额")
     open_tender_threshold_yuan: float = P(
         2_000_000.0, "yuan/order", "public tender at or above this value; a non-tender method between the "
         "decentralised-purchase limit and it", ge=0, le=1e9,
-        source="国办发〔2019〕55号 (central standard for services, 2,000,000); county standard assumed equal",
+        source="国办发〔2019〕55号: central standard for goods and services, 2,000,000 (central units); Shandong: a "
+        "2018–19 summary of provincial catalogues lists Shandong among the provinces whose public-tender standard "
+        "for goods and services is 2,000,000 (secondary source, not the notice itself)",
         status=CURRENT, zh="公开招标限额")
     small_method: Literal["jiebang_posting", "unit_self"] = P(
         "jiebang_posting", "method", "how competitive items below the decentralised-purchase limit are bought",
@@ -318,8 +328,8 @@ class Posts(Section):
 class Params(Section):
     """The whole parameter tree of one run."""
 
-    years: int = P(10, "years", "simulated years (12 monthly steps each)", ge=1, le=100, zh="模拟年数")
-    burn_in_years: int = P(3, "years", "warm-up: the first years every summary leaves out (the monthly series "
+    years: int = P(12, "years", "simulated years (12 monthly steps each)", ge=1, le=100, zh="模拟年数")
+    burn_in_years: int = P(5, "years", "warm-up: the first years every summary leaves out (the monthly series "
                            "keep them); must be below years", ge=0, le=99,
                            source="measured: active firms and trust settle by year 4 on the default region "
                            "(docs/ODD.md §7 'Warm-up')", zh="预热期（不计入汇总的年数）")
@@ -339,7 +349,10 @@ class Params(Section):
     citizens: Citizens = Field(default_factory=Citizens, description="citizens")
     buyers: Buyers = Field(default_factory=Buyers, description="buyers")
     market: Market = Field(default_factory=Market, description="market entry and exit")
+    finance: Finance = Field(default_factory=Finance, description="firm finance")
     costs: Costs = Field(default_factory=Costs, description="the reforms' own costs")
+    channels: MechanismChannels = Field(default_factory=MechanismChannels,
+                                        description="mechanism channel switches (analysis only; all on = the model)")
 
     @model_validator(mode="after")
     def _warm_up(self) -> "Params":

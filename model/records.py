@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model import metrics, places
-from model.costs import close_costs
+from model.costs import close_costs, inhouse_parts
 from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
 from model.procurement.batch import TOO_FEW_BIDS
 from model.procurement.market import tendering
-from model.world import CITY, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, TOWN, VILLAGE, staff_provided
+from model.world import CITY, GRASSROOTS, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, TOWN, VILLAGE, staff_provided
 
 if TYPE_CHECKING:
     from model.core import ProcurementModel
@@ -166,6 +166,9 @@ def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray, term: 
     local = (town >= 0) & (b.level != CITY)
     margin = np.where(is_firm, res.price - res.cost, np.where(firm == -1, b.value * p.procurement.reserve_margin, 0))
     np.add.at(m.year_ledger.town_volume, town[local], np.maximum(margin[local], 0))
+    for k, ft in enumerate((p.firms.strong, p.firms.local)):  # the county-wide pull for each kind
+        mine = (kind == k) | ((firm == -1) & (b.value >= ft.min_contract_yuan))
+        m.year_ledger.kind_volume[k] += float(np.maximum(margin[mine], 0).sum())
 
 
 def collect(m: ProcurementModel) -> None:
@@ -204,12 +207,17 @@ def close_month(m: ProcurementModel) -> None:
     led.demand_q = np.bincount(k.level, weights=k.dw * q_slot, minlength=3)
     led.demand_w, led.demand_w_levels = k.dw_sum, k.dw_by_level
     led.q_units = float(q_slot.sum())
+    led.q_all_people = np.bincount(k.level, weights=s.people * q_slot, minlength=3)
+    gap = state == SLOT_UNSERVED
+    led.unserved_people = np.bincount(k.level[gap], weights=s.people[gap], minlength=3)
     places.close_bands(m, q_slot)
-    led.inhouse_cost = float((k.value[staff] * m.p.buyers.inhouse_cost).sum() / MONTHS_PER_YEAR)
+    payroll, material = inhouse_parts(m)
+    led.inhouse_cost = (float(payroll.sum()) + material) / MONTHS_PER_YEAR
     led.inhouse_slots = float((state == SLOT_INHOUSE).sum())
     close_costs(m)
     led.fraud_loss = led.fraud_paid - led.fraud_recovered
     led.active_firms = float(f.active.sum())
+    led.active_grassroots = float((f.active & (f.kind == GRASSROOTS)).sum())
     active = led.active_rows
     firm_rows = c.firm[active] if len(active) else np.zeros(0, np.int64)
     value = c.price[active] if len(active) else np.zeros(0)

@@ -29,6 +29,7 @@ STREAMS: tuple[str, ...] = (
     "audit",  # audits and media detection of fraud
     "citizens",  # perception noise and complaints
     "market",  # firm entry
+    "market_city",  # entry of local and strong firms (apart, so grassroots entry draws stay put)
 )
 
 

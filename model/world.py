@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from model.catalogue import CITY, TOWN, VILLAGE, Catalogue
+from model.param_finance import Finance
 from model.param_tree import FirmType, Params
 from model.table import Table
 
@@ -26,6 +27,10 @@ FIRM_COLUMNS = {
     "active": (bool, True), "load": (np.int32, 0), "reputation": (float, 0.6), "rating": (float, 0.6),
     "listed_until": (np.int32, -1), "listed_at": (np.int32, -1_000_000), "failing": (np.int32, 0),
     "entered": (np.int32, 0), "profit_year": (float, 0.0), "revenue_year": (float, 0.0),
+    # finance (model/entities/finance.py): credit line, pay earned and due in 1–3 months, the
+    # net worth (cash + pay due) at the fiscal year's start, consecutive months insolvent and years of loss
+    "credit": (float, 0.0), "due_1": (float, 0.0), "due_2": (float, 0.0), "due_3": (float, 0.0),
+    "worth0": (float, 0.0), "insolvent": (np.int32, 0), "loss_years": (np.int32, 0),
 }
 
 
@@ -165,8 +170,9 @@ def _beta(rng: np.random.Generator, mean: float, strength: float, n: int) -> np.
 
 
 def firm_rows(ft: FirmType, kind: int, centre: np.ndarray, n: int, rng: np.random.Generator,
-              town: np.ndarray | int = -1, month: int = 0) -> dict[str, np.ndarray]:
-    """Attributes of ``n`` new firms of one type based around ``centre`` (km)."""
+              finance: Finance, town: np.ndarray | int = -1, month: int = 0) -> dict[str, np.ndarray]:
+    """Attributes of ``n`` new firms of one type based around ``centre`` (km); cash and credit
+    scale with the type's expected turnover (``finance``)."""
     xy = centre + rng.normal(0, ft.base_spread_km, (n, 2))
     return dict(
         kind=np.full(n, kind, np.int8), x=xy[:, 0], y=xy[:, 1], town=town,
@@ -177,7 +183,9 @@ def firm_rows(ft: FirmType, kind: int, centre: np.ndarray, n: int, rng: np.rando
         honesty=_beta(rng, ft.honesty_mean, ft.honesty_strength, n),
         legal=rng.uniform(size=n) < ft.legal_entity_share, accounting=rng.uniform(size=n) < ft.accounting_share,
         qualified=rng.uniform(size=n) < ft.qualified_share,
-        cash=ft.cash_months * ft.overhead_yuan_month, overhead=ft.overhead_yuan_month, entered=month,
+        cash=finance.initial_cash_share * ft.turnover_yuan_year, worth0=finance.initial_cash_share * ft.turnover_yuan_year,
+        credit=finance.credit_share * ft.turnover_yuan_year,
+        overhead=ft.overhead_yuan_month, entered=month,
     )
 
 
@@ -194,11 +202,11 @@ def build_firms(p: Params, geo: Geography, rng: np.random.Generator) -> Table:
     f = p.firms
     t = Table(FIRM_COLUMNS, capacity=256)
     init = dict(reputation=p.evaluation.prior_reputation, rating=p.evaluation.prior_reputation)
-    t.append(f.strong.count, **firm_rows(f.strong, STRONG, geo.prefecture_xy, f.strong.count, rng), **init)
-    t.append(f.local.count, **firm_rows(f.local, LOCAL, np.zeros(2), f.local.count, rng), **init)
+    t.append(f.strong.count, **firm_rows(f.strong, STRONG, geo.prefecture_xy, f.strong.count, rng, p.finance), **init)
+    t.append(f.local.count, **firm_rows(f.local, LOCAL, np.zeros(2), f.local.count, rng, p.finance), **init)
     n_g = f.grassroots.count * geo.n_towns
     home = np.repeat(np.arange(geo.n_towns, dtype=np.int32), f.grassroots.count)
-    rows = firm_rows(f.grassroots, GRASSROOTS, grassroots_base(geo, home, rng), n_g, rng, town=home)
+    rows = firm_rows(f.grassroots, GRASSROOTS, grassroots_base(geo, home, rng), n_g, rng, p.finance, town=home)
     t.append(n_g, **rows, **init)
     return t
 

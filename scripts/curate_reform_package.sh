@@ -5,7 +5,7 @@
 # figures per language) into the curated folder that the README links to. The reports carry the
 # robustness section from results/curated/robustness/ (saved by `python -m experiments validate`)
 # when it is there. Run from anywhere; a few minutes
-# on 2 cores. The Chinese figures need the CJK font (bash scripts/install_cjk_font.sh).
+# on 2 cores. The Chinese figures use Noto Sans CJK SC from the mplfonts package (a dependency).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=results/reform_package

@@ -3,8 +3,9 @@
 # `brief --lang zh`, the dashboard in Chinese): Debian's fonts-noto-cjk, i.e. Noto Sans CJK
 # (Google and Adobe's Pan-CJK family, the same design as Source Han Sans; simplified-Chinese face
 # "Noto Sans CJK SC", GB 18030 coverage), maintained in Debian and installed with apt-get as root.
-# Matplotlib finds it through experiments/analysis/fonts.py (which registers it even when
-# matplotlib's font cache predates the install). .ci/run runs this script.
+# Optional: the project's install already brings Noto Sans CJK SC from the package index (the
+# mplfonts package, registered by model/fonts.py), so neither the README's commands nor .ci/run
+# need this script. A system simplified-Chinese face, where one is installed, is used first.
 set -euo pipefail
 if ! fc-list :lang=zh-cn family 2>/dev/null | grep -q "Noto Sans CJK"; then
   apt-get update -qq

@@ -124,7 +124,8 @@ def markdown(tables: dict[str, pd.DataFrame], seeds: list[int], years: int, burn
               + f". The largest fall comes from `{best.replace('_', ' ')}`.",
               "- Reasons: `no_notice` (the notice reached no firm), `none_eligible` (screening), "
               "`reserve_below_cost`, `unprofitable` (no firm's expected profit covers bid and mobilisation "
-              "cost), `no_capacity` (willing firms are full), `too_few_bids` (fewer than the method's minimum)."]
+              "cost), `no_capacity` (willing firms are full), `no_finance` (willing firms with capacity cannot "
+              "finance it within cash and credit), `too_few_bids` (fewer than the method's minimum)."]
     return "\n".join(lines) + "\n"
 
 

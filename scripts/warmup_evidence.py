@@ -1,7 +1,7 @@
 """The evidence behind the warm-up (``burn_in_years``, docs/ODD.md §4 "Warm-up"): yearly outcomes of
 baseline runs on the default region, mean and 95% t-interval over seeds, as a Markdown table.
 
-    python scripts/warmup_evidence.py --seeds 1 2 3 4 5 6 7 8 --years 10
+    python scripts/warmup_evidence.py --seeds 1 2 3 4 5 6 7 8 --years 12
 
 Each year is summarised on its own twelve months (``model.metrics.summarise`` with no warm-up), so
 the table shows when the outcomes settle.
@@ -19,9 +19,10 @@ from model import ProcurementModel, load_params
 from model.metrics import summarise
 from model.units import MONTHS_PER_YEAR
 
-OUTCOMES = {"no_bid_rate_village": "village no-bid rate (share)", "quality_delivered": "quality delivered (0–1)",
-            "service_quality": "quality of every service (0–1)", "trust": "trust (0–1)",
-            "active_contractors": "active firms (firms)"}
+OUTCOMES = {"first_attempt_no_bid_rate_village": "village first-attempt no-bid rate (share)",
+            "unfilled_rate_village": "village unfilled rate (share)", "quality_delivered": "quality delivered (0–1)",
+            "service_quality": "service quality, people-weighted (0–1)", "trust": "trust (0–1)",
+            "active_grassroots": "active grassroots firms (firms)", "active_contractors": "active firms (firms)"}
 
 
 def yearly(seed: int, years: int) -> list[dict[str, float]]:

@@ -22,13 +22,22 @@ def test_new_firms_start_at_the_priors():
 
 def test_observe_averages_the_win_chance_not_the_rivals():
     """A firm that saw, at item 0, one tender with no other bid and one with nine moves its win
-    probability a belief_rate step towards (1/1 + 1/10)/2 = 0.55, not 1/(1 + 4.5)."""
+    probability towards (1/1 + 1/10)/2 = 0.55, not 1/(1 + 4.5): in its first month seen by 1/2 (the
+    prior is worth one month), then by max(belief_rate, 1/(k + 1))."""
     b = Beliefs(n_items=2, prior_win=1 / 3, markup_init=0.1)
     b.fit(3)
     b.observe(np.array([0, 0, 1]), np.array([0, 0, 1]), np.array([0.0, 9.0, 1.0]), rate=0.2)
-    assert b.win[0, 0] == pytest.approx(0.8 / 3 + 0.2 * 0.55)
-    assert b.win[1, 1] == pytest.approx(0.8 / 3 + 0.2 * 0.5)
+    assert b.win[0, 0] == pytest.approx(0.5 / 3 + 0.5 * 0.55)
+    assert b.win[1, 1] == pytest.approx(0.5 / 3 + 0.5 * 0.5)
     assert b.win[0, 1] == pytest.approx(1 / 3) and b.win[2, 0] == pytest.approx(1 / 3)  # unseen: unchanged
+    w = b.win[0, 0]
+    b.observe(np.array([0]), np.array([0]), np.array([0.0]), rate=0.2)  # second month: step 1/3
+    assert b.win[0, 0] == pytest.approx(w + (1 - w) / 3)
+    for _ in range(10):
+        b.observe(np.array([0]), np.array([0]), np.array([1.0]), rate=0.2)
+    w = b.win[0, 0]
+    b.observe(np.array([0]), np.array([0]), np.array([0.0]), rate=0.2)  # past 4 months: belief_rate
+    assert b.win[0, 0] == pytest.approx(0.8 * w + 0.2)
 
 
 def test_markup_learning_is_per_item_and_at_most_one_step_a_month():

@@ -43,9 +43,9 @@ def test_years_must_exceed_the_warm_up():
     with pytest.raises(ValueError, match="must exceed burn_in_years"):
         load_params(None, {"years": 3, "burn_in_years": 3})
     with pytest.raises(ValueError, match="must exceed burn_in_years"):
-        ProcurementModel(load_params(None, SMALL), seed=1).run(2).summary()  # default warm-up 3 years
-    m = ProcurementModel(load_params(None, SMALL), seed=1).run(1).run(3)  # runs add up: 4 years > 3
-    assert m.month == 4 * MONTHS_PER_YEAR and np.isfinite(m.summary()["quality_delivered"])
+        ProcurementModel(load_params(None, SMALL), seed=1).run(4).summary()  # default warm-up 5 years
+    m = ProcurementModel(load_params(None, SMALL), seed=1).run(1).run(5)  # runs add up: 6 years > 5
+    assert m.month == 6 * MONTHS_PER_YEAR and np.isfinite(m.summary()["quality_delivered"])
     with pytest.raises(ValueError, match="must exceed"):
         summarise([{}] * MONTHS_PER_YEAR, burn_in_months=MONTHS_PER_YEAR)
 
@@ -64,7 +64,7 @@ def test_public_cost_is_the_sum_of_its_parts(run):
         assert r["public_cost"] == pytest.approx(parts)
     s = run.summary()
     raws = run.raws[MONTHS_PER_YEAR:]
-    assert s["cost_per_quality"] == pytest.approx(sum(r["public_cost"] for r in raws) / sum(r["q_units"] for r in raws))
+    assert s["cost_per_quality"] == pytest.approx(sum(r["public_cost"] for r in raws) / sum(r["q_all_people"] for r in raws))
     assert s["public_cost"] > s["spend"] + s["admin_cost"]  # in-house provision is in it
     assert 0 < s["service_quality"] < 1
 

@@ -205,6 +205,54 @@ def test_page_in_chinese(monkeypatch, tmp_path):
         rc.close()
 
 
+def test_controls_inspector_and_title_in_chinese(monkeypatch, tmp_path):
+    """Chinese mode: the sidebar's controls (not Mesa's English SolaraViz ones), the tender
+    inspector's columns and words, and the browser tab's title (Solara's default is "App")."""
+    import ipyvue
+    import ipyvuetify as v
+    from solara.components.title import TitleWidget
+
+    from model.app_controls import Controls
+    from model.app_text import FIRM_KINDS_ZH, REASONS_ZH, TENDER_COLUMNS_ZH, t
+    from model.procurement.batch import REASONS
+    from model.world import FIRM_KINDS
+
+    assert set(REASONS_ZH) == set(REASONS) and set(FIRM_KINDS_ZH) == set(FIRM_KINDS)
+    model = solara.reactive(DashboardModel(extra=SMALL))
+    params = {**model_params(load_params(), "", lang="zh"), "extra": SMALL}
+    box, rc = solara.render(Controls(model, params, "zh"), handle_error=False)
+    try:
+        assert [b.children for b in rc.find(v.Btn).widgets] == [["重置"], ["▶"], ["单步"]]
+        assert [c.children for c in rc.find(v.CardTitle).widgets] == [["运行控制"], ["政策措施"], ["运行信息"]]
+        assert rc.find(v.Slider).widgets[0].label == "连续运行时每月间隔（毫秒）"
+        rc.find(v.Btn, children=["单步"]).widget.click()
+        assert model.value.month == 1
+        assert rc.find(ipyvue.Html, class_="jiebang-month").widget.children == ["第 1 月"]
+        rc.find(v.Btn, children=["重置"]).widget.click()             # a new model from the levers
+        assert model.value.month == 0 and model.value.world.geo.n_towns == 3
+    finally:
+        rc.close()
+    m = model.value
+    for _ in range(3):
+        m.step()
+    en, zh = tender_table(m), tender_table(m, lang="zh")
+    assert list(zh.columns) == [TENDER_COLUMNS_ZH[c] for c in en.columns]
+    assert (zh["投标数"].to_numpy() == en["bids"].to_numpy()).all()        # same numbers
+    assert set(zh["结果"]) == {REASONS_ZH[r] for r in en["outcome"]}
+    assert set(zh["层级"]) <= {"市级", "镇级", "村级"} and not zh["服务项目"].str.contains("_").any()
+    assert not zh["采购方式"].str.contains("_").any()
+    small = tmp_path / "small.toml"
+    small.write_text(SMALL_TOML, encoding="utf-8")
+    monkeypatch.setenv(SCENARIO_ENV, str(small))
+    for lang in ("zh", "en"):
+        monkeypatch.setenv("JIEBANG_DASHBOARD_LANG", lang)
+        box, rc = solara.render(Page(), handle_error=False)
+        try:
+            assert [w.title for w in rc.find(TitleWidget).widgets] == [t("page_name", lang)]
+        finally:
+            rc.close()
+
+
 # ---------------------------------------------------------------------------- the command
 def test_cli_rejects_bad_input_in_one_line(tmp_path, capsys):
     from experiments.__main__ import main

@@ -139,7 +139,8 @@ def fake_monitor_model(regimes, n=6, random_prob=0.15, seed=0):
         start=np.ones(6, int), end=np.array([12, 12, 6, 12, 9, 3]),
         officer=np.array([True, False, False, True, False, False]),
         alert=np.array([False, True, False, False, False, True]))
-    p = SimpleNamespace(monitoring=SimpleNamespace(regimes=regimes, random_prob=random_prob, announced_per_year=2))
+    p = SimpleNamespace(monitoring=SimpleNamespace(regimes=regimes, random_prob=random_prob, announced_per_year=2),
+                        channels=SimpleNamespace(complaint_alerts=True))
     return SimpleNamespace(contracts=contracts, p=p, streams={"monitoring": np.random.default_rng(seed)})
 
 

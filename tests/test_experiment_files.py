@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from model.param_tree import Params
+
 from experiments.__main__ import main
 from experiments.engine.backend import REAL
 from experiments.engine.spec import load_experiment, make_plan
@@ -16,7 +18,8 @@ from experiments.engine.spec import load_experiment, make_plan
 EXPERIMENTS = Path(__file__).resolve().parent.parent / "experiments"
 FILES = ["procurement_rules", "evaluation_weights", "blacklist_policies", "no_bidder",
          "monitoring", "reform_package"]
-TINY = ["--reps", "2", "--years", "1", "--set", "region.n_towns=2",
+# one year: the files' reforms start in year 4 (tests/test_reform_start.py runs a switch)
+TINY = ["--reps", "2", "--years", "1", "--reform-start-year", "1", "--set", "region.n_towns=2",
         "--set", "region.villages_per_town=8", "--set", "region.households_per_village=20", "--set", "burn_in_years=0"]
 ARTICLE_ROW = re.compile(r"\b[SPR]\d{1,2}\b")
 
@@ -26,7 +29,10 @@ def test_file_is_documented_and_full_size(name: str):
     exp = load_experiment(EXPERIMENTS / f"{name}.toml", REAL)
     assert exp.name == name
     assert ARTICLE_ROW.search(exp.description), f"{name}: description cites no article row"
-    assert exp.replications == 10 and exp.years == 10
+    assert exp.replications == 10 and exp.years == 12
+    defaults = Params()
+    # after the warm-up: reforms in a running county (DESIGN.md 16), a summary window of 7 years
+    assert exp.reform_start_year == defaults.burn_in_years + 1 and exp.years - defaults.burn_in_years == 7
     assert exp.baseline == "baseline" and exp.scenarios[0].name == "baseline"
     assert exp.outcomes, f"{name}: no outcomes of interest"
     for sc in exp.scenarios:

@@ -71,11 +71,13 @@ def test_pair_order_equals_lexsort():
 
 
 def _observe_reference(b, firm, item, others, rate):
-    """Beliefs.observe before issue 24: groups by np.unique."""
+    """Beliefs.observe grouped by np.unique (the step of the k-th month seen: max(rate, 1/(k + 1)))."""
     key, inv, cnt = np.unique(firm.astype(np.int64) * b.n_items + item, return_inverse=True, return_counts=True)
     seen = np.bincount(inv, weights=1.0 / (1.0 + others)) / cnt
     f, i = key // b.n_items, key % b.n_items
-    b.win[f, i] = (1 - rate) * b.win[f, i] + rate * seen
+    b.seen[f, i] += 1
+    step = np.maximum(rate, 1.0 / (b.seen[f, i] + 1.0))
+    b.win[f, i] = (1 - step) * b.win[f, i] + step * seen
 
 
 def _markup_reference(b, firm, item, won, lost, step, lo, hi):

@@ -30,6 +30,8 @@ EXEMPT_FILES = {
     "param_market.py": "declares the parameters: defaults and ranges are the parameters",
     "param_people.py": "declares the parameters: defaults and ranges are the parameters",
     "param_costs.py": "declares the parameters: defaults and ranges are the parameters",
+    "param_finance.py": "declares the parameters: defaults and ranges are the parameters",
+    "param_channels.py": "declares the parameters: defaults and ranges are the parameters",
     "param_base.py": "the parameter machinery",
     "app.py": "dashboard layout (sizes, widths), not behaviour",
     "rng.py": "SplitMix64 hashing constants of the random streams",

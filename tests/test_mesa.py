@@ -38,7 +38,8 @@ def test_datacollector_is_filled_by_its_public_collect_and_a_users_collect_corru
     m = ProcurementModel(load_params(None, SMALL), seed=2).run(1)
     dc = m.datacollector.get_model_vars_dataframe()
     ts = m.timeseries()
-    monthly = dc[[c for c in dc.columns if not c.startswith("summary_")]]
+    assert (dc["seed"] == 2).all()                  # the run's seed, a reporter for batch_run's rows
+    monthly = dc[[c for c in dc.columns if not c.startswith("summary_") and c != "seed"]]
     assert len(dc) == 12 and list(monthly.columns) == list(ts.columns[1:])
     np.testing.assert_array_equal(monthly.to_numpy(float), ts.drop(columns="month").to_numpy(float))
     summary = dc[[f"summary_{c}" for c in ts.columns[1:]]]
@@ -95,3 +96,37 @@ def test_bad_seeds_and_keywords_are_refused():
         ProcurementModel(seed=-1)
     with pytest.raises(ParamError, match="procurement.award_rul"):
         ProcurementModel(procurement__award_rul="scoring")
+
+
+def test_rng_is_mesa_3s_keyword_for_the_seed():
+    import pytest
+
+    p = load_params(None, SMALL)
+    a, b = ProcurementModel(p, rng=5), ProcurementModel(p, seed=5)
+    assert a.seed == b.seed == 5
+    assert a.rng.bit_generator.state == b.rng.bit_generator.state
+    for m in (a, b):
+        m.run(1)
+    assert_frame_equal(a.timeseries(), b.timeseries(), check_exact=True)
+    assert ProcurementModel(p, seed=5, rng=5).seed == 5                   # both, equal: fine
+    assert ProcurementModel(p).seed == 0                                  # neither: the default 0
+    with pytest.raises(ValueError, match=r"seed=1 and rng=2 differ: .* give one"):
+        ProcurementModel(p, seed=1, rng=2)
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        ProcurementModel(p, rng=-3)
+    fresh = ProcurementModel(p, rng=None)
+    assert fresh.seed >= 0 and fresh.seed != ProcurementModel(p, rng=None).seed
+
+
+def test_batch_run_rows_name_the_actual_seed_of_fresh_runs():
+    """rng=[None] * k: each row's seed is the fresh seed the run drew, and repeats the run."""
+    import mesa
+
+    small = {k.replace(".", "__"): v for k, v in SMALL.items()}
+    out = mesa.batch_run(ProcurementModel, parameters=small, rng=[None, None, 7], max_steps=100,
+                         data_collection_period=-1, display_progress=False)
+    seeds = [r["seed"] for r in out]
+    assert all(isinstance(s, int) and s >= 0 for s in seeds) and seeds[2] == 7
+    assert seeds[0] != seeds[1]
+    again = ProcurementModel(load_params(None, SMALL), seed=seeds[0]).run(1)
+    assert out[0]["summary_quality_delivered"] == again.summary()["quality_delivered"]

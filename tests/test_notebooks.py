@@ -31,7 +31,7 @@ from experiments.analysis.curated import curated_hashes, stale_files
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 FILES = sorted(NOTEBOOKS.glob("*.ipynb"))
 FULL_SWITCH = "FULL = False  # True: the full-size experiment (slow)"
-LANG_SWITCH = 'LANG = "en"  # "zh": 中文 labels and figures (the CJK font: bash scripts/install_cjk_font.sh)'
+LANG_SWITCH = 'LANG = "en"  # "zh": 中文 labels and figures (its font, Noto Sans CJK SC, comes with the install)'
 
 
 def test_there_are_notebooks():

@@ -40,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PINNED = Path(__file__).with_name("perf_identity.json")
 SCENARIOS = ("baseline", "reform_package")
 SEEDS = (1, 2, 3)
-YEARS = 5
+YEARS = 7
 
 
 def _canonical(values: np.ndarray) -> bytes:

@@ -84,9 +84,31 @@ def test_forest_plot(tables):
     assert len(fig.axes) == len(OUTCOMES)
     assert fig._suptitle.get_text()
     assert "yuan" in fig.axes[1].get_xlabel()
-    _check(fig, 1)
+    _check(fig, 0)
+    assert len(fig.legends) == 1 and len(fig.legends[0].get_texts()) >= 1  # 4 panels: 2 × 2, one legend
+    one = plots.forest_plot(d, META, outcomes=OUTCOMES[:2])                  # a column: a legend per panel
+    _check(one, 1)
     rel = plots.forest_plot(d, META, relative=True)
     assert "%" in rel.axes[0].get_xlabel()
+
+
+def test_forest_plot_of_many_outcomes_is_a_grid():
+    """17 outcomes (the reform package's report): 4 columns × 5 rows, not one column 17 high."""
+    outs = [f"outcome_{i:02d}" for i in range(17)]
+    rows = [{"scenario": s, "outcome": o, "diff": 0.1 * k - 0.05, "ci_low": 0.1 * k - 0.1,
+             "ci_high": 0.1 * k, "significant": k % 2 == 0}
+            for o in outs for k, s in enumerate(["publicity", "disclosure", "reform_package"])]
+    fig = plots.forest_plot(pd.DataFrame(rows))
+    assert plots.forest_columns(17) == 4 and plots.forest_columns(3) == 1 and plots.forest_columns(6) == 3
+    assert len(fig.axes) == 17
+    cols = {round(ax.get_position().x0, 3) for ax in fig.axes}
+    assert len(cols) == 4
+    width, height = fig.get_size_inches()
+    assert height < 2 * width                       # the one-column figure was 7 × 57.6 inches
+    first = [ax for ax in fig.axes if round(ax.get_position().x0, 3) == min(cols)]
+    assert len(first) == 5 and [t.get_text() for t in first[0].get_yticklabels()][0] == "publicity"
+    assert all(not t.get_text() for ax in fig.axes if ax not in first for t in ax.get_yticklabels())
+    assert len(fig.legends) == 1
 
 
 def test_heatmap_simplex_and_frontier():

@@ -311,7 +311,8 @@ def test_shipped_experiment_and_scenario_files_plan_with_the_real_model(path):
     plan = make_plan(exp, REAL, replications=2)
     assert len(plan.runs) == len(plan.design_rows) >= 2 * len(exp.scenarios)
     assert all(r.years >= 1 for r in plan.runs)
-    short = make_plan(exp, REAL, replications=1, years=2, sets={"burn_in_years": 0})  # --years is written into the tree
+    short = make_plan(exp, REAL, replications=1, years=2, sets={"burn_in_years": 0},  # --years is written into the tree
+                      reform_start_year=1)
     assert {r.years for r in short.runs} == {2}
     assert all(p.get("years", 2) == 2 for p in short.scenario_params.values())
 

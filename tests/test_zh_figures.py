@@ -9,7 +9,9 @@ missing" warning) and, as the control that shows the check can fail, with DejaVu
 
 from __future__ import annotations
 
+import copy
 import io
+import sysconfig
 import warnings
 
 import matplotlib
@@ -18,6 +20,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from experiments.analysis import plots
+from model import fonts
 from model.fonts import PROBE, cjk_family, font_context
 
 
@@ -35,8 +38,38 @@ def _render(text: str) -> tuple[np.ndarray, list[str]]:
 
 def test_a_cjk_font_covering_the_reports_terms_is_installed():
     family = cjk_family()
-    assert family is not None, "no CJK font: run bash scripts/install_cjk_font.sh"
+    assert family is not None, "no CJK font: the project's install brings mplfonts (Noto Sans CJK SC)"
     assert "CJK" in family or "Han" in family or "WenQuanYi" in family
+
+
+def test_the_pip_font_is_installed_by_the_project_and_covers_the_reports_terms():
+    path = fonts.pip_font_file()
+    assert path is not None, "mplfonts is a dependency of the default install (pyproject.toml)"
+    assert fonts.covers(str(path), PROBE + "万亿元比例月份")
+    assert sysconfig.get_paths()["purelib"] in str(path)  # inside the environment, not a system folder
+
+
+def test_without_a_system_sc_face_the_pip_font_draws_the_chinese(monkeypatch):
+    """Hermetic: matplotlib's font list without any CJK face, and no system font files."""
+    from matplotlib import font_manager
+
+    bare = copy.copy(font_manager.fontManager)
+    bare.ttflist = [e for e in font_manager.fontManager.ttflist
+                    if not any(name in e.name for name in ("CJK", "Han", "WenQuanYi", "Droid", "Noto Sans SC"))]
+    monkeypatch.setattr(font_manager, "fontManager", bare)
+    monkeypatch.setattr(font_manager, "findSystemFonts", lambda *a, **k: [])
+    assert fonts.cjk_family() == "Noto Sans CJK SC"
+    assert fonts.family_files("Noto Sans CJK SC") == [str(fonts.pip_font_file())]
+
+
+def test_on_this_machine_the_font_used_is_a_simplified_chinese_face():
+    """With no system SC face (as in CI, which installs no font), it is the pip file."""
+    family = cjk_family()
+    system_sc = [f for f in fonts.family_files(family) if sysconfig.get_paths()["purelib"] not in f]
+    assert family in fonts.SC_FAMILIES
+    if not system_sc:
+        assert fonts.family_files(family) and all(str(fonts.pip_font_file()) == f
+                                                  for f in fonts.family_files(family))
 
 
 def test_chinese_glyphs_render_with_the_cjk_font_and_are_tofu_without_it():
@@ -79,9 +112,7 @@ def test_english_figures_do_not_change_fonts():
 
 
 def test_without_a_cjk_font_chinese_figures_are_refused(monkeypatch):
-    from model import fonts
-
     monkeypatch.setattr(fonts, "cjk_family", lambda chars=PROBE: None)
-    with pytest.raises(RuntimeError, match="install_cjk_font.sh"):
+    with pytest.raises(RuntimeError, match="mplfonts"):
         with fonts.font_context("zh"):
             pass

@@ -121,6 +121,21 @@ def _finding(row: Mapping[str, Any], meta: Any, lang: str, sname: Callable[[Any]
               p=fmt_p(row["p_holm"]))
 
 
+def _carried(row: Mapping[str, Any], explained: tuple[pd.DataFrame, Mapping[str, Any]] | None, meta: Any,
+             lang: str) -> str:
+    """The sentence naming the one or two channels that carry a finding ("" without explain results for it,
+    or for a row with a channel switched off)."""
+    from experiments.analysis.explain import PREFIX
+    from experiments.analysis.explain_report import carried_by
+
+    if explained is None or any(k.startswith(PREFIX) and v is not True and v != 1 for k, v in row.items()):
+        return ""
+    table, infos = explained
+    reform = str(row["scenario"])
+    names = carried_by(table, reform, str(row["outcome"]), infos.get(reform) or {}, meta, lang)
+    return tr("carried", lang, names=names) if names else ""
+
+
 def _legal(info: Mapping[str, Any] | None, lang: str) -> str:
     from model.i18n import LEGAL_STATUS  # lazy: importing `model` loads Mesa
 
@@ -154,7 +169,8 @@ def _caveats(diffs: pd.DataFrame, validation: Sequence[Mapping[str, str]], scena
 
 def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta: Any, baseline: str,
                  lang: str = "en", validation: Sequence[Mapping[str, str]] = (),
-                 sections: Sequence[str] = (), alpha: float = 0.05) -> tuple[str, list[tuple], pd.DataFrame]:
+                 sections: Sequence[str] = (), alpha: float = 0.05,
+                 explained: tuple[pd.DataFrame, Mapping[str, Any]] | None = None) -> tuple[str, list[tuple], pd.DataFrame]:
     """The brief as report blocks (see ``experiments.analysis.report.to_markdown``).
 
     Args:
@@ -168,6 +184,8 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
         validation: rows of :func:`validation_caveats` (may be empty).
         sections: names of extra analyses present in the results folder (e.g. ``sensitivity.md``).
         alpha: family-wise error rate of the Holm correction.
+        explained: the folder's explain tables (``experiments.analysis.explain_report.find``): each
+            finding then names the one or two channels that carry it.
 
     Returns:
         ``(title, blocks, findings)``: ``findings`` is the rows of ``diffs`` clear of noise,
@@ -197,7 +215,8 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
     else:
         top = findings.head(MAX_FINDINGS)
         blocks += [("p", tr("findings_text", lang, n=len(findings), shown=len(top))),
-                   ("ul", [_finding(r, outcomes_meta, lang, sname, baseline) for _, r in top.iterrows()])]
+                   ("ul", [_finding(r, outcomes_meta, lang, sname, baseline) + _carried(r, explained, outcomes_meta, lang)
+                           for _, r in top.iterrows()])]
     rows = []
     for s in others:
         g, c = d[d["scenario"] == s], clear[d["scenario"] == s]
@@ -215,7 +234,8 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
 
 def write_brief(out_dir: str | Path, diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta: Any,
                 baseline: str, lang: str = "en", validation: Sequence[Mapping[str, str]] = (),
-                sections: Sequence[str] = ()) -> dict[str, Any]:
+                sections: Sequence[str] = (),
+                explained: tuple[pd.DataFrame, Mapping[str, Any]] | None = None) -> dict[str, Any]:
     """Write ``brief.md`` and ``brief.html`` (``brief.zh.md``/``brief.zh.html`` in Chinese).
 
     Args:
@@ -227,13 +247,15 @@ def write_brief(out_dir: str | Path, diffs: pd.DataFrame, manifest: Mapping[str,
         lang: ``"en"`` or ``"zh"``.
         validation: rows of :func:`validation_caveats`.
         sections: names of extra analyses present in the folder.
+        explained: the folder's explain tables, or None (see :func:`brief_blocks`).
 
     Returns:
         ``{"markdown": Path, "html": Path, "findings": DataFrame}``.
     """
     from experiments.analysis.report import to_html, to_markdown
 
-    title, blocks, findings = brief_blocks(diffs, manifest, outcomes_meta, baseline, lang, validation, sections)
+    title, blocks, findings = brief_blocks(diffs, manifest, outcomes_meta, baseline, lang, validation, sections,
+                                           explained=explained)
     out = Path(out_dir)
     stem = "brief.zh" if lang == "zh" else "brief"
     md, page = out / f"{stem}.md", out / f"{stem}.html"

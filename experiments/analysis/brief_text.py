@@ -34,6 +34,8 @@ BRIEF_TEXT: dict[str, tuple[str, str]] = {
                 "pairs; Holm-adjusted p = {p}).",
                 "{scenario}：{label}较{baseline}{direction}，差异 {diff} {unit}（{rel}；95% 置信区间，{n} 对；"
                 "Holm 校正 p = {p}）。"),
+    "carried": (" It is carried by {names} (Shapley decomposition over the model's channels, `explain`).",
+                "该效应主要由{names}承载（对模型作用渠道的 Shapley 分解，explain 命令）。"),
     "up": ("rises", "上升"),
     "down": ("falls", "下降"),
     "change": ("{label} {diff} {unit} ({rel})", "{label} {diff} {unit}（{rel}）"),

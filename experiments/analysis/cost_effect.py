@@ -3,8 +3,8 @@
 Per reform, on runs paired by replicate (common random numbers): the change in the full public cost
 (``public_cost``, yuan/year: payments, administration and monitoring staff, in-house provision and
 the reform's own running cost, net of repaid overclaims and fines), the change in the quality of
-every service (``service_quality``: contracted and in-house, 0 where unserved — the same quality
-that is the denominator of ``cost_per_quality``), the change in the village no-bid rate, and the
+every service (``service_quality``: contracted and in-house, 0 where unserved, weighted by the
+people served — the same quality that is the denominator of ``cost_per_quality``), the change in the village no-bid rate, and the
 cost per unit quality gained (Δ cost / Δ quality, yuan/year per 0.01 of quality). The ratio is
 given only where the quality gain is clear of zero (its interval excludes 0); its interval is a
 percentile bootstrap over the pairs. Plain tables in, plain tables out (no Mesa).

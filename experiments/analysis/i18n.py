@@ -116,7 +116,7 @@ TEXT: dict[str, tuple[str, str]] = {
                 "table: {baseline} with its parts (mean [{pct} t-interval over replications]). Second table: "
                 "changes against {baseline} paired by replicate ({pct} t-intervals); quality is "
                 "`service_quality`, every catalogue item-location's quality (contract or in-house, 0 where "
-                "unserved), the denominator of `cost_per_quality`. Cost per quality gained = Δ public cost / "
+                "unserved) weighted by the people it serves, the denominator of `cost_per_quality`. Cost per quality gained = Δ public cost / "
                 "Δ quality × 0.01 (yuan/year per 0.01 of quality; percentile bootstrap over the pairs), "
                 "given only where the quality gain's interval is above 0.",
                 "公共财政总成本（public_cost，元/年）= 向承接方、岗位和补贴的支付（spend）+ 采购、审批和监管人员成本"
@@ -124,7 +124,7 @@ TEXT: dict[str, tuple[str, str]] = {
                 "民主测评、需求调查、孵化培育；均为示意性估计，见 model/param_costs.py）− 追回的冒领资金和罚款，按预热期"
                 "之后的年份计算。第一张表：{baseline}及其构成（均值 [重复运行的 {pct} t 区间]）。第二张表：按重复编号与"
                 "{baseline}配对的变化（{pct} t 区间）；质量指 service_quality，即每个目录事项点位的质量（购买或自办，"
-                "未获服务为 0），也是 cost_per_quality 的分母。单位质量提升成本 = Δ公共成本 / Δ质量 × 0.01（每提升 "
+                "未获服务为 0），按服务人口加权，也是 cost_per_quality 的分母。单位质量提升成本 = Δ公共成本 / Δ质量 × 0.01（每提升 "
                 "0.01 质量的元/年；配对自助法百分位区间），仅在质量提升区间高于 0 时给出。"),
     "ce_parts_cols": ("Cost (yuan/year)|Baseline, mean [{pct} CI]", "成本（元/年）|基线均值 [{pct} 置信区间]"),
     "ce_cols": ("Scenario|Pairs|Δ public cost, yuan/year [{pct} CI]|Δ service quality, 0–1 [{pct} CI]|"

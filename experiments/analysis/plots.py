@@ -131,6 +131,17 @@ def timeseries_plot(
     return fig
 
 
+FOREST_MAX_COLUMNS = 4
+"""Most panel columns of :func:`forest_plot` (17 outcomes: 4 × 5, a readable page)."""
+
+
+def forest_columns(n_outcomes: int) -> int:
+    """Panel columns for ``n_outcomes`` panels: one up to 3, then 2 (≤ 4), 3 (≤ 9), else 4."""
+    if n_outcomes <= 3:
+        return 1
+    return 2 if n_outcomes <= 4 else 3 if n_outcomes <= 9 else FOREST_MAX_COLUMNS
+
+
 def forest_plot(
     diffs: pd.DataFrame,
     outcome_meta: Mapping[str, Any] | None = None,
@@ -138,8 +149,13 @@ def forest_plot(
     by: str | Sequence[str] = "scenario",
     relative: bool = False,
     lang: str = "en",
+    ncols: int | None = None,
 ) -> Figure:
     """Paired differences against the baseline with their CIs, one panel per outcome.
+
+    The panels fill a grid (:func:`forest_columns`) read row by row; the scenario names label the
+    first column only (every panel has the same rows), and one legend below serves all panels (in
+    one column, as before, each panel has its own).
 
     Args:
         diffs: output of :func:`experiments.analysis.stats.paired_differences`.
@@ -148,18 +164,28 @@ def forest_plot(
         by: the grouping column(s) of ``diffs``.
         relative: plot the relative change in percent instead of the difference in units.
         lang: language of the texts (``"en"`` or ``"zh"``).
+        ncols: panel columns (default :func:`forest_columns` of the number of outcomes).
 
     Returns:
-        The figure; filled markers are significant after Holm correction.
+        The figure (one axes per outcome, in order); filled markers are significant after Holm
+        correction.
     """
     by_ = _by(by)
     outcomes = list(outcomes) if outcomes is not None else list(diffs["outcome"].drop_duplicates())
     groups = list(_group_names(diffs, by_).drop_duplicates())
-    fig = Figure(figsize=(7.0, 0.6 + (0.35 * len(groups) + 0.9) * len(outcomes)), layout="constrained")
-    axes = fig.subplots(len(outcomes), 1, squeeze=False)[:, 0]
+    ncols = max(1, min(ncols or forest_columns(len(outcomes)), len(outcomes)))
+    nrows = -(-len(outcomes) // ncols)
+    name_width = min(3.2, 0.8 + 0.075 * max((len(g) for g in groups), default=0))
+    fig = Figure(figsize=(name_width + 3.3 * ncols, 0.9 + (0.35 * len(groups) + 1.1) * nrows),
+                 layout="constrained")
+    grid = fig.subplots(nrows, ncols, squeeze=False)
+    axes = list(grid.ravel()[:len(outcomes)])
+    for ax in grid.ravel()[len(outcomes):]:
+        ax.remove()
     col, lo, hi = ("rel_change", "rel_ci_low", "rel_ci_high") if relative else ("diff", "ci_low", "ci_high")
     scale = 100.0 if relative else 1.0
-    for ax, o in zip(axes, outcomes):
+    handles: dict[str, Any] = {}
+    for i, (ax, o) in enumerate(zip(axes, outcomes)):
         d = diffs[diffs["outcome"] == o]
         names = _group_names(d, by_)
         y = np.array([groups.index(n) for n in names], dtype=float)
@@ -169,15 +195,22 @@ def forest_plot(
         ax.axvline(0.0, color="0.5", lw=0.8, ls="--")
         for mask, face, lab in ((sig, "C0", text("sig_holm", lang)), (~sig, "white", text("not_sig", lang))):
             if mask.any():
-                ax.errorbar(mid[mask], y[mask], xerr=np.clip(np.nan_to_num(err[:, mask]), 0, None), fmt="o", color="C0",
-                            mfc=face, capsize=3, label=lab)
-        ax.set_yticks(range(len(groups)), groups)
+                handles[lab] = ax.errorbar(mid[mask], y[mask], xerr=np.clip(np.nan_to_num(err[:, mask]), 0, None),
+                                           fmt="o", color="C0", mfc=face, capsize=3, label=lab)
+        first = i % ncols == 0
+        ax.set_yticks(range(len(groups)), groups if first else [])
         ax.set_ylim(len(groups) - 0.5, -0.5)
         lab, unit = outcome_label(o, outcome_meta, lang)
         ax.set_xlabel(text("rel_axis", lang, label=lab) if relative
-                      else text("diff_axis", lang, label=lab, unit=unit or text("units", lang)))
-        ax.set_ylabel(text("group_axis", lang, by=_by_title(by_, lang).capitalize()))
-        ax.legend(fontsize="x-small", loc="best")
+                      else text("diff_axis", lang, label=lab, unit=unit or text("units", lang)),
+                      fontsize="small" if ncols > 1 else None, wrap=True)
+        if first:
+            ax.set_ylabel(text("group_axis", lang, by=_by_title(by_, lang).capitalize()))
+        if ncols == 1:
+            ax.legend(fontsize="x-small", loc="best")
+    if handles and ncols > 1:
+        fig.legend(list(handles.values()), list(handles), fontsize="small", loc="outside lower center",
+                   ncols=len(handles))
     fig.suptitle(text("forest_title", lang))
     return fig
 

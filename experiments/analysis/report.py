@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from experiments.analysis import plots, robustness_section
+from experiments.analysis import explain_report, plots, robustness_section
 from experiments.analysis.cost_effect import cost_blocks
 from experiments.analysis.i18n import scenario_description, scenario_label, translator
 from experiments.analysis.report_figures import report_figures
@@ -243,6 +243,7 @@ def build_report(
     param_labels: Mapping[str, str] | None = None,
     robustness: tuple[pd.DataFrame, Mapping[str, Any]] | None = None,
     band_km: float | None = None,
+    explain: tuple[pd.DataFrame, Mapping[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Write the evidence report of one experiment.
 
@@ -278,6 +279,8 @@ def build_report(
             (``experiments.analysis.robustness_section.load``), shown as a section when given.
         band_km: width of the distance bands of the by-place outcomes (km,
             ``region.distance_band_km``), for their labels; None shows the band numbers only.
+        explain: the explain tables of the folder and their manifests
+            (``experiments.analysis.explain_report.find``): which channels carry each effect.
 
     Returns:
         ``{"markdown": Path, "html": Path, "figures": [Path, ...], "tables": [Path, ...]}``.
@@ -369,6 +372,12 @@ def build_report(
                                            {"ci": ci, "n_boot": n_boot, "seed": seed, "burn_in_months": warm},
                                            lang, sname)
     blocks += fig_blocks
+    if explain is not None:  # which channels carry the effects (python -m experiments explain)
+        from model.fonts import font_context  # lazy: importing `model` loads Mesa
+
+        with font_context(lang):
+            ex_paths, ex_blocks = explain_report.report_blocks(out, explain, meta, lang)
+        fig_paths, blocks = [*fig_paths, *ex_paths], [*blocks, *ex_blocks]
 
     for name in sections:  # sections written by the sensitivity, calibrate and optimize commands
         path = Path(name) if Path(name).is_absolute() else out / name

@@ -59,7 +59,7 @@ def _load(path: Path, outcomes: list[str] | None):
     bad = [o for o in wanted if o not in runs.columns]
     if bad or not wanted:
         known = [c for c in runs.columns if c not in ("run_id", "experiment", "scenario",
-                                                      "replicate", "seed") and "." not in c]
+                                                      "replicate", "seed", "reform_start_year") and "." not in c]
         raise SpecError(f"--outcomes: {bad[0] if bad else '(none)'!r} not in {path}; "
                         f"allowed: {', '.join(known)}")
     order = [s.get("name") for s in (mf.read(path) or {}).get("scenarios") or []]

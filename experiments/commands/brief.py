@@ -61,7 +61,7 @@ def write_brief(out_dir: str | Path, baseline: str | None = None, outcomes: list
     from experiments.analysis.brief import validation_caveats, write_brief as write
     from experiments.analysis.report import DEFAULT_KEY_OUTCOMES, factor_columns, outcome_columns
     from experiments.analysis.stats import paired_differences
-    from experiments.analysis import i18n
+    from experiments.analysis import explain_report, i18n
     from experiments.commands.report import load_results
     from experiments.engine.spec_checks import SpecError
 
@@ -78,8 +78,12 @@ def write_brief(out_dir: str | Path, baseline: str | None = None, outcomes: list
     diffs = paired_differences(runs, key, baseline=res["baseline"], by=["scenario", *factor_columns(runs)])
     text = validation_report.read_text(encoding="utf-8") if validation_report.is_file() else ""
     out = Path(out_dir)
+    try:
+        explained = explain_report.find(out)
+    except ValueError as exc:
+        raise SpecError(str(exc)) from None
     return write(out, diffs, res["manifest"], meta, res["baseline"], lang, validation_caveats(text),
-                 [s for s in SECTIONS if (out / s).is_file()])
+                 [s for s in SECTIONS if (out / s).is_file()], explained=explained)
 
 
 def main(args: argparse.Namespace) -> int:

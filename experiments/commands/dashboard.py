@@ -1,4 +1,4 @@
-"""Serve the interactive dashboard (model/app.py, Mesa SolaraViz) in the browser.
+"""Serve the interactive dashboard (model/app.py: Solara with Mesa's ModelCreator) in the browser.
 
 Examples:
     python -m experiments dashboard
@@ -18,7 +18,7 @@ import socket
 import sys
 from pathlib import Path
 
-HELP = "serve the interactive dashboard (Mesa SolaraViz) on 127.0.0.1"
+HELP = "serve the interactive dashboard (Solara) on 127.0.0.1"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -21,7 +21,7 @@ import argparse
 from pathlib import Path
 
 HELP = "scenario discovery (PRIM, CART) of where an outcome crosses a threshold"
-ID_COLUMNS = ("run_id", "scenario", "point", "replicate", "seed")
+ID_COLUMNS = ("run_id", "scenario", "point", "replicate", "seed", "reform_start_year")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

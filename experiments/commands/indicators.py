@@ -4,11 +4,14 @@ PATH is a results folder (its OCDS export in DIR/ocds/, written first if the fol
 logs but no export yet) or one OCDS file (a release or record package, .json or .jsonl), so the
 same indicators come out of simulated and real data. Computes R018 (single bid received, as
 OCDS Cardinal), the no-bid share and the others listed in experiments/ocds/indicators.py, each
-with a 95% interval; writes DIR/ocds/indicators.csv for a results folder. Needs the `ocds` extra.
+with a 95% interval; writes DIR/ocds/indicators.csv for a results folder, and the table to
+FILE with --out FILE (CSV or Parquet by its suffix). Needs the `ocds` extra.
 
 Examples:
-    python -m experiments indicators results/baseline
-    python -m experiments indicators county_releases.jsonl
+    python -m experiments run experiments/scenarios/baseline.toml --reps 2 --years 4 --tenders \
+        --set region.n_towns=3 --set region.villages_per_town=10 --out results/baseline_small
+    python -m experiments indicators results/baseline_small
+    python -m experiments indicators county_releases.jsonl --out county_indicators.parquet
 """
 
 from __future__ import annotations
@@ -23,6 +26,39 @@ HELP = "Open Contracting red-flag indicators (single bid, no bid...) of OCDS dat
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of `indicators`."""
     parser.add_argument("path", type=Path, metavar="PATH", help="a results folder or an OCDS file")
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="also write the table to FILE: .csv or .parquet (written whole or not at all)")
+
+
+OUT_SUFFIXES = (".csv", ".parquet")
+"""The formats of `--out`, by file suffix."""
+
+
+def check_out(out: Path | None) -> None:
+    """Refuse a bad `--out` before any work: an unknown suffix or a missing folder (one line)."""
+    from experiments.engine.spec_checks import SpecError
+
+    if out is None:
+        return
+    if out.suffix.lower() not in OUT_SUFFIXES:
+        raise SpecError(f"--out {out}: unknown format {out.suffix or '(no suffix)'!r}; "
+                        f"use one of {', '.join(OUT_SUFFIXES)}")
+    if not out.parent.is_dir():
+        raise SpecError(f"--out {out}: folder {out.parent} does not exist")
+    if out.is_dir():
+        raise SpecError(f"--out {out}: is a folder, expected a file name")
+
+
+def write_out(table, out: Path) -> None:
+    """Write `table` to `out` (CSV or Parquet by suffix) under a temporary name, then rename it."""
+    import pyarrow as pa
+
+    from experiments.engine.store import atomic_write_table, atomic_write_text
+
+    if out.suffix.lower() == ".parquet":
+        atomic_write_table(pa.Table.from_pandas(table, preserve_index=False), out)
+    else:
+        atomic_write_text(table.to_csv(index=False), out)
 
 
 def ocds_files(path: Path) -> dict[str, Path]:
@@ -56,6 +92,7 @@ def main(args: argparse.Namespace) -> int:
     from experiments.ocds.read import OCDSReadError
     from experiments.engine.spec_checks import SpecError
 
+    check_out(args.out)
     files = ocds_files(args.path)
     try:
         table = folder_indicators(files)
@@ -70,4 +107,7 @@ def main(args: argparse.Namespace) -> int:
         table.to_csv(tmp, index=False)
         tmp.replace(out)
         print(f"written: {out}")
+    if args.out is not None:
+        write_out(table, args.out)
+        print(f"written: {args.out}")
     return 0

@@ -8,8 +8,9 @@ DIR/ocds/<scenario>.json, or .jsonl (one release package per line) for large run
 --validate checks every package offline with libcoveocds (the `ocds` extra).
 
 Examples:
-    python -m experiments run experiments/scenarios/baseline.toml --reps 2 --years 2 --tenders
-    python -m experiments ocds results/baseline --validate
+    python -m experiments run experiments/scenarios/baseline.toml --reps 2 --years 4 --tenders \
+        --set region.n_towns=3 --set region.villages_per_town=10 --out results/baseline_small
+    python -m experiments ocds results/baseline_small --validate
 """
 
 from __future__ import annotations

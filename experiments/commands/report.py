@@ -8,7 +8,8 @@ Examples:
     python -m experiments run experiments/reform_package.toml --report   # run, then report
 
 Reads OUT_DIR/runs.parquet (required), timeseries.parquet and tenders.parquet (when
-present) and manifest.json; writes OUT_DIR/report.md, report.html, summary.csv,
+present), manifest.json and the explain tables (OUT_DIR/explain.parquet and
+OUT_DIR/explain_*/explain.parquet, written by `explain`: a section on the channels carrying each effect); writes OUT_DIR/report.md, report.html, summary.csv,
 differences.csv and figures/*.png; with `--lang zh` the same report in Chinese as
 report.zh.md, report.zh.html and figures/*.zh.png (same tables, same numbers). The parameters that differ from the baseline are taken
 from the manifest's resolved flat parameters per scenario.
@@ -23,7 +24,8 @@ from typing import Any
 
 HELP = "write report.md and report.html (tables with CIs, figures, provenance) for OUT_DIR"
 
-PROVENANCE_KEYS = ("file", "sha256", "seed", "replications", "years", "burn_in_years", "baseline")
+PROVENANCE_KEYS = ("file", "sha256", "seed", "replications", "years", "burn_in_years", "baseline",
+                   "reform_start_year")
 """Entries of the manifest's `experiment` table shown in the report's provenance."""
 
 
@@ -38,8 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="key outcomes of the tables, comma-separated (default: the "
                              "experiment's outcomes, else a standard set)")
     parser.add_argument("--lang", default="en", metavar="LANG",
-                        help="language of the report: en (default) or zh (中文; needs a CJK font: "
-                             "bash scripts/install_cjk_font.sh)")
+                        help="language of the report: en (default) or zh (中文; its figures use Noto Sans CJK SC "
+                             "from the mplfonts package, which the project's install brings)")
     parser.add_argument("--robustness", type=Path, metavar="PATH",
                         help="add the robustness section from the table `validate` saved (a folder holding "
                              "screen.csv, e.g. results/curated/robustness, or the CSV itself)")
@@ -255,16 +257,17 @@ def write_report(out_dir: str | Path, baseline: str | None = None,
     """
     from experiments.analysis.report import build_report
 
-    from experiments.analysis import robustness_section
+    from experiments.analysis import explain_report, robustness_section
     from experiments.engine.spec_checks import SpecError
 
     check_lang(lang)
     try:
         rob = robustness_section.load(robustness) if robustness is not None else None
+        explained = explain_report.find(out_dir) if Path(out_dir).is_dir() else None
     except ValueError as exc:
         raise SpecError(str(exc)) from None
     return build_report(**load_results(out_dir, baseline, outcomes), lang=lang,
-                        param_labels=parameter_labels(), robustness=rob)
+                        param_labels=parameter_labels(), robustness=rob, explain=explained)
 
 
 def parse_outcomes(text: str | None) -> list[str] | None:

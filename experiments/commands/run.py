@@ -5,8 +5,9 @@ Examples:
     python -m experiments run experiments/procurement_rules.toml --executor processes --workers 2
     python -m experiments run EXP.toml --executor dask --scheduler tcp://host:8786
     python -m experiments run experiments/reform_package.toml --archetype mountain
-    python -m experiments run baseline.toml --set procurement.award_rule=scoring \\
-        --set procurement.price_weight=0.3 --out results/scoring30
+    python -m experiments run experiments/reform_package.toml --reform-start-year 1
+    python -m experiments run experiments/scenarios/baseline.toml --set procurement.award_rule=scoring \\
+        --set scoring.price_weight=0.3 --out results/scoring30   # comprehensive scoring, 30% price
 
 Rerunning the same command resumes: finished runs are skipped. --fresh moves earlier
 results aside to DIR.old-<timestamp> first. --report then writes the evidence report
@@ -33,6 +34,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="replications per scenario and factor point")
     parser.add_argument("--years", type=int, metavar="Y", help="simulated years per run")
     parser.add_argument("--seed", type=int, metavar="S", help="experiment seed")
+    parser.add_argument("--reform-start-year", type=int, metavar="K",
+                        help="every scenario but the baseline runs the baseline's parameters "
+                             "for years 1..K-1 and its own from year K, same seed (overrides the "
+                             "file's reform_start_year; 1: from the start)")
     parser.add_argument("--executor", choices=EXECUTORS,
                         help="where runs execute (default: the file's hint, else auto: "
                              "processes when there are 4+ runs and 2+ cores)")
@@ -112,13 +117,17 @@ def main(args: argparse.Namespace) -> int:
     if args.draws is not None and args.parameter_draws is None:
         raise SpecError("--draws: only used with --parameter-draws POSTERIOR.parquet")
     if args.parameter_draws is not None:
+        import dataclasses
+
         from experiments.analysis.posterior import draws_plan, read_draws
 
+        if args.reform_start_year is not None:
+            exp = dataclasses.replace(exp, reform_start_year=args.reform_start_year)
         plan = draws_plan(exp, read_draws(args.parameter_draws, args.draws), backend,
                           replications=args.reps, years=args.years, seed=args.seed, sets=sets)
     else:
         plan = make_plan(exp, backend, replications=args.reps, years=args.years,
-                         seed=args.seed, sets=sets)
+                         seed=args.seed, sets=sets, reform_start_year=args.reform_start_year)
     executor = pick_executor(args.executor, exp.hints.get("executor"), len(plan.runs))
     scheduler = args.scheduler or exp.hints.get("scheduler")
     if args.scheduler and executor != "dask":

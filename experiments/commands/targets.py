@@ -8,7 +8,7 @@ village: from the Jiebang extension's tender.placeLevel, the buyer party's detai
 in <out>_by_band.csv. Needs the `ocds` extra.
 
 Examples:
-    python -m experiments targets county_releases.jsonl --out county_targets.toml
+    python -m experiments targets county_releases.jsonl --out releases_targets.toml
     python -m experiments targets county.json --levels buyer_levels.csv --bands 50000,500000
 """
 

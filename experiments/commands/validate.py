@@ -119,7 +119,9 @@ def main(args: argparse.Namespace) -> int:
     records = run_checks(args.fast, ctx, progress=show)
     table = [*robustness.section(ctx), "", *places.section(ctx), "", *costs.section(ctx)]
     seconds = time.perf_counter() - start
-    _write(with_decomposition(markdown(records, ctx, seconds, table), ROOT / "docs" / "NOBID.md"), out)
+    text = with_decomposition(markdown(records, ctx, seconds, table), ROOT / "docs" / "NOBID.md")
+    text = with_decomposition(text, ROOT / "docs" / "METHOD_MIX.md")
+    _write(with_decomposition(text, ROOT / "docs" / "MARKET_CHECKS.md"), out)
     if folder is not None:
         argv = ["validate", *(["--fast"] if args.fast else []), "--out", _shown(out), "--robustness-out", _shown(folder)]
         print(f"robustness table: {save_robustness(ctx, Path(folder), argv)}", file=sys.stderr)

@@ -41,9 +41,14 @@ class Backend:
         build: `(flat) -> params`: rebuilds the params object a worker passes to
             `simulate` from the flat dict.
         simulate: `(params, *, seed, years, tenders) -> RunResult` with `summary`
-            (dict), `timeseries` (DataFrame with "month") and `tenders` (DataFrame|None).
+            (dict), `timeseries` (DataFrame with "month") and `tenders` (DataFrame|None);
+            called with `baseline=` (built params) and `reform_start_year=` too for a run
+            switched from the baseline (experiment files' `reform_start_year`).
         outcomes: `() -> list[str]`: canonical outcome names in display order.
         param_error: `() -> tuple[type[Exception], ...]`: the parameter error types.
+        world_differences: `(baseline_flat, flat) -> list[str]`: the dotted paths in which a
+            reform switched on in a running county may not differ from its baseline (the
+            plan refuses such a scenario); None: not checked.
     """
 
     load_scenario: Callable[[Path], ScenarioInfo]
@@ -52,6 +57,7 @@ class Backend:
     simulate: Callable[..., Any]
     outcomes: Callable[[], list[str]]
     param_error: Callable[[], tuple[type[Exception], ...]]
+    world_differences: Callable[[dict[str, Any], dict[str, Any]], list[str]] | None = None
 
 
 def _real_load_scenario(path: Path) -> ScenarioInfo:
@@ -73,10 +79,12 @@ def _real_build(flat: dict[str, Any]) -> Any:
     return load_params(None, overrides=dict(flat))
 
 
-def _real_simulate(params: Any, *, seed: int, years: int, tenders: bool = False) -> Any:
+def _real_simulate(params: Any, *, seed: int, years: int, tenders: bool = False,
+                   baseline: Any = None, reform_start_year: int | None = None) -> Any:
     from model import simulate
 
-    return simulate(params, seed=seed, years=years, tenders=tenders)
+    return simulate(params, seed=seed, years=years, tenders=tenders, baseline=baseline,
+                    reform_start_year=reform_start_year)
 
 
 def _real_outcomes() -> list[str]:
@@ -93,6 +101,12 @@ def _real_param_error() -> tuple[type[Exception], ...]:
     return (ParamError,)
 
 
+def _real_world_differences(baseline: dict[str, Any], flat: dict[str, Any]) -> list[str]:
+    from model.switch import flat_world_differences
+
+    return flat_world_differences(baseline, flat)
+
+
 REAL = Backend(
     load_scenario=_real_load_scenario,
     resolve=_real_resolve,
@@ -100,6 +114,7 @@ REAL = Backend(
     simulate=_real_simulate,
     outcomes=_real_outcomes,
     param_error=_real_param_error,
+    world_differences=_real_world_differences,
 )
 """The real model (the default everywhere)."""
 

@@ -152,7 +152,7 @@ def build(plan: Plan, run_options: dict[str, Any], previous: dict[str, Any] | No
             "burn_in_years": sorted({b for b in (f.get("burn_in_years") for f in plan.scenario_params.values())
                                      if b is not None}) or None,
             "outcomes": list(exp.outcomes) if exp.outcomes else None,
-            "baseline": exp.baseline, "spec": json.loads(json.dumps(exp.raw, default=str)),
+            "baseline": exp.baseline, "reform_start_year": plan.reform_start_year, "spec": json.loads(json.dumps(exp.raw, default=str)),
         },
         "scenarios": [{"name": s.name, "description": s.description,
                        "file": str(s.path) if s.path else None, "sha256": sha256_of(s.path),

@@ -1,7 +1,8 @@
 """Executors (serial, local processes, Dask) and the sweep loop.
 
-Work travels as chunks of `(RunSpec, flat params)` pairs. A worker rebuilds the params
-object once per distinct parameter set in its chunk, calls `simulate` for each run and
+Work travels as chunks of `(RunSpec, flat params)` pairs (a run switched from the baseline
+at `reform_start_year` carries the baseline's flat params in its RunSpec). A worker rebuilds
+the params object once per distinct parameter set in its chunk, calls `simulate` for each run and
 returns Arrow tables (`ChunkResult`), so the parent only writes them. Results are
 consumed as they complete and handed straight to the store: nothing accumulates in
 memory, and the number of chunks in flight is bounded.
@@ -30,7 +31,7 @@ from experiments.engine.backend import REAL, Backend
 from experiments.engine.choices import EXECUTOR_NAMES
 from experiments.engine.spec import Plan, RunSpec
 
-META_COLUMNS = ("run_id", "experiment", "scenario", "replicate", "seed")
+META_COLUMNS = ("run_id", "experiment", "scenario", "replicate", "seed", "reform_start_year")
 
 Task = tuple[RunSpec, dict[str, Any]]
 
@@ -45,7 +46,8 @@ class ChunkResult:
 
     Attributes:
         run_ids: Run ids in the chunk.
-        runs: One row per run: META_COLUMNS, factor columns, outcome columns (float64).
+        runs: One row per run: META_COLUMNS (`reform_start_year` only in a plan that has
+            one), factor columns, outcome columns (float64).
         timeseries: run_id, month, outcome columns (float64).
         tenders: run_id and tender-log columns, or None.
     """
@@ -69,14 +71,22 @@ def run_chunk(tasks: list[Task], backend: Backend = REAL, tenders: bool = False)
         The chunk's `ChunkResult`.
     """
     built: dict[int, Any] = {}
-    rows, frames, tender_parts = [], [], []
-    for spec, flat in tasks:
+
+    def build(flat: dict[str, Any]) -> Any:
         if id(flat) not in built:
             built[id(flat)] = backend.build(flat)
-        res = backend.simulate(built[id(flat)], seed=spec.seed, years=spec.years,
-                               tenders=tenders)
+        return built[id(flat)]
+
+    rows, frames, tender_parts = [], [], []
+    for spec, flat in tasks:
+        switch = {} if spec.baseline_params is None else {
+            "baseline": build(spec.baseline_params), "reform_start_year": spec.reform_start_year}
+        res = backend.simulate(build(flat), seed=spec.seed, years=spec.years, tenders=tenders,
+                               **switch)
         row = {"run_id": spec.run_id, "experiment": spec.experiment,
                "scenario": spec.scenario, "replicate": spec.replicate, "seed": spec.seed}
+        if spec.reform_start_year is not None:
+            row["reform_start_year"] = spec.reform_start_year
         row.update(spec.factors)
         row.update({k: _float(x) for k, x in res.summary.items()})
         rows.append(row)

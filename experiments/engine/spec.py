@@ -10,6 +10,9 @@ An experiment file is TOML (parsed as data, never executed)::
     years = 10
     outcomes = ["quality_delivered", "no_bid_rate_village"]   # default: all
     baseline = "baseline"            # a scenario name; default "baseline" or the first
+    reform_start_year = 4            # optional: the other scenarios run the baseline's
+                                     # parameters before year 4 (a reform switched on in a
+                                     # running county; same seed); CLI --reform-start-year
     executor = "processes"           # hints: executor, workers, scheduler
     scenarios = ["scenarios/baseline.toml", "scenarios/scoring.toml"]  # or [[scenarios]]
 
@@ -28,7 +31,8 @@ scenario file given directly is a one-scenario experiment with no factors.
 
 Seeds follow common random numbers: replicate k of every scenario and factor point
 runs with `derive_seed(experiment_seed, k)`. A run id hashes (scenario name, resolved
-flat parameters, seed, years).
+flat parameters, seed, years) and, for a run switched from the baseline at
+`reform_start_year` k > 1, k and the baseline's parameters.
 """
 
 from __future__ import annotations
@@ -73,6 +77,11 @@ class RunSpec:
         years: Simulated years.
         overrides: Dotted overrides applied on top of the scenario file.
         point: Design point index (0 without factors).
+        reform_start_year: None when the plan has none; 1 for a run on its own parameters
+            from the start (the baseline's runs); k > 1 for a run on `baseline_params` for
+            years 1..k-1 and its own from year k.
+        baseline_params: The baseline's resolved flat parameters at this run's design point
+            (k > 1 only; shipped to the worker with the run).
     """
 
     run_id: str
@@ -85,6 +94,8 @@ class RunSpec:
     years: int
     overrides: dict[str, Any]
     point: int = 0
+    reform_start_year: int | None = None
+    baseline_params: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +132,8 @@ class Experiment:
         design: The factor design, or None.
         hints: Executor hints (executor, workers, scheduler).
         raw: The parsed TOML document.
+        reform_start_year: The year from which the non-baseline scenarios run their own
+            parameters (the baseline's before), or None (from the start).
     """
 
     path: Path
@@ -137,6 +150,7 @@ class Experiment:
     design: Design | None
     hints: dict[str, Any]
     raw: dict[str, Any]
+    reform_start_year: int | None = None
 
 
 @dataclass
@@ -153,6 +167,7 @@ class Plan:
         seed, replications: Effective values after CLI overrides.
         years: Simulated years (the CLI's, the experiment's, else per scenario).
         sets: `--set` overrides.
+        reform_start_year: Effective value (CLI override, else the file's), or None.
     """
 
     experiment: Experiment
@@ -165,6 +180,7 @@ class Plan:
     replications: int
     years: int | None
     sets: dict[str, Any]
+    reform_start_year: int | None = None
 
 
 def derive_seed(experiment_seed: int, replicate: int) -> int:
@@ -198,7 +214,8 @@ def canonical_json(obj: Any) -> str:
                       ensure_ascii=False)
 
 
-def run_id_of(scenario: str, params: dict[str, Any], seed: int, years: int) -> str:
+def run_id_of(scenario: str, params: dict[str, Any], seed: int, years: int,
+              switched: tuple[int, dict[str, Any]] | None = None) -> str:
     """Run id: the first 16 hex characters of sha256 of the canonical JSON.
 
     Args:
@@ -206,8 +223,13 @@ def run_id_of(scenario: str, params: dict[str, Any], seed: int, years: int) -> s
         params: Resolved flat parameter dict.
         seed: Run seed.
         years: Simulated years.
+        switched: (reform_start_year k > 1, the baseline's flat parameters) for a run that
+            switches from the baseline in year k; None (the id of earlier versions) otherwise.
     """
-    text = canonical_json([scenario, params, int(seed), int(years)])
+    key = [scenario, params, int(seed), int(years)]
+    if switched is not None:
+        key.append({"reform_start_year": int(switched[0]), "baseline": switched[1]})
+    text = canonical_json(key)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -314,12 +336,12 @@ def load_experiment(path: str | Path, backend: Backend) -> Experiment:
         scenarios=scenarios, overrides=v.flatten(f"{path}: overrides", doc.get("overrides", {})),
         design=v.parse_factors(f"{path}: factors", doc.get("factors")),
         hints={k: head[k] for k in ("executor", "workers", "scheduler") if k in head},
-        raw=doc)
+        raw=doc, reform_start_year=head.get("reform_start_year"))
 
 
 def make_plan(exp: Experiment, backend: Backend, *, replications: int | None = None,
               years: int | None = None, seed: int | None = None,
-              sets: dict[str, Any] | None = None) -> Plan:
+              sets: dict[str, Any] | None = None, reform_start_year: int | None = None) -> Plan:
     """Expand an experiment into runs: scenarios x design points x replicates.
 
     Every (scenario, point) is resolved once through the model's parameter loader, which
@@ -332,6 +354,9 @@ def make_plan(exp: Experiment, backend: Backend, *, replications: int | None = N
         years: Override of simulated years (CLI --years).
         seed: Override of the experiment seed.
         sets: CLI `--set` overrides (dotted), applied after the scenario's own.
+        reform_start_year: Override of the file's `reform_start_year` (CLI
+            --reform-start-year): every scenario but the baseline runs the baseline's
+            parameters (at the same design point, same seed) before this year.
 
     Returns:
         The `Plan`.
@@ -354,32 +379,64 @@ def make_plan(exp: Experiment, backend: Backend, *, replications: int | None = N
                             "[factors] or from --set")
     points = sample(exp.design, seed_) if exp.design else [{}]
     seeds = [derive_seed(seed_, k) for k in range(reps)]
-    plan = Plan(exp, [], {}, {}, [], list(names), seed_, reps, yrs, sets)
+    start = exp.reform_start_year if reform_start_year is None else reform_start_year
+    where = "experiment.reform_start_year" if reform_start_year is None else "--reform-start-year"
+    if start is not None and not (v.is_int(start) and start >= 1):
+        raise SpecError(f"{where}: got {start!r}; expected {v.HEADER_KEYS['reform_start_year']}")
+    plan = Plan(exp, [], {}, {}, [], list(names), seed_, reps, yrs, sets, start)
+    base_flats = _baseline_flats(backend, exp, points, sets, yrs) if start and start > 1 else {}
     for sc in exp.scenarios:
         layers = {"overrides": exp.overrides, "scenario": sc.overrides, "--set": dict(sets)}
         if yrs is not None:
             flat0 = _resolve(backend, exp, sc, layers)
             if flat0.get("years", yrs) != yrs:
-                # the tree has a `years` parameter: record the years actually simulated
-                layers["--set"]["years"] = yrs
+                # the tree has a `years` parameter: record the years actually simulated (its own
+                # layer, so an error it causes names --years, not --set)
+                layers["--years"] = {"years": yrs}
         flat0 = _resolve(backend, exp, sc, layers)
         plan.scenario_params[sc.name] = flat0
         for i, point in enumerate(points):
             flat = _resolve(backend, exp, sc, {**layers, "factors": point}, i) if point \
                 else flat0
             sc_years = int(flat.get("years", yrs or DEFAULT_YEARS))
+            if start is not None and start > sc_years:
+                hint = "" if reform_start_year is not None else "; --reform-start-year K overrides it"
+                raise SpecError(f"{where}: got {start}; expected an integer from 1 to years = "
+                                f"{sc_years} (scenario {sc.name!r}){hint}")
             overrides = {k: x for layer in layers.values() for k, x in layer.items()}
             overrides.update(point)
+            switched = (start, base_flats[i]) if base_flats and sc.name != exp.baseline else None
+            diff = backend.world_differences(switched[1], flat) \
+                if switched and backend.world_differences else []
+            if diff:
+                raise SpecError(f"{where}: scenario {sc.name!r} differs from the baseline in "
+                                f"{', '.join(diff)}, which a reform switched on in a running "
+                                f"county cannot change; set it for every scenario or run it "
+                                f"from the start (--reform-start-year 1)")
+            run_start = None if start is None else (switched[0] if switched else 1)
             for k, s in enumerate(seeds):
-                rid = run_id_of(sc.name, flat, s, sc_years)
+                rid = run_id_of(sc.name, flat, s, sc_years, switched)
                 plan.design_rows.append({"run_id": rid, "scenario": sc.name, "point": i,
                                          "replicate": k, "seed": s, **point})
                 if rid in plan.params:
                     continue
                 plan.params[rid] = flat
                 plan.runs.append(RunSpec(rid, exp.name, sc.name, str(sc.path or ""),
-                                         dict(point), k, s, sc_years, overrides, i))
+                                         dict(point), k, s, sc_years, overrides, i, run_start,
+                                         switched[1] if switched else None))
     return plan
+
+
+def _baseline_flats(backend: Backend, exp: Experiment, points: list[dict[str, Any]],
+                    sets: dict[str, Any], years: int | None) -> dict[int, dict[str, Any]]:
+    """The baseline scenario's resolved flat parameters at every design point (the
+    parameters a switched run has before `reform_start_year`)."""
+    sc = next(s for s in exp.scenarios if s.name == exp.baseline)
+    layers = {"overrides": exp.overrides, "scenario": sc.overrides, "--set": dict(sets)}
+    if years is not None and _resolve(backend, exp, sc, layers).get("years", years) != years:
+        layers["--set"]["years"] = years
+    return {i: _resolve(backend, exp, sc, {**layers, "factors": point}, i) if point
+            else _resolve(backend, exp, sc, layers) for i, point in enumerate(points)}
 
 
 def _resolve(backend: Backend, exp: Experiment, sc: ScenarioRef,
@@ -411,6 +468,8 @@ def _resolve(backend: Backend, exp: Experiment, sc: ScenarioRef,
         "scenario": f"{exp.path}: scenarios: {sc.name!r} overrides",
         "--set": f"--set on {sc.path} (scenario {sc.name!r})" if sc.path
                  else f"--set on scenario {sc.name!r} of {exp.path}",
+        "--years": f"--years {layers.get('--years', {}).get('years')} on "
+                   + (f"{sc.path} (scenario {sc.name!r})" if sc.path else f"scenario {sc.name!r} of {exp.path}"),
         "factors": f"{exp.path}: factors, point {point} "
                    f"{canonical_json(layers.get('factors', {}))} (scenario {sc.name!r})",
     }[name]
@@ -435,7 +494,8 @@ def points_plan(exp: Experiment, points: Sequence[Mapping[str, Any]], backend: B
     """
     cache = {} if cache is None else cache
     names = list(dict.fromkeys(k for p in points for k in p))
-    merged = Plan(exp, [], {}, {}, [], names, exp.seed, exp.replications, exp.years, {})
+    merged = Plan(exp, [], {}, {}, [], names, exp.seed, exp.replications, exp.years, {},
+                  exp.reform_start_year)
     for i, point in enumerate(points):
         key = canonical_json(point)
         if key not in cache:

@@ -24,6 +24,8 @@ HEADER_KEYS = {
     "years": "an integer >= 1",
     "outcomes": "a non-empty list of outcome names",
     "baseline": "a scenario name",
+    "reform_start_year": "an integer >= 1, at most years: the year from whose first month every "
+                         "scenario but the baseline runs its own parameters, the baseline's before",
     "executor": f"one of {', '.join(EXECUTORS)}",
     "workers": "an integer >= 1",
     "scheduler": "a Dask scheduler address such as tcp://host:8786",
@@ -121,6 +123,7 @@ def check_header(where: str, table: Any) -> dict[str, Any]:
             "outcomes": lambda x: isinstance(x, list) and len(x) > 0
             and all(isinstance(o, str) for o in x) and len(set(x)) == len(x),
             "baseline": lambda x: isinstance(x, str) and x != "",
+            "reform_start_year": lambda x: is_int(x) and x >= 1,
             "executor": lambda x: x in EXECUTORS,
             "workers": lambda x: is_int(x) and x >= 1,
             "scheduler": lambda x: isinstance(x, str) and x != "",

@@ -82,6 +82,7 @@ FAILURE_REASONS = {
     "too_few_bids": "fewer valid bids than the legal minimum: void tender (废标, Procurement Law art. 36)",
     "no_applicant": "nobody applied to the post",
     "no_capacity": "eligible firms had no free capacity",
+    "no_finance": "eligible firms could not finance the contract (mobilisation, pre-funding, withheld pay)",
 }
 """The model's failure reasons (the extension's `tender.failureReason` codes)."""
 

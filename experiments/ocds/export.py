@@ -303,7 +303,7 @@ def export_problem(folder: str | Path) -> str | None:
     from experiments.engine.folder import runs_stamp
 
     out = Path(folder) / "ocds"
-    if list(out.glob(".*.tmp")):
+    if [p for p in out.glob(".*.tmp") if ".json" in p.name]:  # not indicators.csv's
         return "partial (an export was interrupted: a .tmp file was left behind)"
     try:
         stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))

@@ -109,7 +109,7 @@ def adoption_cap(ctx: Context) -> Record:
         "I3", "Incomplete adoption by buyers (认识不到位; formerly S5): guaranteed by the budgets", IDENTITY_GROUP,
         PENGLAI, _row("P1"), "adoption (share of catalogue item-locations bought) below 0.9: upper 95% bound < 0.9",
         fmt_ci(ad), (below("adoption", ad, 0.9),),
-        "An input check, not validation: buyers.budget_village (a share of the candidate items) caps village "
+        "An input check, not validation: buyers.budget_village_yuan (75,000 yuan of a 376,000 catalogue) caps village "
         f"adoption, and villages hold most item-locations. {ctx.describe()}. By level: "
         + "; ".join(f"{k} {fmt_ci(v)}" for k, v in lv.items()) + ".")
 

@@ -93,9 +93,11 @@ class Blacklist:
 
     Args:
         trigger, scope, duration: policy names (see the registries above).
+        enabled: ``channels.blacklist``; off, no firm is ever listed.
     """
 
-    def __init__(self, trigger: str, scope: str, duration: str) -> None:
+    def __init__(self, trigger: str, scope: str, duration: str, enabled: bool = True) -> None:
+        self.enabled = enabled
         self.triggers = TRIGGERS[trigger].events
         self.scope = SCOPES[scope]
         self.months = DURATIONS[duration].months
@@ -116,7 +118,7 @@ class Blacklist:
         Returns:
             The firm rows newly listed (empty when the policy does not list for this event).
         """
-        if event not in self.triggers or self.months == 0 or len(firm) == 0:
+        if not self.enabled or event not in self.triggers or self.months == 0 or len(firm) == 0:
             return np.zeros(0, np.int64)
         until = -1 if self.months < 0 else month + self.months
         firms.col("listed_at")[firm] = month

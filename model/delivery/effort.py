@@ -41,6 +41,12 @@ def contractible_share(p: Params, base: np.ndarray) -> np.ndarray:
     return base + p.delivery.kpi_share * (1 - base)
 
 
+def withhold_share(p: Params) -> float:
+    """Share of each month's pay withheld until the year-end evaluation (0 with
+    ``channels.withholding`` off)."""
+    return p.evaluation.withhold_share if p.channels.withholding else 0.0
+
+
 def efforts(p: Params, capability, price, cost, honesty, visibility, pi, pi_officer, r_c, r_n
             ) -> tuple[np.ndarray, np.ndarray]:
     """Chosen efforts (e_c, e_n) of many contracts at once.
@@ -51,10 +57,11 @@ def efforts(p: Params, capability, price, cost, honesty, visibility, pi, pi_offi
         r_c, r_n: reputation stakes per unit quality (× yearly price; ``stake.reputation_stakes``).
     """
     d, ev = p.delivery, p.evaluation
-    b_c = pi * d.inspection_penalty + ev.withhold_share * (ev.inspection_weight + ev.kpi_weight) + r_c \
+    w = withhold_share(p)
+    b_c = pi * d.inspection_penalty + w * (ev.inspection_weight + ev.kpi_weight) + r_c \
         + d.intrinsic * honesty
     b_n = (pi_officer * p.monitoring.officer_observes * d.inspection_penalty
-           + ev.withhold_share * ev.citizen_weight * visibility + r_n + d.intrinsic * honesty)
+           + w * ev.citizen_weight * visibility + r_n + d.intrinsic * honesty)
     pressure = np.clip(cost / np.maximum(price, np.finfo(float).tiny), 1 / d.pressure_max, d.pressure_max)
     e_c = np.clip(d.min_effort + capability * b_c / d.effort_cost, d.min_effort, 1)
     e_n = np.clip(d.min_effort + capability * b_n / (d.effort_cost * pressure), d.min_effort, 1)
@@ -66,7 +73,10 @@ def monthly_spend(p: Params, cost_month: np.ndarray, e_c: np.ndarray, e_n: np.nd
     """What delivering costs the firm this month (yuan).
 
     spend = cost_month · (1 − φ/2 + φ · (κ e_c² + (1 − κ) e_n²) / 2): at full effort exactly the
-    cost the firm bid on; shading effort saves up to φ/2 of it (φ = effort_cost, capped at 2).
+    cost the firm bid on; shading effort saves up to φ/2 of it (φ = effort_cost, capped at 2). With
+    ``channels.effort_spending`` off, spending is the full cost whatever the effort.
     """
+    if not p.channels.effort_spending:
+        return cost_month * np.ones_like(e_c)
     phi = min(p.delivery.effort_cost, 2)
     return cost_month * (1 - phi / 2 + phi * (kappa * e_c ** 2 + (1 - kappa) * e_n ** 2) / 2)

@@ -114,6 +114,11 @@ class Complaints(_Flagged):
     alerts = True
     column = "alert"
 
+    def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
+        if not m.p.channels.complaint_alerts:  # channel off: complaints trigger nothing
+            return np.zeros(len(rows)), np.zeros(len(rows), bool)
+        return super().inspect(m, rows, month_of_contract, u)
+
 
 #: The monitoring regimes, by name (``monitoring.regimes`` lists those in force).
 REGIMES: Registry[Regime] = Registry("monitoring regime", Announced(), Random(), ProjectOfficer(), Complaints())

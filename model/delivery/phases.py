@@ -14,6 +14,7 @@ import numpy as np
 from model.delivery import effort, evaluation, fraud, monitoring, stake
 from model.delivery.blacklist import SCOPES
 from model.entities import buyer as buyer_mod
+from model.entities import finance
 from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
 
@@ -75,13 +76,13 @@ def _inspect(m: ProcurementModel, rows, inspected, officer, qc, qn, kappa) -> np
     deduction = np.zeros(len(rows))
     short = np.maximum(0.0, p.delivery.standard - meas[hit])
     deduction[hit] = p.delivery.inspection_penalty * (c.price[r] / MONTHS_PER_YEAR) * short
-    return deduction
+    return deduction if p.channels.inspection_deductions else np.zeros(len(rows))
 
 
 def _pay(m: ProcurementModel, rows, e_c, e_n, kappa, deduction) -> None:
     c, f, p = m.contracts, m.firms, m.p
     pay_month = c.price[rows] / MONTHS_PER_YEAR
-    withheld = p.evaluation.withhold_share * pay_month
+    withheld = effort.withhold_share(p) * pay_month
     overclaim = np.where(c.cheats[rows], p.fraud.overclaim_share * pay_month, 0.0)
     paid = np.maximum(pay_month - withheld - deduction, 0.0) + overclaim
     c.col("withheld")[rows] += withheld
@@ -90,7 +91,8 @@ def _pay(m: ProcurementModel, rows, e_c, e_n, kappa, deduction) -> None:
     spent = effort.monthly_spend(p, cost_month, e_c, e_n, kappa)
     firm = c.firm[rows]
     is_firm = firm >= 0
-    np.add.at(f.col("cash"), firm[is_firm], (paid - spent)[is_firm])
+    np.subtract.at(f.col("cash"), firm[is_firm], spent[is_firm])  # the firm pays its staff now ...
+    finance.book_pay(m, firm[is_firm], paid[is_firm])  # ... and is paid after the payment lag
     np.add.at(f.col("revenue_year"), firm[is_firm], paid[is_firm])
     np.add.at(f.col("profit_year"), firm[is_firm], (paid - spent)[is_firm])
     m.ledger.spend += float(paid.sum())
@@ -146,6 +148,8 @@ def evaluate(m: ProcurementModel) -> None:
     mean_meas = np.where(c.n_insp[rows] > 0, c.sum_meas[rows] / np.maximum(c.n_insp[rows], 1), 0.0)
     prior = m.expectation_of_contracts(rows)
     rating = m.citizens.rating(mean_q, c.visibility[rows], prior)
+    if not p.channels.citizens_feedback:  # channel off: the rating says nothing about delivery
+        rating = np.full(len(rows), p.evaluation.prior_reputation)
     sc = evaluation.scores(p, mean_meas, c.n_insp[rows], mean_qc, rating)
     c.col("score")[rows] = sc
     release = c.withheld[rows] * sc

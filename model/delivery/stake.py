@@ -45,6 +45,9 @@ its duration: the firm's book with the listing buyer (scope ``buyer``) or its wh
 published listing also costs the firm's business outside the region, a year of its overhead.
 A firm that sells to one buyer only loses the same from a buyer list and a city list; a firm
 selling city-wide loses far more from the city list.
+
+**Channel switch.** ``channels.stake`` off (an analysis, issue 31) sets R_c = R_n = 0, the listing
+loss to 0 and the entrant's odds to 1: no decision looks at future awards.
 """
 
 from __future__ import annotations
@@ -136,6 +139,9 @@ def reputation_stakes(p: Params, win: np.ndarray, reach: np.ndarray, price: np.n
         p: parameters. win: the firm's win belief at the item (0–1). reach: the book its score
             reaches (yuan/year). price: the contract's yearly price (yuan/year). visibility: 0–1.
     """
+    if not p.channels.stake:  # channel off: no future award depends on today's quality
+        zero = np.zeros(np.broadcast_shapes(*map(np.shape, (win, reach, price, visibility))))
+        return zero, zero.copy()
     rho, rho_cit = award_weights(p)
     ev = p.evaluation
     slope = p.delivery.award_sensitivity * (1 - win) * ev.reputation_rate
@@ -171,6 +177,8 @@ def entrant_odds(p: Params, reputation: float, rating: float) -> float:
     Args:
         p: parameters. reputation, rating: means over active firms (0–1).
     """
+    if not p.channels.stake:  # channel off: an entrant's record neither helps nor hurts it
+        return 1.0
     rho, rho_cit = award_weights(p)
     r0 = p.evaluation.prior_reputation
     return float(np.exp(p.delivery.award_sensitivity * (rho * (r0 - reputation) + rho_cit * (r0 - rating))))
@@ -187,7 +195,7 @@ def listing_loss(p: Params, book_buyer: np.ndarray, book_all: np.ndarray, overhe
     """
     b = p.blacklist
     months = DURATIONS[b.duration].months
-    if "fraud" not in TRIGGERS[b.trigger].events or months == 0:
+    if "fraud" not in TRIGGERS[b.trigger].events or months == 0 or not p.channels.stake:
         return np.zeros_like(book_all)
     scope = SCOPES[b.scope]
     in_scope = book_all if scope.citywide else book_buyer

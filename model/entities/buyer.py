@@ -8,7 +8,9 @@ Each fiscal year (month 1) a buyer
    exceeds the item's resistance (P1: units that do not understand purchasing keep work in-house);
    hard-to-staff technical posts are bought only under reform R2;
 3. ranks wanted items by departmental priority — or by its households' demand under the citizen
-   menu (百姓点菜, R3) — and buys down the list until its annual budget is spent (S5);
+   menu (百姓点菜, R3) — and buys down the list out of its yearly budget from the county's
+   allocation for purchased services (:func:`budgets`), skipping an item that no longer fits and
+   going on to cheaper ones (S5);
 4. receives ad-hoc items (一事一议) at random during the year, bought by fast commission (S5).
 
 In-house provision costs staff time in proportion to the item's value (S1), and its quality falls
@@ -49,7 +51,10 @@ def publicity(m: ProcurementModel) -> None:
 
 
 def learn(m: ProcurementModel, buyer_rows: np.ndarray, good: np.ndarray) -> None:
-    """Awareness after a month's experiences: a' = a + (learn_good · n_good − learn_bad · n_bad) / n."""
+    """Awareness after a month's experiences: a' = a + (learn_good · n_good − learn_bad · n_bad) / n
+    (unchanged when ``channels.buyer_learning`` is off)."""
+    if not m.p.channels.buyer_learning:
+        return
     b = m.p.buyers
     n = np.bincount(buyer_rows, minlength=len(m.buyers))
     n_good = np.bincount(buyer_rows, weights=good.astype(float), minlength=len(m.buyers))
@@ -88,24 +93,39 @@ def priorities(m: ProcurementModel) -> np.ndarray:
     return cat.priority[s.item]
 
 
+def budgets(m: ProcurementModel) -> np.ndarray:
+    """Each buyer's yearly budget for purchased services (yuan), from the county's allocation:
+    ``budget_city_yuan`` for all city departments, split in proportion to the value of each
+    department's purchasable items; ``budget_town_yuan`` per town government;
+    ``budget_village_yuan`` per village (the town buys a village's items out of it)."""
+    s, cat, b, bp = m.slots, m.cat, m.buyers, m.p.buyers
+    own = np.bincount(s.buyer, weights=cat.value[s.item] * purchasable(m), minlength=len(b))
+    city = b.level == CITY
+    split = own / max(own[city].sum(), 1e-12)
+    return np.where(city, bp.budget_city_yuan * split,
+                    np.where(b.level == TOWN, bp.budget_town_yuan, bp.budget_village_yuan))
+
+
 def choose_items(m: ProcurementModel) -> np.ndarray:
-    """Which slots each buyer buys this year (adoption within budget)."""
+    """Which slots each buyer buys this year: it takes its wanted items by priority and buys each
+    one that still fits in what is left of its budget; an item that does not fit is skipped and
+    cheaper items further down the list are still bought (S5)."""
     s, cat, b = m.slots, m.cat, m.buyers
     value = cat.value[s.item]
-    can = purchasable(m)
-    want = can & (b.awareness[s.buyer] > s.resistance)
-    bp = m.p.buyers
-    share = np.array([bp.budget_city, bp.budget_town, bp.budget_village])[b.level]
-    budget = share * np.bincount(s.buyer, weights=value * can, minlength=len(b))
+    want = purchasable(m) & (b.awareness[s.buyer] > s.resistance)
+    left = budgets(m) + 1e-6
     order = np.lexsort((np.arange(len(s)), -priorities(m), s.buyer))
-    v_sorted = np.where(want[order], value[order], 0.0)
-    buyer_sorted = s.buyer[order]
-    csum = np.cumsum(v_sorted)
-    start = np.r_[0, np.flatnonzero(buyer_sorted[1:] != buyer_sorted[:-1]) + 1]
-    before = np.repeat(csum[start] - v_sorted[start], np.diff(np.r_[start, len(s)]))
-    within = (csum - before) <= budget[buyer_sorted] + 1e-6
+    order = order[want[order]]
     bought = np.zeros(len(s), bool)
-    bought[order] = want[order] & within
+    # buyers buy in parallel: round r looks at each buyer's r-th wanted item
+    buyer_sorted = s.buyer[order]
+    start = np.r_[0, np.flatnonzero(buyer_sorted[1:] != buyer_sorted[:-1]) + 1] if len(order) else np.zeros(0, int)
+    rank = np.arange(len(order)) - np.repeat(start, np.diff(np.r_[start, len(order)]))
+    for r in range(int(rank.max(initial=-1)) + 1):
+        rows = order[rank == r]
+        fits = value[rows] <= left[s.buyer[rows]]
+        bought[rows[fits]] = True
+        left[s.buyer[rows[fits]]] -= value[rows[fits]]
     return bought
 
 

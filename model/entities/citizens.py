@@ -88,7 +88,6 @@ class Citizens:
     def __init__(self, p: CitizenParams, village: np.ndarray, village_town: np.ndarray,
                  rng: np.random.Generator) -> None:
         n = len(village)
-        self.p = p
         self.rng = rng
         self.village = village
         self.town = village_town[village]
@@ -100,11 +99,17 @@ class Citizens:
         self.trust = np.full(n, p.trust_init)
         self.prev_index: np.ndarray | None = None
         self.complaint_rate = np.zeros(self.n_villages)
-        # the compiled month's parameters and buffers (model/entities/households.py)
-        self._rates = tuple(float(x) for x in (p.perception_noise, p.tolerance, p.satisfaction_rate,
-                                               p.disconfirmation, p.expectation_rate, p.trust_rate))
+        self.set_params(p)
+        # the compiled month's buffers (model/entities/households.py)
         self._eligible_v = np.zeros(self.n_villages, np.int64)
         self._expect_sum_v = np.bincount(village, weights=self.expect, minlength=self.n_villages)
+
+    def set_params(self, p: CitizenParams) -> None:
+        """Use ``p`` from now on (also a reform switched on in a running county, model/switch.py)."""
+        self.p = p
+        # the compiled month's parameters (model/entities/households.py)
+        self._rates = tuple(float(x) for x in (p.perception_noise, p.tolerance, p.satisfaction_rate,
+                                               p.disconfirmation, p.expectation_rate, p.trust_rate))
 
     def step(self, index_v: np.ndarray, unserved_v: np.ndarray, scandals_town: np.ndarray) -> dict[str, float]:
         """One month of perception, satisfaction, complaints and trust (one compiled pass over the

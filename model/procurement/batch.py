@@ -23,9 +23,9 @@ if TYPE_CHECKING:
 
 #: Outcome of a procurement (the tender log's ``outcome``), by code.
 REASONS = ("awarded", "no_notice", "none_eligible", "reserve_below_cost", "unprofitable", "too_few_bids",
-           "no_applicant", "no_capacity")
+           "no_applicant", "no_capacity", "no_finance")
 (AWARDED, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, UNPROFITABLE, TOO_FEW_BIDS, NO_APPLICANT,
- NO_CAPACITY) = range(len(REASONS))
+ NO_CAPACITY, NO_FINANCE) = range(len(REASONS))
 
 
 @dataclass
@@ -85,6 +85,14 @@ def mobilisation(m: ProcurementModel, b: Batch, ti: np.ndarray) -> np.ndarray:
     pr = m.p.procurement
     subsidy = np.where(b.level[ti] == VILLAGE, pr.mobilisation_subsidy_yuan, 0.0)
     return pr.mobilisation_cost_yuan - subsidy
+
+
+def free_capacity(m: ProcurementModel) -> np.ndarray:
+    """Contracts each firm can still take on (inf with ``channels.capacity`` off)."""
+    f = m.firms
+    if not m.p.channels.capacity:
+        return np.full(len(f), np.inf)
+    return np.maximum(f.capacity - f.load, 0).astype(float)
 
 
 def screen(m: ProcurementModel, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:

@@ -7,7 +7,10 @@ For every firm and item the model keeps
   tenders — the mean over the notices it saw of 1/(1 + others who bid), smoothed with
   ``bidding.belief_rate`` per month in which it saw one. Averaging the win chance rather than the
   number of rivals matters when bids bunch: a firm that saw half the tenders draw nobody and half
-  draw nine bidders expects to win 55% of the time, not 1/(1 + 4.5) = 18%.
+  draw nine bidders expects to win 55% of the time, not 1/(1 + 4.5) = 18%. The step of the k-th
+  month seen is max(``belief_rate``, 1/(k + 1)): a firm first averages what it has seen with its
+  prior, worth one month's observation (the sample mean), and then tracks the recent past at
+  ``belief_rate`` — so a kind of tender seen once a year is learned in a few years, not decades.
 - ``markup``: the learning strategy's markup at that item, +``markup_step`` after a month with a
   win and no loss at that item, −``markup_step`` after a month with a loss and no win there
   (losses count at valid tenders only), within [``markup_min``, ``markup_max``]. Competition on one kind of tender
@@ -25,12 +28,14 @@ import numpy as np
 class Beliefs:
     """Per firm × item win-probability beliefs and markups (arrays grow with the firm table)."""
 
-    def __init__(self, n_items: int, prior_win: float, markup_init: float) -> None:
+    def __init__(self, n_items: int, prior_win: float, markup_init: float, learning: bool = True) -> None:
         self.n_items = n_items
+        self.learning = learning  # channels.entry_learning: off keeps win beliefs at the prior
         self.prior_win = prior_win
         self.markup_init = markup_init
         self.win = np.full((0, n_items), prior_win)
         self.markup = np.full((0, n_items), markup_init)
+        self.seen = np.zeros((0, n_items), np.int32)  # months in which the firm saw the item's tenders
 
     def fit(self, n_firms: int) -> None:
         """Give every firm row up to ``n_firms`` a row of beliefs (new rows at the priors)."""
@@ -40,20 +45,28 @@ class Beliefs:
         size = max(n_firms, 2 * have, 64)
         self.win = np.vstack([self.win, np.full((size - have, self.n_items), self.prior_win)])
         self.markup = np.vstack([self.markup, np.full((size - have, self.n_items), self.markup_init)])
+        self.seen = np.vstack([self.seen, np.zeros((size - have, self.n_items), np.int32)])
 
     def rivals(self, firm: np.ndarray, item: np.ndarray) -> np.ndarray:
         """Expected rivals implied by the inferred win probability: 1/win − 1."""
         return 1.0 / self.win[firm, item] - 1.0
 
     def observe(self, firm: np.ndarray, item: np.ndarray, others: np.ndarray, rate: float) -> None:
-        """Every (firm, item) seen this month moves ``rate`` of the way to its mean 1/(1 + others)."""
+        """Every (firm, item) seen this month moves max(``rate``, 1/(k + 1)) of the way to its mean
+        1/(1 + others), k the months in which it has now seen the item (nothing moves when learning
+        is off: ``channels.entry_learning``)."""
+        if not self.learning:
+            return
         key = _keys(firm, item, self.n_items)
         size = self.win.size
         cnt = np.bincount(key, minlength=size)
         seen = np.flatnonzero(cnt)
         seen_win = np.bincount(key, weights=1.0 / (1.0 + others), minlength=size)[seen] / cnt[seen]
+        n_seen = self.seen.reshape(-1)
+        n_seen[seen] += 1
+        step = np.maximum(rate, 1.0 / (n_seen[seen] + 1.0))
         win = self.win.reshape(-1)
-        win[seen] = (1 - rate) * win[seen] + rate * seen_win
+        win[seen] = (1 - step) * win[seen] + step * seen_win
 
     def learn_markup(self, firm: np.ndarray, item: np.ndarray, won: np.ndarray, lost: np.ndarray,
                      step: float, lo: float, hi: float) -> None:

@@ -3,14 +3,19 @@
 
 A notified, eligible, unlisted firm with free capacity enters when
 
-    E[profit] = 1/(1 + rivals) · (price − cost − mobilisation) − bid_cost > min_profit
+    E[profit] = 1/(1 + rivals) · (ρ · price − s · cost − mobilisation) − bid_cost > min_profit
 
-where ``rivals`` = min(1/w − 1, eligible − 1): w is the win probability the firm infers from the
+where s · cost is what it expects to spend and ρ · price what it expects to receive under the
+contract's regime (model/procurement/pricing.py: the effort it will choose, deductions, withheld
+pay, financing); its bid marks up the break-even price (s · cost + mobilisation) / ρ. Here
+``rivals`` = min(1/w − 1, eligible − 1): w is the win probability the firm infers from the
 competition it has seen at that kind of procurement (catalogue item; model.procurement.beliefs),
 but never more rivals than the other eligible firms that saw this notice — a notice few firms
 hear of is a better bet. Among its profitable procurements a firm bids for the most profitable
 while its expected wins (Σ 1/(1 + rivals)) stay below ``bidding.bid_slack`` × its free
-capacity. A repeat is decided the same way as a first attempt: the firm weighs it on its merits
+capacity and the financing need of its expected wins (Σ need/(1 + rivals)) within its financing
+headroom (model/entities/finance.py); a winner keeps, within capacity and headroom, its most
+profitable wins. A repeat is decided the same way as a first attempt: the firm weighs it on its merits
 with the capacity it has free that month. Small, far village contracts therefore attract few or
 no bids for economic reasons.
 
@@ -20,15 +25,17 @@ by one step per repost (``Batch.widen``: notice board → city website → provi
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.procurement import notices
+from model.procurement import notices, pricing
 from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.batch import (
-    AWARDED, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, TOO_FEW_BIDS, UNPROFITABLE, Batch, Result,
-    cap_by_capacity, delivery_cost, group_counts, mobilisation, screen, subset)
+    AWARDED, NO_CAPACITY, NO_FINANCE, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, TOO_FEW_BIDS, UNPROFITABLE, Batch, Result,
+    cap_by_capacity, delivery_cost, free_capacity, group_counts, mobilisation, screen, subset)
 from model.procurement.bidding import STRATEGIES
 
 if TYPE_CHECKING:
@@ -56,14 +63,18 @@ def _tender_radius(m: ProcurementModel, b: Batch):
 
 
 def _award(m: ProcurementModel, bids: Bids, gain: np.ndarray, free: np.ndarray,
-           legal_min: int) -> tuple[np.ndarray, np.ndarray]:
-    """Award every tender; a firm that would win more than its free capacity keeps its most
+           legal_min: int, room: np.ndarray | None = None, need: np.ndarray | None = None
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Award every tender; a firm that would win more than its free capacity, or more than it can
+    finance (financing ``need`` of each bid within its headroom ``room``, yuan), keeps its most
     profitable wins and withdraws from the rest, which are awarded again among the other bids.
 
     Returns:
         (winning bid position per tender or −1, valid bids per tender).
     """
     live = np.ones(len(bids.firm), bool)
+    room = np.full(len(free), np.inf) if room is None else room
+    need = np.zeros(len(bids.firm)) if need is None else need
     rule = AWARD_RULES[m.p.procurement.award_rule].winners
     n_bids = np.bincount(bids.tender, minlength=bids.n_tenders)  # valid bids when the tender is evaluated
     # A rule picks each tender's winner from that tender's live bids only, and only winning bids
@@ -82,7 +93,7 @@ def _award(m: ProcurementModel, bids: Bids, gain: np.ndarray, free: np.ndarray,
         win_pos[again[got >= 0]] = pos[got[got >= 0]]
         ok = (n_bids >= legal_min) & (win_pos >= 0)
         w = win_pos[ok]
-        keep = cap_by_capacity(bids.firm[w], gain[w], free)
+        keep = cap_by_capacity(bids.firm[w], gain[w], free) & cap_by_capacity(bids.firm[w], gain[w], room, need[w])
         if keep.all():
             out = np.full(bids.n_tenders, -1, np.int64)
             out[np.flatnonzero(ok)] = w
@@ -91,6 +102,57 @@ def _award(m: ProcurementModel, bids: Bids, gain: np.ndarray, free: np.ndarray,
         redo[:] = False
         redo[bids.tender[w[~keep]]] = True
     raise RuntimeError("capacity-constrained award did not settle")
+
+
+@dataclass
+class _Entry:
+    """The entry decision of every notified eligible pair (arrays over pairs; ``worth`` per tender)."""
+
+    cost: np.ndarray      # full-effort cost over the term (yuan)
+    reserve: np.ndarray   # reserve over the term (yuan)
+    floor: np.ndarray     # break-even price (yuan)
+    markup: np.ndarray
+    gain: np.ndarray      # expected profit of a bid (yuan)
+    need: np.ndarray      # financing need of the contract (yuan)
+    below: np.ndarray     # break-even below the reserve
+    enter: np.ndarray     # bids, within capacity and financing
+    worth: np.ndarray     # profitable entrants per tender before capacity and financing limits
+    free: np.ndarray      # free capacity per firm (contracts)
+    strategy: Callable[..., np.ndarray]
+    unfunded: np.ndarray  # per tender: bids a firm had the capacity but not the financing for
+
+
+def _entries(m: ProcurementModel, sub: Batch, ti, fi, dist, eligible: np.ndarray) -> _Entry:
+    """Which notified eligible firms bid (module docstring): the contract each would get, its
+    expected profit against the rivals it expects, within capacity and financing headroom."""
+    p, n = m.p, len(sub)
+    cost = delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]  # at full effort, over the term
+    reserve = sub.reserve[ti] * sub.term[ti]
+    m.beliefs.fit(len(m.firms))
+    item = sub.item[ti]
+    rivals = np.minimum(m.beliefs.rivals(fi, item), np.maximum(eligible[ti] - 1, 0))
+    markup = m.beliefs.markup[fi, item]
+    strategy = STRATEGIES[p.bidding.strategy].price
+    # the contract the firm would get: its expected spending and receipts under the regime
+    view = pricing.terms(m, sub, ti, fi, cost, strategy(cost, markup, reserve, 1 + rivals), mobilisation(m, sub, ti))
+    floor = view.break_even(cost)
+    below = floor < reserve
+    price_guess = strategy(floor, markup, reserve, 1 + rivals)
+    margin = view.margin(price_guess, cost)
+    bid_cost = p.procurement.bid_cost_yuan + p.procurement.bid_cost_share * reserve
+    gain = margin / (1 + rivals) - bid_cost
+    enter = below & (margin > 0) & (gain > p.bidding.min_profit_share * reserve)
+    worth = group_counts(ti, enter, n)
+    free = free_capacity(m)
+    need = pricing.need(m, sub, ti, cost, price_guess, view.mob)
+    odds = 1 / (1 + rivals[enter])
+    by_capacity = cap_by_capacity(fi[enter], gain[enter], free * p.bidding.bid_slack, odds)
+    by_finance = cap_by_capacity(fi[enter], gain[enter], m.ledger.headroom, need[enter] * odds)  # wins it can finance
+    unfunded = np.zeros(len(ti), bool)
+    unfunded[enter] = by_capacity & ~by_finance
+    enter[enter] = by_capacity & by_finance
+    return _Entry(cost, reserve, floor, markup, gain, need, below, enter, worth, free, strategy,
+                  group_counts(ti, unfunded, n))
 
 
 def compete(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -> None:
@@ -107,37 +169,23 @@ def compete(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray, legal_
     res.notified[rows] = np.bincount(ti, minlength=n)
     res.eligible[rows] = group_counts(ti, ok, n)
     ti, fi, dist = ti[ok], fi[ok], dist[ok]
-    cost = delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]
-    reserve = sub.reserve[ti] * sub.term[ti]
-    below = cost < reserve
-    m.beliefs.fit(len(f))
-    item = sub.item[ti]
-    rivals = np.minimum(m.beliefs.rivals(fi, item), np.maximum(res.eligible[rows][ti] - 1, 0))
-    markup = m.beliefs.markup[fi, item]
-    strategy = STRATEGIES[p.bidding.strategy].price
-    price_guess = strategy(cost, markup, reserve, 1 + rivals)
-    margin = price_guess - cost - mobilisation(m, sub, ti)
-    bid_cost = p.procurement.bid_cost_yuan + p.procurement.bid_cost_share * reserve
-    gain = margin / (1 + rivals) - bid_cost
-    enter = below & (margin > 0) & (gain > p.bidding.min_profit_share * reserve)
-    worth = group_counts(ti, enter, n)  # profitable entrants before capacity limits
-    free = np.maximum(f.capacity - f.load, 0)
-    slack = free * p.bidding.bid_slack
-    enter[enter] = cap_by_capacity(fi[enter], gain[enter], slack, 1 / (1 + rivals[enter]))
-    ti_b, fi_b, cost_b, res_b = ti[enter], fi[enter], cost[enter], reserve[enter]
-    gain_b = gain[enter]
+    e = _entries(m, sub, ti, fi, dist, res.eligible[rows])
+    enter, below, worth, need, free, room = e.enter, e.below, e.worth, e.need, e.free, m.ledger.headroom
+    ti_b, fi_b, cost_b, res_b = ti[enter], fi[enter], e.cost[enter], e.reserve[enter]
+    gain_b, need_b = e.gain[enter], need[enter]
     entrants = np.bincount(ti_b, minlength=n)
-    price = strategy(cost_b, markup[enter], res_b, entrants[ti_b])
+    price = e.strategy(e.floor[enter], e.markup[enter], res_b, entrants[ti_b])
     tech = np.minimum(1.0, f.capability[fi_b] + p.bidding.tech_inflation * (1 - f.honesty[fi_b]))
     bids = Bids(tender=ti_b, firm=fi_b, price=price, tech=tech,
-                reputation=m.reputation_seen(sub.buyer[ti_b], fi_b), rating=f.rating[fi_b], n_tenders=n)
+                reputation=m.reputation_seen(sub.buyer[ti_b], fi_b), rating=m.rating_seen(fi_b), n_tenders=n)
     n_bids = entrants
     res.bids[rows] = n_bids
     valid_t = n_bids >= legal_min
-    win, _ = _award(m, bids, gain_b, free, legal_min)
+    win, _ = _award(m, bids, gain_b, free, legal_min, room, need_b)
     has = win >= 0
     w = win[has]
     np.add.at(f.col("load"), fi_b[w], 1)
+    np.subtract.at(room, fi_b[w], need_b[w])
     res.winner[rows[has]] = fi_b[w]
     res.price[rows[has]] = price[w] / sub.term[has]
     res.cost[rows[has]] = cost_b[w] / sub.term[has]
@@ -147,8 +195,10 @@ def compete(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray, legal_
         res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(group_counts(ti, below, n) == 0, RESERVE_BELOW_COST,
                                                          np.where(worth == 0, UNPROFITABLE, np.where(
                                                              (n_bids > 0) & (n_bids < legal_min), TOO_FEW_BIDS,
-                                                             NO_CAPACITY))))))
-    res.reason[rows] = reason  # no_capacity: no bid for want of capacity, or every bidder withdrew (full)
+                                                             np.where(e.unfunded > 0, NO_FINANCE, NO_CAPACITY)))))))
+    # no_finance: firms that wanted it could not finance it; no_capacity: no bid for want of capacity,
+    # or every bidder withdrew (full or unable to finance its wins)
+    res.reason[rows] = reason
     _learn(m, sub, ti, fi, enter, w, n_bids, valid_t)
 
 

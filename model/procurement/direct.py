@@ -1,7 +1,9 @@
 """Procurement without a tender: directed commission and post outsourcing (seed S6, S8, R2).
 
 Directed commission (seed S8): the buyer asks the firms it knows (based within
-``known_radius_km``); a firm accepts when the negotiated price covers its cost; a buyer of low
+``known_radius_km``); a firm accepts when the negotiated price covers what it expects the
+contract to cost under its regime (model/procurement/pricing.py) and it can finance it
+(model/entities/finance.py); a buyer of low
 integrity picks its connected firm if it accepts (favouritism), otherwise the best-reputed
 capable firm. A published citizens' rating or supplier ranking shrinks the room for favouritism
 (R6; ``entities.buyer.favour_room``).
@@ -18,10 +20,10 @@ import numpy as np
 from scipy.special import ndtri
 
 from model.entities import buyer as buyer_mod
-from model.procurement import capacity_kernels, kernels, notices
+from model.procurement import capacity_kernels, kernels, notices, pricing
 from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, UNPROFITABLE,
-                                     Batch, Result, delivery_cost, group_counts, mobilisation,
-                                     screen, subset)
+                                     Batch, Result, cap_by_capacity, delivery_cost, free_capacity, group_counts,
+                                     mobilisation, screen, subset)
 
 if TYPE_CHECKING:
     from model.core import ProcurementModel
@@ -100,14 +102,22 @@ def commissions(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) ->
     room = buyer_mod.favour_room(m, fi[favoured])  # R6: published ratings and rankings shrink the room
     favoured[favoured] = m.buyers.integrity[sub.buyer[ti[favoured]]] < p.commission.favour_below * room
     price = np.where(favoured, sub.reserve[ti] * sub.term[ti], price)
-    profitable = price - cost - mobilisation(m, sub, ti) > 0
+    view = pricing.terms(m, sub, ti, fi, cost, price, mobilisation(m, sub, ti))  # the contract it would get
+    gain = view.margin(price, cost)
+    profitable = gain > 0
     worth = group_counts(ti, profitable, n)
-    accept = profitable & (f.load[fi] < f.capacity[fi])
+    free = free_capacity(m)
+    need = pricing.need(m, sub, ti, cost, price, view.mob)
+    room_f = m.ledger.headroom
+    accept = profitable & (free[fi] >= 1) & (need <= room_f[fi])
     ti, fi, cost, price, favoured = ti[accept], fi[accept], cost[accept], price[accept], favoured[accept]
+    gain, need = gain[accept], need[accept]
     res.bids[rows] = np.bincount(ti, minlength=n)
     merit = f.capability[fi] + m.reputation_seen(sub.buyer[ti], fi)
     order = np.lexsort((fi, -merit, ~favoured, ti))
-    w = choose_within_capacity(order, ti, fi, np.maximum(f.capacity - f.load, 0))
+    w = choose_within_capacity(order, ti, fi, np.minimum(free, len(ti)).astype(np.int64))
+    w = w[cap_by_capacity(fi[w], gain[w], room_f, need[w])]  # a firm accepts what it can finance
+    np.subtract.at(room_f, fi[w], need[w])
     np.add.at(f.col("load"), fi[w], 1)
     t_w = ti[w]
     res.winner[rows[t_w]] = fi[w]

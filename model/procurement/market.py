@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.entities import finance
 from model.procurement.batch import (  # noqa: F401 - Batch, Result and REASONS are part of this module's interface
     REASONS, Batch, Result)
 from model.procurement.method import Method, Orders  # noqa: F401 - Method is part of this module's interface
@@ -61,6 +62,7 @@ def run(m: ProcurementModel, b: Batch) -> Result:
     res = Result(winner=np.full(n, -1, np.int64), price=np.zeros(n), cost=np.zeros(n), capability=np.zeros(n),
                  honesty=np.ones(n), notified=np.zeros(n, np.int64), eligible=np.zeros(n, np.int64),
                  bids=np.zeros(n, np.int64), reason=np.zeros(n, np.int64), favoured=np.zeros(n, bool))
+    m.ledger.headroom = finance.headroom(m)  # what each firm can still pre-fund; the methods draw it down
     for c, method in enumerate(METHODS.values()):
         method.run(m, b, res, np.flatnonzero(b.mode == c))
     return res

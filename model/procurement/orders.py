@@ -13,7 +13,8 @@ bidder's cost fails the procurement. After a failure the method says what follow
 (``Method.after_failure``: a public tender switches method with approval, a posting is reposted on
 a wider channel, a consultation left with one supplier goes to single source); when the buyer
 gives up, ``procurement.fallback`` follows (the unit's own purchase, the village committee, or
-in-house provision). Every procurement of an order counts as one attempt (the tender log's
+in-house provision); an order given up for the year falls back to in-house provision by the
+buyer's staff, at their cost (:func:`fall_back_inhouse`). Every procurement of an order counts as one attempt (the tender log's
 ``attempt``). With ``lots``, the same village item across a town's villages is bundled into one
 framework-agreement order by the town government.
 """
@@ -215,8 +216,18 @@ def _failed(m: ProcurementModel, rows: np.ndarray, bids: np.ndarray) -> None:
     m.ledger.unfilled += per_level(o.level[gone].astype(np.int64), np.ones(len(gone)))
     waiting = slots_of(m, rows) & m.slot_bought
     m.slot_state[waiting] = SLOT_UNSERVED
-    dropped_slots = slots_of(m, rows[drop]) & m.slot_bought
-    m.slot_state[dropped_slots & (pr.fallback == "in_house")] = SLOT_INHOUSE
+    fall_back_inhouse(m, slots_of(m, rows[drop]) & m.slot_bought)
+
+
+def fall_back_inhouse(m: ProcurementModel, slots: np.ndarray) -> None:
+    """The last fallback: the buyer's own staff (the village committee for a village's items)
+    provide the slots of orders given up for the year, at their staff cost (model/costs.py) and at
+    the quality their load allows — now higher, so every in-house item of the buyer loses quality
+    (S2). A failed order is never free."""
+    if not slots.any():
+        return
+    m.slot_state[slots] = SLOT_INHOUSE
+    m.slot_inhouse_q = buyer_mod.inhouse_quality(m, m.slot_state == SLOT_INHOUSE)
 
 
 def _fallback_code(m: ProcurementModel, rows: np.ndarray, mode: np.ndarray) -> np.ndarray:
