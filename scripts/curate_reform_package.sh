@@ -24,4 +24,12 @@ cp "$out"/report.md "$out"/report.html "$out"/report.zh.md "$out"/report.zh.html
    "$out"/summary.csv "$out"/differences.csv "$out"/cost_effectiveness.csv "$cur"/
 cp "$out"/figures/fig*_no_bid_by_level.png "$out"/figures/fig*_no_bid_by_level.zh.png \
    "$out"/figures/fig*_frontier.png "$out"/figures/fig*_frontier.zh.png "$cur/figures/"
+rm -rf "$cur/explain"
+for d in "$out"/explain_*/; do
+  [[ -f "$d/explain.parquet" ]] || continue
+  name=$(basename "$d")
+  mkdir -p "$cur/explain/$name"
+  cp "$d"/explain.parquet "$d"/explain.json "$d"/explain.md "$d"/explain.zh.md "$cur/explain/$name/"
+  cp "$d"/figures/explain*.png "$cur/explain/$name/" 2>/dev/null || true
+done
 echo "curated: $cur ($(ls "$cur" | wc -l) files, $(ls "$cur/figures" | wc -l) figures)"

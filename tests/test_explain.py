@@ -157,6 +157,19 @@ def test_carriers_are_the_one_or_two_channels_that_carry_the_effect():
     assert ex.carriers(noisy, "r", "q").empty  # a total within noise is carried by nothing
 
 
+def test_without_shapley_the_carriers_are_the_knockouts_clear_of_noise():
+    def row(kind, channel, est, lo, hi):
+        return {"reform": "r", "baseline": "base", "outcome": "q", "kind": kind, "channel": channel, "estimate": est,
+                "ci_low": lo, "ci_high": hi, "share": np.nan}
+    rows = [row("effect", ex.ALL_ON, 0.2, 0.15, 0.25), row("knockout", "stake", 0.17, 0.12, 0.22),
+            row("knockout", "blacklist", 0.05, -0.01, 0.11), row("knockout", "firm_exit", 0.01, 0.005, 0.015)]
+    table = pd.DataFrame(rows).assign(se=0.01, mc_se=np.nan, n_seeds=5, method="knockout", permutations=0)
+    top = ex.carriers(table, "r", "q")
+    assert top["channel"].tolist() == ["stake"] and top["share"].iloc[0] == pytest.approx(0.85)  # blacklist: noise
+    noisy = table.assign(ci_low=np.where(table["kind"] == "effect", -0.1, table["ci_low"]))
+    assert ex.carriers(noisy, "r", "q").empty
+
+
 def test_brief_names_the_channels_carrying_each_finding():
     from experiments.analysis.brief import brief_blocks
     from tests.test_brief import MANIFEST, META, _row

@@ -34,6 +34,8 @@ EXEMPT_FILES = {
     "param_channels.py": "declares the parameters: defaults and ranges are the parameters",
     "param_base.py": "the parameter machinery",
     "app.py": "dashboard layout (sizes, widths), not behaviour",
+    "app_controls.py": "dashboard controls (slider ranges, milliseconds), not behaviour",
+    "app_tenders.py": "dashboard table (rows shown), not behaviour",
     "rng.py": "SplitMix64 hashing constants of the random streams",
     "invariants.py": "tolerances of the run's self-checks, not behaviour",
 }

@@ -203,12 +203,18 @@ def carriers(table: pd.DataFrame, reform: str, outcome: str, max_channels: int =
              second_share: float = 0.2, alone_share: float = 0.75) -> pd.DataFrame:
     """The one or two channels that carry an effect: the largest Shapley value; the second too when the
     first carries less than ``alone_share`` of the total and the second at least ``second_share``.
+    Without a Shapley decomposition (``--shapley none``), the same rule over the knockouts whose
+    interval excludes 0, each as a share of the effect with every channel on.
 
     Returns:
-        The chosen ``shapley`` rows (empty when the table has none for this reform and outcome, or when
-        the total's interval includes 0: then no channel carries anything distinguishable from noise).
+        The chosen ``shapley`` (or ``knockout``) rows (empty when the table has none for this reform and
+        outcome, or when the total's interval includes 0: then no channel carries anything
+        distinguishable from noise).
     """
-    s = table[(table["kind"] == "shapley") & (table["reform"] == reform) & (table["outcome"] == outcome)]
+    mine = table[(table["reform"] == reform) & (table["outcome"] == outcome)]
+    s = mine[mine["kind"] == "shapley"]
+    if s.empty:
+        s = _knockout_shares(mine)
     if s.empty or not s["share"].notna().all():
         return s.head(0)
     s = s.assign(_a=s["estimate"].abs()).sort_values("_a", ascending=False, kind="stable").drop(columns="_a")
@@ -216,3 +222,13 @@ def carriers(table: pd.DataFrame, reform: str, outcome: str, max_channels: int =
     if len(top) > 1 and (abs(top["share"].iloc[0]) >= alone_share or abs(top["share"].iloc[1]) < second_share):
         top = top.head(1)
     return top
+
+
+def _knockout_shares(mine: pd.DataFrame) -> pd.DataFrame:
+    """Knockouts clear of noise, with their share of the all-on effect (none when that effect is noise)."""
+    on = mine[(mine["kind"] == "effect") & (mine["channel"] == ALL_ON)]
+    k = mine[mine["kind"] == "knockout"]
+    if on.empty or k.empty or not (on["ci_low"].iloc[0] > 0 or on["ci_high"].iloc[0] < 0):
+        return k.head(0)
+    k = k[(k["ci_low"] > 0) | (k["ci_high"] < 0)]
+    return k.assign(share=k["estimate"] / on["estimate"].iloc[0])
