@@ -10,6 +10,8 @@ stderr and exits with status 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from typing import NoReturn
 
@@ -56,6 +58,10 @@ EXTRAS = {"optuna": "optimize", "solara": "viz", "altair": "viz", "libcoveocds":
           "ocdsextensionregistry": "ocds", "ocdsmerge": "ocds", "ema_workbench": "ema", "nbclient": "notebooks",
           "nbformat": "notebooks"}
 """Optional package (import name) -> the pyproject extra that installs it."""
+
+
+CANNOT_WRITE = (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT)
+"""OSError numbers that mean the output cannot be written: reported in one line, exit 2."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -152,6 +158,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("error: interrupted (rerun the same command to resume)", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `indicators DIR | head`: the reader left early
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit
+        print("error: the output was closed before it was all written (broken pipe)",
+              file=sys.stderr)
+        return 2
+    except OSError as exc:
+        if exc.errno not in CANNOT_WRITE:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"error: cannot write {where}{exc.strerror or exc} (choose a writable folder, "
+              "or free some space)", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -123,7 +123,7 @@ def test_manifest_records_provenance_and_counts(plan, tmp_path):
     m = json.loads((out / "manifest.json").read_text())
     assert m["status"] == "complete"
     assert m["counts"] == {"planned": 6, "design_rows": 6, "done": 6, "skipped": 0,
-                           "completed": 6, "remaining": 0}
+                           "completed": 6, "remaining": 0, "tender_logs": 0}
     assert len(m["experiment"]["sha256"]) == 64 and m["experiment"]["seed"] == plan.seed
     assert m["parameters"]["s"] == fakemodel.DEFAULTS
     for key in ("jiebang", "mesa", "numpy", "pandas", "pyarrow", "dask", "pydantic"):
@@ -177,7 +177,7 @@ def test_a_live_sweep_holds_the_folder_and_a_dead_ones_lock_is_taken_over(plan, 
     (out / ".lock").write_text(f"{gone.pid}\n")  # a sweep that was killed
     store = Store(out)
     store.open(planned)
-    assert (out / ".lock").read_text().strip() == str(os.getpid())
+    assert json.loads((out / ".lock").read_text())["pid"] == os.getpid()  # host, pid, lease
     store.release()
     assert not (out / ".lock").exists()
 

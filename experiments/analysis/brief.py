@@ -259,6 +259,8 @@ def write_brief(out_dir: str | Path, diffs: pd.DataFrame, manifest: Mapping[str,
     out = Path(out_dir)
     stem = "brief.zh" if lang == "zh" else "brief"
     md, page = out / f"{stem}.md", out / f"{stem}.html"
-    md.write_text(to_markdown(blocks), encoding="utf-8")
-    page.write_text(to_html(blocks, title, lang), encoding="utf-8")
+    from experiments.engine.store import atomic_write_text  # a killed brief leaves no half file
+
+    atomic_write_text(to_markdown(blocks), md)
+    atomic_write_text(to_html(blocks, title, lang), page)
     return {"markdown": md, "html": page, "findings": findings}

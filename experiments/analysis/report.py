@@ -408,14 +408,16 @@ def build_report(
 
     stem = "report.zh" if lang == "zh" else "report"
     md_path, html_path = out / f"{stem}.md", out / f"{stem}.html"
-    md_path.write_text(to_markdown(blocks), encoding="utf-8")
-    html_path.write_text(to_html(blocks, title, lang), encoding="utf-8")
+    from experiments.engine.store import atomic_write_text  # a killed report leaves no half file
+
+    atomic_write_text(to_markdown(blocks), md_path)
+    atomic_write_text(to_html(blocks, title, lang), html_path)
     tables = [out / "summary.csv"]
-    means.to_csv(tables[0], index=False)
+    atomic_write_text(means.to_csv(index=False), tables[0])
     if diffs is not None:
         tables.append(out / "differences.csv")
-        diffs.to_csv(tables[-1], index=False)
+        atomic_write_text(diffs.to_csv(index=False), tables[-1])
     if not ce_table.empty:
         tables.append(out / "cost_effectiveness.csv")
-        ce_table.to_csv(tables[-1], index=False)
+        atomic_write_text(ce_table.to_csv(index=False), tables[-1])
     return {"markdown": md_path, "html": html_path, "figures": fig_paths, "tables": tables}

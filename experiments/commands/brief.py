@@ -90,6 +90,9 @@ def main(args: argparse.Namespace) -> int:
     """Write the brief and print where it is. Returns 0."""
     from experiments.commands.report import parse_outcomes
 
+    from experiments.engine.folder import require_complete
+
+    require_complete(args.out_dir, "brief")
     written = write_brief(args.out_dir, args.baseline, parse_outcomes(args.outcomes), args.lang)
     print(f"brief: {written['markdown']} and {written['html']} "
           f"({len(written['findings'])} comparisons clear of noise)")

@@ -17,6 +17,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 HELP = "Open Contracting red-flag indicators (single bid, no bid...) of OCDS data, per scenario"
@@ -68,13 +69,21 @@ def ocds_files(path: Path) -> dict[str, Path]:
         return {path.stem: path}
     if not path.is_dir():
         raise SpecError(f"{path}: no such file or folder (expected a results folder or an OCDS file)")
-    files = sorted((path / "ocds").glob("*.json")) + sorted((path / "ocds").glob("*.jsonl"))
-    if not files:
+    from experiments.engine.folder import require_complete
+    from experiments.ocds.export import STAMP, export_problem
+
+    require_complete(path, "indicators")
+    problem = export_problem(path) if (path / "ocds").is_dir() else "missing"
+    if problem is not None:
         from experiments.commands.ocds import export
 
+        if problem != "missing":
+            print(f"note: the OCDS export in {path / 'ocds'} was {problem}; exporting again",
+                  file=sys.stderr)
         export(path)
-        files = sorted((path / "ocds").glob("*.json")) + sorted((path / "ocds").glob("*.jsonl"))
-    return {f.stem: f for f in sorted(files)}
+    files = [f for f in sorted((path / "ocds").glob("*.json*")) if f.name != STAMP
+             and f.suffix in (".json", ".jsonl")]
+    return {f.stem: f for f in files}
 
 
 def main(args: argparse.Namespace) -> int:

@@ -43,6 +43,9 @@ def export(folder: Path, fmt: str = "auto", extension: str | None = None, check:
     from experiments.ocds.export import ExportError, export_folder
     from experiments.engine.spec_checks import SpecError
 
+    from experiments.engine.folder import require_complete
+
+    require_complete(folder, "ocds")
     try:
         written = export_folder(folder, fmt=fmt, extension=extension)
     except ExportError as exc:

@@ -123,6 +123,9 @@ def report_manifest(manifest: Mapping[str, Any]) -> dict[str, Any]:
                 "cpu_count", "counts", "packages"):
         if manifest.get(key) is not None:
             out[key] = manifest[key]
+    ident = manifest.get("identity")
+    if isinstance(ident, Mapping):  # what made the runs (experiments/engine/identity.py)
+        out["identity"] = {k: ident.get(k) for k in ("code", "lock", "platform", "git_commit")}
     run = manifest.get("run") or {}
     if run.get("argv"):
         out["command"] = "python -m experiments " + " ".join(map(str, run["argv"]))
@@ -282,6 +285,9 @@ def parse_outcomes(text: str | None) -> list[str] | None:
 
 def main(args: argparse.Namespace) -> int:
     """Write the report and print where it is. Returns 0."""
+    from experiments.engine.folder import require_complete
+
+    require_complete(args.out_dir, "report")
     written = write_report(args.out_dir, args.baseline, parse_outcomes(args.outcomes), args.lang,
                            args.robustness)
     print(f"report: {written['markdown']} and {written['html']} "

@@ -75,6 +75,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--report", action="store_true",
                         help="after a complete sweep, write report.md and report.html in the "
                              "output folder (as `python -m experiments report DIR`)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the plan's runs and estimated CPU time and peak memory, run "
+                             "nothing")
     parser.add_argument("--backend", default=None, help=argparse.SUPPRESS)
 
 
@@ -99,6 +102,8 @@ def main(args: argparse.Namespace) -> int:
         if value is not None and value < 1:
             raise SpecError(f"--{flag.replace('_', '-')}: expected an integer >= 1, "
                             f"got {value}")
+    if not 0 < args.connect_timeout <= 3600:  # also refuses nan and inf
+        raise SpecError(f"--connect-timeout: expected seconds in (0, 3600], got {args.connect_timeout}")
     try:
         backend = load_backend(args.backend)
     except ValueError as exc:
@@ -127,6 +132,14 @@ def main(args: argparse.Namespace) -> int:
     scheduler = args.scheduler or exp.hints.get("scheduler")
     if args.scheduler and executor != "dask":
         raise SpecError("--scheduler: only used with --executor dask")
+    from experiments.commands._guard import check_memory, describe_cost, local_workers
+
+    workers = local_workers(executor, args.workers or exp.hints.get("workers"), scheduler)
+    lines, need = describe_cost(plan, executor, workers)
+    if args.dry_run:
+        print("\n".join(lines))
+        return 0
+    check_memory(need, executor, scheduler)
     out = args.out or Path("results") / exp.name
     bar = None
 
@@ -138,7 +151,7 @@ def main(args: argparse.Namespace) -> int:
     result = None
     try:
         result = run_sweep(
-            plan, out, executor=executor, workers=args.workers or exp.hints.get("workers"),
+            plan, out, executor=executor, workers=workers,
             scheduler=scheduler, timeout=args.connect_timeout, fresh=args.fresh,
             tenders=args.tenders or args.ocds, chunk_size=args.chunk_size, backend=backend,
             on_start=on_start, on_progress=lambda n: bar.update(n) if bar else None,

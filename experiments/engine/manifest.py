@@ -179,8 +179,10 @@ def build(plan: Plan, run_options: dict[str, Any], previous: dict[str, Any] | No
     }
 
 
-def finish(manifest: dict[str, Any], status: str, started: str, counts: dict[str, int]) -> dict:
-    """Mark a manifest finished: status, end time, counts, and this session's entry."""
+def finish(manifest: dict[str, Any], status: str, started: str, counts: dict[str, int],
+           made: dict[str, Any] | None = None) -> dict:
+    """Mark a manifest finished: status, end time, counts, and this session's entry (with
+    `made`: the identity of the code that ran and the run ids it produced)."""
     manifest = dict(manifest)
     manifest["status"] = status
     manifest["finished"] = now()
@@ -188,13 +190,14 @@ def finish(manifest: dict[str, Any], status: str, started: str, counts: dict[str
     manifest["sessions"] = manifest["sessions"] + [
         {"started": started, "finished": manifest["finished"], "status": status,
          "executor": manifest["run"].get("executor"), "workers": manifest["run"].get("workers"),
-         **counts}]
+         **counts, **(made or {})}]
     return manifest
 
 
 def read(out: Path) -> dict[str, Any] | None:
-    """The manifest in `out`, or None if absent or unreadable."""
+    """The manifest in `out`, or None if absent, unreadable or not a JSON object."""
     try:
-        return json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        data = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return data if isinstance(data, dict) else None

@@ -17,6 +17,7 @@ import itertools
 import math
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
@@ -173,8 +174,43 @@ class SerialExecutor:
             yield fn(item)
 
 
+PARENT_POLL_SECONDS = 0.5
+"""How often a worker checks that the sweep that started it is alive (issue 35: orphans)."""
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def watch_parent(sweep_pid: int, poll: float = PARENT_POLL_SECONDS) -> None:
+    """Worker initializer: exit as soon as the sweep's process dies.
+
+    A thread polls whether the sweep's process is alive and whether this worker's own parent
+    changed (the forkserver exits with the sweep, and the worker is re-parented); either way the
+    worker exits at once, so a `kill -9` of the sweep leaves no workers running.
+    """
+    import threading
+
+    parent = os.getppid()
+
+    def loop() -> None:
+        while True:
+            time.sleep(poll)
+            if os.getppid() != parent or not _alive(sweep_pid):
+                os._exit(1)
+
+    threading.Thread(target=loop, daemon=True, name="jiebang-parent-watch").start()
+
+
 class ProcessExecutor:
-    """A local process pool ("forkserver" where available, else "spawn")."""
+    """A local process pool ("forkserver" where available, else "spawn"); each worker exits when
+    the sweep's process dies (`watch_parent`)."""
 
     name = "processes"
 
@@ -189,7 +225,8 @@ class ProcessExecutor:
         if self.context == "forkserver":
             # workers fork from a server that has already imported these (fast start)
             ctx.set_forkserver_preload(["experiments.engine.runner", "model"])
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx,
+                                         initializer=watch_parent, initargs=(os.getpid(),))
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -265,6 +302,11 @@ class DaskExecutor:
                         n_workers=self.workers, threads_per_worker=1, processes=True,
                         dashboard_address=None, silence_logs=logging.ERROR)
                 self._client = Client(self._cluster, timeout=self.timeout)
+        except (ValueError, KeyError, TypeError) as exc:  # distributed's parse errors
+            self.__exit__()
+            raise ExecutorError(f"--scheduler {self.scheduler!r}: not a Dask scheduler address "
+                                f"({type(exc).__name__}: {exc}); expected e.g. "
+                                "tcp://host:8786") from None
         except (OSError, TimeoutError) as exc:
             self.__exit__()
             where = self.scheduler or "a local cluster"

@@ -295,6 +295,7 @@ def load_experiment(path: str | Path, backend: Backend) -> Experiment:
             raise SpecError(f"{path}: neither an [experiment] nor a [scenario] table; an "
                             "experiment file needs [experiment], a scenario file [scenario]")
         info = v.load_scenario_file(path, str(path), backend)
+        v.short_text(f"{path}: scenario.description", info.description)
         return Experiment(path, "scenario", info.name, info.description, DEFAULT_SEED,
                           DEFAULT_REPLICATIONS, None, None, info.name,
                           (ScenarioRef(info.name, info.description, path.resolve()),),
@@ -364,7 +365,8 @@ def make_plan(exp: Experiment, backend: Backend, *, replications: int | None = N
         SpecError: on invalid counts, a `--set` that is also a factor, or parameters
         the model rejects.
     """
-    reps = v.positive("--reps", exp.replications if replications is None else replications)
+    reps = v.positive("--reps", exp.replications if replications is None else replications,
+                      v.MAX_REPLICATIONS)
     yrs = exp.years if years is None else v.positive("--years", years)
     seed_ = exp.seed if seed is None else seed
     if isinstance(seed_, bool) or not isinstance(seed_, int) or seed_ < 0:

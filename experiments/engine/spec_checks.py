@@ -16,11 +16,11 @@ from experiments.engine.samplers import DESIGNS, Design, Factor
 
 HEADER_KEYS = {
     "name": "a name (letters, digits, _ . -)",
-    "description": "a string",
+    "description": "a string of at most 20000 characters",
     "name_zh": "a string (the Chinese title of the reports and the brief)",
-    "description_zh": "a string (the Chinese description: the question the experiment answers)",
+    "description_zh": "a string of at most 20000 characters (the Chinese description: the question the experiment answers)",
     "seed": "an integer >= 0",
-    "replications": "an integer >= 1",
+    "replications": "an integer from 1 to 100000",
     "years": "an integer >= 1",
     "outcomes": "a non-empty list of outcome names",
     "baseline": "a scenario name",
@@ -83,11 +83,26 @@ def is_num(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def positive(where: str, x: Any) -> int:
-    """Return `x` if it is an int >= 1, else raise naming `where`."""
+MAX_REPLICATIONS = 100_000
+"""Most replications per scenario and point (a plan of 10^9 runs would take days to plan)."""
+MAX_TEXT = 20_000
+"""Most characters of a description (each is copied into the manifest)."""
+
+
+def positive(where: str, x: Any, most: int | None = None) -> int:
+    """Return `x` if it is an int >= 1 (and <= `most`), else raise naming `where`."""
     if not is_int(x) or x < 1:
         raise SpecError(f"{where}: expected an integer >= 1, got {x!r}")
+    if most is not None and x > most:
+        raise SpecError(f"{where}: expected at most {most:,}, got {x:,}")
     return x
+
+
+def short_text(where: str, text: Any) -> Any:
+    """Return `text`, refusing a string longer than `MAX_TEXT` characters."""
+    if isinstance(text, str) and len(text) > MAX_TEXT:
+        raise SpecError(f"{where}: {len(text):,} characters, at most {MAX_TEXT:,} allowed")
+    return text
 
 
 def check_header(where: str, table: Any) -> dict[str, Any]:
@@ -99,11 +114,11 @@ def check_header(where: str, table: Any) -> dict[str, Any]:
             raise unknown(where, key, HEADER_KEYS)
         ok = {
             "name": lambda x: isinstance(x, str) and _safe_name(x),
-            "description": lambda x: isinstance(x, str),
+            "description": lambda x: isinstance(x, str) and len(x) <= MAX_TEXT,
             "name_zh": lambda x: isinstance(x, str) and x.strip() != "",
-            "description_zh": lambda x: isinstance(x, str),
+            "description_zh": lambda x: isinstance(x, str) and len(x) <= MAX_TEXT,
             "seed": lambda x: is_int(x) and x >= 0,
-            "replications": lambda x: is_int(x) and x >= 1,
+            "replications": lambda x: is_int(x) and 1 <= x <= MAX_REPLICATIONS,
             "years": lambda x: is_int(x) and x >= 1,
             "outcomes": lambda x: isinstance(x, list) and len(x) > 0
             and all(isinstance(o, str) for o in x) and len(set(x)) == len(x),
@@ -188,6 +203,7 @@ def parse_scenarios(path: Path, items: Any, where: str,
             name, desc = name or info.name, desc if desc is not None else info.description
         elif name is None:
             raise SpecError(f"{at}: an inline scenario needs a name (or give a path)")
+        short_text(f"{at}.description", desc)
         if not _safe_name(name):
             raise SpecError(f"{at}.name: got {name!r}; expected {HEADER_KEYS['name']}")
         if name in [o[0] for o in out]:

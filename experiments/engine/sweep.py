@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from experiments.engine import manifest as mf
 from experiments.engine.backend import REAL, Backend
+from experiments.engine.identity import identity
 from experiments.engine.runner import execute, make_executor
 from experiments.engine.spec import Plan
 from experiments.engine.store import Store, atomic_write_json, check_output
@@ -85,7 +86,8 @@ def run_sweep(plan: Plan, out: str | Path, *, executor: str = "serial",
     """
     out = Path(out)
     check_output(out)
-    store = Store(out, fresh=fresh)
+    made_by = identity(backend)
+    store = Store(out, fresh=fresh, identity=made_by, tenders=tenders)
     planned = {r.run_id for r in plan.runs}
     ex = make_executor(executor, workers, scheduler, timeout)
     with ex:
@@ -95,7 +97,7 @@ def run_sweep(plan: Plan, out: str | Path, *, executor: str = "serial",
                    "scheduler": scheduler, "chunk_size": chunk_size, "tenders": tenders,
                    "argv": argv}
         started = mf.now()
-        manifest = mf.build(plan, options, previous)
+        manifest = {**mf.build(plan, options, previous), "identity": made_by}
         store.write_design(plan.design_rows)
         atomic_write_json(manifest, out / "manifest.json")
         if on_start is not None:
@@ -109,16 +111,34 @@ def run_sweep(plan: Plan, out: str | Path, *, executor: str = "serial",
             status = "interrupted"
             raise
         finally:
-            done = store.consolidate()
+            try:
+                done = store.consolidate()
+            except OSError:  # e.g. the disk is full: record the failure, then report it
+                status, done = "failed", len(store.done)  # runs whose parts landed
+                _finish(out, manifest, status, started, store, planned, skipped, done, tenders,
+                        made_by, quiet=True)
+                raise
             if status == "complete" and done < len(planned):
                 status = "incomplete"
             completed = done - skipped
-            counts = {"done": done, "skipped": skipped, "completed": completed,
-                      "remaining": len(planned) - done}
-            atomic_write_json(mf.finish(manifest, status, started, counts),
-                              out / "manifest.json")
-            store.release()
+            _finish(out, manifest, status, started, store, planned, skipped, done, tenders, made_by)
     return SweepResult(out, len(planned), skipped, completed, done, status, store.moved_to)
+
+
+def _finish(out: Path, manifest: dict, status: str, started: str, store: Store, planned: set[str],
+            skipped: int, done: int, tenders: bool, made_by: dict, quiet: bool = False) -> None:
+    """Write the manifest's final state and release the folder (`quiet`: a failure to write is
+    ignored, another error is already on its way)."""
+    counts = {"done": done, "skipped": skipped, "completed": done - skipped,
+              "remaining": len(planned) - done, "tender_logs": done if tenders else 0}
+    made = {"identity": made_by, "run_ids": sorted(store.added)}
+    try:
+        atomic_write_json(mf.finish(manifest, status, started, counts, made), out / "manifest.json")
+    except OSError:
+        if not quiet:
+            raise
+    finally:
+        store.release()
 
 
 def describe(result: SweepResult) -> str:

@@ -29,6 +29,8 @@ from experiments.ocds import codes
 
 EXTENSION_DIR = Path(__file__).resolve().parent / "extension"
 JSONL_ABOVE = 20_000
+STAMP = "export.json"
+"""The export's stamp in DIR/ocds/: the runs it covers and its files (written last)."""
 LINE_RELEASES = 1_000
 PUBLISHER = {"name": "Jiebang simulation (simulated data, not real procurements)"}
 
@@ -260,6 +262,12 @@ def export_folder(folder: str | Path, *, fmt: str = "auto", extension: str | Non
         raise ExportError(f"{folder}: no runs.parquet (not a results folder, or the sweep has not finished)")
     if not tenders.is_file():
         raise ExportError(f"{folder}: no tenders.parquet; rerun the sweep with --tenders (or use run --ocds)")
+    from experiments.engine.folder import runs_stamp, tender_coverage
+
+    coverage = tender_coverage(folder)
+    if coverage is not None and coverage[0] < coverage[1]:
+        raise ExportError(f"{folder}: tender logs cover {coverage[0]} of its {coverage[1]} runs; an "
+                          "export would describe only those; rerun the sweep with --fresh --tenders")
     manifest = json.loads((folder / "manifest.json").read_text()) if (folder / "manifest.json").is_file() else {}
     params = manifest.get("parameters") or {}
     published = _published(manifest)
@@ -268,6 +276,9 @@ def export_folder(folder: str | Path, *, fmt: str = "auto", extension: str | Non
     info = {run: RunInfo(params.get(s)) for run, s in zip(scen["run_id"], scen["scenario"])}
     out = folder / "ocds"
     out.mkdir(exist_ok=True)
+    (out / STAMP).unlink(missing_ok=True)  # until the last file lands, the export is partial
+    for tmp in out.glob(".*.tmp"):  # an export that was killed
+        tmp.unlink()
     written = {}
     for name, part in log.groupby("scenario", sort=True, observed=True):
         kind = fmt if fmt != "auto" else ("jsonl" if len(part) > JSONL_ABOVE else "json")
@@ -276,7 +287,33 @@ def export_folder(folder: str | Path, *, fmt: str = "auto", extension: str | Non
             if stale != path and stale.exists():
                 stale.unlink()  # a re-export in the other format replaces the earlier file
         written[str(name)] = (path, write(releases(part, info), path, published=published, extension=extension))
+    stamp = {**runs_stamp(folder), "files": sorted(p.name for p, _ in written.values())}
+    tmp = out / f".{STAMP}.{os.getpid()}.tmp"
+    tmp.write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
+    os.replace(tmp, out / STAMP)
     return written
+
+
+def export_problem(folder: str | Path) -> str | None:
+    """Why a results folder's OCDS export cannot be used as it is (None: it is current).
+
+    An export is current when its stamp (``ocds/export.json``, written after its last file) names
+    exactly the runs the folder now holds and its files are all there.
+    """
+    from experiments.engine.folder import runs_stamp
+
+    out = Path(folder) / "ocds"
+    if [p for p in out.glob(".*.tmp") if ".json" in p.name]:  # not indicators.csv's
+        return "partial (an export was interrupted: a .tmp file was left behind)"
+    try:
+        stamp = json.loads((out / STAMP).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "partial or unstamped (no ocds/export.json: interrupted, or made before exports were stamped)"
+    now = runs_stamp(Path(folder))
+    if not isinstance(stamp, dict) or stamp.get("run_ids_sha256") != now["run_ids_sha256"]:
+        return f"stale (covers {stamp.get('runs') if isinstance(stamp, dict) else '?'} runs, the folder holds {now['runs']})"
+    missing = [f for f in stamp.get("files", []) if not (out / f).is_file()]
+    return f"partial ({', '.join(missing)} missing)" if missing else None
 
 
 def _published(manifest: Mapping[str, Any]) -> str:

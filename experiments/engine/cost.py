@@ -1,0 +1,130 @@
+"""What a plan will cost before it runs: CPU time and peak memory per run (issue 35).
+
+A run's cost is estimated from its region alone — villages (``region.n_towns`` ×
+``region.villages_per_town``), their density (villages per km² of the disk of radius
+``region.radius_km``) and the years — from the benchmarks of docs/PERFORMANCE.md (round 5, final
+code), not a model of the code:
+
+- one year at the county's density, 100 / 1,000 / 10,000 / 70,000 villages: 0.070 / 0.232 / 3.65 /
+  49.9 s CPU, peak RSS 317 / 362 / 1,100 / 3,550 MB (`BENCH`);
+- the province, 70,200 villages at 2.18× the county's density, one year: 101.7 s CPU, 9.87 GB
+  (`PROVINCE`);
+- later years cost a fraction of the first (which builds the region): 0.45 for the county
+  (decade 0.82 s CPU against 0.163 s for its first year), 0.88 for the province (round 3: 542.6 s
+  for ten years, 60.7 s for one) (`LATER_YEARS`).
+
+CPU and memory of the first year are interpolated in log-log between the `BENCH` sizes (below
+them, the smallest's; above, the last segment's slope); the province row sets how both grow with density (a power of the
+density ratio); the later-year fraction is interpolated in log villages. Peak memory does not grow
+with years. Households per village are not in the estimate (the benchmarks kept the default 120).
+Expect ±30%: the benchmarks' machine loads varied that much.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+BENCH = ((100, 0.070, 317.0), (1_000, 0.232, 362.0), (10_000, 3.65, 1_100.0),
+         (70_000, 49.9, 3_550.0))
+"""(villages, CPU s per simulated year, peak RSS MB) at the county's density (PERFORMANCE.md)."""
+PROVINCE = (70_200, 1800 * 39 / (math.pi * 220.0 ** 2), 101.7, 9_870.0)
+"""(villages, villages per km², CPU s for one year, peak RSS MB) of `bench --scale province`."""
+COUNTY_DENSITY = 600 / (math.pi * 30.0 ** 2)
+"""Villages per km² of the default region (12 × 50 villages on a disk of radius 30 km)."""
+
+LATER_YEARS = ((600, 0.45), (70_200, 0.88))
+"""(villages, CPU of each year after the first / CPU of the first year)."""
+_LOG_V = np.log([b[0] for b in BENCH])
+
+
+def _loglog(villages: float, values: list[float]) -> float:
+    """Interpolate in log-log between `BENCH` sizes; below the smallest, its value (the cost of
+    starting a run); above the largest, the last segment's slope."""
+    x, y = max(math.log(villages), _LOG_V[0]), np.log(values)
+    i = 0 if x < _LOG_V[1] else (len(_LOG_V) - 2 if x > _LOG_V[-2] else
+                                 int(np.searchsorted(_LOG_V, x)) - 1)
+    slope = (y[i + 1] - y[i]) / (_LOG_V[i + 1] - _LOG_V[i])
+    return float(math.exp(y[i] + slope * (x - _LOG_V[i])))
+
+
+def _cpu1(villages: float) -> float:
+    return _loglog(villages, [b[1] for b in BENCH])
+
+
+def _mem(villages: float) -> float:
+    return _loglog(villages, [b[2] for b in BENCH])
+
+
+_RATIO = PROVINCE[1] / COUNTY_DENSITY
+CPU_DENSITY_EXP = math.log(PROVINCE[2] / _cpu1(PROVINCE[0])) / math.log(_RATIO)
+MEM_DENSITY_EXP = math.log((PROVINCE[3] - BENCH[0][2]) / (_mem(PROVINCE[0]) - BENCH[0][2])) / math.log(_RATIO)
+
+
+@dataclass(frozen=True)
+class RunCost:
+    """Estimated cost of one run: CPU seconds and peak memory (MB)."""
+
+    cpu_s: float
+    peak_mb: float
+
+
+def run_cost(flat: dict[str, Any], years: int) -> RunCost | None:
+    """Estimate one run from its flat parameters, or None without ``region.*`` sizes."""
+    try:
+        villages = int(flat["region.n_towns"]) * int(flat["region.villages_per_town"])
+        radius = float(flat.get("region.radius_km", 30.0))
+    except (KeyError, TypeError, ValueError):
+        return None
+    ratio = max(villages / (math.pi * radius ** 2) / COUNTY_DENSITY, 1e-6)
+    (v0, f0), (v1, f1) = LATER_YEARS
+    later = float(np.clip(f0 + (f1 - f0) * math.log(villages / v0) / math.log(v1 / v0), f0, f1))
+    cpu = _cpu1(villages) * ratio ** CPU_DENSITY_EXP * (1 + later * (years - 1))
+    peak = BENCH[0][2] + (_mem(villages) - BENCH[0][2]) * ratio ** MEM_DENSITY_EXP
+    return RunCost(cpu, peak)
+
+
+def plan_cost(plan: Any) -> tuple[float, float, int] | None:
+    """(total CPU s, largest peak MB of a run, runs) of a plan, or None when not estimable."""
+    total, peak, cache = 0.0, 0.0, {}
+    for spec in plan.runs:
+        flat = plan.params[spec.run_id]
+        key = (id(flat), spec.years)
+        if key not in cache:
+            cache[key] = run_cost(flat, spec.years)
+        cost = cache[key]
+        if cost is None:
+            return None
+        total += cost.cpu_s
+        peak = max(peak, cost.peak_mb)
+    return total, peak, len(plan.runs)
+
+
+def available_mb() -> float | None:
+    """Memory available to new processes (MemAvailable of /proc/meminfo, else psutil), MB (10^6 bytes,
+    as the benchmarks' figures)."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024 / 1e6
+    except OSError:
+        pass
+    try:
+        import psutil
+
+        return psutil.virtual_memory().available / 1e6
+    except ImportError:
+        return None
+
+
+def cores() -> int:
+    """CPU cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1

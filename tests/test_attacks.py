@@ -1,0 +1,509 @@
+"""Attack catalogue (issue 35): each test replays one attack a hostile user made on a results folder
+and checks the defect it found is gone. Each failed on the code before its fix.
+
+The docstring of every test is structured (a title line, then ``Attack:``, ``Before:``, ``Now:``);
+docs/RELIABILITY.md's catalogue table is generated from them (``python scripts/attack_catalogue.py``)
+and `test_the_reliability_catalogue_is_current` checks it is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from experiments.__main__ import main
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+FAKE = ["--backend", "fakemodel:BACKEND"]
+
+
+def cli(*args: str, cwd: Path, path: Path | None = None) -> subprocess.CompletedProcess:
+    """`python -m experiments ARGS` in a subprocess (PYTHONPATH: `path`, then tests/)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(p) for p in (path, TESTS) if p)}
+    return subprocess.run([sys.executable, "-m", "experiments", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=120)
+
+
+def one_line_exit_2(proc: subprocess.CompletedProcess | tuple[int, str]) -> str:
+    """The single `error:` line of a refused command (asserts exit 2 and one line)."""
+    code, err = (proc.returncode, proc.stderr) if hasattr(proc, "returncode") else proc
+    assert code == 2, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), err
+    return lines[0]
+
+
+@pytest.fixture()
+def scenario(tmp_path: Path) -> Path:
+    path = tmp_path / "s.toml"
+    path.write_text('[scenario]\nname = "s"\ndescription = "d"\n')
+    return path
+
+
+def test_defect_1_a_rerun_after_a_model_change_never_mixes_model_versions(tmp_path, scenario):
+    """Defect 1 — a rerun after a model change silently mixed model versions.
+
+    Attack: `run --reps 2`, change a model constant, `run --reps 3` into the same folder.
+    Before: exit 0, "1 run now, 2 already done"; 2 of the 3 rows came from the old model.
+    Now: one line, exit 2, naming what changed (code hash, commit) and `--fresh`; `--fresh`
+    reruns all 3 with the new code; each `run` is recorded with its code and the run ids it made.
+    """
+    shutil.copy(TESTS / "fakemodel.py", tmp_path / "fake35.py")
+    args = ["run", str(scenario), "--years", "1", "--quiet", "--out", "o",
+            "--backend", "fake35:BACKEND"]
+    first = cli(*args, "--reps", "2", cwd=tmp_path, path=tmp_path)
+    assert first.returncode == 0, first.stderr
+    model = tmp_path / "fake35.py"
+    model.write_text(model.read_text().replace("0.5 + 0.3 *", "0.55 + 0.3 *"))  # the change
+    again = cli(*args, "--reps", "3", cwd=tmp_path, path=tmp_path)
+    line = one_line_exit_2(again)
+    assert "2 of its 2 runs were made by something else" in line and "model or engine code" in line
+    assert "--fresh" in line and "already done" not in again.stdout
+    assert len(pd.read_parquet(tmp_path / "o/runs.parquet")) == 2  # untouched
+    fresh = cli(*args, "--reps", "3", "--fresh", cwd=tmp_path, path=tmp_path)
+    assert fresh.returncode == 0 and "3 run now, 0 already done" in fresh.stdout, fresh.stderr
+    old = pd.read_parquet(next(tmp_path.glob("o.old-*")) / "runs.parquet")
+    new = pd.read_parquet(tmp_path / "o/runs.parquet").set_index("run_id")
+    shift = new.loc[old["run_id"], "quality_delivered"].to_numpy() / old["quality_delivered"].to_numpy()
+    assert shift == pytest.approx((0.55 + 0.09) / (0.5 + 0.09))  # every row from the new code
+    manifest = json.loads((tmp_path / "o/manifest.json").read_text())
+    session = manifest["sessions"][-1]
+    assert session["run_ids"] == sorted(new.index) and session["identity"] == manifest["identity"]
+    assert set(manifest["identity"]) >= {"code", "lock", "platform", "git_commit", "key"}
+
+
+def test_defect_1_the_identity_covers_model_code_lock_and_platform(tmp_path, monkeypatch, scenario,
+                                                                   capsys):
+    """Defect 1 — the run id hashed scenario, parameters, seed and years, not what computed them.
+
+    Attack: resume after a changed lock file or numeric platform (simulated by patching the
+    identity), and after a change to any file of `model/` (a committed change included).
+    Before: the resume reported the old runs "already done".
+    Now: the real model's identity hashes every file of `model/` and `experiments/engine/`; a
+    changed lock or platform is refused in one line naming it.
+    """
+    from experiments.engine import identity as ident
+    from experiments.engine.backend import REAL
+
+    roots = ident.code_roots(REAL)
+    assert ROOT / "model" in roots and ROOT / "experiments/engine" in roots
+    tree = tmp_path / "pkg"
+    tree.mkdir()
+    (tree / "a.py").write_text("X = 1\n")
+    before = ident.tree_hash([tree])
+    (tree / "a.py").write_text("X = 2\n")
+    changed = ident.tree_hash([tree])
+    assert changed != before
+    (tree / ".a.py.swp").write_text("an editor's file")
+    (tree / "__pycache__").mkdir()
+    (tree / "__pycache__/a.cpython-312.pyc").write_bytes(b"compiled")
+    assert ident.tree_hash([tree]) == changed
+    args = ["run", str(scenario), "--years", "1", "--quiet", "--out", str(tmp_path / "o"), *FAKE]
+    assert main([*args, "--reps", "2"]) == 0
+    real = ident.identity
+    for part, words in (("lock", "locked package versions"), ("platform", "numeric platform")):
+        monkeypatch.setattr("experiments.engine.sweep.identity",
+                            lambda b, p=part: {**real(b), p: "0" * 16, "key": f"{p} changed"})
+        capsys.readouterr()
+        assert words in one_line_exit_2((main([*args, "--reps", "3"]), capsys.readouterr().err))
+    assert len(pd.read_parquet(tmp_path / "o/runs.parquet")) == 2
+
+
+def _foreign_lock(out: Path, renewed_ago: float, host: str = "another-host", pid: int = 4242) -> None:
+    import time
+
+    (out / "parts").mkdir(parents=True, exist_ok=True)  # the other sweep has started writing
+    (out / ".lock").write_text(json.dumps({"host": host, "pid": pid, "started": "2026-01-01T00:00:00",
+                                           "token": "f" * 32, "renewed": time.time() - renewed_ago}))
+
+
+def test_defect_4_the_writer_lock_holds_across_hosts_and_explains_stale_locks(tmp_path, scenario, capsys):
+    """Defect 4 — the writer lock held only within one PID namespace.
+
+    Attack: a second writer in another container or host (its lock names a pid this host cannot
+    see); a lock left by pid 1; two writers starting at the same moment.
+    Before: both wrote (a pid checked with `kill(pid, 0)`, check and write separate steps; 4 runs
+    lost); pid 1's lock refused with no hint.
+    Now: `.lock` is created atomically (O_EXCL) with host, pid, start time and a lease renewed while
+    the sweep runs; a live lock is refused naming its holder, the lease's age and how to clear it;
+    an expired lease is taken over; of two simultaneous writers exactly one gets the folder.
+    """
+    out = tmp_path / "o"
+    args = ["run", str(scenario), "--years", "1", "--reps", "2", "--quiet", "--out", str(out), *FAKE]
+    _foreign_lock(out, renewed_ago=5)
+    line = one_line_exit_2((main(args), capsys.readouterr().err))
+    assert "pid 4242 on host another-host" in line and "renewed 5 s ago" in line
+    assert "expires 120 s after its last renewal" in line and str(out / ".lock") in line
+    assert not list((out / "parts").iterdir())
+    _foreign_lock(out, renewed_ago=1, host=socket.gethostname(), pid=1)
+    assert "pid 1 on host" in one_line_exit_2((main(args), capsys.readouterr().err))
+    _foreign_lock(out, renewed_ago=600)  # its holder died on another host ten minutes ago
+    assert main(args) == 0 and not (out / ".lock").exists()
+    race = ("import sys, time; from pathlib import Path; from experiments.engine.lock import "
+            "FolderLock, LockHeld\nlock = FolderLock(Path(sys.argv[1]))\ntime.sleep(max(0, float("
+            "sys.argv[2]) - time.time()))\ntry:\n    lock.acquire(); print('got'); time.sleep(1.5)\n"
+            "except LockHeld:\n    print('refused')\n")
+    import time
+
+    start = str(time.time() + 1.0)
+    procs = [subprocess.Popen([sys.executable, "-c", race, str(tmp_path), start], cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True) for _ in range(3)]
+    assert sorted(p.communicate(timeout=30)[0].strip() for p in procs) == ["got", "refused", "refused"]
+
+
+def test_defect_4_a_holder_renews_its_lease_and_stops_when_it_loses_the_lock(tmp_path):
+    """Defect 4 (lease) — a lock must expire when its holder dies, and only then.
+
+    Attack: hold a folder past the lease; overwrite the holder's lock as a taker would.
+    Before: no lease (a pid only).
+    Now: the holder renews its lease while running (another writer sees it live); a holder whose
+    lock was taken over stops writing with one line.
+    """
+    import time
+
+    from experiments.engine.lock import FolderLock, LockHeld
+    from experiments.engine.store import OutputError, Store
+
+    holder = FolderLock(tmp_path, lease=1.0, renew=0.2)
+    holder.acquire()
+    first = json.loads((tmp_path / ".lock").read_text())["renewed"]
+    time.sleep(1.5)  # longer than the lease: alive only because it renews
+    assert json.loads((tmp_path / ".lock").read_text())["renewed"] > first + 1.0
+    other = FolderLock(tmp_path, lease=1.0)
+    other.me["pid"] = os.getpid() + 100000  # as if another process on another host
+    other.me["host"] = "elsewhere"
+    with pytest.raises(LockHeld, match="renewed 0 s ago"):
+        other.acquire()
+    holder.release()
+    store = Store(tmp_path / "o", flush_runs=1)
+    store.open(set())
+    _foreign_lock(tmp_path / "o", renewed_ago=0)  # a taker overwrote our lock
+    store._lock.renew = 0.05
+    store._lock._stop.wait(0.01)
+    store._lock._renew_loop()
+    assert store._lock.lost
+    store._buffer = [object()]
+    with pytest.raises(OutputError, match="took over this folder's lock"):
+        store.flush()
+
+
+SCEN = ROOT / "experiments/scenarios"
+TINY = ["--years", "1", "--quiet", "--set", "region.n_towns=2", "--set", "region.villages_per_town=4",
+        "--set", "region.households_per_village=10", "--set", "burn_in_years=0"]
+
+
+@pytest.fixture()
+def two_scenarios(tmp_path: Path) -> Path:
+    path = tmp_path / "two.toml"
+    path.write_text(f'[experiment]\nname = "two"\nseed = 1\nreplications = 2\nyears = 1\nscenarios = '
+                    f'["{SCEN / "baseline.toml"}", "{SCEN / "lowest_price.toml"}"]\n')
+    return path
+
+
+def test_defect_2_partial_or_stale_ocds_exports_are_never_used_silently(tmp_path, two_scenarios, capsys):
+    """Defect 2 — partial or stale OCDS exports were used silently.
+
+    Attack: kill `ocds DIR` after its first file lands, then `indicators DIR`; `run --reps 2
+    --ocds`, then `run --reps 3 --tenders`, then `indicators`; resume with `--tenders` runs made
+    without it.
+    Before: exit 0 with one of two scenarios (a `.tmp` left behind); 2 runs reported for a 3-run
+    folder; tender logs for 1 of 3 runs, exported without a word.
+    Now: the export is stamped with the runs it covers (`ocds/export.json`, written last); a
+    partial or stale export is named on stderr and written again, so the indicators cover every
+    run; a `--tenders` resume over runs without logs is refused in one line.
+    """
+    pytest.importorskip("libcoveocds")
+    out = tmp_path / "res"
+    run = ["run", str(two_scenarios), "--out", str(out), *TINY]
+    assert main([*run, "--reps", "2", "--ocds"]) == 0
+    (out / "ocds/export.json").unlink(missing_ok=True)  # the export was killed after its first file landed:
+    (out / "ocds/lowest_price.json").rename(out / "ocds/.lowest_price.json.999.tmp")
+    capsys.readouterr()
+    assert main(["indicators", str(out)]) == 0
+    io = capsys.readouterr()
+    assert "was partial" in io.err and "exporting again" in io.err
+    table = pd.read_csv(out / "ocds/indicators.csv")
+    assert set(table["scenario"]) == {"baseline", "lowest_price"} and set(table["runs"]) == {2}
+    assert main([*run, "--reps", "3", "--tenders"]) == 0
+    capsys.readouterr()
+    assert main(["indicators", str(out)]) == 0
+    assert "was stale (covers 4 runs, the folder holds 6)" in capsys.readouterr().err
+    assert set(pd.read_csv(out / "ocds/indicators.csv")["runs"]) == {3}
+    assert not list((out / "ocds").glob(".*.tmp"))
+    plain = ["run", str(SCEN / "baseline.toml"), "--out", str(tmp_path / "plain"), *TINY]
+    assert main([*plain, "--reps", "1"]) == 0
+    capsys.readouterr()
+    line = one_line_exit_2((main([*plain, "--reps", "3", "--tenders"]), capsys.readouterr().err))
+    assert "1 of the 1 runs" in line and "without tender logs" in line and "--fresh" in line
+
+
+def test_defect_7_commands_refuse_an_interrupted_sweep(tmp_path, capsys):
+    """Defect 7 — `report` on an interrupted sweep (12 of 40 runs) gave a full report.
+
+    Attack: interrupt a sweep, then `report`, `brief`, `ocds` and `indicators` on its folder.
+    Before: `report` exit 0 with a full report; `brief` blamed "one scenario only".
+    Now: each refuses in one line, exit 2, naming how many of the planned runs the folder holds
+    and how to finish it.
+    """
+    import fakemodel
+    from experiments.engine.spec import load_experiment, make_plan
+    from experiments.engine.sweep import run_sweep
+
+    path = tmp_path / "e.toml"
+    path.write_text(f'[experiment]\nname = "e"\nreplications = 20\nyears = 1\nscenarios = '
+                    f'["{SCEN / "baseline.toml"}", "{SCEN / "lowest_price.toml"}"]\n')
+    (tmp_path / "scen").mkdir()
+    for name in ("baseline", "lowest_price"):
+        (tmp_path / "scen" / f"{name}.toml").write_text(f'[scenario]\nname = "{name}"\n')
+    path.write_text(path.read_text().replace(str(SCEN), str(tmp_path / "scen")))
+    plan = make_plan(load_experiment(path, fakemodel.BACKEND), fakemodel.BACKEND)
+    seen = {"n": 0}
+
+    def stop(n: int) -> None:
+        seen["n"] += n
+        if seen["n"] >= 12:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(plan, tmp_path / "o", backend=fakemodel.BACKEND, on_progress=stop, tenders=True)
+    for command in ("report", "brief", "ocds", "indicators"):
+        capsys.readouterr()
+        line = one_line_exit_2((main([command, str(tmp_path / "o")]), capsys.readouterr().err))
+        assert "holds 12 of 40 planned runs (sweep interrupted)" in line and f"`{command}`" in line
+    assert not (tmp_path / "o/report.md").exists() and not (tmp_path / "o/ocds").exists()
+
+
+def test_defect_5_workers_die_with_the_sweep(tmp_path, scenario):
+    """Defect 5 — orphans: workers outlived a killed sweep.
+
+    Attack: `kill -9` of the main process (only it, not its group) of a `--executor processes` sweep.
+    Before: its workers ran on indefinitely (5 kills: 20 processes, 2.6 GB).
+    Now: each worker watches the sweep's process and exits within a second of its death.
+    """
+    psutil = pytest.importorskip("psutil")
+    import signal
+    import time
+
+    env = {**os.environ, "PYTHONPATH": str(TESTS)}
+    proc = subprocess.Popen([sys.executable, "-m", "experiments", "run", str(scenario), "--reps", "400",
+                             "--years", "1", "--executor", "processes", "--workers", "2", "--quiet",
+                             "--set", "fake.sleep=0.05", "--out", str(tmp_path / "o"), *FAKE],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while not list((tmp_path / "o/parts").glob("*.runs.parquet")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    children = psutil.Process(proc.pid).children(recursive=True)
+    assert len(children) >= 2 and proc.poll() is None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    gone, alive = psutil.wait_procs(children, timeout=5)
+    for p in alive:  # clean up before failing
+        p.kill()
+    assert alive == [], f"{len(alive)} of {len(children)} workers outlived the sweep"
+
+
+def test_defect_8_a_plan_is_costed_and_bounded_before_it_runs(tmp_path, scenario, monkeypatch, capsys):
+    """Defect 8 — no resource guard.
+
+    Attack: `--reps 1000000000`; `--workers 32` on 2 cores; a region the machine cannot hold; a
+    100,000-character description; a province run with no idea of its cost.
+    Before: planned silently for days (+4.5 MB/s); 35 processes; a MemoryError traceback after the
+    sweep started; the description copied three times into the manifest; no estimate.
+    Now: `--reps` above 100,000 and descriptions above 20,000 characters are one line, exit 2;
+    `--workers` is capped at the cores with a note; `run --dry-run` prints runs, CPU time and
+    peak memory per run from the region (fit to docs/PERFORMANCE.md: the county decade 0.9 s,
+    0.35 GB; the province year 101.7 s, 9.87 GB); a plan needing more memory than is available
+    is refused in one line before anything is written.
+    """
+    base = ["run", str(SCEN / "baseline.toml"), "--quiet"]
+    assert main([*base, "--dry-run", "--years", "10", "--reps", "3", "--executor", "serial"]) == 0
+    out = capsys.readouterr().out
+    assert "plan: 3 runs (1 scenario)" in out and "CPU 0.9 s, peak memory 0.351 GB" in out
+    province = ["--set", "region.n_towns=1800", "--set", "region.villages_per_town=39",
+                "--set", "region.radius_km=220", "--set", "burn_in_years=0"]
+    assert main([*base, "--dry-run", "--years", "1", "--reps", "1", *province]) == 0
+    assert "CPU 102 s, peak memory 9.87 GB" in capsys.readouterr().out
+    huge = cli(*base, "--reps", "1000000000", "--out", "o", cwd=tmp_path)
+    assert "--reps: expected at most 100,000" in one_line_exit_2(huge)
+    monkeypatch.setattr("experiments.engine.cost.available_mb", lambda: 500.0)
+    line = one_line_exit_2((main([*base, "--reps", "2", "--executor", "serial", "--years", "1",
+                                  "--set", "burn_in_years=0", "--set", "region.n_towns=200",
+                                  "--out", str(tmp_path / "m")]),
+                            capsys.readouterr().err))
+    assert "needs about" in line and "0.5 GB available" in line and not (tmp_path / "m").exists()
+    monkeypatch.undo()
+    assert main(["run", str(scenario), "--reps", "4", "--years", "1", "--executor", "processes",
+                 "--workers", "32", "--quiet", "--out", str(tmp_path / "w"), *FAKE]) == 0
+    assert "--workers 32: capped at this machine's" in capsys.readouterr().err
+    cores = len(os.sched_getaffinity(0))
+    assert json.loads((tmp_path / "w/manifest.json").read_text())["run"]["workers"] == cores
+    long = tmp_path / "long.toml"
+    long.write_text(f'[experiment]\nname = "l"\ndescription = "{"x" * 100_000}"\nscenarios = ["s.toml"]\n')
+    line = one_line_exit_2((main(["run", str(long), *FAKE]), capsys.readouterr().err))
+    assert "experiment.description" in line and "20000 characters" in line
+
+
+def test_defect_9_damaged_folders_and_closed_outputs_are_one_line(tmp_path, scenario, monkeypatch, capsys):
+    """Defect 9 — tracebacks despite the one-line promise.
+
+    Attack: a zero-byte part file; a manifest that is a JSON list; an analysis command whose output
+    folder is read-only; `python -m experiments params | head -1` (the reader closes the pipe).
+    Before: a traceback on every resume (the zero-byte part), on the list manifest and on the
+    read-only folder; a BrokenPipeError traceback.
+    Now: each is one line, exit 2 (the part named, with how to recover); a resume over a list
+    manifest rebuilds it.
+    """
+    out = tmp_path / "o"
+    args = ["run", str(scenario), "--years", "1", "--quiet", "--out", str(out), *FAKE]
+    assert main([*args, "--reps", "2"]) == 0
+    (out / "manifest.json").write_text("[1, 2]")
+    assert main([*args, "--reps", "3"]) == 0  # the resume writes a new manifest
+    assert json.loads((out / "manifest.json").read_text())["counts"]["done"] == 3
+    (out / "manifest.json").write_text("[1, 2]")
+    capsys.readouterr()
+    assert "expected a JSON object" in one_line_exit_2((main(["report", str(out)]), capsys.readouterr().err))
+    part = next((out / "parts").glob("*.runs.parquet"))
+    part.write_bytes(b"")
+    line = one_line_exit_2((main([*args, "--reps", "3"]), capsys.readouterr().err))
+    assert part.name in line and "unreadable" in line and "--fresh" in line
+
+    def read_only(*_a, **_k):
+        raise PermissionError(13, "Permission denied", str(out / "report.md"))
+
+    monkeypatch.setattr("experiments.commands.report.write_report", read_only)
+    monkeypatch.setattr("experiments.engine.folder.require_complete", lambda *a: None)
+    line = one_line_exit_2((main(["report", str(out)]), capsys.readouterr().err))
+    assert "cannot write" in line and "report.md: Permission denied" in line
+    proc = subprocess.Popen([sys.executable, "-m", "experiments", "params"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # `| head -1`
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 2 and "Traceback" not in err, err
+    assert err.strip().splitlines() == ["error: the output was closed before it was all written (broken pipe)"]
+
+
+def test_defect_6_fresh_inside_the_folder_is_refused_before_moving_anything(tmp_path, scenario):
+    """Defect 6 — `--out . --fresh` from inside the results folder.
+
+    Attack: `cd DIR; run … --out . --fresh` (also with another plan).
+    Before: the folder was renamed and the new results were written into the renamed copy; with
+    another plan, exit 2 after the folder had been moved.
+    Now: one line, exit 2, before anything is moved.
+    """
+    out = tmp_path / "o"
+    assert cli("run", str(scenario), "--reps", "2", "--years", "1", "--quiet", "--out", str(out),
+               *FAKE, cwd=tmp_path).returncode == 0
+    before = sorted(p.name for p in out.iterdir())
+    for reps in ("3", "2"):
+        again = cli("run", str(scenario), "--reps", reps, "--years", "1", "--quiet", "--out", ".",
+                    "--fresh", *FAKE, cwd=out)
+        assert "while it holds the current folder" in one_line_exit_2(again)
+    assert sorted(p.name for p in out.iterdir()) == before and not list(tmp_path.glob("o.old-*"))
+
+
+def test_the_reliability_catalogue_is_current():
+    """docs/RELIABILITY.md §8 is generated from this module's docstrings, and is up to date."""
+    check = subprocess.run([sys.executable, "scripts/attack_catalogue.py", "--check"], cwd=ROOT,
+                           capture_output=True, text=True, timeout=60)
+    assert check.returncode == 0, check.stdout + check.stderr
+    doc = (ROOT / "docs/RELIABILITY.md").read_text(encoding="utf-8")
+    names = [line.split("`")[-2] for line in doc.splitlines() if line.startswith("| Defect ")]
+    here = sorted(n for n in globals() if n.startswith("test_defect_"))
+    assert sorted(names) == here and len(here) >= 9
+
+
+def test_defect_9_a_full_disk_is_one_line_and_the_manifest_says_failed(tmp_path, scenario, monkeypatch,
+                                                                      capsys):
+    """Defect 9 (disk full) — a full disk mid-sweep.
+
+    Attack: the disk fills while a sweep writes its parts.
+    Before: a traceback, and manifest.json left "running".
+    Now: one line, exit 2, naming the file and the error; the manifest says "failed" with the runs
+    whose parts landed, no temporary file is left behind, and a rerun (with space) resumes.
+    """
+    import errno
+
+    import pyarrow.parquet as pq
+
+    from experiments.engine import store as store_mod
+
+    real, calls = pq.write_table, {"n": 0}
+
+    def fill_up(table, where, *a, **k):
+        calls["n"] += 1
+        if calls["n"] > 3:  # the first batch (tenders, ts, runs parts) lands, then the disk is full
+            Path(where).write_bytes(b"half")
+            raise OSError(errno.ENOSPC, "No space left on device", str(where))
+        return real(table, where, *a, **k)
+
+    monkeypatch.setattr(store_mod.pq, "write_table", fill_up)
+    out = tmp_path / "o"
+    args = ["run", str(scenario), "--reps", "6", "--years", "1", "--quiet", "--out", str(out), *FAKE]
+    monkeypatch.setattr(store_mod.Store, "__init__", _flush_every_run(store_mod.Store.__init__))
+    line = one_line_exit_2((main(args), capsys.readouterr().err))
+    assert "cannot write" in line and "No space left on device" in line
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["status"] == "failed" and manifest["counts"]["done"] == 1
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")]
+    monkeypatch.undo()
+    assert main(args) == 0 and "5 run now, 1 already done" in capsys.readouterr().out
+
+
+def _flush_every_run(init):
+    def wrapped(self, *a, **k):
+        init(self, *a, **{**k, "flush_runs": 1})
+    return wrapped
+
+
+@pytest.mark.parametrize("opts, words", [
+    (["--scheduler", "foo"], "not a Dask scheduler address"),
+    (["--scheduler", "tcp://127.0.0.1:notaport"], "not a Dask scheduler address"),
+    (["--scheduler", "http://127.0.0.1:1"], "unknown address scheme 'http'"),
+    (["--connect-timeout", "-1"], "--connect-timeout: expected seconds in (0, 3600], got -1.0"),
+    (["--connect-timeout", "nan"], "got nan"),
+    (["--connect-timeout", "inf", "--scheduler", "tcp://127.0.0.1:1"], "got inf"),
+])
+def test_defect_9_bad_dask_options_are_one_line(tmp_path, scenario, capsys, opts, words):
+    """Defect 9 (Dask options) — five Dask options gave tracebacks.
+
+    Attack: `--executor dask` with `--scheduler foo`, a port that is not a number, an `http://`
+    address, `--connect-timeout` of -1, nan or inf.
+    Before: ValueError or KeyError tracebacks from distributed.
+    Now: one line, exit 2, naming the option; nothing written.
+    """
+    pytest.importorskip("distributed")
+    args = ["run", str(scenario), "--reps", "2", "--years", "1", "--executor", "dask", "--quiet",
+            "--out", str(tmp_path / "o"), *opts, *FAKE]
+    assert words in one_line_exit_2((main(args), capsys.readouterr().err))
+    assert not (tmp_path / "o").exists()
+
+
+def test_defect_1_with_the_real_model_a_changed_model_file_is_refused(tmp_path):
+    """Defect 1 (real model) — the same attack on a copy of the real `model` package.
+
+    Attack: `run --reps 2` on a tiny region, change one file of `model/` (a line that changes no
+    parameter, so the run ids stay the same), `run --reps 3`.
+    Before: exit 0, "1 run now, 2 already done".
+    Now: one line, exit 2, naming the model code hash that changed.
+    """
+    copy = tmp_path / "src"
+    copy.mkdir()
+    shutil.copytree(ROOT / "model", copy / "model", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "experiments", copy / "experiments", ignore=shutil.ignore_patterns("__pycache__"))
+    args = ["run", str(SCEN / "baseline.toml"), "--out", "o", *TINY]
+    first = cli(*args, "--reps", "2", cwd=tmp_path, path=copy)
+    assert first.returncode == 0 and "2 run now" in first.stdout, first.stderr
+    with open(copy / "model/core.py", "a", encoding="utf-8") as fh:
+        fh.write("\nCHANGED_BY_THE_TEST = 1\n")
+    line = one_line_exit_2(cli(*args, "--reps", "3", cwd=tmp_path, path=copy))
+    assert "2 of its 2 runs were made by something else (model or engine code" in line
