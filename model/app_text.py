@@ -78,7 +78,7 @@ TENDER_COLUMNS_ZH = {"month": "月份", "level": "层级", "item": "服务项目
 
 REASONS_ZH = {"awarded": "成交", "no_notice": "无企业获知", "none_eligible": "无合格企业",
               "reserve_below_cost": "底价低于成本", "unprofitable": "无利可图、无人投标", "too_few_bids": "投标不足法定家数",
-              "no_applicant": "无人应聘", "no_capacity": "中标企业无承接能力"}
+              "no_applicant": "无人应聘", "no_capacity": "中标企业无承接能力", "no_finance": "企业无力垫资"}
 """Procurement outcomes (model.procurement.batch.REASONS) in Chinese, for the tender inspector."""
 
 FIRM_KINDS_ZH = {"strong": "地级市大型企业", "local": "本市企业", "grassroots": "镇村基层主体"}

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from experiments.__main__ import main
+from model.param_tree import Params
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "data" / "ocds_synthetic.jsonl"
@@ -52,11 +53,11 @@ def test_indicators_bad_out_is_one_line_exit_2_and_writes_nothing(tmp_path, name
 
 
 def test_years_below_the_warm_up_blames_years_not_set(tmp_path, capsys):
-    """`run ... --years 2` against burn_in_years = 3: the message names --years (it named --set)."""
+    """`run ... --years 2` against the default warm-up: the message names --years (it named --set)."""
     code = main(["run", str(ROOT / "experiments/scenarios/baseline.toml"), "--years", "2",
                  "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1
     assert err.startswith("error: --years 2 on ") and "--set" not in err
-    assert "must exceed burn_in_years = 3" in err
+    assert f"must exceed burn_in_years = {Params().burn_in_years}" in err
     assert not (tmp_path / "out").exists()

@@ -54,10 +54,10 @@ def runs_stamp(folder: Path) -> dict[str, Any]:
 def require_complete(folder: Path, command: str) -> None:
     """Refuse (SpecError, one line) a folder whose sweep has not finished every planned run.
 
-    A folder without a manifest (made by hand) is not judged.
+    A folder without a manifest, or whose manifest records no sweep status (made by hand), is not judged.
     """
     manifest = _manifest(folder)
-    if manifest is None:
+    if manifest is None or "status" not in manifest:
         return
     counts = manifest.get("counts") if isinstance(manifest.get("counts"), dict) else {}
     planned, status = counts.get("planned"), manifest.get("status")
