@@ -4,13 +4,19 @@
 # the kilobyte-sized outputs (report, brief, summary, difference and cost-effectiveness tables, two
 # figures per language) into the curated folder that the README links to. The reports carry the
 # robustness section from results/curated/robustness/ (saved by `python -m experiments validate`)
-# when it is there. Run from anywhere; a few minutes
-# on 2 cores. The Chinese figures use Noto Sans CJK SC from the mplfonts package (a dependency).
+# when it is there, and the explain section of every `explain_*/` folder of the results (written by
+# `python -m experiments explain experiments/reform_package.toml --reform R ...`; their tables and
+# figures are copied too). Run from anywhere; a few minutes on 2 cores. The Chinese figures use
+# Noto Sans CJK SC from the mplfonts package (a dependency).
+#   bash scripts/curate_reform_package.sh                # rerun the experiment, then report
+#   bash scripts/curate_reform_package.sh --reports-only # report the results already there
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=results/reform_package
 cur=results/curated/reform_package
-python -m experiments run experiments/reform_package.toml --out "$out" --fresh --quiet
+if [[ "${1:-}" != "--reports-only" ]]; then
+  python -m experiments run experiments/reform_package.toml --out "$out" --fresh --quiet
+fi
 rob=()
 if [[ -f results/curated/robustness/screen.csv ]]; then rob=(--robustness results/curated/robustness); fi
 for lang in en zh; do

@@ -61,26 +61,26 @@ def block(folder: Path = CURATED) -> str:
     summ = pd.read_csv(folder / "summary.csv")
     paths = sorted((folder / "explain").glob("*/explain.parquet"))
     tables = pd.concat([pd.read_parquet(p) for p in paths]) if paths else pd.DataFrame()
-    head = ["Scenario", *[c[1] for c in COLUMNS], "Carried by: no-bid; service quality"]
+    head = ["Scenario", *[c[1] for c in COLUMNS], "Carried by (first-attempt no-bid)", "Carried by (service quality)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     base = summ[summ["scenario"] == "baseline"].set_index("outcome")
     lines.append("| status quo (level) | " + " | ".join(
         _cell(base.at[o, "mean"], base.at[o, "ci_low"], base.at[o, "ci_high"], s, d, False) for o, _, s, d in COLUMNS)
-        + " | |")
+        + " | | |")
     for sc in dict.fromkeys(diff["scenario"]):
         d = diff[diff["scenario"] == sc].set_index("outcome")
         cells = [_cell(d.at[o, "diff"], d.at[o, "ci_low"], d.at[o, "ci_high"], s, dg, True) if o in d.index else "–"
                  for o, _, s, dg in COLUMNS]
-        why = "; ".join(_carriers(tables, sc, o) for o in EXPLAINED)
+        why = " | ".join(_carriers(tables, sc, o) for o in EXPLAINED)
         lines.append(f"| {sc} (Δ) | " + " | ".join(cells) + f" | {why} |")
     n = int(diff["n_pairs"].iloc[0]) if len(diff) else 0
     seeds = sorted({int(x) for x in tables["n_seeds"]}) if not tables.empty else []
     note = (f"Status quo: mean over {n} replications [95% bootstrap CI]; reforms: paired difference from the "
             f"status quo [95% CI], {n} pairs. Carried by: the one or two channels whose Shapley value (the "
             "package) or knockout (each reform) carries the effect, with its share of it, and the share that "
-            "remains with every analysed channel off when that is most of it "
-            f"(`python -m experiments explain`, {', '.join(map(str, seeds))} seeds per variant; "
-            "\"within noise\": the effect's own interval includes 0).")
+            "remains with every analysed channel off when that is most of it; \"within noise\": the effect's "
+            "interval in the explain runs, which use fewer seeds, includes 0 "
+            f"(`python -m experiments explain`, {' or '.join(map(str, seeds))} seeds per variant).")
     return "\n".join([START, "", *lines, "", note, "", END])
 
 

@@ -26,6 +26,8 @@ from experiments.analysis.plots import outcome_label
 from experiments.analysis.report import fmt_ci, fmt_p
 
 MAX_FINDINGS = 5
+#: Outcomes whose findings the brief always states first (service quality and the per-order no-bid measures).
+HEADLINE = ("service_quality", "first_attempt_no_bid_rate_village", "unfilled_rate_village")
 """Key findings stated as sentences (the largest by |relative change|); the lever table lists all."""
 
 
@@ -189,7 +191,8 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
 
     Returns:
         ``(title, blocks, findings)``: ``findings`` is the rows of ``diffs`` clear of noise,
-        largest relative change first (the sentences state the first :data:`MAX_FINDINGS`).
+        largest relative change first (the sentences state those on :data:`HEADLINE` and the first
+        :data:`MAX_FINDINGS` others).
     """
     scen = manifest.get("scenarios") or {}
 
@@ -213,7 +216,8 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
     if findings.empty:
         blocks.append(("p", tr("no_findings", lang)))
     else:
-        top = findings.head(MAX_FINDINGS)
+        lead = findings["outcome"].isin(HEADLINE)  # the headline outcomes first, then the largest changes
+        top = pd.concat([findings[lead], findings[~lead].head(MAX_FINDINGS)])
         blocks += [("p", tr("findings_text", lang, n=len(findings), shown=len(top))),
                    ("ul", [_finding(r, outcomes_meta, lang, sname, baseline) + _carried(r, explained, outcomes_meta, lang)
                            for _, r in top.iterrows()])]

@@ -24,9 +24,10 @@ BRIEF_TEXT: dict[str, tuple[str, str]] = {
                       "重复运行（共同随机数）。"),
     "findings": ("Findings clear of noise", "超出噪声的发现"),
     "findings_text": ("{n} comparisons differ from the baseline beyond noise (95% interval excludes zero "
-                      "and Holm-adjusted p < 0.05); the {shown} largest relative changes:",
+                      "and Holm-adjusted p < 0.05); those on service quality and the village no-bid measures "
+                      "first, then the largest other relative changes ({shown} in all):",
                       "共 {n} 项比较与基线的差异超出噪声（95% 置信区间不含零，且 Holm 校正后 p < 0.05）；"
-                      "相对变化最大的 {shown} 项："),
+                      "先列服务质量和村级无人揭榜指标，再列其他相对变化最大的项（共 {shown} 项）："),
     "no_findings": ("No comparison differs from the baseline beyond noise (no 95% interval excludes zero "
                     "with a Holm-adjusted p < 0.05).",
                     "没有任何比较与基线的差异超出噪声（没有 95% 置信区间不含零且 Holm 校正 p < 0.05 的结果）。"),
@@ -34,8 +35,9 @@ BRIEF_TEXT: dict[str, tuple[str, str]] = {
                 "pairs; Holm-adjusted p = {p}).",
                 "{scenario}：{label}较{baseline}{direction}，差异 {diff} {unit}（{rel}；95% 置信区间，{n} 对；"
                 "Holm 校正 p = {p}）。"),
-    "carried": (" It is carried by {names} (Shapley decomposition over the model's channels, `explain`).",
-                "该效应主要由{names}承载（对模型作用渠道的 Shapley 分解，explain 命令）。"),
+    "carried": (" It is carried by {names} (the channel's Shapley value or knockout as a share of the effect, "
+                "`explain`; docs/VALIDATION.md).",
+                "该效应主要由{names}承载（该渠道的 Shapley 值或关闭该渠道后的变化占效应的比例，explain 命令）。"),
     "up": ("rises", "上升"),
     "down": ("falls", "下降"),
     "change": ("{label} {diff} {unit} ({rel})", "{label} {diff} {unit}（{rel}）"),
