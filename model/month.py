@@ -91,10 +91,13 @@ PHASES: tuple[Phase, ...] = (
     Phase("citizens", "citizens", citizens.citizens_phase, EVERY_MONTH,
           "village quality index → perception, complaints, satisfaction, expectations, trust; complaint alerts "
           "for next month's inspections"),
-    Phase("exits", "market: overheads and exits", contractor.overheads_and_exits, EVERY_MONTH,
-          "firms pay overhead; firms with negative cash exit and their contracts are terminated"),
+    Phase("exits", "market: finance and exits", contractor.overheads_and_exits, EVERY_MONTH,
+          "pay falls due after the payment lag; firms pay overhead and interest on drawn credit; a firm exits "
+          "after sustained insolvency or repeated loss-making years (model/entities/finance.py) and its "
+          "contracts are terminated; at the year's end owners draw cash above working capital"),
     Phase("entry", "market: entry", contractor.entry, (12,),
-          "new grassroots firms enter towns where the market paid last year"),
+          "new grassroots firms enter towns, and local and strong firms the county, where the market paid last "
+          "year"),
     Phase("collect", "metrics", records.collect, EVERY_MONTH,
           "the month ledger and the state give the raw counters → outcomes; Mesa's `DataCollector` records them"),
 )
