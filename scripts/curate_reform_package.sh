@@ -30,6 +30,7 @@ cp "$out"/report.md "$out"/report.html "$out"/report.zh.md "$out"/report.zh.html
    "$out"/summary.csv "$out"/differences.csv "$out"/cost_effectiveness.csv "$cur"/
 cp "$out"/figures/fig*_no_bid_by_level.png "$out"/figures/fig*_no_bid_by_level.zh.png \
    "$out"/figures/fig*_frontier.png "$out"/figures/fig*_frontier.zh.png "$cur/figures/"
+cp "$out"/figures/explain_*.png "$cur/figures/" 2>/dev/null || true  # the report's explain sections
 rm -rf "$cur/explain"
 for d in "$out"/explain_*/; do
   [[ -f "$d/explain.parquet" ]] || continue
