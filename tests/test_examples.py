@@ -76,6 +76,10 @@ NOT_RUN = {
         "needs the reform-discovery experiment's results",
     "python -m experiments discover results/sensitivity --outcome cost_per_quality --above 1.2":
         "needs the sensitivity experiment's results",
+    "python -m experiments explain experiments/reform_package.toml --reform disclosure --outcome trust --reps 10 "
+    "--executor processes --workers 2": "every channel of the county, 10 seeds: thousands of runs",
+    "python -m experiments explain FILE.toml --reform R --outcome A --shapley sampled --permutations 32":
+        "FILE.toml, R and A are placeholders",
 }
 """Documented examples that the test only parses, with the reason they are not run."""
 

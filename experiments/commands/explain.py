@@ -8,7 +8,8 @@ experiment engine: any executor, and rerunning the same command resumes.
 
 Examples:
     python -m experiments explain experiments/reform_package.toml --reform reform_package \\
-        --outcome first_attempt_no_bid_rate_village,service_quality --channels stake,firm_entry,buyer_learning
+        --outcome first_attempt_no_bid_rate_village,service_quality --channels stake,firm_entry \\
+        --reps 2 --set region.n_towns=3 --set region.villages_per_town=10   # a small county: a minute
     python -m experiments explain experiments/reform_package.toml --reform disclosure \\
         --outcome trust --reps 10 --executor processes --workers 2
     python -m experiments explain FILE.toml --reform R --outcome A --shapley sampled --permutations 32
