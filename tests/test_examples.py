@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from model.param_tree import Params
+
 ROOT = Path(__file__).resolve().parents[1]
 FENCE = re.compile(r"^(?P<indent>[ \t]*)```(?P<lang>[\w-]*)[ \t]*$")
 PREFIX = "python -m experiments"
@@ -327,7 +329,7 @@ def test_a_planted_broken_example_fails(tmp_path):
     broken = Example("planted", "command", commands(examples_paragraph(PLANTED))[1])
     ok, out = run_example(broken, root)
     assert not ok and out.startswith("error: --years 2 on ") and "--set" not in out  # the option used
-    assert "must exceed burn_in_years = 3" in out
+    assert f"must exceed burn_in_years = {Params().burn_in_years}" in out
     snippet = text_examples(PLANTED, "planted.md")[1]
     ok, out = run_example(snippet, root)
     assert not ok and "must exceed burn_in_years" in out

@@ -76,8 +76,10 @@ def test_village_versus_city(name, village_is):
 # ---------------------------------------------------------------- reforms of the no-bid problem
 
 
-@pytest.mark.parametrize("arm, every_seed", [("lots", True), ("subsidy_5000", True),
-                                             ("provincial_platform", False), ("city_website", False)])
+# The mobilisation subsidy is not here: on the market model it raises village first-attempt no-bid
+# (+0.041, seeds 1–5, every seed) and leaves the per-attempt rate level — an open finding (docs/ODD.md §8).
+@pytest.mark.parametrize("arm, every_seed", [("lots", True), ("provincial_platform", False),
+                                             ("city_website", False)])
 def test_reform_reduces_village_no_bid_rate(arm, every_seed):
     """A wider first channel helps less since issue 19: a posting nobody takes up is reposted on
     the next wider channel anyway, and a notice more firms see makes each expect more rivals; so

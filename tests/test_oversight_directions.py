@@ -17,7 +17,7 @@ from model import ProcurementModel, load_params
 pytestmark = pytest.mark.slow  # multi-seed directional runs, 5-40 s each
 
 SEEDS = (1, 2, 3, 4)
-SHORT = 5  # years, for ratio outcomes that settle quickly
+SHORT = 7  # years (the 5-year warm-up and two summarised years), for ratio outcomes that settle quickly
 
 SCORING = {"procurement.award_rule": "scoring"}
 ARMS: dict[str, dict] = {
@@ -107,20 +107,11 @@ def test_publicity_raises_adoption():
     assert pub.mean() > base.mean() and (pub > base).all()
 
 
-MENU_SEEDS = tuple(range(1, 9))
-
-
 def test_citizen_menu_raises_demand_weighted_value():
-    """The citizen menu (R3) buys the items households want most. Over seeds 1–8 (5 years)
-    demand-weighted value rises by +0.0050 ± 0.0012 (paired mean ± s.e.; every seed +0.0005 to
-    +0.012), the village's by +0.018 in every seed. The town's falls (−0.0045 ± 0.0014): there a
-    bought item delivers a little less than in-house provision (≈0.49 against ≈0.51, seed 1), and
-    the menu's dearer top items leave fewer items bought (adoption 0.18 → 0.13)."""
-    base = per_seed("base", "demand_value", seeds=MENU_SEEDS)
-    menu = per_seed("menu", "demand_value", seeds=MENU_SEEDS)
-    diff = menu - base
-    se = diff.std(ddof=1) / np.sqrt(len(diff))
-    assert diff.mean() > 2.5 * se, (base, menu)
+    """The citizen menu (R3) buys the items households want most: the village's demand-weighted value
+    rises in every seed (+0.009 to +0.015, seeds 1–4, 7 years). On the market model the county-wide
+    value no longer rises clearly (seeds 1–8: mean +0.0001, mixed signs; the reform package's curated
+    run shows no clear change either): the town's and the city's items lose what the village gains."""
     vb, vm = per_seed("base", "demand_value_village"), per_seed("menu", "demand_value_village")
     assert (vm > vb).all(), (vb, vm)
 
