@@ -179,13 +179,10 @@ PARENT_POLL_SECONDS = 0.5
 
 
 def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    """Whether process ``pid`` lives (experiments.engine.lock's test)."""
+    from experiments.engine.lock import _alive as alive
+
+    return alive(pid)
 
 
 def watch_parent(sweep_pid: int, poll: float = PARENT_POLL_SECONDS) -> None:
