@@ -113,11 +113,14 @@ def test_the_checker_finds_what_main_wrote():
 def test_chinese_report_and_brief_have_no_english_no_yuan_amounts_no_nested_brackets(sweep: Path, tmp_path: Path):
     out = tmp_path / "zh"
     shutil.copytree(sweep, out, ignore=shutil.ignore_patterns("report.*", "figures", "*.csv"))
+    (out / "sensitivity.md").write_text("## Sensitivity\n\nSobol indices of the outcomes (an English section).\n",
+                                        encoding="utf-8")
     assert main(["report", str(out), "--lang", "zh", "--robustness", str(ROOT / "results/curated/robustness")]) == 0
     assert main(["brief", str(out), "--lang", "zh"]) == 0
     report, brief = ((out / f).read_text(encoding="utf-8") for f in ("report.zh.md", "brief.zh.md"))
     assert "## 参数空间上的稳健性" in report and "万元/年" in report  # the sections the checks are about are there
     assert "| 村级项目按镇打包（分包） | 现行法规允许；依据：财政部令第110号框架协议采购" in brief and "检验" in brief
+    assert "`sensitivity.md`" in report and "Sobol" not in report  # an English section is named, not pasted
     assert problems(report) == [] and problems(brief) == []
 
 

@@ -147,6 +147,7 @@ TEXT: dict[str, tuple[str, str]] = {
                  "相关最强的参数。由 `{command}` 生成，代码版本 `{commit}`；完整表格及全部检验见 docs/VALIDATION.md。"),
     "rob_cols": ("Reform|Outcome|Effect at defaults [95% CI]|Same sign|Kept [95% CI]|Reversed [95% CI]|Decided by",
                  "改革|结果|默认参数下的效果 [95% 置信区间]|方向相同|保持 [95% 置信区间]|反转 [95% 置信区间]|决定因素"),
+    "section_en": ("The results folder also holds {name}.", "结果目录中另有 `{name}`，由相应命令以英文写成，请与本报告一并阅读。"),
     "params": ("Parameters that differ from the baseline", "与基线不同的参数"),
     "no_params": ("No parameter differences recorded.", "未记录参数差异。"),
     "param_cols": ("Scenario|Parameter|Value|Baseline value", "情景|参数|取值|基线取值"),

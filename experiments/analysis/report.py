@@ -277,7 +277,8 @@ def build_report(
         test: paired test, ``"wilcoxon"`` or ``"ttest"``.
         sections: Markdown files (relative to ``out_dir`` or absolute) appended when present —
             the sections written by ``sensitivity``, ``calibrate``, ``optimize``,
-            ``discover``, ``archetypes`` and ``run --parameter-draws`` (in English).
+            ``discover``, ``archetypes`` and ``run --parameter-draws`` (in English; the Chinese report
+            names them instead of pasting English text).
         lang: ``"en"`` writes ``report.md``/``report.html`` and ``figures/figN_*.png``;
             ``"zh"`` writes ``report.zh.md``/``report.zh.html`` and ``figures/figN_*.zh.png``
             in Chinese from the same tables (identical numbers). Scenario names and
@@ -399,8 +400,9 @@ def build_report(
 
     for name in sections:  # sections written by the sensitivity, calibrate and optimize commands
         path = Path(name) if Path(name).is_absolute() else out / name
-        if path.is_file():
-            blocks.append(("raw", path.read_text(encoding="utf-8")))
+        if path.is_file():  # written in English by those commands: named, not pasted, in Chinese
+            blocks.append(("p", t("section_en", name=path.name)) if lang == "zh"
+                          else ("raw", path.read_text(encoding="utf-8")))
 
     # parameters, how to read, provenance
     prow = _param_rows(param_diffs, manifest, baseline)

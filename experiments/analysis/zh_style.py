@@ -56,8 +56,8 @@ CHECKS_ZH = {
     "Entry with participation costs": "存在投标成本时的参与决策",
     "Non-contractible quality falls under price pressure (HSV)": "价格压力下不可契约化质量下降，即 HSV 模型的结论",
     "Scoring auction buys quality at a higher price than lowest price": "综合评分法以高于最低价法的价格换取更高质量",
-    "Award weight on reputation → incumbents' effort (winners fixed)": "评标中声誉权重提高，在位承接方更加努力，中标方固定",
-    "Longer, wider blacklist → less overclaiming (winners fixed)": "黑名单期限更长、范围更广，冒领减少，中标方固定",
+    "Award weight on reputation → incumbents' effort (winners fixed)": "评标中声誉权重提高，在位承接主体更加努力（中标者固定）",
+    "Longer, wider blacklist → less overclaiming (winners fixed)": "黑名单期限更长、范围更广，冒领减少（中标者固定）",
     "Grassroots tenders draw no bid (无人揭榜)": "基层项目无人揭榜",
     "Campaign-style performance for announced inspections (突击迎检)": "事先通知的检查引发突击迎检",
     "Thin supplier markets (市场竞争机制没有建立)": "承接主体少，市场竞争机制没有建立",
@@ -79,7 +79,7 @@ _OBTAINED = (
      r"方向保持且区间不含 0 的抽样点占 \1，方向相反且区间不含 0 的占 \2"),
     (r"at the defaults ", "默认参数下 "),
     (r" \(positive\)", "，正向"), (r" \(negative\)", "，负向"), (r" \(relative\)", "，相对变化"),
-    (r"Δ share ", "Δ 比例 "), (r"Δ (?:winner )?capability ", "Δ 中标方能力 "),
+    (r"Δ share ", "Δ 比例 "), (r"Δ (?:winner )?capability ", "Δ 中标者能力 "),
     (r"Δ quality delivered ", "Δ 实际服务质量 "), (r"Δ gaming gap ", "Δ 突击迎检差距 "),
     (r"Δ no-bid ", "Δ 无人揭榜率 "), (r"Δ unfilled ", "Δ 未落实率 "), (r"Δ adoption ", "Δ 采用率 "),
     (r"Δ ([a-z]+(?:_[a-z]+)+) ", r"Δ `\1` "),
@@ -118,9 +118,18 @@ def check_zh(name: str) -> str | None:
     return None
 
 
+def _big_number(m: re.Match) -> str:
+    """A number in scientific notation of 10,000 or more as Chinese writes it (-3.16e+04 -> -3.16万)."""
+    x = float(m.group(0))
+    if abs(x) < WAN:
+        return m.group(0)
+    k, word = (YI, "亿") if abs(x) >= YI else (WAN, "万")
+    return f"{x / k:.3g}{word}"
+
+
 def obtained_zh(text: str) -> str | None:
     """A check's result (its "obtained" cell) in Chinese, or None when a phrase has no translation."""
-    out = text
+    out = re.sub(r"[+-]?\d+(?:\.\d+)?e[+-]\d+", _big_number, text)
     for pattern, repl in _OBTAINED:
         out = re.sub(pattern, repl, out)
     return None if english_words(out) else out
