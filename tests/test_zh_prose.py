@@ -151,3 +151,19 @@ def test_planted_findings_are_written_in_wan_yuan_with_the_same_digits():
     assert "+1,230 [+1,040, +1,320] 万元/年" in zh_md and "+12,300,000 [+10,400,000, +13,200,000]" in en_md
     assert "+31.0 [+29.0, +33.0] 亿元/年" in zh_md and "+3,100,000,000 [+2,900,000,000, +3,300,000,000]" in en_md
     assert problems(zh_md) == []
+
+
+def test_chinese_figure_axes_of_amounts_read_in_wan_yuan():
+    """The report's figures: an axis of yuan amounts reads 万元 in Chinese (ticks divided by 10^4, data kept);
+    the English axis is unchanged."""
+    from experiments.analysis.plots import forest_plot
+    from model.metrics import OUTCOMES
+
+    d = pd.DataFrame([{"scenario": s, "outcome": "spend", "diff": x, "ci_low": x - 1e6, "ci_high": x + 1e6,
+                       "significant": True} for s, x in (("a", 6.9e6), ("b", -2.0e6))])
+    zh, en = (forest_plot(d, OUTCOMES, lang=lang).axes[0] for lang in ("zh", "en"))
+    assert zh.get_xlabel().endswith("（万元/年）") and en.get_xlabel().endswith("(yuan/year)")
+    formatter = zh.xaxis.get_major_formatter()
+    assert formatter(2_000_000, 0) == "200"
+    data = [[list(line.get_xdata()) for line in ax.lines] for ax in (zh, en)]
+    assert data[0] == data[1] and [6.9e6, -2.0e6] in data[0]  # the points are in yuan in both languages
