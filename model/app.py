@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from mesa.visualization.utils import update_counter
 
-from model.app_choices import change_text, name_of, shown
+from model.app_choices import change_text, name_of, scenario_shown, shown
 from model.app_controls import Controls
 from model.app_tenders import tender_table
 from model.app_text import LANG_CHOICES, LANG_ENV, STATES_ZH, t
@@ -352,7 +352,10 @@ def Dashboard(path: str, chosen: solara.Reactive[str], choices: dict[str, str], 
     lang = LANG_CHOICES.get(language.value, "en")
     with solara.Sidebar(), solara.Card(t("scenario_card", lang)):
         solara.Select(label=t("language", lang), value=language, values=list(LANG_CHOICES))
-        solara.Select(label=t("scenario_file", lang), value=chosen, values=list(choices))
+        names = solara.use_memo(lambda: scenario_shown(choices, lang, t("defaults_name", lang)), [lang])
+        back = {v: k for k, v in names.items()}  # the selector shows Chinese names; `chosen` keeps the key
+        solara.Select(label=t("scenario_file", lang), value=names.get(chosen.value, chosen.value),
+                      values=list(names.values()), on_value=lambda v: chosen.set(back.get(v, v)))
         text = (sc.description_zh or sc.description) if sc and lang == "zh" else sc.description if sc else ""
         solara.Markdown(text if sc else "" if error else t("defaults_text", lang))
         solara.Text(t("on_reset", lang))

@@ -10,7 +10,9 @@ same model.
 
 from __future__ import annotations
 
+import tomllib
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
@@ -71,3 +73,18 @@ def change_text(path: str, value: Any, lang: str) -> str:
 
     shown_value = "、".join(map(one, value)) if isinstance(value, (list, tuple)) else one(value)
     return f"{names.get(path) or path} = {shown_value}"
+
+
+def scenario_shown(choices: dict[str, str], lang: str, defaults_zh: str) -> dict[str, str]:
+    """Scenario selector key -> what the selector shows: the key in English; in Chinese a file's ``name_zh``
+    (its stem when it has none or shares it) and ``defaults_zh`` for the model defaults (no file)."""
+    if lang != "zh":
+        return {k: k for k in choices}
+    out = {}
+    for key, path in choices.items():
+        try:
+            name = tomllib.loads(Path(path).read_text(encoding="utf-8"))["scenario"].get("name_zh", "") if path else ""
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            name = ""
+        out[key] = defaults_zh if not path else name if name and name not in out.values() else key
+    return out

@@ -283,6 +283,21 @@ def test_chinese_page_shows_no_english_and_amounts_in_wan_yuan():
     assert [ax.get_ylabel() for ax in plots_figure(a, "zh").axes][2] == "万元/月"
 
 
+def test_scenario_selector_in_chinese_shows_names():
+    """The Chinese page lists the scenario files by their name_zh (模型默认值 for none), each name once, and a
+    scenario's levers start at its values shown in Chinese."""
+    from model.app import scenario_choices
+    from model.app_choices import scenario_shown
+
+    choices = scenario_choices()
+    zh = scenario_shown(choices, "zh", "模型默认值")
+    assert zh["baseline"] == "蓬莱现状（基线）" and zh["(model defaults)"] == "模型默认值"
+    assert zh["disclosure"] == "R5 公示平台、媒体监督" and len(set(zh.values())) == len(choices)
+    assert scenario_shown(choices, "en", "") == {k: k for k in choices}
+    base = load_params(SCENARIOS / "disclosure.toml")
+    assert model_params(base, str(SCENARIOS / "disclosure.toml"), lang="zh")["blacklist_scope"]["value"] == "公开（公示平台）"
+
+
 # ---------------------------------------------------------------------------- the command
 def test_cli_rejects_bad_input_in_one_line(tmp_path, capsys):
     from experiments.__main__ import main

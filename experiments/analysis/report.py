@@ -149,7 +149,7 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;
 def to_html(blocks: list[tuple], title: str, lang: str = "en") -> str:
     """Render report blocks (see :func:`to_markdown`) as one self-contained HTML page."""
     out = [f"<!DOCTYPE html>\n<html lang=\"{'zh-Hans' if lang == 'zh' else 'en'}\">\n<head>\n<meta charset=\"utf-8\">\n"
-           f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>"]
+           f"<title>{html.escape(title.replace('`', ''))}</title>\n<style>{_CSS}</style>\n</head>\n<body>"]
     for b in blocks:
         kind = b[0]
         if kind == "h":
