@@ -1,5 +1,6 @@
 """The README's results table, generated from the curated reform-package results
-(results/curated/reform_package: differences.csv, summary.csv and the explain tables under explain/).
+(results/curated/reform_package: differences.csv, summary.csv, the explain tables under explain/ and
+the effects over the calibration's posterior under posterior/).
 
     python scripts/readme_results.py            # print the block
     python scripts/readme_results.py --write    # rewrite it in README.md (between its markers)
@@ -81,7 +82,38 @@ def block(folder: Path = CURATED) -> str:
             "remains with every analysed channel off when that is most of it; \"within noise\": the effect's "
             "interval in the explain runs, which use fewer seeds, includes 0 "
             f"(`python -m experiments explain`, {' or '.join(map(str, seeds))} seeds per variant).")
-    return "\n".join([START, "", *lines, "", note, "", END])
+    return "\n".join([START, "", *lines, "", note, "", *posterior_block(folder / "posterior"), END])
+
+
+#: Outcomes of the posterior table (outcome, heading, digits).
+POSTERIOR = (("first_attempt_no_bid_rate_village", "Village first-attempt no-bid", 3),
+             ("unfilled_rate_village", "Village orders unfilled", 3),
+             ("service_quality", "Service quality", 3))
+
+
+def posterior_block(folder: Path) -> list[str]:
+    """Each reform's effect over the calibration's posterior draws (parameter_effects.csv of a
+    ``run --parameter-draws`` sweep): the interval with parameter uncertainty and the share of draws
+    whose mean effect has the pooled effect's sign; nothing when the folder has no such table."""
+    path = folder / "parameter_effects.csv"
+    if not path.is_file():
+        return []
+    t = pd.read_csv(path)
+    head = ["Scenario", *[h for _, h, _ in POSTERIOR]]
+    lines = ["Over the calibration's posterior (Δ [95% interval with parameter uncertainty]; share of draws "
+             "with the same sign):", "", "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for sc in dict.fromkeys(t["scenario"]):
+        d = t[t["scenario"] == sc].set_index("outcome")
+        cells = [f"{_cell(d.at[o, 'effect'], d.at[o, 'low'], d.at[o, 'high'], 1.0, dg, True)}; {d.at[o, 'same_sign']:.0%}"
+                 if o in d.index else "–" for o, _, dg in POSTERIOR]
+        lines.append(f"| {sc} (Δ) | " + " | ".join(cells) + " |")
+    cmd = (folder / "command.txt").read_text(encoding="utf-8").strip() if (folder / "command.txt").is_file() else ""
+    draws, reps = int(t["draws"].min()), int(t["replicates"].min())
+    lines += ["", f"{draws} parameter draws × {reps} replications, common random numbers; the draws are the "
+              "calibration's posterior (results/curated/calibration/posterior.parquet: a parametric bootstrap of "
+              "the SMM estimate, docs/VALIDATION.md \"Calibration of the default county\")"
+              + (f": `{cmd}`." if cmd else "."), ""]
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

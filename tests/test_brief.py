@@ -107,3 +107,25 @@ def test_validation_caveats_read_the_summary_table():
     caveats = next(b[1] for b in blocks if b[0] == "ul" and any("验证" in i for i in b[1]))
     # a check name without a Chinese translation is not shown in English: the sentence points to the report
     assert "检验 R4 未通过，且与本简报相关，详见 docs/VALIDATION.md。" in caveats
+
+
+def test_brief_reports_effects_over_the_posterior(tmp_path):
+    """With a folder's effects over the calibration's posterior, the brief has a section giving each
+    headline effect with its interval including parameter uncertainty and the same-sign share."""
+    import pandas as pd
+
+    from experiments.analysis.brief import brief_blocks
+
+    diffs = pd.DataFrame({"scenario": ["r"], "outcome": ["service_quality"], "diff": [0.05], "ci_low": [0.04],
+                          "ci_high": [0.06], "rel_change": [0.1], "rel_ci_low": [0.08], "rel_ci_high": [0.12],
+                          "p_holm": [0.001], "p_value": [0.001], "n_pairs": [10]})
+    post = pd.DataFrame({"scenario": ["r", "r"], "outcome": ["service_quality", "spend"], "effect": [0.051, 1.0],
+                         "low": [0.031, 0.0], "high": [0.071, 2.0], "same_sign": [0.9, 1.0], "draws": [10, 10],
+                         "replicates": [3, 3]})
+    for lang, head in (("en", "parameter uncertainty"), ("zh", "参数不确定性")):
+        _, blocks, _ = brief_blocks(diffs, {"name": "x", "scenarios": {}}, None, "baseline", lang, posterior=post)
+        heads = [b[2] for b in blocks if b[0] == "h"]
+        assert any(head in h for h in heads)
+        table = [b for b in blocks if b[0] == "table"][-1]
+        assert len(table[2]) == 1 and table[2][0][3] == "90%"  # headline outcomes only
+        assert "+0.051" in table[2][0][2]

@@ -185,7 +185,8 @@ def _caveats(diffs: pd.DataFrame, validation: Sequence[Mapping[str, str]], scena
 def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta: Any, baseline: str,
                  lang: str = "en", validation: Sequence[Mapping[str, str]] = (),
                  sections: Sequence[str] = (), alpha: float = 0.05,
-                 explained: tuple[pd.DataFrame, Mapping[str, Any]] | None = None) -> tuple[str, list[tuple], pd.DataFrame]:
+                 explained: tuple[pd.DataFrame, Mapping[str, Any]] | None = None,
+                 posterior: pd.DataFrame | None = None) -> tuple[str, list[tuple], pd.DataFrame]:
     """The brief as report blocks (see ``experiments.analysis.report.to_markdown``).
 
     Args:
@@ -201,6 +202,8 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
         alpha: family-wise error rate of the Holm correction.
         explained: the folder's explain tables (``experiments.analysis.explain_report.find``): each
             finding then names the one or two channels that carry it.
+        posterior: the folder's effects over the calibration's posterior (``parameter_effects.csv``
+            of a ``run --parameter-draws`` sweep), or None: a section with the headline outcomes.
 
     Returns:
         ``(title, blocks, findings)``: ``findings`` is the rows of ``diffs`` clear of noise,
@@ -244,6 +247,8 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
         rows.append([f"{sname(s)}", _legal(scen.get(s), lang), moved, still or tr("none", lang)])
     blocks += [("h", 2, tr("levers", lang)), ("p", tr("levers_text", lang, baseline=sname(baseline))),
                ("table", tr("lever_cols", lang).split("|"), rows)]
+    if posterior is not None and not posterior.empty:
+        blocks += _posterior_blocks(posterior, outcomes_meta, lang, sname)
     outcomes = list(dict.fromkeys(d["outcome"]))
     blocks += [("h", 2, tr("caveats", lang)),
                ("ul", _caveats(d, validation, others, outcomes, lang, sections)),
@@ -251,10 +256,24 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
     return title, blocks, findings
 
 
+def _posterior_blocks(t: pd.DataFrame, meta: Any, lang: str, sname: Callable[[Any], str]) -> list[tuple]:
+    """The brief's section on the effects over the calibration's posterior (headline outcomes)."""
+    rows = []
+    for _, r in t[t["outcome"].isin(HEADLINE)].iterrows():
+        label, unit = outcome_label(str(r["outcome"]), meta, lang)
+        k, unit = amount_scale(unit, (r["effect"], r["low"], r["high"]), lang)
+        cell = fmt_ci(*scaled((r["effect"], r["low"], r["high"]), k), sign=True, n=int(r["draws"]))
+        rows.append([sname(r["scenario"]), label, f"{cell} {unit}".strip(), f"{r['same_sign']:.0%}"])
+    return [("h", 2, tr("posterior", lang)),
+            ("p", tr("posterior_text", lang, draws=int(t["draws"].min()), reps=int(t["replicates"].min()))),
+            ("table", tr("posterior_cols", lang).split("|"), rows)]
+
+
 def write_brief(out_dir: str | Path, diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta: Any,
                 baseline: str, lang: str = "en", validation: Sequence[Mapping[str, str]] = (),
                 sections: Sequence[str] = (),
-                explained: tuple[pd.DataFrame, Mapping[str, Any]] | None = None) -> dict[str, Any]:
+                explained: tuple[pd.DataFrame, Mapping[str, Any]] | None = None,
+                posterior: pd.DataFrame | None = None) -> dict[str, Any]:
     """Write ``brief.md`` and ``brief.html`` (``brief.zh.md``/``brief.zh.html`` in Chinese).
 
     Args:
@@ -267,6 +286,7 @@ def write_brief(out_dir: str | Path, diffs: pd.DataFrame, manifest: Mapping[str,
         validation: rows of :func:`validation_caveats`.
         sections: names of extra analyses present in the folder.
         explained: the folder's explain tables, or None (see :func:`brief_blocks`).
+        posterior: effects over the calibration's posterior, or None (see :func:`brief_blocks`).
 
     Returns:
         ``{"markdown": Path, "html": Path, "findings": DataFrame}``.
@@ -274,7 +294,7 @@ def write_brief(out_dir: str | Path, diffs: pd.DataFrame, manifest: Mapping[str,
     from experiments.analysis.report import to_html, to_markdown
 
     title, blocks, findings = brief_blocks(diffs, manifest, outcomes_meta, baseline, lang, validation, sections,
-                                           explained=explained)
+                                           explained=explained, posterior=posterior)
     out = Path(out_dir)
     stem = "brief.zh" if lang == "zh" else "brief"
     md, page = out / f"{stem}.md", out / f"{stem}.html"

@@ -38,6 +38,14 @@ BRIEF_TEXT: dict[str, tuple[str, str]] = {
     "carried": (" It is carried by {names} (the channel's Shapley value or knockout as a share of the effect, "
                 "`explain`; docs/VALIDATION.md).",
                 "该效应主要来自{names}；比例为该渠道的 Shapley 值或关闭该渠道后的变化占总效应之比，由 explain 命令计算。"),
+    "posterior": ("Over the calibration's parameter uncertainty", "计入校准参数不确定性后的效应"),
+    "posterior_text": ("The same comparisons at {draws} draws of the calibrated parameters (the calibration's "
+                       "posterior, docs/VALIDATION.md) × {reps} replications, common random numbers: the effect, "
+                       "its 95% interval including parameter uncertainty, and the share of draws in which the "
+                       "effect keeps its sign.",
+                       "在校准参数的 {draws} 组抽样（校准后验分布，见 docs/VALIDATION.md）上各重复 {reps} 次、使用共同随机数"
+                       "重做同样的比较：效应、计入参数不确定性的 95% 区间，以及效应方向不变的抽样所占比例。"),
+    "posterior_cols": ("Scenario|Outcome|Effect [95% interval]|Same sign in", "情景|结果|效应及 95% 区间|方向不变的比例"),
     "up": ("rises", "上升"),
     "down": ("falls", "下降"),
     "change": ("{label} {diff} {unit} ({rel})", "{label} {diff} {unit}，相对变化 {rel}"),

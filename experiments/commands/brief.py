@@ -82,8 +82,12 @@ def write_brief(out_dir: str | Path, baseline: str | None = None, outcomes: list
         explained = explain_report.find(out)
     except ValueError as exc:
         raise SpecError(str(exc)) from None
+    import pandas as pd
+
+    effects = out / "posterior" / "parameter_effects.csv"  # `run --parameter-draws` into DIR/posterior
+    posterior = pd.read_csv(effects) if effects.is_file() else None
     return write(out, diffs, res["manifest"], meta, res["baseline"], lang, validation_caveats(text),
-                 [s for s in SECTIONS if (out / s).is_file()], explained=explained)
+                 [s for s in SECTIONS if (out / s).is_file()], explained=explained, posterior=posterior)
 
 
 def main(args: argparse.Namespace) -> int:
