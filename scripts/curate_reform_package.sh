@@ -6,7 +6,10 @@
 # robustness section from results/curated/robustness/ (saved by `python -m experiments validate`)
 # when it is there, and the explain section of every `explain_*/` folder of the results (written by
 # `python -m experiments explain experiments/reform_package.toml --reform R ...`; their tables and
-# figures are copied too). Run from anywhere; a few minutes on 2 cores. The Chinese figures use
+# figures are copied too), and the effects over the calibration's posterior when `posterior/` holds
+# them (`python -m experiments run experiments/reform_package.toml --parameter-draws
+# results/curated/calibration/posterior.parquet --draws 10 --reps 3 --out results/reform_package/posterior`,
+# the command recorded in posterior/command.txt). Run from anywhere; a few minutes on 2 cores. The Chinese figures use
 # Noto Sans CJK SC from the mplfonts package (a dependency).
 #   bash scripts/curate_reform_package.sh                # rerun the experiment, then report
 #   bash scripts/curate_reform_package.sh --reports-only # report the results already there
@@ -39,4 +42,10 @@ for d in "$out"/explain_*/; do
   cp "$d"/explain.parquet "$d"/explain.json "$d"/explain.md "$d"/explain.zh.md "$cur/explain/$name/"
   cp "$d"/figures/explain*.png "$cur/explain/$name/" 2>/dev/null || true
 done
+rm -rf "$cur/posterior"
+if [[ -f "$out/posterior/parameter_effects.csv" ]]; then  # effects over the calibration's posterior
+  mkdir -p "$cur/posterior"
+  cp "$out/posterior/parameter_effects.csv" "$cur/posterior/"
+  [[ -f "$out/posterior/command.txt" ]] && cp "$out/posterior/command.txt" "$cur/posterior/"
+fi
 echo "curated: $cur ($(ls "$cur" | wc -l) files, $(ls "$cur/figures" | wc -l) figures)"
