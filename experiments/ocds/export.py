@@ -12,7 +12,7 @@ extension in `experiments/ocds/extension/` (README there).
 Output: ``DIR/ocds/<scenario>.json`` (one release package) or, when its releases take more than
 `codes.COMPRESS_ABOVE_MB` of (compact, uncompressed) JSON, ``DIR/ocds/<scenario>.jsonl.gz``: gzipped
 JSON Lines, one release package of at most `LINE_RELEASES` releases per line, each valid on its
-own (a one-run baseline: 132.8 MB of JSON Lines -> 4.7 MB). ``--format jsonl`` writes the
+own (a one-run baseline: 132.8 MB of JSON Lines -> 4.3 MB). ``--format jsonl`` writes the
 JSON Lines uncompressed. Each package lists the extension at `EXTENSION_URL`.
 """
 
