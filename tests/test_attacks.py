@@ -42,6 +42,17 @@ def one_line_exit_2(proc: subprocess.CompletedProcess | tuple[int, str]) -> str:
     return lines[0]
 
 
+def closed_after_one_line(*args: str) -> None:
+    """`python -m experiments ARGS | head -1`: asserts one error line, exit 2, no traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "experiments", *args], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.readline()
+    proc.stdout.close()  # `| head -1`
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 2 and "Traceback" not in err, err
+    assert err.strip().splitlines() == ["error: the output was closed before it was all written (broken pipe)"]
+
+
 @pytest.fixture()
 def scenario(tmp_path: Path) -> Path:
     path = tmp_path / "s.toml"
@@ -383,13 +394,7 @@ def test_defect_9_damaged_folders_and_closed_outputs_are_one_line(tmp_path, scen
     monkeypatch.setattr("experiments.engine.folder.require_complete", lambda *a: None)
     line = one_line_exit_2((main(["report", str(out)]), capsys.readouterr().err))
     assert "cannot write" in line and "report.md: Permission denied" in line
-    proc = subprocess.Popen([sys.executable, "-m", "experiments", "params"], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    proc.stdout.readline()
-    proc.stdout.close()  # `| head -1`
-    err = proc.stderr.read().decode()
-    assert proc.wait(timeout=60) == 2 and "Traceback" not in err, err
-    assert err.strip().splitlines() == ["error: the output was closed before it was all written (broken pipe)"]
+    closed_after_one_line("params")
 
 
 def test_defect_6_fresh_inside_the_folder_is_refused_before_moving_anything(tmp_path, scenario):
@@ -507,3 +512,138 @@ def test_defect_1_with_the_real_model_a_changed_model_file_is_refused(tmp_path):
         fh.write("\nCHANGED_BY_THE_TEST = 1\n")
     line = one_line_exit_2(cli(*args, "--reps", "3", cwd=tmp_path, path=copy))
     assert "2 of its 2 runs were made by something else (model or engine code" in line
+
+
+def test_defect_9_bands_that_are_not_finite_and_a_closed_pipe_are_one_line(tmp_path, capsys):
+    """Defect 9 (bands, pipe) — `targets --bands inf` and `indicators | head`.
+
+    Attack: `targets FILE --bands` with inf, nan, -inf, a negative, an unsorted list; `python -m
+    experiments indicators FILE | head -1`.
+    Before: inf and nan gave ValueError tracebacks from pandas (the others were refused).
+    Now: one line, exit 2, naming --bands and what it allows, nothing written; the closed pipe is
+    one line, no traceback.
+    """
+    fixture = TESTS / "data/ocds_synthetic.jsonl"
+    out = tmp_path / "t.toml"
+    for bands in ("inf", "nan", "-inf", "100000,inf", "1e5,nan", "-5", "5,3"):
+        line = one_line_exit_2((main(["targets", str(fixture), f"--bands={bands}", "--out", str(out)]),
+                                capsys.readouterr().err))
+        assert line.startswith(f"error: --bands '{bands}': expected increasing positive finite numbers")
+    assert list(tmp_path.iterdir()) == []
+    closed_after_one_line("indicators", str(fixture))
+
+
+def test_defect_10_errors_name_the_posterior_file_and_years(tmp_path, scenario):
+    """Defect 10 (labels) — errors blamed the wrong input.
+
+    Attack: `run s.toml --parameter-draws P.parquet` whose draw names an unknown parameter; `run
+    experiments/procurement_rules.toml --years 2` (an experiment whose reforms start in a later
+    year).
+    Before: "s.toml: overrides (scenario 's'): foo.bar: unknown parameter" (the scenario file
+    blamed for the posterior's column); "--set on …/baseline.toml: … years = 2 must exceed
+    burn_in_years = 5" (no --set was given).
+    Now: "--parameter-draws P.parquet: draw 0 (row 1): foo.bar: unknown parameter"; "--years 2
+    on …/baseline.toml (scenario 'baseline'): …"; one line, exit 2, nothing written.
+    """
+    posterior = tmp_path / "P.parquet"
+    pd.DataFrame({"draw": [0, 1], "foo.bar": [1.0, 2.0]}).to_parquet(posterior)
+    line = one_line_exit_2(cli("run", str(scenario), "--parameter-draws", str(posterior), "--years", "1",
+                               "--out", "o", *FAKE, cwd=tmp_path))
+    assert line == f"error: --parameter-draws {posterior}: draw 0 (row 1): foo.bar: unknown parameter"
+    line = one_line_exit_2(cli("run", str(ROOT / "experiments/procurement_rules.toml"), "--years", "2",
+                               "--out", "p", "--dry-run", cwd=tmp_path))
+    assert line.startswith(f"error: --years 2 on {SCEN / 'baseline.toml'} (scenario 'baseline'): ")
+    assert "--set" not in line and "years = 2 must exceed burn_in_years" in line
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["P.parquet", "s.toml"]
+
+
+def test_defect_10_discover_says_what_is_wrong_in_its_own_words(tmp_path, capsys):
+    """Defect 10 (discover) — scikit-learn's message, with advice that did not apply.
+
+    Attack: `discover` on a folder of 5 design points with the default --mass-min 0.05, and with
+    --mass-min 0.9.
+    Before: "--above 0: The 'min_samples_leaf' parameter of DecisionTreeClassifier must be an int in
+    the range [1, inf) … Got 0 instead … choose another threshold" (the threshold was fine); with
+    0.9, "can only convert an array of size 1 to a Python scalar … choose another threshold".
+    Now: one line naming --mass-min and what it allows (at least one point: 0.2 to 0.5 for 5
+    points; at most 0.5, since a leaf over half the points cannot be split); nothing written.
+    """
+    pytest.importorskip("ema_workbench")
+    from test_discovery import results_folder
+
+    out = results_folder(tmp_path / "r", n=5)
+    args = ["discover", str(out), "--outcome", "no_bid_rate_village", "--above", "0"]
+    line = one_line_exit_2((main(args), capsys.readouterr().err))
+    assert line == ("error: --mass-min 0.05: a PRIM box or CART leaf would hold less than one of the 5 "
+                    "design points; allowed with 5 design points: 0.2 to 0.5")
+    line = one_line_exit_2((main([*args, "--mass-min", "0.9"]), capsys.readouterr().err))
+    assert line.startswith("error: --mass-min: expected a share in (0, 0.5]")
+    assert "threshold" not in line and not (out / "discovery.md").exists()
+    assert main([*args, "--mass-min", "0.2"]) == 0 and (out / "discovery.md").is_file()
+
+
+def test_defect_10_archetypes_refuses_folders_run_without_an_archetype(tmp_path, capsys):
+    """Defect 10 (archetypes) — two ordinary folders compared as archetypes.
+
+    Attack: `archetypes A B` on two results folders of the same experiment run without
+    `--archetype`.
+    Before: exit 0, a comparison of "archetypes" named after the folders.
+    Now: one line, exit 2, naming the folder and --archetype with the names allowed; nothing written.
+    """
+    for name in ("baseline", "reform"):
+        (tmp_path / f"{name}.toml").write_text(f'[scenario]\nname = "{name}"\ndescription = "d"\n')
+    exp = tmp_path / "e.toml"
+    exp.write_text('[experiment]\nname = "e"\nbaseline = "baseline"\nscenarios = ["baseline.toml", '
+                   '"reform.toml"]\n')
+    for folder in ("a", "b"):
+        assert main(["run", str(exp), "--reps", "2", "--years", "1", "--quiet", "--out",
+                     str(tmp_path / folder), *FAKE]) == 0
+    capsys.readouterr()
+    line = one_line_exit_2((main(["archetypes", str(tmp_path / "a"), str(tmp_path / "b"), "--outcomes",
+                                  "quality_delivered"]), capsys.readouterr().err))
+    assert line.startswith(f"error: {tmp_path / 'a'}: was not run with --archetype") and "mountain" in line
+    assert not (tmp_path / "a/archetypes.md").exists()
+
+
+def test_defect_10_the_reliability_table_agrees_with_section_7():
+    """Defect 10 (docs) — docs/RELIABILITY.md's summary table contradicted its §7 and the tests.
+
+    Attack: read the summary table's safety row and §7 against `tests/test_bad_inputs.py`, and its
+    attack row against this module.
+    Before: "3 allow-listed imports" in the table and "an allow-list of three" in §7, while the test
+    allows 4; "10 attacks of issue 35" while the catalogue held 13.
+    Now: the table, §7 and the test's allow-list give the same number; the attack row names no
+    count that can drift (the catalogue in §8 is generated).
+    """
+    import re
+
+    from test_bad_inputs import ALLOWED
+
+    doc = (ROOT / "docs/RELIABILITY.md").read_text(encoding="utf-8")
+    words = {"three": 3, "four": 4, "five": 5, "six": 6}
+    row = next(line for line in doc.splitlines() if line.startswith("| Files are data"))
+    section = doc.split("## 7. Safety", 1)[1].split("## 8.", 1)[0]
+    in_table = int(row.split(" allow-listed", 1)[0].rsplit("(", 1)[1])
+    in_section = words[section.split("allow-list of ", 1)[1].split()[0]]
+    assert in_table == in_section == len(ALLOWED)
+    attacks = next(line for line in doc.splitlines() if line.startswith("| A folder never mixes"))
+    assert not re.search(r"\d+ attacks", attacks) and "§8" in attacks.split("|")[3]
+
+
+def test_defect_10_two_run_intervals_of_a_count_stay_at_or_above_0():
+    """Defect 10 (intervals) — the console's interval of a count went below 0.
+
+    Attack: two runs with 0 and 0.5 detected fraud cases a year (`fraud_detected`, a count).
+    Before: "fraud_detected 0.25 [-2.927, 3.427]": a negative number of cases.
+    Now: the interval is truncated at the count's bound, 0, marked "*", with a footnote saying so
+    (shares were already truncated to [0, 1]; money is left alone).
+    """
+    from experiments.commands._table import CLIPPED_NOTE, format_summary, summarise
+
+    runs = pd.DataFrame({"scenario": ["s", "s"], "fraud_detected": [0.0, 0.5], "spend": [1.0, 2.0]})
+    table = summarise(runs, ["fraud_detected", "spend"], []).set_index("outcome")
+    assert table.loc["fraud_detected", "low"] == 0.0 and table.loc["fraud_detected", "clipped"]
+    assert table.loc["fraud_detected", "high"] == pytest.approx(0.25 + 12.706 * 0.25, abs=1e-3)
+    assert table.loc["spend", "low"] == pytest.approx(1.5 - 12.706 * 0.5, abs=1e-3)  # not a count
+    text = format_summary(table.reset_index())
+    assert "[0, 3.427]*" in text and text.endswith(CLIPPED_NOTE)

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import copy
+import functools
+import gzip
+import http.server
 import json
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +19,8 @@ from experiments.__main__ import main
 from experiments.ocds import codes
 
 pytest.importorskip("libcoveocds")
-from experiments.ocds.validate import validate_package  # noqa: E402
+from experiments.ocds.export import EXTENSION_DIR, EXTENSION_URL  # noqa: E402
+from experiments.ocds.validate import standard_zip, validate_package  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "experiments/scenarios/baseline.toml"
@@ -122,3 +129,81 @@ def test_every_model_method_has_ocds_terms_and_the_village_committee_is_a_suppli
     _, parties, supplier = _parties(r, RunInfo(), "x-")
     assert supplier["id"] == "x-village-committee-7"
     assert parties[-1]["details"] == {"kind": "village_committee"} and parties[-1]["roles"] == ["supplier"]
+
+
+def _stock_libcoveocds(path: Path, tmp_path: Path) -> dict:
+    """libcoveocds' own command line on `path`, offline: the standard from the shipped ZIP
+    (its --standard-zip option); extensions fetched as it always does, over http(s)."""
+    (tmp_path / "standard.zip").write_bytes(standard_zip())
+    proc = subprocess.run([sys.executable, "-m", "libcoveocds", "--standard-zip", str(tmp_path / "standard.zip"),
+                           str(path)], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]   # libcoveocds 0.17 crashed on a file:// extension
+    return json.loads(proc.stdout)
+
+
+def test_stock_libcoveocds_validates_the_export_as_shipped(exported, tmp_path):
+    result = _stock_libcoveocds(exported / "ocds/baseline.json", tmp_path)
+    assert result["validation_errors"] == []
+    assert _package(exported)["extensions"] == [EXTENSION_URL]
+    # offline, the placeholder address cannot be fetched: named, and its fields left unchecked
+    assert list(result["extensions"]["invalid_extension"]) == [EXTENSION_URL]
+
+
+def test_stock_libcoveocds_reads_the_shipped_extension_over_http(exported, tmp_path, capsys):
+    """Served as a publisher would serve it (here on 127.0.0.1), the extension folder is read by
+    the stock command and covers every field of the export."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(EXTENSION_DIR))
+    handler.log_message = lambda *a: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/extension.json"
+    try:
+        assert main(["ocds", str(exported), "--extension-url", url]) == 0
+        result = _stock_libcoveocds(exported / "ocds/baseline.json", tmp_path)
+    finally:
+        server.shutdown()
+        server.server_close()
+        assert main(["ocds", str(exported)]) == 0      # as the other tests expect
+        capsys.readouterr()
+    assert result["validation_errors"] == []
+    assert result["extensions"]["invalid_extension"] == {} and result["extensions"]["is_extended_schema"]
+    assert result["all_additional_fields"] == []
+
+
+def test_large_exports_are_gzipped_json_lines(exported, capsys):
+    """Above --compress-above MB of JSON the export is .jsonl.gz (the same bytes twice, every
+    line a valid package); below it one .json; a bad threshold is one line, exit 2."""
+    first = _package(exported)
+    size = sum(len(json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode()) for r in first["releases"])
+    assert main(["ocds", str(exported), "--compress-above", f"{size / 1e6 + 0.001}"]) == 0
+    assert (exported / "ocds/baseline.json").is_file()                       # just below: JSON
+    assert main(["ocds", str(exported), "--compress-above", f"{size / 1e6 - 0.001}", "--validate"]) == 0
+    assert "baseline.jsonl.gz (0 validation errors)" in capsys.readouterr().out
+    gz = exported / "ocds/baseline.jsonl.gz"
+    data = gz.read_bytes()
+    assert not (exported / "ocds/baseline.json").exists() and len(data) < size / 10
+    lines = gzip.decompress(data).decode("utf-8").splitlines()
+    assert [r for line in lines for r in json.loads(line)["releases"]] == first["releases"]
+    assert json.loads((exported / "ocds/export.json").read_text())["files"] == ["baseline.jsonl.gz"]
+    assert main(["ocds", str(exported), "--compress-above", "0"]) == 0
+    assert gz.read_bytes() == data                                            # deterministic
+    for bad in ("-1", "nan", "inf"):
+        assert main(["ocds", str(exported), "--compress-above", bad]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: --compress-above") and err.count("\n") == 1
+    assert gz.read_bytes() == data                                            # nothing touched
+    assert main(["ocds", str(exported)]) == 0 and not gz.exists()             # as the other tests expect
+
+
+@pytest.mark.xfail(strict=True, reason="experiments/ocds/read.py does not read gzip yet (content "
+                   "detection is being added on branch ocdsreal); remove this mark when it does")
+def test_indicators_read_a_gzipped_export(exported, capsys):
+    assert main(["indicators", str(exported)]) == 0
+    plain = (exported / "ocds/indicators.csv").read_text()
+    assert main(["ocds", str(exported), "--compress-above", "0"]) == 0
+    try:
+        assert main(["indicators", str(exported)]) == 0
+        assert (exported / "ocds/indicators.csv").read_text() == plain
+    finally:
+        assert main(["ocds", str(exported)]) == 0
+        capsys.readouterr()

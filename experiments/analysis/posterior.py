@@ -84,11 +84,13 @@ def read_draws(path: Path, n: int | None) -> list[dict[str, float]]:
 
 def draws_plan(exp: Any, draws: list[dict[str, float]], backend: Any, *,
                replications: int | None, years: int | None, seed: int | None,
-               sets: dict[str, Any]) -> Any:
+               sets: dict[str, Any], source: Path | str = "POSTERIOR") -> Any:
     """The plan of every scenario at every draw × replication (draws as design points).
 
     Replicate k has the same seed at every draw and in every scenario (common random
-    numbers); the draw's values override the experiment's and ``--set`` values.
+    numbers); the draw's values override the experiment's and ``--set`` values. The experiment
+    and ``--set`` are checked first (their errors name them); then a draw the model rejects is
+    named with the posterior file `source` and its row.
     """
     from experiments.engine.spec import points_plan
 
@@ -99,7 +101,18 @@ def draws_plan(exp: Any, draws: list[dict[str, float]], backend: Any, *,
         exp, overrides={**exp.overrides, **sets},
         replications=exp.replications if replications is None else replications,
         years=exp.years if years is None else years, seed=exp.seed if seed is None else seed)
-    return points_plan(base, draws, backend)
+    cache: dict[str, Any] = {}
+    points_plan(base, [{}], backend, cache)
+    for i, draw in enumerate(draws):
+        try:
+            points_plan(base, [draw], backend, cache)
+        except SpecError as exc:
+            reason = str(exc)
+            prefix = f"{base.path}: overrides (scenario "
+            if reason.startswith(prefix):  # the resolver blames the overrides the draw went into
+                reason = reason.split("): ", 1)[-1]
+            raise SpecError(f"--parameter-draws {source}: draw {i} (row {i + 1}): {reason}") from None
+    return points_plan(base, draws, backend, cache)
 
 
 def effect_intervals(runs: pd.DataFrame, design: pd.DataFrame, outcomes: Sequence[str],

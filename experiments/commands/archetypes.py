@@ -9,7 +9,7 @@ Examples:
         results/reform_package_island
 
 Each DIR is a finished results folder of the same experiment run with `--archetype NAME`
-(the name is read from its manifest, else the folder name is used). Writes
+(the name is read from its manifest; a folder run without it is refused). Writes
 OUT/archetype_effects.csv (paired effects per archetype), OUT/archetypes.md (a report
 section; `report OUT` includes it) and OUT/figures/archetypes.png. OUT defaults to the first
 DIR, so its report shows the comparison.
@@ -37,6 +37,7 @@ def _load(path: Path, outcomes: list[str] | None):
     """(archetype name, baseline, runs in the manifest's scenario order, outcomes) of a folder."""
     import pandas as pd
 
+    from experiments.analysis.archetypes import ARCHETYPES
     from experiments.engine import manifest as mf
     from experiments.engine.spec_checks import SpecError
 
@@ -48,7 +49,10 @@ def _load(path: Path, outcomes: list[str] | None):
     except (OSError, ValueError) as exc:
         raise SpecError(f"{path}: cannot read runs.parquet: {exc}") from None
     exp = (mf.read(path) or {}).get("experiment") or {}
-    name = ((exp.get("spec") or {}).get("archetype") or {}).get("name") or path.name
+    name = ((exp.get("spec") or {}).get("archetype") or {}).get("name")
+    if not name:
+        raise SpecError(f"{path}: was not run with --archetype (its manifest names no archetype); "
+                        f"give folders each run with --archetype NAME ({', '.join(ARCHETYPES)})")
     base = exp.get("baseline") or "baseline"
     if base not in set(runs["scenario"]) or runs["scenario"].nunique() < 2:
         raise SpecError(f"{path}: needs the baseline {base!r} and at least one other scenario")

@@ -18,10 +18,13 @@ then includes the section. Needs EMA Workbench: pip install -e ".[discovery]".
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 
 HELP = "scenario discovery (PRIM, CART) of where an outcome crosses a threshold"
 ID_COLUMNS = ("run_id", "scenario", "point", "replicate", "seed", "reform_start_year")
+MASS_MAX = 0.5
+"""The largest `--mass-min`: a CART leaf must hold at most half the points for a split to exist."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -44,7 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--min-coverage", type=float, default=0.5, metavar="C",
                         help="smallest coverage of the chosen PRIM box, 0-1 (default 0.5)")
     parser.add_argument("--mass-min", type=float, default=0.05, metavar="M",
-                        help="smallest share of points in a PRIM box or CART leaf (default 0.05)")
+                        help="smallest share of points in a PRIM box or CART leaf, above 0 and at "
+                             "most 0.5, at least one point (default 0.05)")
 
 
 def _fail(message: str):
@@ -126,10 +130,11 @@ def main(args: argparse.Namespace) -> int:
     from experiments.analysis.plots import save
     from experiments.engine.store import atomic_write_text
 
-    for flag in ("min_coverage", "mass_min"):
-        if not 0 < getattr(args, flag) < 1:
-            raise _fail(f"--{flag.replace('_', '-')}: expected a share in (0, 1), got "
-                        f"{getattr(args, flag)}")
+    if not 0 < args.min_coverage < 1:
+        raise _fail(f"--min-coverage: expected a share in (0, 1), got {args.min_coverage}")
+    if not 0 < args.mass_min <= MASS_MAX:
+        raise _fail(f"--mass-min: expected a share in (0, {MASS_MAX}] (a CART leaf holding more than "
+                    f"half the points leaves nothing to split), got {args.mass_min}")
     runs, design, manifest = _read(args.out_dir)
     inputs, scenario, base = _choose(args, runs, design, manifest)
     try:
@@ -140,13 +145,25 @@ def main(args: argparse.Namespace) -> int:
     what = f"`{args.outcome}`" + (f" ({scenario} − {base}, paired)" if base else f" ({scenario})")
     op, x = (">=", args.above) if args.above is not None else ("<=", args.below)
     interest = (table["y"] >= x) if op == ">=" else (table["y"] <= x)
+    n = len(table)
+    if interest.all() or not interest.any():
+        raise _fail(f"--{'above' if op == '>=' else 'below'} {x:g}: {int(interest.sum())} of {n} "
+                    f"points are cases of interest; discovery needs some of each ({what} ranges "
+                    f"{table['y'].min():.4g} to {table['y'].max():.4g} over {n} points); choose "
+                    "another threshold")
+    lowest = math.ceil(1000 / n) / 1000  # the smallest share that is one whole point
+    allowed = f"allowed with {n} design points: {lowest:g} to {MASS_MAX}" if lowest <= MASS_MAX \
+        else f"{n} design points are too few; run more"
+    if int(args.mass_min * n) < 1:  # EMA Workbench's CART leaf size: int(mass_min × points)
+        raise _fail(f"--mass-min {args.mass_min:g}: a PRIM box or CART leaf would hold less than one "
+                    f"of the {n} design points; {allowed}")
     try:
         found = d.discover(table[inputs], interest.to_numpy(), mass_min=args.mass_min,
                            min_coverage=args.min_coverage)
-    except ValueError as exc:
-        raise _fail(f"--{'above' if op == '>=' else 'below'} {x:g}: {exc} ({what} ranges "
-                    f"{table['y'].min():.4g} to {table['y'].max():.4g} over "
-                    f"{len(table)} points); choose another threshold") from None
+    except ValueError:
+        raise _fail(f"--mass-min {args.mass_min:g}: CART found no split of the {n} design points "
+                    f"leaving that share in each leaf; {allowed} (smaller splits more), or run more "
+                    "design points") from None
     units = _units(inputs)
     lo, hi = int(table["n"].min()), int(table["n"].max())
     note = (f"Data: {len(table)} design points of `{args.out_dir.name}`, "

@@ -1,11 +1,12 @@
 """Open Contracting red-flag indicators of OCDS data, per scenario.
 
-PATH is a results folder (its OCDS export in DIR/ocds/, written first if the folder has tender
-logs but no export yet) or one OCDS file (a release or record package, .json or .jsonl), so the
-same indicators come out of simulated and real data. Computes R018 (single bid received, as
-OCDS Cardinal), the no-bid share and the others listed in experiments/ocds/indicators.py, each
-with a 95% interval; writes DIR/ocds/indicators.csv for a results folder, and the table to
-FILE with --out FILE (CSV or Parquet by its suffix). Needs the `ocds` extra.
+PATH is a results folder (its OCDS export in DIR/ocds/: .json, .jsonl or .jsonl.gz, written
+first if the folder has tender logs but no export yet) or one OCDS file (a release or record
+package, .json or .jsonl), so the same indicators come out of simulated and real data. Computes
+R018 (single bid received, as OCDS Cardinal), the no-bid share and the others listed in
+experiments/ocds/indicators.py, each with a 95% interval; writes DIR/ocds/indicators.csv for a
+results folder, and the table to FILE with --out FILE (CSV or Parquet by its suffix). Needs the
+`ocds` extra.
 
 Examples:
     python -m experiments run experiments/scenarios/baseline.toml --reps 2 --years 6 --tenders \
@@ -70,7 +71,7 @@ def ocds_files(path: Path) -> dict[str, Path]:
     if not path.is_dir():
         raise SpecError(f"{path}: no such file or folder (expected a results folder or an OCDS file)")
     from experiments.engine.folder import require_complete
-    from experiments.ocds.export import STAMP, export_problem
+    from experiments.ocds.export import export_files, export_problem
 
     require_complete(path, "indicators")
     problem = export_problem(path) if (path / "ocds").is_dir() else "missing"
@@ -81,9 +82,7 @@ def ocds_files(path: Path) -> dict[str, Path]:
             print(f"note: the OCDS export in {path / 'ocds'} was {problem}; exporting again",
                   file=sys.stderr)
         export(path)
-    files = [f for f in sorted((path / "ocds").glob("*.json*")) if f.name != STAMP
-             and f.suffix in (".json", ".jsonl")]
-    return {f.stem: f for f in files}
+    return export_files(path / "ocds")
 
 
 def main(args: argparse.Namespace) -> int:

@@ -4,8 +4,9 @@ One contracting process per order of a run, its attempts (tender, re-tender, fal
 releases, dated by the simulated calendar (month 1 = January 2019, +08:00); amounts are
 totals over the contract term in CNY. What OCDS lacks (place level, distance, reach of the
 notice, failure reason...) is in the extension `experiments/ocds/extension/`. Writes
-DIR/ocds/<scenario>.json, or .jsonl (one release package per line) for large runs.
---validate checks every package offline with libcoveocds (the `ocds` extra).
+DIR/ocds/<scenario>.json, or .jsonl.gz (gzipped JSON Lines, one release package per line) when
+the releases pass --compress-above MB of JSON. --validate checks every package offline with
+libcoveocds (the `ocds` extra), reading the extension from the shipped folder.
 
 Examples:
     python -m experiments run experiments/scenarios/baseline.toml --reps 2 --years 6 --tenders \
@@ -16,8 +17,12 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
+import math
 from pathlib import Path
+
+from experiments.ocds.codes import COMPRESS_ABOVE_MB
 
 HELP = "export the tender logs of a results folder as OCDS 1.1 release packages"
 
@@ -25,16 +30,22 @@ HELP = "export the tender logs of a results folder as OCDS 1.1 release packages"
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Add the options of `ocds`."""
     parser.add_argument("folder", type=Path, metavar="DIR", help="a results folder written with --tenders")
-    parser.add_argument("--format", choices=("auto", "json", "jsonl"), default="auto",
-                        help="one JSON package, or JSON Lines of packages (default: auto, JSON Lines "
-                             "above 20,000 releases)")
+    parser.add_argument("--format", choices=("auto", "json", "jsonl", "jsonl.gz"), default="auto",
+                        help="one JSON package, or JSON Lines of packages (plain or gzipped); default: "
+                             "auto, .json up to --compress-above MB, .jsonl.gz above")
+    parser.add_argument("--compress-above", type=float, default=COMPRESS_ABOVE_MB, metavar="MB",
+                        help="with --format auto, write .jsonl.gz when a scenario's releases take more "
+                             f"than MB megabytes of JSON (default: {COMPRESS_ABOVE_MB:g}; 0: always)")
     parser.add_argument("--extension-url", metavar="URL",
-                        help="where readers find the extension (default: the shipped folder, file://)")
+                        help="where readers find the extension's extension.json, an http(s) URL "
+                             "(default: a placeholder answered offline from the shipped folder; see "
+                             "experiments/ocds/extension/README.md)")
     parser.add_argument("--validate", action="store_true",
                         help="validate the written packages offline with libcoveocds")
 
 
-def export(folder: Path, fmt: str = "auto", extension: str | None = None, check: bool = False) -> int:
+def export(folder: Path, fmt: str = "auto", extension: str | None = None, check: bool = False,
+           compress_above: float = COMPRESS_ABOVE_MB) -> int:
     """Export (and optionally validate) a results folder; print one line per file.
 
     Returns:
@@ -45,9 +56,14 @@ def export(folder: Path, fmt: str = "auto", extension: str | None = None, check:
 
     from experiments.engine.folder import require_complete
 
+    if not (math.isfinite(compress_above) and compress_above >= 0):
+        raise SpecError(f"--compress-above: expected a size in MB >= 0 (0: always compress), got {compress_above}")
+    if extension is not None and not extension.startswith(("http://", "https://")):
+        raise SpecError(f"--extension-url {extension}: expected an http(s) URL of the extension's "
+                        "extension.json (libcoveocds reads no other)")
     require_complete(folder, "ocds")
     try:
-        written = export_folder(folder, fmt=fmt, extension=extension)
+        written = export_folder(folder, fmt=fmt, extension=extension, compress_above_mb=compress_above)
     except ExportError as exc:
         raise SpecError(str(exc)) from None
     status = 0
@@ -68,8 +84,10 @@ def validation_errors(path: Path) -> tuple[int, list[str]]:
     extensions libcoveocds could not read (their fields then go unchecked)."""
     from experiments.ocds.validate import validate_package
 
-    text = path.read_text(encoding="utf-8")
-    packages = [json.loads(x) for x in text.splitlines() if x.strip()] if path.suffix == ".jsonl" else [json.loads(text)]
+    data = path.read_bytes()
+    text = (gzip.decompress(data) if path.name.endswith(".gz") else data).decode("utf-8")
+    lines = path.name.endswith((".jsonl", ".jsonl.gz"))
+    packages = [json.loads(x) for x in text.splitlines() if x.strip()] if lines else [json.loads(text)]
     errors, unread = 0, set()
     for pkg in packages:
         result = validate_package(pkg)
@@ -80,4 +98,4 @@ def validation_errors(path: Path) -> tuple[int, list[str]]:
 
 def main(args: argparse.Namespace) -> int:
     """Export the folder's tender logs."""
-    return export(args.folder, args.format, args.extension_url, args.validate)
+    return export(args.folder, args.format, args.extension_url, args.validate, args.compress_above)

@@ -124,7 +124,8 @@ def main(args: argparse.Namespace) -> int:
         if args.reform_start_year is not None:
             exp = dataclasses.replace(exp, reform_start_year=args.reform_start_year)
         plan = draws_plan(exp, read_draws(args.parameter_draws, args.draws), backend,
-                          replications=args.reps, years=args.years, seed=args.seed, sets=sets)
+                          replications=args.reps, years=args.years, seed=args.seed, sets=sets,
+                          source=args.parameter_draws)
     else:
         plan = make_plan(exp, backend, replications=args.reps, years=args.years,
                          seed=args.seed, sets=sets, reform_start_year=args.reform_start_year)

@@ -15,6 +15,7 @@ Examples:
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from pathlib import Path
 
@@ -59,8 +60,9 @@ def _bands(text: str) -> list[float]:
         edges = [float(x) for x in text.split(",") if x.strip()]
     except ValueError:
         edges = []
-    if not edges or any(e <= 0 for e in edges) or edges != sorted(set(edges)):
-        raise SpecError(f"--bands {text!r}: expected increasing positive numbers (yuan), e.g. 100000,1000000")
+    if not edges or not all(math.isfinite(e) and e > 0 for e in edges) or edges != sorted(set(edges)):
+        raise SpecError(f"--bands {text!r}: expected increasing positive finite numbers (yuan), e.g. "
+                        "100000,1000000")
     return edges
 
 

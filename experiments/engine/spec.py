@@ -434,7 +434,7 @@ def _baseline_flats(backend: Backend, exp: Experiment, points: list[dict[str, An
     sc = next(s for s in exp.scenarios if s.name == exp.baseline)
     layers = {"overrides": exp.overrides, "scenario": sc.overrides, "--set": dict(sets)}
     if years is not None and _resolve(backend, exp, sc, layers).get("years", years) != years:
-        layers["--set"]["years"] = years
+        layers["--years"] = {"years": years}  # its own layer: an error it causes names --years
     return {i: _resolve(backend, exp, sc, {**layers, "factors": point}, i) if point
             else _resolve(backend, exp, sc, layers) for i, point in enumerate(points)}
 

@@ -2,7 +2,8 @@
 
 - `codes`: the simulated calendar and the mapping of the model's methods, levels and
   failure reasons to OCDS codes (with the Chinese method names and their legal sources).
-- `export`: tender logs of a results folder -> an OCDS 1.1 release package (JSON or JSON Lines).
+- `export`: tender logs of a results folder -> OCDS 1.1 release packages (JSON, or gzipped JSON
+  Lines above a size).
 - `validate`: offline validation with libcoveocds against the OCDS 1.1.5 schema shipped in
   `experiments/ocds/standard/` (see its README for the source and licence).
 - `indicators`: Open Contracting red-flag indicators on exported (or any OCDS) data.

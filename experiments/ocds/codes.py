@@ -23,6 +23,9 @@ from dataclasses import dataclass
 BASE_YEAR = 2019
 """Calendar year of simulated month 1 (January)."""
 TIMEZONE = "+08:00"
+COMPRESS_ABOVE_MB = 10.0
+"""Default of ``ocds --compress-above``: a scenario whose releases take more than this many MB
+(10^6 bytes) of compact JSON is written as gzipped JSON Lines (``.jsonl.gz``)."""
 CURRENCY = "CNY"
 OCID_PREFIX = "ocds-jbsim0"
 """Not a registered OCDS prefix: it marks simulated data (`jbsim0` = Jiebang simulation)."""

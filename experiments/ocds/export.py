@@ -9,16 +9,21 @@ order's budgeted value, `tender.value` its reserve price (the ceiling bids are c
 `awards[].value` and `contracts[].value` the winning price. What OCDS lacks goes to the
 extension in `experiments/ocds/extension/` (README there).
 
-Output: ``DIR/ocds/<scenario>.json`` (one release package) or, above `JSONL_ABOVE` releases,
-``DIR/ocds/<scenario>.jsonl`` (JSON Lines: one release package of at most `LINE_RELEASES`
-releases per line, each valid on its own).
+Output: ``DIR/ocds/<scenario>.json`` (one release package) or, when its releases take more than
+`codes.COMPRESS_ABOVE_MB` of (compact, uncompressed) JSON, ``DIR/ocds/<scenario>.jsonl.gz``: gzipped
+JSON Lines, one release package of at most `LINE_RELEASES` releases per line, each valid on its
+own (a one-run baseline: 132.8 MB of JSON Lines -> 4.3 MB). ``--format jsonl`` writes the
+JSON Lines uncompressed. Each package lists the extension at `EXTENSION_URL`.
 """
 
 from __future__ import annotations
 
+import gzip
+import io
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +33,14 @@ import pandas as pd
 from experiments.ocds import codes
 
 EXTENSION_DIR = Path(__file__).resolve().parent / "extension"
-JSONL_ABOVE = 20_000
+EXTENSION_URL = "https://jiebang.invalid/ocds/extension/extension.json"
+"""Where the packages say the extension is (experiments/ocds/extension/README.md): an http(s)
+URL of its extension.json, the only kind libcoveocds reads. `.invalid` is a reserved domain that
+never resolves (RFC 2606): it names the extension without claiming an address. Offline
+validation answers it from `EXTENSION_DIR` (`experiments.ocds.validate.shipped_extension`);
+to publish data, serve the folder somewhere and pass its URL (``ocds --extension-url``)."""
+SUFFIXES = (".json", ".jsonl", ".jsonl.gz")
+"""The export's file kinds: one package, JSON Lines, gzipped JSON Lines."""
 STAMP = "export.json"
 """The export's stamp in DIR/ocds/: the runs it covers and its files (written last)."""
 LINE_RELEASES = 1_000
@@ -190,46 +202,62 @@ def release(r: dict, item: Mapping[str, str], info: RunInfo) -> dict:
     return out
 
 
-def extension_url() -> str:
-    """The URL of the extension as listed in a package's `extensions`: the shipped folder.
-
-    ocdsextensionregistry (used by libcoveocds) reads a `file://` folder URL offline. When you
-    publish the data, copy the extension folder to a public address and pass that instead.
-    """
-    return EXTENSION_DIR.as_uri()
-
-
 def package(rels: list[dict], *, published: str, uri: str, extension: str | None = None) -> dict:
     """A release package around `rels`."""
     return {"uri": uri, "version": "1.1", "publishedDate": published, "publisher": PUBLISHER,
-            "extensions": [extension or extension_url()], "releases": rels}
+            "extensions": [extension or EXTENSION_URL], "releases": rels}
 
 
-def write(rels: Iterator[dict], path: Path, *, published: str, extension: str | None = None) -> int:
-    """Write releases as one package (``.json``) or JSON Lines of packages (``.jsonl``).
+def write(rels: Iterable[dict], path: Path, *, published: str, extension: str | None = None) -> int:
+    """Write releases as one package (``.json``) or JSON Lines of packages (``.jsonl``, or
+    ``.jsonl.gz`` gzipped, with no name or time in its header: the same bytes every time).
 
     Written under a temporary name and renamed into place. Returns the number of releases.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     n = 0
-    with open(tmp, "w", encoding="utf-8") as fh:
-        if path.suffix == ".jsonl":
-            batch: list[dict] = []
-            for rel in rels:
-                batch.append(rel)
-                if len(batch) == LINE_RELEASES:
+    with open(tmp, "wb") as raw:
+        gz = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) if path.name.endswith(".gz") else None
+        with io.TextIOWrapper(gz or raw, encoding="utf-8", newline="\n") as fh:
+            if path.name.endswith((".jsonl", ".jsonl.gz")):
+                batch: list[dict] = []
+                for rel in rels:
+                    batch.append(rel)
+                    if len(batch) == LINE_RELEASES:
+                        n += _line(fh, batch, path, published, extension)
+                        batch = []
+                if batch:
                     n += _line(fh, batch, path, published, extension)
-                    batch = []
-            if batch:
-                n += _line(fh, batch, path, published, extension)
-        else:
-            body = list(rels)
-            n = len(body)
-            json.dump(package(body, published=published, uri=path.resolve().as_uri(), extension=extension),
-                      fh, ensure_ascii=False, indent=1)
-            fh.write("\n")
+            else:
+                body = list(rels)
+                n = len(body)
+                json.dump(package(body, published=published, uri=path.resolve().as_uri(), extension=extension),
+                          fh, ensure_ascii=False, indent=1)
+                fh.write("\n")
     os.replace(tmp, path)
     return n
+
+
+def write_auto(rels: Iterable[dict], stem: Path, *, published: str, extension: str | None = None,
+               compress_above_mb: float = codes.COMPRESS_ABOVE_MB) -> tuple[Path, int]:
+    """Write ``stem.json``, or ``stem.jsonl.gz`` once the releases pass `compress_above_mb` MB
+    of compact JSON (measured as they come; at most that much is held in memory).
+
+    Returns:
+        The file written and its number of releases.
+    """
+    limit, size, held = compress_above_mb * 1e6, 0, []
+    rels = iter(rels)
+    for rel in rels:
+        text = json.dumps(rel, ensure_ascii=False, separators=(",", ":"))
+        held.append(text)
+        size += len(text.encode("utf-8"))
+        if size > limit:
+            path = stem.with_name(stem.name + ".jsonl.gz")
+            return path, write(chain((json.loads(t) for t in held), rels), path, published=published,
+                               extension=extension)
+    path = stem.with_name(stem.name + ".json")
+    return path, write((json.loads(t) for t in held), path, published=published, extension=extension)
 
 
 def _line(fh, batch: list[dict], path: Path, published: str, extension: str | None) -> int:
@@ -242,13 +270,16 @@ class ExportError(ValueError):
     """The results folder cannot be exported (no tender logs...)."""
 
 
-def export_folder(folder: str | Path, *, fmt: str = "auto", extension: str | None = None) -> dict[str, tuple[Path, int]]:
+def export_folder(folder: str | Path, *, fmt: str = "auto", extension: str | None = None,
+                  compress_above_mb: float = codes.COMPRESS_ABOVE_MB) -> dict[str, tuple[Path, int]]:
     """Write the tender logs of a results folder as OCDS, one package file per scenario.
 
     Args:
         folder: A results folder written by `run --tenders`.
-        fmt: "json", "jsonl" or "auto" (JSON Lines above `JSONL_ABOVE` releases).
-        extension: URL of the extension to list in the packages (default: the shipped folder).
+        fmt: "json", "jsonl", "jsonl.gz" or "auto" (``.json``, or ``.jsonl.gz`` above
+            `compress_above_mb`).
+        extension: URL of the extension to list in the packages (default: `EXTENSION_URL`).
+        compress_above_mb: the size of compact JSON above which "auto" compresses (MB).
 
     Returns:
         Scenario -> (file written, number of releases).
@@ -281,17 +312,32 @@ def export_folder(folder: str | Path, *, fmt: str = "auto", extension: str | Non
         tmp.unlink()
     written = {}
     for name, part in log.groupby("scenario", sort=True, observed=True):
-        kind = fmt if fmt != "auto" else ("jsonl" if len(part) > JSONL_ABOVE else "json")
-        path = out / f"{name}.{kind}"
-        for stale in (out / f"{name}.json", out / f"{name}.jsonl"):
+        rels = releases(part, info)
+        if fmt == "auto":
+            path, n = write_auto(rels, out / str(name), published=published, extension=extension,
+                                 compress_above_mb=compress_above_mb)
+        else:
+            path = out / f"{name}.{fmt}"
+            n = write(rels, path, published=published, extension=extension)
+        for stale in (out / f"{name}{suffix}" for suffix in SUFFIXES):
             if stale != path and stale.exists():
-                stale.unlink()  # a re-export in the other format replaces the earlier file
-        written[str(name)] = (path, write(releases(part, info), path, published=published, extension=extension))
+                stale.unlink()  # a re-export in another format replaces the earlier file
+        written[str(name)] = (path, n)
     stamp = {**runs_stamp(folder), "files": sorted(p.name for p, _ in written.values())}
     tmp = out / f".{STAMP}.{os.getpid()}.tmp"
     tmp.write_text(json.dumps(stamp, indent=1) + "\n", encoding="utf-8")
     os.replace(tmp, out / STAMP)
     return written
+
+
+def export_files(out: Path) -> dict[str, Path]:
+    """Scenario -> file of the export in `out` (DIR/ocds), whatever its kind (`SUFFIXES`)."""
+    found = {}
+    for path in sorted(out.iterdir()) if out.is_dir() else []:
+        suffix = next((x for x in SUFFIXES[::-1] if path.name.endswith(x)), None)
+        if suffix and path.is_file() and path.name != STAMP and not path.name.startswith("."):
+            found[path.name[: -len(suffix)]] = path
+    return found
 
 
 def export_problem(folder: str | Path) -> str | None:

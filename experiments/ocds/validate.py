@@ -1,10 +1,23 @@
 """Offline validation of OCDS packages with libcoveocds (the OCDS Data Review Tool's library).
 
-libcoveocds normally downloads the standard's schema and codelists. Its `standard_zip` option
-takes the standard as a ZIP archive instead; we build that archive in memory from the OCDS
-1.1.5 schema shipped in `experiments/ocds/standard/schema/` (source and licence in
-`experiments/ocds/standard/README.md`), and the packages name our extension by a `file://`
-URL that ocdsextensionregistry reads from disk. Nothing is fetched from the network.
+`validate_package` is libcoveocds' own `libcoveocds.api.ocds_json_output`, unchanged, with two
+offline arrangements, both through interfaces the libraries provide:
+
+- the standard: libcoveocds' `standard_zip` setting (the CLI's ``--standard-zip``) takes the
+  standard as a ZIP archive instead of downloading it; we build that archive in memory from the
+  OCDS 1.1.5 schema shipped in `experiments/ocds/standard/schema/` (source and licence in
+  `experiments/ocds/standard/README.md`);
+- the extension: libcoveocds reads extensions with ocdsextensionregistry, which fetches each
+  URL listed in a package's ``extensions`` over http(s) with its `requests` session
+  (`ocdsextensionregistry.util.session`); other schemes (``file://``) are refused (a traceback
+  in libcoveocds 0.17). The export lists the extension at `export.EXTENSION_URL`, and
+  `shipped_extension` mounts a `requests` transport adapter on that session for that URL's
+  folder only, answering from `experiments/ocds/extension/`. Every other URL is fetched as usual
+  (offline: "fetching failed", and the extension's fields go unchecked).
+
+Nothing is fetched from the network. Anyone else can validate an export with the stock
+command, ``libcoveocds --standard-zip STANDARD.zip FILE.json``, once the extension folder is
+served at the URL the package lists (see experiments/ocds/extension/README.md).
 """
 
 from __future__ import annotations
@@ -12,7 +25,8 @@ from __future__ import annotations
 import io
 import tempfile
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +46,42 @@ def standard_zip() -> bytes:
     return buf.getvalue()
 
 
+def _folder_adapter(folder: Path, base: str):
+    """A `requests` transport adapter answering GETs of ``base + NAME`` with ``folder/NAME``
+    (404 for any other name), built on requests' own `HTTPAdapter.build_response`."""
+    from requests.adapters import HTTPAdapter
+    from urllib3 import HTTPResponse
+
+    class FolderAdapter(HTTPAdapter):
+        def send(self, request, **kwargs):  # noqa: ARG002 (requests' signature)
+            name = request.url[len(base):].split("?")[0].split("#")[0]
+            path = folder / name
+            found = bool(name) and "/" not in name and name not in (".", "..") and path.is_file()
+            body = path.read_bytes() if found else b""
+            raw = HTTPResponse(body=io.BytesIO(body), headers={"Content-Length": str(len(body))},
+                               status=200 if found else 404, reason="OK" if found else "Not Found",
+                               preload_content=False, request_url=request.url)
+            return self.build_response(request, raw)
+
+    return FolderAdapter()
+
+
+@contextmanager
+def shipped_extension(url: str | None = None) -> Iterator[None]:
+    """While open, ocdsextensionregistry reads the extension at `url` (default
+    `export.EXTENSION_URL`) from the shipped folder `experiments/ocds/extension/`."""
+    from ocdsextensionregistry.util import session
+
+    from experiments.ocds.export import EXTENSION_DIR, EXTENSION_URL
+
+    base = (url or EXTENSION_URL).rsplit("/", 1)[0] + "/"
+    session.mount(base, _folder_adapter(EXTENSION_DIR, base))
+    try:
+        yield
+    finally:
+        session.adapters.pop(base, None)
+
+
 def validate_package(pkg: Mapping[str, Any]) -> dict[str, Any]:
     """Validate one release or record package offline with libcoveocds.
 
@@ -40,34 +90,15 @@ def validate_package(pkg: Mapping[str, Any]) -> dict[str, Any]:
 
     Returns:
         libcoveocds' result: ``validation_errors`` (a list, empty when valid),
-        ``additional_fields``, ``invalid_extension``, ``additional_checks``...
+        ``additional_fields``, ``extensions`` (``invalid_extension``: the extensions it could
+        not read), ``additional_checks``...
 
     Raises:
         ImportError: if libcoveocds is not installed (the `ocds` extra).
     """
-    from libcoveocds.lib.api import context_api_transform
-    from libcoveocds.common_checks import common_checks_ocds
+    from libcoveocds.api import ocds_json_output
     from libcoveocds.config import LibCoveOCDSConfig
-    from libcoveocds.schema import SchemaOCDS
 
-    # libcoveocds.api.ocds_json_output, with two offline settings: the standard from the shipped
-    # ZIP, and `file://` allowed for the extensions (ocdsextensionregistry's own commands do so)
     config = LibCoveOCDSConfig({"standard_zip": standard_zip(), "context": "api"})
-    data = dict(pkg)
-    schema = SchemaOCDS("1.1", data, config, record_pkg="records" in data)
-    for extension in schema.builder_extensions:
-        extension.allow_schemes.add("file")
-    listed = schema.builder.extensions
-
-    def extensions_allowing_files():  # the builder lists the extensions again when it patches
-        for extension in listed():
-            extension.allow_schemes.add("file")
-            yield extension
-
-    schema.builder.extensions = extensions_allowing_files
-    context: dict[str, Any] = {"file_type": "json"}
-    with tempfile.TemporaryDirectory() as tmp:
-        if schema.extensions:
-            schema.create_extended_schema_file(tmp, "")
-        context_api_transform(common_checks_ocds(context, tmp, data, schema, cache=False))
-    return context
+    with shipped_extension(), tempfile.TemporaryDirectory() as tmp:
+        return ocds_json_output(tmp, json_data=dict(pkg), lib_cove_ocds_config=config)
