@@ -16,7 +16,6 @@ Examples:
         --set region.n_towns=3 --set region.villages_per_town=10 --out results/baseline_small
     python -m experiments indicators results/baseline_small
     python -m experiments indicators county_releases.jsonl --out county_indicators.parquet
-    python -m experiments indicators tests/data/ocds_real/mexico_city.json
 """
 
 from __future__ import annotations
@@ -41,7 +40,8 @@ def add_method_map(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method-map", type=Path, metavar="FILE",
                         help="a TOML or JSON table mapping a publisher's procurementMethodDetails or "
                              "procurementMethod strings to the model's methods, e.g. "
-                             "\"Licitación Pública\" = \"open_tender\" (see `python -m experiments list`)")
+                             "\"Licitación Pública\" = \"open_tender\"; the model's methods are the keys of METHODS in "
+                             "experiments/ocds/codes.py")
 
 
 def print_notes(tallies) -> None:

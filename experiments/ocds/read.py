@@ -11,6 +11,7 @@ a top-level number, string or null, a release that is not an object or has no `o
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import zlib
 from collections.abc import Iterator
@@ -75,7 +76,7 @@ def documents(path: Path) -> Iterator[tuple[Any, str]]:
     except json.JSONDecodeError as exc:
         if exc.msg != "Extra data":
             raise OCDSReadError(f"{path}: not JSON ({exc.msg}, line {exc.lineno} column {exc.colno})") from None
-    for i, line in enumerate(text.splitlines(), 1):  # JSON Lines
+    for i, line in enumerate(io.StringIO(text), 1):  # JSON Lines (lines end at "\n" only)
         if line.strip():
             try:
                 yield _parse(line, f"{path}, line {i}"), f"{path}, line {i}"
