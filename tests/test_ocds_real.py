@@ -61,6 +61,11 @@ MEXICO_FEDERAL = {"R018": (0, NAN), "NOBID": (0, NAN), "SINGLE_NOTICE": (0, NAN)
 # no tenderers stated: not planning-only, failed; not competitive (no count of tenderers).
 PARAGUAY = {"R018": (0, NAN), "NOBID": (0, NAN), "SINGLE_NOTICE": (0, NAN), "NOBID_NOTICE": (0, NAN),
             "DIRECT": (0, NAN), "FAILED": (1, 1.0), "RETENDER": (1, 0.0), "PRICE": (0, NAN), "CONNECTED": (0, NAN)}
+# UK Find a Tender (10 releases, 10 ocids, one release each): every tender is status active with
+# no award (notices still open: no outcome, so no FAILED unit) and no tenderers stated (no
+# competitive process); 10 processes with a tender, none with a second tender id.
+UK = {"R018": (0, NAN), "NOBID": (0, NAN), "SINGLE_NOTICE": (0, NAN), "NOBID_NOTICE": (0, NAN),
+      "DIRECT": (0, NAN), "FAILED": (0, NAN), "RETENDER": (10, 0.0), "PRICE": (0, NAN), "CONNECTED": (0, NAN)}
 # Constructed planning sample: 001 (planning, no tender) and 002 (planning, tender planned) are
 # planning-only; 003: T3 planned -> open, 1 tenderer -> award 900,000 of 1,000,000 (one notice);
 # 004: T4 open, 0 tenderers, then unsuccessful (release 004-02 given twice: one dropped); 005:
@@ -84,11 +89,18 @@ BIDS = {"R018": (2, 1 / 2), "NOBID": (2, 0.0), "SINGLE_NOTICE": (2, 1 / 2), "NOB
 
 
 @pytest.mark.parametrize("name, expected", [("mexico_city.json", MEXICO_CITY), ("mexico_federal.json", MEXICO_FEDERAL),
-                                            ("paraguay.json", PARAGUAY), ("constructed_planning.json", PLANNING),
+                                            ("paraguay.json", PARAGUAY), ("uk_find_a_tender.json", UK),
+                                            ("constructed_planning.json", PLANNING),
                                             ("constructed_bids.json", BIDS)])
 def test_every_indicator_equals_the_hand_count(name, expected, tmp_path, capsys):
     found, _ = indicators(REAL / name, tmp_path, capsys)
     check(found, expected)
+
+
+def test_open_tenders_are_not_failures(tmp_path, capsys):
+    _, err = indicators(REAL / "uk_find_a_tender.json", tmp_path, capsys)
+    assert "10 releases in 10 contracting processes, 10 used; amounts in GBP" in err
+    assert "10 with the tender still open (status active, no award)" in err
 
 
 def test_the_method_map_makes_non_standard_methods_count(tmp_path, capsys):
