@@ -89,6 +89,7 @@ class _Reader:
         self.tally = clean.Tally()
 
     def compile(self, ocid: str, rels: list[dict]) -> dict:
+        """Merge releases of one process with the OCDS merge rules (one release: itself)."""
         from ocdsmerge.exceptions import OCDSMergeError
 
         if len(rels) == 1:
@@ -99,6 +100,7 @@ class _Reader:
             raise OCDSReadError(f"{ocid}: cannot merge its releases ({exc})") from None
 
     def group(self, path: Path) -> tuple[dict[str, list[dict]], dict[str, dict]]:
+        """The releases of each ocid (repeated release ids dropped) and the records' compiled releases."""
         by_ocid: dict[str, list[dict]] = defaultdict(list)
         given: dict[str, dict] = {}
         seen: set[tuple[str, str]] = set()
@@ -121,6 +123,7 @@ class _Reader:
         return by_ocid, given
 
     def notice(self, rel: dict, count: bool = True) -> tuple[Notice, list[clean.Money]]:
+        """A notice from a (compiled) release, with its tender value and active awards' money."""
         tender = rel.get("tender") or {}
         n, source = clean.tenderers(rel)
         meth, _ = clean.method(tender, self.method_map)
@@ -131,6 +134,7 @@ class _Reader:
         return Notice(meth, n, math.nan, math.nan, bool(awards)), money
 
     def process(self, ocid: str, rels: list[dict], compiled: dict | None) -> tuple[Process, list] | None:
+        """The process of `ocid` and the money of it and its notices (None when a value drops it)."""
         rels = sorted(rels, key=lambda r: str(r.get("date", "")))
         release = compiled if compiled is not None else self.compile(ocid, rels)
         problem = next((p for p in map(clean.bad_release, [*rels, release]) if p), None)
@@ -144,8 +148,9 @@ class _Reader:
         tender = release.get("tender") or {}
         tags = {t for r in rels for t in r.get("tag") or [] if isinstance(t, str)}
         planning = (not tender or (bool(tags) and tags <= PLANNING_TAGS)) and not head.awarded
-        if not planning and head.method is None and clean.method(tender, self.method_map)[1]:
-            self.tally.unknown_methods[clean.method(tender, self.method_map)[1]] += 1
+        unknown = clean.method(tender, self.method_map)[1]
+        if unknown and not planning:
+            self.tally.unknown_methods[unknown] += 1
         proc = Process(ocid, release, [p for p, _ in parts] if not planning else [], head.method, head.tenderers,
                        math.nan, math.nan, head.awarded, planning,
                        tender.get("status") == "active" and not head.awarded)

@@ -79,7 +79,7 @@ def documents(path: Path) -> Iterator[tuple[Any, str]]:
     for i, line in enumerate(io.StringIO(text), 1):  # JSON Lines (lines end at "\n" only)
         if line.strip():
             try:
-                yield _parse(line, f"{path}, line {i}"), f"{path}, line {i}"
+                yield _parse(line.rstrip("\r\n"), f"{path}, line {i}"), f"{path}, line {i}"
             except json.JSONDecodeError as exc:
                 raise OCDSReadError(f"{path}, line {i}: not JSON ({exc.msg}, column {exc.colno})") from None
 
