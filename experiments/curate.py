@@ -161,9 +161,15 @@ def _sensitivity(c: Curation, path: Path, src: Path, workers: int | None) -> dic
 def _calibration(c: Curation, path: Path, src: Path, workers: int | None) -> dict[str, Any]:
     from experiments.analysis.calibrate import run_calibration
 
+    from experiments.analysis.identify import identify
+
     res = run_calibration(path, src, executor="processes", workers=workers)
+    ident, _ = identify(path, src / "identify", executor="processes", workers=workers)
     return {"calibration_estimates.csv": res.estimates, "calibration_fit.csv": res.fit,
-            "calibration.md": _no_images(res.markdown)}
+            "calibration.md": _no_images(res.markdown), "identification.csv": ident,
+            "posterior.parquet": pd.read_parquet(src / "posterior.parquet"),
+            **({"calibration_compare.csv": pd.read_csv(src / "calibration_compare.csv")}
+               if (src / "calibration_compare.csv").is_file() else {})}
 
 
 def _search(c: Curation, path: Path, src: Path, workers: int | None) -> dict[str, Any]:

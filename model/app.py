@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from mesa.visualization.utils import update_counter
 
+from model.app_choices import change_text, name_of, scenario_shown, shown
 from model.app_controls import Controls
 from model.app_tenders import tender_table
 from model.app_text import LANG_CHOICES, LANG_ENV, STATES_ZH, t
@@ -148,8 +149,10 @@ class DashboardModel(ProcurementModel):
                       blacklist_trigger=blacklist_trigger, blacklist_scope=blacklist_scope,
                       blacklist_duration=blacklist_duration, monitoring=monitoring, lots=lots,
                       notice_channel=notice_channel, publicity=publicity)
+        levers = {k: name_of(k, x) for k, x in levers.items()}  # a Chinese page passes the choices' labels
         base = load_params(scenario_file or None, extra or {})
         self.scenario_file = str(scenario_file or "")
+        self.scenario_zh = load_scenario(scenario_file).name_zh if scenario_file else ""
         self.lever_changes = lever_overrides(base, levers)
         super().__init__(base.with_overrides(self.lever_changes, "dashboard levers"), seed=int(seed))
 
@@ -161,11 +164,9 @@ def model_params(base: Params, scenario_file: str, seed: int = DEFAULT_SEED, lan
     presets = monitoring_presets()
     regimes = presets if v["monitoring"] in presets else (v["monitoring"], *presets)
 
-    def select(name: str, values, registry=None) -> dict[str, Any]:
-        label = t(name, lang)
-        if lang == "zh" and registry is not None:  # the choices stay the names; their labels beside
-            label += "（" + "，".join(f"{n}={registry[n].label_zh}" for n in registry.names()) + "）"
-        return {"type": "Select", "label": label, "value": v[name], "values": list(values)}
+    def select(name: str, values) -> dict[str, Any]:  # in Chinese the choices by their labels (app_choices)
+        return {"type": "Select", "label": t(name, lang), "value": shown(name, v[name], lang),
+                "values": [shown(name, x, lang) for x in values]}
 
     def slider(name: str, lo: float) -> dict[str, Any]:
         return {"type": "SliderFloat", "label": t(name, lang), "value": v[name], "min": lo, "max": 1.0, "step": 0.05}
@@ -173,13 +174,13 @@ def model_params(base: Params, scenario_file: str, seed: int = DEFAULT_SEED, lan
     return {
         "scenario_file": scenario_file,
         "seed": {"type": "SliderInt", "label": t("seed", lang), "value": seed, "min": 0, "max": 999, "step": 1},
-        "award_rule": select("award_rule", AWARD_RULES.names(), AWARD_RULES),
+        "award_rule": select("award_rule", AWARD_RULES.names()),
         "price_weight": slider("price_weight", base.scoring.price_weight_floor),
         "citizen_weight": slider("citizen_weight", 0.0),
-        "blacklist_trigger": select("blacklist_trigger", TRIGGERS.names(), TRIGGERS),
-        "blacklist_scope": select("blacklist_scope", SCOPES.names(), SCOPES),
-        "blacklist_duration": select("blacklist_duration", DURATIONS.names(), DURATIONS),
-        "monitoring": select("monitoring", regimes, REGIMES),
+        "blacklist_trigger": select("blacklist_trigger", TRIGGERS.names()),
+        "blacklist_scope": select("blacklist_scope", SCOPES.names()),
+        "blacklist_duration": select("blacklist_duration", DURATIONS.names()),
+        "monitoring": select("monitoring", regimes),
         "lots": {"type": "Checkbox", "label": t("lots", lang), "value": v["lots"]},
         "notice_channel": select("notice_channel", CHANNELS),
         "publicity": {"type": "SliderFloat", "label": t("publicity", lang), "value": v["publicity"], "min": 0.0,
@@ -278,7 +279,7 @@ def _plots_figure(m: ProcurementModel, lang: str) -> Figure:
     for ax, (title, names) in zip(fig.subplots(2, 3).ravel(), PANELS):
         for name in names:
             o = OUTCOMES[name]
-            scale = 1e-6 if o.unit.startswith("yuan") else 1.0
+            scale = (1e-4 if zh else 1e-6) if o.unit.startswith("yuan") else 1.0  # 万元 in Chinese
             ax.plot(df["month"], df[name].astype(float) * scale, ".-", ms=3, lw=1,
                     label=o.label_zh if zh else o.label)
         unit = OUTCOMES[names[0]].unit
@@ -299,7 +300,9 @@ def _plots_figure(m: ProcurementModel, lang: str) -> Figure:
 def describe_levers(m: DashboardModel, lang: str = "en") -> str:
     """One line: the scenario file and the parameters the levers changed."""
     name = Path(m.scenario_file).stem if m.scenario_file else DEFAULTS_LABEL
-    changed = ", ".join(f"{k} = {v}" for k, v in m.lever_changes.items()) or t("none", lang)
+    if lang == "zh":
+        name = m.scenario_zh or (name if m.scenario_file else t("defaults_name", lang))
+    changed = t("sep", lang).join(change_text(k, v, lang) for k, v in m.lever_changes.items()) or t("none", lang)
     return t("levers", lang, name=name, seed=m.seed, changed=changed)
 
 
@@ -349,7 +352,10 @@ def Dashboard(path: str, chosen: solara.Reactive[str], choices: dict[str, str], 
     lang = LANG_CHOICES.get(language.value, "en")
     with solara.Sidebar(), solara.Card(t("scenario_card", lang)):
         solara.Select(label=t("language", lang), value=language, values=list(LANG_CHOICES))
-        solara.Select(label=t("scenario_file", lang), value=chosen, values=list(choices))
+        names = solara.use_memo(lambda: scenario_shown(choices, lang, t("defaults_name", lang)), [lang])
+        back = {v: k for k, v in names.items()}  # the selector shows Chinese names; `chosen` keeps the key
+        solara.Select(label=t("scenario_file", lang), value=names.get(chosen.value, chosen.value),
+                      values=list(names.values()), on_value=lambda v: chosen.set(back.get(v, v)))
         text = (sc.description_zh or sc.description) if sc and lang == "zh" else sc.description if sc else ""
         solara.Markdown(text if sc else "" if error else t("defaults_text", lang))
         solara.Text(t("on_reset", lang))

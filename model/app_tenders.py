@@ -21,7 +21,8 @@ def tender_table(m: ProcurementModel, n: int = 12, lang: str = "en") -> pd.DataF
     """The latest ``n`` procurements: bids, winner and the reason a procurement failed.
 
     In Chinese (``lang="zh"``) the columns, levels, items (the catalogue's ``name_zh``), methods
-    (their ``label_zh``), firm kinds and outcomes are shown in Chinese; the numbers are the same.
+    (their ``label_zh``), firm kinds and outcomes are shown in Chinese, and amounts in 万元 (four
+    decimals, so the same digits as the yuan figure); the numbers are the same.
     """
     log = m.tender_log()
     cols = ["month", "level", "item", "mode", "value", "reserve", "notified", "eligible", "bids", "winner",
@@ -47,4 +48,6 @@ def tender_table(m: ProcurementModel, n: int = 12, lang: str = "en") -> pd.DataF
     tab["item"] = tab["item"].map(items).fillna(tab["item"])
     tab["mode"] = tab["mode"].map({name: METHODS[name].label_zh or name for name in METHODS.names()})
     tab["outcome"] = tab["outcome"].map(REASONS_ZH).fillna(tab["outcome"])
+    for c in ("value", "reserve", "price"):  # yuan -> 万元, four decimals: the same digits as the yuan figure
+        tab[c] = [f"{float(x) / 1e4:,.4f}" if x != "—" else x for x in tab[c]]
     return tab.rename(columns=TENDER_COLUMNS_ZH)

@@ -45,19 +45,21 @@ TEXT: dict[str, tuple[str, str]] = {
     "panel_trust": ("Trust in government", "政府信任度"),
     "panel_firms": ("Active firms", "在营承接主体"),
     "panel_blacklist": ("Blacklisted firms", "黑名单企业"),
-    "million_yuan": ("million yuan / month", "百万元/月"),
+    "million_yuan": ("million yuan / month", "万元/月"),
     "month": ("month", "月"),
-    "press_step": ("press Step", "请按 Step"),
+    "press_step": ("press Step", "请按“单步”"),
     "levers": ("Scenario: {name} · seed {seed} · levers changed: {changed}",
                "情景：{name} · 随机种子 {seed} · 调整的措施：{changed}"),
     "none": ("none", "无"),
+    "sep": (", ", "，"),
+    "defaults_name": ("(model defaults)", "模型默认值"),
     "inspector": ("**Tender inspector**: the latest procurements up to month {month} (bids, winner and why a "
                   "procurement failed)", "**招标查看器**：截至第 {month} 月的最近采购（投标、中标者及采购失败原因）"),
     "scenario_card": ("Scenario", "情景"),
     "scenario_file": ("Scenario file", "情景文件"),
     "language": ("Language", "语言"),
     "defaults_text": ("The model defaults (Penglai's status quo).", "模型默认值（蓬莱现状）。"),
-    "on_reset": ("Lever changes take effect on Reset.", "措施调整在按 Reset 后生效。"),
+    "on_reset": ("Lever changes take effect on Reset.", "措施调整在按“重置”后生效。"),
     "page_name": ("Jiebang: one run of the region", "揭榜：区域的一次模拟运行"),
     "controls": ("Controls", "运行控制"),
     "reset": ("Reset", "重置"),
@@ -71,8 +73,8 @@ TEXT: dict[str, tuple[str, str]] = {
 """Dashboard message key -> (English, Chinese) template."""
 
 TENDER_COLUMNS_ZH = {"month": "月份", "level": "层级", "item": "服务项目", "mode": "采购方式",
-                     "value": "预算（元/年）", "reserve": "采购人底价（元/年）", "notified": "获知企业数",
-                     "eligible": "合格企业数", "bids": "投标数", "winner": "中标者", "price": "中标价（元/年）",
+                     "value": "预算（万元/年）", "reserve": "采购人底价（万元/年）", "notified": "获知企业数",
+                     "eligible": "合格企业数", "bids": "投标数", "winner": "中标者", "price": "中标价（万元/年）",
                      "outcome": "结果"}
 """The tender inspector's column names in Chinese (model.app.tender_table)."""
 

@@ -76,6 +76,15 @@ class MonthLedger:
     no_bid_band: np.ndarray = _bands("attempts with no bid or response by distance band", "records.record_procurements")
     ptr_sum: np.ndarray = _levels("Σ winning price / reserve of awarded competitive procurements", "records.record_procurements")
     ptr_n: np.ndarray = _levels("awarded competitive procurements", "records.record_procurements")
+    gp_projects: np.ndarray = _levels("orders' first attempts by a government-procurement method (projects)",
+                                      "records.record_procurements")
+    gp_budget: np.ndarray = _levels("Σ budget (reserve × term, yuan) of those projects", "records.record_procurements")
+    gp_won_budget: np.ndarray = _levels("Σ budget (reserve × term, yuan) of awarded government-procurement attempts",
+                                        "records.record_procurements")
+    gp_won_price: np.ndarray = _levels("Σ contract value (price × term, yuan) of the same attempts",
+                                       "records.record_procurements")
+    first_failed: np.ndarray = _levels("first attempts not awarded (no bid, too few bids or no acceptable bid)",
+                                       "records.record_procurements")
     wincap_sum: np.ndarray = _levels("Σ capability of winning firms", "records.record_procurements")
     wincap_n: np.ndarray = _levels("procurements won by firms", "records.record_procurements")
     award_value: float = _count("value awarded to firms (yuan/year)", "records.record_procurements")

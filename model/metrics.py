@@ -164,6 +164,17 @@ _DECL = [
         "fewer bids than the method's minimum (废标)", "ratio", "failed", "tenders", True, "P3, P5"),
     *_o("price_to_reserve", ("Price to reserve", "中标价/预算价"), "ratio", "mean winning price / reserve price of competitive procurements",
         "ratio", "ptr_sum", "ptr_n", True, "S7"),
+    *_o("first_attempt_failed_rate", ("First-attempt failure rate", "首次采购失败率（流标）"), "share", "share of orders' "
+        "first procurement attempts not awarded, for any reason (no bid, too few bids, none acceptable: 流标 per "
+        "project)", "ratio", "first_failed", "first_tenders", True, "P3"),
+    *_o("contract_to_budget", ("Contract value to budget", "实际采购金额/采购预算"), "ratio", "value-weighted "
+        "contract value / budget (price / reserve × term) of awarded government-procurement attempts (the "
+        "statistics' 实际采购金额 / 采购计划金额)", "ratio", "gp_won_price", "gp_won_budget", True, "S7"),
+    *_o("gp_projects", ("Government-procurement projects", "政府采购项目数"), "projects/year", "orders first put to a "
+        "government-procurement method (public tender, consultation, negotiation, single source, framework)",
+        "sum", "gp_projects", None, True, "S7"),
+    *_o("gp_project_budget", ("Mean budget per government-procurement project", "政府采购项目平均预算"), "yuan",
+        "mean budget (reserve × term) of those projects", "ratio", "gp_budget", "gp_projects", True, "S7"),
     *_o("winner_capability", ("Winner capability", "中标方能力"), "0–1", "mean capability of firms winning contracts",
         "ratio", "wincap_sum", "wincap_n", True, "P4"),
     *_o("local_share", ("Local share", "本地承接比例"), "share", "share of contract value won by local and grassroots firms",

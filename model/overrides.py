@@ -141,3 +141,13 @@ def leaf_info(tree: type[BaseModel]) -> dict[str, dict[str, str]]:
         out[path] = {"allowed": rng, "unit": extra.get("unit", ""), "source": extra.get("source", ""),
                      "meaning": f.description or "", "zh": extra.get("zh", ""), "status": status}
     return out
+
+
+def leaf_registries(tree: type[BaseModel]) -> dict[str, Registry]:
+    """Dotted path -> the registry of a leaf whose values are a registry's names (award rule, regime …)."""
+    out: dict[str, Registry] = {}
+    for path, f in _walk(tree):
+        reg = next((m for m in f.metadata if isinstance(m, Registry)), None)
+        if reg is not None:
+            out[path] = reg
+    return out

@@ -2,7 +2,7 @@
 
 A scenario file is TOML: a ``[scenario]`` table with ``name`` and ``description`` (and, for
 the Chinese reports and the policy brief, ``name_zh``, ``description_zh``, ``legal_status`` — one of
-``model.i18n.LEGAL_STATUS`` — and ``legal_source``), and overrides of the defaults either as nested tables (``[procurement]`` ``award_rule = "scoring"``)
+``model.i18n.LEGAL_STATUS`` — and ``legal_source`` with its Chinese ``legal_source_zh``), and overrides of the defaults either as nested tables (``[procurement]`` ``award_rule = "scoring"``)
 or as dotted keys (``procurement.award_rule = "scoring"``)::
 
     [scenario]
@@ -33,7 +33,8 @@ __all__ = ["Params", "ParamError", "apply_overrides", "Scenario", "load_params",
 
 DEFAULTS: dict[str, Any] = flatten(Params().model_dump(mode="python"))
 
-SCENARIO_KEYS = ("name", "description", "name_zh", "description_zh", "legal_status", "legal_source")
+SCENARIO_KEYS = ("name", "description", "name_zh", "description_zh", "legal_status", "legal_source",
+                 "legal_source_zh")
 """Keys of a scenario file's ``[scenario]`` table (only ``name`` is required)."""
 
 
@@ -49,6 +50,7 @@ class Scenario:
     description_zh: str = ""
     legal_status: str = ""
     legal_source: str = ""
+    legal_source_zh: str = ""
 
     def params(self, extra: dict[str, Any] | None = None) -> Params:
         """Resolve the scenario (plus ``extra`` overrides) on top of the defaults."""

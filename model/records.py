@@ -13,7 +13,7 @@ from model.costs import close_costs, inhouse_parts
 from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
 from model.procurement.batch import TOO_FEW_BIDS
-from model.procurement.market import tendering
+from model.procurement.market import government_procurement, tendering
 from model.world import CITY, GRASSROOTS, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, TOWN, VILLAGE, staff_provided
 
 if TYPE_CHECKING:
@@ -155,6 +155,14 @@ def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray, term: 
     won_open = tendering(b.mode) & is_firm
     led.ptr_sum += per_level(lvl[won_open], res.price[won_open] / b.reserve[won_open])
     led.ptr_n += per_level(lvl[won_open], np.ones(won_open.sum()))
+    led.first_failed += per_level(lvl[first], (firm[first] == -1).astype(float))
+    gp = government_procurement(b.mode)
+    budget = b.reserve * term
+    gp_first, gp_won = gp & first, gp & is_firm
+    led.gp_projects += per_level(lvl[gp_first], np.ones(gp_first.sum()))
+    led.gp_budget += per_level(lvl[gp_first], budget[gp_first])
+    led.gp_won_budget += per_level(lvl[gp_won], budget[gp_won])
+    led.gp_won_price += per_level(lvl[gp_won], res.price[gp_won] * term[gp_won])
     led.wincap_sum += per_level(lvl[is_firm], res.capability[is_firm])
     led.wincap_n += per_level(lvl[is_firm], np.ones(is_firm.sum()))
     value = res.price[is_firm] * 1.0

@@ -17,7 +17,7 @@ MANIFEST = {"name": "planted", "name_zh": "植入差异", "description": "Which 
             "description_zh": "哪项措施有效？",
             "scenarios": {"base": {"description": "status quo", "name_zh": "基线", "legal_status": "practice_2019"},
                           "good": {"description": "raises quality", "name_zh": "好措施", "legal_status": "current_law",
-                                   "legal_source": "Order 87 art. 55"},
+                                   "legal_source": "Order 87 art. 55", "legal_source_zh": "财政部令第87号第五十五条"},
                           "costly": {"description": "raises cost", "name_zh": "贵措施", "legal_status": "rule_change"},
                           "idle": {"description": "does nothing", "name_zh": "无效措施"}}}
 
@@ -78,8 +78,9 @@ def test_brief_findings_are_exactly_the_planted_differences(planted, tmp_path):
     findings_en = md_en.split("## Findings clear of noise")[1].split("##")[0]
     assert findings_en.count("\n- ") == 2 and "idle" not in findings_en and "rises against base, by +" in findings_en
     assert "| idle | not declared in the scenario file | none | Quality, Cost, Noise |" in md_en
-    assert "| 无效措施 | 情景文件未声明 | 无 | 实际服务质量, 成本, 噪声 |" in md_zh
-    assert "needs a rule change (counterfactual)" in md_en and "现行法规允许 (Order 87 art. 55)" in md_zh
+    assert "| 无效措施 | 情景文件未声明 | 无 | 实际服务质量、成本、噪声 |" in md_zh
+    assert "needs a rule change (counterfactual)" in md_en and "现行法规允许；依据：财政部令第87号第五十五条" in md_zh
+    assert "| 贵措施 | 需修改规则（反事实情景） |" in md_zh  # no Chinese source declared: the status alone
     assert md_zh.startswith("# 政策简报：植入差异") and "哪项措施有效？" in md_zh
 
 
@@ -102,3 +103,7 @@ def test_validation_caveats_read_the_summary_table():
     caveats = next(b[1] for b in blocks if b[0] == "ul" and any("validation" in i for i in b[1]))
     assert "The model passes 1 of 2 validation checks (docs/VALIDATION.md)." in caveats
     assert any(c.startswith("Check R4 fails and concerns this brief") for c in caveats)
+    _, blocks, _ = brief_blocks(d, MANIFEST, META, "base", lang="zh", validation=rows)
+    caveats = next(b[1] for b in blocks if b[0] == "ul" and any("验证" in i for i in b[1]))
+    # a check name without a Chinese translation is not shown in English: the sentence points to the report
+    assert "检验 R4 未通过，且与本简报相关，详见 docs/VALIDATION.md。" in caveats

@@ -149,3 +149,28 @@ popsize = 6
     est = res.estimates.iloc[0]
     assert est["estimate"] == pytest.approx(truth, rel=0.35)
     assert np.isfinite(est["se"]) and est["se"] > 0
+
+
+def test_identification_check_recovers_the_known_point(tmp_path):
+    """The identification check simulates the targets at the middle of the range (0.55) and the
+    same calibration finds it again; a point outside the interval would fail it."""
+    from experiments.analysis.identify import identify
+
+    table, sim = identify(_fake_targets(tmp_path, "smm"), tmp_path / "id", backend=FAKE)
+    row = table.set_index("parameter").loc["procurement.price_weight"]
+    assert row["known"] == pytest.approx(0.55)
+    assert row["estimate"] == pytest.approx(0.55, abs=0.05) and row["error_share"] < 0.06
+    # the targets are the model's moments there, not the file's
+    assert sim.targets[0].value == pytest.approx((0.5 + 0.3 * 0.55), rel=0.02)
+    assert (tmp_path / "id" / "identification.csv").is_file()
+
+
+def test_fit_replications_give_the_fit_table_its_own_runs(tmp_path):
+    """With fit_replications above replications, the fit at the estimate comes from that many
+    runs (in OUT/fit), so its interval is not a 3-run t-interval."""
+    path = _fake_targets(tmp_path, "smm", "fit_replications = 8")
+    res = run_calibration(path, tmp_path / "out", backend=FAKE)
+    runs = pd.read_parquet(tmp_path / "out" / "fit" / "runs.parquet")
+    assert len(runs) == 8
+    fit = res.fit.set_index("moment").loc["quality_delivered"]
+    assert fit["sim_low"] < fit["simulated"] < fit["sim_high"]

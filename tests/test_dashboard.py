@@ -180,8 +180,7 @@ def test_page_in_chinese(monkeypatch, tmp_path):
 
     base = load_params()
     mp = model_params(base, "", lang="zh")
-    assert mp["award_rule"]["label"].startswith("评标方法") and "scoring=综合评分法" in mp["award_rule"]["label"]
-    assert mp["award_rule"]["values"] == list(model_params(base, "")["award_rule"]["values"])  # same choices
+    assert mp["award_rule"]["label"] == "评标方法" and mp["award_rule"]["values"] == ["最低价法", "综合评分法"]
     m = DashboardModel(seed=2, extra=SMALL)
     m.step()
     with warnings.catch_warnings(record=True) as caught:
@@ -251,6 +250,52 @@ def test_controls_inspector_and_title_in_chinese(monkeypatch, tmp_path):
             assert [w.title for w in rc.find(TitleWidget).widgets] == [t("page_name", lang)]
         finally:
             rc.close()
+
+
+def test_chinese_page_shows_no_english_and_amounts_in_wan_yuan():
+    """Chinese mode (issue 29): every lever's label and choices, the lever changes under the map and the
+    inspector are Chinese; a Chinese choice builds the same model as its name; amounts are in 万元."""
+    import re
+
+    from model.app import describe_levers
+
+    english = re.compile(r"[A-Za-z]{2,}")
+    mp = model_params(load_params(), "", lang="zh")
+    for name, spec in mp.items():
+        if isinstance(spec, dict):
+            shown = [spec["label"], *map(str, spec.get("values", []))]
+            assert not [x for x in shown if english.search(x)], (name, shown)
+            assert not [x for x in shown if re.search(r"[(（][^)）]*[(（]", x)], (name, shown)  # no nesting
+    zh = dict(award_rule="综合评分法", blacklist_scope="公开（公示平台）", monitoring="随机抽查 + 项目专管员",
+              notice_channel="市政府网站", lots=True)
+    names = dict(award_rule="scoring", blacklist_scope="public", monitoring="random + project_officer",
+                 notice_channel="city_website", lots=True)
+    a, b = DashboardModel(extra=SMALL, **zh), DashboardModel(extra=SMALL, **names)
+    assert a.lever_changes == b.lever_changes and a.lever_changes["procurement.award_rule"] == "scoring"
+    line = describe_levers(a, "zh")
+    assert "评标方法 = 综合评分法" in line and "模型默认值" in line and not english.search(line), line
+    assert describe_levers(b, "en") == describe_levers(a, "en")  # English unchanged
+    for _ in range(3):
+        a.step()
+    en, cn = tender_table(a), tender_table(a, lang="zh")
+    assert len(en) and "预算（万元/年）" in cn.columns
+    assert np.allclose(cn["预算（万元/年）"].str.replace(",", "").astype(float) * 1e4, en["value"].astype(float))
+    assert [ax.get_ylabel() for ax in plots_figure(a, "zh").axes][2] == "万元/月"
+
+
+def test_scenario_selector_in_chinese_shows_names():
+    """The Chinese page lists the scenario files by their name_zh (模型默认值 for none), each name once, and a
+    scenario's levers start at its values shown in Chinese."""
+    from model.app import scenario_choices
+    from model.app_choices import scenario_shown
+
+    choices = scenario_choices()
+    zh = scenario_shown(choices, "zh", "模型默认值")
+    assert zh["baseline"] == "蓬莱现状（基线）" and zh["(model defaults)"] == "模型默认值"
+    assert zh["disclosure"] == "R5 公示平台、媒体监督" and len(set(zh.values())) == len(choices)
+    assert scenario_shown(choices, "en", "") == {k: k for k in choices}
+    base = load_params(SCENARIOS / "disclosure.toml")
+    assert model_params(base, str(SCENARIOS / "disclosure.toml"), lang="zh")["blacklist_scope"]["value"] == "公开（公示平台）"
 
 
 # ---------------------------------------------------------------------------- the command

@@ -44,6 +44,8 @@ NOT_RUN = {
     "python -m experiments calibrate experiments/calibration_targets.toml": "a calibration: hundreds of runs",
     "python -m experiments calibrate experiments/calibration_targets.toml --method abc --budget 40":
         "40 ABC rounds of the county",
+    "python -m experiments calibrate experiments/calibration_targets.toml --identify":
+        "a calibration of the default county and its identification check: about half an hour",
     "python -m experiments optimize experiments/policy_search.toml": "a policy search: hundreds of runs",
     "python -m experiments optimize experiments/policy_search.toml --trials 80 --executor processes":
         "80 trials of the county",

@@ -177,7 +177,7 @@ def test_brief_names_the_channels_carrying_each_finding():
     d = pd.DataFrame([_row("good", "quality", 0.2, 0.1, 0.3, 0.01), _row("costly", "cost", 0.3, 0.1, 0.5, 0.01)])
     table = _explain_table("good", "quality", {"stake": 0.15, "entry_learning": 0.05}, 0.2)
     for lang, text in (("en", "It is carried by stake (75% of the total, +0.15 [+0.14, +0.16] 0–1) and entry "
-                               "learning (25% of the total"), ("zh", "该效应主要由")):
+                               "learning (25% of the total"), ("zh", "该效应主要来自")):
         _, blocks, _ = brief_blocks(d, MANIFEST, META, "base", lang, explained=(table, {}))
         items = next(b[1] for b in blocks if b[0] == "ul" and any("base" in i or "基线" in i for i in b[1]))
         assert sum(text in i for i in items) == 1, items  # the explained finding only; `costly` was not explained

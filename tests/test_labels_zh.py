@@ -87,6 +87,9 @@ def test_every_scenario_file_has_chinese_labels_and_a_legal_status(path):
     assert HAN.search(head.get("description_zh", "")), f"{path.name}: scenario.description_zh missing"
     assert head.get("legal_status") in LEGAL_STATUS, f"{path.name}: scenario.legal_status missing or unknown"
     assert head.get("legal_source", "").strip(), f"{path.name}: scenario.legal_source missing"
+    zh = head.get("legal_source_zh", "")  # the brief's legal column in Chinese: no English, no (…(…)…)
+    assert HAN.search(zh) and not re.search(r"[A-Za-z]{2,}", zh), f"{path.name}: scenario.legal_source_zh missing"
+    assert not re.search(r"[(（][^)）]*[(（]", zh), f"{path.name}: scenario.legal_source_zh nests brackets"
 
 
 @pytest.mark.parametrize("code", ["R1", "R2", "R3", "R4", "R5", "R6"])

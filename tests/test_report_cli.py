@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -166,6 +167,24 @@ def _tables(md: str) -> list[list[list[str]]]:
     return out
 
 
+def _headers(md: str) -> list[list[str]]:
+    """The header row of each Markdown table."""
+    lines = md.splitlines()
+    return [[c.strip() for c in line.strip().strip("|").split(" | ")] for i, line in enumerate(lines)
+            if line.startswith("|") and (i == 0 or not lines[i - 1].startswith("|"))]
+
+
+def _in_yuan(cell: str, unit_text: str) -> str:
+    """A Chinese cell written in 万元/亿元 (``unit_text`` names the unit) as the English prints it in yuan."""
+    k = 1e8 if "亿元" in unit_text else 1e4 if "万元" in unit_text else 1
+    if k == 1:
+        return cell
+    def back(m: re.Match) -> str:
+        x = float(m.group(0).replace(",", "")) * k
+        return f"{x:+,.0f}" if m.group(0)[0] in "+-" else f"{x:,.0f}"
+    return re.sub(r"[+-]?\d{1,3}(?:,\d{3})*(?:\.\d+)?", back, cell)
+
+
 @pytest.mark.slow
 def test_report_in_chinese_has_the_same_numbers(sweep: Path, tmp_path: Path):
     out = tmp_path / "zh"
@@ -174,12 +193,16 @@ def test_report_in_chinese_has_the_same_numbers(sweep: Path, tmp_path: Path):
     assert main(["report", str(out), "--lang", "zh"]) == 0
     en, zh = ((out / f).read_text(encoding="utf-8") for f in ("report.md", "report.zh.md"))
     assert zh.startswith("# 实验报告：") and "## 结果汇总" in zh and "## 与蓬莱现状（基线）的差异" in zh
-    assert "| 村级项目按镇打包（分包） | `procurement.lots`（村级项目按镇打包（分包）） | True | False |" in zh
+    assert "| 村级项目按镇打包（分包） | 村级项目按镇打包（分包） `procurement.lots` | 是 | 否 |" in zh
     assert "实际服务质量 (0–1)，均值 [95% 置信区间]" in zh and "村级" in zh
+    assert "购买服务支出 (万元/年)，均值 [95% 置信区间]" in zh  # spend, millions of yuan, in 万元
     t_en, t_zh = _tables(en), _tables(zh)
-    # summary: every cell after the scenario name; differences: every cell after the outcome label
-    assert [r[1:] for r in t_en[0]] == [r[1:] for r in t_zh[0]] and len(t_en[0]) == 2
-    assert [r[2:] for r in t_en[1]] == [r[2:] for r in t_zh[1]] and len(t_en[1]) == 3
+    head_zh = _headers(zh)[0]
+    # summary: every cell after the scenario name; differences: every cell after the outcome label (amounts
+    # in 万元/亿元 in Chinese: the same numbers once multiplied back)
+    assert [r[1:] for r in t_en[0]] == [[_in_yuan(c, h) for c, h in zip(r[1:], head_zh[1:])] for r in t_zh[0]]
+    assert [r[2:] for r in t_en[1]] == [[r[2], _in_yuan(r[3], r[1]), *r[4:]] for r in t_zh[1]]
+    assert len(t_en[0]) == 2 and len(t_en[1]) == 3
     assert [r[0] for r in t_zh[0]] == ["蓬莱现状（基线）", "村级项目按镇打包（分包）"]
     zh_figs = sorted(p.name for p in (out / "figures").glob("*.zh.png"))
     en_figs = sorted(p.name for p in (out / "figures").glob("*.png") if not p.name.endswith(".zh.png"))

@@ -24,6 +24,7 @@ from experiments.analysis.brief_text import tr
 from experiments.analysis.i18n import scenario_description, scenario_label
 from experiments.analysis.plots import outcome_label
 from experiments.analysis.report import fmt_ci, fmt_p
+from experiments.analysis.zh_style import amount_scale, check_zh, obtained_zh, scaled
 
 MAX_FINDINGS = 5
 #: Outcomes whose findings the brief always states first (service quality and the per-order no-bid measures).
@@ -104,23 +105,26 @@ def reading_lines(diffs: pd.DataFrame, outcome: str, outcomes_meta: Any = None, 
     return out
 
 
-def _change(row: Mapping[str, Any], meta: Any, lang: str) -> str:
+def _numbers(row: Mapping[str, Any], meta: Any, lang: str) -> dict[str, Any]:
+    """Label, unit, difference and relative change of a comparison row (amounts in 万元/亿元 in Chinese)."""
     label, unit = outcome_label(str(row["outcome"]), meta, lang)
     n = int(row["n_pairs"])
-    diff = fmt_ci(row["diff"], row["ci_low"], row["ci_high"], sign=True, n=n)
-    rel = fmt_ci(row["rel_change"], row["rel_ci_low"], row["rel_ci_high"], sign=True, pct=True, n=n)
-    return tr("change", lang, label=label, unit=unit, diff=diff, rel=rel)
+    k, unit = amount_scale(unit, (row["diff"], row["ci_low"], row["ci_high"]), lang)
+    return {"label": label, "unit": unit, "n": n,
+            "diff": fmt_ci(*scaled((row["diff"], row["ci_low"], row["ci_high"]), k), sign=True, n=n),
+            "rel": fmt_ci(row["rel_change"], row["rel_ci_low"], row["rel_ci_high"], sign=True, pct=True, n=n)}
+
+
+def _change(row: Mapping[str, Any], meta: Any, lang: str) -> str:
+    num = _numbers(row, meta, lang)
+    return tr("change", lang, label=num["label"], unit=num["unit"], diff=num["diff"], rel=num["rel"])
 
 
 def _finding(row: Mapping[str, Any], meta: Any, lang: str, sname: Callable[[Any], str],
              baseline: str) -> str:
-    label, unit = outcome_label(str(row["outcome"]), meta, lang)
-    n = int(row["n_pairs"])
-    return tr("finding", lang, scenario=sname(row["scenario"]), baseline=sname(baseline), label=label,
-              direction=tr("up" if row["diff"] > 0 else "down", lang), unit=unit, n=n,
-              diff=fmt_ci(row["diff"], row["ci_low"], row["ci_high"], sign=True, n=n),
-              rel=fmt_ci(row["rel_change"], row["rel_ci_low"], row["rel_ci_high"], sign=True, pct=True, n=n),
-              p=fmt_p(row["p_holm"]))
+    return tr("finding", lang, scenario=sname(row["scenario"]), baseline=sname(baseline),
+              direction=tr("up" if row["diff"] > 0 else "down", lang), p=fmt_p(row["p_holm"]),
+              **_numbers(row, meta, lang))
 
 
 def _carried(row: Mapping[str, Any], explained: tuple[pd.DataFrame, Mapping[str, Any]] | None, meta: Any,
@@ -145,6 +149,9 @@ def _legal(info: Mapping[str, Any] | None, lang: str) -> str:
     if status not in LEGAL_STATUS:
         return tr("legal_unknown", lang)
     text = LEGAL_STATUS[status][1 if lang == "zh" else 0]
+    if lang == "zh":  # the source in Chinese, after the status (no English, no brackets in brackets)
+        source = (info or {}).get("legal_source_zh")
+        return tr("legal_source", lang, status=text, source=source) if source else text
     source = (info or {}).get("legal_source")
     return f"{text} ({source})" if source else text
 
@@ -161,8 +168,14 @@ def _caveats(diffs: pd.DataFrame, validation: Sequence[Mapping[str, str]], scena
         named = [*scenarios, *outcomes]
         for v in failed:
             related = any(re.search(rf"\b{re.escape(x)}\b", v["check"] + " " + v["obtained"]) for x in named)
-            out.append(tr("cav_failed_related" if related else "cav_failed", lang, id=v["id"], check=v["check"],
-                          obtained=v["obtained"]))
+            key = "cav_failed_related" if related else "cav_failed"
+            check, obtained = v["check"], v["obtained"]
+            if lang == "zh":  # the validation report is English: its phrases in Chinese, else a pointer to it
+                check, obtained = check_zh(check), obtained_zh(obtained)
+                if check is None or obtained is None:
+                    out.append(tr(f"{key}_see", lang, id=v["id"]))
+                    continue
+            out.append(tr(key, lang, id=v["id"], check=check, obtained=obtained))
     else:
         out.append(tr("cav_no_validation", lang))
     out += [tr("cav_section", lang, name=name) for name in sections]
@@ -204,14 +217,15 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
     findings = (d[clear].assign(_s=d.loc[clear, "rel_change"].abs().fillna(np.inf))
                 .sort_values("_s", ascending=False, kind="stable").drop(columns="_s"))
     name = str(manifest.get("name") or "experiment")
-    title = tr("title", lang, name=(manifest.get("name_zh") or name) if lang == "zh" else name)
+    title = tr("title", lang, name=(manifest.get("name_zh") or f"`{name}`") if lang == "zh" else name)
     blocks: list[tuple] = [("h", 1, title), ("h", 2, tr("question", lang)),
                            ("p", scenario_description(manifest, lang) or tr("no_question", lang))]
     others = list(dict.fromkeys(d["scenario"]))
     blocks += [("h", 2, tr("compared", lang)),
                ("p", tr("compared_text", lang, baseline=sname(baseline), n=len(others),
                         k=d["outcome"].nunique(), pairs=int(d["n_pairs"].max()))),
-               ("ul", [f"**{sname(s)}** (`{s}`): {scenario_description(scen.get(s), lang)}" for s in others])]
+               ("ul", [f"**{sname(s)}** (`{s}`): {scenario_description(scen.get(s), lang)}".rstrip(": ")
+                       for s in others])]
     blocks.append(("h", 2, tr("findings", lang)))
     if findings.empty:
         blocks.append(("p", tr("no_findings", lang)))
@@ -224,8 +238,9 @@ def brief_blocks(diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta
     rows = []
     for s in others:
         g, c = d[d["scenario"] == s], clear[d["scenario"] == s]
-        moved = "; ".join(_change(r, outcomes_meta, lang) for _, r in g[c].iterrows()) or tr("none", lang)
-        still = ", ".join(outcome_label(str(o), outcomes_meta, lang)[0] for o in g.loc[~c, "outcome"])
+        moved = tr("sep_items", lang).join(_change(r, outcomes_meta, lang) for _, r in g[c].iterrows()) \
+            or tr("none", lang)
+        still = tr("sep_names", lang).join(outcome_label(str(o), outcomes_meta, lang)[0] for o in g.loc[~c, "outcome"])
         rows.append([f"{sname(s)}", _legal(scen.get(s), lang), moved, still or tr("none", lang)])
     blocks += [("h", 2, tr("levers", lang)), ("p", tr("levers_text", lang, baseline=sname(baseline))),
                ("table", tr("lever_cols", lang).split("|"), rows)]

@@ -16,39 +16,42 @@ from experiments.analysis.i18n import lookup
 BRIEF_TEXT: dict[str, tuple[str, str]] = {
     "title": ("Policy brief: {name}", "政策简报：{name}"),
     "question": ("The question", "问题"),
-    "no_question": ("(The experiment file gives no description.)", "（实验文件未给出说明。）"),
+    "no_question": ("(The experiment file gives no description.)", "（实验文件未给出中文说明。）"),
     "compared": ("Scenarios compared", "比较的情景"),
     "compared_text": ("{n} scenarios are compared with the baseline, {baseline}, on {k} outcomes, each "
                       "with up to {pairs} replications paired by seed (common random numbers).",
-                      "{n} 个情景与基线（{baseline}）在 {k} 项结果上比较，每项最多 {pairs} 次按随机种子配对的"
-                      "重复运行（共同随机数）。"),
-    "findings": ("Findings clear of noise", "超出噪声的发现"),
+                      "以“{baseline}”为基线，{n} 个情景在 {k} 项结果上与之比较，每项最多 {pairs} 次按随机种子"
+                      "配对的重复运行（共同随机数）。"),
+    "findings": ("Findings clear of noise", "与基线差异显著的发现"),
     "findings_text": ("{n} comparisons differ from the baseline beyond noise (95% interval excludes zero "
                       "and Holm-adjusted p < 0.05); those on service quality and the village no-bid measures "
                       "first, then the largest other relative changes ({shown} in all):",
-                      "共 {n} 项比较与基线的差异超出噪声（95% 置信区间不含零，且 Holm 校正后 p < 0.05）；"
-                      "先列服务质量和村级无人揭榜指标，再列其他相对变化最大的项（共 {shown} 项）："),
+                      "共 {n} 项比较与基线差异显著（95% 置信区间不含零，且经 Holm 校正后 p < 0.05）。下列 {shown} 项"
+                      "先列服务质量和村级无人揭榜指标，再列相对变化最大的其他结果："),
     "no_findings": ("No comparison differs from the baseline beyond noise (no 95% interval excludes zero "
                     "with a Holm-adjusted p < 0.05).",
-                    "没有任何比较与基线的差异超出噪声（没有 95% 置信区间不含零且 Holm 校正 p < 0.05 的结果）。"),
+                    "没有任何比较与基线差异显著：没有一项结果的 95% 置信区间不含零且经 Holm 校正后 p < 0.05。"),
     "finding": ("{scenario}: {label} {direction} against {baseline}, by {diff} {unit} ({rel}; 95% intervals, {n} "
                 "pairs; Holm-adjusted p = {p}).",
-                "{scenario}：{label}较{baseline}{direction}，差异 {diff} {unit}（{rel}；95% 置信区间，{n} 对；"
-                "Holm 校正 p = {p}）。"),
+                "{scenario}：{label}较{baseline}{direction}，差异 {diff} {unit}，相对变化 {rel}（方括号内为 95% "
+                "置信区间，{n} 对配对运行；经 Holm 校正 p = {p}）。"),
     "carried": (" It is carried by {names} (the channel's Shapley value or knockout as a share of the effect, "
                 "`explain`; docs/VALIDATION.md).",
-                "该效应主要由{names}承载（该渠道的 Shapley 值或关闭该渠道后的变化占效应的比例，explain 命令）。"),
+                "该效应主要来自{names}；比例为该渠道的 Shapley 值或关闭该渠道后的变化占总效应之比，由 explain 命令计算。"),
     "up": ("rises", "上升"),
     "down": ("falls", "下降"),
-    "change": ("{label} {diff} {unit} ({rel})", "{label} {diff} {unit}（{rel}）"),
-    "levers": ("Each lever: legal status, what moved, what did not", "各项措施：法律地位、变化与未变化的结果"),
+    "change": ("{label} {diff} {unit} ({rel})", "{label} {diff} {unit}，相对变化 {rel}"),
+    "levers": ("Each lever: legal status, what moved, what did not", "各项措施：法律地位、显著变化与无显著变化的结果"),
     "levers_text": ("Differences against {baseline} with 95% intervals; \"did not separate\" lists the "
                     "outcomes whose difference is within noise.",
-                    "与{baseline}的差异及 95% 置信区间；“未与基线区分”列出差异在噪声范围内的结果。"),
+                    "与{baseline}的差异及 95% 置信区间；“无显著差异”一栏列出差异处于随机波动范围内的结果。"),
     "lever_cols": ("Scenario|Legal status|Clear of noise|Did not separate from the baseline",
-                   "情景|法律地位|超出噪声的变化|未与基线区分"),
+                   "情景|法律地位|差异显著的结果|无显著差异"),
     "legal_unknown": ("not declared in the scenario file", "情景文件未声明"),
+    "legal_source": ("{status} ({source})", "{status}；依据：{source}"),
     "none": ("none", "无"),
+    "sep_items": ("; ", "；"),
+    "sep_names": (", ", "、"),
     "caveats": ("Caveats", "注意事项"),
     "cav_pairs": ("Each comparison rests on {n} paired replications; Holm's correction runs over "
                   "the {k} outcomes of each scenario.",
@@ -56,11 +59,14 @@ BRIEF_TEXT: dict[str, tuple[str, str]] = {
     "cav_validation": ("The model passes {passed} of {total} validation checks (docs/VALIDATION.md).",
                        "模型通过了 {total} 项验证检验中的 {passed} 项（docs/VALIDATION.md）。"),
     "cav_failed_related": ("Check {id} fails and concerns this brief: {check} — obtained {obtained}.",
-                           "检验 {id} 未通过，且与本简报相关：{check}——结果 {obtained}。"),
+                           "检验 {id} 未通过，且与本简报相关：{check}；结果：{obtained}。"),
     "cav_failed": ("Check {id} fails: {check} — obtained {obtained}.",
-                   "检验 {id} 未通过：{check}——结果 {obtained}。"),
+                   "检验 {id} 未通过：{check}；结果：{obtained}。"),
+    "cav_failed_see": ("Check {id} fails (docs/VALIDATION.md).", "检验 {id} 未通过，详见 docs/VALIDATION.md。"),
+    "cav_failed_related_see": ("Check {id} fails and concerns this brief (docs/VALIDATION.md).",
+                               "检验 {id} 未通过，且与本简报相关，详见 docs/VALIDATION.md。"),
     "cav_no_validation": ("No validation report was found (run `python -m experiments validate`).",
-                          "未找到验证报告（请运行 python -m experiments validate）。"),
+                          "未找到验证报告，请运行 `python -m experiments validate`。"),
     "cav_section": ("The results folder also holds {name}; read it with the report.",
                     "结果目录中另有 {name}，请与报告一并阅读。"),
     "method": ("Method: scenario minus baseline on runs paired by replicate; 95% paired-bootstrap "

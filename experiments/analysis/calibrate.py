@@ -65,8 +65,8 @@ from experiments.engine.spec_checks import SpecError
 
 METHODS = CALIBRATION_METHODS
 HEAD_KEYS = ("name", "description", "scenario", "method", "seed", "replications", "years",
-             "budget", "accept", "popsize")
-TOP_KEYS = ("calibration", "overrides", "parameters", "targets")
+             "budget", "accept", "popsize", "fit_replications")
+TOP_KEYS = ("calibration", "overrides", "parameters", "targets", "compare")
 TARGET_KEYS = ("value", "se", "source", "label")
 """Keys of a target: value and se (numbers, required), source and label (text, optional)."""
 PENALTY = 1e6
@@ -110,6 +110,9 @@ class Calibration:
         budget: SMM objective evaluations (approximate) or ABC prior draws.
         accept: ABC acceptance share in (0, 1].
         popsize: Differential-evolution population per parameter.
+        fit_replications: Runs at the estimate for the fit table's intervals (0: ``replications``).
+        compare: Observed figures shown beside the fit but not fitted (``[compare]``: a figure
+            whose definition the model does not match, or that the parameters cannot move).
     """
 
     path: Path
@@ -120,6 +123,8 @@ class Calibration:
     budget: int
     accept: float
     popsize: int
+    fit_replications: int = 0
+    compare: tuple[Target, ...] = ()
 
 
 def load_calibration(path: str | Path, backend: Backend = REAL) -> Calibration:
@@ -134,7 +139,7 @@ def load_calibration(path: str | Path, backend: Backend = REAL) -> Calibration:
     if method not in METHODS:
         raise SpecError(f"{where}.method: got {method!r}; allowed: {', '.join(METHODS)}")
     ints = v.int_settings(head, where, {"seed": 20190601, "replications": 3, "years": 3, "budget": 40,
-                                        "popsize": 6}, {"seed": 0})
+                                        "popsize": 6, "fit_replications": 0}, {"seed": 0, "fit_replications": 0})
     accept = head.get("accept", 0.1)
     if not v.is_num(accept) or not 0 < accept <= 1:
         raise SpecError(f"{where}.accept: expected a number in (0, 1], got {accept!r}")
@@ -156,8 +161,9 @@ def load_calibration(path: str | Path, backend: Backend = REAL) -> Calibration:
                      scenarios=(sc,), overrides=v.flatten(f"{path}: overrides",
                                                            doc.get("overrides", {})),
                      design=None, hints={}, raw=doc)
+    compare = tuple(_targets(f"{path}: compare", doc["compare"], backend.outcomes())) if "compare" in doc else ()
     return Calibration(path, exp, method, bounds, targets, ints["budget"], float(accept),
-                       ints["popsize"])
+                       ints["popsize"], ints["fit_replications"], compare)
 
 
 def _bounds(where: str, table: Any) -> list[Bound]:
@@ -283,7 +289,7 @@ class Evaluator:
             raise RuntimeError(f"sweep {res.status} in {self.out}; rerun to resume")
         self.runs = pd.read_parquet(self.out / "runs.parquet")
         rows = pd.DataFrame(plan.design_rows)
-        names = [t.name for t in self.cal.targets]
+        names = [t.name for t in (*self.cal.targets, *self.cal.compare)]
         per_run = rows[["run_id", "point", "replicate"]].merge(
             self.runs[["run_id", *names]], on="run_id", how="left")
         parts = [per_run[per_run["point"] == k].assign(point=j) for j, k in enumerate(keys)]
@@ -330,6 +336,18 @@ class CalibrationResult:
     notes: list[str]
     files: list[Path]
     markdown: str
+
+
+def _at_estimate(cal: Calibration, ev: Evaluator, out: Path, theta: np.ndarray) -> pd.DataFrame:
+    """The moments at the estimate: the calibration's own runs, or ``fit_replications`` runs (the
+    same seeds first, common random numbers) in ``out``/fit when the file asks for more."""
+    if cal.fit_replications <= cal.experiment.replications:
+        return ev.evaluate([theta])
+    more = dataclasses.replace(cal, experiment=dataclasses.replace(cal.experiment,
+                                                                   replications=cal.fit_replications))
+    fit = Evaluator(more, out / "fit", ev.backend, ev.executor, ev.workers, ev.scheduler)
+    fit.preload()
+    return fit.evaluate([theta])
 
 
 def _means(per_run: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
@@ -435,10 +453,20 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
         posterior.parquet (ABC: the accepted draws; SMM: a parametric bootstrap over the
         evaluated points, see experiments/analysis/posterior.py).
     """
+    cal = load_calibration(path, backend)
+    return calibrate(cal, out, backend=backend, method=method, budget=budget, executor=executor,
+                     workers=workers, scheduler=scheduler, fresh=fresh, outcome_meta=outcome_meta)
+
+
+def calibrate(cal: Calibration, out: str | Path | None = None, *, backend: Backend = REAL,
+              method: str | None = None, budget: int | None = None, executor: str = "serial",
+              workers: int | None = None, scheduler: str | None = None, fresh: bool = False,
+              outcome_meta: Mapping[str, Any] | None = None) -> CalibrationResult:
+    """:func:`run_calibration` on a loaded calibration (the identification check calls it with
+    targets simulated by the model)."""
     from experiments.analysis.plots import save
     from experiments.engine.store import check_output
 
-    cal = load_calibration(path, backend)
     if method is not None and method not in METHODS:
         raise SpecError(f"--method: got {method!r}; allowed: {', '.join(METHODS)}")
     if budget is not None and (not v.is_int(budget) or budget < 2):
@@ -451,7 +479,7 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
     ev.preload()
     theta, est, notes, accepted = (_smm if cal.method == "smm" else _abc)(cal, ev)
     names = [t.name for t in cal.targets]
-    at = ev.evaluate([theta])
+    at = _at_estimate(cal, ev, out, theta)
     n = len(at)
     sim, sd = at[names].mean(), at[names].std(ddof=1) if n > 1 else at[names].mean() * np.nan
     from scipy.stats import t as student
@@ -462,6 +490,12 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
                         "sim_low": (sim - half).to_numpy(), "sim_high": (sim + half).to_numpy()})
     fit["z"] = (fit["simulated"] - fit["observed"]) / fit["se"]
     fit["label"] = [t.label for t in cal.targets]
+    if cal.compare:
+        cn = [t.name for t in cal.compare]
+        c_sim, c_half = at[cn].mean(), student.ppf(0.975, max(n - 1, 1)) * at[cn].std(ddof=1) / np.sqrt(n)
+        pd.DataFrame({"moment": cn, "observed": [t.value for t in cal.compare], "simulated": c_sim.to_numpy(),
+                      "sim_low": (c_sim - c_half).to_numpy(), "sim_high": (c_sim + c_half).to_numpy(),
+                      "label": [t.label for t in cal.compare]}).to_csv(out / "calibration_compare.csv", index=False)
     evals = pd.DataFrame(ev.points)
     means = _means(ev.evaluate([[p[b.name] for b in cal.bounds] for p in ev.points]), names)
     evals = pd.concat([evals, means.reset_index(drop=True)], axis=1)

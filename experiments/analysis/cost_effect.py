@@ -19,7 +19,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.analysis.i18n import unit_text
 from experiments.analysis.stats import t_interval
+from experiments.analysis.zh_style import amount_scale, scaled
 
 COST, QUALITY, NO_BID = "public_cost", "service_quality", "no_bid_rate_village"
 PARTS = ("spend", "admin_cost", "inhouse_cost", "reform_cost")
@@ -92,29 +94,38 @@ def cost_effectiveness(runs: pd.DataFrame, baseline: str, ci: float = 0.95, n_bo
 
 
 def cost_blocks(runs: pd.DataFrame, baseline: str, t: Callable[..., str], sname: Callable[[Any], str],
-                fmt: Callable[..., str], ci: float, n_boot: int, seed: int) -> tuple[list[tuple], pd.DataFrame]:
+                fmt: Callable[..., str], ci: float, n_boot: int, seed: int,
+                lang: str = "en") -> tuple[list[tuple], pd.DataFrame]:
     """The report's cost-effectiveness section (blocks of experiments.analysis.report) and its table.
 
     Args:
         runs: the tidy runs table. baseline: the baseline scenario.
         t: the report's translator. sname: scenario display name. fmt: the report's ``fmt_ci``.
         ci: coverage. n_boot: bootstrap resamples. seed: bootstrap seed.
+        lang: ``"en"`` or ``"zh"`` (amounts in 万元/亿元, one unit per column).
     """
     table = cost_effectiveness(runs, baseline, ci, n_boot, seed)
     if table.empty:
         return [], table
     pct = f"{ci:.0%}"
     base = runs[runs["scenario"] == baseline]
-    parts = [[f"`{c}`", fmt(*t_interval(base[c].to_numpy(), ci))] for c in (COST, *PARTS) if c in base]
+    yuan = unit_text("yuan/year", lang)
+    intervals = {c: t_interval(base[c].to_numpy(), ci) for c in (COST, *PARTS) if c in base}
+    k_parts, u_parts = amount_scale(yuan, np.ravel(list(intervals.values())), lang)
+    parts = [[f"`{c}`", fmt(*scaled(v, k_parts))] for c, v in intervals.items()]
+    k_cost, u_cost = amount_scale(yuan, table[["d_cost", "d_cost_low", "d_cost_high"]].to_numpy().ravel(), lang)
+    k_gain, u_gain = amount_scale(yuan, table[["cost_per_gain", "cost_per_gain_low", "cost_per_gain_high"]]
+                                  .to_numpy().ravel(), lang)
     rows = []
     for _, r in table.iterrows():
         n = int(r["n_pairs"])
-        ratio = (fmt(r["cost_per_gain"], r["cost_per_gain_low"], r["cost_per_gain_high"], sign=True, n=n)
-                 if r["verdict"] == "gain" else t(f"ce_{r['verdict']}"))
+        ratio = (fmt(*scaled((r["cost_per_gain"], r["cost_per_gain_low"], r["cost_per_gain_high"]), k_gain),
+                     sign=True, n=n) if r["verdict"] == "gain" else t(f"ce_{r['verdict']}"))
         rows.append([sname(r["scenario"]), str(n),
-                     *(fmt(r[k], r[f"{k}_low"], r[f"{k}_high"], sign=True, n=n) for k in ("d_cost", "d_quality",
-                                                                                          "d_no_bid")), ratio])
+                     fmt(*scaled((r["d_cost"], r["d_cost_low"], r["d_cost_high"]), k_cost), sign=True, n=n),
+                     *(fmt(r[k], r[f"{k}_low"], r[f"{k}_high"], sign=True, n=n) for k in ("d_quality", "d_no_bid")),
+                     ratio])
     blocks = [("h", 2, t("ce_title")), ("p", t("ce_note", pct=pct, baseline=sname(baseline))),
-              ("table", t("ce_parts_cols", pct=pct).split("|"), parts),
-              ("table", t("ce_cols", pct=pct).split("|"), rows)]
+              ("table", t("ce_parts_cols", pct=pct, unit=u_parts).split("|"), parts),
+              ("table", t("ce_cols", pct=pct, unit_cost=u_cost, unit_gain=u_gain).split("|"), rows)]
     return blocks, table

@@ -62,7 +62,8 @@ def write_curated(dest: str | Path, tables: Mapping[str, pd.DataFrame | str],
 
     Args:
         dest: The curated folder.
-        tables: File name -> DataFrame (written as CSV) or text (written as is, UTF-8).
+        tables: File name -> DataFrame (written as CSV, or Parquet for a ``.parquet`` name) or
+            text (written as is, UTF-8).
         source: Provenance to record (see `provenance`).
 
     Returns:
@@ -75,6 +76,8 @@ def write_curated(dest: str | Path, tables: Mapping[str, pd.DataFrame | str],
         path = dest / name
         if isinstance(table, str):
             path.write_text(table, encoding="utf-8")
+        elif name.endswith(".parquet"):  # parameter draws, read back by `run --parameter-draws`
+            table.to_parquet(path, index=False)
         else:
             table.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
         hashes[name] = sha256(path)
@@ -90,7 +93,7 @@ def read_curated(folder: str | Path) -> dict[str, pd.DataFrame | str]:
         folder: A folder written by `write_curated`.
 
     Returns:
-        File name -> DataFrame (``.csv``) or text (other files), plus ``"source"``: the
+        File name -> DataFrame (``.csv``, ``.parquet``) or text (other files), plus ``"source"``: the
         provenance dict.
 
     Raises:
@@ -105,7 +108,8 @@ def read_curated(folder: str | Path) -> dict[str, pd.DataFrame | str]:
         if sha256(path) != digest:
             raise ValueError(f"{path}: changed since {folder / INDEX} was written; "
                              "rerun python scripts/curate_notebooks.py")
-        out[name] = pd.read_csv(path) if name.endswith(".csv") else path.read_text(encoding="utf-8")
+        out[name] = (pd.read_csv(path) if name.endswith(".csv") else pd.read_parquet(path)
+                     if name.endswith(".parquet") else path.read_text(encoding="utf-8"))
     return out
 
 

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from experiments.analysis.explain import ALL_OFF, ALL_ON, COLUMNS, TOTAL, carriers
 from experiments.analysis.i18n import lookup
 from experiments.analysis.plots import outcome_label, save
+from experiments.analysis.zh_style import amount_scale
 
 TABLE, INFO = "explain.parquet", "explain.json"
 
@@ -34,10 +35,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "totals": ("{label}: effect with every channel on {on}; with the {k} channels off {off}; total to "
                "explain {total}.", "{label}：全部渠道开启时效应 {on}；{k} 个渠道全部关闭时 {off}；"
                "待解释的总效应 {total}。"),
-    "carried": ("Carried by {names}.", "主要由{names}承载。"),
+    "carried": ("Carried by {names}.", "主要来自{names}。"),
+    "heading_unit": ("{label} ({unit})", "{label}，单位：{unit}"),
     "carried_none": ("No Shapley decomposition for this outcome.", "该结果无 Shapley 分解。"),
     "within_noise": ("The total is within noise (its interval includes 0): no channel can be said to carry it.",
-                     "总效应在噪声范围内（区间包含 0），无法判断由哪个渠道承载。"),
+                     "总效应处于随机波动范围内（区间包含 0），无法判断来自哪个渠道。"),
     "share": ("{name} ({share} of the total, {value})", "{name}（占总效应 {share}，{value}）"),
     "and": (" and ", "和"),
     "cols": ("Channel|Shapley value|Share of total|Effect with the channel off|Knockout (all on − off)",
@@ -48,7 +50,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "caption": ("Shapley values of the channels with 95% intervals; the grey bar is the total they add up to.",
                 "各渠道的 Shapley 值及 95% 置信区间；灰色条为其加总的总效应。"),
     "command": ("Command: `{command}` ({runs} runs, {seconds} s).", "命令：`{command}`（{runs} 次运行，{seconds} 秒）。"),
-    "sentence": ("{reform}'s effect on {label} is carried by {names}.", "{reform}对{label}的效应主要由{names}承载。"),
+    "sentence": ("{reform}'s effect on {label} is carried by {names}.", "{reform}对{label}的效应主要来自{names}。"),
 }
 
 
@@ -64,8 +66,9 @@ def channel_name(name: str, info: Mapping[str, Any], lang: str) -> str:
     return name.replace("_", " ")
 
 
-def _ci(r: Mapping[str, Any], pct: bool = False) -> str:
-    f = (lambda x: f"{x:+.0%}") if pct else (lambda x: f"{x:+.4g}")
+def _ci(r: Mapping[str, Any], pct: bool = False, k: float = 1.0) -> str:
+    """Estimate [interval] of a row, divided by ``k`` (10^4 or 10^8 for amounts in 万元/亿元)."""
+    f = (lambda x: f"{x:+.0%}") if pct else (lambda x: f"{x / k:+.4g}")
     if not np.isfinite(r["ci_low"]):
         return f(r["estimate"])
     return f"{f(r['estimate'])} [{f(r['ci_low'])}, {f(r['ci_high'])}]"
@@ -75,13 +78,18 @@ def _u(value: str, unit: str) -> str:
     return f"{value} {unit}" if unit else value
 
 
+def _scale(rows: Any, unit: str, lang: str) -> tuple[float, str]:
+    """Divisor and unit of an outcome's figures (``rows``: estimate and interval columns)."""
+    return amount_scale(unit, np.ravel(pd.DataFrame(rows)[["estimate", "ci_low", "ci_high"]].to_numpy(float)), lang)
+
+
 def carried_by(table: pd.DataFrame, reform: str, outcome: str, info: Mapping[str, Any], meta: Any,
                lang: str) -> str:
     """The one or two channels carrying an effect, as a phrase ("" when there is no decomposition)."""
     top = carriers(table, reform, outcome)
-    unit = outcome_label(outcome, meta, lang)[1]
+    k, unit = _scale(top, outcome_label(outcome, meta, lang)[1], lang) if len(top) else (1.0, "")
     parts = [t("share", lang, name=channel_name(str(r["channel"]), info, lang),
-               share=f"{r['share']:.0%}" if np.isfinite(r["share"]) else "?", value=_u(_ci(r), unit))
+               share=f"{r['share']:.0%}" if np.isfinite(r["share"]) else "?", value=_u(_ci(r, k=k), unit))
              for _, r in top.iterrows()]
     return t("and", lang).join(parts)
 
@@ -97,19 +105,21 @@ def blocks(table: pd.DataFrame, info: Mapping[str, Any], meta: Any, lang: str,
                                                            baseline=f"`{base}`", n=n, how=how))]
     for o, g in table.groupby("outcome", sort=False):
         label, unit = outcome_label(str(o), meta, lang)
+        div, unit = _scale(g, unit, lang)  # 1 except amounts in Chinese: the table's cells are then in `unit`
         one = {(r["kind"], r["channel"]): r for _, r in g.iterrows()}
-        out.append(("h", 3, label))
-        out.append(("p", t("totals", lang, label=label, k=k, on=_u(_ci(one[("effect", ALL_ON)]), unit),
-                           off=_u(_ci(one[("effect", ALL_OFF)]), unit), total=_u(_ci(one[("total", TOTAL)]), unit))))
+        out.append(("h", 3, label if div == 1 else t("heading_unit", lang, label=label, unit=unit)))
+        out.append(("p", t("totals", lang, label=label, k=k, on=_u(_ci(one[("effect", ALL_ON)], k=div), unit),
+                           off=_u(_ci(one[("effect", ALL_OFF)], k=div), unit),
+                           total=_u(_ci(one[("total", TOTAL)], k=div), unit))))
         phrase = carried_by(table, reform, str(o), info, meta, lang)
         none = "within_noise" if ("shapley", (info.get("channels") or [""])[0]) in one else "carried_none"
         out.append(("p", t("carried", lang, names=phrase) if phrase else t(none, lang)))
         rows = []
         for c in info.get("channels") or []:
             sh = one.get(("shapley", c))
-            rows.append([channel_name(c, info, lang), _ci(sh) if sh is not None else "–",
+            rows.append([channel_name(c, info, lang), _ci(sh, k=div) if sh is not None else "–",
                          f"{sh['share']:.0%}" if sh is not None and np.isfinite(sh["share"]) else "–",
-                         _ci(one[("effect_without", c)]), _ci(one[("knockout", c)])])
+                         _ci(one[("effect_without", c)], k=div), _ci(one[("knockout", c)], k=div)])
         out.append(("table", t("cols", lang).split("|"), rows))
     if figure:
         out.append(("fig", figure, t("caption", lang)))

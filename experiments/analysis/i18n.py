@@ -119,18 +119,18 @@ TEXT: dict[str, tuple[str, str]] = {
                 "unserved) weighted by the people it serves, the denominator of `cost_per_quality`. Cost per quality gained = Δ public cost / "
                 "Δ quality × 0.01 (yuan/year per 0.01 of quality; percentile bootstrap over the pairs), "
                 "given only where the quality gain's interval is above 0.",
-                "公共财政总成本（public_cost，元/年）= 向承接方、岗位和补贴的支付（spend）+ 采购、审批和监管人员成本"
-                "（admin_cost）+ 自办成本（inhouse_cost）+ 改革自身运行成本（reform_cost：宣传、量化指标设计、公示平台、"
-                "民主测评、需求调查、孵化培育；均为示意性估计，见 model/param_costs.py）− 追回的冒领资金和罚款，按预热期"
+                "公共财政总成本（`public_cost`，元/年）= 向承接方、岗位和补贴的支付（`spend`）+ 采购、审批和监管人员成本"
+                "（`admin_cost`）+ 自办成本（`inhouse_cost`）+ 改革自身运行成本（`reform_cost`：宣传、量化指标设计、公示平台、"
+                "民主测评、需求调查、孵化培育；均为示意性估计，见 `model/param_costs.py`）− 追回的冒领资金和罚款，按预热期"
                 "之后的年份计算。第一张表：{baseline}及其构成（均值 [重复运行的 {pct} t 区间]）。第二张表：按重复编号与"
-                "{baseline}配对的变化（{pct} t 区间）；质量指 service_quality，即每个目录事项点位的质量（购买或自办，"
-                "未获服务为 0），按服务人口加权，也是 cost_per_quality 的分母。单位质量提升成本 = Δ公共成本 / Δ质量 × 0.01（每提升 "
+                "{baseline}配对的变化（{pct} t 区间）；质量指 `service_quality`，即每个目录事项点位的质量（购买或自办，"
+                "未获服务为 0），按服务人口加权，也是 `cost_per_quality` 的分母。单位质量提升成本 = Δ公共成本 / Δ质量 × 0.01（每提升 "
                 "0.01 质量的元/年；配对自助法百分位区间），仅在质量提升区间高于 0 时给出。"),
-    "ce_parts_cols": ("Cost (yuan/year)|Baseline, mean [{pct} CI]", "成本（元/年）|基线均值 [{pct} 置信区间]"),
-    "ce_cols": ("Scenario|Pairs|Δ public cost, yuan/year [{pct} CI]|Δ service quality, 0–1 [{pct} CI]|"
-                "Δ village no-bid rate, share [{pct} CI]|Cost per 0.01 quality gained, yuan/year [{pct} CI]",
-                "情景|配对数|Δ公共财政总成本，元/年 [{pct} 置信区间]|Δ全部服务质量，0–1 [{pct} 置信区间]|"
-                "Δ村级无人揭榜率，比例 [{pct} 置信区间]|每提升 0.01 质量的成本，元/年 [{pct} 置信区间]"),
+    "ce_parts_cols": ("Cost ({unit})|Baseline, mean [{pct} CI]", "成本（{unit}）|基线均值 [{pct} 置信区间]"),
+    "ce_cols": ("Scenario|Pairs|Δ public cost, {unit_cost} [{pct} CI]|Δ service quality, 0–1 [{pct} CI]|"
+                "Δ village no-bid rate, share [{pct} CI]|Cost per 0.01 quality gained, {unit_gain} [{pct} CI]",
+                "情景|配对数|Δ公共财政总成本，{unit_cost} [{pct} 置信区间]|Δ全部服务质量，0–1 [{pct} 置信区间]|"
+                "Δ村级无人揭榜率，比例 [{pct} 置信区间]|每提升 0.01 质量的成本，{unit_gain} [{pct} 置信区间]"),
     "ce_loss": ("quality falls (no gain to price)", "质量下降（无提升可计价）"),
     "ce_unclear": ("quality change not clear of 0", "质量变化与 0 无显著差别"),
     "rob_title": ("Robustness over the parameter space", "参数空间上的稳健性"),
@@ -141,12 +141,13 @@ TEXT: dict[str, tuple[str, str]] = {
                  "the opposite sign clear of zero (reversed), each with its exact 95% interval; then the "
                  "parameters whose partial rank correlation with the effect is strongest. Made by `{command}` "
                  "(commit {commit}); the full table with every check is docs/VALIDATION.md.",
-                 "当驱动结果的参数不确定时，各项改革的效果是否保持方向？对这些参数作拉丁超立方抽样（{describe}）；"
+                 "当驱动结果的参数不确定时，各项改革的效果是否保持方向？对这些参数作拉丁超立方抽样（设计：{describe}）；"
                  "每项改革和结果：默认参数下的配对效果 [95% 置信区间]，点估计方向相同的点所占比例，效果保持该方向且 95% "
                  "区间不含 0 的比例（保持）以及方向相反且区间不含 0 的比例（反转），各附精确 95% 区间；最后是与效果偏秩"
-                 "相关最强的参数。由 `{command}` 生成（提交 {commit}）；完整表格及全部检验见 docs/VALIDATION.md。"),
+                 "相关最强的参数。由 `{command}` 生成，代码版本 `{commit}`；完整表格及全部检验见 docs/VALIDATION.md。"),
     "rob_cols": ("Reform|Outcome|Effect at defaults [95% CI]|Same sign|Kept [95% CI]|Reversed [95% CI]|Decided by",
                  "改革|结果|默认参数下的效果 [95% 置信区间]|方向相同|保持 [95% 置信区间]|反转 [95% 置信区间]|决定因素"),
+    "section_en": ("The results folder also holds {name}.", "结果目录中另有 `{name}`，由相应命令以英文写成，请与本报告一并阅读。"),
     "params": ("Parameters that differ from the baseline", "与基线不同的参数"),
     "no_params": ("No parameter differences recorded.", "未记录参数差异。"),
     "param_cols": ("Scenario|Parameter|Value|Baseline value", "情景|参数|取值|基线取值"),
@@ -257,6 +258,8 @@ def scenario_label(name: str, info: Mapping[str, Any] | None, lang: str = "en") 
 
 
 def scenario_description(info: Mapping[str, Any] | None, lang: str = "en") -> str:
-    """A scenario's description in ``lang`` (``description_zh`` in Chinese, else English)."""
-    english = str(_get(info, "description") or "")
-    return label_text(info, english, lang, "description_zh")
+    """A scenario's description in ``lang``: ``description_zh`` in Chinese ("" when it has none: a Chinese page
+    shows no English sentence), else English."""
+    if check_lang(lang) == "zh":
+        return str(_get(info, "description_zh") or "")
+    return str(_get(info, "description") or "")

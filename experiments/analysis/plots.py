@@ -17,9 +17,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from experiments.analysis.i18n import label_text, text, unit_text
 from experiments.analysis.stats import pareto_front, wide_means, wilson_ci
+from experiments.analysis.zh_style import amount_scale
 
 _GUESSED_UNITS = {  # fallback only; the model's declared outcomes take precedence
     "quality_delivered": "0–1", "quality_measured": "0–1", "gaming_gap": "0–1 quality points",
@@ -60,6 +62,22 @@ def axis_label(name: str, outcome_meta: Mapping[str, Any] | None = None, prefix:
     """``"Label (unit)"`` for an axis; the unit is omitted only when unknown."""
     label, unit = outcome_label(name, outcome_meta, lang)
     return f"{prefix}{label} ({unit})" if unit else f"{prefix}{label}"
+
+
+def money_axis(ax: Any, which: str, unit: str, values: Any, lang: str) -> str:
+    """In Chinese an axis of amounts in yuan (10,000 or more) is read in 万元/亿元: its ticks are divided,
+    the data are not. Returns the unit to print on the axis (``unit`` itself in English)."""
+    k, shown = amount_scale(unit, np.ravel(np.asarray(values, dtype=float)), lang)
+    if k != 1:
+        (ax.xaxis if which == "x" else ax.yaxis).set_major_formatter(FuncFormatter(lambda v, _pos: f"{v / k:,.6g}"))
+    return shown
+
+
+def _outcome_axis(ax: Any, which: str, name: str, outcome_meta: Any, lang: str, values: Any) -> None:
+    """Label an axis with :func:`axis_label`, in 万元/亿元 for amounts in Chinese (:func:`money_axis`)."""
+    label, unit = outcome_label(name, outcome_meta, lang)
+    unit = money_axis(ax, which, unit, values, lang)
+    (ax.set_xlabel if which == "x" else ax.set_ylabel)(f"{label} ({unit})" if unit else label)
 
 
 def _param_label(col: str) -> str:
@@ -125,6 +143,7 @@ def timeseries_plot(
     if burn_in_months > 0:
         ax.axvspan(0.5, burn_in_months + 0.5, color="0.88", zorder=0, label=text("warm_up", lang))
     ax.set_xlabel(text("month_axis", lang))
+    unit = money_axis(ax, "y", unit, bands[["mean", "low", "high"]], lang)
     ax.set_ylabel(f"{label} ({unit})" if unit else label)
     ax.set_title(text("ts_title", lang, label=label))
     ax.legend(title=_by_title(by_, lang), fontsize="small")
@@ -201,6 +220,7 @@ def forest_plot(
         ax.set_yticks(range(len(groups)), groups if first else [])
         ax.set_ylim(len(groups) - 0.5, -0.5)
         lab, unit = outcome_label(o, outcome_meta, lang)
+        unit = unit if relative else money_axis(ax, "x", unit, [mid, l_, h_], lang)
         ax.set_xlabel(text("rel_axis", lang, label=lab) if relative
                       else text("diff_axis", lang, label=lab, unit=unit or text("units", lang)),
                       fontsize="small" if ncols > 1 else None, wrap=True)
@@ -336,8 +356,8 @@ def frontier_plot(
     for i in np.flatnonzero(front):
         ax.annotate(names.iloc[i], (w[x_cost].iloc[i], w[y_quality].iloc[i]), fontsize="x-small",
                     xytext=(4, 4), textcoords="offset points")
-    ax.set_xlabel(axis_label(x_cost, outcome_meta, lang=lang))
-    ax.set_ylabel(axis_label(y_quality, outcome_meta, lang=lang))
+    _outcome_axis(ax, "x", x_cost, outcome_meta, lang, w[x_cost])
+    _outcome_axis(ax, "y", y_quality, outcome_meta, lang, w[y_quality])
     ax.set_title(text("frontier_title", lang))
     ax.legend(fontsize="small")
     return fig
@@ -520,8 +540,8 @@ def gaming_gap_plot(
     for i, name in enumerate(names):
         ax.errorbar(w[x].iloc[i], w[y].iloc[i], xerr=None if xe is None else xe[:, [i]],
                     yerr=None if ye is None else ye[:, [i]], fmt="o", capsize=3, label=name)
-    ax.set_xlabel(axis_label(x, outcome_meta, lang=lang))
-    ax.set_ylabel(axis_label(y, outcome_meta, lang=lang))
+    _outcome_axis(ax, "x", x, outcome_meta, lang, w[x])
+    _outcome_axis(ax, "y", y, outcome_meta, lang, w[y])
     ylab, xlab = outcome_label(y, outcome_meta, lang)[0], outcome_label(x, outcome_meta, lang)[0]
     ax.set_title(text("gaming_title", lang, y=ylab, x=xlab if lang == "zh" else xlab.lower()))
     ax.legend(title=_by_title(by_, lang), fontsize="small")

@@ -27,6 +27,7 @@ from experiments.analysis.i18n import scenario_description, scenario_label, tran
 from experiments.analysis.report_figures import report_figures
 from experiments.analysis.report_place import place_blocks
 from experiments.analysis.stats import paired_differences, scenario_means
+from experiments.analysis.zh_style import amount_scale, param_value_zh, provenance_value_zh, scaled
 from experiments.engine.runner import META_COLUMNS
 
 DEFAULT_KEY_OUTCOMES = ("quality_delivered", "cost_per_quality", "spend", "no_bid_rate",
@@ -148,7 +149,7 @@ _CSS = ("body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;
 def to_html(blocks: list[tuple], title: str, lang: str = "en") -> str:
     """Render report blocks (see :func:`to_markdown`) as one self-contained HTML page."""
     out = [f"<!DOCTYPE html>\n<html lang=\"{'zh-Hans' if lang == 'zh' else 'en'}\">\n<head>\n<meta charset=\"utf-8\">\n"
-           f"<title>{html.escape(title)}</title>\n<style>{_CSS}</style>\n</head>\n<body>"]
+           f"<title>{html.escape(title.replace('`', ''))}</title>\n<style>{_CSS}</style>\n</head>\n<body>"]
     for b in blocks:
         kind = b[0]
         if kind == "h":
@@ -211,9 +212,17 @@ def _cells(row: Any, by: Sequence[str], sname: Any) -> list[str]:
 
 
 def _param_cell(cell: str, labels: Mapping[str, str] | None) -> str:
-    """A parameter cell (`` `path` ``) with its label beside it when ``labels`` has one."""
+    """A parameter cell (`` `path` ``) after its Chinese label when ``labels`` has one (no brackets: a label
+    may hold its own)."""
     label = (labels or {}).get(cell.strip("`"))
-    return f"{cell}（{label}）" if label else cell
+    return f"{label} {cell}" if label else cell
+
+
+def _amount_label(o: str, meta: Any, lang: str, values: Any) -> tuple[str, float]:
+    """``"Label (unit)"`` of an outcome and the divisor of its figures (amounts in 万元/亿元 in Chinese)."""
+    label, unit = plots.outcome_label(o, meta, lang)
+    k, unit = amount_scale(unit, values, lang)
+    return (f"{label} ({unit})" if unit else label), k
 
 
 def _scenario_item(name: str, info: Mapping[str, Any] | None, lang: str) -> str:
@@ -241,6 +250,7 @@ def build_report(
                                       "discovery.md", "archetypes.md", "parameter_uncertainty.md"),
     lang: str = "en",
     param_labels: Mapping[str, str] | None = None,
+    value_labels: Mapping[str, Mapping[str, str]] | None = None,
     robustness: tuple[pd.DataFrame, Mapping[str, Any]] | None = None,
     band_km: float | None = None,
     explain: tuple[pd.DataFrame, Mapping[str, Any]] | None = None,
@@ -267,7 +277,8 @@ def build_report(
         test: paired test, ``"wilcoxon"`` or ``"ttest"``.
         sections: Markdown files (relative to ``out_dir`` or absolute) appended when present —
             the sections written by ``sensitivity``, ``calibrate``, ``optimize``,
-            ``discover``, ``archetypes`` and ``run --parameter-draws`` (in English).
+            ``discover``, ``archetypes`` and ``run --parameter-draws`` (in English; the Chinese report
+            names them instead of pasting English text).
         lang: ``"en"`` writes ``report.md``/``report.html`` and ``figures/figN_*.png``;
             ``"zh"`` writes ``report.zh.md``/``report.zh.html`` and ``figures/figN_*.zh.png``
             in Chinese from the same tables (identical numbers). Scenario names and
@@ -275,6 +286,8 @@ def build_report(
             outcome labels from ``label_zh`` in ``outcomes_meta``.
         param_labels: dotted parameter path -> its Chinese label (the tree's ``zh``), shown
             beside the path in the Chinese parameter table.
+        value_labels: dotted parameter path -> {value: its Chinese label} (a registry's ``label_zh``),
+            for the values in the Chinese parameter table.
         robustness: the robustness screen's saved table and its manifest
             (``experiments.analysis.robustness_section.load``), shown as a section when given.
         band_km: width of the distance bands of the by-place outcomes (km,
@@ -304,7 +317,7 @@ def build_report(
 
     title = str(manifest.get("name") or manifest.get("experiment") or t("report_title"))
     if lang == "zh":
-        title = f"{t('report_title')}：{manifest.get('name_zh') or title}"
+        title = f"{t('report_title')}：{manifest.get('name_zh') or f'`{title}`'}"
 
     means = scenario_means(runs, key, by=by, ci=ci, n_boot=n_boot, seed=seed)
     diffs, diff_note = None, ""
@@ -328,14 +341,16 @@ def build_report(
     # summary table
     n_runs = runs.groupby(by, sort=False, dropna=False).size().rename("runs").reset_index()
     by_head = [t("col_scenario") if c == "scenario" else f"`{c}`" for c in by]
-    head = [*by_head, t("col_runs"), *[t("col_mean_ci", label=olabel(o), pct=pct) for o in key]]
+    scale = {o: _amount_label(o, meta, lang, means.loc[means["outcome"] == o, ["mean", "ci_low", "ci_high"]]
+                              .to_numpy().ravel()) for o in key}
+    head = [*by_head, t("col_runs"), *[t("col_mean_ci", label=scale[o][0], pct=pct) for o in key]]
     rows = []
     for _, r in n_runs.iterrows():
         g = means
         for c in by:
             g = g[(g[c] == r[c]) | (g[c].isna() & pd.isna(r[c]))]
-        cells = [fmt_ci(*g[g["outcome"] == o][["mean", "ci_low", "ci_high"]].iloc[0], n=int(r["runs"]))
-                 for o in key]
+        cells = [fmt_ci(*scaled(g[g["outcome"] == o][["mean", "ci_low", "ci_high"]].iloc[0], scale[o][1]),
+                        n=int(r["runs"])) for o in key]
         rows.append([*_cells(r, by, sname), str(r["runs"]), *cells])
     blocks += [("h", 2, t("summary")), ("p", t("summary_note", pct=pct)), ("table", head, rows)]
 
@@ -344,12 +359,15 @@ def build_report(
     if diffs is not None and not diffs.empty:
         head = [*by_head, t("col_outcome"), t("col_pairs"), t("col_diff", pct=pct), t("col_rel", pct=pct),
                 t("col_d", pct=pct), t("col_p"), t("col_holm"), t("col_sig")]
-        rows = [[*_cells(r, by, sname), olabel(r["outcome"]), str(r["n_pairs"]),
-                 fmt_ci(r["diff"], r["ci_low"], r["ci_high"], sign=True, n=r["n_pairs"]),
-                 fmt_ci(r["rel_change"], r["rel_ci_low"], r["rel_ci_high"], sign=True, pct=True, n=r["n_pairs"]),
-                 fmt_ci(r["effect_size"], r["effect_ci_low"], r["effect_ci_high"], sign=True, n=r["n_pairs"]),
-                 fmt_p(r["p_value"]), fmt_p(r["p_holm"]), stars(r["p_holm"])]
-                for _, r in diffs.iterrows()]
+        rows = []
+        for _, r in diffs.iterrows():
+            label, k = _amount_label(r["outcome"], meta, lang, (r["diff"], r["ci_low"], r["ci_high"]))
+            rows.append([*_cells(r, by, sname), label, str(r["n_pairs"]),
+                         fmt_ci(*scaled((r["diff"], r["ci_low"], r["ci_high"]), k), sign=True, n=r["n_pairs"]),
+                         fmt_ci(r["rel_change"], r["rel_ci_low"], r["rel_ci_high"], sign=True, pct=True,
+                                n=r["n_pairs"]),
+                         fmt_ci(r["effect_size"], r["effect_ci_low"], r["effect_ci_high"], sign=True, n=r["n_pairs"]),
+                         fmt_p(r["p_value"]), fmt_p(r["p_holm"]), stars(r["p_holm"])])
         blocks += [("p", t("diff_note", test=t(test))), ("table", head, rows)]
         n_min = int(diffs["n_pairs"].min())
         if test == "wilcoxon" and n_min > 0 and len(key) * 2.0 / 2.0**n_min >= 0.05:
@@ -357,11 +375,12 @@ def build_report(
     else:
         blocks.append(("p", diff_note or t("no_rows")))
 
-    ce_blocks, ce_table = cost_blocks(runs, baseline, t, sname, fmt_ci, ci, n_boot, seed) \
+    ce_blocks, ce_table = cost_blocks(runs, baseline, t, sname, fmt_ci, ci, n_boot, seed, lang) \
         if diffs is not None else ([], pd.DataFrame())
     blocks += ce_blocks
     if robustness is not None:
-        blocks += robustness_section.blocks(robustness[0], dict(robustness[1]), t, sname, olabel, fmt_ci)
+        blocks += robustness_section.blocks(robustness[0], dict(robustness[1]), t, sname,
+                                            lambda o, v: _amount_label(o, meta, lang, v), fmt_ci, lang)
     stats_kw = {"ci": ci, "n_boot": n_boot, "seed": seed, "test": test}
     blocks += place_blocks(runs, olabel, sname, fmt_ci, baseline, band_km, lang, stats_kw, by)
 
@@ -381,8 +400,9 @@ def build_report(
 
     for name in sections:  # sections written by the sensitivity, calibrate and optimize commands
         path = Path(name) if Path(name).is_absolute() else out / name
-        if path.is_file():
-            blocks.append(("raw", path.read_text(encoding="utf-8")))
+        if path.is_file():  # written in English by those commands: named, not pasted, in Chinese
+            blocks.append(("p", t("section_en", name=path.name)) if lang == "zh"
+                          else ("raw", path.read_text(encoding="utf-8")))
 
     # parameters, how to read, provenance
     prow = _param_rows(param_diffs, manifest, baseline)
@@ -393,13 +413,16 @@ def build_report(
         head = (list(map(str, param_diffs.columns)) if isinstance(param_diffs, pd.DataFrame)
                 else t("param_cols").split("|"))
         labels = param_labels if lang == "zh" else None
-        blocks.append(("table", head, [[sname(r[0]), _param_cell(r[1], labels), *r[2:]] for r in prow]))
+        values = (lambda path, v: param_value_zh(v, (value_labels or {}).get(path.strip("`")))) if lang == "zh" \
+            else (lambda path, v: v)
+        blocks.append(("table", head, [[sname(r[0]), _param_cell(r[1], labels), *(values(r[1], v) for v in r[2:])]
+                                       for r in prow]))
     if factors:
         blocks.append(("p", t("factors_varied", factors=", ".join(f"`{f}`" for f in factors))))
     reps = n_runs["runs"]
     rep_text = f"{reps.min()}" + (f"–{reps.max()}" if reps.max() != reps.min() else "")
     blocks += [("h", 2, t("how_to_read")), ("p", t("how_text", reps=rep_text, pct=pct, n_boot=n_boot))]
-    prov = [[f"`{k}`", v] for k, v in _flatten({k: v for k, v in manifest.items()
+    prov = [[f"`{k}`", provenance_value_zh(v) if lang == "zh" else v] for k, v in _flatten({k: v for k, v in manifest.items()
                                                  if k not in ("scenarios", "description", "description_zh",
                                                               "name_zh")})]
     blocks += [("h", 2, t("provenance")),

@@ -7,11 +7,14 @@ robustness.py). Plain tables in (no Mesa)."""
 from __future__ import annotations
 
 import json
+import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from experiments.analysis.zh_style import drivers_zh, scaled, screen_zh
 
 COLUMNS = ("reform", "outcome", "effect", "effect_low", "effect_high", "same_sign", "kept", "kept_low",
            "kept_high", "reversed", "reversed_low", "reversed_high", "decided_by")
@@ -42,25 +45,47 @@ def load(path: str | Path) -> tuple[pd.DataFrame, dict[str, Any]]:
     return table, meta
 
 
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+"""Where a reform the results folder does not hold has its scenario file (its Chinese name)."""
+
+
+def _reform_name(name: str, sname: Callable[[Any], str], zh: bool) -> str:
+    """A reform's display name; in Chinese, for a reform the folder does not hold, its scenario file's
+    ``name_zh`` (else its code)."""
+    shown = sname(name)
+    if not zh or shown != name:
+        return shown
+    try:
+        return str(tomllib.loads((SCENARIOS / f"{name}.toml").read_text(encoding="utf-8"))["scenario"]["name_zh"])
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return f"`{name}`"
+
+
 def _share(r: pd.Series, key: str) -> str:
     return f"{r[key]:.0%} [{r[f'{key}_low']:.0%}, {r[f'{key}_high']:.0%}]"
 
 
 def blocks(table: pd.DataFrame, meta: dict[str, Any], t: Callable[..., str], sname: Callable[[Any], str],
-           olabel: Callable[[str], str], fmt: Callable[..., str]) -> list[tuple]:
+           olabel: Callable[[str, Any], tuple[str, float]], fmt: Callable[..., str], lang: str = "en") -> list[tuple]:
     """The section as report blocks (heading, note with the command and design, table).
 
     Args:
         table: the saved table (``load``). meta: its manifest.
-        t: the report's translator. sname: scenario display name. olabel: outcome label.
-        fmt: the report's ``fmt_ci``.
+        t: the report's translator. sname: scenario display name.
+        olabel: outcome and its figures -> (label with unit, divisor of the figures; 万元/亿元 in Chinese).
+        fmt: the report's ``fmt_ci``. lang: ``"en"`` or ``"zh"`` (the screen's English phrases translated).
     """
     screen = meta.get("screen") or {}
-    rows = [[sname(r["reform"]), olabel(str(r["outcome"])),
-             fmt(r["effect"], r["effect_low"], r["effect_high"], sign=True),
-             f"{r['same_sign']:.0%}", _share(r, "kept"), _share(r, "reversed"), str(r["decided_by"])]
-            for _, r in table.iterrows()]
+    zh = lang == "zh"
+    rows = []
+    for _, r in table.iterrows():
+        effect = (r["effect"], r["effect_low"], r["effect_high"])
+        label, k = olabel(str(r["outcome"]), effect)
+        rows.append([_reform_name(str(r["reform"]), sname, zh), label, fmt(*scaled(effect, k), sign=True), f"{r['same_sign']:.0%}",
+                     _share(r, "kept"), _share(r, "reversed"),
+                     drivers_zh(str(r["decided_by"])) if zh else str(r["decided_by"])])
+    describe = str(screen.get("describe", "?"))
     return [("h", 2, t("rob_title")),
-            ("p", t("rob_note", describe=screen.get("describe", "?"), command=meta.get("command", "?"),
+            ("p", t("rob_note", describe=screen_zh(describe) if zh else describe, command=meta.get("command", "?"),
                     commit=meta.get("git_commit") or "?")),
             ("table", t("rob_cols").split("|"), rows)]

@@ -217,6 +217,16 @@ def parameter_labels() -> dict[str, str]:
     return {row["path"]: row["zh"] for row in reference_rows()}
 
 
+def parameter_value_labels() -> dict[str, dict[str, str]]:
+    """Dotted parameter path -> {value: Chinese label}, for the parameters whose values are a registry's
+    variants (their `label_zh`)."""
+    from model.overrides import leaf_registries
+    from model.params import Params
+
+    return {path: {n: reg[n].label_zh for n in reg.names() if getattr(reg[n], "label_zh", "")}
+            for path, reg in leaf_registries(Params).items()}
+
+
 def check_lang(lang: str) -> str:
     """`lang` if it is a report language, else a SpecError naming the allowed ones."""
     from experiments.analysis import i18n
@@ -267,7 +277,8 @@ def write_report(out_dir: str | Path, baseline: str | None = None,
     except ValueError as exc:
         raise SpecError(str(exc)) from None
     return build_report(**load_results(out_dir, baseline, outcomes), lang=lang,
-                        param_labels=parameter_labels(), robustness=rob, explain=explained)
+                        param_labels=parameter_labels(), value_labels=parameter_value_labels(), robustness=rob,
+                        explain=explained)
 
 
 def parse_outcomes(text: str | None) -> list[str] | None:

@@ -122,7 +122,8 @@ def main(args: argparse.Namespace) -> int:
     text = with_decomposition(markdown(records, ctx, seconds, table), ROOT / "docs" / "NOBID.md")
     text = with_decomposition(text, ROOT / "docs" / "METHOD_MIX.md")
     text = with_decomposition(text, ROOT / "docs" / "MARKET_CHECKS.md")
-    _write(with_decomposition(text, ROOT / "docs" / "EXPLAIN.md"), out)
+    text = with_decomposition(text, ROOT / "docs" / "EXPLAIN.md")
+    _write(with_decomposition(text, ROOT / "docs" / "CALIBRATION.md"), out)
     if folder is not None:
         argv = ["validate", *(["--fast"] if args.fast else []), "--out", _shown(out), "--robustness-out", _shown(folder)]
         print(f"robustness table: {save_robustness(ctx, Path(folder), argv)}", file=sys.stderr)

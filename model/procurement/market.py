@@ -56,6 +56,11 @@ def tendering(mode: np.ndarray) -> np.ndarray:
     return mins[mode] > 0
 
 
+def government_procurement(mode: np.ndarray) -> np.ndarray:
+    """Which method codes are government procurement as the national statistics count it."""
+    return np.array([meth.government_procurement for meth in METHODS.values()])[mode]
+
+
 def run(m: ProcurementModel, b: Batch) -> Result:
     """Run every procurement of the batch by its method, method by method in registry order."""
     n = len(b)

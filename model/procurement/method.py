@@ -67,6 +67,9 @@ class Method:
         source, status: the law the method follows and its legal status (current law, the
             article's 2019 practice, or a counterfactual).
         legal_min: the minimum number of suppliers for an award (0: no statutory minimum).
+        government_procurement: a method of the Government Procurement Law that the Ministry of
+            Finance's statistics count (a project of the county's 政府采购 figures); postings, the
+            unit's own purchases below the limit, posts and village committees are outside them.
     """
 
     name: str = ""
@@ -75,6 +78,7 @@ class Method:
     source: str = ""
     status: str = ""
     legal_min: int = 0
+    government_procurement: bool = False
 
     def claims(self, m: ProcurementModel, o: Orders) -> np.ndarray:
         """Which orders this method may buy (bool per order)."""

@@ -105,6 +105,8 @@ def reach(p: Params, channel: np.ndarray, dist: np.ndarray) -> np.ndarray:
 
 
 CHANNELS = ("notice_board", "city_website", "provincial_platform")
+CHANNELS_ZH = {"notice_board": "村务公开栏", "city_website": "市政府网站", "provincial_platform": "省级政府采购网"}
+"""A notice channel's Chinese name (the dashboard's lever, the Chinese parameter table)."""
 
 
 def channel_of_level(p: Params, level: np.ndarray) -> np.ndarray:

@@ -40,6 +40,7 @@ class CompetitiveConsultation(_NonTender):
     """竞争性磋商: two suppliers suffice for purchased services."""
 
     name = "competitive_consultation"
+    government_procurement = True
     label_zh = "竞争性磋商"
     source = "财库〔2014〕214号; 财库〔2015〕124号 (two suppliers for purchased services)"
     legal_min = 2
@@ -49,6 +50,7 @@ class CompetitiveNegotiation(_NonTender):
     """竞争性谈判: three suppliers."""
 
     name = "competitive_negotiation"
+    government_procurement = True
     label_zh = "竞争性谈判"
     source = "Government Procurement Law art. 30, 38; 财政部令第74号"
     legal_min = 3

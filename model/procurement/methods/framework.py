@@ -14,6 +14,7 @@ class FrameworkAgreement(Method):
     """The town's bundled village orders (``procurement.lots``)."""
 
     name = "framework_agreement"
+    government_procurement = True
     label_zh = "框架协议采购"
     priority = 1.0
     source = "财政部令第110号 (框架协议采购); reform scenario"

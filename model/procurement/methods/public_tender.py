@@ -16,6 +16,7 @@ class PublicTender(Method):
     """Public tender with the three-bidder rule."""
 
     name = "public_tender"
+    government_procurement = True
     label_zh = "公开招标"
     priority = 3.0
     source = "Government Procurement Law art. 26, 36; 财政部令第87号 art. 43; 国办发〔2019〕55号"

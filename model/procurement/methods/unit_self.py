@@ -37,6 +37,7 @@ class SingleSource(Method):
     """Single source: commission items above the limit, and after a consultation with one supplier."""
 
     name = "single_source"
+    government_procurement = True
     label_zh = "单一来源采购"
     priority = 2.0
     source = "Government Procurement Law art. 31, 39; 财政部令第74号 art. 27"
