@@ -109,10 +109,10 @@ def tenderers(rel: dict) -> tuple[int | None, str]:
                  if isinstance(p, dict) and (p.get("id") or p.get("name"))}
         if bids:
             return len(names) or len(bids), "bids"
-    listed = tender.get("tenderers")
-    if isinstance(listed, list) and listed:
-        names = {str(p.get("id") or p.get("name") or i) for i, p in enumerate(listed) if isinstance(p, dict)}
-        return len(names), "tenderers"
+    listed = [p for p in tender.get("tenderers") or [] if isinstance(p, dict)] \
+        if isinstance(tender.get("tenderers"), list) else []
+    if listed:
+        return len({str(p.get("id") or p.get("name") or i) for i, p in enumerate(listed)}), "tenderers"
     return None, ""
 
 

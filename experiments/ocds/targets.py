@@ -51,8 +51,9 @@ def _level(rel: dict, levels: Mapping[str, str]) -> str:
         return tender["placeLevel"]
     buyer_id = (rel.get("buyer") or {}).get("id")
     for party in rel.get("parties") or []:
-        if party.get("id") == buyer_id and (party.get("details") or {}).get("level") in LEVELS:
-            return party["details"]["level"]
+        details = party.get("details")
+        if party.get("id") == buyer_id and isinstance(details, dict) and details.get("level") in LEVELS:
+            return details["level"]
     return levels.get(str(buyer_id), "")
 
 
