@@ -154,3 +154,48 @@ def test_targets_from_a_real_sample_in_its_own_currency(tmp_path, capsys):
     capsys.readouterr()
     assert main(["targets", str(REAL / "paraguay.json"), "--out", str(tmp_path / "py.toml")]) == 2
     assert "fewer than 2 competitive tender notices" in capsys.readouterr().err
+
+
+def _paths(obj, path=()):
+    yield path
+    items = obj.items() if isinstance(obj, dict) else enumerate(obj) if isinstance(obj, list) else ()
+    for key, value in items:
+        yield from _paths(value, (*path, key))
+
+
+def test_mutated_real_files_are_read_or_refused_in_one_line(tmp_path):
+    """300 copies of the samples with 1-3 fields replaced by a value of another type: each is read
+    (and its indicators and targets computed) or refused with `OCDSReadError`, never another error."""
+    import copy
+    import json
+    import random
+
+    from experiments.ocds.indicators import indicators as compute, table
+    from experiments.ocds.processes import load
+    from experiments.ocds.read import OCDSReadError
+    from experiments.ocds.targets import by_band, notices, targets
+
+    samples = [json.loads((REAL / n).read_text(encoding="utf-8"))
+               for n in ("mexico_city.json", "mexico_federal.json", "constructed_planning.json")]
+    values = [None, 1, -1, 2.5, "x", True, [], {}, [1], ["a"], [{}], {"a": 1}, 1e300, [{"id": [1]}]]
+    rng, read, refused = random.Random(7), 0, 0
+    for _ in range(300):
+        doc = copy.deepcopy(rng.choice(samples))
+        for _ in range(rng.randint(1, 3)):
+            *where, last = rng.choice([p for p in _paths(doc) if len(p) > 2])
+            parent = doc
+            for key in where:
+                parent = parent[key]
+            parent[last] = copy.deepcopy(rng.choice(values))
+        (tmp_path / "m.json").write_text(json.dumps(doc))
+        try:
+            procs, tally = load(tmp_path / "m.json")
+        except OCDSReadError:
+            refused += 1
+            continue
+        compute(table(procs))
+        found = notices(procs, {})
+        targets(found)
+        by_band(found, (1e5, 1e6), tally.currency)
+        read += 1
+    assert read > 100 and refused > 20, (read, refused)

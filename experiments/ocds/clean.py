@@ -170,6 +170,7 @@ class Tally:
     converted: Counter = field(default_factory=Counter)
     derived: Counter = field(default_factory=Counter)
     unknown_methods: Counter = field(default_factory=Counter)
+    merge_warnings: Counter = field(default_factory=Counter)
     planning: int = 0
     still_open: int = 0
 
@@ -207,6 +208,9 @@ class Tally:
             out.append("  numberOfTenderers derived where absent: "
                        + ", ".join(f"{n} notice(s) from {'bids.details' if src == 'bids' else 'tender.tenderers'}"
                                    for src, n in sorted(self.derived.items())))
+        if self.merge_warnings:
+            out.append("  warnings of the OCDS merge (ocdsmerge): " + ", ".join(
+                f"{n} {kind}" for kind, n in sorted(self.merge_warnings.items())))
         if self.unknown_methods:
             top = ", ".join(f"{m!r} ({n})" for m, n in self.unknown_methods.most_common(5))
             out.append(f"  methods not in OCDS's codelist (not counted as competitive or direct): {top}; "

@@ -18,6 +18,7 @@ and converted by `experiments.ocds.clean`.
 from __future__ import annotations
 
 import math
+import warnings
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -95,9 +96,16 @@ class _Reader:
         if len(rels) == 1:
             return rels[0]
         try:
-            return self.merger.create_compiled_release(rels)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                merged = self.merger.create_compiled_release(rels)
+            self.tally.merge_warnings.update(type(w.message).__name__ for w in caught)
+            return merged
         except OCDSMergeError as exc:
             raise OCDSReadError(f"{ocid}: cannot merge its releases ({exc})") from None
+        except (TypeError, ValueError, AttributeError, KeyError) as exc:  # e.g. an `id` that is an array
+            raise OCDSReadError(f"{ocid}: cannot merge its releases (a field of an unexpected type: "
+                                f"{type(exc).__name__}: {exc})") from None
 
     def group(self, path: Path) -> tuple[dict[str, list[dict]], dict[str, dict]]:
         """The releases of each ocid (repeated release ids dropped) and the records' compiled releases."""
@@ -146,7 +154,7 @@ class _Reader:
                  if any("tender" in r for r in g)]
         head, money = self.notice(release, count=False)
         tender = release.get("tender") or {}
-        tags = {t for r in rels for t in r.get("tag") or [] if isinstance(t, str)}
+        tags = {t for r in rels if isinstance(r.get("tag"), list) for t in r["tag"] if isinstance(t, str)}
         planning = (not tender or (bool(tags) and tags <= PLANNING_TAGS)) and not head.awarded
         unknown = clean.method(tender, self.method_map)[1]
         if unknown and not planning:
