@@ -195,8 +195,6 @@ def test_large_exports_are_gzipped_json_lines(exported, capsys):
     assert main(["ocds", str(exported)]) == 0 and not gz.exists()             # as the other tests expect
 
 
-@pytest.mark.xfail(strict=True, reason="experiments/ocds/read.py does not read gzip yet (content "
-                   "detection is being added on branch ocdsreal); remove this mark when it does")
 def test_indicators_read_a_gzipped_export(exported, capsys):
     assert main(["indicators", str(exported)]) == 0
     plain = (exported / "ocds/indicators.csv").read_text()

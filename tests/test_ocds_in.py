@@ -15,7 +15,7 @@ from experiments.ocds import codes
 pytest.importorskip("ocdsmerge")
 from experiments.analysis.calibrate import load_calibration  # noqa: E402
 from experiments.ocds.indicators import indicators, processes  # noqa: E402
-from experiments.ocds.read import compiled_releases  # noqa: E402
+from experiments.ocds.processes import load  # noqa: E402
 
 DATA = Path(__file__).resolve().parent / "data"
 FIXTURE = DATA / "ocds_synthetic.jsonl"
@@ -85,9 +85,9 @@ def test_export_round_trip_matches_the_tender_log(tmp_path):
     assert table.loc["NOBID_NOTICE", "mean"] == pytest.approx(per_run.mean())
     assert table.loc["NOBID_NOTICE", "runs"] == 2
     # a fallback commission does not inherit the open tender's numberOfTenderers when compiled
-    for rel, releases in compiled_releases(out / "ocds/baseline.json"):
-        if rel["tender"]["procurementMethod"] == "direct":
-            assert "numberOfTenderers" not in rel["tender"]
+    for proc in load(out / "ocds/baseline.json")[0]:
+        if proc.release["tender"]["procurementMethod"] == "direct":
+            assert "numberOfTenderers" not in proc.release["tender"]
     assert main(["targets", str(out / "ocds/baseline.json"), "--out", str(tmp_path / "t.toml")]) == 0
     found = {t.name: t.value for t in load_calibration(tmp_path / "t.toml").targets}
     assert found["no_bid_rate"] == pytest.approx((open_["bids"] == 0).mean())

@@ -193,9 +193,34 @@ def _targets(where: str, table: Any, known: Sequence[str]) -> list[Target]:
                 isinstance(spec.get(k, ""), str) for k in TARGET_KEYS[2:]):
             raise SpecError(f"{where}.{name}: got {spec!r}; expected {{ value = x, se = s }} "
                             "with numbers and se > 0, optionally source = \"...\", label = \"...\"")
+        low, high = possible_range(name)
+        if not low <= spec["value"] <= high:
+            raise SpecError(f"{where}.{name}: value {spec['value']!r} is outside what {name} can be "
+                            f"([{low:g}, {high:g}]); check the data it was computed from")
         out.append(Target(name, float(spec["value"]), float(spec["se"]), spec.get("source", ""),
                           spec.get("label", "")))
     return out
+
+
+SHARE_UNITS = ("share", "0–1")
+"""Units of the model's outcomes that are shares: in [0, 1] (a gap of two shares: [-1, 1])."""
+NON_NEGATIVE_UNITS = ("ratio", "bids", "firms", "firms/year", "attempts/year", "slot-months/year",
+                      "contract-months/year", "cases/year", "contracts/year", "commissions/year",
+                      "per 1,000 households per month")
+"""Units of the model's outcomes that cannot be negative (counts, rates, price over reserve)."""
+
+
+def possible_range(name: str) -> tuple[float, float]:
+    """The values an outcome of the model can take, from its declared unit (model/metrics.py);
+    unbounded for an outcome it does not declare (another backend's) or whose sign is free."""
+    from model.metrics import OUTCOMES
+
+    out = OUTCOMES.get(name)
+    if out is None:
+        return -np.inf, np.inf
+    if out.unit in SHARE_UNITS:
+        return (-1.0, 1.0) if out.of else (0.0, 1.0)
+    return (0.0, np.inf) if out.unit in NON_NEGATIVE_UNITS and not out.of else (-np.inf, np.inf)
 
 
 @dataclass

@@ -1,12 +1,15 @@
 """Open Contracting red-flag indicators of OCDS data, per scenario.
 
-PATH is a results folder (its OCDS export in DIR/ocds/: .json, .jsonl or .jsonl.gz, written
-first if the folder has tender logs but no export yet) or one OCDS file (a release or record
-package, .json or .jsonl), so the same indicators come out of simulated and real data. Computes
-R018 (single bid received, as OCDS Cardinal), the no-bid share and the others listed in
-experiments/ocds/indicators.py, each with a 95% interval; writes DIR/ocds/indicators.csv for a
-results folder, and the table to FILE with --out FILE (CSV or Parquet by its suffix). Needs the
-`ocds` extra.
+PATH is a results folder (its OCDS export in DIR/ocds/: .json, .jsonl or .jsonl.gz, written first if the folder has tender
+logs but no export yet) or one OCDS file (a release or record package, JSON or JSON Lines,
+gzipped or not: detected from the content), so the same indicators come out of simulated and
+real data. Releases are merged per contracting process (ocid) before counting; bad values
+(negative or absurd amounts and tenderer counts) and duplicate releases are dropped, amounts in
+a second currency are converted where the data give exchange rates or else left out, and what
+was dropped is summarised on stderr. Computes R018 (single bid received, as
+OCDS Cardinal), the no-bid share and the others listed in experiments/ocds/indicators.py, each
+with a 95% interval; writes DIR/ocds/indicators.csv for a results folder, and the table to
+FILE with --out FILE (CSV or Parquet by its suffix). Needs the `ocds` extra.
 
 Examples:
     python -m experiments run experiments/scenarios/baseline.toml --reps 2 --years 6 --tenders \
@@ -29,6 +32,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", type=Path, metavar="PATH", help="a results folder or an OCDS file")
     parser.add_argument("--out", type=Path, metavar="FILE",
                         help="also write the table to FILE: .csv or .parquet (written whole or not at all)")
+    add_method_map(parser)
+
+
+def add_method_map(parser: argparse.ArgumentParser) -> None:
+    """The `--method-map FILE` option (shared with `targets`)."""
+    parser.add_argument("--method-map", type=Path, metavar="FILE",
+                        help="a TOML or JSON table mapping a publisher's procurementMethodDetails or "
+                             "procurementMethod strings to the model's methods, e.g. "
+                             "\"Licitación Pública\" = \"open_tender\"; the model's methods are the keys of METHODS in "
+                             "experiments/ocds/codes.py")
+
+
+def print_notes(tallies) -> None:
+    """What reading the data dropped, left out or derived, in one block on stderr per file."""
+    for name, tally in tallies.items():
+        lines = tally.lines(name)
+        if len(lines) > 1:
+            print("\n".join(lines), file=sys.stderr)
 
 
 OUT_SUFFIXES = (".csv", ".parquet")
@@ -91,12 +112,16 @@ def main(args: argparse.Namespace) -> int:
     from experiments.ocds.read import OCDSReadError
     from experiments.engine.spec_checks import SpecError
 
+    from experiments.ocds.clean import load_method_map
+
     check_out(args.out)
-    files = ocds_files(args.path)
     try:
-        table = folder_indicators(files)
+        method_map = load_method_map(args.method_map) if args.method_map else None
+        files = ocds_files(args.path)
+        table, tallies = folder_indicators(files, method_map)
     except OCDSReadError as exc:
         raise SpecError(str(exc)) from None
+    print_notes(tallies)
     with_ci = table.assign(mean=table["mean"].map("{:.4f}".format),
                            interval=[f"[{lo:.4f}, {hi:.4f}]" for lo, hi in zip(table["low"], table["high"])])
     print(with_ci[["scenario", "code", "indicator", "units", "runs", "mean", "interval"]].to_string(index=False))

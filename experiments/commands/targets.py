@@ -1,11 +1,13 @@
 """Calibration targets from a real OCDS release or record package (JSON or JSON Lines).
 
-Computes bids per tender, the no-bid and single-bid shares and the winning price over the
+Releases are merged per contracting process (ocid) and counted per tender notice (the format,
+gzip or JSON Lines, is detected from the content; bad values and duplicate releases are dropped
+and counted on stderr; see `indicators --help`). Computes bids per tender, the no-bid and single-bid shares and the winning price over the
 tender value from the competitive tender notices, overall and per place level (city, town,
 village: from the Jiebang extension's tender.placeLevel, the buyer party's details.level, or
 --levels), each with its standard error, and writes a targets file that
 `python -m experiments calibrate` reads, plus the same moments by buyer level and value band
-in <out>_by_band.csv. Needs the `ocds` extra.
+in <out>_by_band.csv (bands in the data's currency). Needs the `ocds` extra.
 
 Examples:
     python -m experiments targets county_releases.jsonl --out releases_targets.toml
@@ -19,6 +21,8 @@ import math
 import os
 from pathlib import Path
 
+from experiments.commands.indicators import add_method_map, print_notes
+
 HELP = "calibration targets (bids per tender, no-bid share...) from real OCDS data"
 
 
@@ -29,9 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="targets file to write (default: FILE's name with _targets.toml)")
     parser.add_argument("--levels", type=Path, metavar="CSV",
                         help="buyer ids and their level: a CSV with columns buyer_id,level (city|town|village)")
-    parser.add_argument("--bands", default="100000,1000000", metavar="Y1,Y2,...",
-                        help="value band edges of tender.value in yuan (default: 100000,1000000)")
+    parser.add_argument("--bands", default="100000,1000000", metavar="V1,V2,...",
+                        help="value band edges of tender.value, in the data's currency (default: 100000,1000000)")
     parser.add_argument("--force", action="store_true", help="replace an existing targets file")
+    add_method_map(parser)
 
 
 def _levels(path: Path | None) -> dict[str, str]:
@@ -60,14 +65,15 @@ def _bands(text: str) -> list[float]:
         edges = [float(x) for x in text.split(",") if x.strip()]
     except ValueError:
         edges = []
-    if not edges or not all(math.isfinite(e) and e > 0 for e in edges) or edges != sorted(set(edges)):
-        raise SpecError(f"--bands {text!r}: expected increasing positive finite numbers (yuan), e.g. "
-                        "100000,1000000")
+    if not edges or any(not 0 < e < math.inf for e in edges) or edges != sorted(set(edges)):
+        raise SpecError(f"--bands {text!r}: expected increasing positive finite numbers, e.g. 100000,1000000")
     return edges
 
 
 def main(args: argparse.Namespace) -> int:
     """Compute and write the targets; print them."""
+    from experiments.ocds.clean import load_method_map
+    from experiments.ocds.processes import load
     from experiments.ocds.read import OCDSReadError
     from experiments.ocds.targets import by_band, notices, targets, targets_toml
     from experiments.engine.spec_checks import SpecError
@@ -77,15 +83,19 @@ def main(args: argparse.Namespace) -> int:
         raise SpecError(f"--out {out}: exists; pass --force to replace it, or another --out")
     levels, edges = _levels(args.levels), _bands(args.bands)
     try:
-        table = notices(args.file, levels)
+        procs, tally = load(args.file, load_method_map(args.method_map) if args.method_map else None)
     except OCDSReadError as exc:
         raise SpecError(str(exc)) from None
+    if not procs:
+        raise SpecError(tally.nothing_usable(args.file))
+    table = notices(procs, levels)
     found = targets(table)
     if not found:
         raise SpecError(f"{args.file}: fewer than 2 competitive tender notices with numberOfTenderers "
                         "(procurementMethod open or selective); no targets")
+    print_notes({args.file.name: tally})
     text = targets_toml(found, args.file, out)
-    bands = by_band(table, edges)
+    bands = by_band(table, edges, tally.currency)
     band_file = out.with_name(f"{out.stem}_by_band.csv")
     for path, write in ((band_file, lambda p: bands.to_csv(p, index=False)), (out, lambda p: p.write_text(text))):
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")

@@ -6,6 +6,11 @@
   Lines above a size).
 - `validate`: offline validation with libcoveocds against the OCDS 1.1.5 schema shipped in
   `experiments/ocds/standard/` (see its README for the source and licence).
+- `read`: OCDS files in (JSON or JSON Lines, gzipped or not, detected from the content); malformed
+  files refused in one line.
+- `processes`: releases merged per ocid (ocdsmerge), notices per tender id, duplicates dropped.
+- `clean`: checks of amounts and tenderer counts, currencies, derived `numberOfTenderers`,
+  `--method-map`, and the summary of what was dropped.
 - `indicators`: Open Contracting red-flag indicators on exported (or any OCDS) data.
 - `targets`: calibration targets from a real OCDS release or record package.
 

@@ -1,8 +1,10 @@
 """Calibration targets from real OCDS data (`python -m experiments targets FILE.jsonl`).
 
 Reads a release or record package (JSON or JSON Lines; `experiments.ocds.read`) and computes,
-over the competitive tender notices (each release whose tender.procurementMethod is open or
-selective and that states numberOfTenderers: every attempt counts, as in the model):
+over the competitive tender notices (each tender of a contracting process, by tender.id, whose
+procurementMethod is open or selective, after --method-map, and whose numberOfTenderers is
+stated or derived from bids; releases updating one tender are one notice, a re-tender is
+another, as in the model; processes read by `experiments.ocds.processes`):
 
 - ``bids_per_tender``: mean numberOfTenderers;
 - ``no_bid_rate`` and ``single_bid_rate``: shares with 0 and with 1 tenderer;
@@ -12,7 +14,8 @@ overall and, where the place level is known, per level (``_city``, ``_town``, ``
 from the Jiebang extension's ``tender.placeLevel``, else the buyer party's ``details.level``,
 else a CSV mapping buyer ids to levels (``--levels``). Standard errors: sd / sqrt(n) for means;
 for shares the Agresti-Coull se sqrt(p~(1 - p~) / (n + 4)), p~ = (x + 2) / (n + 4), which stays
-positive at 0% and 100%. The same moments by value band of tender.value (yuan) are written
+positive at 0% and 100%. The same moments by value band of tender.value (in the data's dominant
+currency, converted where the data give exchange rates) are written
 beside as a CSV (the model has no per-band outcome to calibrate against yet).
 
 Each target names its source (the file and the number of notices behind it) and is labelled
@@ -26,14 +29,14 @@ from __future__ import annotations
 import math
 import os
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from experiments.ocds.read import amount, read
+from experiments.ocds.processes import Process
 
 HERE = Path(__file__).resolve().parents[1]
 TEMPLATE = HERE / "calibration_targets.toml"
@@ -48,27 +51,21 @@ def _level(rel: dict, levels: Mapping[str, str]) -> str:
         return tender["placeLevel"]
     buyer_id = (rel.get("buyer") or {}).get("id")
     for party in rel.get("parties") or []:
-        if party.get("id") == buyer_id and (party.get("details") or {}).get("level") in LEVELS:
-            return party["details"]["level"]
+        details = party.get("details")
+        if party.get("id") == buyer_id and isinstance(details, dict) and details.get("level") in LEVELS:
+            return details["level"]
     return levels.get(str(buyer_id), "")
 
 
-def notices(path: str | Path, levels: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """One row per competitive tender notice: level, tender value, tenderers, price ratio."""
+def notices(procs: Iterable[Process], levels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One row per competitive tender notice with tenderers: level, tender value, tenderers, price ratio."""
     rows = []
-    for kind, item in read(path):
-        rels = [item] if kind == "release" else [r for r in item.get("releases", []) if "tender" in r]
-        if kind == "record" and not rels and "compiledRelease" in item:
-            rels = [item["compiledRelease"]]
-        for rel in rels:
-            tender = rel.get("tender") or {}
-            n = tender.get("numberOfTenderers")
-            if tender.get("procurementMethod") not in ("open", "selective") or not isinstance(n, int):
-                continue
-            awards = [a for a in rel.get("awards") or [] if a.get("status") in (None, "active")]
-            value = amount(tender)
-            ratio = sum(amount(a) for a in awards) / value if awards and value > 0 else math.nan
-            rows.append({"level": _level(rel, levels or {}), "value": value, "tenderers": n, "ratio": ratio})
+    for proc in procs:
+        level = _level(proc.release, levels or {})
+        for n in proc.notices:
+            if n.method in ("open", "selective") and n.tenderers is not None:
+                ratio = n.award_value / n.value if n.awarded and n.value > 0 else math.nan
+                rows.append({"level": level, "value": n.value, "tenderers": n.tenderers, "ratio": ratio})
     return pd.DataFrame(rows, columns=["level", "value", "tenderers", "ratio"])
 
 
@@ -95,16 +92,18 @@ def targets(df: pd.DataFrame) -> dict[str, tuple[float, float, int]]:
     return out
 
 
-def by_band(df: pd.DataFrame, edges: Sequence[float] = DEFAULT_BANDS) -> pd.DataFrame:
-    """The moments by buyer level and value band of tender.value (yuan)."""
+def by_band(df: pd.DataFrame, edges: Sequence[float] = DEFAULT_BANDS, currency: str | None = "CNY") -> pd.DataFrame:
+    """The moments by buyer level and value band of tender.value, in the data's `currency`."""
     bounds = [0.0, *edges, math.inf]
-    labels = [f"[{lo:,.0f}, {hi:,.0f})" for lo, hi in zip(bounds[:-1], bounds[1:])]
+    unit = currency or "(no currency stated)"
+    labels = [f"[{lo:,.0f}, {hi:,.0f}) {unit}" for lo, hi in zip(bounds[:-1], bounds[1:])]
     band = pd.cut(df["value"], bounds, right=False, labels=labels)
     rows = []
     for (level, b), group in df.groupby([df["level"].replace("", "unknown"), band], observed=True):
         for name, (value, se, n) in moments(group).items():
-            rows.append({"level": level, "value_band_yuan": b, "moment": name, "value": value, "se": se, "n": n})
-    return pd.DataFrame(rows, columns=["level", "value_band_yuan", "moment", "value", "se", "n"])
+            rows.append({"level": level, "value_band": b, "currency": unit, "moment": name, "value": value,
+                         "se": se, "n": n})
+    return pd.DataFrame(rows, columns=["level", "value_band", "currency", "moment", "value", "se", "n"])
 
 
 def _toml(value: Any) -> str:
