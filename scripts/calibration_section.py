@@ -62,7 +62,32 @@ def section(folder: Path = CURATED, seconds: float | None = None) -> str:
               "interval |", "|---|---|---|---|---|"]
     lines += [f"| `{r['parameter']}` | {_g(r['known'])} | {_g(r['estimate'])} [{_g(r['low'])}, {_g(r['high'])}] | "
               f"{r['error_share']:.2f} | {'yes' if r['covered'] else 'no'} |" for _, r in ident.iterrows()]
+    lines += ["", *reading(folder, fit, est, ident)]
     return "\n".join(lines) + "\n"
+
+
+def reading(folder: Path, fit: pd.DataFrame, est: pd.DataFrame, ident: pd.DataFrame) -> list[str]:
+    """Read from the numbers: the joint test, estimates near a bound of their range, parameters the
+    identification check does not recover."""
+    from experiments.analysis.calibrate import load_calibration
+
+    bounds = {b.name: b for b in load_calibration(ROOT / "experiments" / "calibration_targets.toml").bounds}
+    md = (folder / "calibration.md").read_text(encoding="utf-8")
+    tests = [ln.strip() for ln in md.splitlines() if ln.startswith("Over-identification")]
+    out = ["Read from the numbers:", ""]
+    out.append(f"- {sum(_overlap(r) for _, r in fit.iterrows())} of {len(fit)} moments meet the criterion one by one. "
+               + (f"Jointly: {tests[0]}" if tests else ""))
+    for _, r in est.iterrows():
+        b = bounds.get(r["parameter"])
+        if b is not None and min(r["estimate"] - b.low, b.high - r["estimate"]) < 0.1 * (b.high - b.low):
+            out.append(f"- `{r['parameter']}` = {_g(r['estimate'])} lies within a tenth of its range's bound "
+                       f"[{_g(b.low)}, {_g(b.high)}]: the moments push it toward the edge.")
+    missed = ident[~ident["covered"].astype(bool)]
+    for _, r in missed.iterrows():
+        out.append(f"- `{r['parameter']}` is not recovered by the identification check (error "
+                   f"{r['error_share']:.0%} of its range; the known value outside the interval): these moments "
+                   "hardly depend on it, so its estimate is not evidence.")
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
