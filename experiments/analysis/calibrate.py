@@ -39,9 +39,10 @@ quantile) and reports posterior medians and 2.5/97.5% quantiles. With a small bu
 posterior is wider than the exact one (a tolerance > 0 blurs it).
 
 Both write posterior.parquet, parameter draws for `run FILE --parameter-draws` (see
-experiments/analysis/posterior.py): ABC's accepted draws; for SMM a parametric bootstrap of the
-observed moments re-minimised over the evaluated points (wider and less local than the
-asymptotic interval above, which was found too narrow).
+experiments/analysis/posterior.py): ABC's accepted draws; for SMM draws from the estimate's
+asymptotic normal distribution (the sandwich covariance above) kept inside the ranges, or, when
+the Jacobian is singular, a parametric bootstrap of the observed moments re-minimised over the
+evaluated points.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from experiments.engine import spec_checks as v
 from experiments.engine.backend import REAL, Backend
 from experiments.engine.choices import CALIBRATION_METHODS
 from experiments.analysis.calibration_report import fit_plot, section_markdown
-from experiments.analysis.posterior import abc_draws, smm_bootstrap
+from experiments.analysis.posterior import abc_draws, smm_bootstrap, smm_normal
 from experiments.engine.spec import Experiment, Plan, ScenarioRef, canonical_json, points_plan, read_toml
 from experiments.engine.spec_checks import SpecError
 
@@ -354,7 +355,7 @@ def _means(per_run: pd.DataFrame, names: Sequence[str]) -> pd.DataFrame:
     return per_run.groupby("point", sort=True)[list(names)].mean()
 
 
-def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str], None]:
+def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str], np.ndarray | None]:
     from scipy.optimize import differential_evolution
 
     names = [t.name for t in cal.targets]
@@ -388,7 +389,7 @@ def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, lis
         cov = (1 + 1 / cal.experiment.replications) * np.linalg.inv(g.T @ g)
         sd = np.sqrt(np.diag(cov))
     except np.linalg.LinAlgError:
-        sd = np.full(len(theta), np.nan)
+        cov, sd = None, np.full(len(theta), np.nan)
     if not np.isfinite(sd).all():
         notes.append("The moments do not identify every parameter locally (singular "
                      "Jacobian): standard errors are undefined.")
@@ -404,7 +405,7 @@ def _smm(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, lis
         stat = j_hat / (1 + 1 / cal.experiment.replications)
         notes.append(f"Over-identification: J/(1+1/R) = {stat:.3g} against chi-square({k - p_})"
                      f", p = {chi2.sf(stat, k - p_):.3g}.")
-    return theta, est, notes, None
+    return theta, est, notes, cov if cov is not None and np.isfinite(cov).all() else None
 
 
 def _abc(cal: Calibration, ev: Evaluator) -> tuple[np.ndarray, pd.DataFrame, list[str],
@@ -450,8 +451,8 @@ def run_calibration(path: str | Path, out: str | Path | None = None, *,
     Returns:
         The `CalibrationResult`; files calibration_estimates.csv, calibration_fit.csv,
         calibration_evaluations.csv, calibration.md, figures/calibration_fit.png and
-        posterior.parquet (ABC: the accepted draws; SMM: a parametric bootstrap over the
-        evaluated points, see experiments/analysis/posterior.py).
+        posterior.parquet (ABC: the accepted draws; SMM: draws from the estimate's asymptotic
+        normal distribution within the ranges, see experiments/analysis/posterior.py).
     """
     cal = load_calibration(path, backend)
     return calibrate(cal, out, backend=backend, method=method, budget=budget, executor=executor,
@@ -477,7 +478,7 @@ def calibrate(cal: Calibration, out: str | Path | None = None, *, backend: Backe
     points_plan(cal.experiment, [{b.name: b.low for b in cal.bounds}], backend)  # validate
     ev = Evaluator(cal, out, backend, executor, workers, scheduler, fresh)
     ev.preload()
-    theta, est, notes, accepted = (_smm if cal.method == "smm" else _abc)(cal, ev)
+    theta, est, notes, spread = (_smm if cal.method == "smm" else _abc)(cal, ev)
     names = [t.name for t in cal.targets]
     at = _at_estimate(cal, ev, out, theta)
     n = len(at)
@@ -513,7 +514,11 @@ def calibrate(cal: Calibration, out: str | Path | None = None, *, backend: Backe
                           len(ev.points))
     files[4].write_text(md, encoding="utf-8")
     params = [b.name for b in cal.bounds]
-    post = (abc_draws(accepted, params) if accepted is not None else
-            smm_bootstrap(evals, params, cal.targets, seed=cal.experiment.seed))
+    if cal.method == "abc":  # ABC: the accepted draws
+        post = abc_draws(spread, params)
+    elif spread is not None:  # SMM: the estimate's asymptotic normal distribution, within the ranges
+        post = smm_normal(theta, spread, [(b.low, b.high) for b in cal.bounds], params, seed=cal.experiment.seed)
+    else:  # no covariance (singular Jacobian): a bootstrap over the evaluated points
+        post = smm_bootstrap(evals, params, cal.targets, seed=cal.experiment.seed)
     post.to_parquet(files[5], index=False)
     return CalibrationResult(cal.method, est, fit, evals, j_hat, notes, files, md)

@@ -1,11 +1,13 @@
 """Parameter uncertainty carried from calibration into reform comparisons.
 
 ``calibrate`` writes ``posterior.parquet``: one row per parameter draw (``draw``, one column
-per calibrated parameter, ``source``). ABC writes its accepted draws. SMM writes a
-parametric bootstrap: the observed moments are redrawn from N(value, se²) and J is
-re-minimised over the parameter points the optimiser already simulated (no new runs), so the
-draws show the estimate's sampling uncertainty on that set of points (coarse where it is
-sparse; simulation noise at each point is not redrawn).
+per calibrated parameter, ``source``). ABC writes its accepted draws. SMM writes draws from
+the estimate's asymptotic normal distribution (the sandwich covariance, kept inside the
+calibrated ranges: ``smm_normal``); when the Jacobian is singular it falls back to a parametric
+bootstrap (``smm_bootstrap``): the observed moments are redrawn from N(value, se²) and J is
+re-minimised over the parameter points the optimiser already simulated (no new runs) — coarse,
+since it can only return points already evaluated (7 distinct among 200 draws for the shipped
+calibration), which is why it is not the default.
 
 ``run FILE --parameter-draws posterior.parquet [--draws N]`` runs every scenario at N draws ×
 the replications; draw d, replicate k uses the same seed in every scenario (common random
@@ -53,6 +55,27 @@ def smm_bootstrap(evals: pd.DataFrame, params: Sequence[str], targets: Sequence[
     best = np.nanargmin(np.where(np.isnan(j), np.inf, j), axis=1)
     draws = evals[list(params)].iloc[best].reset_index(drop=True)
     return draws.assign(source="smm_bootstrap").rename_axis("draw").reset_index()
+
+
+def smm_normal(theta: np.ndarray, cov: np.ndarray, ranges: Sequence[tuple[float, float]], params: Sequence[str],
+               n: int = 200, seed: int = 0) -> pd.DataFrame:
+    """Draws from the SMM estimate's asymptotic normal distribution N(theta, cov) (the sandwich
+    covariance of the fit), kept inside the calibrated ranges: a draw outside them is redrawn
+    (up to 100 rounds), then clipped.
+
+    Returns:
+        ``draw`` (0..n-1), the parameters, and ``source`` = "smm_normal".
+    """
+    rng = np.random.default_rng(seed)
+    lo, hi = np.array(ranges, float).T
+    x = rng.multivariate_normal(theta, cov, n)
+    for _ in range(100):
+        out = ((x < lo) | (x > hi)).any(axis=1)
+        if not out.any():
+            break
+        x[out] = rng.multivariate_normal(theta, cov, int(out.sum()))
+    draws = pd.DataFrame(np.clip(x, lo, hi), columns=list(params))
+    return draws.assign(source="smm_normal").rename_axis("draw").reset_index()
 
 
 def abc_draws(points: np.ndarray, params: Sequence[str]) -> pd.DataFrame:
