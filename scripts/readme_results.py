@@ -110,8 +110,8 @@ def posterior_block(folder: Path) -> list[str]:
     cmd = (folder / "command.txt").read_text(encoding="utf-8").strip() if (folder / "command.txt").is_file() else ""
     draws, reps = int(t["draws"].min()), int(t["replicates"].min())
     lines += ["", f"{draws} parameter draws × {reps} replications, common random numbers; the draws are the "
-              "calibration's posterior (results/curated/calibration/posterior.parquet: a parametric bootstrap of "
-              "the SMM estimate, docs/VALIDATION.md \"Calibration of the default county\")"
+              "calibration's posterior (results/curated/calibration/posterior.parquet: draws from the SMM estimate's normal approximation "
+              "within the calibrated ranges, docs/VALIDATION.md \"Calibration of the default county\")"
               + (f": `{cmd}`." if cmd else "."), ""]
     return lines
 

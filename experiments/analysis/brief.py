@@ -266,7 +266,8 @@ def _posterior_blocks(t: pd.DataFrame, meta: Any, lang: str, sname: Callable[[An
         rows.append([sname(r["scenario"]), label, f"{cell} {unit}".strip(), f"{r['same_sign']:.0%}"])
     return [("h", 2, tr("posterior", lang)),
             ("p", tr("posterior_text", lang, draws=int(t["draws"].min()), reps=int(t["replicates"].min()))),
-            ("table", tr("posterior_cols", lang).split("|"), rows)]
+            ("table", tr("posterior_cols", lang).split("|"), rows),
+            *([("p", f"`{t.attrs['command']}`")] if t.attrs.get("command") else [])]
 
 
 def write_brief(out_dir: str | Path, diffs: pd.DataFrame, manifest: Mapping[str, Any], outcomes_meta: Any,

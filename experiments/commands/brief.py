@@ -86,6 +86,9 @@ def write_brief(out_dir: str | Path, baseline: str | None = None, outcomes: list
 
     effects = out / "posterior" / "parameter_effects.csv"  # `run --parameter-draws` into DIR/posterior
     posterior = pd.read_csv(effects) if effects.is_file() else None
+    command = effects.parent / "command.txt"  # the command that made it, shown in the brief
+    if posterior is not None and command.is_file():
+        posterior.attrs["command"] = command.read_text(encoding="utf-8").strip()
     return write(out, diffs, res["manifest"], meta, res["baseline"], lang, validation_caveats(text),
                  [s for s in SECTIONS if (out / s).is_file()], explained=explained, posterior=posterior)
 
