@@ -1,4 +1,4 @@
-"""cProfile of a county decade (docs/PERFORMANCE.md, "Round 5: the targets on the final code").
+"""cProfile of a county decade (docs/PERFORMANCE.md, "What dominates, and why").
 
 The compiled kernels are loaded and one month is run before the profiler starts (numba's
 one-time load is not the model's cost); the run keeps every month (no warm-up is left out, as in

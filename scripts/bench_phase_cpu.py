@@ -1,4 +1,4 @@
-"""CPU seconds of a county run and of each of its phases (docs/PERFORMANCE.md, county procurement).
+"""CPU seconds of a county run and of each of its phases (docs/PERFORMANCE.md, "How to reproduce").
 
 A light version of ``python -m experiments bench`` (which reports both wall and CPU seconds per
 phase) for quick before/after comparisons: only the run and the CPU clock per phase
