@@ -59,7 +59,7 @@ def test_calibrate_writes_posterior_draws(tmp_path, method):
         assert set(x) == set(ranked["procurement.price_weight"].head(5))
     else:  # the estimate's normal distribution: around the estimate (truth 0.6), its sd the SMM se
         est = res.estimates.iloc[0]
-        assert x.isin(evals["procurement.price_weight"]).all() == False  # noqa: E712 - not only evaluated points
+        assert not x.isin(evals["procurement.price_weight"]).all()  # not only the evaluated points
         assert len(post) == 200 and (post["source"] == "smm_normal").all() and x.nunique() == 200
         assert x.median() == pytest.approx(0.6, abs=0.08)
         assert x.std() == pytest.approx(min(est["se"], 0.9 / 4), rel=0.35)
