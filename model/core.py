@@ -28,6 +28,7 @@ from model.procurement.beliefs import Beliefs
 from model.procurement.batch import REASONS
 from model.procurement.market import METHODS
 from model.rng import Streams
+from model.slot_index import SlotIndex
 from model.units import MONTHS_PER_YEAR
 from model.world import SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided
 
@@ -152,7 +153,7 @@ class ProcurementModel(mesa.Model):
         geo = self.world.geo
         self.citizens = Citizens(self.p.citizens, self.world.household_village, geo.village_town,
                                  self.streams["citizens"])
-        self.slot_index = records.SlotIndex.build(self.slots, self.cat, geo, self.slot_weight)
+        self.slot_index = SlotIndex.build(self.slots, self.cat, geo, self.slot_weight)
         self.place_index = places.PlaceIndex.build(self.slots, geo, self.world.household_village,
                                                    self.p.region.distance_band_km)
         self.ledger = MonthLedger(n_towns=geo.n_towns)
@@ -162,11 +163,11 @@ class ProcurementModel(mesa.Model):
         self.month_values: dict[str, float] = {}
         self.month_history: list[dict[str, float]] = []
         self.final_summary: tuple[int, dict[str, float]] | None = None  # (month, summary) for Mesa
-        self._tenders: list[dict[str, np.ndarray]] = []
+        self.tender_chunks: list[dict[str, np.ndarray]] = []
         self.datacollector = _collector()
         self.phases = list(PHASES)
         self.check_invariants = bool(check_invariants)
-        self._snapshot = invariants.open_snapshot(self) if self.check_invariants else None
+        self.invariant_snapshot = invariants.open_snapshot(self) if self.check_invariants else None
 
     # ------------------------------------------------------------------ the month
     def step(self) -> None:
@@ -218,26 +219,6 @@ class ProcurementModel(mesa.Model):
             return np.full(len(firm), self.p.evaluation.prior_reputation)
         return self.firms.rating[firm]
 
-    def terminate(self, rows: np.ndarray) -> None:
-        """End contracts early; their slots go unserved and the order is re-procured."""
-        rows = rows[self.contracts.active[rows]] if len(rows) else rows
-        if len(rows) == 0:
-            return
-        c, o = self.contracts, self.orders
-        c.col("active")[rows] = False
-        c.col("terminated")[rows] = True
-        firm = c.firm[rows]
-        np.subtract.at(self.firms.col("load"), firm[firm >= 0], 1)
-        hit = orders.index_mask(self.slot_contract, rows, len(c))
-        self.slot_state[hit] = SLOT_UNSERVED
-        self.slot_contract[hit] = -1
-        od = c.order[rows]
-        year_end = ((self.month - 1) // MONTHS_PER_YEAR + 1) * MONTHS_PER_YEAR
-        due = self.month + 1 + self.p.procurement.approval_delay_months
-        o.col("status")[od] = np.where((due <= year_end) & ~o.adhoc[od], orders.WAITING, orders.DROPPED)
-        o.col("due")[od] = due
-        o.col("failures")[od] = 0
-
     def expectation_of_contracts(self, rows: np.ndarray) -> np.ndarray:
         """Citizens' mean expectation where each contract delivers."""
         exp_v = self.citizens.expectation_by_village()
@@ -280,9 +261,9 @@ class ProcurementModel(mesa.Model):
         ``buyer_level``, ``place_level`` (also ``level``), ``attempt`` (1 = the order's first
         procurement), item, value, reserve, distance_km, term_months, notified, eligible, bids,
         winner (firm row; −1 none, −2 an individual, −3 the village committee), price, outcome."""
-        if not self._tenders:
+        if not self.tender_chunks:
             return pd.DataFrame()
-        cols = {k: np.concatenate([t[k] for t in self._tenders]) for k in self._tenders[0]}
+        cols = {k: np.concatenate([t[k] for t in self.tender_chunks]) for k in self.tender_chunks[0]}
         df = pd.DataFrame(cols)
         df["place_level"] = pd.Categorical.from_codes(df.pop("level_code"), LEVEL_NAMES)
         df["level"] = df["place_level"]

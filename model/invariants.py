@@ -15,7 +15,7 @@ Each check raises :class:`InvariantError` naming the invariant, the month and th
 - ``counts``: open tenders, bids and no-bid tenders in this month's tender log equal the month's
   counters and outcomes.
 
-The checker keeps a snapshot of the previous month on ``model._snapshot`` (made by
+The checker keeps a snapshot of the previous month on ``model.invariant_snapshot`` (made by
 :func:`open_snapshot`); it never changes model state or draws random numbers, so a run with checks
 on is bit-identical to one without.
 """
@@ -35,7 +35,7 @@ from model.metrics import OUTCOMES
 from model.world import VILLAGE
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
 
 #: Relative and absolute tolerance for money sums (yuan): float round-off only.
 RTOL, ATOL = 1e-9, 1e-6
@@ -66,7 +66,7 @@ class Snapshot:
     overclaimed: float = 0.0
 
 
-def open_snapshot(m: ProcurementModel) -> Snapshot:
+def open_snapshot(m: State) -> Snapshot:
     """Snapshot of the model as built (month 0)."""
     f, c = m.firms, m.contracts
     return Snapshot(cash=_worth(f).copy(), profit=f.profit_year.copy(), revenue=f.revenue_year.copy(),
@@ -87,14 +87,14 @@ def _close(a: float, b: float, scale: float) -> bool:
     return abs(a - b) <= ATOL + RTOL * max(abs(scale), abs(a), abs(b))
 
 
-def _month_log(m: ProcurementModel) -> dict[str, np.ndarray] | None:
+def _month_log(m: State) -> dict[str, np.ndarray] | None:
     """This month's rows of the tender log (None when nothing was procured this month)."""
-    if m._tenders and len(m._tenders[-1]["month"]) and int(m._tenders[-1]["month"][0]) == m.month:
-        return m._tenders[-1]
+    if m.tender_chunks and len(m.tender_chunks[-1]["month"]) and int(m.tender_chunks[-1]["month"][0]) == m.month:
+        return m.tender_chunks[-1]
     return None
 
 
-def check(m: ProcurementModel) -> None:
+def check(m: State) -> None:
     """Check every invariant for the month just completed, then move the ledger on.
 
     Args:
@@ -103,17 +103,17 @@ def check(m: ProcurementModel) -> None:
     Raises:
         InvariantError: naming the first invariant that fails.
     """
-    led = m._snapshot
+    led = m.invariant_snapshot
     log = _month_log(m)
     check_counts(m, log)
     check_capacity(m)
     check_unit_interval(m)
     check_blacklist(m, log, led)
     check_money(m, log, led)
-    m._snapshot = _advance(m, led)
+    m.invariant_snapshot = _advance(m, led)
 
 
-def _advance(m: ProcurementModel, led: Snapshot) -> Snapshot:
+def _advance(m: State, led: Snapshot) -> Snapshot:
     nxt = open_snapshot(m)
     nxt.recovered = led.recovered + m.ledger.fraud_recovered
     nxt.fines = led.fines + m.ledger.fines
@@ -122,7 +122,7 @@ def _advance(m: ProcurementModel, led: Snapshot) -> Snapshot:
 
 
 # ---------------------------------------------------------------------- counts
-def check_counts(m: ProcurementModel, log: dict[str, np.ndarray] | None) -> None:
+def check_counts(m: State, log: dict[str, np.ndarray] | None) -> None:
     """Procurement attempts, bids and no-bid attempts: tender log = month counters = month outcomes."""
     raw = m.raws[-1]
     if log is None:
@@ -146,7 +146,7 @@ def check_counts(m: ProcurementModel, log: dict[str, np.ndarray] | None) -> None
 
 
 # ---------------------------------------------------------------------- capacity
-def check_capacity(m: ProcurementModel) -> None:
+def check_capacity(m: State) -> None:
     """firms.load = active contracts per firm ≤ capacity; no negative load."""
     f, c = m.firms, m.contracts
     live = c.active & (c.firm >= 0)
@@ -165,7 +165,7 @@ def check_capacity(m: ProcurementModel) -> None:
 
 
 # ---------------------------------------------------------------------- [0, 1]
-def _shares(m: ProcurementModel) -> dict[str, np.ndarray]:
+def _shares(m: State) -> dict[str, np.ndarray]:
     c, f, cit = m.contracts, m.firms, m.citizens
     score = c.score[np.isfinite(c.score)]
     arrays = {"contracts.q": c.q, "contracts.qc": c.qc, "contracts.qn": c.qn, "contracts.score": score,
@@ -187,7 +187,7 @@ def _shares(m: ProcurementModel) -> dict[str, np.ndarray]:
     return arrays
 
 
-def check_unit_interval(m: ProcurementModel) -> None:
+def check_unit_interval(m: State) -> None:
     """Every quality, share, reputation and citizen state lies in [0, 1] (NaN only for
     outcomes whose denominator is zero this month)."""
     arrays = _shares(m)
@@ -203,7 +203,7 @@ def check_unit_interval(m: ProcurementModel) -> None:
 
 
 # ---------------------------------------------------------------------- blacklist
-def check_blacklist(m: ProcurementModel, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
+def check_blacklist(m: State, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
     """No firm won this month while listed for the buyer, as listings stood at award time
     (procurement runs before audits and evaluations list anyone, so last month's listings)."""
     if log is None:
@@ -224,7 +224,7 @@ def check_blacklist(m: ProcurementModel, log: dict[str, np.ndarray] | None, led:
 
 
 # ---------------------------------------------------------------------- money
-def _released(m: ProcurementModel) -> tuple[float, float]:
+def _released(m: State) -> tuple[float, float]:
     """Withheld pay released at this month's evaluations: (to firms, to post holders), yuan."""
     c = m.contracts
     ev = (c.end == m.month) & np.isfinite(c.score) & ~c.terminated & ~c.active
@@ -233,7 +233,7 @@ def _released(m: ProcurementModel) -> tuple[float, float]:
     return float(release[is_firm].sum()), float(release[~is_firm].sum())
 
 
-def check_money(m: ProcurementModel, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
+def check_money(m: State, log: dict[str, np.ndarray] | None, led: Snapshot) -> None:
     """Buyers' payments = receipts + subsidies; firms' cash conserved; fraud and fines accounted."""
     led_m, p, f = m.ledger, m.p, m.firms
     pr = p.procurement
@@ -269,7 +269,7 @@ def check_money(m: ProcurementModel, log: dict[str, np.ndarray] | None, led: Sna
               f"{fines:.2f} (expected {p.fraud.fine_multiple} × recovered)")
 
 
-def _check_cash(m: ProcurementModel, led: Snapshot, wins: np.ndarray, sub: np.ndarray, rel_firms: float) -> None:
+def _check_cash(m: State, led: Snapshot, wins: np.ndarray, sub: np.ndarray, rel_firms: float) -> None:
     """Σ Δ(cash + pay due) of the firms that existed last month = their Δprofit (pay earned −
     delivery spending) + released pay − mobilisation net of subsidies − recovered fraud − fines −
     overheads − interest − owners' year-end draw − the year of overhead a public listing for fraud

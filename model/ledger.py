@@ -25,7 +25,7 @@ from dataclasses import MISSING, dataclass, field, fields
 import numpy as np
 
 from model.catalogue import LEVEL_NAMES
-from model.places import N_BANDS
+from model.units import N_BANDS
 
 #: Levels of government (city, town, village).
 N_LEVELS = len(LEVEL_NAMES)
@@ -115,13 +115,13 @@ class MonthLedger:
     effort_months: float = _count("active firm contract-months (efforts chosen)", "delivery.phases.deliver")
     evaluated: np.ndarray = _levels("contracts evaluated", "delivery.phases.evaluate")
     score_sum: np.ndarray = _levels("Σ evaluation scores", "delivery.phases.evaluate")
-    # citizens: entities.citizens.citizens_phase
-    satisfaction: float = _count("mean household satisfaction (0–1)", "entities.citizens.citizens_phase")
-    trust: float = _count("mean household trust (0–1)", "entities.citizens.citizens_phase")
-    perceived: float = _count("mean perceived quality (0–1)", "entities.citizens.citizens_phase")
-    complaints: float = _count("complaints per 1,000 households", "entities.citizens.citizens_phase")
+    # citizens: entities.citizens_phase.citizens_phase
+    satisfaction: float = _count("mean household satisfaction (0–1)", "entities.citizens_phase.citizens_phase")
+    trust: float = _count("mean household trust (0–1)", "entities.citizens_phase.citizens_phase")
+    perceived: float = _count("mean perceived quality (0–1)", "entities.citizens_phase.citizens_phase")
+    complaints: float = _count("complaints per 1,000 households", "entities.citizens_phase.citizens_phase")
     complaints_levels: np.ndarray = _levels("complaints per 1,000 households about each level's services",
-                                            "entities.citizens.citizens_phase", total="complaints")
+                                            "entities.citizens_phase.citizens_phase", total="complaints")
     satisfaction_band: np.ndarray = _bands("Σ household satisfaction by band", "places.satisfaction_by_band")
     households_band: np.ndarray = _bands("households by band", "places.satisfaction_by_band")
     # market: entities.contractor

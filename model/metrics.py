@@ -29,7 +29,7 @@ import numpy as np
 from model.catalogue import LEVEL_NAMES
 from model.i18n import level_zh
 from model.ledger import raw_fields
-from model.places import N_BANDS
+from model.units import N_BANDS
 from model.units import MONTHS_PER_YEAR, check_horizon
 
 

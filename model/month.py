@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from model import records
 from model.delivery import phases as delivery
-from model.entities import citizens, contractor
+from model.entities import citizens_phase, contractor
 from model.procurement import orders
 
 #: Every month of the fiscal year.
@@ -88,7 +88,7 @@ PHASES: tuple[Phase, ...] = (
           "score; release of withheld pay; private and public reputation, citizens' rating; failing-score "
           "listings; buyer learning",
           when="when a contract ends (all regular contracts end in month 12)"),
-    Phase("citizens", "citizens", citizens.citizens_phase, EVERY_MONTH,
+    Phase("citizens", "citizens", citizens_phase.citizens_phase, EVERY_MONTH,
           "village quality index → perception, complaints, satisfaction, expectations, trust; complaint alerts "
           "for next month's inspections"),
     Phase("exits", "market: finance and exits", contractor.overheads_and_exits, EVERY_MONTH,

@@ -25,7 +25,6 @@ from model.param_market import Market
 from model.param_people import Buyers, Citizens
 from model.procurement.award import AWARD_RULES
 from model.procurement.bidding import STRATEGIES
-from model.procurement.notices import CHANNELS
 
 
 class Region(Section):
@@ -145,6 +144,8 @@ class Channels(Section):
     provincial_platform: Channel = _channel(0.8, 400.0)
 
 
+#: The notice channels, in order of reach (a tender's channel is an index into this tuple).
+CHANNELS: tuple[str, ...] = tuple(Channels.model_fields)
 ChannelName = Literal[CHANNELS]
 
 

@@ -34,13 +34,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.units import N_BANDS
 from model.world import CITY, SLOT_SERVED, TOWN, VILLAGE, Geography, Slots, staff_provided
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.ledger import MonthLedger
 
-#: Distance bands from the county centre (the last one open-ended).
-N_BANDS = 4
 
 
 def band_of(dist_km: np.ndarray, width_km: float) -> np.ndarray:
@@ -110,10 +109,9 @@ class PlaceIndex:
                    village_start=np.cumsum(per_village) - per_village if stored else None)
 
 
-def close_bands(m: ProcurementModel, q_slot: np.ndarray) -> None:
-    """The month-end band counters of the ledger (``q_slot``: true quality of every slot,
-    ``ProcurementModel.slot_quality``)."""
-    led, pi, state = m.ledger, m.place_index, m.slot_state
+def close_bands(led: MonthLedger, pi: PlaceIndex, state: np.ndarray, q_slot: np.ndarray) -> None:
+    """The month-end band counters of the ledger ``led`` (``state``: every slot's state,
+    ``q_slot``: its true quality, ``State.slot_quality``)."""
     served = state == SLOT_SERVED
     # one product: rows quality × served, served, served or in-house; columns all slots' bands, then village slots'
     sums = np.stack([q_slot * served, served, served | staff_provided(state)]) @ pi.weights
@@ -123,9 +121,9 @@ def close_bands(m: ProcurementModel, q_slot: np.ndarray) -> None:
     led.demand_people_band, led.demand_village_band = pi.demand, pi.village_slot_people.sum(axis=0)
 
 
-def satisfaction_by_band(m: ProcurementModel) -> None:
-    """The band counters of the citizens phase: Σ household satisfaction and households by band."""
-    pi, led, sat = m.place_index, m.ledger, m.citizens.satisfaction
+def satisfaction_by_band(led: MonthLedger, pi: PlaceIndex, sat: np.ndarray) -> None:
+    """The band counters of the citizens phase: Σ household satisfaction (``sat``: every household's)
+    and households by band."""
     if pi.village_start is not None:  # village sums first: ~10x cheaper than a bincount over households
         led.satisfaction_band = np.bincount(pi.band, weights=np.add.reduceat(sat, pi.village_start), minlength=N_BANDS)
     else:

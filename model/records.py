@@ -3,7 +3,6 @@ and the village quality index citizens perceive."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,10 +16,10 @@ from model.procurement.market import government_procurement, tendering
 from model.world import CITY, GRASSROOTS, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, TOWN, VILLAGE, staff_provided
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
 
 
-def village_index(m: ProcurementModel, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def village_index(m: State, q: np.ndarray, unserved: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Quality index Q_v and unserved share of every village, weighted by visibility × demand.
 
     A village is served by its own village slots, its town's slots and the city's slots.
@@ -41,7 +40,7 @@ def village_index(m: ProcurementModel, q: np.ndarray, unserved: np.ndarray) -> t
     return num_q / den, num_u / den
 
 
-def shortfall_shares(m: ProcurementModel, q: np.ndarray, expect_v: np.ndarray) -> np.ndarray:
+def shortfall_shares(m: State, q: np.ndarray, expect_v: np.ndarray) -> np.ndarray:
     """Share of each village's complaints about city, town and village services: (3, villages).
 
     A household that complains does so about the services that fall short of its expectation,
@@ -65,62 +64,7 @@ def shortfall_shares(m: ProcurementModel, q: np.ndarray, expect_v: np.ndarray) -
     return short / np.maximum(short.sum(axis=0), 1e-300)
 
 
-@dataclass(frozen=True)
-class SlotIndex:
-    """Per-slot groupings and sums that do not change during a run (slots are fixed), built once
-    by the model (``model.slot_index``): the same elements, in the same order, as masking by
-    level each month.
-
-    Attributes:
-        vs, v_of: village-level slot rows and their village. ts, t_of: town-level slot rows and
-            their town. cs: city-level slot rows.
-        town_rank, town_shape: column of every town slot in a towns × slots table, and its shape.
-        weight: Σ w of each level's slots serving each village (3, villages), w = visibility × demand.
-        level: level of every slot (int64). slots_by_level: slots per level.
-        people_sum, people_by_level: people of all slots and by level. dw: local demand × people of every slot; dw_sum, dw_by_level
-            its sum and sums by level. value: the item's annual value of every slot (yuan/year).
-    """
-
-    vs: np.ndarray
-    v_of: np.ndarray
-    ts: np.ndarray
-    t_of: np.ndarray
-    cs: np.ndarray
-    town_rank: np.ndarray
-    town_shape: tuple[int, int]
-    weight: np.ndarray
-    level: np.ndarray
-    slots_by_level: np.ndarray
-    people_sum: float
-    people_by_level: np.ndarray
-    dw: np.ndarray
-    dw_sum: float
-    dw_by_level: np.ndarray
-    value: np.ndarray
-
-    @classmethod
-    def build(cls, slots, cat, geo, w: np.ndarray) -> "SlotIndex":
-        """Index the slots of a world (``w``: visibility × demand of every slot)."""
-        vs, ts, cs = (np.flatnonzero(slots.level == lvl) for lvl in (VILLAGE, TOWN, CITY))
-        v_of, t_of = slots.village[vs], slots.town[ts]
-        per_town = np.bincount(t_of, minlength=geo.n_towns)
-        rank = np.empty(len(ts), np.int64)
-        by_town = np.argsort(t_of, kind="stable")
-        rank[by_town] = np.arange(len(ts)) - np.repeat(np.cumsum(per_town) - per_town, per_town)
-        weight = np.stack([np.full(geo.n_villages, w[cs].sum()),
-                           np.bincount(t_of, weights=w[ts], minlength=geo.n_towns)[geo.village_town],
-                           np.bincount(v_of, weights=w[vs], minlength=geo.n_villages)])
-        level = slots.level.astype(np.int64)
-        dw = np.clip(cat.demand[slots.item] + slots.taste, 0, None) * slots.people  # local demand × people
-        return cls(vs=vs, v_of=v_of, ts=ts, t_of=t_of, cs=cs, town_rank=rank,
-                   town_shape=(geo.n_towns, int(per_town.max(initial=0))), weight=weight, level=level,
-                   slots_by_level=np.bincount(level, minlength=3), people_sum=float(slots.people.sum()),
-                   people_by_level=np.bincount(level, weights=slots.people, minlength=3), dw=dw,
-                   dw_sum=float(dw.sum()), dw_by_level=np.bincount(level, weights=dw, minlength=3),
-                   value=cat.value[slots.item])
-
-
-def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray, term: np.ndarray) -> None:
+def record_procurements(m: State, b, res, attempt: np.ndarray, term: np.ndarray) -> None:
     """Append this month's procurements to the tender log and count them by level (every method's
     attempts; ``attempt``: 1 for an order's first procurement; ``term``: contract years)."""
     p = m.p
@@ -128,7 +72,7 @@ def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray, term: 
     firm = res.winner
     is_firm = firm >= 0
     kind = np.where(is_firm, m.firms.kind[np.maximum(firm, 0)], -1)
-    m._tenders.append({
+    m.tender_chunks.append({
         "month": np.full(len(b), m.month, np.int32), "order": b.order, "buyer": b.buyer,
         "level_code": b.level.astype(np.int8), "item_code": b.item, "mode_code": b.mode.astype(np.int8),
         "buyer_level_code": m.buyers.level[b.buyer].astype(np.int8),
@@ -179,7 +123,7 @@ def record_procurements(m: ProcurementModel, b, res, attempt: np.ndarray, term: 
         m.year_ledger.kind_volume[k] += float(np.maximum(margin[mine], 0).sum())
 
 
-def collect(m: ProcurementModel) -> None:
+def collect(m: State) -> None:
     """Phase: the month's raw counters and outcomes; Mesa's DataCollector records them."""
     close_month(m)
     raw = m.ledger.raw()
@@ -189,7 +133,7 @@ def collect(m: ProcurementModel) -> None:
     m.datacollector.collect(m)
 
 
-def close_month(m: ProcurementModel) -> None:
+def close_month(m: State) -> None:
     """The end-of-month counters of the ledger, from the model's state."""
     led, c, s, f = m.ledger, m.contracts, m.slots, m.firms
     rows = led.active_rows
@@ -218,7 +162,7 @@ def close_month(m: ProcurementModel) -> None:
     led.q_all_people = np.bincount(k.level, weights=s.people * q_slot, minlength=3)
     gap = state == SLOT_UNSERVED
     led.unserved_people = np.bincount(k.level[gap], weights=s.people[gap], minlength=3)
-    places.close_bands(m, q_slot)
+    places.close_bands(m.ledger, m.place_index, m.slot_state, q_slot)
     payroll, material = inhouse_parts(m)
     led.inhouse_cost = (float(payroll.sum()) + material) / MONTHS_PER_YEAR
     led.inhouse_slots = float((state == SLOT_INHOUSE).sum())

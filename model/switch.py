@@ -27,7 +27,7 @@ from model.param_tree import Params
 from model.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
 
 #: Dotted paths (regular expressions over the flat tree) that only the world's construction at
 #: month 0 reads, plus the run's horizon: they must be equal in the baseline and the reform.
@@ -78,7 +78,7 @@ def switch_month(reform_start_year: int | None, years: int) -> int | None:
     return None if k == 1 else MONTHS_PER_YEAR * (k - 1)
 
 
-def switch_params(m: ProcurementModel, params: Params) -> None:
+def switch_params(m: State, params: Params) -> None:
     """Run ``m`` on ``params`` from its next month; state carries over (module docstring).
 
     Rebuilds what ``ProcurementModel.__init__`` derived from its parameters: the contractible

@@ -5,6 +5,8 @@ no bare numbers; tests/test_literals.py)."""
 MONTHS_PER_YEAR = 12
 #: Complaints are reported per this many households.
 PER_THOUSAND = 1000
+#: Distance bands from the county centre of the outcomes by place (the last one open-ended; model/places.py).
+N_BANDS = 4
 
 
 def check_horizon(years: float, burn_in_years: float) -> None:

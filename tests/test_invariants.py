@@ -36,7 +36,7 @@ def test_invariants_hold_at_default_scale_with_fraud_and_public_listing():
     m = ProcurementModel(p, seed=2, check_invariants=True).run(2)
     s = m.summary()
     assert s["fraud_detected"] > 0 and s["blacklisted"] > 0  # the fraud paths were exercised
-    assert m._snapshot.recovered > 0 and m._snapshot.fines > 0
+    assert m.invariant_snapshot.recovered > 0 and m.invariant_snapshot.fines > 0
 
 
 def test_checking_changes_nothing():
@@ -123,7 +123,7 @@ def test_blacklist_check_sees_the_listing_of_award_time():
         m.step()
     log = {"winner": np.array([0, 1]), "buyer": np.array([0, 0]), "month": np.array([m.month] * 2)}
     m.firms.col("listed_at")[0], m.firms.col("listed_until")[0] = m.month, m.month + 12
-    invariants.check_blacklist(m, log, m._snapshot)  # listed after this month's awards: fine
+    invariants.check_blacklist(m, log, m.invariant_snapshot)  # listed after this month's awards: fine
     led = invariants.open_snapshot(m)
     with pytest.raises(InvariantError, match=r"listed firms \[0\]"):
         invariants.check_blacklist(m, log, led)

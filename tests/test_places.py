@@ -60,7 +60,7 @@ def test_band_counters_and_outcomes_of_a_hand_built_month():
     # served 0.2, served 1.0
     m = _Stub([SLOT_SERVED, SLOT_INHOUSE, SLOT_SERVED, SLOT_SERVED, SLOT_UNSERVED, SLOT_SERVED, SLOT_SERVED],
               [0.8, 0.5, 0.4, 0.6, 0.0, 0.2, 1.0])
-    close_bands(m, m.q)
+    close_bands(m.ledger, m.place_index, m.slot_state, m.q)
     led = m.ledger
     assert led.people_band.tolist() == [20, 10, 30, 30]  # the in-house town slot is not contracted
     np.testing.assert_allclose(led.q_people_band, [10 * (0.8 + 0.6), 10 * 0.8, 10 * (0.8 + 0.4 + 0.2),

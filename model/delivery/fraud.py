@@ -24,7 +24,7 @@ import numpy as np
 from model.delivery import stake
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
     from model.param_tree import Params
 
 
@@ -47,7 +47,7 @@ def cheats(p: Params, honesty: np.ndarray, price: np.ndarray, term: np.ndarray,
     return gain * (1 - 2 * honesty) > detection(p) * penalty
 
 
-def decide(m: ProcurementModel, firm: np.ndarray, buyer: np.ndarray, honesty: np.ndarray,
+def decide(m: State, firm: np.ndarray, buyer: np.ndarray, honesty: np.ndarray,
            price: np.ndarray, cost: np.ndarray, term: np.ndarray) -> np.ndarray:
     """Which new contracts (not yet in the contract table) the firm will overclaim on.
 

@@ -19,7 +19,7 @@ Each inspection costs ``inspection_cost_yuan`` of staff time; an officer costs
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -27,7 +27,18 @@ from model.registry import Registry
 from model.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.param_tree import Params
+    from model.rng import Streams
+    from model.table import Table
+
+
+class Monitored(Protocol):
+    """What monitoring reads of the county's state (a part of ``model.state.State``: the parameter
+    tree imports this module's registry, so this module cannot import the whole state)."""
+
+    p: Params
+    contracts: Table
+    streams: Streams
 
 
 def announced_months(month_of_contract: np.ndarray, term: np.ndarray, per_year: int) -> np.ndarray:
@@ -51,7 +62,7 @@ class Regime:
     officer: bool = False
     alerts: bool = False
 
-    def inspect(self, m: ProcurementModel, rows: np.ndarray, month_of_contract: np.ndarray,
+    def inspect(self, m: Monitored, rows: np.ndarray, month_of_contract: np.ndarray,
                 u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(anticipated inspection probability, inspected this month) of contracts ``rows``.
 
@@ -68,7 +79,7 @@ class Announced(Regime):
     name = "announced"
     label_zh = "预先通知的检查（易致突击迎检）"
 
-    def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
+    def inspect(self, m: Monitored, rows, month_of_contract, u):
         c = m.contracts
         term = (c.end[rows] - c.start[rows] + 1).astype(float)
         due = announced_months(month_of_contract, term, m.p.monitoring.announced_per_year)
@@ -81,7 +92,7 @@ class Random(Regime):
     name = "random"
     label_zh = "随机抽查"
 
-    def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
+    def inspect(self, m: Monitored, rows, month_of_contract, u):
         prob = m.p.monitoring.random_prob
         return np.full(len(rows), prob), u < prob
 
@@ -92,7 +103,7 @@ class _Flagged(Regime):
 
     column: str = ""
 
-    def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
+    def inspect(self, m: Monitored, rows, month_of_contract, u):
         on = getattr(m.contracts, self.column)[rows]
         return on.astype(float), on
 
@@ -114,7 +125,7 @@ class Complaints(_Flagged):
     alerts = True
     column = "alert"
 
-    def inspect(self, m: ProcurementModel, rows, month_of_contract, u):
+    def inspect(self, m: Monitored, rows, month_of_contract, u):
         if not m.p.channels.complaint_alerts:  # channel off: complaints trigger nothing
             return np.zeros(len(rows)), np.zeros(len(rows), bool)
         return super().inspect(m, rows, month_of_contract, u)
@@ -124,7 +135,7 @@ class Complaints(_Flagged):
 REGIMES: Registry[Regime] = Registry("monitoring regime", Announced(), Random(), ProjectOfficer(), Complaints())
 
 
-def monitor(m: ProcurementModel, rows: np.ndarray,
+def monitor(m: Monitored, rows: np.ndarray,
             month_of_contract: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Combine the regimes in force.
 

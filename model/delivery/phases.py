@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.delivery import effort, evaluation, fraud, monitoring, stake
+from model.delivery import effort, evaluation, fraud, monitoring, stake, termination
 from model.delivery.blacklist import SCOPES
 from model.entities import buyer as buyer_mod
 from model.entities import finance
@@ -19,10 +19,10 @@ from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
 
 
-def deliver(m: ProcurementModel) -> None:
+def deliver(m: State) -> None:
     """Phase "deliver": firms choose effort; quality is delivered; inspections measure it; payments flow."""
     c, p = m.contracts, m.p
     rows = np.flatnonzero(c.active)
@@ -54,7 +54,7 @@ def deliver(m: ProcurementModel) -> None:
     _pay(m, rows, e_c, e_n, kappa, deduction)
 
 
-def _inspect(m: ProcurementModel, rows, inspected, officer, qc, qn, kappa) -> np.ndarray:
+def _inspect(m: State, rows, inspected, officer, qc, qn, kappa) -> np.ndarray:
     """Inspections measure quality; returns each contract's deduction this month (yuan)."""
     c, p = m.contracts, m.p
     mp = p.monitoring
@@ -79,7 +79,7 @@ def _inspect(m: ProcurementModel, rows, inspected, officer, qc, qn, kappa) -> np
     return deduction if p.channels.inspection_deductions else np.zeros(len(rows))
 
 
-def _pay(m: ProcurementModel, rows, e_c, e_n, kappa, deduction) -> None:
+def _pay(m: State, rows, e_c, e_n, kappa, deduction) -> None:
     c, f, p = m.contracts, m.firms, m.p
     pay_month = c.price[rows] / MONTHS_PER_YEAR
     withheld = effort.withhold_share(p) * pay_month
@@ -102,7 +102,7 @@ def _pay(m: ProcurementModel, rows, e_c, e_n, kappa, deduction) -> None:
     m.ledger.fraud_paid += float(overclaim.sum())
 
 
-def audit(m: ProcurementModel) -> None:
+def audit(m: State) -> None:
     """Phase "audit": audits and media uncover overclaims; repayment, fine, termination, listing."""
     c, f, p = m.contracts, m.firms, m.p
     rows = m.ledger.active_rows
@@ -134,10 +134,10 @@ def audit(m: ProcurementModel) -> None:
     if scope.published and len(listed):
         np.subtract.at(f.col("cash"), listed, MONTHS_PER_YEAR * f.overhead[listed])
     buyer_mod.learn(m, c.buyer[found], np.zeros(len(found), bool))
-    m.terminate(found)
+    termination.terminate(m, found)
 
 
-def evaluate(m: ProcurementModel) -> None:
+def evaluate(m: State) -> None:
     """Phase "evaluate": contracts ending this month are evaluated; pay released; reputation updated."""
     c, f, p = m.contracts, m.firms, m.p
     rows = np.flatnonzero(c.active & (c.end == m.month))

@@ -61,7 +61,7 @@ from model.procurement.award import AWARD_RULES
 from model.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
     from model.param_tree import Params
 
 
@@ -92,7 +92,7 @@ def public_scores(p: Params) -> bool:
     return bool(p.fraud.disclosure or p.evaluation.ranking)
 
 
-def books(m: ProcurementModel, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def books(m: State, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Expected yearly margins of future awards (yuan/year) of each (firm, buyer) pair.
 
     Sums price − cost over the firm's active contracts (see the module docstring). Contracts held by
@@ -120,7 +120,7 @@ def books(m: ProcurementModel, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.
     return mine, np.where(ok, total[fk], 0.0)
 
 
-def win_belief(m: ProcurementModel, firm: np.ndarray, item: np.ndarray) -> np.ndarray:
+def win_belief(m: State, firm: np.ndarray, item: np.ndarray) -> np.ndarray:
     """The firm's learned win probability at each item (0–1; the prior for firms not yet learning,
     0 for individuals, firm < 0)."""
     b = m.beliefs
@@ -151,7 +151,7 @@ def reputation_stakes(p: Params, win: np.ndarray, reach: np.ndarray, price: np.n
     return r_c, r_n
 
 
-def contract_stakes(m: ProcurementModel, p: Params, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def contract_stakes(m: State, p: Params, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(R_c, R_n) of contract rows under parameters ``p``: the book the score reaches (this buyer's,
     or all of it when scores are public) through the award rule's weights.
 

@@ -40,17 +40,17 @@ from model.units import MONTHS_PER_YEAR
 from model.world import CITY, TOWN, VILLAGE
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
 
 
-def publicity(m: ProcurementModel) -> None:
+def publicity(m: State) -> None:
     """Yearly awareness gain from publicity (R1)."""
     b = m.p.buyers
     aw = m.buyers.col("awareness")
     aw += b.publicity * b.publicity_effect * (1 - aw)
 
 
-def learn(m: ProcurementModel, buyer_rows: np.ndarray, good: np.ndarray) -> None:
+def learn(m: State, buyer_rows: np.ndarray, good: np.ndarray) -> None:
     """Awareness after a month's experiences: a' = a + (learn_good · n_good − learn_bad · n_bad) / n
     (unchanged when ``channels.buyer_learning`` is off)."""
     if not m.p.channels.buyer_learning:
@@ -64,7 +64,7 @@ def learn(m: ProcurementModel, buyer_rows: np.ndarray, good: np.ndarray) -> None
     np.clip(aw, 0, 1, out=aw)
 
 
-def favour_room(m: ProcurementModel, firm: np.ndarray) -> np.ndarray:
+def favour_room(m: State, firm: np.ndarray) -> np.ndarray:
     """Share (0–1) of the favouritism room left to a buyer whose connected firm is ``firm`` (rows)."""
     cp, f = m.p.commission, m.firms
     room = np.ones(len(firm))
@@ -78,13 +78,13 @@ def favour_room(m: ProcurementModel, firm: np.ndarray) -> np.ndarray:
     return np.clip(room, 0, 1)
 
 
-def purchasable(m: ProcurementModel) -> np.ndarray:
+def purchasable(m: State) -> np.ndarray:
     """Slots that may be bought at all (technical posts only under R2)."""
     hard = m.cat.hard_to_staff[m.slots.item]
     return ~hard | m.p.buyers.buy_technical_posts
 
 
-def priorities(m: ProcurementModel) -> np.ndarray:
+def priorities(m: State) -> np.ndarray:
     """Rank key of each slot: departmental priority; under the citizen menu (R3), the households'
     demand for the item where they live (catalogue demand + local taste)."""
     s, cat = m.slots, m.cat
@@ -93,7 +93,7 @@ def priorities(m: ProcurementModel) -> np.ndarray:
     return cat.priority[s.item]
 
 
-def budgets(m: ProcurementModel) -> np.ndarray:
+def budgets(m: State) -> np.ndarray:
     """Each buyer's yearly budget for purchased services (yuan), from the county's allocation:
     ``budget_city_yuan`` for all city departments, split in proportion to the value of each
     department's purchasable items; ``budget_town_yuan`` per town government;
@@ -106,7 +106,7 @@ def budgets(m: ProcurementModel) -> np.ndarray:
                     np.where(b.level == TOWN, bp.budget_town_yuan, bp.budget_village_yuan))
 
 
-def choose_items(m: ProcurementModel) -> np.ndarray:
+def choose_items(m: State) -> np.ndarray:
     """Which slots each buyer buys this year: it takes its wanted items by priority and buys each
     one that still fits in what is left of its budget; an item that does not fit is skipped and
     cheaper items further down the list are still bought (S5)."""
@@ -129,7 +129,7 @@ def choose_items(m: ProcurementModel) -> np.ndarray:
     return bought
 
 
-def work_units(m: ProcurementModel) -> np.ndarray:
+def work_units(m: State) -> np.ndarray:
     """Staff work of every slot done in-house, in typical items of its level: the item's value over
     the mean value of the catalogue items of that level (staff time grows with the item's size,
     as its in-house cost does)."""
@@ -138,7 +138,7 @@ def work_units(m: ProcurementModel) -> np.ndarray:
     return cat.value[s.item] / typical[s.level]
 
 
-def inhouse_quality(m: ProcurementModel, inhouse: np.ndarray) -> np.ndarray:
+def inhouse_quality(m: State, inhouse: np.ndarray) -> np.ndarray:
     """Quality of every slot if done in-house this year (S1, S2)."""
     s, b, bp = m.slots, m.buyers, m.p.buyers
     load = np.bincount(s.buyer, weights=inhouse * work_units(m), minlength=len(b)) / b.staff
@@ -147,7 +147,7 @@ def inhouse_quality(m: ProcurementModel, inhouse: np.ndarray) -> np.ndarray:
     return np.where(m.cat.hard_to_staff[s.item], bp.hard_to_staff_quality * q, q)
 
 
-def adhoc_needs(m: ProcurementModel, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def adhoc_needs(m: State, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Ad-hoc items of the year for city and town buyers: (buyer rows, items, months 1–12)."""
     b, cat = m.buyers, m.cat
     who = np.flatnonzero((b.level == CITY) | (b.level == TOWN))

@@ -25,15 +25,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.delivery import stake
+from model.delivery import stake, termination
 from model.entities import finance
 from model.world import FIRM_KINDS, GRASSROOTS, LOCAL, STRONG, firm_rows, grassroots_base
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
 
 
-def overheads_and_exits(m: ProcurementModel) -> None:
+def overheads_and_exits(m: State) -> None:
     """Phase "exits": pay falls due; overheads and interest are paid; firms exit under the exit rule
     of model/entities/finance.py (sustained insolvency or repeated loss-making years)."""
     finance.pay_overheads(m)
@@ -47,11 +47,11 @@ def overheads_and_exits(m: ProcurementModel) -> None:
         gone[broke] = True
         c = m.contracts
         firm = c.firm
-        m.terminate(np.flatnonzero(c.active & (firm >= 0) & gone[np.maximum(firm, 0)]))
+        termination.terminate(m, np.flatnonzero(c.active & (firm >= 0) & gone[np.maximum(firm, 0)]))
     m.ledger.exits += len(broke)
 
 
-def _enter_city_firms(m: ProcurementModel) -> None:
+def _enter_city_firms(m: State) -> None:
     """Local city firms (around the county centre) and strong prefecture firms enter at rate
     entry_rate_<kind> · v / (v + volume_scale), v = odds · V_kind / (incumbents of the kind + 1),
     V_kind the county-wide volume the kind attends to last year (``YearLedger.kind_volume``)."""
@@ -71,7 +71,7 @@ def _enter_city_firms(m: ProcurementModel) -> None:
     m.year_ledger.kind_volume = np.zeros(len(FIRM_KINDS))
 
 
-def entry(m: ProcurementModel) -> None:
+def entry(m: State) -> None:
     """Phase "entry" (year end): new grassroots firms enter towns, and local and strong firms the
     county, where the market pays (none when ``channels.firm_entry`` is off)."""
     if not m.p.channels.firm_entry:

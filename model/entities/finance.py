@@ -41,21 +41,21 @@ from model.units import MONTHS_PER_YEAR
 from model.world import FIRM_KINDS
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
     from model.param_tree import Params
 
 #: Pay-due columns, by months until payment.
 DUE = ("due_1", "due_2", "due_3")
 
 
-def book_pay(m: ProcurementModel, firm: np.ndarray, amount: np.ndarray) -> None:
+def book_pay(m: State, firm: np.ndarray, amount: np.ndarray) -> None:
     """Pay earned this month by firm rows ``firm`` (yuan): into cash at once without a payment lag,
     else due in ``finance.payment_lag_months`` months."""
     lag = m.p.finance.payment_lag_months
     np.add.at(m.firms.col("cash" if lag == 0 else DUE[lag - 1]), firm, amount)
 
 
-def settle(m: ProcurementModel) -> None:
+def settle(m: State) -> None:
     """Pay falling due this month reaches cash; the rest moves one month closer."""
     f = m.firms
     f.col("cash")[:] += f.due_1
@@ -64,7 +64,7 @@ def settle(m: ProcurementModel) -> None:
     f.col("due_3")[:] = 0.0
 
 
-def worth(m: ProcurementModel) -> np.ndarray:
+def worth(m: State) -> np.ndarray:
     """Net worth of every firm (yuan): cash + pay due + pay withheld on its running contracts (a
     receivable until the evaluation releases it)."""
     f, c = m.firms, m.contracts
@@ -84,7 +84,7 @@ def need(p: Params, cost: np.ndarray, price: np.ndarray, term: np.ndarray, mob: 
     return mob + lag * cost / MONTHS_PER_YEAR + withhold_share(p) * price * term
 
 
-def headroom(m: ProcurementModel) -> np.ndarray:
+def headroom(m: State) -> np.ndarray:
     """Financing headroom of every firm (yuan): cash + credit less what its running contracts still
     have to pre-fund; +inf where the financing limit is switched off."""
     f, c, p = m.firms, m.contracts, m.p
@@ -99,7 +99,7 @@ def headroom(m: ProcurementModel) -> np.ndarray:
     return f.cash + f.credit - held
 
 
-def pay_overheads(m: ProcurementModel) -> None:
+def pay_overheads(m: State) -> None:
     """Receipts fall due; active firms pay overhead and interest on drawn credit."""
     settle(m)
     f = m.firms
@@ -111,7 +111,7 @@ def pay_overheads(m: ProcurementModel) -> None:
     m.ledger.interest += float(interest.sum())
 
 
-def leaving(m: ProcurementModel) -> np.ndarray:
+def leaving(m: State) -> np.ndarray:
     """Rows of the active firms that exit this month under the exit rule (module docstring);
     updates the insolvency and loss counters (``loss_years`` and ``worth0`` at the year's end)."""
     f, fin = m.firms, m.p.finance
@@ -130,7 +130,7 @@ def leaving(m: ProcurementModel) -> np.ndarray:
     return np.flatnonzero(out) if m.p.channels.firm_exit else np.zeros(0, np.int64)
 
 
-def _pay_out(m: ProcurementModel, alive: np.ndarray) -> None:
+def _pay_out(m: State, alive: np.ndarray) -> None:
     """Year end: owners draw ``finance.payout_share`` of the cash above the firm's working capital."""
     f, fin = m.firms, m.p.finance
     target = fin.initial_cash_share * turnover(m)
@@ -139,7 +139,7 @@ def _pay_out(m: ProcurementModel, alive: np.ndarray) -> None:
     m.ledger.payouts += float(excess.sum())
 
 
-def turnover(m: ProcurementModel) -> np.ndarray:
+def turnover(m: State) -> np.ndarray:
     """Expected yearly turnover of every firm, by its kind (yuan/year)."""
     ft = m.p.firms
     by_kind = np.array([getattr(ft, k).turnover_yuan_year for k in FIRM_KINDS])

@@ -19,7 +19,7 @@ from model.procurement import capacity_kernels, screening
 from model.rng import keyed_normal
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
 
 #: Outcome of a procurement (the tender log's ``outcome``), by code.
 REASONS = ("awarded", "no_notice", "none_eligible", "reserve_below_cost", "unprofitable", "too_few_bids",
@@ -67,7 +67,7 @@ class Result:
     favoured: np.ndarray    # bool: commission given to a connected firm
 
 
-def delivery_cost(m: ProcurementModel, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray) -> np.ndarray:
+def delivery_cost(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray) -> np.ndarray:
     """Annual delivery cost of firm ``fi`` for procurement ``ti`` (yuan/year): its usual cost of the
     service plus travel, times its private cost shock for this contract (log-normal, sd
     ``bidding.private_cost_sd``; keyed by order, firm and month, so the same pair draws the same
@@ -81,13 +81,13 @@ def delivery_cost(m: ProcurementModel, b: Batch, ti: np.ndarray, fi: np.ndarray,
     return cost
 
 
-def mobilisation(m: ProcurementModel, b: Batch, ti: np.ndarray) -> np.ndarray:
+def mobilisation(m: State, b: Batch, ti: np.ndarray) -> np.ndarray:
     pr = m.p.procurement
     subsidy = np.where(b.level[ti] == VILLAGE, pr.mobilisation_subsidy_yuan, 0.0)
     return pr.mobilisation_cost_yuan - subsidy
 
 
-def free_capacity(m: ProcurementModel) -> np.ndarray:
+def free_capacity(m: State) -> np.ndarray:
     """Contracts each firm can still take on (inf with ``channels.capacity`` off)."""
     f = m.firms
     if not m.p.channels.capacity:
@@ -95,7 +95,7 @@ def free_capacity(m: ProcurementModel) -> np.ndarray:
     return np.maximum(f.capacity - f.load, 0).astype(float)
 
 
-def screen(m: ProcurementModel, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
+def screen(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
     ok = screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
     ok &= ~m.blacklist.listed(b.buyer[ti], fi, m.firms, m.month)
     return ok

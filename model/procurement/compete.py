@@ -39,15 +39,15 @@ from model.procurement.batch import (
 from model.procurement.bidding import STRATEGIES
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
 
 
-def channel_of(m: ProcurementModel, b: Batch) -> np.ndarray:
+def channel_of(m: State, b: Batch) -> np.ndarray:
     """Notice channel of every procurement: its place level's channel, widened by its reposts."""
     return np.minimum(notices.channel_of_level(m.p, b.level) + b.widen, len(notices.CHANNELS) - 1)
 
 
-def _tender_radius(m: ProcurementModel, b: Batch):
+def _tender_radius(m: State, b: Batch):
     """Search radius per firm kind for open tenders: within reach of the notice, within the
     kind's break-even distance (travel alone would cost the reserve), and only for tenders the
     kind pays attention to (value ≥ its minimum contract value); −1 = not searched."""
@@ -62,7 +62,7 @@ def _tender_radius(m: ProcurementModel, b: Batch):
     return radius
 
 
-def _award(m: ProcurementModel, bids: Bids, gain: np.ndarray, free: np.ndarray,
+def _award(m: State, bids: Bids, gain: np.ndarray, free: np.ndarray,
            legal_min: int, room: np.ndarray | None = None, need: np.ndarray | None = None
            ) -> tuple[np.ndarray, np.ndarray]:
     """Award every tender; a firm that would win more than its free capacity, or more than it can
@@ -122,7 +122,7 @@ class _Entry:
     unfunded: np.ndarray  # per tender: bids a firm had the capacity but not the financing for
 
 
-def _entries(m: ProcurementModel, sub: Batch, ti, fi, dist, eligible: np.ndarray) -> _Entry:
+def _entries(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray) -> _Entry:
     """Which notified eligible firms bid (module docstring): the contract each would get, its
     expected profit against the rivals it expects, within capacity and financing headroom."""
     p, n = m.p, len(sub)
@@ -155,7 +155,7 @@ def _entries(m: ProcurementModel, sub: Batch, ti, fi, dist, eligible: np.ndarray
                   group_counts(ti, unfunded, n))
 
 
-def compete(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -> None:
+def compete(m: State, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -> None:
     """Run the competitive procurements ``rows`` of the batch and fill ``res``; fewer than
     ``legal_min`` valid bids fail the procurement (outcome ``too_few_bids``)."""
     if len(rows) == 0:
@@ -202,7 +202,7 @@ def compete(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray, legal_
     _learn(m, sub, ti, fi, enter, w, n_bids, valid_t)
 
 
-def _learn(m: ProcurementModel, sub: Batch, ti, fi, enter, w, n_bids, valid_t) -> None:
+def _learn(m: State, sub: Batch, ti, fi, enter, w, n_bids, valid_t) -> None:
     """Firms update their markups (bidders: the pairs ``enter``) and inferred win probabilities
     (every notified eligible firm ``(ti, fi)``) for the kinds of tender they saw
     (model.procurement.beliefs)."""

@@ -26,7 +26,7 @@ from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTI
                                      mobilisation, screen, subset)
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
 
 
 def choose_within_capacity(order: np.ndarray, ti: np.ndarray, fi: np.ndarray, free: np.ndarray) -> np.ndarray:
@@ -47,7 +47,7 @@ def choose_within_capacity(order: np.ndarray, ti: np.ndarray, fi: np.ndarray, fr
                                                 np.asarray(fi, np.int64), np.asarray(free, np.int64))
 
 
-def _known_firms(m: ProcurementModel, sub: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _known_firms(m: State, sub: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(commission, firm, km) pairs: the active firms based within ``commission.known_radius_km``
     of the buyer, plus the buyer's connected firm wherever it is, each pair once.
 
@@ -82,7 +82,7 @@ def _places(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     return xs[new], ys[new], inv
 
 
-def commissions(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
+def commissions(m: State, b: Batch, res: Result, rows: np.ndarray) -> None:
     """Directed commissions: the buyer asks the firms it knows."""
     if len(rows) == 0:
         return
@@ -132,7 +132,7 @@ def commissions(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) ->
         res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(worth == 0, UNPROFITABLE, NO_CAPACITY))))
 
 
-def posts(m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
+def posts(m: State, b: Batch, res: Result, rows: np.ndarray) -> None:
     """Recruit individuals for posts at a wage (seed S6; reform R2 for technical posts)."""
     if len(rows) == 0:
         return

@@ -28,7 +28,7 @@ from model.procurement.methods.village_committee import VillageCommittee
 from model.registry import Registry
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
 
 #: The procurement methods, in the order they run each month; position = code.
 METHODS: Registry[Method] = Registry(
@@ -41,7 +41,7 @@ def code(name: str) -> int:
     return METHODS.names().index(name)
 
 
-def choose_methods(m: ProcurementModel, o: Orders) -> np.ndarray:
+def choose_methods(m: State, o: Orders) -> np.ndarray:
     """Method code of every order: the claiming method of lowest ``priority`` (int8 codes; −1 none)."""
     coded = sorted(enumerate(METHODS.values()), key=lambda cm: -cm[1].priority)
     mode = np.full(len(o.value), -1, np.int64)
@@ -61,7 +61,7 @@ def government_procurement(mode: np.ndarray) -> np.ndarray:
     return np.array([meth.government_procurement for meth in METHODS.values()])[mode]
 
 
-def run(m: ProcurementModel, b: Batch) -> Result:
+def run(m: State, b: Batch) -> Result:
     """Run every procurement of the batch by its method, method by method in registry order."""
     n = len(b)
     res = Result(winner=np.full(n, -1, np.int64), price=np.zeros(n), cost=np.zeros(n), capability=np.zeros(n),

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
     from model.procurement.batch import Batch, Result
 
 BELOW, MIDDLE, ABOVE = 0, 1, 2
 
 
-def band(m: ProcurementModel, value: np.ndarray) -> np.ndarray:
+def band(m: State, value: np.ndarray) -> np.ndarray:
     """Value band of every order: 2 at or above the open-tender threshold, else 0 below the
     decentralised-purchase limit, else 1 (``value`` in yuan/year; a threshold set below the limit
     wins, so public tender for everything is a counterfactual the parameters can express)."""
@@ -80,22 +80,22 @@ class Method:
     legal_min: int = 0
     government_procurement: bool = False
 
-    def claims(self, m: ProcurementModel, o: Orders) -> np.ndarray:
+    def claims(self, m: State, o: Orders) -> np.ndarray:
         """Which orders this method may buy (bool per order)."""
         raise NotImplementedError
 
-    def run(self, m: ProcurementModel, b: Batch, res: Result, rows: np.ndarray) -> None:
+    def run(self, m: State, b: Batch, res: Result, rows: np.ndarray) -> None:
         """Run procurements ``rows`` of batch ``b`` and fill their rows of ``res``."""
         raise NotImplementedError
 
-    def after_failure(self, m: ProcurementModel, failures: np.ndarray, bids: np.ndarray) -> Next:
+    def after_failure(self, m: State, failures: np.ndarray, bids: np.ndarray) -> Next:
         """What follows a failure (``failures``: this method's failures of each order so far,
         including this one; ``bids``: bids or responses this time). Default: repeat after
         ``procurement.retender_delay_months`` until ``procurement.max_failures``, then give up."""
         return repeat(m, self.name, failures)
 
 
-def repeat(m: ProcurementModel, name: str, failures: np.ndarray, widen: int = 0) -> Next:
+def repeat(m: State, name: str, failures: np.ndarray, widen: int = 0) -> Next:
     """Repeat the same method after the re-procurement delay until ``max_failures``."""
     pr = m.p.procurement
     n = len(failures)
@@ -103,7 +103,7 @@ def repeat(m: ProcurementModel, name: str, failures: np.ndarray, widen: int = 0)
                 failures >= pr.max_failures)
 
 
-def switch(m: ProcurementModel, name: str, n: int) -> Next:
+def switch(m: State, name: str, n: int) -> Next:
     """Switch to method ``name`` after the approval delay (``procurement.switch_approval_months``)."""
     return Next(np.full(n, name, object), np.full(n, max(1, m.p.procurement.switch_approval_months)),
                 np.zeros(n, np.int64), np.zeros(n, bool))

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.param_tree import CHANNELS
 from model.procurement import kernels
 
 if TYPE_CHECKING:
@@ -104,7 +105,6 @@ def reach(p: Params, channel: np.ndarray, dist: np.ndarray) -> np.ndarray:
     return np.minimum(1.0, base[channel] * np.exp(-dist / rng_km[channel]) * boost)
 
 
-CHANNELS = ("notice_board", "city_website", "provincial_platform")
 CHANNELS_ZH = {"notice_board": "村务公开栏", "city_website": "市政府网站", "provincial_platform": "省级政府采购网"}
 """A notice channel's Chinese name (the dashboard's lever, the Chinese parameter table)."""
 

@@ -37,7 +37,7 @@ from model.table import Table
 from model.world import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, VILLAGE
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
 
 ORDER_COLUMNS = {
     "buyer": (np.int64, -1), "item": (np.int32, -1), "level": (np.int8, 0), "mode": (np.int8, 0),
@@ -53,19 +53,19 @@ def new_orders() -> Table:
     return Table(ORDER_COLUMNS, capacity=4096)
 
 
-def _mode(m: ProcurementModel, cat_mode: np.ndarray, value: np.ndarray, level: np.ndarray,
+def _mode(m: State, cat_mode: np.ndarray, value: np.ndarray, level: np.ndarray,
           bundled: np.ndarray) -> np.ndarray:
     """Method code of each order (model.procurement.market.METHODS decides)."""
     return market.choose_methods(m, Orders(cat_mode, value, level, bundled))
 
 
-def _reserve(m: ProcurementModel, value: np.ndarray, spec: np.ndarray) -> np.ndarray:
+def _reserve(m: State, value: np.ndarray, spec: np.ndarray) -> np.ndarray:
     pr = m.p.procurement
     err = m.streams["reserve"].standard_normal(len(value)) * pr.reserve_error_sd * spec
     return value * np.exp(err) * (1 + pr.reserve_margin)
 
 
-def plan_year(m: ProcurementModel) -> None:
+def plan_year(m: State) -> None:
     """Phase "plan_year" (month 1 of each year): awareness, items bought, in-house provision, orders."""
     buyer_mod.publicity(m)
     s, cat, b = m.slots, m.cat, m.buyers
@@ -102,7 +102,7 @@ def plan_year(m: ProcurementModel) -> None:
                         due=m.month - 1 + months_a, adhoc=True, town=b.town[rows_a])
 
 
-def _held(m: ProcurementModel) -> np.ndarray:
+def _held(m: State) -> np.ndarray:
     """Slots served by a multi-year contract still running into this year (``contract_years`` > 1):
     they stay bought and served, and get no new order (commitments carry over the budget)."""
     sc, c = m.slot_contract, m.contracts
@@ -113,7 +113,7 @@ def _held(m: ProcurementModel) -> np.ndarray:
     return ok & c.active[rows] & (c.end[rows] >= m.month)
 
 
-def _add(m: ProcurementModel, slot_rows, buyer_rows, x, y, tour, due, n_slots=None) -> np.ndarray:
+def _add(m: State, slot_rows, buyer_rows, x, y, tour, due, n_slots=None) -> np.ndarray:
     s, cat = m.slots, m.cat
     item = s.item[slot_rows]
     mult = np.ones(len(slot_rows)) if n_slots is None else n_slots
@@ -128,7 +128,7 @@ def _add(m: ProcurementModel, slot_rows, buyer_rows, x, y, tour, due, n_slots=No
         village=np.where(mult > 1, -1, s.village[slot_rows]), n_slots=mult.astype(np.int32))
 
 
-def procure(m: ProcurementModel) -> None:
+def procure(m: State) -> None:
     """Phase "procure": run every procurement due this month; contract winners; handle failures."""
     o = m.orders
     due = np.flatnonzero((o.status == WAITING) & (o.due == m.month))
@@ -154,7 +154,7 @@ def procure(m: ProcurementModel) -> None:
     buyer_mod.learn(m, batch.buyer[comp], won[comp])
 
 
-def _contract(m: ProcurementModel, batch, res, won, term) -> None:
+def _contract(m: State, batch, res, won, term) -> None:
     o, c, f, cat, p = m.orders, m.contracts, m.firms, m.cat, m.p
     if not won.any():
         return
@@ -184,7 +184,7 @@ def _contract(m: ProcurementModel, batch, res, won, term) -> None:
     m.slot_state[served] = SLOT_SERVED
 
 
-def _failed(m: ProcurementModel, rows: np.ndarray, bids: np.ndarray) -> None:
+def _failed(m: State, rows: np.ndarray, bids: np.ndarray) -> None:
     """Failed procurements: what each method allows next (repeat, switch, repost), or the
     fallback when the buyer gives up; an order whose next attempt would fall after the year's
     end is dropped (unfilled)."""
@@ -219,7 +219,7 @@ def _failed(m: ProcurementModel, rows: np.ndarray, bids: np.ndarray) -> None:
     fall_back_inhouse(m, slots_of(m, rows[drop]) & m.slot_bought)
 
 
-def fall_back_inhouse(m: ProcurementModel, slots: np.ndarray) -> None:
+def fall_back_inhouse(m: State, slots: np.ndarray) -> None:
     """The last fallback: the buyer's own staff (the village committee for a village's items)
     provide the slots of orders given up for the year, at their staff cost (model/costs.py) and at
     the quality their load allows — now higher, so every in-house item of the buyer loses quality
@@ -230,7 +230,7 @@ def fall_back_inhouse(m: ProcurementModel, slots: np.ndarray) -> None:
     m.slot_inhouse_q = buyer_mod.inhouse_quality(m, m.slot_state == SLOT_INHOUSE)
 
 
-def _fallback_code(m: ProcurementModel, rows: np.ndarray, mode: np.ndarray) -> np.ndarray:
+def _fallback_code(m: State, rows: np.ndarray, mode: np.ndarray) -> np.ndarray:
     """Method code the buyer falls back on when it gives up (−1: none, the order is dropped):
     ``procurement.fallback`` — the unit's own purchase, or the village committee for orders of
     one village; never the method that just failed; post items are not commissioned."""
@@ -244,7 +244,7 @@ def _fallback_code(m: ProcurementModel, rows: np.ndarray, mode: np.ndarray) -> n
     return np.where(ok, target, -1)
 
 
-def slots_of(m: ProcurementModel, order_rows: np.ndarray) -> np.ndarray:
+def slots_of(m: State, order_rows: np.ndarray) -> np.ndarray:
     """Mask of the slots whose current order is one of ``order_rows`` (the same as
     ``np.isin(m.slot_order, order_rows)``, by one gather instead of a sort)."""
     return index_mask(m.slot_order, order_rows, len(m.orders))

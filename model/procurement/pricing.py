@@ -23,7 +23,7 @@ from model.delivery import expected, stake
 from model.entities import finance
 
 if TYPE_CHECKING:
-    from model.core import ProcurementModel
+    from model.state import State
     from model.procurement.batch import Batch
 
 
@@ -44,7 +44,7 @@ class Terms:
         return price * self.receive - self.spend * cost - self.mob
 
 
-def terms(m: ProcurementModel, b: Batch, ti: np.ndarray, fi: np.ndarray, cost: np.ndarray,
+def terms(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray, cost: np.ndarray,
           price: np.ndarray, mob: np.ndarray) -> Terms:
     """The expected terms of procurement ``ti`` for firm ``fi`` at ``price`` (yuan over the term) with
     full-effort cost ``cost`` (yuan over the term)."""
@@ -62,7 +62,7 @@ def terms(m: ProcurementModel, b: Batch, ti: np.ndarray, fi: np.ndarray, cost: n
     return Terms(s, rho, mob)
 
 
-def need(m: ProcurementModel, b: Batch, ti: np.ndarray, cost: np.ndarray, price: np.ndarray,
+def need(m: State, b: Batch, ti: np.ndarray, cost: np.ndarray, price: np.ndarray,
          mob: np.ndarray) -> np.ndarray:
     """Financing need (yuan) of contracts at ``price`` with full-effort ``cost`` (both over the term)."""
     term = b.term[ti]
