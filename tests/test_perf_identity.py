@@ -157,3 +157,14 @@ if __name__ == "__main__":
 
         _write(refresh_params="--params" in sys.argv)
         print(f"wrote {PINNED} from {Path(model.__file__).parent}")
+
+
+def test_results_do_not_depend_on_the_entry_chunk(monkeypatch) -> None:
+    """The entry decision weighs a month's pairs in chunks (model/procurement/compete.py
+    ``CHUNK_PAIRS``); a county run with chunks of 97 pairs is bit-identical to one in one chunk."""
+    from model.procurement import compete
+
+    flat = {**_pinned()["params"]["baseline"], "burn_in_years": 1}
+    whole = run_hashes(flat, seed=2, years=3)
+    monkeypatch.setattr(compete, "CHUNK_PAIRS", 97)
+    assert run_hashes(flat, seed=2, years=3) == whole

@@ -30,12 +30,16 @@ def _exact(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows):
     return p * mask[None, :]
 
 
-@pytest.mark.parametrize("dense", [0, 10**9])
+@pytest.mark.parametrize("dense, proposals", [(0, 16_000_000), (10**9, 16_000_000), (0, 300)])
 @pytest.mark.parametrize("top, range_km, half, rad", [(0.8, 8.0, 40.0, 50.0), (0.55, 40.0, 150.0, 200.0),
                                                       (1.2, 400.0, 30.0, 2000.0)])
-def test_heard_pairs_has_the_per_pair_distribution(top, range_km, half, rad, dense, monkeypatch):
+def test_heard_pairs_has_the_per_pair_distribution(top, range_km, half, rad, dense, proposals, monkeypatch):
+    """The sampler's pairs have the per-pair Bernoulli distribution: dense, gridded, and gridded in
+    chunks bounded by proposals (``PROPOSALS_PER_CHUNK`` 300: a few tenders per chunk, as a
+    province month is cut)."""
     case = _case(11, 12, 600, half, rad)
     monkeypatch.setattr(notices, "DENSE_PAIRS", dense)
+    monkeypatch.setattr(notices, "PROPOSALS_PER_CHUNK", proposals)
     tx, ty, radius, value, fx, fy, min_value, rows = case
     p = _exact(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows)
     reps = 400

@@ -104,35 +104,43 @@ def _award(m: State, bids: Bids, gain: np.ndarray, free: np.ndarray,
     raise RuntimeError("capacity-constrained award did not settle")
 
 
+#: Pairs per chunk of the entry decision. A month's notified eligible pairs are weighed this many
+#: at a time and only the pairs that would bid are kept, so the per-pair arrays of the decision
+#: never exist for a whole province month at once. Every step is elementwise over pairs (the
+#: private cost shock is keyed by order, firm and month), so results do not depend on it
+#: (tests/test_perf_identity.py runs a county with tiny chunks).
+CHUNK_PAIRS = 1 << 18
+
+
 @dataclass
 class _Entry:
-    """The entry decision of every notified eligible pair (arrays over pairs; ``worth`` per tender)."""
+    """The entry decision of the notified eligible pairs: ``enter`` over all of them, the bids'
+    terms over the pairs that enter, counts per tender."""
 
-    cost: np.ndarray      # full-effort cost over the term (yuan)
-    reserve: np.ndarray   # reserve over the term (yuan)
-    floor: np.ndarray     # break-even price (yuan)
-    markup: np.ndarray
-    gain: np.ndarray      # expected profit of a bid (yuan)
-    need: np.ndarray      # financing need of the contract (yuan)
-    below: np.ndarray     # break-even below the reserve
-    enter: np.ndarray     # bids, within capacity and financing
-    worth: np.ndarray     # profitable entrants per tender before capacity and financing limits
+    enter: np.ndarray     # per pair: bids, within capacity and financing
+    cost: np.ndarray      # per bid: full-effort cost over the term (yuan)
+    reserve: np.ndarray   # per bid: reserve over the term (yuan)
+    floor: np.ndarray     # per bid: break-even price (yuan)
+    markup: np.ndarray    # per bid
+    gain: np.ndarray      # per bid: expected profit (yuan)
+    need: np.ndarray      # per bid: financing need of the contract (yuan)
+    below: np.ndarray     # per tender: pairs whose break-even is below the reserve
+    worth: np.ndarray     # per tender: profitable entrants before capacity and financing limits
     free: np.ndarray      # free capacity per firm (contracts)
     strategy: Callable[..., np.ndarray]
     unfunded: np.ndarray  # per tender: bids a firm had the capacity but not the financing for
 
 
-def _entries(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray) -> _Entry:
-    """Which notified eligible firms bid (module docstring): the contract each would get, its
-    expected profit against the rivals it expects, within capacity and financing headroom."""
-    p, n = m.p, len(sub)
+def _weigh(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray, strategy) -> tuple[np.ndarray, ...]:
+    """One chunk of pairs: (below, profitable, cost, reserve, floor, markup, gain, need, rivals), the
+    last seven over the profitable pairs only (module docstring: the contract each firm would get, its
+    expected profit against the rivals it expects)."""
+    p = m.p
     cost = delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]  # at full effort, over the term
     reserve = sub.reserve[ti] * sub.term[ti]
-    m.beliefs.fit(len(m.firms))
     item = sub.item[ti]
     rivals = np.minimum(m.beliefs.rivals(fi, item), np.maximum(eligible[ti] - 1, 0))
     markup = m.beliefs.markup[fi, item]
-    strategy = STRATEGIES[p.bidding.strategy].price
     # the contract the firm would get: its expected spending and receipts under the regime
     view = pricing.terms(m, sub, ti, fi, cost, strategy(cost, markup, reserve, 1 + rivals), mobilisation(m, sub, ti))
     floor = view.break_even(cost)
@@ -142,17 +150,37 @@ def _entries(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray) -> _Entry
     bid_cost = p.procurement.bid_cost_yuan + p.procurement.bid_cost_share * reserve
     gain = margin / (1 + rivals) - bid_cost
     enter = below & (margin > 0) & (gain > p.bidding.min_profit_share * reserve)
-    worth = group_counts(ti, enter, n)
+    k = np.flatnonzero(enter)
+    need = pricing.need(m, sub, ti[k], cost[k], price_guess[k], view.mob[k])
+    return below, enter, cost[k], reserve[k], floor[k], markup[k], gain[k], need, rivals[k]
+
+
+def _entries(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray) -> _Entry:
+    """Which notified eligible firms bid: the profitable pairs (weighed chunk by chunk), then,
+    firm by firm, its most profitable ones within capacity and financing headroom."""
+    p, n = m.p, len(sub)
+    m.beliefs.fit(len(m.firms))
+    strategy = STRATEGIES[p.bidding.strategy].price
+    below_n, profitable, parts = np.zeros(n, np.int64), np.zeros(len(ti), bool), []
+    for s in range(0, max(len(ti), 1), CHUNK_PAIRS):
+        c = slice(s, s + CHUNK_PAIRS)
+        below, enter, *kept = _weigh(m, sub, ti[c], fi[c], dist[c], eligible, strategy)
+        below_n += group_counts(ti[c], below, n)
+        profitable[c] = enter
+        parts.append(kept)
+    cost, reserve, floor, markup, gain, need, rivals = (np.concatenate(a) for a in zip(*parts))
+    pos = np.flatnonzero(profitable)
+    worth = np.bincount(ti[pos], minlength=n)
     free = free_capacity(m)
-    need = pricing.need(m, sub, ti, cost, price_guess, view.mob)
-    odds = 1 / (1 + rivals[enter])
-    by_capacity = cap_by_capacity(fi[enter], gain[enter], free * p.bidding.bid_slack, odds)
-    by_finance = cap_by_capacity(fi[enter], gain[enter], m.ledger.headroom, need[enter] * odds)  # wins it can finance
-    unfunded = np.zeros(len(ti), bool)
-    unfunded[enter] = by_capacity & ~by_finance
-    enter[enter] = by_capacity & by_finance
-    return _Entry(cost, reserve, floor, markup, gain, need, below, enter, worth, free, strategy,
-                  group_counts(ti, unfunded, n))
+    odds = 1 / (1 + rivals)
+    by_capacity = cap_by_capacity(fi[pos], gain, free * p.bidding.bid_slack, odds)
+    by_finance = cap_by_capacity(fi[pos], gain, m.ledger.headroom, need * odds)  # wins it can finance
+    bid = by_capacity & by_finance
+    enter = np.zeros(len(ti), bool)
+    enter[pos[bid]] = True
+    unfunded = np.bincount(ti[pos[by_capacity & ~by_finance]], minlength=n)
+    return _Entry(enter, cost[bid], reserve[bid], floor[bid], markup[bid], gain[bid], need[bid], below_n, worth,
+                  free, strategy, unfunded)
 
 
 def compete(m: State, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -> None:
@@ -165,16 +193,18 @@ def compete(m: State, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -
     n = len(rows)
     ti, fi, dist = notices.heard_by_kind(sub.x, sub.y, channel_of(m, sub), sub.value, _tender_radius(m, sub), f, p,
                                          m.streams["notices"])
-    ok = screen(m, sub, ti, fi)
+    ok = np.zeros(len(ti), bool)
+    for s in range(0, len(ti), CHUNK_PAIRS):
+        c = slice(s, s + CHUNK_PAIRS)
+        ok[c] = screen(m, sub, ti[c], fi[c])
     res.notified[rows] = np.bincount(ti, minlength=n)
     res.eligible[rows] = group_counts(ti, ok, n)
     ti, fi, dist = ti[ok], fi[ok], dist[ok]
     e = _entries(m, sub, ti, fi, dist, res.eligible[rows])
-    enter, below, worth, need, free, room = e.enter, e.below, e.worth, e.need, e.free, m.ledger.headroom
-    ti_b, fi_b, cost_b, res_b = ti[enter], fi[enter], e.cost[enter], e.reserve[enter]
-    gain_b, need_b = e.gain[enter], need[enter]
+    enter, worth, free, room = e.enter, e.worth, e.free, m.ledger.headroom
+    ti_b, fi_b, cost_b, res_b, gain_b, need_b = ti[enter], fi[enter], e.cost, e.reserve, e.gain, e.need
     entrants = np.bincount(ti_b, minlength=n)
-    price = e.strategy(e.floor[enter], e.markup[enter], res_b, entrants[ti_b])
+    price = e.strategy(e.floor, e.markup, res_b, entrants[ti_b])
     tech = np.minimum(1.0, f.capability[fi_b] + p.bidding.tech_inflation * (1 - f.honesty[fi_b]))
     bids = Bids(tender=ti_b, firm=fi_b, price=price, tech=tech,
                 reputation=m.reputation_seen(sub.buyer[ti_b], fi_b), rating=m.rating_seen(fi_b), n_tenders=n)
@@ -192,7 +222,7 @@ def compete(m: State, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -
     res.capability[rows[has]] = f.capability[fi_b[w]]
     res.honesty[rows[has]] = f.honesty[fi_b[w]]
     reason = np.where(has, AWARDED, np.where(res.notified[rows] == 0, NO_NOTICE, np.where(
-        res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(group_counts(ti, below, n) == 0, RESERVE_BELOW_COST,
+        res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(e.below == 0, RESERVE_BELOW_COST,
                                                          np.where(worth == 0, UNPROFITABLE, np.where(
                                                              (n_bids > 0) & (n_bids < legal_min), TOO_FEW_BIDS,
                                                              np.where(e.unfunded > 0, NO_FINANCE, NO_CAPACITY)))))))

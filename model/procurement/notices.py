@@ -77,13 +77,19 @@ def reach_radius(p: Params, channel: np.ndarray) -> np.ndarray:
 
 
 def _merge_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ti, fi, dist) parts joined and ordered by tender then firm."""
+    """(ti, fi, dist) parts joined and ordered by tender then firm. ``parts`` is emptied as it is
+    joined, and each column is reordered in turn, so that a province month's pairs are held about
+    twice at the peak, not four times."""
     if not parts:
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0)
-    ti, fi, dist = (np.concatenate(x) for x in zip(*parts))
-    order = _pair_order(ti, fi)
-    return ti[order], fi[order], dist[order]
+    cols = [np.concatenate(col) for col in zip(*parts)]
+    parts.clear()
+    order = _pair_order(cols[0], cols[1])
+    for k, col in enumerate(cols):
+        cols[k] = col[order]
+    ti, fi, dist = cols
+    return ti, fi, dist
 
 
 def _pair_order(ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
@@ -202,8 +208,10 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
     count = np.bincount(cell, minlength=nx * ny)
     grid = (x0, y0, h, nx, ny, order, start, count)
     side = np.minimum(2 * radius[ask_all] / h + 2, max(nx, ny)) ** 2  # cells per tender, at most
-    cuts = np.searchsorted(np.cumsum(side), np.arange(1, int(side.sum() // CELLS_PER_CHUNK) + 1) * CELLS_PER_CHUNK)
-    cuts = np.unique(np.r_[0, np.minimum(cuts + 1, len(ask_all)), len(ask_all)])
+    cuts = _chunk_cuts(side, CELLS_PER_CHUNK)
+    proposals = np.minimum(side * count.max(), len(rows))  # firms proposed per tender, at most
+    if proposals.sum() > PROPOSALS_PER_CHUNK:  # a province month: bound the proposals held at once
+        cuts = np.unique(np.r_[cuts, _chunk_cuts(proposals, PROPOSALS_PER_CHUNK)])
     parts = [_heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask_all[a:b], rng)
              for a, b in zip(cuts[:-1], cuts[1:])]
     ti, fi, d = (np.concatenate(x) for x in zip(*parts))
@@ -231,6 +239,19 @@ def _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, 
 
 #: (tender, cell) groups handled at once (bounds transient memory to a few hundred MB).
 CELLS_PER_CHUNK = 2_000_000
+
+#: Firms proposed at once, at most (bounds the proposals' arrays, ~56 bytes each): above it the
+#: tenders are also cut where their bound on proposals (cells searched × the fullest cell's
+#: firms, at most every firm searched) adds up to this many. Each chunk draws its own proposals
+#: in order, so the draws' order, not their distribution, depends on the cuts; no county batch
+#: comes near it (a county month proposes at most a few hundred thousand).
+PROPOSALS_PER_CHUNK = 16_000_000
+
+
+def _chunk_cuts(size: np.ndarray, per_chunk: float) -> np.ndarray:
+    """Cut points (0 … len(size)) of consecutive tenders whose ``size`` adds up to about ``per_chunk``."""
+    cuts = np.searchsorted(np.cumsum(size), np.arange(1, int(size.sum() // per_chunk) + 1) * per_chunk)
+    return np.unique(np.r_[0, np.minimum(cuts + 1, len(size)), len(size)])
 
 
 def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask, rng):
