@@ -7,6 +7,8 @@ These are the steps of docs/internals.md "How to add ...".
 
 from __future__ import annotations
 
+import argparse
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,7 +18,7 @@ from model.app import model_params, monitoring_presets
 from model.delivery.blacklist import DURATIONS, SCOPES, Duration, Scope
 from model.delivery.evaluation import EVALUATIONS, EvaluationRule
 from model.delivery.monitoring import REGIMES, Regime
-from model.param_channels import DECLARED, Channel
+from model.param_channels import DECLARED, Channel, MechanismChannels
 from model.params import ParamError, reference_rows
 from model.procurement.award import AWARD_RULES, AwardRule, Bids, _first_per_tender
 from model.catalogue import OPEN
@@ -214,9 +216,15 @@ class PayWithheld(Channel):
 
 def test_a_new_channel_is_analysed_by_explain_and_its_off_does_what_it_says(tmp_path):
     from experiments.__main__ import main
+    from experiments.commands.explain import _choose
+    from experiments.engine.backend import REAL
+    from experiments.engine.spec import load_experiment
 
     out = tmp_path / "ex"
+    exp = load_experiment("experiments/reform_package.toml", REAL)
+    args = argparse.Namespace(reform="reform_package", outcome="trust", channels=None, shapley="none")
     with DECLARED.added(PayWithheld()):
+        assert _choose(args, exp, REAL)[1] == [*MechanismChannels.model_fields, "pay_withheld"]
         code = main(["explain", "experiments/reform_package.toml", "--reform", "reform_package", "--outcome",
                      "effort_contractible", "--channels", "stake,pay_withheld", "--reps", "2", "--years", "1",
                      "--reform-start-year", "1", "--set", "burn_in_years=0", "--set", "region.n_towns=2",
@@ -230,6 +238,7 @@ def test_a_new_channel_is_analysed_by_explain_and_its_off_does_what_it_says(tmp_
     on, off = (runs[runs["channels.stake"] & w].groupby(["scenario", "seed"])["effort_contractible"].mean()
                for w in (withheld, ~withheld))
     assert (off < on).all(), "without pay at stake firms spend less effort on contractible quality"
+    assert "| 尾款扣留（示例） |" in (out / "explain.zh.md").read_text(encoding="utf-8"), "labelled by its zh"
 
 
 def test_the_method_codes_are_the_registry_positions():
