@@ -63,6 +63,8 @@ def parameter(path: str, spec: Mapping[str, Any] | None = None):
     """
     from ema_workbench import BooleanParameter, CategoricalParameter, IntegerParameter, RealParameter
 
+    from model.procurement.market import SELECTORS, role_choices
+
     spec = spec or {}
     field = _leaf(path)
     name, kind = identifier(path), field.annotation
@@ -74,6 +76,9 @@ def parameter(path: str, spec: Mapping[str, Any] | None = None):
     registry = next((m for m in field.metadata if isinstance(m, Registry)), None)
     if registry is not None:  # a policy lever: its registered variants
         return CategoricalParameter(name, list(registry.names()))
+    role = {f"procurement.{leaf}": r for r, leaf in SELECTORS.items()}.get(path)
+    if role is not None:  # a method selector: the methods declaring its role
+        return CategoricalParameter(name, list(role_choices(role)))
     if choices and all(isinstance(c, str) for c in choices):
         return CategoricalParameter(name, list(choices))
     lo = next((m.ge for m in field.metadata if hasattr(m, "ge")), None)

@@ -26,7 +26,7 @@ from model.param_tree import Params
 from model.procurement import orders
 from model.procurement.beliefs import Beliefs
 from model.procurement.batch import REASONS
-from model.procurement.market import METHODS
+from model.procurement.market import METHODS, check_roles
 from model.rng import Streams
 from model.slot_index import SlotIndex
 from model.units import MONTHS_PER_YEAR
@@ -121,6 +121,9 @@ class ProcurementModel(mesa.Model):
         base = params if params is not None else Params()
         self.p = base.with_overrides({k.replace("__", "."): v for k, v in overrides.items()}, "keyword arguments") \
             if overrides else base
+        for tree, origin in ((self.p, "parameters"), (baseline, "baseline")):
+            if tree is not None:
+                check_roles(tree, origin)  # the method selectors (the tree cannot check them itself)
         at = switch.switch_month(reform_start_year, self.p.years)
         self._reform = None if at is None else (self.p, at)  # (params, months run under the baseline)
         if at is not None:

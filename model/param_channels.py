@@ -6,6 +6,10 @@ neutralises the channel in the one documented way its meaning states, and nothin
 ``python -m experiments explain`` turns them off one at a time and in every combination (Shapley)
 to say which channels carry an effect. Channels are not levers: a county cannot switch one off, so
 a switched-off run is an analysis of the model, never a scenario.
+
+A channel whose Off is a set of parameter values needs no switch: it is one :class:`Channel` class
+registered in :data:`DECLARED`, whose ``off()`` gives those values; ``explain`` analyses it beside
+the switches, setting the values in both arms of a comparison when the channel is off.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from model.param_base import P, Section
+from model.registry import Registry
 
 _SRC = "analysis switch (DESIGN.md principle 15, issue 31); on = the model as it is"
 
@@ -64,3 +69,26 @@ class MechanismChannels(Section):
 WIRED = ("firm_exit", "withholding", "financing_limit", "effort_spending", "capacity", "stake",
          "reputation_in_selection", "blacklist", "inspection_deductions", "entry_learning", "citizens_feedback",
          "complaint_alerts", "buyer_learning", "firm_entry")
+
+
+class Channel:
+    """A mechanism channel whose Off is parameter values (registered in :data:`DECLARED`).
+
+    Attributes:
+        name: its name in ``explain --channels`` (not a switch's name).
+        meaning: what Off does, in words ("off: ..."), as a switch's description says it.
+        zh: its Chinese label ("渠道：...").
+    """
+
+    name: str = ""
+    meaning: str = ""
+    zh: str = ""
+
+    def off(self) -> dict[str, Any]:
+        """Dotted parameter path -> value: the parameters that neutralise the channel."""
+        raise NotImplementedError
+
+
+#: Channels declared by the parameter values that switch them off, in ``explain``'s order after the
+#: switches. None yet: every channel of the model is a switch above.
+DECLARED: Registry[Channel] = Registry("mechanism channel")

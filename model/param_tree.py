@@ -168,25 +168,31 @@ class Procurement(Section):
         "2018–19 summary of provincial catalogues lists Shandong among the provinces whose public-tender standard "
         "for goods and services is 2,000,000 (secondary source, not the notice itself)",
         status=CURRENT, zh="公开招标限额")
-    small_method: Literal["jiebang_posting", "unit_self"] = P(
-        "jiebang_posting", "method", "how competitive items below the decentralised-purchase limit are bought",
+    # The method selectors name procurement methods by their declared roles; model.procurement.market
+    # checks them (check_roles): the methods import this tree, so the tree cannot import them.
+    small_method: str = P(
+        "jiebang_posting", "method", "how competitive items below the decentralised-purchase limit are bought: "
+        "a procurement method declaring the role \"small\"",
         source="the article (揭榜); 国办发〔2019〕55号", status="unit_self: current law (the unit's own rules)", zh="限额以下采购方式")
-    middle_method: Literal["competitive_consultation", "competitive_negotiation"] = P(
-        "competitive_consultation", "method", "non-tender method between the limit and the open-tender threshold",
+    middle_method: str = P(
+        "competitive_consultation", "method", "non-tender method between the limit and the open-tender threshold: "
+        "a procurement method declaring the role \"middle\"",
         source="财库〔2014〕214号; 财库〔2015〕124号", status=CURRENT, zh="限额以上、公开招标数额以下的采购方式")
     legal_min_bidders: int = P(3, "bids", "fewer valid bids void a public tender (废标)", ge=1, le=10,
                                source="Government Procurement Law art. 36", status=COUNTERFACTUAL + " below 3", zh="法定最少投标人数（废标）")
-    switch_method: Literal["competitive_consultation", "competitive_negotiation"] = P(
-        "competitive_consultation", "method", "method a void public tender switches to, with approval",
+    switch_method: str = P(
+        "competitive_consultation", "method", "method a void public tender switches to, with approval: a "
+        "procurement method declaring the role \"switch\"",
         source="财政部令第87号 art. 43", status=CURRENT, zh="废标后变更的采购方式")
     switch_approval_months: int = P(1, "months", "finance department's approval of a method switch", ge=0, le=12,
                                     source="财政部令第87号 art. 43 (approval); duration an assumption", zh="变更采购方式审批时长")
     retender_delay_months: int = P(2, "months", "delay before a failed procurement is repeated or reposted",
                                    ge=0, le=12, zh="重新招标间隔")
     max_failures: int = P(2, "attempts", "failures of one method before the buyer gives up on it", ge=1, le=10, zh="转换方式前的废标次数")
-    fallback: Literal["unit_self", "village_committee", "in_house"] = P(
-        "unit_self", "method", "what follows when the buyer gives up: the unit's own purchase from firms it knows, "
-        "the village committee (village orders), or in-house provision",
+    fallback: str = P(
+        "unit_self", "method", "what follows when the buyer gives up: a procurement method declaring the role "
+        "\"fallback\" (the unit's own purchase from firms it knows, the village committee for village orders), or "
+        "in-house provision",
         source="seed S8; 财政部令第102号 art. 6 (village committees as suppliers)", status=CURRENT, zh="多次废标后的做法")
     village_committee_capability: float = P(0.35, "0–1", "quality a village committee delivers at normal effort",
                                             ge=0, le=1, zh="村委会承接的服务质量")

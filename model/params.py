@@ -26,6 +26,7 @@ from typing import Any
 from model.i18n import LEGAL_STATUS
 from model.overrides import ParamError, apply_overrides, apply_to, leaf_info
 from model.param_tree import Params, flatten
+from model.procurement.market import SELECTORS, check_roles, role_choices
 
 __all__ = ["Params", "ParamError", "apply_overrides", "Scenario", "load_params", "load_scenario", "flatten", "reference_rows",
            "reference_markdown", "DEFAULTS"]
@@ -55,7 +56,7 @@ class Scenario:
     def params(self, extra: dict[str, Any] | None = None) -> Params:
         """Resolve the scenario (plus ``extra`` overrides) on top of the defaults."""
         merged = {**self.overrides, **(extra or {})}
-        return apply_to(Params, Params().model_dump(mode="python"), merged, str(self.path or self.name))
+        return _resolved(merged, str(self.path or self.name))
 
 
 def load_scenario(path: str | Path) -> Scenario:
@@ -112,14 +113,23 @@ def load_params(path: str | Path | None = None, overrides: dict[str, Any] | None
         ParamError: one clear message for any bad input.
     """
     if path is None:
-        return apply_to(Params, Params().model_dump(mode="python"), overrides or {}, "overrides")
+        return _resolved(overrides or {}, "overrides")
     return load_scenario(path).params(overrides)
+
+
+def _resolved(overrides: dict[str, Any], origin: str) -> Params:
+    """The defaults with ``overrides``, validated, the method selectors included (ParamError)."""
+    p = apply_to(Params, Params().model_dump(mode="python"), overrides, origin)
+    check_roles(p, origin)
+    return p
 
 
 def reference_rows() -> list[dict[str, Any]]:
     """One row per parameter: path, default, allowed values, unit, meaning, source, legal status,
     Chinese label (zh)."""
     info = leaf_info(Params)
+    for role, leaf in SELECTORS.items():  # the methods declaring the role (model.procurement.market)
+        info[f"procurement.{leaf}"]["allowed"] = " | ".join(f'"{n}"' for n in role_choices(role))
     return [{"path": p, "default": DEFAULTS[p], **info[p]} for p in info]
 
 

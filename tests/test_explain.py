@@ -59,6 +59,17 @@ def test_variant_sets_cover_what_each_method_needs():
         ex.variant_sets(3, "bogus")
 
 
+def test_a_declared_channel_is_its_overrides_and_variants_that_coincide_share_runs():
+    sets = [frozenset({0, 1}), frozenset({0}), frozenset({1}), frozenset()]
+    points = [ex.variant_point(["a", "d"], s, {"d": {"x.y": 0}}) for s in sets]
+    assert points == [{"channels.a": True}, {"channels.a": True, "x.y": 0}, {"channels.a": False},
+                      {"channels.a": False, "x.y": 0}]
+    runs = pd.DataFrame({"run_id": ["r1", "r2"], "y": [1.0, 2.0]})
+    both = ex.variant_runs(runs, ["a", "d"], sets[:2], [["r1"], ["r1"]])  # d off changed nothing: one run
+    assert list(both["channels.d"]) == [True, False] and list(both["y"]) == [1.0, 1.0]
+    assert both["channels.a"].all()
+
+
 def _fake_files(tmp_path: Path) -> Path:
     (tmp_path / "base.toml").write_text('[scenario]\nname = "baseline"\n')
     (tmp_path / "reform.toml").write_text('[scenario]\nname = "reform"\n[reform]\non = true\n')

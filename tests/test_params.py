@@ -309,6 +309,7 @@ def run_in_process(capsys, argv: list[str]) -> tuple[int, list[str]]:
     (["--set", "region.n_towns=0"], "region.n_towns = 0"),
     (["--set", "region.n_town=3"], "did you mean 'region.n_towns'"),
     (["--set", "procurement.award_rule=cheapest"], "'cheapest'"),
+    (["--set", "procurement.fallback=public_tender"], 'allowed: "unit_self" | "village_committee" | "in_house"'),
 ])
 def test_run_with_bad_set_exits_2(tmp_path, capsys, extra, expected):
     code, lines = run_in_process(capsys, ["run", str(BASELINE), "--years", "1", "--reps", "1",

@@ -7,7 +7,10 @@ These are the steps of docs/internals.md "How to add ...".
 
 from __future__ import annotations
 
+import argparse
+
 import numpy as np
+import pandas as pd
 import pytest
 
 from model import ProcurementModel, load_params
@@ -15,11 +18,14 @@ from model.app import model_params, monitoring_presets
 from model.delivery.blacklist import DURATIONS, SCOPES, Duration, Scope
 from model.delivery.evaluation import EVALUATIONS, EvaluationRule
 from model.delivery.monitoring import REGIMES, Regime
+from model.param_channels import DECLARED, Channel, MechanismChannels
 from model.params import ParamError, reference_rows
 from model.procurement.award import AWARD_RULES, AwardRule, Bids, _first_per_tender
 from model.catalogue import OPEN
 from model.procurement.batch import AWARDED
+from model.procurement.compete import compete
 from model.procurement.market import METHODS, Method
+from model.procurement.method import BELOW, SELECTORS, band
 from model.registry import Registry
 
 SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20, "burn_in_years": 0}
@@ -154,12 +160,94 @@ def test_a_new_procurement_method_claims_orders_and_runs_them():
     assert (base["mode"] == "jiebang_posting").sum() > (log["mode"] == "jiebang_posting").sum()
 
 
+class PairPosting(Method):
+    """Toy method a county may choose for small items (role "small"): a posting that needs two volunteers."""
+
+    name = "pair_posting"
+    priority = 2.0
+    status = "counterfactual"
+    legal_min = 2
+    roles = ("small",)
+
+    def claims(self, m, o):
+        return (o.cat_mode == OPEN) & (band(m, o.value) == BELOW) & (m.p.procurement.small_method == self.name)
+
+    def run(self, m, b, res, rows):
+        compete(m, b, res, rows, self.legal_min)
+
+
+def test_a_new_method_for_a_role_is_chosen_by_its_selector():
+    chosen = {**SMALL, "procurement.small_method": "pair_posting"}
+    with pytest.raises(ParamError, match=r"^overrides: procurement.small_method = 'pair_posting': .*; "
+                                         r'allowed: "unit_self" \| "jiebang_posting"$'):
+        load_params(None, chosen)
+    with METHODS.added(PairPosting()):
+        assert _allowed("procurement.small_method") == '"unit_self" | "jiebang_posting" | "pair_posting"'
+        assert _allowed("procurement.middle_method") == '"competitive_consultation" | "competitive_negotiation"'
+        m = ProcurementModel(load_params(None, chosen), seed=5, check_invariants=True).run(1)
+        log = m.tender_log()
+    mine = log[log["mode"] == "pair_posting"]
+    assert len(mine) > 100 and (mine["value"] < m.p.procurement.decentralised_limit_yuan).all()
+    awarded = mine[mine["outcome"] == "awarded"]
+    assert len(awarded) > 0 and (awarded["bids"] >= 2).all()
+    assert (mine["outcome"] != "awarded").sum() > 0, "a single volunteer no longer suffices"
+    assert not (log["mode"] == "jiebang_posting").any()
+
+
+def test_a_method_is_refused_for_a_role_it_does_not_declare():
+    with METHODS.added(TeamOnCall()):
+        with pytest.raises(ParamError, match="procurement.small_method = 'team_on_call': not a procurement method "
+                                             "for the role 'small'"):
+            load_params(None, {"procurement.small_method": "team_on_call"})
+        with pytest.raises(ParamError, match="^parameters: procurement.fallback = 'team_on_call'"):
+            ProcurementModel(load_params(None, SMALL), procurement__fallback="team_on_call")
+
+
+class PayWithheld(Channel):
+    """Toy channel declared by its parameter values: no pay withheld until the year-end evaluation."""
+
+    name = "pay_withheld"
+    meaning = "off: no pay is withheld until the year-end evaluation (evaluation.withhold_share = 0)"
+    zh = "渠道：尾款扣留（示例）"
+
+    def off(self):
+        return {"evaluation.withhold_share": 0.0}
+
+
+def test_a_new_channel_is_analysed_by_explain_and_its_off_does_what_it_says(tmp_path):
+    from experiments.__main__ import main
+    from experiments.commands.explain import _choose
+    from experiments.engine.backend import REAL
+    from experiments.engine.spec import load_experiment
+
+    out = tmp_path / "ex"
+    exp = load_experiment("experiments/reform_package.toml", REAL)
+    args = argparse.Namespace(reform="reform_package", outcome="trust", channels=None, shapley="none")
+    with DECLARED.added(PayWithheld()):
+        assert _choose(args, exp, REAL)[1] == [*MechanismChannels.model_fields, "pay_withheld"]
+        code = main(["explain", "experiments/reform_package.toml", "--reform", "reform_package", "--outcome",
+                     "effort_contractible", "--channels", "stake,pay_withheld", "--reps", "2", "--years", "1",
+                     "--reform-start-year", "1", "--set", "burn_in_years=0", "--set", "region.n_towns=2",
+                     "--set", "region.villages_per_town=6", "--executor", "serial", "--quiet", "--out", str(out)])
+    assert code == 0 and "pay_withheld" not in DECLARED
+    runs, table = pd.read_parquet(out / "runs.parquet"), pd.read_parquet(out / "explain.parquet")
+    assert len(runs) == 4 * 2 * 2  # 2^2 variants × 2 arms × 2 seeds
+    assert set(table.loc[table["kind"] == "shapley", "channel"]) == {"stake", "pay_withheld"}
+    withheld = runs["evaluation.withhold_share"].isna()  # on: the scenario's own share; off: 0
+    assert (runs.loc[~withheld, "evaluation.withhold_share"] == 0).all() and withheld.sum() == 8
+    on, off = (runs[runs["channels.stake"] & w].groupby(["scenario", "seed"])["effort_contractible"].mean()
+               for w in (withheld, ~withheld))
+    assert (off < on).all(), "without pay at stake firms spend less effort on contractible quality"
+    assert "| 尾款扣留（示例） |" in (out / "explain.zh.md").read_text(encoding="utf-8"), "labelled by its zh"
+
+
 def test_the_method_codes_are_the_registry_positions():
     from model.procurement.market import code
 
     assert [code(n) for n in METHODS.names()] == list(range(len(METHODS)))
     assert METHODS.names()[:3] == ("public_tender", "unit_self", "post_outsourcing")
     assert all(METHODS[n].source and METHODS[n].status for n in METHODS.names())
+    assert all(set(METHODS[n].roles) <= set(SELECTORS) for n in METHODS.names()), "a role no parameter chooses"
 
 
 def test_unregistered_names_are_refused_and_registries_stay_clean():

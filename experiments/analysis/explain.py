@@ -2,7 +2,8 @@
 Shapley values over the model's channel switches. Pure functions, tables in and tables out (no Mesa,
 no ``model``).
 
-Terms. The k channels analysed are switches ``channels.NAME`` (the others stay on). A *variant* is
+Terms. The k channels analysed are switches ``channels.NAME`` or channels the model declares by the
+parameter values that switch them off (the others stay on). A *variant* is
 the set S of analysed channels left on (the rest of the k off, in both arms of the comparison). In
 seed r the reform's *effect* under S is
 
@@ -61,6 +62,33 @@ def variant_sets(k: int, method: str, permutations: Sequence[tuple[int, ...]] = 
     elif method != "knockout":
         raise ValueError(f"method: expected exact, sampled or knockout, got {method!r}")
     return list(dict.fromkeys(sets))
+
+
+def variant_point(channels: Sequence[str], on: frozenset[int], declared: Mapping[str, Mapping]) -> dict:
+    """The parameter overrides of the variant ``on`` (channels left on, by index): a switch as
+    ``channels.NAME`` = on or off; a declared channel (``declared``: name -> the overrides that
+    switch it off) off as its overrides, on as nothing."""
+    point: dict = {}
+    for i, c in enumerate(channels):
+        if c in declared:
+            point.update({} if i in on else declared[c])
+        else:
+            point[PREFIX + c] = i in on
+    return point
+
+
+def variant_runs(runs: pd.DataFrame, channels: Sequence[str], sets: Sequence[frozenset[int]],
+                 run_ids: Sequence[Sequence[str]]) -> pd.DataFrame:
+    """The runs of every variant with a column ``channels.NAME`` (bool) per analysed channel, as
+    :func:`variant_effects` reads them: ``run_ids[j]`` are the runs of variant ``sets[j]`` (variants
+    whose parameters coincide, as when a declared channel's values are the scenario's own, share runs)."""
+    parts = []
+    for on, ids in zip(sets, run_ids):
+        part = runs[runs["run_id"].isin(list(ids))].copy()
+        for i, c in enumerate(channels):
+            part[PREFIX + c] = i in on
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
 
 
 def sample_permutations(k: int, m: int, seed: int) -> list[tuple[int, ...]]:

@@ -174,11 +174,12 @@ def report_blocks(out: str | Path, found: tuple[pd.DataFrame, Mapping[str, Mappi
 def channel_labels(channels: Sequence[str]) -> dict[str, str]:
     """Chinese labels of the model's channels (empty for channels the model does not declare)."""
     try:
-        from model.param_channels import MechanismChannels
+        from model.param_channels import DECLARED, MechanismChannels
     except ImportError:
         return {}
     fields = MechanismChannels.model_fields
-    return {c: fields[c].json_schema_extra["zh"] for c in channels if c in fields}
+    zh = {**{c: DECLARED[c].zh for c in DECLARED}, **{c: f.json_schema_extra["zh"] for c, f in fields.items()}}
+    return {c: zh[c] for c in channels if c in zh}
 
 
 def find(folder: str | Path) -> tuple[pd.DataFrame, dict[str, dict]] | None:

@@ -1,10 +1,12 @@
 """Explain a reform's effect by the model's mechanism channels (issue 31; DESIGN.md principle 15).
 
 Runs the baseline and the reform of an experiment file with the channel switches (`channels.*`,
-docs/ODD.md §7.16) all on, each one off, and — for a Shapley decomposition — in every combination
-(exact up to 8 channels: 2^k variants) or along sampled orders (`--shapley sampled`, with its Monte
-Carlo error), every variant and both arms on the same seeds (common random numbers). Through the
-experiment engine: any executor, and rerunning the same command resumes.
+docs/ODD.md §7.16) and the channels the model declares by parameter values (model/param_channels.py
+`DECLARED`: off sets their values in both arms) all on, each one off, and — for a Shapley
+decomposition — in every combination (exact up to 8 channels: 2^k variants) or along sampled orders
+(`--shapley sampled`, with its Monte Carlo error), every variant and both arms on the same seeds
+(common random numbers). Through the experiment engine: any executor, and rerunning the same command
+resumes.
 
 Examples:
     python -m experiments explain experiments/reform_package.toml --reform reform_package \\
@@ -46,7 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reform", required=True, metavar="NAME", help="the reform: a scenario of the file")
     parser.add_argument("--outcome", required=True, metavar="A[,B…]", help="outcomes to explain, comma-separated")
     parser.add_argument("--channels", metavar="C1,C2,…",
-                        help="channels to analyse (default: every channels.* switch; the rest stay on)")
+                        help="channels to analyse (default: every channels.* switch, then every channel the model "
+                             "declares by parameter values; the rest stay on)")
     parser.add_argument("--shapley", choices=SHAPLEY, default="auto",
                         help="auto (default): exact up to 8 channels, else sampled; none: knockouts only")
     parser.add_argument("--permutations", type=int, default=8, metavar="M",
@@ -92,6 +95,10 @@ def _choose(args: argparse.Namespace, exp, backend) -> tuple[list[str], list[str
     if bad or not outcomes:
         raise SpecError(f"--outcome: unknown outcome {bad[0] if bad else args.outcome!r}; allowed: {', '.join(known)}")
     every = [k.removeprefix(PREFIX) for k in backend.resolve(None, {}) if k.startswith(PREFIX)]
+    clash = [c for c in _declared(backend) if c in every]
+    if clash:
+        raise SpecError(f"explain: the model declares channel {clash[0]!r} twice (a switch and by parameter values)")
+    every += list(_declared(backend))
     if not every:
         raise SpecError("explain: the model has no channels.* switches")
     channels = _names(args.channels) or every
@@ -142,7 +149,7 @@ def main(args: argparse.Namespace) -> int:
     from experiments.analysis import explain as ex
     from experiments.engine.backend import load_backend
     from experiments.engine.runner import pick_executor
-    from experiments.engine.spec import load_experiment, points_plan
+    from experiments.engine.spec import canonical_json, load_experiment, points_plan
     from experiments.engine.spec_checks import SpecError
     from experiments.engine.sweep import describe, run_sweep
 
@@ -157,8 +164,10 @@ def main(args: argparse.Namespace) -> int:
     two = _experiment(args, exp, backend)
     perms = ex.sample_permutations(len(channels), args.permutations, two.seed) if method == "sampled" else []
     sets = ex.variant_sets(len(channels), method, perms)
-    points = [{ex.PREFIX + c: i in s for i, c in enumerate(channels)} for s in sets]
-    plan = points_plan(two, points, backend)
+    declared = {c: off for c, off in _declared(backend).items() if c in channels}
+    points = [ex.variant_point(channels, s, declared) for s in sets]
+    sub_plans: dict = {}  # each point's own plan (points_plan's cache), by the point's canonical JSON
+    plan = points_plan(two, points, backend, sub_plans)
     out = args.out or Path("results") / exp.name / f"explain_{args.reform}"
     executor = pick_executor(args.executor, exp.hints.get("executor"), len(plan.runs))
     if meta is not None:
@@ -183,6 +192,9 @@ def main(args: argparse.Namespace) -> int:
         print(f"{result.status}: rerun the same command to resume", file=sys.stderr)
         return 1
     runs = pd.read_parquet(out / "runs.parquet")
+    if declared:  # a declared channel has no column of its own: each variant's runs are named by its plan
+        run_ids = [[r.run_id for r in sub_plans[canonical_json(p)].runs] for p in points]
+        runs = ex.variant_runs(runs, channels, sets, run_ids)
     table = ex.decompose(runs, channels, args.reform, exp.baseline, outcomes, method, perms)
     info = {"command": "python -m experiments " + " ".join(getattr(args, "argv", sys.argv[1:])),
             "file": str(args.file), "reform": args.reform, "baseline": exp.baseline, "channels": channels,
@@ -239,6 +251,11 @@ def _write_lang(out: Path, table, info: dict, meta, lang: str) -> list[Path]:
     return [*([png] if png else []), out / f"{stem}.md", out / f"{stem}.html"]
 
 
+def _declared(backend) -> dict[str, dict]:
+    """The channels the model declares by parameter values: name -> the overrides that switch it off."""
+    return backend.channels() if backend.channels is not None else {}
+
+
 def _outcome_meta() -> dict:
     from model.metrics import OUTCOMES
 
@@ -247,9 +264,9 @@ def _outcome_meta() -> dict:
 
 def _warn_unwired(channels: list[str]) -> None:
     """Say which analysed channels the model declares but does not yet wire (their Off changes nothing)."""
-    from model.param_channels import WIRED
+    from model.param_channels import DECLARED, WIRED
 
-    idle = [c for c in channels if c not in WIRED]
+    idle = [c for c in channels if c not in WIRED and c not in DECLARED]
     if idle:
         print(f"note: channels declared but not wired in this model (Off changes nothing): {', '.join(idle)}",
               file=sys.stderr)

@@ -49,6 +49,9 @@ class Backend:
         world_differences: `(baseline_flat, flat) -> list[str]`: the dotted paths in which a
             reform switched on in a running county may not differ from its baseline (the
             plan refuses such a scenario); None: not checked.
+        channels: `() -> dict[str, dict]`: the model's mechanism channels declared by parameter
+            values (name -> the dotted-path overrides that switch it off; `explain` analyses them
+            beside the `channels.*` switches); None: none.
     """
 
     load_scenario: Callable[[Path], ScenarioInfo]
@@ -58,6 +61,7 @@ class Backend:
     outcomes: Callable[[], list[str]]
     param_error: Callable[[], tuple[type[Exception], ...]]
     world_differences: Callable[[dict[str, Any], dict[str, Any]], list[str]] | None = None
+    channels: Callable[[], dict[str, dict[str, Any]]] | None = None
 
 
 def _real_load_scenario(path: Path) -> ScenarioInfo:
@@ -107,6 +111,12 @@ def _real_world_differences(baseline: dict[str, Any], flat: dict[str, Any]) -> l
     return flat_world_differences(baseline, flat)
 
 
+def _real_channels() -> dict[str, dict[str, Any]]:
+    from model.param_channels import DECLARED
+
+    return {name: dict(channel.off()) for name, channel in DECLARED.items()}
+
+
 REAL = Backend(
     load_scenario=_real_load_scenario,
     resolve=_real_resolve,
@@ -115,6 +125,7 @@ REAL = Backend(
     outcomes=_real_outcomes,
     param_error=_real_param_error,
     world_differences=_real_world_differences,
+    channels=_real_channels,
 )
 """The real model (the default everywhere)."""
 

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.entities import finance
+from model.overrides import ParamError
 from model.procurement.batch import (  # noqa: F401 - Batch, Result and REASONS are part of this module's interface
     REASONS, Batch, Result)
-from model.procurement.method import Method, Orders  # noqa: F401 - Method is part of this module's interface
+from model.procurement.method import SELECTORS, Method, Orders  # noqa: F401 - Method is part of this module's interface
 from model.procurement.methods.consultation import CompetitiveConsultation, CompetitiveNegotiation
 from model.procurement.methods.framework import FrameworkAgreement
 from model.procurement.methods.jiebang import JiebangPosting
@@ -28,12 +29,40 @@ from model.procurement.methods.village_committee import VillageCommittee
 from model.registry import Registry
 
 if TYPE_CHECKING:
+    from model.param_tree import Params
     from model.state import State
 
 #: The procurement methods, in the order they run each month; position = code.
 METHODS: Registry[Method] = Registry(
     "procurement method", PublicTender(), UnitSelf(), PostOutsourcing(), JiebangPosting(), CompetitiveConsultation(),
     CompetitiveNegotiation(), SingleSource(), FrameworkAgreement(), VillageCommittee())
+
+
+#: What ``procurement.fallback`` may name besides a method: in-house provision by the buyer's staff
+#: (the given-up order is dropped and its slots are provided in house).
+IN_HOUSE = "in_house"
+
+
+def role_choices(role: str) -> tuple[str, ...]:
+    """The names the parameter of ``role`` (``method.SELECTORS``) may take: the registered methods
+    that declare the role, in registry order (and in-house provision for the fallback)."""
+    names = tuple(n for n, meth in METHODS.items() if role in meth.roles)
+    return (*names, IN_HOUSE) if role == "fallback" else names
+
+
+def check_roles(p: Params, origin: str) -> None:
+    """Check that every method selector names a method declaring its role. The tree cannot check
+    this itself: the methods import the tree (through their annotations), so it cannot import them.
+
+    Raises:
+        ParamError: one line naming ``origin``, the parameter, the value and what is allowed.
+    """
+    for role, leaf in SELECTORS.items():
+        name, allowed = getattr(p.procurement, leaf), role_choices(role)
+        if name not in allowed:
+            shown = " | ".join(f'"{n}"' for n in allowed)
+            raise ParamError(f"{origin}: procurement.{leaf} = {name!r}: not a procurement method for the role "
+                             f"{role!r}; allowed: {shown}")
 
 
 def code(name: str) -> int:

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 
 BELOW, MIDDLE, ABOVE = 0, 1, 2
 
+#: The roles a method may declare (``Method.roles``) and the parameter (``procurement.<name>``) that
+#: chooses a method for each: competitive items below the decentralised-purchase limit, the non-tender
+#: band, the method a void public tender switches to, and what follows when the buyer gives up.
+SELECTORS = {"small": "small_method", "middle": "middle_method", "switch": "switch_method", "fallback": "fallback"}
+
 
 def band(m: State, value: np.ndarray) -> np.ndarray:
     """Value band of every order: 2 at or above the open-tender threshold, else 0 below the
@@ -70,6 +75,10 @@ class Method:
         government_procurement: a method of the Government Procurement Law that the Ministry of
             Finance's statistics count (a project of the county's 政府采购 figures); postings, the
             unit's own purchases below the limit, posts and village committees are outside them.
+        roles: the roles (keys of :data:`SELECTORS`) for which a county may choose it: its name is
+            then an allowed value of that role's parameter (``market.role_choices``). A method chosen
+            as "small" or "middle" claims its band's orders itself (``claims``); "switch" and
+            "fallback" orders reach it after a failure.
     """
 
     name: str = ""
@@ -79,6 +88,7 @@ class Method:
     status: str = ""
     legal_min: int = 0
     government_procurement: bool = False
+    roles: tuple[str, ...] = ()
 
     def claims(self, m: State, o: Orders) -> np.ndarray:
         """Which orders this method may buy (bool per order)."""
@@ -93,6 +103,10 @@ class Method:
         including this one; ``bids``: bids or responses this time). Default: repeat after
         ``procurement.retender_delay_months`` until ``procurement.max_failures``, then give up."""
         return repeat(m, self.name, failures)
+
+    def takes_fallback(self, m: State, rows: np.ndarray) -> np.ndarray:
+        """Which of the given-up orders ``rows`` it can take as the fallback (bool per row; default all)."""
+        return np.ones(len(rows), bool)
 
 
 def repeat(m: State, name: str, failures: np.ndarray, widen: int = 0) -> Next:

@@ -232,15 +232,14 @@ def fall_back_inhouse(m: State, slots: np.ndarray) -> None:
 
 def _fallback_code(m: State, rows: np.ndarray, mode: np.ndarray) -> np.ndarray:
     """Method code the buyer falls back on when it gives up (−1: none, the order is dropped):
-    ``procurement.fallback`` — the unit's own purchase, or the village committee for orders of
-    one village; never the method that just failed; post items are not commissioned."""
-    o, pr = m.orders, m.p.procurement
-    if pr.fallback == "in_house":
+    ``procurement.fallback`` — a method declaring the role "fallback", for the orders it takes
+    (``Method.takes_fallback``: the village committee only those of one village), or in-house
+    provision; never the method that just failed; post items are not commissioned."""
+    o, fallback = m.orders, m.p.procurement.fallback
+    if fallback == market.IN_HOUSE:
         return np.full(len(rows), -1)
-    target = market.code(pr.fallback)
-    ok = (mode != target) & (m.cat.mode[o.item[rows]] != POSTS)
-    if pr.fallback == "village_committee":
-        ok &= o.village[rows] >= 0
+    target = market.code(fallback)
+    ok = (mode != target) & (m.cat.mode[o.item[rows]] != POSTS) & market.METHODS[fallback].takes_fallback(m, rows)
     return np.where(ok, target, -1)
 
 

@@ -21,6 +21,7 @@ class _NonTender(Method):
 
     priority = 2.0
     status = "current law"
+    roles = ("middle", "switch")
 
     def claims(self, m, o):
         return (o.cat_mode == OPEN) & (band(m, o.value) == MIDDLE) & (m.p.procurement.middle_method == self.name)

@@ -23,6 +23,7 @@ class JiebangPosting(Method):
     source = "the article (揭榜, seed S1); below the decentralised-purchase limit, 国办发〔2019〕55号"
     status = "the article's 2019 practice"
     legal_min = 1
+    roles = ("small",)
 
     def claims(self, m, o):
         return (o.cat_mode == OPEN) & (band(m, o.value) == BELOW) & (m.p.procurement.small_method == self.name)

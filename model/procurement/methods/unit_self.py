@@ -24,6 +24,7 @@ class UnitSelf(Method):
     priority = 2.0
     source = "国办发〔2019〕55号 (below the decentralised-purchase limit); seed S8"
     status = "current law"
+    roles = ("small", "fallback")
 
     def claims(self, m, o):
         below = band(m, o.value) == BELOW

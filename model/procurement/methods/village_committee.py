@@ -24,6 +24,7 @@ class VillageCommittee(Method):
     priority = 9.0
     source = "财政部令第102号 art. 6 (village committees may supply purchased services)"
     status = "current law"
+    roles = ("fallback",)
 
     def claims(self, m, o):
         return np.zeros(len(o.value), bool)
@@ -37,6 +38,10 @@ class VillageCommittee(Method):
         res.honesty[got] = 1.0
         res.notified[rows] = res.eligible[rows] = res.bids[rows] = own
         res.reason[rows] = np.where(own, AWARDED, NO_APPLICANT)
+
+    def takes_fallback(self, m, rows):
+        """Only an order of one village: a committee supplies its own village."""
+        return m.orders.village[rows] >= 0
 
     def after_failure(self, m, failures, bids):
         nxt = super().after_failure(m, failures, bids)
