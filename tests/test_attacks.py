@@ -336,18 +336,18 @@ def test_defect_8_a_plan_is_costed_and_bounded_before_it_runs(tmp_path, scenario
     sweep started; the description copied three times into the manifest; no estimate.
     Now: `--reps` above 100,000 and descriptions above 20,000 characters are one line, exit 2;
     `--workers` is capped at the cores with a note; `run --dry-run` prints runs, CPU time and
-    peak memory per run from the region (fit to docs/PERFORMANCE.md: the county decade 0.9 s,
-    0.35 GB; the province year at least 218 s and 24.9 GB); a plan needing more memory than is available
+    peak memory per run from the region (fit to docs/PERFORMANCE.md: the county decade 1 s,
+    0.35 GB; the province year 238 s and 16.2 GB); a plan needing more memory than is available
     is refused in one line before anything is written.
     """
     base = ["run", str(SCEN / "baseline.toml"), "--quiet"]
     assert main([*base, "--dry-run", "--years", "10", "--reps", "3", "--executor", "serial"]) == 0
     out = capsys.readouterr().out
-    assert "plan: 3 runs (1 scenario)" in out and "CPU 0.9 s, peak memory 0.351 GB" in out
+    assert "plan: 3 runs (1 scenario)" in out and "CPU 1 s, peak memory 0.352 GB" in out
     province = ["--set", "region.n_towns=1800", "--set", "region.villages_per_town=39",
                 "--set", "region.radius_km=220", "--set", "burn_in_years=0"]
     assert main([*base, "--dry-run", "--years", "1", "--reps", "1", *province]) == 0
-    assert "CPU 218 s, peak memory 24.9 GB" in capsys.readouterr().out
+    assert "CPU 238 s, peak memory 16.2 GB" in capsys.readouterr().out
     huge = cli(*base, "--reps", "1000000000", "--out", "o", cwd=tmp_path)
     assert "--reps: expected at most 100,000" in one_line_exit_2(huge)
     monkeypatch.setattr("experiments.engine.cost.available_mb", lambda: 500.0)

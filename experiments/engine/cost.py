@@ -2,15 +2,13 @@
 
 A run's cost is estimated from its region alone — villages (``region.n_towns`` ×
 ``region.villages_per_town``), their density (villages per km² of the disk of radius
-``region.radius_km``) and the years — from the benchmarks of docs/PERFORMANCE.md (round 5, final
-code), not a model of the code:
+``region.radius_km``) and the years — from the benchmarks of docs/PERFORMANCE.md, not a model of the code:
 
-- one year at the county's density, 100 / 1,000 / 10,000 / 70,000 villages: 0.070 / 0.232 / 3.65 /
-  49.9 s CPU, peak RSS 317 / 362 / 1,100 / 3,550 MB (`BENCH`);
-- the province, 70,200 villages at 2.18× the county's density, one year: at least 217.8 s CPU and
-  24.9 GB (`PROVINCE`: lower bounds — the bench of 2026-12-06 on a 24 GB machine was killed out of
-  memory during its first year, holding 24,279,512 KiB; round 5 had measured 101.7 s and 9.87 GB
-  before the market changes, docs/PERFORMANCE.md);
+- one year at the county's density, 100 / 1,000 / 10,000 / 70,000 villages: 0.045 / 0.309 / 6.99 /
+  101.1 s CPU, peak RSS 318 / 363 / 820 / 7,187 MB (`BENCH`; `bench --scale 100 --scale 1000
+  --scale 10000 --scale 70000 --years 1`, 2026-12-07);
+- the province, 70,200 villages at 2.18× the county's density, one year: 238.3 s CPU and 16.2 GB
+  (`PROVINCE`; `bench --scale province --years 1`, 2026-12-07);
 - later years cost a fraction of the first (which builds the region): 0.45 for the county
   (decade 0.82 s CPU against 0.163 s for its first year), 0.88 for the province (round 3: 542.6 s
   for ten years, 60.7 s for one) (`LATER_YEARS`).
@@ -31,12 +29,11 @@ from typing import Any
 
 import numpy as np
 
-BENCH = ((100, 0.070, 317.0), (1_000, 0.232, 362.0), (10_000, 3.65, 1_100.0),
-         (70_000, 49.9, 3_550.0))
+BENCH = ((100, 0.045, 318.0), (1_000, 0.309, 363.0), (10_000, 6.99, 820.0),
+         (70_000, 101.1, 7_187.0))
 """(villages, CPU s per simulated year, peak RSS MB) at the county's density (PERFORMANCE.md)."""
-PROVINCE = (70_200, 1800 * 39 / (math.pi * 220.0 ** 2), 217.8, 24_862.0)
-"""(villages, villages per km², CPU s for one year, peak RSS MB) of `bench --scale province` (lower
-bounds: the run was killed out of memory before its first year ended)."""
+PROVINCE = (70_200, 1800 * 39 / (math.pi * 220.0 ** 2), 238.3, 16_212.0)
+"""(villages, villages per km², CPU s for one year, peak RSS MB) of `bench --scale province`."""
 COUNTY_DENSITY = 600 / (math.pi * 30.0 ** 2)
 """Villages per km² of the default region (12 × 50 villages on a disk of radius 30 km)."""
 
