@@ -23,13 +23,7 @@ PACKAGES = ("model", "experiments")
 
 #: Cycles known and being removed elsewhere; each entry must still be a cycle (the test fails
 #: when one is gone, so that its entry is deleted here and the cycle cannot come back unseen).
-#: The one left: the parameter tree validates the award rule, evaluation rule and monitoring regimes
-#: against their registries, whose classes annotate ``p: Params`` (annotation imports only). It goes
-#: when policy objects take their values in the constructor instead of reading the tree.
-KNOWN_CYCLES: set[frozenset[str]] = {
-    frozenset({"model.param_tree", "model.param_delivery", "model.procurement.award", "model.delivery.evaluation",
-               "model.delivery.monitoring"}),
-}
+KNOWN_CYCLES: set[frozenset[str]] = set()  # none allowed
 
 #: The modules that may import ``model.core``: the package (its public name), the runner, the
 #: dashboard, and drivers of experiments/ that build models. Phases and mechanisms use ``model.state``.

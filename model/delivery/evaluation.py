@@ -13,14 +13,29 @@ The score formula is an evaluation rule registered in :data:`EVALUATIONS` (``eva
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from model.registry import Registry
 
-if TYPE_CHECKING:
-    from model.param_tree import Params
+
+
+class EvaluationValues(Protocol):
+    """The ``evaluation`` section's values the rules read (``model.param_delivery.Evaluation``)."""
+
+    rule: str
+    inspection_weight: float
+    kpi_weight: float
+    citizen_weight: float
+    reputation_rate: float
+
+
+class EvaluationParams(Protocol):
+    """The part of the parameter tree evaluation reads. Declared here, not imported: the tree
+    checks ``evaluation.rule`` against this module's registry, so this module cannot import the tree."""
+
+    evaluation: EvaluationValues
 
 
 class EvaluationRule:
@@ -35,7 +50,7 @@ class EvaluationRule:
     source: str = ""
     status: str = ""
 
-    def scores(self, p: Params, mean_meas: np.ndarray, n_insp: np.ndarray, mean_qc: np.ndarray,
+    def scores(self, p: EvaluationParams, mean_meas: np.ndarray, n_insp: np.ndarray, mean_qc: np.ndarray,
                rating: np.ndarray) -> np.ndarray:
         """Scores (0–1) from the mean inspected quality (0–1), inspections (count), mean contractible
         quality (KPI completion, 0–1) and the citizens' rating (0–1) of many contracts."""
@@ -60,13 +75,13 @@ class Weighted(EvaluationRule):
 EVALUATIONS: Registry[EvaluationRule] = Registry("evaluation rule", Weighted())
 
 
-def scores(p: Params, mean_meas: np.ndarray, n_insp: np.ndarray, mean_qc: np.ndarray,
+def scores(p: EvaluationParams, mean_meas: np.ndarray, n_insp: np.ndarray, mean_qc: np.ndarray,
            rating: np.ndarray) -> np.ndarray:
     """Evaluation scores (0–1) of many contracts under the rule in force."""
     return EVALUATIONS[p.evaluation.rule].scores(p, mean_meas, n_insp, mean_qc, rating)
 
 
-def updated_reputation(p: Params, old: np.ndarray, score: np.ndarray) -> np.ndarray:
+def updated_reputation(p: EvaluationParams, old: np.ndarray, score: np.ndarray) -> np.ndarray:
     """Reputation after one evaluation."""
     lam = p.evaluation.reputation_rate
     return (1 - lam) * old + lam * score

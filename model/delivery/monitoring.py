@@ -27,16 +27,37 @@ from model.registry import Registry
 from model.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
-    from model.param_tree import Params
     from model.rng import Streams
     from model.table import Table
 
 
-class Monitored(Protocol):
-    """What monitoring reads of the county's state (a part of ``model.state.State``: the parameter
-    tree imports this module's registry, so this module cannot import the whole state)."""
+class MonitoringValues(Protocol):
+    """The ``monitoring`` section's values the regimes read (``model.param_delivery.Monitoring``)."""
 
-    p: Params
+    regimes: list[str]
+    announced_per_year: int
+    random_prob: float
+
+
+class ChannelSwitches(Protocol):
+    """The channel switch monitoring reads (``model.param_channels.MechanismChannels``)."""
+
+    complaint_alerts: bool
+
+
+class MonitoringParams(Protocol):
+    """The part of the parameter tree monitoring reads."""
+
+    monitoring: MonitoringValues
+    channels: ChannelSwitches
+
+
+class Monitored(Protocol):
+    """What monitoring reads of the county's state (a part of ``model.state.State``). Declared here,
+    not imported: the parameter tree checks ``monitoring.regimes`` against this module's registry, so
+    this module can import neither the tree nor the state."""
+
+    p: MonitoringParams
     contracts: Table
     streams: Streams
 

@@ -21,14 +21,27 @@ floor for services (10% by default), enforced when the parameters are loaded.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
 
 from model.registry import Registry
 
-if TYPE_CHECKING:
-    from model.param_tree import Params
+
+
+class ScoringWeights(Protocol):
+    """The ``scoring`` section's weights a rule's stake reads (``model.param_tree.Scoring``)."""
+
+    reputation_weight: float
+    citizen_weight: float
+
+
+class AwardParams(Protocol):
+    """The part of the parameter tree the award rules read. Declared here, not imported: the tree
+    checks ``procurement.award_rule`` against this module's registry, so this module cannot import
+    the tree."""
+
+    scoring: ScoringWeights
 
 
 @dataclass
@@ -105,7 +118,7 @@ class AwardRule:
         """
         raise NotImplementedError
 
-    def stake_weights(self, p: Params) -> tuple[float, float]:
+    def stake_weights(self, p: AwardParams) -> tuple[float, float]:
         """(ρ, ρ_cit): weights (shares) of reputation and of the citizens' rating in winning the
         next contract under this rule."""
         raise NotImplementedError
@@ -124,7 +137,7 @@ class LowestPrice(AwardRule):
     def winners(self, b: Bids, weights: dict[str, float]) -> np.ndarray:
         return lowest_price(b, weights)
 
-    def stake_weights(self, p: Params) -> tuple[float, float]:
+    def stake_weights(self, p: AwardParams) -> tuple[float, float]:
         return self.reputation_stake, 0.0
 
 
@@ -139,7 +152,7 @@ class Scoring(AwardRule):
     def winners(self, b: Bids, weights: dict[str, float]) -> np.ndarray:
         return scoring(b, weights)
 
-    def stake_weights(self, p: Params) -> tuple[float, float]:
+    def stake_weights(self, p: AwardParams) -> tuple[float, float]:
         return p.scoring.reputation_weight, p.scoring.citizen_weight
 
 
