@@ -368,6 +368,28 @@ def test_defect_8_a_plan_is_costed_and_bounded_before_it_runs(tmp_path, scenario
     assert "experiment.description" in line and "20000 characters" in line
 
 
+
+def test_a_dask_cluster_whose_workers_cannot_hold_a_run_is_refused(tmp_path, capsys):
+    """With ``--scheduler``, a plan is checked against the cluster's workers before anything is
+    written: a run's estimated peak (the county: 0.35 GB) above every worker's memory limit is one
+    line, exit 2; workers that hold it run the sweep, and the dry run states the memory per worker."""
+    distributed = pytest.importorskip("dask.distributed")
+    base = ["run", str(SCEN / "baseline.toml"), "--quiet", "--executor", "dask", "--reps", "1", "--years", "6"]
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, memory_limit="100MB",
+                                  dashboard_address=None) as small:
+        line = one_line_exit_2((main([*base, "--scheduler", small.scheduler_address, "--out", str(tmp_path / "s")]),
+                                capsys.readouterr().err))
+    assert "0.352 GB" in line and "largest worker" in line and "0.1 GB" in line and "--memory-limit" in line
+    assert not (tmp_path / "s").exists()
+    assert main([*base, "--dry-run"]) == 0
+    assert "Dask: each worker needs about 0.352 GB for every run it holds at once" in capsys.readouterr().out
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, memory_limit="500MB",
+                                  dashboard_address=None) as big:
+        assert main([*base, "--scheduler", big.scheduler_address, "--set", "region.n_towns=2",
+                     "--out", str(tmp_path / "b")]) == 0
+    assert "1 of 1 Dask workers may run more runs at once" in capsys.readouterr().err
+    assert (tmp_path / "b" / "runs.parquet").exists()
+
 def test_defect_9_damaged_folders_and_closed_outputs_are_one_line(tmp_path, scenario, monkeypatch, capsys):
     """Defect 9 — tracebacks despite the one-line promise.
 

@@ -1,5 +1,6 @@
 """`run`'s resource guard: workers capped at the cores, a plan's cost estimated, and a plan whose
-memory exceeds what the machine has refused before anything is written (issue 35)."""
+memory exceeds what the machine — or, with ``--scheduler``, the Dask cluster's largest worker — has
+refused before anything is written."""
 
 from __future__ import annotations
 
@@ -42,7 +43,16 @@ def describe_cost(plan: Any, executor: str, workers: int | None) -> tuple[list[s
               f"at a time), peak memory {parallel} x {peak / 1000:.3g} GB = "
               f"{parallel * peak / 1000:.3g} GB"
               + (f" of {avail / 1000:.3g} GB available" if avail is not None else "")]
+    if executor == "dask":
+        lines.append(f"Dask: each worker needs about {peak / 1000:.3g} GB for every run it holds at once "
+                     "(one per thread)")
     return lines, parallel * peak
+
+
+def per_run_mb(plan: Any) -> float | None:
+    """The plan's estimated peak memory of one run (MB), or None without an estimate."""
+    est = cost.plan_cost(plan)
+    return None if est is None else est[1]
 
 
 def check_memory(need_mb: float | None, executor: str, scheduler: str | None) -> None:
@@ -54,3 +64,27 @@ def check_memory(need_mb: float | None, executor: str, scheduler: str | None) ->
         raise SpecError(f"the plan needs about {need_mb / 1000:.3g} GB of memory at once (estimated, "
                         f"see run --dry-run) and this machine has {avail / 1000:.3g} GB available; "
                         "use fewer --workers or a smaller region")
+
+
+def check_dask_memory(run_mb: float | None, scheduler: str, timeout: float) -> None:
+    """Refuse a plan one of whose runs exceeds the memory limit of every worker of the Dask cluster
+    at ``scheduler`` (a worker without a limit holds any run); note on stderr when a worker's
+    threads together may exceed it."""
+    from experiments.engine.runner import dask_workers_memory
+
+    workers = dask_workers_memory(scheduler, timeout)
+    if not workers:
+        raise SpecError(f"--scheduler {scheduler}: the Dask cluster has no workers")
+    if run_mb is None:
+        return
+    limits = [mb for mb, _ in workers]
+    if all(mb > 0 for mb in limits) and run_mb > max(limits):
+        raise SpecError(f"each run needs about {run_mb / 1000:.3g} GB of memory at its peak (estimated, see run "
+                        f"--dry-run) and the largest worker of the Dask cluster at {scheduler} may use "
+                        f"{max(limits) / 1000:.3g} GB; start workers with more (dask worker --memory-limit) "
+                        "or use a smaller region")
+    tight = sum(1 for mb, threads in workers if 0 < mb < run_mb * threads)
+    if tight:
+        print(f"note: {tight} of {len(workers)} Dask workers may run more runs at once than their memory "
+              f"limit holds ({run_mb / 1000:.3g} GB each); give them one thread (--nthreads 1) or more memory",
+              file=sys.stderr)

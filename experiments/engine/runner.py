@@ -334,6 +334,14 @@ class DaskExecutor:
                 done.add(self._client.submit(fn, nxt, pure=False))
 
 
+def dask_workers_memory(scheduler: str, timeout: float = 10.0) -> list[tuple[float, int]]:
+    """(memory limit in MB, 0 for none; threads) of every worker of the Dask cluster at ``scheduler``
+    (ExecutorError when it cannot be reached)."""
+    with DaskExecutor(scheduler=scheduler, timeout=timeout) as ex:
+        info = ex._client.scheduler_info()["workers"]
+    return [(float(w.get("memory_limit") or 0) / 1e6, int(w.get("nthreads") or 1)) for w in info.values()]
+
+
 def pick_executor(requested: str | None, hint: str | None, runs: int) -> str:
     """Resolve "auto": processes with 4+ runs on 2+ cores, else serial."""
     name = requested or hint or "auto"
