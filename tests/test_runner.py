@@ -173,3 +173,15 @@ def test_real_model_common_random_numbers(real_plan, tmp_path):
     # incubation_qualified matters only when firms are incubated (incubation = 0 here)
     pd.testing.assert_frame_equal(base[outcomes], qual[outcomes])
     assert base["spend"].nunique() == 3  # replicates differ
+
+
+def test_the_allocator_is_tuned_once_where_glibc_has_mallopt():
+    """experiments/engine/allocator.py: glibc's thresholds are set (mallopt accepts all three) once
+    per process; elsewhere it reports that it did nothing."""
+    import platform
+
+    from experiments.engine import allocator
+
+    first = allocator.tune()
+    assert first is (platform.libc_ver()[0] == "glibc")
+    assert allocator.tune() is first and allocator.tune.cache_info().misses == 1

@@ -171,10 +171,12 @@ def bench_one(scale: str, years: int, seed: int = 1, extra: dict[str, Any] | Non
         A JSON-ready dict: region size, build and run seconds, seconds per year, per phase,
         µs per household-month and per tender, peak memory (MB) and the floors and ratios.
     """
+    from experiments.engine import allocator
     from model import load_params
     from model.core import ProcurementModel
     from model.procurement import kernels
 
+    allocator.tune()  # as every sweep's runs have it (experiments/engine/allocator.py)
     k0 = time.process_time()
     kernels.warm()  # once per process: numba loads the compiled kernels (reported as kernel_load_s)
     kernel_s = time.process_time() - k0

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from experiments.engine import allocator
 from experiments.engine.backend import REAL, Backend
 from experiments.engine.choices import EXECUTOR_NAMES
 from experiments.engine.spec import Plan, RunSpec
@@ -70,6 +71,7 @@ def run_chunk(tasks: list[Task], backend: Backend = REAL, tenders: bool = False)
     Returns:
         The chunk's `ChunkResult`.
     """
+    allocator.tune()  # once per process: glibc's thresholds for large temporary arrays
     built: dict[int, Any] = {}
 
     def build(flat: dict[str, Any]) -> Any:
