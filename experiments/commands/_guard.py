@@ -1,5 +1,5 @@
 """`run`'s resource guard: workers capped at the cores, a plan's cost estimated, and a plan whose
-memory exceeds what the machine has refused before anything is written (issue 35)."""
+memory exceeds what the machine has refused before anything is written."""
 
 from __future__ import annotations
 
