@@ -1,7 +1,7 @@
-"""Lint: the code speaks of the repository only. No Python file under model/, experiments/, scripts/ or
-benchmarks/ cites an issue number ("issue 20", "(issue 30 item 5)", "issue-19") or a document that is
-not in the repository (DESIGN.md, shared/seed/...): a reader needs the file or docs/ section that
-says what is, and the history is in git."""
+"""Lint: the code speaks of the repository only. No Python file under model/, experiments/, scripts/
+or benchmarks/, nor README.md or docs/internals.md, cites an issue number ("issue 20", "(issue 30
+item 5)", "issue-19") or a document that is not in the repository (DESIGN.md, shared/seed/...): a
+reader needs the file or docs/ section that says what is, and the history is in git."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SCANNED = ("model", "experiments", "scripts", "benchmarks")
+DOCS = ("README.md", "docs/internals.md")
 OUTSIDE = re.compile(r"\bissues?[\s#-]*\d+|\bDESIGN\.md\b|\bshared/seed/", re.IGNORECASE)
 
 
@@ -18,9 +19,10 @@ def outside_references(text: str) -> list[tuple[int, str]]:
     return [(text.count("\n", 0, m.start()) + 1, m.group(0)) for m in OUTSIDE.finditer(text)]
 
 
-def test_no_python_file_cites_an_issue_or_an_outside_document():
+def test_no_python_file_or_reference_doc_cites_an_issue_or_an_outside_document():
     files = [p for d in SCANNED for p in sorted((ROOT / d).rglob("*.py"))]
     assert len(files) > 100, "the scan sees the project's modules"
+    files += [ROOT / d for d in DOCS]
     found = [f"{p.relative_to(ROOT)}:{line}: {hit}" for p in files
              for line, hit in outside_references(p.read_text(encoding="utf-8"))]
     assert not found, "cite the repository (a module, docs/ODD.md §N, docs/internals.md), not: " + "; ".join(found)
