@@ -1,4 +1,4 @@
-"""Are the headline outcomes' distributions unchanged by a change of random draws? (issue 24)
+"""Are the headline outcomes' distributions unchanged by a change of random draws?
 
 Runs ``baseline`` and ``reform_package`` (the scenario files, default region) for SEEDS seeds ×
 YEARS years with whatever ``model`` package Python imports, and stores the summaries; then compares
@@ -10,7 +10,7 @@ so the seeds are not paired).
     PYTHONPATH=/path/to/old/checkout python benchmarks/draw_equivalence.py run --out results/bench/draws-before.json
     python benchmarks/draw_equivalence.py compare results/bench/draws-before.json results/bench/draws-after.json
 
-``compare`` prints a Markdown table (docs/PERFORMANCE.md, round 5).
+``compare`` prints a Markdown table (docs/PERFORMANCE.md, "How the compiled and sampled paths stay honest").
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""CPU time of the parts of the citizens and metrics phases (issue 24, docs/PERFORMANCE.md round 5).
+"""CPU time of the parts of the citizens and metrics phases (docs/PERFORMANCE.md, "What dominates, and why").
 
     python benchmarks/phase_parts.py                 # county, 5 years after a one-month warm-up
     python benchmarks/phase_parts.py --years 2

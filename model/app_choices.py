@@ -1,4 +1,4 @@
-"""The dashboard's choice levers in the page's language (model/app.py; issue 29).
+"""The dashboard's choice levers in the page's language (model/app.py).
 
 In Chinese a lever's choices are shown by their declared Chinese labels (a registry variant's
 ``label_zh``, a notice channel's ``CHANNELS_ZH``), never by their code names, and the lever changes

@@ -1,4 +1,4 @@
-"""The dashboard's words in English and Chinese (model/app.py; issue 25).
+"""The dashboard's words in English and Chinese (model/app.py).
 
 Outcome, parameter and policy names are not repeated here: the dashboard reads their Chinese
 labels where they are declared (``Outcome.label_zh``, a variant's ``label_zh``, the unit glossary

@@ -1,7 +1,7 @@
 """ProcurementModel: a county-level city buying public services, one month per step.
 
-Follows the 2019 Penglai report (shared/seed/penglai_gps_2019.txt) as mapped in
-shared/seed/MECHANISMS.md; the ODD description is docs/ODD.md.
+Follows the 2019 Penglai report (蓬莱市委编办, 蓬莱市政府购买服务工作的实践与思考), mechanism by
+mechanism as docs/ODD.md §7.15 maps it; the ODD description is docs/ODD.md.
 """
 
 from __future__ import annotations

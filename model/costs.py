@@ -1,4 +1,4 @@
-"""The month's full public cost (issue 21 item 5): what the public purse pays for the services.
+"""The month's full public cost: what the public purse pays for the services.
 
 ``public_cost`` = payments (``spend``: contracts, posts, subsidies) + administration and monitoring
 staff (``admin_cost``) + in-house provision (``inhouse_cost``) + the reforms' own running costs

@@ -1,4 +1,4 @@
-"""The shared Chinese vocabulary: units and administrative levels (issue 25).
+"""The shared Chinese vocabulary: units and administrative levels (docs/internals.md, "Two languages").
 
 Names (outcomes, parameters, scenarios, methods, rules, regimes, reforms) carry their Chinese
 label where they are declared (``label_zh``, ``zh``, ``name_zh``). What is shared by many
@@ -18,8 +18,8 @@ LEGAL_STATUS = {
     "practice_2019": ("Penglai's 2019 practice (the article)", "蓬莱 2019 年做法（原文）"),
     "rule_change": ("needs a rule change (counterfactual)", "需修改规则（反事实情景）"),
 }
-"""A scenario's ``legal_status`` -> (English, Chinese) wording (DESIGN.md principle 12: current law,
-the article's 2019 practice, or a counterfactual that needs a rule change)."""
+"""A scenario's ``legal_status`` -> (English, Chinese) wording: every rule that encodes law names its legal
+status — current law, the article's 2019 practice, or a counterfactual that needs a rule change."""
 
 LEVELS_ZH = {"all": "全部", "city": "市级", "town": "镇级", "village": "村级"}
 """Buyer level -> its Chinese name (the article's 城区 / 镇 / 村)."""

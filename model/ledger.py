@@ -1,4 +1,4 @@
-"""The month ledger: what a month produces for the metrics (DESIGN.md principle 11).
+"""The month ledger: what a month produces for the metrics (typed fields, not string-keyed dicts).
 
 A :class:`MonthLedger` is made in ``ProcurementModel.__init__`` and reset at the start of every
 month. The phases of ``model.month.PHASES`` add to its typed fields (a misspelt field is an

@@ -1,4 +1,4 @@
-"""Every reported outcome, declared once: name, label, unit, meaning, aggregation (DESIGN.md "Outcomes").
+"""Every reported outcome, declared once: name, label, unit, meaning, aggregation.
 
 Each month the model records raw numerators and denominators (``raw``): the month ledger
 (model/ledger.py) flattened; ``num`` and ``den`` name its counters and ``Outcome.reads`` the
@@ -84,7 +84,7 @@ def _band_variants(name, en, zh, unit, meaning, mechanism, bands, level="all"):
                     f"{zh}（距县城第{b}距离带）", band=b) for b in range(1, N_BANDS + 1)] if bands else []
 
 
-def _gap(name, label, unit, outcome, worse="negative", mechanism="issue 21"):
+def _gap(name, label, unit, outcome, worse="negative", mechanism="model/places.py"):
     """Declare the far-minus-centre gap of a per-band outcome: band N_BANDS minus band 1."""
     en, zh = label
     return Outcome(name, en, unit, f"{outcome} in the farthest distance band from the county centre minus in the "
@@ -106,10 +106,10 @@ _DECL = [
         "weighted by people served", "ratio", "qc_people", "people", False, "HSV 1997"),
     *_o("effort_contractible", ("Contractible effort", "可合约化努力"), "0–1", "mean effort firms put on contractible quality, "
         "over active contract-months (incentives, not selection)", "ratio", "effort_c_sum", "effort_months",
-        False, "HSV 1997; issue 20"),
+        False, "HSV 1997; model/delivery/stake.py"),
     *_o("effort_noncontractible", ("Non-contractible effort", "不可合约化努力"), "0–1", "mean effort firms put on "
         "non-contractible quality, over active contract-months (incentives, not selection)", "ratio",
-        "effort_n_sum", "effort_months", False, "HSV 1997; issue 20"),
+        "effort_n_sum", "effort_months", False, "HSV 1997; model/delivery/stake.py"),
     *_o("coverage", ("Coverage", "服务覆盖率"), "share", "share of demanded item-locations served (by contract or in-house), "
         "weighted by people", "ratio", "covered_people", "demand_people", True, "P3",
         ("covered_people_band", "demand_people_band"), ("covered_village_band", "demand_village_band")),

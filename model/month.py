@@ -1,4 +1,4 @@
-"""The month, in order: the one table of phases ``ProcurementModel.step`` runs (DESIGN.md principle 1).
+"""The month, in order: the one table of phases ``ProcurementModel.step`` runs (docs/internals.md).
 
 Every entry names the phase, the months of the fiscal year it runs in, the function that
 implements it (so its module is one hop away) and what it does. The ``step`` docstring, the

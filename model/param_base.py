@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 EST = "illustrative estimate"
 
 
-#: Legal status of a lever's values (DESIGN.md): what a non-default value would mean in law.
+#: Legal status of a lever's values: what a non-default value would mean in law.
 CURRENT, PRACTICE, COUNTERFACTUAL = "current law", "the article's 2019 practice", "counterfactual (needs a rule change)"
 
 

@@ -1,4 +1,4 @@
-"""Mechanism channels as switches (DESIGN.md principle 15; issue 31): the ``channels`` section.
+"""Mechanism channels as switches (docs/ODD.md §7.16, docs/EXPLAIN.md): the ``channels`` section.
 
 Each switch names one mechanism that can carry a reform's effect. On (the default) is the model as
 it is: with every switch on, results are bit-identical to a model without the switches. Off
@@ -19,7 +19,7 @@ from typing import Any
 from model.param_base import P, Section
 from model.registry import Registry
 
-_SRC = "analysis switch (DESIGN.md principle 15, issue 31); on = the model as it is"
+_SRC = "analysis switch (docs/ODD.md §7.16); on = the model as it is"
 
 
 def _switch(desc: str, zh: str) -> Any:

@@ -1,4 +1,4 @@
-"""The parameter section of the reforms' own costs to the public purse (issue 21 item 5).
+"""The parameter section of the reforms' own costs to the public purse (model/costs.py).
 
 Contract payments, subsidies and posts are in ``spend``; procurement, inspection and project
 officers' staff time in ``admin_cost`` (model/procurement/orders.py, model/delivery/phases.py);

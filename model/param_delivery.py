@@ -31,10 +31,10 @@ class Delivery(Section):
                              zh="企业贴现率")
     award_sensitivity: float = P(2.0, "logit units per unit score", "how strongly the win chance responds to "
                                  "the award score: ∂w/∂score = β w (1 − w)", ge=0, le=100,
-                                 source="logit approximation of the award; assumption (issue 20)", zh="中标概率对评分的敏感度")
+                                 source="logit approximation of the award; assumption", zh="中标概率对评分的敏感度")
     pressure_max: float = P(5.0, "× (cost/price)", "cap on the budget pressure cost/price that shades "
                             "non-contractible effort (its floor is the inverse)", ge=1, le=100,
-                            source="numerical guard; assumption (issue 20)", zh="预算压力上限")
+                            source="numerical guard; assumption", zh="预算压力上限")
     standard: float = P(0.75, "0–1", "quality the contract requires; shortfalls at inspection are deducted",
                         ge=0, le=1, source="seed R4 (量化 standards in contracts)", zh="合同质量标准")
     quality_noise: float = P(0.03, "0–1", "month-to-month noise of delivered quality", ge=0, le=0.5,

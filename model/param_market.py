@@ -18,6 +18,6 @@ class Market(Section):
                                  "its kind there + 1)) that halves the entry gap",
                                  ge=1, le=1e9, zh="进入缺口减半的本地业务量")
     incubation: float = P(0.0, "firms/town/year", "extra entrants from an incubation programme", ge=0, le=10,
-                          source="reform lever (DESIGN.md)", zh="孵化培育新增企业")
+                          source="reform lever", zh="孵化培育新增企业")
     incubation_qualified: bool = P(False, "switch", "incubated firms get legal form, accounts, qualifications",
                                    zh="孵化企业具备法人、财务和资质")

@@ -22,10 +22,10 @@ class Citizens(Section):
     trust_rate: float = P(0.05, "per month", "speed at which trust follows satisfaction", ge=0, le=1, zh="信任调整速度")
     trust_init: float = P(0.6, "0–1", "initial trust in government", ge=0, le=1, zh="初始政府信任度")
     satisfaction_init: float = P(0.5, "0–1", "initial household satisfaction", ge=0, le=1,
-                                 source="assumption (issue 20)", zh="初始满意度")
+                                 source="assumption", zh="初始满意度")
     disconfirmation: float = P(0.5, "per unit gap", "weight of (perceived − expected) quality in the "
                                "satisfaction target", ge=0, le=5,
-                               source="Oliver (1980) expectation–disconfirmation; assumption (issue 20)", zh="期望落差权重")
+                               source="Oliver (1980) expectation–disconfirmation; assumption", zh="期望落差权重")
     unserved_hit: float = P(0.08, "per unserved share", "trust lost per share of unserved demand", ge=0, le=1,
                             zh="未获服务造成的信任损失")
     swing_hit: float = P(0.3, "per unit swing", "trust lost per unit month-to-month quality swing (一阵风)",
@@ -37,7 +37,7 @@ class Citizens(Section):
     raters: int = P(30, "households", "households polled in the citizens' rating", ge=1, le=10000, zh="民主测评调查户数")
     taste_sd: float = P(0.15, "0–1 quality", "spread (s.d.) of tastes across a slot's households: how far "
                         "their judgement of the same service differs", ge=0, le=1,
-                        source="seed P8; assumption (issue 20)", zh="居民口味差异")
+                        source="seed P8; assumption", zh="居民口味差异")
 
 
 class Buyers(Section):
@@ -59,8 +59,8 @@ class Buyers(Section):
                                 "departments' purchased services, split across departments in proportion to the "
                                 "value of their purchasable catalogue items", ge=0, le=1e10,
                                 source="estimate: the model's purchasable city catalogue is 20.25M yuan/year; one "
-                                "county's 2019 service purchases were 148 projects, 181.9M yuan budgeted (mean 1.23M; "
-                                "issue 30), which include much beyond this catalogue, so 21M (12% of it) is sized to "
+                                "county's 2019 service purchases were 148 projects, 181.9M yuan budgeted (mean 1.23M), "
+                                "which include much beyond this catalogue, so 21M (12% of it) is sized to "
                                 "afford the catalogue, not taken from it", zh="市直部门购买服务预算（全县）")
     budget_town_yuan: float = P(2_300_000.0, "yuan/year", "a town government's yearly allocation for purchased "
                                 "town services (the town catalogue is 3.81M yuan/year)", ge=0, le=1e9,
@@ -90,7 +90,7 @@ class Buyers(Section):
                                       "working on these services", ge=0, le=1e6,
                                       source="estimate: Fujian 2020 funds at least 130,000 yuan a village for cadre "
                                       "pay and office costs (about 3 paid cadres); Hubei 2021 about 200,000 a year for "
-                                      "a village organisation's whole operation (issue 30)", zh="村干部年人力成本")
+                                      "a village organisation's whole operation", zh="村干部年人力成本")
     inhouse_material_share: float = P(0.3, "× item value", "non-staff cost (materials, equipment, fuel) of doing an "
                                       "item in-house at unloaded quality; it scales with the quality delivered",
                                       ge=0, le=1, source="estimate: labour is most of the cost of these services",
@@ -100,10 +100,10 @@ class Buyers(Section):
     adhoc_per_year: float = P(0.3, "items/buyer/year", "ad-hoc items (一事一议) per city or town buyer",
                               ge=0, le=20, source="seed S5", zh="临时事项（一事一议）数")
     adhoc_value_share: float = P(0.25, "× catalogue value", "value of an ad-hoc purchase relative to a year "
-                                 "of the catalogue item", ge=0.01, le=1, source="seed S5; assumption (issue 20)",
+                                 "of the catalogue item", ge=0.01, le=1, source="seed S5; assumption",
                                  zh="临时事项金额比例")
     adhoc_term_months: int = P(3, "months", "term of an ad-hoc purchase", ge=1, le=12,
-                               source="seed S5; assumption (issue 20)", zh="临时事项期限")
+                               source="seed S5; assumption", zh="临时事项期限")
     hard_to_staff_quality: float = P(0.5, "× in-house quality", "in-house quality of a hard-to-staff "
                                      "technical item relative to other items", ge=0, le=1,
-                                     source="seed S2, R2 (hard to staff); assumption (issue 20)", zh="难以自办事项的自办质量")
+                                     source="seed S2, R2 (hard to staff); assumption", zh="难以自办事项的自办质量")

@@ -33,18 +33,18 @@ class Region(Section):
     n_towns: int = P(12, "towns", "number of towns around the centre", ge=1, le=5000,
                      source="Penglai has about a dozen towns/streets (illustrative)", zh="镇（街道）数")
     villages_per_town: int = P(50, "villages", "villages (village committees) per town", ge=1, le=500,
-                               source="DESIGN.md region; Penglai order of magnitude", zh="每镇村数")
+                               source="Penglai order of magnitude", zh="每镇村数")
     radius_km: float = P(30.0, "km", "radius of the disk on which towns lie", ge=1, le=500, zh="镇分布半径")
     village_spread_km: float = P(6.0, "km", "typical distance of a village from its town", ge=0.5, le=50,
                                  zh="村到镇的典型距离")
     village_area_min: float = P(0.05, "× village_spread_km²", "nearest village: lower bound of the uniform draw "
                                 "of (distance / spread)² (villages spread evenly over an annulus)", ge=0, le=1,
-                                source="assumption (issue 20)", zh="最近村落的面积下限")
+                                source="assumption", zh="最近村落的面积下限")
     village_area_max: float = P(2.0, "× village_spread_km²", "farthest village: upper bound of the uniform draw "
-                                "of (distance / spread)²", ge=1, le=10, source="assumption (issue 20)",
+                                "of (distance / spread)²", ge=1, le=10, source="assumption",
                                 zh="最远村落的面积上限")
     town_jitter: float = P(0.05, "× radius_km", "s.d. of the random displacement of towns off the spiral",
-                           ge=0, le=1, source="assumption (issue 20)", zh="镇位置随机偏移")
+                           ge=0, le=1, source="assumption", zh="镇位置随机偏移")
     prefecture_distance_km: float = P(70.0, "km", "distance of the prefecture city (strong firms' base)",
                                       ge=0, le=500, source="Yantai–Penglai ≈ 70 km", zh="地级市距离")
     households_per_village: int = P(120, "households", "households simulated per village", ge=1, le=5000,
@@ -82,13 +82,13 @@ class FirmType(Section):
     honesty_mean: float = P(0.7, "0–1", "mean honesty (1 = never cheats)", ge=0, le=1, source="seed S13, P7",
                             zh="平均诚信度")
     honesty_strength: float = P(6.0, "beta a + b", "concentration of the beta distribution of honesty (higher: "
-                                "firms more alike)", ge=0.1, le=1000, source="assumption (issue 20)", zh="诚信度分布集中度")
+                                "firms more alike)", ge=0.1, le=1000, source="assumption", zh="诚信度分布集中度")
     capability_min: float = P(0.05, "0–1", "lowest capability a firm can have (the draw is clipped here)",
-                              ge=0, le=1, source="assumption (issue 20)", zh="最低能力")
+                              ge=0, le=1, source="assumption", zh="最低能力")
     cost_factor_min: float = P(0.3, "× item cost", "lowest cost factor (the draw is clipped here)", ge=0.01, le=3,
-                               source="assumption (issue 20)", zh="最低成本系数")
+                               source="assumption", zh="最低成本系数")
     cost_factor_max: float = P(3.0, "× item cost", "highest cost factor (the draw is clipped here)", ge=0.3, le=10,
-                               source="assumption (issue 20)", zh="最高成本系数")
+                               source="assumption", zh="最高成本系数")
     legal_entity_share: float = P(1.0, "share", "share able to bear independent legal liability", ge=0, le=1,
                                   source="seed S9 check 1", zh="能独立承担法律责任的比例")
     accounting_share: float = P(1.0, "share", "share with a sound accounting system", ge=0, le=1,
@@ -106,7 +106,7 @@ def _firm(**kw: Any) -> Any:
 
 
 class Firms(Section):
-    """The three kinds of contractor of DESIGN.md."""
+    """The three kinds of contractor: strong, local and grassroots (docs/ODD.md §2.2)."""
 
     strong: FirmType = _firm(count=20, capability_mean=0.85, capability_sd=0.06, cost_factor_mean=0.78,
                              capacity=10, min_contract_yuan=150000.0, turnover_yuan_year=8_000_000.0,
@@ -153,7 +153,7 @@ class Procurement(Section):
     """Procurement modes, award rules, failed tenders, lots and costs (seed S5–S10, P2–P5)."""
 
     award_rule: Annotated[str, AWARD_RULES] = P(
-        "lowest_price", "rule", "award rule of open tenders", source="seed S7; DESIGN.md award rules", zh="评标方法")
+        "lowest_price", "rule", "award rule of open tenders", source="seed S7", zh="评标方法")
     decentralised_limit_yuan: float = P(
         1_000_000.0, "yuan/order", "below this the unit buys under its own rules (not a government-procurement "
         "procedure): jiebang_posting or unit_self", ge=0, le=1e9,
@@ -224,7 +224,7 @@ class Procurement(Section):
     mobilisation_cost_yuan: float = P(500.0, "yuan/contract", "fixed cost of starting a contract", ge=0, le=1e7,
                                       zh="进场固定成本")
     mobilisation_subsidy_yuan: float = P(0.0, "yuan/contract", "subsidy paid to winners of village contracts",
-                                         ge=0, le=1e7, source="reform lever (DESIGN.md)", status=CURRENT, zh="村级合同进场补贴")
+                                         ge=0, le=1e7, source="reform lever", status=CURRENT, zh="村级合同进场补贴")
     travel_cost_yuan_km: float = P(0.8, "yuan/km", "travel cost per km of a site visit (one way)", ge=0, le=100, zh="每公里交通成本")
     reserve_error_sd: float = P(0.35, "log-sd at specialisation 1", "reserve-price error spread, × specialisation",
                                 ge=0, le=2, source="seed P5", zh="采购预算核定误差")
@@ -308,15 +308,15 @@ class Commission(Section):
                             zh="关系委托的廉洁度阈值")
     integrity_strength: float = P(8.0, "beta a + b", "concentration of the beta distribution of buyers' "
                                   "integrity (higher: buyers more alike)", ge=0.1, le=1000,
-                                  source="assumption (issue 20)", zh="廉洁度分布集中度")
+                                  source="assumption", zh="廉洁度分布集中度")
     known_radius_km: float = P(25.0, "km", "firms a buyer knows: based within this distance", ge=0, le=1000,
                                zh="购买主体熟知企业的范围")
     rating_exposure: float = P(0.5, "share of room", "favouritism room a published citizens' rating removes "
                                "when the connected firm is rated last", ge=0, le=1,
-                               source="seed R6 (民主测评 against 权力寻租); assumption, issue 20", zh="公开民主测评压缩的寻租空间")
+                               source="seed R6 (民主测评 against 权力寻租); assumption", zh="公开民主测评压缩的寻租空间")
     ranking_exposure: float = P(0.5, "share of room", "favouritism room a published supplier ranking removes "
                                 "when the connected firm is ranked last", ge=0, le=1,
-                                source="seed S15 (排名通报), R6; assumption, issue 20", zh="公开排名压缩的寻租空间")
+                                source="seed S15 (排名通报), R6; assumption", zh="公开排名压缩的寻租空间")
 
 
 class Posts(Section):

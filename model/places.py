@@ -1,4 +1,4 @@
-"""Outcomes by place: distance bands from the county centre (issue 21).
+"""Outcomes by place: distance bands from the county centre.
 
 Every household lives in a village, and every village lies in one of :data:`N_BANDS` bands of
 its distance from the county centre (0, 0) of width ``w = region.distance_band_km``: band 1 is

@@ -1,4 +1,5 @@
-"""Explicit registries of policy variants (DESIGN.md principle 3).
+"""Explicit registries of policy variants: a policy lever is a parameter, never a code edit
+(docs/internals.md, "How to add a variant").
 
 A :class:`Registry` maps a variant's name to the object that implements it (an award rule, a
 bidding strategy, a monitoring regime, a blacklist trigger, scope or duration). Each registry

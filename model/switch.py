@@ -1,4 +1,5 @@
-"""Reforms switched on in a running county (DESIGN.md principle 16; issue 30 item 5).
+"""Reforms switched on in a running county (docs/ODD.md §5): a finding must survive the county's
+initial conditions, so a reform starts after a warm-up, not from a cold start.
 
 A run with ``baseline=q, reform_start_year=k`` builds its world from ``q``, runs ``q`` for years
 1..k−1 and switches to the reform's parameters ``p`` at the start of year k. Everything the

@@ -1,6 +1,6 @@
 """Builds the region: centre, towns, villages, buyers, service slots, contractors, households.
 
-Everything is drawn from the ``world`` stream of the run's seed (DESIGN.md "Time and space").
+Everything is drawn from the ``world`` stream of the run's seed (docs/ODD.md §2.6 and §7.14).
 Coordinates are km; the county centre is at (0, 0) and the prefecture city at
 (``region.prefecture_distance_km``, 0).
 """

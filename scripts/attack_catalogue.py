@@ -1,4 +1,4 @@
-"""Regenerate the attack catalogue of docs/RELIABILITY.md from tests/test_attacks.py (issue 35).
+"""Regenerate the attack catalogue of docs/RELIABILITY.md from tests/test_attacks.py.
 
 Each test of tests/test_attacks.py has a structured docstring: a title line ("Defect N — what went
 wrong."), then ``Attack:``, ``Before:`` and ``Now:`` paragraphs. This script reads them (parsing the

@@ -1,4 +1,4 @@
-"""Procurement at province density on a tenth of the province (docs/PERFORMANCE.md, round 5).
+"""Procurement at province density on a tenth of the province (docs/PERFORMANCE.md, "What dominates, and why").
 
 180 towns × 39 villages on a disk of radius 220/√10 km: the province's density of villages and
 firms (so the same ~600 firms hear of a city-website notice near the centre) at a tenth of its
@@ -47,7 +47,7 @@ def main(argv: list[str]) -> int:
         return 2
     from model import load_params
     from model.core import ProcurementModel
-    try:  # load the compiled kernels before the clock (code before round 5 has none)
+    try:  # load the compiled kernels before the clock (older code has none)
         from model.procurement import kernels
     except ImportError:
         kernels = None

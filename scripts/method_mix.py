@@ -1,4 +1,4 @@
-"""The county's procurement method mix by count and value, beside the national shares (issue 30).
+"""The county's procurement method mix by count and value, beside the national shares.
 
 Runs the status quo (default county) for the given seeds with the tender log, leaves out the
 warm-up (``burn_in_years``) and prints the table of experiments/analysis/method_mix.py; with

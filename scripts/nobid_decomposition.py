@@ -1,4 +1,4 @@
-"""The village no-bid rate of the baseline and its decomposition (issue 19; docs/VALIDATION.md).
+"""The village no-bid rate of the baseline and its decomposition (docs/NOBID.md, docs/VALIDATION.md).
 
 Runs the baseline and three counterfactual overrides (notices reach every firm; strong firms
 attend to small projects; local supply doubles; every firm's capacity doubles) for several seeds with the tender log, drops the
@@ -92,7 +92,7 @@ def markdown(tables: dict[str, pd.DataFrame], seeds: list[int], years: int, burn
     keys = list(dict.fromkeys(k for df in tables.values() for k in df.columns if not k.startswith("summary.")
                               or k in LABELS))
     head = "| measure | " + " | ".join(n.replace("_", " ") for n in names) + " |"
-    lines = ["## The village no-bid rate, decomposed (issue 19)", "",
+    lines = ["## The village no-bid rate, decomposed", "",
              f"`python scripts/nobid_decomposition.py --seeds {' '.join(map(str, seeds))} --years {years} "
              f"--markdown docs/NOBID.md` — the default region, seeds {seeds}, years {burn + 1}–{years} of the tender log "
              f"(the warm-up of {burn} years, `burn_in_years`, dropped as in every summary); each cell is the mean across seeds ± the half-width of its 95% t interval. "

@@ -1,5 +1,5 @@
 """Model benchmark: wall time, time per phase of the month, cost per household-month and per
-tender, peak memory, and two floors measured in the same process (issue 9).
+tender, peak memory, and two floors measured in the same process.
 
 The phases are timed without changing the model: :func:`phase_timers` replaces the model's own
 copy of the phase table (``model.phases``, from ``model.month.PHASES``) by the same phases with

@@ -1,8 +1,8 @@
 """The policy brief's sentence templates in English and Chinese, and the legal-status vocabulary.
 
 Every template is filled in from one row of the paired-comparison table (or from the
-validation table), so a sentence states exactly the numbers behind it. Legal status follows
-DESIGN.md: current law, the 2019 Penglai article's practice, or a counterfactual that needs a rule
+validation table), so a sentence states exactly the numbers behind it. Legal status is one of
+three: current law, the 2019 Penglai article's practice, or a counterfactual that needs a rule
 change; a scenario file names its status in ``legal_status`` (one of ``model.i18n.LEGAL_STATUS``) and
 the source in ``legal_source``.
 """

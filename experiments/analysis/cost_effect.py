@@ -1,4 +1,4 @@
-"""Cost-effectiveness of each reform against the baseline (issue 21 item 5).
+"""Cost-effectiveness of each reform against the baseline.
 
 Per reform, on runs paired by replicate (common random numbers): the change in the full public cost
 (``public_cost``, yuan/year: payments, administration and monitoring staff, in-house provision and

@@ -1,4 +1,4 @@
-"""Which mechanism channels carry a reform's effect (issue 31; DESIGN.md principle 15): knockouts and
+"""Which mechanism channels carry a reform's effect (docs/ODD.md §7.16, docs/EXPLAIN.md): knockouts and
 Shapley values over the model's channel switches. Pure functions, tables in and tables out (no Mesa,
 no ``model``).
 

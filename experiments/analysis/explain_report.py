@@ -1,4 +1,4 @@
-"""The explain section (issue 31) in English and Chinese: tables, a figure and one sentence per effect
+"""The explain section (docs/EXPLAIN.md) in English and Chinese: tables, a figure and one sentence per effect
 naming the channels that carry it, all from the explain table (experiments/analysis/explain.py).
 Tables in, text and figures out; Mesa is imported only to draw (the font lookup in ``model.fonts``)."""
 

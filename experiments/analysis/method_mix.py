@@ -1,4 +1,4 @@
-"""The county's procurement method mix from the tender log, beside the national shares (issue 30).
+"""The county's procurement method mix from the tender log, beside the national shares.
 
 Tables in, tables out: :func:`method_mix` reads tender logs (one row per procurement attempt, the
 columns of ``ProcurementModel.tender_log``, with a ``seed`` column) and returns one row per method
@@ -17,7 +17,7 @@ GP_METHODS = ("public_tender", "competitive_consultation", "competitive_negotiat
               "framework_agreement")
 
 #: National shares of government-procurement value by method, 2019 and 2022 (Ministry of Finance
-#: annual brief on national government procurement; via issue 30). Request for quotation (1.4%, 0.9%)
+#: annual brief on national government procurement). Request for quotation (1.4%, 0.9%)
 #: and invited tender (1.0%, 0.8%) have no counterpart in the model.
 NATIONAL = {"public_tender": (0.783, 0.772), "competitive_consultation": (0.062, 0.110),
             "single_source": (0.062, 0.033), "competitive_negotiation": (0.036, 0.022)}

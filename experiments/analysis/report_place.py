@@ -1,4 +1,4 @@
-"""The report's outcomes by place (issue 21): quality delivered, coverage, satisfaction and the
+"""The report's outcomes by place: quality delivered, coverage, satisfaction and the
 no-bid rate by level (city, town, village) and by distance band from the county centre, with
 the far-minus-centre gaps, beside the aggregate.
 

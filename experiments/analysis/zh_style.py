@@ -1,4 +1,4 @@
-"""Chinese house style of the report and the brief (issue 29): amounts in 万元/亿元, and the Chinese of the
+"""Chinese house style of the report and the brief: amounts in 万元/亿元, and the Chinese of the
 English phrases other commands write (the validation report's check names and results, the robustness
 screen's design and drivers).
 

@@ -1,4 +1,4 @@
-"""Explain a reform's effect by the model's mechanism channels (issue 31; DESIGN.md principle 15).
+"""Explain a reform's effect by the model's mechanism channels (docs/ODD.md §7.16, docs/EXPLAIN.md).
 
 Runs the baseline and the reform of an experiment file with the channel switches (`channels.*`,
 docs/ODD.md §7.16) and the channels the model declares by parameter values (model/param_channels.py

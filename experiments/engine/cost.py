@@ -1,4 +1,4 @@
-"""What a plan will cost before it runs: CPU time and peak memory per run (issue 35).
+"""What a plan will cost before it runs: CPU time and peak memory per run.
 
 A run's cost is estimated from its region alone — villages (``region.n_towns`` ×
 ``region.villages_per_town``), their density (villages per km² of the disk of radius
@@ -10,8 +10,8 @@ A run's cost is estimated from its region alone — villages (``region.n_towns``
 - the province, 70,200 villages at 2.18× the county's density, one year: 238.3 s CPU and 16.2 GB
   (`PROVINCE`; `bench --scale province --years 1`, 2026-12-07);
 - later years cost a fraction of the first (which builds the region): 0.45 for the county
-  (decade 0.82 s CPU against 0.163 s for its first year), 0.88 for the province (round 3: 542.6 s
-  for ten years, 60.7 s for one) (`LATER_YEARS`).
+  (decade 0.82 s CPU against 0.163 s for its first year), 0.88 for the province (542.6 s
+  for ten years, 60.7 s for one, measured on earlier code) (`LATER_YEARS`).
 
 CPU and memory of the first year are interpolated in log-log between the `BENCH` sizes (below
 them, the smallest's; above, the last segment's slope); the province row sets how both grow with density (a power of the

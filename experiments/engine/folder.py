@@ -1,4 +1,4 @@
-"""Is a results folder complete, and is a file derived from it current? (issue 35)
+"""Is a results folder complete, and is a file derived from it current?
 
 Commands that read a results folder (`report`, `brief`, `ocds`, `indicators`) call
 `require_complete` first: a folder whose sweep was interrupted (12 of 40 runs) is refused in one

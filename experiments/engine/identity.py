@@ -1,4 +1,4 @@
-"""What made a run: the code, the locked dependencies and the numeric platform (issue 35).
+"""What made a run: the code, the locked dependencies and the numeric platform.
 
 A results folder only ever holds runs of one identity. Each part file the store writes carries
 the identity that computed it (Parquet schema metadata), and a rerun into a folder whose runs

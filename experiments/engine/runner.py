@@ -177,7 +177,7 @@ class SerialExecutor:
 
 
 PARENT_POLL_SECONDS = 0.5
-"""How often a worker checks that the sweep that started it is alive (issue 35: orphans)."""
+"""How often a worker checks that the sweep that started it is alive (a worker whose sweep died exits: no orphans)."""
 
 
 def _alive(pid: int) -> bool:

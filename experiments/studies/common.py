@@ -20,7 +20,8 @@ from scipy import stats as sps
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = ROOT / "experiments" / "scenarios"
 SMALL_REGION = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_per_village": 20}
-MECHANISMS = "shared/seed/MECHANISMS.md"
+MECHANISMS = "docs/ODD.md §7.15"
+"""Where the article's mechanism rows (S1–S15, P1–P8, R1–R6) are mapped to the model."""
 
 
 @dataclass(frozen=True)

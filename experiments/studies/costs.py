@@ -1,4 +1,4 @@
-"""The cost-effectiveness section of docs/VALIDATION.md (issue 21 item 5): the full public cost at
+"""The cost-effectiveness section of docs/VALIDATION.md: the full public cost at
 baseline with its parts, and per reform the paired change in public cost, in the quality of every
 service and in the village no-bid rate, with the cost per unit quality gained — from the validation
 pass's own runs (``Context.summaries``), rendered by the reform report's renderer

@@ -1,4 +1,4 @@
-"""The by-place section of docs/VALIDATION.md (issue 21): quality delivered, coverage,
+"""The by-place section of docs/VALIDATION.md: quality delivered, coverage,
 satisfaction and the no-bid rate by level and by distance band from the county centre, with the
 far-minus-centre gaps, at baseline and for the reforms of :data:`REFORMS` against it (paired by
 seed), from the validation pass's own runs (``Context.summaries``). Rendered by the report's
@@ -13,7 +13,7 @@ from experiments.analysis.report import fmt_ci, to_markdown
 from experiments.analysis.report_place import place_blocks
 from experiments.studies.common import Context
 
-#: Reforms compared with the baseline by place: the price weight the issue names, and the package.
+#: Reforms compared with the baseline by place: 30% price weight (``scoring_30``), and the package.
 REFORMS = ("scoring_30", "reform_package")
 
 

@@ -10,7 +10,7 @@ import re
 
 from experiments.studies.common import IDENTITY_GROUP, Context, Record, criterion_met
 
-GROUP_TITLES = {"theory": "Docking against theory", "stake": "Docking the firm's stake (issue 20)", "stylised": "The article's stylised facts",
+GROUP_TITLES = {"theory": "Docking against theory", "stake": "Docking the firm's stake", "stylised": "The article's stylised facts",
                 "empirical": "Empirical plausibility", "robustness": "Robustness of the headline conclusions",
                 IDENTITY_GROUP: "Identities and input checks (not counted as validation)"}
 CRITERIA_HEAD = "| estimate | mean | 95% CI low | 95% CI high | criterion | met |"

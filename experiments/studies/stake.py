@@ -1,4 +1,4 @@
-"""Docking the firm's stake (issue 20; model/delivery/stake.py) with the winners held fixed.
+"""Docking the firm's stake (model/delivery/stake.py) with the winners held fixed.
 
 K1 reputation in awards (Calzolari and Spagnolo 2009; Kreps and Wilson 1982): the same model
 state — the same incumbents on the same contracts — weighed under a larger award weight on
@@ -22,7 +22,7 @@ from experiments.studies.common import SCENARIOS, Context, Record, above, below,
 
 GROUP = "stake"
 """The group name of this module's checks (their `Record.group`)."""
-TITLE = "Docking the firm's stake (issue 20)"
+TITLE = "Docking the firm's stake"
 """The heading of the group in docs/VALIDATION.md."""
 
 REPUTATION = ("Calzolari, G. and Spagnolo, G. (2009). Relational contracts and competitive screening. CEPR "

@@ -1,6 +1,6 @@
 """The article's stylised facts, each in the baseline scenario, each with its MECHANISMS.md row.
 
-The source is the 2019 Penglai report (shared/seed/penglai_gps_2019.txt), section 3. Every check
+The source is the 2019 Penglai report (``PENGLAI``), section 3. Every check
 uses the baseline runs of the context (shared through its cache) and judges on the mean over
 seeds with a Student-t 95% confidence interval.
 """
@@ -12,7 +12,7 @@ from experiments.studies.common import (IDENTITY_GROUP, MECHANISMS, SCENARIOS, C
 from model.catalogue import LEVEL_NAMES
 
 PENGLAI = ("蓬莱市委编办 (Penglai City Staffing Office) (2019). 蓬莱市政府购买服务工作的实践与思考 [Practice and "
-           "reflections on government purchase of services in Penglai], section 3; shared/seed/penglai_gps_2019.txt.")
+           "reflections on government purchase of services in Penglai], section 3.")
 
 
 def _row(code: str) -> str:
@@ -22,7 +22,7 @@ def _row(code: str) -> str:
 def grassroots_no_bid(ctx: Context) -> Record:
     """S1 (P3): village no-bid and unfilled rates well above the city's.
 
-    Since issue 19 village purchases fall below the decentralised-purchase limit, where no
+    Village purchases fall below the decentralised-purchase limit, where no
     statutory minimum of suppliers applies (no 废标), so the article's "nobody takes it up" is
     measured by the orders left without a provider (``unfilled_rate``), not by void tenders."""
     runs = ctx.summaries("baseline")

@@ -1,11 +1,11 @@
 """Validation: docking against theory, the article's stylised facts, empirical plausibility and
-robustness of the headline conclusions (issue 8). ``python -m experiments validate`` runs every
+robustness of the headline conclusions. ``python -m experiments validate`` runs every
 check and writes docs/VALIDATION.md; the test suite runs the fast subset.
 
 Each check is a function ``check(ctx) -> Record`` in one of the group modules (theory,
 stylised, empirical, robustness), listed in the module's ``CHECKS`` with whether it belongs to
 the fast subset. Checks that hold by construction (an identity of a formula, or a fact guaranteed by
-an input) are listed in ``IDENTITIES`` and reported apart, never counted as validation (issue 21).
+an input) are listed in ``IDENTITIES`` and reported apart, never counted as validation.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""A firm's stake in its future business (seed P6, S13, S14, S15, R5, R6; issue 20).
+"""A firm's stake in its future business (seed P6, S13, S14, S15, R5, R6; docs/ODD.md §4, §7.8).
 
 One forward-looking quantity drives a firm's effort, its decision to overclaim and what a
 blacklist deters: the expected discounted margin it earns from future awards.
@@ -46,7 +46,7 @@ published listing also costs the firm's business outside the region, a year of i
 A firm that sells to one buyer only loses the same from a buyer list and a city list; a firm
 selling city-wide loses far more from the city list.
 
-**Channel switch.** ``channels.stake`` off (an analysis, issue 31) sets R_c = R_n = 0, the listing
+**Channel switch.** ``channels.stake`` off (an analysis switch, docs/ODD.md §7.16) sets R_c = R_n = 0, the listing
 loss to 0 and the entrant's odds to 1: no decision looks at future awards.
 """
 

@@ -124,7 +124,7 @@ class Citizens:
         seen = households.month(self.rng, self.village, np.ascontiguousarray(index_v, dtype=float), hit_v, self._rates,
                                 self.expect, self.satisfaction, self.trust, eligible, self._expect_sum_v)
         # each eligible household complains with probability complaint_channel, independently, and
-        # only the counts by village are used: one binomial draw per village (docs/PERFORMANCE.md, round 5)
+        # only the counts by village are used: one binomial draw per village (docs/PERFORMANCE.md, citizens)
         comp_v = self.rng.binomial(eligible, p.complaint_channel)
         self.complaint_rate = comp_v / np.maximum(self.per_village, 1)
         n = len(self.village)

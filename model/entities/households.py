@@ -8,7 +8,7 @@ temporaries, and draws the perception noise from the ``citizens`` stream inside 
 numpy's array fill). The arithmetic is the same, operation by operation, as the numpy functions of
 citizens.py, which stay the reference (tests/test_citizens.py checks the two bit for bit). Compiled
 on first use and cached next to this file (``cache=True``; ``NUMBA_CACHE_DIR`` moves the cache; the
-first call of a process loads it, ~0.3 s of CPU); docs/PERFORMANCE.md, round 5.
+first call of a process loads it, ~0.3 s of CPU); docs/PERFORMANCE.md, "How the compiled and sampled paths stay honest".
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What each firm has learned about each kind of tender (seed P3; issue 3, entry and bidding).
+"""What each firm has learned about each kind of tender (seed P3; docs/ODD.md §7.5, entry and bidding).
 
 A kind of tender is a catalogue item (village cleaning, town greenbelt upkeep, legal advice …).
 For every firm and item the model keeps

@@ -1,4 +1,4 @@
-"""Bidding strategies, registered by name (DESIGN.md "Contractors").
+"""Bidding strategies, registered by name (docs/ODD.md §7.5).
 
 ``learning``: price = min(cost · (1 + markup), reserve); the markup rises after a win and falls
 after a loss, within [markup_min, markup_max].

@@ -1,4 +1,4 @@
-"""Compiled capacity limits of the procurement market (numba; issue 24): which entries a firm
+"""Compiled capacity limits of the procurement market (numba): which entries a firm
 keeps within its free capacity, and the deferred acceptance of directed commissions. Like
 :mod:`model.procurement.kernels` (whose ``warm`` loads these too), each computes exactly what the
 numpy code it replaced computed; the numpy versions are the reference tests in

@@ -1,4 +1,4 @@
-"""Compiled inner loops of the procurement market (numba; issue 24).
+"""Compiled inner loops of the procurement market (numba).
 
 Each kernel computes exactly what the numpy expression it replaces computes — the same pairs in
 the same order, the same floating-point operations in the same order (numba compiles without

@@ -11,7 +11,7 @@ distance of that kind (travel alone would cost the reserve: the firm could never
 distance at which the channel's reach falls below ``procurement.notice_min_reach`` (the notice
 practically never arrives; pairs beyond it are treated as not notified).
 
-Who hears of an open tender is sampled by :func:`heard_by_kind` / :func:`heard_pairs` (issue 9):
+Who hears of an open tender is sampled by :func:`heard_by_kind` / :func:`heard_pairs`:
 every searched pair hears independently with probability ``p`` — exactly the distribution of
 one uniform draw per candidate pair — but the draws are made per grid cell (geometric skips at
 the reach of the cell's nearest point, then thinning to ``p``), so the work grows with the pairs
