@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import invariants, metrics, places, records, switch
+from model import invariants, metrics, places, switch
 from model.catalogue import LEVEL_NAMES, Catalogue, load_catalogue
 from model.contracts import new_contracts
 from model.delivery.blacklist import Blacklist
@@ -30,7 +30,7 @@ from model.procurement.market import METHODS, check_roles
 from model.rng import Streams
 from model.slot_index import SlotIndex
 from model.units import MONTHS_PER_YEAR
-from model.world import SLOT_SERVED, SLOT_UNSERVED, TOWN, build_world, staff_provided
+from model.world import SLOT_SERVED, TOWN, build_world, staff_provided
 
 
 @cache
