@@ -337,7 +337,7 @@ def test_defect_8_a_plan_is_costed_and_bounded_before_it_runs(tmp_path, scenario
     Now: `--reps` above 100,000 and descriptions above 20,000 characters are one line, exit 2;
     `--workers` is capped at the cores with a note; `run --dry-run` prints runs, CPU time and
     peak memory per run from the region (fit to docs/PERFORMANCE.md: the county decade 1 s,
-    0.35 GB; the province year 238 s and 16.2 GB); a plan needing more memory than is available
+    0.35 GB; the province year 223 s and 13.9 GB); a plan needing more memory than is available
     is refused in one line before anything is written.
     """
     base = ["run", str(SCEN / "baseline.toml"), "--quiet"]
@@ -347,7 +347,7 @@ def test_defect_8_a_plan_is_costed_and_bounded_before_it_runs(tmp_path, scenario
     province = ["--set", "region.n_towns=1800", "--set", "region.villages_per_town=39",
                 "--set", "region.radius_km=220", "--set", "burn_in_years=0"]
     assert main([*base, "--dry-run", "--years", "1", "--reps", "1", *province]) == 0
-    assert "CPU 238 s, peak memory 16.2 GB" in capsys.readouterr().out
+    assert "CPU 223 s, peak memory 13.9 GB" in capsys.readouterr().out
     huge = cli(*base, "--reps", "1000000000", "--out", "o", cwd=tmp_path)
     assert "--reps: expected at most 100,000" in one_line_exit_2(huge)
     monkeypatch.setattr("experiments.engine.cost.available_mb", lambda: 500.0)

@@ -7,7 +7,7 @@ A run's cost is estimated from its region alone — villages (``region.n_towns``
 - one year at the county's density, 100 / 1,000 / 10,000 / 70,000 villages: 0.045 / 0.309 / 6.99 /
   101.1 s CPU, peak RSS 318 / 363 / 820 / 7,187 MB (`BENCH`; `bench --scale 100 --scale 1000
   --scale 10000 --scale 70000 --years 1`, 2026-12-07);
-- the province, 70,200 villages at 2.18× the county's density, one year: 238.3 s CPU and 16.2 GB
+- the province, 70,200 villages at 2.18× the county's density, one year: 223.2 s CPU and 13.9 GB
   (`PROVINCE`; `bench --scale province --years 1`, 2026-12-07);
 - later years cost a fraction of the first (which builds the region): 0.45 for the county
   (decade 0.82 s CPU against 0.163 s for its first year), 0.88 for the province (542.6 s
@@ -32,7 +32,7 @@ import numpy as np
 BENCH = ((100, 0.045, 318.0), (1_000, 0.309, 363.0), (10_000, 6.99, 820.0),
          (70_000, 101.1, 7_187.0))
 """(villages, CPU s per simulated year, peak RSS MB) at the county's density (PERFORMANCE.md)."""
-PROVINCE = (70_200, 1800 * 39 / (math.pi * 220.0 ** 2), 238.3, 16_212.0)
+PROVINCE = (70_200, 1800 * 39 / (math.pi * 220.0 ** 2), 223.2, 13_946.0)
 """(villages, villages per km², CPU s for one year, peak RSS MB) of `bench --scale province`."""
 COUNTY_DENSITY = 600 / (math.pi * 30.0 ** 2)
 """Villages per km² of the default region (12 × 50 villages on a disk of radius 30 km)."""

@@ -156,31 +156,46 @@ def _weigh(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray, strategy) -
 
 
 def _entries(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray) -> _Entry:
-    """Which notified eligible firms bid: the profitable pairs (weighed chunk by chunk), then,
-    firm by firm, its most profitable ones within capacity and financing headroom."""
+    """Which notified eligible firms bid: the profitable pairs (weighed chunk by chunk, keeping what
+    the caps need), then, firm by firm, its most profitable ones within capacity and financing
+    headroom; the bids' terms are weighed again for the bids alone (elementwise: the same values)."""
     p, n = m.p, len(sub)
     m.beliefs.fit(len(m.firms))
     strategy = STRATEGIES[p.bidding.strategy].price
-    below_n, profitable, parts = np.zeros(n, np.int64), np.zeros(len(ti), bool), []
+    below_n, profitable, kept = np.zeros(n, np.int64), np.zeros(len(ti), bool), []
     for s in range(0, max(len(ti), 1), CHUNK_PAIRS):
         c = slice(s, s + CHUNK_PAIRS)
-        below, enter, *kept = _weigh(m, sub, ti[c], fi[c], dist[c], eligible, strategy)
+        below, enter, *terms = _weigh(m, sub, ti[c], fi[c], dist[c], eligible, strategy)
         below_n += group_counts(ti[c], below, n)
         profitable[c] = enter
-        parts.append(kept)
-    cost, reserve, floor, markup, gain, need, rivals = (np.concatenate(a) for a in zip(*parts))
+        *_, gain, need, rivals = terms
+        kept.append([gain, need, rivals])
+    gain, need, rivals = (_join(kept, k) for k in range(len(kept[0])))
     pos = np.flatnonzero(profitable)
+    del profitable
     worth = np.bincount(ti[pos], minlength=n)
     free = free_capacity(m)
     odds = 1 / (1 + rivals)
     by_capacity = cap_by_capacity(fi[pos], gain, free * p.bidding.bid_slack, odds)
     by_finance = cap_by_capacity(fi[pos], gain, m.ledger.headroom, need * odds)  # wins it can finance
     bid = by_capacity & by_finance
-    enter = np.zeros(len(ti), bool)
-    enter[pos[bid]] = True
     unfunded = np.bincount(ti[pos[by_capacity & ~by_finance]], minlength=n)
-    return _Entry(enter, cost[bid], reserve[bid], floor[bid], markup[bid], gain[bid], need[bid], below_n, worth,
-                  free, strategy, unfunded)
+    rows = pos[bid]
+    enter = np.zeros(len(ti), bool)
+    enter[rows] = True
+    _, again, cost, reserve, floor, markup, gain, need, _ = _weigh(m, sub, ti[rows], fi[rows], dist[rows], eligible,
+                                                                   strategy)
+    if not again.all():  # the same pairs weighed again must weigh the same
+        raise RuntimeError("a bid's terms changed when weighed again")
+    return _Entry(enter, cost, reserve, floor, markup, gain, need, below_n, worth, free, strategy, unfunded)
+
+
+def _join(parts: list[list[np.ndarray]], k: int) -> np.ndarray:
+    """Column ``k`` of the chunks' parts joined, each chunk's column released as it is read."""
+    out = np.concatenate([part[k] for part in parts])
+    for part in parts:
+        part[k] = None
+    return out
 
 
 def compete(m: State, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -> None:

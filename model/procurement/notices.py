@@ -76,14 +76,18 @@ def reach_radius(p: Params, channel: np.ndarray) -> np.ndarray:
     return np.maximum(r, 0.0)[channel]
 
 
-def _merge_pairs(parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ti, fi, dist) parts joined and ordered by tender then firm. ``parts`` is emptied as it is
-    joined, and each column is reordered in turn, so that a province month's pairs are held about
-    twice at the peak, not four times."""
+def _merge_pairs(parts: list[list[np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(ti, fi, dist) parts joined and ordered by tender then firm. ``parts`` ([ti, fi, dist] lists)
+    is emptied as it is joined, column by column, and each column is reordered in turn, so that a
+    province month's pairs are held little more than once at the peak."""
     if not parts:
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0)
-    cols = [np.concatenate(col) for col in zip(*parts)]
+    cols = []
+    for k in range(len(parts[0])):  # column by column, each part's column released once joined
+        cols.append(np.concatenate([part[k] for part in parts]))
+        for part in parts:
+            part[k] = None
     parts.clear()
     order = _pair_order(cols[0], cols[1])
     for k, col in enumerate(cols):
@@ -298,6 +302,6 @@ def heard_by_kind(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np
         for c in np.unique(channel):
             cp = getattr(ch, CHANNELS[c])
             rad = np.where(channel == c, radius, -1.0)
-            parts.append(heard_pairs(tx, ty, rad, value, cp.reach * boost, cp.range_km,
-                                     firms.x, firms.y, firms.min_value, rows, rng, ordered=False))
+            parts.append(list(heard_pairs(tx, ty, rad, value, cp.reach * boost, cp.range_km,
+                                          firms.x, firms.y, firms.min_value, rows, rng, ordered=False)))
     return _merge_pairs(parts)  # one sort of all the parts' pairs
