@@ -10,8 +10,8 @@ module uses against this declaration).
 
 Tables (``model.table.Table``) hold one row per entity with typed columns; their columns are
 declared where the table is made: firms in ``model.world.FIRM_COLUMNS``, buyers in
-``model.world.build_buyers``, contracts in ``model.contracts``, orders in
-``model.procurement.orders``.
+``model.world.build_buyers``, contracts in ``model.contracts.CONTRACT_COLUMNS``, orders in
+``model.procurement.orders.ORDER_COLUMNS`` (name, dtype and default of each column).
 """
 
 from __future__ import annotations
