@@ -104,9 +104,9 @@ def _award(m: State, bids: Bids, gain: np.ndarray, free: np.ndarray,
     raise RuntimeError("capacity-constrained award did not settle")
 
 
-#: Pairs per chunk of the entry decision. A month's notified eligible pairs are weighed this many
-#: at a time and only the pairs that would bid are kept, so the per-pair arrays of the decision
-#: never exist for a whole province month at once. Every step is elementwise over pairs (the
+#: Pairs per chunk of screening and the entry decision. A month's notified eligible pairs are
+#: weighed this many at a time, keeping only what the capacity and financing caps need of the
+#: profitable ones, so the per-pair arrays of the decision never exist for a whole province month. Every step is elementwise over pairs (the
 #: private cost shock is keyed by order, firm and month), so results do not depend on it
 #: (tests/test_perf_identity.py runs a county with tiny chunks).
 CHUNK_PAIRS = 1 << 18
