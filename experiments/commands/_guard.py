@@ -26,15 +26,16 @@ def _secs(x: float) -> str:
     return f"{x:,.0f} s" if x >= 100 else f"{x:.2g} s"
 
 
-def describe_cost(plan: Any, executor: str, workers: int | None) -> tuple[list[str], float | None]:
-    """Lines describing the plan's estimated cost, and the peak memory (MB) it needs at once."""
+def describe_cost(plan: Any, executor: str, workers: int | None) -> tuple[list[str], float | None, float | None]:
+    """Lines describing the plan's estimated cost, the peak memory (MB) it needs at once, and one
+    run's peak memory (MB); the two None without an estimate."""
     est = cost.plan_cost(plan)
     parallel = 1 if executor == "serial" else (workers or cost.cores())
     k = len(plan.experiment.scenarios)
     lines = [f"plan: {len(plan.runs)} runs ({k} scenario{'s' * (k != 1)}), "
              f"{executor} executor, {parallel} at a time"]
     if est is None:
-        return lines + ["estimate: none (the model's parameters have no region.* sizes)"], None
+        return lines + ["estimate: none (the model's parameters have no region.* sizes)"], None, None
     total, peak, n = est
     avail = cost.available_mb()
     lines += [f"estimate per run: CPU {_secs(total / n)}, peak memory {peak / 1000:.3g} GB "
@@ -46,13 +47,7 @@ def describe_cost(plan: Any, executor: str, workers: int | None) -> tuple[list[s
     if executor == "dask":
         lines.append(f"Dask: each worker needs about {peak / 1000:.3g} GB for every run it holds at once "
                      "(one per thread)")
-    return lines, parallel * peak
-
-
-def per_run_mb(plan: Any) -> float | None:
-    """The plan's estimated peak memory of one run (MB), or None without an estimate."""
-    est = cost.plan_cost(plan)
-    return None if est is None else est[1]
+    return lines, parallel * peak, peak
 
 
 def check_memory(need_mb: float | None, executor: str, scheduler: str | None) -> None:

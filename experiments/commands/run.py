@@ -133,16 +133,16 @@ def main(args: argparse.Namespace) -> int:
     scheduler = args.scheduler or exp.hints.get("scheduler")
     if args.scheduler and executor != "dask":
         raise SpecError("--scheduler: only used with --executor dask")
-    from experiments.commands._guard import check_dask_memory, check_memory, describe_cost, local_workers, per_run_mb
+    from experiments.commands._guard import check_dask_memory, check_memory, describe_cost, local_workers
 
     workers = local_workers(executor, args.workers or exp.hints.get("workers"), scheduler)
-    lines, need = describe_cost(plan, executor, workers)
+    lines, need, run_mb = describe_cost(plan, executor, workers)
     if args.dry_run:
         print("\n".join(lines))
         return 0
     check_memory(need, executor, scheduler)
     if executor == "dask" and scheduler:
-        check_dask_memory(per_run_mb(plan), scheduler, args.connect_timeout)
+        check_dask_memory(run_mb, scheduler, args.connect_timeout)
     out = args.out or Path("results") / exp.name
     bar = None
 

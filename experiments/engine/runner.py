@@ -233,6 +233,11 @@ class ProcessExecutor:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
 
+    def workers_memory(self) -> list[tuple[float, int]]:
+        """(memory limit in MB, 0 for none; threads) of every worker of the entered cluster."""
+        info = self._client.scheduler_info()["workers"]
+        return [(float(w.get("memory_limit") or 0) / 1e6, int(w.get("nthreads") or 1)) for w in info.values()]
+
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         """Yield results as they complete, keeping at most 2 x workers tasks in flight."""
         assert self._pool is not None, "use the executor as a context manager"
@@ -319,6 +324,11 @@ class DaskExecutor:
                 obj.close()
         self._client = self._cluster = None
 
+    def workers_memory(self) -> list[tuple[float, int]]:
+        """(memory limit in MB, 0 for none; threads) of every worker of the entered cluster."""
+        info = self._client.scheduler_info()["workers"]
+        return [(float(w.get("memory_limit") or 0) / 1e6, int(w.get("nthreads") or 1)) for w in info.values()]
+
     def imap(self, fn: Callable[[Any], Any], items: Iterable[Any]) -> Iterator[Any]:
         """Yield results as they complete, keeping at most 2 x workers tasks in flight."""
         from distributed import as_completed
@@ -340,8 +350,7 @@ def dask_workers_memory(scheduler: str, timeout: float = 10.0) -> list[tuple[flo
     """(memory limit in MB, 0 for none; threads) of every worker of the Dask cluster at ``scheduler``
     (ExecutorError when it cannot be reached)."""
     with DaskExecutor(scheduler=scheduler, timeout=timeout) as ex:
-        info = ex._client.scheduler_info()["workers"]
-    return [(float(w.get("memory_limit") or 0) / 1e6, int(w.get("nthreads") or 1)) for w in info.values()]
+        return ex.workers_memory()
 
 
 def pick_executor(requested: str | None, hint: str | None, runs: int) -> str:
