@@ -28,19 +28,21 @@ SCENARIOS = ("baseline", "reform_package")
 OUTCOMES = ("no_bid_rate_village", "quality_delivered", "satisfaction", "trust", "complaints")
 
 
-def run(out: Path, seeds: int, years: int) -> None:
-    """Summaries of every scenario × seed, written to ``out`` (JSON)."""
+def run(out: Path, seeds: int, years: int, scale: str = "county") -> None:
+    """Summaries of every scenario × seed, written to ``out`` (JSON); ``scale`` as `bench --scale`
+    (the default region, or a number of villages at its density)."""
     import model
+    from experiments.analysis.bench import scale_overrides
     from model import load_params, simulate
 
     runs = {}
     for name in SCENARIOS:
-        params = load_params(ROOT / "experiments" / "scenarios" / f"{name}.toml")
+        params = load_params(ROOT / "experiments" / "scenarios" / f"{name}.toml").with_overrides(scale_overrides(scale))
         runs[name] = [{k: simulate(params, seed=s, years=years).summary[k] for k in OUTCOMES}
                       for s in range(1, seeds + 1)]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps({"model": str(Path(model.__file__).parent), "seeds": seeds, "years": years,
-                               "runs": runs}, indent=1) + "\n")
+                               "scale": scale, "runs": runs}, indent=1) + "\n")
     print(f"wrote {out} ({len(SCENARIOS) * seeds} runs of {years} years, model from {Path(model.__file__).parent})")
 
 
@@ -57,7 +59,8 @@ def welch(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, flo
 def compare(before: Path, after: Path) -> str:
     """The Markdown table of differences (after − before) with 95% intervals."""
     a, b = json.loads(before.read_text()), json.loads(after.read_text())
-    lines = [f"{b['seeds']} seeds × {b['years']} years per scenario and version (before: {a['seeds']} × {a['years']})",
+    lines = [f"{b['seeds']} seeds × {b['years']} years per scenario and version (before: {a['seeds']} × {a['years']}), "
+             f"region {b.get('scale', 'county')}",
              "", "| scenario | outcome | before (mean ± sd) | after (mean ± sd) | after − before [95% CI] | 0 inside |",
              "|---|---|---|---|---|---|"]
     for name in SCENARIOS:
@@ -77,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("--out", type=Path, required=True)
     r.add_argument("--seeds", type=int, default=20)
     r.add_argument("--years", type=int, default=5)
+    r.add_argument("--scale", default="county", help="county (default) or a number of villages at its density")
     c = sub.add_parser("compare")
     c.add_argument("before", type=Path)
     c.add_argument("after", type=Path)
@@ -85,7 +89,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.seeds < 2 or args.years < 1:
             print("error: --seeds must be at least 2 and --years at least 1", file=sys.stderr)
             return 2
-        run(args.out, args.seeds, args.years)
+        try:
+            from experiments.analysis.bench import scale_overrides
+
+            scale_overrides(args.scale)
+        except ValueError as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+        run(args.out, args.seeds, args.years, args.scale)
     else:
         for path in (args.before, args.after):
             if not path.is_file():

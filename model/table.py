@@ -23,7 +23,9 @@ class Table:
         self._spec = dict(columns)
         self.n = 0
         self._cap = max(1, capacity)
-        self._data = {k: np.full(self._cap, fill, dtype=dt) for k, (dt, fill) in self._spec.items()}
+        # rows are written when appended (their value or the column's fill), never before: memory
+        # the table has reserved but not used is never touched, so it costs no resident memory
+        self._data = {k: np.empty(self._cap, dtype=dt) for k, (dt, _) in self._spec.items()}
 
     def __len__(self) -> int:
         return self.n
@@ -44,16 +46,19 @@ class Table:
         Returns:
             The row indices of the new rows.
         """
+        unknown = values.keys() - self._spec.keys()
+        if unknown:
+            raise KeyError(f"no column {sorted(unknown)} in the table")
         need = self.n + count
         if need > self._cap:
             cap = max(need, 2 * self._cap)
-            for k, (dt, fill) in self._spec.items():
-                grown = np.full(cap, fill, dtype=dt)
+            for k, (dt, _) in self._spec.items():
+                grown = np.empty(cap, dtype=dt)
                 grown[: self.n] = self._data[k][: self.n]
                 self._data[k] = grown
             self._cap = cap
         rows = np.arange(self.n, need)
-        for k, v in values.items():
-            self._data[k][self.n:need] = v
+        for k, (_, fill) in self._spec.items():
+            self._data[k][self.n:need] = values[k] if k in values else fill
         self.n = need
         return rows

@@ -32,9 +32,13 @@ def test_bench_command_writes_json(tmp_path, capsys):
         assert 0 < sum(r["phases_cpu_s"].values()) <= r["cpu_s"] and r["warmup_cpu_s"] > 0
         assert r["numpy_floor_us"] > 0 and r["mesa_floor_us"] > 0 and r["ratio_to_numpy"] > 0
         assert r["procurements"] >= r["open_tenders"] > 0
+        assert 0 <= r["system_s"] <= r["cpu_s"] + 0.05  # os.times and process_time tick differently
+        assert set(r["phases_rss_mb"]) == set(r["phases_cpu_s"]) | {"build"}
+        assert min(r["phases_rss_mb"].values()) >= 0 and sum(r["phases_rss_mb"].values()) <= r["peak_rss_mb"]
     assert math.isfinite(data["loglog_slope"]["total"])
     printed = capsys.readouterr().out
     assert "per household-month" in printed and "log-log slope" in printed
+    assert "peak RSS raised by:" in printed and "system (kernel) time" in printed
 
 
 @pytest.mark.parametrize("argv, words", [
@@ -77,7 +81,7 @@ def test_phase_timers_do_not_change_results_and_restore():
         m.run(1)
     assert m.phases == original and orders.procure is original[1].run
     names = set(bench.phase_names())
-    assert set(acc) == names | {bench.CPU + k for k in names} and acc["procure"] > 0
+    assert set(acc) == names | {bench.CPU + k for k in names} | {bench.RSS + k for k in names} and acc["procure"] > 0
     assert acc[bench.CPU + "procure"] > 0
     assert m.summary().keys() == plain.summary.keys()
     assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(m.summary().values(),

@@ -63,18 +63,21 @@ def scale_overrides(scale: str) -> dict[str, Any]:
 
 def _wrap(fn: Callable, name: str, acc: dict[str, float]) -> Callable:
     def timed(*args, **kwargs):
-        t0, c0 = time.perf_counter(), time.process_time()
+        t0, c0, r0 = time.perf_counter(), time.process_time(), peak_rss_mb()
         try:
             return fn(*args, **kwargs)
         finally:
             acc[name] += time.perf_counter() - t0
             acc[CPU + name] += time.process_time() - c0
+            acc[RSS + name] += peak_rss_mb() - r0
     timed.__wrapped__ = fn
     return timed
 
 
 #: Key prefix of a phase's CPU seconds in the accumulator of :func:`phase_timers`.
 CPU = "cpu:"
+#: Key prefix of how much a phase raised the process's peak RSS (MB, summed over its calls).
+RSS = "rss:"
 
 
 def phase_names() -> tuple[str, ...]:
@@ -87,7 +90,8 @@ def phase_names() -> tuple[str, ...]:
 @contextlib.contextmanager
 def phase_timers(model) -> Iterator[dict[str, float]]:
     """Time the phases of ``model`` (wall seconds per phase, summed over the steps run inside; CPU
-    seconds under ``CPU + name``)."""
+    seconds under ``CPU + name``; MB by which the phase raised the process's peak RSS under
+    ``RSS + name``)."""
     acc: dict[str, float] = defaultdict(float)
     saved = list(model.phases)
     try:
@@ -185,9 +189,10 @@ def bench_one(scale: str, years: int, seed: int = 1, extra: dict[str, Any] | Non
     params = load_params(None, overrides)
     warmup_cpu_s = warm_up()
     load_before = load_average()
-    c0, t0 = time.process_time(), time.perf_counter()
+    c0, t0, s0, r0 = time.process_time(), time.perf_counter(), os.times().system, peak_rss_mb()
     m = ProcurementModel(params, seed=seed)
     build_s = time.perf_counter() - t0
+    build_rss = peak_rss_mb() - r0
     with phase_timers(m) as acc:
         t1 = time.perf_counter()
         m.run(years)
@@ -197,6 +202,7 @@ def bench_one(scale: str, years: int, seed: int = 1, extra: dict[str, Any] | Non
     m.timeseries()
     results_s = time.perf_counter() - t2
     cpu_s = time.process_time() - c0
+    system_s = os.times().system - s0
     months = 12 * years
     households = len(m.world.household_village)
     procurements = int(sum(len(t["month"]) for t in m.tender_chunks))
@@ -204,6 +210,7 @@ def bench_one(scale: str, years: int, seed: int = 1, extra: dict[str, Any] | Non
     phases = {k: acc.get(k, 0.0) for k in phase_names()}
     phases["other"] = max(run_s - sum(phases.values()), 0.0)
     phases_cpu = {k: acc.get(CPU + k, 0.0) for k in phase_names()}
+    phases_rss = {"build": build_rss, **{k: acc.get(RSS + k, 0.0) for k in phase_names()}}
     total = build_s + run_s + results_s
     hh_month_us = 1e6 * total / (households * months)
     np_us = 1e6 * numpy_floor(households)
@@ -214,7 +221,8 @@ def bench_one(scale: str, years: int, seed: int = 1, extra: dict[str, Any] | Non
         "buyers": len(m.buyers), "firms": len(m.firms), "slots": len(m.slots), "mesa_agents": len(m.agents),
         "procurements": procurements, "open_tenders": open_tenders,
         "build_s": build_s, "run_s": run_s, "results_s": results_s, "total_s": total, "cpu_s": cpu_s,
-        "cpu_s_per_year": cpu_s / years, "warmup_cpu_s": warmup_cpu_s, "kernel_load_s": kernel_s, "phases_cpu_s": phases_cpu,
+        "cpu_s_per_year": cpu_s / years, "system_s": system_s, "phases_rss_mb": phases_rss,
+        "warmup_cpu_s": warmup_cpu_s, "kernel_load_s": kernel_s, "phases_cpu_s": phases_cpu,
         "load_average": [load_before, load_average()],
         "s_per_year": total / years, "phases_s": phases,
         "us_per_household_month": hh_month_us,
@@ -263,6 +271,8 @@ def format_row(r: dict[str, Any]) -> str:
     cpu_all = max(sum(pc.values()), 1e-12)
     cpu_parts = ", ".join(f"{k} {v:.3f}s ({100 * v / cpu_all:.0f}%)" for k, v in
                           sorted(pc.items(), key=lambda kv: -kv[1]) if v > 0)
+    rss_parts = ", ".join(f"{k} {v:.0f} MB" for k, v in sorted(r["phases_rss_mb"].items(), key=lambda kv: -kv[1])
+                          if v >= 0.5) or "nothing measurable"
     return (f"scale {r['scale']}: {r['towns']} towns, {r['villages']} villages, {r['households']} households, "
             f"{r['firms']} firms, {r['mesa_agents']} Mesa agents, {r['years']} years\n"
             f"  wall {r['total_s']:.3f}s (build {r['build_s']:.3f}s, run {r['run_s']:.3f}s, results "
@@ -271,7 +281,9 @@ def format_row(r: dict[str, Any]) -> str:
             f"compiled kernels); load average {r['load_average'][0]:.1f} → "
             f"{r['load_average'][1]:.1f}; peak RSS {r['peak_rss_mb']:.0f} MB\n"
             f"  phases (wall): {parts}\n"
-            f"  phases (CPU): {cpu_parts}; one-time warm-up before the run {r['warmup_cpu_s']:.3f}s CPU\n"
+            f"  phases (CPU): {cpu_parts}; one-time warm-up before the run {r['warmup_cpu_s']:.3f}s CPU; "
+            f"system (kernel) time {r['system_s']:.3f}s ({100 * r['system_s'] / max(r['cpu_s'], 1e-12):.0f}% of CPU)\n"
+            f"  peak RSS raised by: {rss_parts}\n"
             f"  {r['us_per_household_month']:.4f} µs per household-month (citizens phase "
             f"{r['citizens_us_per_household_month']:.4f}); {r['us_per_procurement']:.1f} µs per procurement "
             f"({r['procurements']}), {r['us_per_open_tender']:.1f} µs per open tender ({r['open_tenders']})\n"

@@ -117,5 +117,25 @@ def cap_by_capacity(fi: np.ndarray, gain: np.ndarray, free: np.ndarray,
     return capacity_kernels.keep_within(order, fi, w, np.asarray(free, float), 1e-9)
 
 
+#: Procurements × active firms searched at once, at most: a month's competitive procurements and
+#: directed commissions are taken in blocks of consecutive procurements whose candidate pairs
+#: (procurements × active firms, a bound on the pairs that hear or are known) stay within this, so
+#: a month's pairs are never held at once, and a block's per-pair arrays (8 bytes × at most this
+#: many pairs, 32 MB) stay within the size glibc serves from its heap once
+#: experiments/engine/allocator.py has set it (no fresh pages to fault in for every block). A county
+#: month (about 2,000 procurements × 170 firms) is one block; in the province a block holds some
+#: 230 procurements. Open tenders' blocks draw who hears in their own order, so with more than one
+#: block the ``notices`` stream's draws come in another order (the distribution of each pair's
+#: hearing is unchanged: tests/test_perf_sampling.py); commissions draw nothing.
+BLOCK_CANDIDATES = 1 << 22
+
+
+def tender_blocks(n: int, firms: int) -> list[tuple[int, int]]:
+    """Consecutive ranges ``(start, stop)`` of ``n`` procurements, each at most
+    :data:`BLOCK_CANDIDATES` procurements × ``firms`` (the active firms)."""
+    per = max(1, BLOCK_CANDIDATES // max(firms, 1))
+    return [(a, min(a + per, n)) for a in range(0, n, per)]
+
+
 def subset(b: Batch, rows: np.ndarray) -> Batch:
     return Batch(**{k: getattr(b, k)[rows] for k in b.__dataclass_fields__})

@@ -55,13 +55,29 @@ class Beliefs:
         """Every (firm, item) seen this month moves max(``rate``, 1/(k + 1)) of the way to its mean
         1/(1 + others), k the months in which it has now seen the item (nothing moves when learning
         is off: ``channels.entry_learning``)."""
+        self.observe_parts([(firm, item, others)], rate)
+
+    def observe_parts(self, parts, rate: float) -> None:
+        """:meth:`observe` for a month's pairs given in parts (an iterable of ``(firm, item,
+        others)``, e.g. block by block, each made only when it is read): the per-(firm, item) sums
+        add the parts' pairs in order (``np.add.at`` after the first part's ``bincount``, both one
+        sequential sum), so the result is bit-identical to one call over the parts joined."""
         if not self.learning:
             return
-        key = _keys(firm, item, self.n_items)
         size = self.win.size
-        cnt = np.bincount(key, minlength=size)
+        cnt = total = None
+        for firm, item, others in parts:
+            key = _keys(firm, item, self.n_items)
+            if cnt is None:
+                cnt = np.bincount(key, minlength=size)
+                total = np.bincount(key, weights=1.0 / (1.0 + others), minlength=size)
+            else:
+                cnt += np.bincount(key, minlength=size)
+                np.add.at(total, key, 1.0 / (1.0 + others))
+        if cnt is None:
+            return
         seen = np.flatnonzero(cnt)
-        seen_win = np.bincount(key, weights=1.0 / (1.0 + others), minlength=size)[seen] / cnt[seen]
+        seen_win = total[seen] / cnt[seen]
         n_seen = self.seen.reshape(-1)
         n_seen[seen] += 1
         step = np.maximum(rate, 1.0 / (n_seen[seen] + 1.0))

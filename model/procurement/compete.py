@@ -25,7 +25,6 @@ by one step per repost (``Batch.widen``: notice board → city website → provi
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -35,7 +34,7 @@ from model.procurement import notices, pricing
 from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.batch import (
     AWARDED, NO_CAPACITY, NO_FINANCE, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, TOO_FEW_BIDS, UNPROFITABLE, Batch, Result,
-    cap_by_capacity, delivery_cost, free_capacity, group_counts, mobilisation, screen, subset)
+    cap_by_capacity, delivery_cost, free_capacity, group_counts, mobilisation, screen, subset, tender_blocks)
 from model.procurement.bidding import STRATEGIES
 
 if TYPE_CHECKING:
@@ -104,30 +103,36 @@ def _award(m: State, bids: Bids, gain: np.ndarray, free: np.ndarray,
     raise RuntimeError("capacity-constrained award did not settle")
 
 
-#: Pairs per chunk of screening and the entry decision. A month's notified eligible pairs are
+#: Pairs per chunk of screening and the entry decision. A block's notified eligible pairs are
 #: weighed this many at a time, keeping only what the capacity and financing caps need of the
-#: profitable ones, so the per-pair arrays of the decision never exist for a whole province month. Every step is elementwise over pairs (the
-#: private cost shock is keyed by order, firm and month), so results do not depend on it
-#: (tests/test_perf_identity.py runs a county with tiny chunks).
+#: profitable ones. Every step is elementwise over pairs (the private cost shock is keyed by order,
+#: firm and month), so results do not depend on it (tests/test_perf_identity.py runs a county with
+#: tiny chunks).
 CHUNK_PAIRS = 1 << 18
+
+#: Profitable pairs held before they are pruned to what the caps may still select (7 columns of
+#: 8 bytes: ~56 MB at this bound).
+PRUNE_ROWS = 1 << 20
+
+#: Expected wins by which a firm's kept pairs must exceed its cap before later pairs are dropped
+#: without sorting (far above the rounding of the caps' running sums, ~1e-9).
+FULL_MARGIN = 1e-6
 
 
 @dataclass
 class _Entry:
-    """The entry decision of the notified eligible pairs: ``enter`` over all of them, the bids'
-    terms over the pairs that enter, counts per tender."""
+    """The entry decision of a month's notified eligible pairs: the bids (in pair order) and their
+    terms, counts per tender."""
 
-    enter: np.ndarray     # per pair: bids, within capacity and financing
+    ti: np.ndarray        # per bid: tender
+    fi: np.ndarray        # per bid: firm
+    pair: np.ndarray      # per bid: position among the month's notified eligible pairs
     cost: np.ndarray      # per bid: full-effort cost over the term (yuan)
     reserve: np.ndarray   # per bid: reserve over the term (yuan)
     floor: np.ndarray     # per bid: break-even price (yuan)
     markup: np.ndarray    # per bid
     gain: np.ndarray      # per bid: expected profit (yuan)
     need: np.ndarray      # per bid: financing need of the contract (yuan)
-    below: np.ndarray     # per tender: pairs whose break-even is below the reserve
-    worth: np.ndarray     # per tender: profitable entrants before capacity and financing limits
-    free: np.ndarray      # free capacity per firm (contracts)
-    strategy: Callable[..., np.ndarray]
     unfunded: np.ndarray  # per tender: bids a firm had the capacity but not the financing for
 
 
@@ -155,39 +160,109 @@ def _weigh(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray, strategy) -
     return below, enter, cost[k], reserve[k], floor[k], markup[k], gain[k], need, rivals[k]
 
 
-def _entries(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray) -> _Entry:
-    """Which notified eligible firms bid: the profitable pairs (weighed chunk by chunk, keeping what
-    the caps need), then, firm by firm, its most profitable ones within capacity and financing
-    headroom; the bids' terms are weighed again for the bids alone (elementwise: the same values)."""
-    p, n = m.p, len(sub)
-    m.beliefs.fit(len(m.firms))
-    strategy = STRATEGIES[p.bidding.strategy].price
-    below_n, profitable, kept = np.zeros(n, np.int64), np.zeros(len(ti), bool), []
+class _Profitable:
+    """The profitable pairs of a month, block by block — what the capacity and financing caps
+    need of each (tender, firm, distance, expected profit, financing need, expected rivals, and
+    its position among the month's notified eligible pairs) — in pair order.
+
+    :meth:`prune` drops the pairs that already fail their firm's capacity cap (``slack_free``: free
+    capacity × ``bidding.bid_slack``): a firm's pairs are kept best first while the expected wins
+    before each stay below it, so a pair that fails it fails whatever pairs come later, and so do
+    the firm's less profitable pairs, which therefore never bid nor count as unfunded (only the
+    rounding of the caps' running sum may differ). After a pruning, :meth:`add` drops at once a
+    later pair of a firm whose kept pairs already fill its cap (by more than :data:`FULL_MARGIN`
+    expected wins) when it is no more profitable than the least profitable of them: it would come
+    after all of them (ties keep pair order), so it fails the cap."""
+
+    NAMES = ("ti", "fi", "dist", "gain", "need", "rivals", "pair")
+
+    def __init__(self, slack_free: np.ndarray) -> None:
+        self.parts: list[list[np.ndarray]] = []
+        self.slack_free = slack_free
+        self.rows = 0          # pairs held
+        self.after_prune = 0   # pairs held after the last pruning
+        self.full: np.ndarray | None = None  # per firm: its kept pairs fill its cap
+        self.cutoff = np.zeros(0)            # per firm: the least expected profit among them
+
+    def add(self, *cols: np.ndarray) -> None:
+        if self.full is not None and len(cols[1]):
+            fi, gain = cols[1], cols[3]
+            later = ~(self.full[fi] & (gain <= self.cutoff[fi]))
+            if not later.all():
+                cols = tuple(c[later] for c in cols)
+        self.parts.append(list(cols))
+        self.rows += len(cols[0])
+
+    def columns(self) -> list[np.ndarray]:
+        """The kept pairs' columns (the parts joined; each part's column released once joined)."""
+        if len(self.parts) != 1:
+            self.parts = [[_join(self.parts, k) for k in range(len(self.NAMES))]]
+        return self.parts[0]
+
+    def prune(self) -> None:
+        """Drop the pairs that fail their firm's capacity cap — once the pairs held exceed
+        :data:`PRUNE_ROWS` and twice what the last pruning kept (each pruning sorts them all)."""
+        if self.rows <= max(PRUNE_ROWS, 2 * self.after_prune):
+            return
+        ti, fi, dist, gain, need, rivals, pair = self.columns()
+        odds = 1 / (1 + rivals)
+        keep = cap_by_capacity(fi, gain, self.slack_free, odds)
+        self.parts = [[c[keep] for c in (ti, fi, dist, gain, need, rivals, pair)]]
+        self.rows = self.after_prune = int(keep.sum())
+        fi, gain, odds = fi[keep], gain[keep], odds[keep]
+        n = len(self.slack_free)
+        self.full = np.bincount(fi, weights=odds, minlength=n) >= self.slack_free + FULL_MARGIN
+        self.cutoff = np.full(n, -np.inf)
+        np.maximum.at(self.cutoff, fi, -gain)
+        self.cutoff = -self.cutoff
+
+
+def _block_pairs(m: State, blk: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Who hears of the block's notices, and which of them pass screening (in chunks): the
+    notified firms per tender, and ``(ti, fi, dist)`` of the notified eligible pairs."""
+    ti, fi, dist = notices.heard_by_kind(blk.x, blk.y, channel_of(m, blk), blk.value, _tender_radius(m, blk),
+                                         m.firms, m.p, m.streams["notices"])
+    ok = np.zeros(len(ti), bool)
+    for s in range(0, len(ti), CHUNK_PAIRS):
+        c = slice(s, s + CHUNK_PAIRS)
+        ok[c] = screen(m, blk, ti[c], fi[c])
+    return np.bincount(ti, minlength=len(blk)), ti[ok], fi[ok], dist[ok]
+
+
+def _weigh_block(m: State, blk: Batch, ti, fi, dist, eligible, strategy, found: _Profitable, first: tuple[int, int]
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """The block's profitable pairs (weighed chunk by chunk) added to ``found``, numbered from the
+    block's ``first`` (tender, notified eligible pair) of the month; returns per tender the pairs
+    whose break-even is below the reserve and the profitable pairs."""
+    n = len(blk)
+    below_n, worth = np.zeros(n, np.int64), np.zeros(n, np.int64)
     for s in range(0, max(len(ti), 1), CHUNK_PAIRS):
         c = slice(s, s + CHUNK_PAIRS)
-        below, enter, *terms = _weigh(m, sub, ti[c], fi[c], dist[c], eligible, strategy)
+        below, enter, *terms = _weigh(m, blk, ti[c], fi[c], dist[c], eligible, strategy)
         below_n += group_counts(ti[c], below, n)
-        profitable[c] = enter
         *_, gain, need, rivals = terms
-        kept.append([gain, need, rivals])
-    gain, need, rivals = (_join(kept, k) for k in range(len(kept[0])))
-    pos = np.flatnonzero(profitable)
-    del profitable
-    worth = np.bincount(ti[pos], minlength=n)
-    free = free_capacity(m)
+        k = np.flatnonzero(enter) + s
+        worth += np.bincount(ti[k], minlength=n)
+        found.add(ti[k] + first[0], fi[k], dist[k], gain, need, rivals, k + first[1])
+    return below_n, worth
+
+
+def _entries(m: State, sub: Batch, found: _Profitable, eligible: np.ndarray, strategy, free: np.ndarray) -> _Entry:
+    """Which notified eligible firms bid: among its profitable pairs, firm by firm, its most
+    profitable ones within capacity and financing headroom; the bids' terms are weighed again for
+    the bids alone (elementwise: the same values)."""
+    p, n = m.p, len(sub)
+    ti, fi, dist, gain, need, rivals, pair = found.columns()
     odds = 1 / (1 + rivals)
-    by_capacity = cap_by_capacity(fi[pos], gain, free * p.bidding.bid_slack, odds)
-    by_finance = cap_by_capacity(fi[pos], gain, m.ledger.headroom, need * odds)  # wins it can finance
+    by_capacity = cap_by_capacity(fi, gain, free * p.bidding.bid_slack, odds)
+    by_finance = cap_by_capacity(fi, gain, m.ledger.headroom, need * odds)  # wins it can finance
     bid = by_capacity & by_finance
-    unfunded = np.bincount(ti[pos[by_capacity & ~by_finance]], minlength=n)
-    rows = pos[bid]
-    enter = np.zeros(len(ti), bool)
-    enter[rows] = True
-    _, again, cost, reserve, floor, markup, gain, need, _ = _weigh(m, sub, ti[rows], fi[rows], dist[rows], eligible,
-                                                                   strategy)
+    unfunded = np.bincount(ti[by_capacity & ~by_finance], minlength=n)
+    ti, fi, dist, pair = ti[bid], fi[bid], dist[bid], pair[bid]
+    _, again, cost, reserve, floor, markup, gain, need, _ = _weigh(m, sub, ti, fi, dist, eligible, strategy)
     if not again.all():  # the same pairs weighed again must weigh the same
         raise RuntimeError("a bid's terms changed when weighed again")
-    return _Entry(enter, cost, reserve, floor, markup, gain, need, below_n, worth, free, strategy, unfunded)
+    return _Entry(ti, fi, pair, cost, reserve, floor, markup, gain, need, unfunded)
 
 
 def _join(parts: list[list[np.ndarray]], k: int) -> np.ndarray:
@@ -200,26 +275,38 @@ def _join(parts: list[list[np.ndarray]], k: int) -> np.ndarray:
 
 def compete(m: State, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -> None:
     """Run the competitive procurements ``rows`` of the batch and fill ``res``; fewer than
-    ``legal_min`` valid bids fail the procurement (outcome ``too_few_bids``)."""
+    ``legal_min`` valid bids fail the procurement (outcome ``too_few_bids``). The tenders are
+    taken in blocks (:func:`~model.procurement.batch.tender_blocks`): notice, screening and the weighing of entry block
+    by block; the caps on each firm's bids, the award and learning over the month's batch."""
     if len(rows) == 0:
         return
     p, f = m.p, m.firms
     sub = subset(b, rows)
     n = len(rows)
-    ti, fi, dist = notices.heard_by_kind(sub.x, sub.y, channel_of(m, sub), sub.value, _tender_radius(m, sub), f, p,
-                                         m.streams["notices"])
-    ok = np.zeros(len(ti), bool)
-    for s in range(0, len(ti), CHUNK_PAIRS):
-        c = slice(s, s + CHUNK_PAIRS)
-        ok[c] = screen(m, sub, ti[c], fi[c])
-    res.notified[rows] = np.bincount(ti, minlength=n)
-    res.eligible[rows] = group_counts(ti, ok, n)
-    ti, fi, dist = ti[ok], fi[ok], dist[ok]
-    e = _entries(m, sub, ti, fi, dist, res.eligible[rows])
-    enter, worth, free, room = e.enter, e.worth, e.free, m.ledger.headroom
-    ti_b, fi_b, cost_b, res_b, gain_b, need_b = ti[enter], fi[enter], e.cost, e.reserve, e.gain, e.need
+    m.beliefs.fit(len(f))
+    strategy = STRATEGIES[p.bidding.strategy].price
+    free = free_capacity(m)
+    blocks = tender_blocks(n, int(f.active.sum()))
+    found, seen = _Profitable(free * p.bidding.bid_slack), []  # profitable pairs; notified eligible per block
+    below, worth = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    first_pair = 0
+    for a, z in blocks:
+        blk = sub if len(blocks) == 1 else subset(sub, np.arange(a, z))
+        res.notified[rows[a:z]], ti, fi, dist = _block_pairs(m, blk)
+        res.eligible[rows[a:z]] = np.bincount(ti, minlength=z - a)
+        below[a:z], worth[a:z] = _weigh_block(m, blk, ti, fi, dist, res.eligible[rows[a:z]], strategy, found,
+                                              (a, first_pair))
+        if len(blocks) > 1:  # keep only what the caps may still select, and the pairs as int32
+            found.prune()
+            ti, fi = (ti + a).astype(np.int32), fi.astype(np.int32)
+        seen.append((ti, fi))
+        first_pair += len(ti)
+    e = _entries(m, sub, found, res.eligible[rows], strategy, free)
+    del found
+    room = m.ledger.headroom
+    ti_b, fi_b, cost_b, res_b, gain_b, need_b = e.ti, e.fi, e.cost, e.reserve, e.gain, e.need
     entrants = np.bincount(ti_b, minlength=n)
-    price = e.strategy(e.floor, e.markup, res_b, entrants[ti_b])
+    price = strategy(e.floor, e.markup, res_b, entrants[ti_b])
     tech = np.minimum(1.0, f.capability[fi_b] + p.bidding.tech_inflation * (1 - f.honesty[fi_b]))
     bids = Bids(tender=ti_b, firm=fi_b, price=price, tech=tech,
                 reputation=m.reputation_seen(sub.buyer[ti_b], fi_b), rating=m.rating_seen(fi_b), n_tenders=n)
@@ -237,29 +324,38 @@ def compete(m: State, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -
     res.capability[rows[has]] = f.capability[fi_b[w]]
     res.honesty[rows[has]] = f.honesty[fi_b[w]]
     reason = np.where(has, AWARDED, np.where(res.notified[rows] == 0, NO_NOTICE, np.where(
-        res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(e.below == 0, RESERVE_BELOW_COST,
+        res.eligible[rows] == 0, NONE_ELIGIBLE, np.where(below == 0, RESERVE_BELOW_COST,
                                                          np.where(worth == 0, UNPROFITABLE, np.where(
                                                              (n_bids > 0) & (n_bids < legal_min), TOO_FEW_BIDS,
                                                              np.where(e.unfunded > 0, NO_FINANCE, NO_CAPACITY)))))))
     # no_finance: firms that wanted it could not finance it; no_capacity: no bid for want of capacity,
     # or every bidder withdrew (full or unable to finance its wins)
     res.reason[rows] = reason
-    _learn(m, sub, ti, fi, enter, w, n_bids, valid_t)
+    _learn(m, sub, seen, e, w, n_bids, valid_t)
 
 
-def _learn(m: State, sub: Batch, ti, fi, enter, w, n_bids, valid_t) -> None:
-    """Firms update their markups (bidders: the pairs ``enter``) and inferred win probabilities
-    (every notified eligible firm ``(ti, fi)``) for the kinds of tender they saw
-    (model.procurement.beliefs)."""
+def _learn(m: State, sub: Batch, seen: list, e: _Entry, w, n_bids, valid_t) -> None:
+    """Firms update their markups (the bidders of ``e``) and inferred win probabilities (every
+    notified eligible firm: ``seen``, the blocks' (tender, firm) pairs) for the kinds of tender
+    they saw (model.procurement.beliefs)."""
     p = m.p
-    ti_b, fi_b = ti[enter], fi[enter]
+    ti_b, fi_b = e.ti, e.fi
     won_pair = np.zeros(len(fi_b), bool)
     won_pair[w] = True
     lost_pair = ~won_pair & valid_t[ti_b]
     if STRATEGIES[p.bidding.strategy].learns and len(fi_b):
         b = p.bidding
         m.beliefs.learn_markup(fi_b, sub.item[ti_b], won_pair, lost_pair, b.markup_step, b.markup_min, b.markup_max)
-    if not p.procurement.awarded_visible or len(ti) == 0:
+    if not p.procurement.awarded_visible or sum(len(ti) for ti, _ in seen) == 0:
         return
-    others = n_bids[ti] - enter  # a notified firm sees how many others bid (itself excluded if it bid)
-    m.beliefs.observe(fi, sub.item[ti], others, p.bidding.belief_rate)
+
+    def parts():
+        start = 0
+        for ti, fi in seen:
+            enter = np.zeros(len(ti), bool)  # the pairs that bid: others excludes the firm itself
+            mine = (e.pair >= start) & (e.pair < start + len(ti))
+            enter[e.pair[mine] - start] = True
+            start += len(ti)
+            yield fi, sub.item[ti], n_bids[ti] - enter  # a notified firm sees how many others bid
+
+    m.beliefs.observe_parts(parts(), p.bidding.belief_rate)

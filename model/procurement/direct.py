@@ -23,7 +23,7 @@ from model.entities import buyer as buyer_mod
 from model.procurement import capacity_kernels, kernels, notices, pricing
 from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, UNPROFITABLE,
                                      Batch, Result, cap_by_capacity, delivery_cost, free_capacity, group_counts,
-                                     mobilisation, screen, subset)
+                                     mobilisation, screen, subset, tender_blocks)
 
 if TYPE_CHECKING:
     from model.state import State
@@ -82,36 +82,56 @@ def _places(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     return xs[new], ys[new], inv
 
 
-def commissions(m: State, b: Batch, res: Result, rows: np.ndarray) -> None:
-    """Directed commissions: the buyer asks the firms it knows."""
-    if len(rows) == 0:
-        return
+def _offers(m: State, blk: Batch, res: Result, rows: np.ndarray, free: np.ndarray, room_f: np.ndarray
+            ) -> tuple[np.ndarray, list[np.ndarray]]:
+    """A block of commissions ``rows``: the firms each buyer knows, who would accept (notified and
+    eligible counts into ``res``); returns the profitable pairs per commission and the columns
+    ``(ti, fi, cost, price, favoured, gain, need)`` of the acceptable pairs."""
     p, f = m.p, m.firms
-    sub = subset(b, rows)
-    n = len(rows)
-    ti, fi, dist = _known_firms(m, sub)
-    conn = m.buyers.connected[sub.buyer]
-    attentive = sub.value[ti] >= f.min_value[fi]
+    n = len(blk)
+    ti, fi, dist = _known_firms(m, blk)
+    conn = m.buyers.connected[blk.buyer]
+    attentive = blk.value[ti] >= f.min_value[fi]
     res.notified[rows] = np.bincount(ti[attentive], minlength=n)
-    ok = attentive & screen(m, sub, ti, fi)
+    ok = attentive & screen(m, blk, ti, fi)
     res.eligible[rows] = group_counts(ti, ok, n)
     ti, fi, dist = ti[ok], fi[ok], dist[ok]
-    cost = delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]
-    price = p.commission.price_near_reserve * sub.reserve[ti] * sub.term[ti]
+    cost = delivery_cost(m, blk, ti, fi, dist) * blk.term[ti]
+    price = p.commission.price_near_reserve * blk.reserve[ti] * blk.term[ti]
     favoured = fi == conn[ti]
     room = buyer_mod.favour_room(m, fi[favoured])  # R6: published ratings and rankings shrink the room
-    favoured[favoured] = m.buyers.integrity[sub.buyer[ti[favoured]]] < p.commission.favour_below * room
-    price = np.where(favoured, sub.reserve[ti] * sub.term[ti], price)
-    view = pricing.terms(m, sub, ti, fi, cost, price, mobilisation(m, sub, ti))  # the contract it would get
+    favoured[favoured] = m.buyers.integrity[blk.buyer[ti[favoured]]] < p.commission.favour_below * room
+    price = np.where(favoured, blk.reserve[ti] * blk.term[ti], price)
+    view = pricing.terms(m, blk, ti, fi, cost, price, mobilisation(m, blk, ti))  # the contract it would get
     gain = view.margin(price, cost)
     profitable = gain > 0
     worth = group_counts(ti, profitable, n)
-    free = free_capacity(m)
-    need = pricing.need(m, sub, ti, cost, price, view.mob)
-    room_f = m.ledger.headroom
+    need = pricing.need(m, blk, ti, cost, price, view.mob)
     accept = profitable & (free[fi] >= 1) & (need <= room_f[fi])
-    ti, fi, cost, price, favoured = ti[accept], fi[accept], cost[accept], price[accept], favoured[accept]
-    gain, need = gain[accept], need[accept]
+    return worth, [c[accept] for c in (ti, fi, cost, price, favoured, gain, need)]
+
+
+def commissions(m: State, b: Batch, res: Result, rows: np.ndarray) -> None:
+    """Directed commissions: the buyer asks the firms it knows. The commissions are weighed in blocks
+    (:func:`~model.procurement.batch.tender_blocks`; elementwise, no draws: the same pairs and
+    values in one block or many); the choice within the firms' capacity is over the month's batch."""
+    if len(rows) == 0:
+        return
+    f = m.firms
+    sub = subset(b, rows)
+    n = len(rows)
+    free = free_capacity(m)
+    room_f = m.ledger.headroom
+    blocks = tender_blocks(n, int(f.active.sum()))
+    worth, parts = np.zeros(n, np.int64), []
+    for a, z in blocks:
+        blk = sub if len(blocks) == 1 else subset(sub, np.arange(a, z))
+        worth[a:z], cols = _offers(m, blk, res, rows[a:z], free, room_f)
+        cols[0] = cols[0] + a  # the block's commissions numbered in the month's batch
+        parts.append(cols)
+    ti, fi, cost, price, favoured, gain, need = (
+        col[0] if len(col) == 1 else np.concatenate(col) for col in zip(*parts))
+    del parts
     res.bids[rows] = np.bincount(ti, minlength=n)
     merit = f.capability[fi] + m.reputation_seen(sub.buyer[ti], fi)
     order = np.lexsort((fi, -merit, ~favoured, ti))
