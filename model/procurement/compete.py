@@ -185,8 +185,8 @@ class _Profitable:
         self.cutoff = np.zeros(0)            # per firm: the least expected profit among them
 
     def add(self, *cols: np.ndarray) -> None:
-        if self.full is not None and len(cols[1]):
-            fi, gain = cols[1], cols[3]
+        _, fi, _, gain, *_ = cols
+        if self.full is not None and len(fi):
             later = ~(self.full[fi] & (gain <= self.cutoff[fi]))
             if not later.all():
                 cols = tuple(c[later] for c in cols)
