@@ -276,8 +276,9 @@ def _join(parts: list[list[np.ndarray]], k: int) -> np.ndarray:
 def compete(m: State, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -> None:
     """Run the competitive procurements ``rows`` of the batch and fill ``res``; fewer than
     ``legal_min`` valid bids fail the procurement (outcome ``too_few_bids``). The tenders are
-    taken in blocks (:func:`~model.procurement.batch.tender_blocks`): notice, screening and the weighing of entry block
-    by block; the caps on each firm's bids, the award and learning over the month's batch."""
+    taken in blocks (:func:`~model.procurement.batch.tender_blocks`): notice, screening and the
+    weighing of entry block by block; the caps on each firm's bids, the award and learning over the
+    month's batch."""
     if len(rows) == 0:
         return
     p, f = m.p, m.firms
