@@ -204,10 +204,11 @@ class _Profitable:
         :data:`PRUNE_ROWS` and twice what the last pruning kept (each pruning sorts them all)."""
         if self.rows <= max(PRUNE_ROWS, 2 * self.after_prune):
             return
-        ti, fi, dist, gain, need, rivals, pair = self.columns()
+        cols = self.columns()
+        _, fi, _, gain, _, rivals, _ = cols
         odds = 1 / (1 + rivals)
         keep = cap_by_capacity(fi, gain, self.slack_free, odds)
-        self.parts = [[c[keep] for c in (ti, fi, dist, gain, need, rivals, pair)]]
+        self.parts = [[c[keep] for c in cols]]
         self.rows = self.after_prune = int(keep.sum())
         fi, gain, odds = fi[keep], gain[keep], odds[keep]
         n = len(self.slack_free)
@@ -354,8 +355,8 @@ def _learn(m: State, sub: Batch, seen: list, e: _Entry, w, n_bids, valid_t) -> N
         start = 0
         for ti, fi in seen:
             enter = np.zeros(len(ti), bool)  # the pairs that bid: others excludes the firm itself
-            mine = (e.pair >= start) & (e.pair < start + len(ti))
-            enter[e.pair[mine] - start] = True
+            lo, hi = np.searchsorted(e.pair, (start, start + len(ti)))  # bids are in pair order
+            enter[e.pair[lo:hi] - start] = True
             start += len(ti)
             yield fi, sub.item[ti], n_bids[ti] - enter  # a notified firm sees how many others bid
 
