@@ -69,6 +69,9 @@ class FirmType(Section):
                                 ge=0.3, le=3, zh="平均成本系数")
     cost_factor_sd: float = P(0.1, "× item cost", "spread of cost factors", ge=0, le=1, zh="成本系数离散度")
     capacity: int = P(4, "contracts", "contracts a firm can serve at once", ge=1, le=1000, zh="可同时承接合同数")
+    capacity_max: int = P(1000, "contracts", "most contracts a firm of this kind grows to (market.growth_share): the "
+                          "span of control of its owner-manager", ge=1, le=100000,
+                          source=EST + ": twice the kind's starting capacity", zh="最大可同时承接合同数")
     min_contract_yuan: float = P(0.0, "yuan/year", "contracts below this value escape the firm's attention",
                                  ge=0, le=1e8, source="seed P3 (strong firms ignore grassroots items)",
                                  zh="关注的最低合同额")
@@ -79,8 +82,20 @@ class FirmType(Section):
                                   "800,000; local 6 × 250,000; grassroots 20 × 20,000 yuan/year)", zh="预期年营业额")
     overhead_yuan_month: float = P(8000.0, "yuan/month", "fixed cost of staying in business", ge=0, le=1e7,
                                    zh="固定经营成本")
+    outside_option_yuan_year: float = P(0.0, "yuan/year", "what the owner could earn elsewhere: a fiscal year in "
+                                        "which the firm's net worth grows by less counts as a loss year "
+                                        "(finance.loss_years of them in a row and it exits)", ge=0, le=1e8,
+                                        source=EST + " (0: a firm stays while it does not lose money)",
+                                        zh="业主机会成本（年）")
     honesty_mean: float = P(0.7, "0–1", "mean honesty (1 = never cheats)", ge=0, le=1, source="seed S13, P7",
                             zh="平均诚信度")
+    initial_honesty_min: float = P(0.0, "0–1", "lowest honesty of the firms in business when the run starts: their "
+                                   "honesty is drawn from the kind's beta distribution truncated here (entrants are "
+                                   "drawn untruncated)", ge=0, le=0.99,
+                                   source=EST + ": firms already trading have survived the status quo's audits and "
+                                   "blacklist; 0.43 is the status quo's overclaiming threshold (1 − D (1 + fine)) / 2 "
+                                   "at the default audit and detection parameters (docs/ODD.md 7.10, §5)",
+                                   zh="初始企业最低诚信度")
     honesty_strength: float = P(6.0, "beta a + b", "concentration of the beta distribution of honesty (higher: "
                                 "firms more alike)", ge=0.1, le=1000, source="assumption", zh="诚信度分布集中度")
     capability_min: float = P(0.05, "0–1", "lowest capability a firm can have (the draw is clipped here)",
@@ -109,16 +124,17 @@ class Firms(Section):
     """The three kinds of contractor: strong, local and grassroots (docs/ODD.md §2.2)."""
 
     strong: FirmType = _firm(count=20, capability_mean=0.85, capability_sd=0.06, cost_factor_mean=0.78,
-                             capacity=10, min_contract_yuan=150000.0, turnover_yuan_year=8_000_000.0,
-                             overhead_yuan_month=2000.0, honesty_mean=0.8, base_spread_km=5.0,
+                             capacity=10, capacity_max=20, min_contract_yuan=150000.0, turnover_yuan_year=8_000_000.0,
+                             overhead_yuan_month=2000.0, honesty_mean=0.8, initial_honesty_min=0.43, base_spread_km=5.0,
                              travel_factor=1.5)
     local: FirmType = _firm(count=30, capability_mean=0.68, capability_sd=0.08, cost_factor_mean=0.82,
-                            capacity=6, min_contract_yuan=30000.0, turnover_yuan_year=1_500_000.0,
-                            overhead_yuan_month=1500.0, honesty_mean=0.7, qualified_share=0.6,
+                            capacity=6, capacity_max=12, min_contract_yuan=30000.0, turnover_yuan_year=1_500_000.0,
+                            overhead_yuan_month=1500.0, honesty_mean=0.7, initial_honesty_min=0.43, qualified_share=0.6,
                             base_spread_km=3.0)
     grassroots: FirmType = _firm(count=10, capability_mean=0.6, capability_sd=0.1, cost_factor_mean=0.75,
-                                 capacity=20, min_contract_yuan=0.0, turnover_yuan_year=400_000.0,
-                                 overhead_yuan_month=200.0, honesty_mean=0.6, legal_entity_share=0.8,
+                                 capacity=20, capacity_max=40, min_contract_yuan=0.0, turnover_yuan_year=400_000.0,
+                                 overhead_yuan_month=200.0, honesty_mean=0.6, initial_honesty_min=0.43,
+                                 outside_option_yuan_year=47544.0, legal_entity_share=0.8,
                                  accounting_share=0.6, qualified_share=0.2, base_spread_km=1.0,
                                  travel_factor=0.3)
 
@@ -274,7 +290,10 @@ class Screening(Section):
 class Bidding(Section):
     """How firms decide to bid and at what price."""
 
-    strategy: Annotated[str, STRATEGIES] = P("learning", "strategy", "bidding strategy of firms", zh="投标策略")
+    strategy: Annotated[str, STRATEGIES] = P("equilibrium", "strategy", "bidding strategy of firms: `equilibrium` prices "
+                                             "the bid from the competition the firm expects (its break-even plus the "
+                                             "gap to the reserve shared among 1 + expected rivals, 7.5); `learning` "
+                                             "adds a markup learned from wins and losses", zh="投标策略")
     markup_init: float = P(0.12, "share", "initial markup over cost", ge=0, le=2, zh="初始加价率")
     markup_min: float = P(0.02, "share", "smallest markup", ge=0, le=2, zh="最低加价率")
     markup_max: float = P(0.40, "share", "largest markup", ge=0, le=5, zh="最高加价率")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import betainc, betaincinv
 
 from model.catalogue import CITY, TOWN, VILLAGE, Catalogue
 from model.param_finance import Finance
@@ -31,6 +32,8 @@ FIRM_COLUMNS = {
     # net worth (cash + pay due) at the fiscal year's start, consecutive months insolvent and years of loss
     "credit": (float, 0.0), "due_1": (float, 0.0), "due_2": (float, 0.0), "due_3": (float, 0.0),
     "worth0": (float, 0.0), "insolvent": (np.int32, 0), "loss_years": (np.int32, 0),
+    # growth (model/entities/finance.py ``grow``): the most contracts held at once this fiscal year
+    "peak_load": (np.int32, 0),
 }
 
 
@@ -169,6 +172,18 @@ def _beta(rng: np.random.Generator, mean: float, strength: float, n: int) -> np.
     return rng.beta(m * strength, (1 - m) * strength, n)
 
 
+def initial_honesty(ft: FirmType, honesty: np.ndarray) -> np.ndarray:
+    """Honesty of firms in business when the run starts: the kind's beta draws mapped, quantile by
+    quantile, onto the same beta truncated below ``ft.initial_honesty_min`` (no extra draws)."""
+    lo = ft.initial_honesty_min
+    if lo <= 0 or not len(honesty):
+        return honesty
+    m = min(max(ft.honesty_mean, BETA_MEAN_GUARD), 1 - BETA_MEAN_GUARD)
+    a, b = m * ft.honesty_strength, (1 - m) * ft.honesty_strength
+    f0 = betainc(a, b, lo)
+    return np.maximum(betaincinv(a, b, f0 + betainc(a, b, honesty) * (1 - f0)), lo)
+
+
 def firm_rows(ft: FirmType, kind: int, centre: np.ndarray, n: int, rng: np.random.Generator,
               finance: Finance, town: np.ndarray | int = -1, month: int = 0) -> dict[str, np.ndarray]:
     """Attributes of ``n`` new firms of one type based around ``centre`` (km); cash and credit
@@ -202,12 +217,16 @@ def build_firms(p: Params, geo: Geography, rng: np.random.Generator) -> Table:
     f = p.firms
     t = Table(FIRM_COLUMNS, capacity=256)
     init = dict(reputation=p.evaluation.prior_reputation, rating=p.evaluation.prior_reputation)
-    t.append(f.strong.count, **firm_rows(f.strong, STRONG, geo.prefecture_xy, f.strong.count, rng, p.finance), **init)
-    t.append(f.local.count, **firm_rows(f.local, LOCAL, np.zeros(2), f.local.count, rng, p.finance), **init)
     n_g = f.grassroots.count * geo.n_towns
     home = np.repeat(np.arange(geo.n_towns, dtype=np.int32), f.grassroots.count)
-    rows = firm_rows(f.grassroots, GRASSROOTS, grassroots_base(geo, home, rng), n_g, rng, p.finance, town=home)
-    t.append(n_g, **rows, **init)
+    for ft, kind, n, centre, town in ((f.strong, STRONG, f.strong.count, geo.prefecture_xy, -1),
+                                      (f.local, LOCAL, f.local.count, np.zeros(2), -1),
+                                      (f.grassroots, GRASSROOTS, n_g, None, home)):
+        if centre is None:
+            centre = grassroots_base(geo, home, rng)
+        rows = firm_rows(ft, kind, centre, n, rng, p.finance, town=town)
+        rows["honesty"] = initial_honesty(ft, rows["honesty"])
+        t.append(n, **rows, **init)
     return t
 
 

@@ -156,3 +156,63 @@ def test_capacity_off_lifts_the_capacity_limit():
     held = lambda m: np.bincount(m.contracts.firm[m.contracts.firm >= 0]).max()  # noqa: E731
     assert held(small(**tight).run(1)) <= 2  # one at a time (plus an ad-hoc one after a contract ended)
     assert held(small(**tight, **{"channels.capacity": False}).run(1)) > 2
+
+
+def _grow_setup(**extra):
+    m = small(**{"market.growth_share": 0.25, **extra})
+    f = m.firms
+    g = np.flatnonzero(f.kind == GRASSROOTS)[:3]
+    cap = f.col("capacity")
+    f.col("peak_load")[:] = 0
+    f.col("peak_load")[g[0]] = cap[g[0]]          # ran at capacity, no loss: hires
+    f.col("peak_load")[g[1]] = cap[g[1]]
+    f.col("loss_years")[g[1]] = 1                 # at capacity but its net worth fell: does not
+    return m, f, g
+
+
+def test_a_firm_at_capacity_that_made_money_hires_and_its_costs_and_credit_scale():
+    m, f, g = _grow_setup()
+    cap0, over0, credit0 = f.capacity[g].copy(), f.overhead[g].copy(), f.credit[g].copy()
+    finance.grow(m, f.active.copy())
+    assert f.capacity[g[0]] == cap0[0] + 5        # 20 × 0.25
+    assert f.overhead[g[0]] == pytest.approx(over0[0] * 25 / 20)
+    assert f.credit[g[0]] == pytest.approx(credit0[0] * 25 / 20)
+    assert f.capacity[g[1]] == cap0[1] and f.capacity[g[2]] == cap0[2]
+    assert finance.turnover(m)[g[0]] == pytest.approx(m.p.firms.grassroots.turnover_yuan_year * 25 / 20)
+    assert (f.peak_load == f.load).all()          # the next year's peak starts afresh
+
+
+def test_growth_stops_at_the_span_of_control_and_idle_staff_are_let_go_down_to_the_kind():
+    m, f, g = _grow_setup(**{"firms.grassroots.capacity_max": 22})
+    finance.grow(m, f.active.copy())
+    assert f.capacity[g[0]] == 22
+    f.col("peak_load")[g[0]] = 0                  # a year with nothing to do: sheds a step, not below 20
+    finance.grow(m, f.active.copy())
+    assert f.capacity[g[0]] == 20
+    assert f.overhead[g[0]] == pytest.approx(m.p.firms.grassroots.overhead_yuan_month)
+
+
+def test_no_growth_by_default():
+    m = small()
+    f = m.firms
+    f.col("peak_load")[:] = f.capacity
+    cap0 = f.capacity.copy()
+    finance.grow(m, f.active.copy())
+    assert (f.capacity == cap0).all()
+
+
+def test_the_initial_firms_honesty_is_truncated_and_entrants_are_not():
+    from model.world import initial_honesty
+    ft = Params().firms.grassroots.model_copy(update={"initial_honesty_min": 0.43})
+    draws = np.random.default_rng(0).beta(0.6 * 6, 0.4 * 6, 20_000)
+    got = initial_honesty(ft, draws)
+    assert got.min() >= 0.43 and (np.diff(got[np.argsort(draws)]) >= -1e-12).all()  # order kept
+    # the truncated beta: its mean is the conditional mean of the untruncated draws above 0.43
+    assert got.mean() == pytest.approx(draws[draws >= 0.43].mean(), abs=0.005)
+    assert initial_honesty(Params().firms.grassroots, draws) is draws
+    m = small(**{f"firms.{k}.initial_honesty_min": 0.43 for k in ("strong", "local", "grassroots")},
+              **{"market.entry_rate": 20.0, "years": 2})
+    assert m.firms.honesty.min() >= 0.43
+    n0 = len(m.firms)
+    m.run(2)
+    assert len(m.firms) > n0 and (m.firms.honesty[n0:] < 0.43).any()

@@ -37,6 +37,7 @@ def overheads_and_exits(m: State) -> None:
     """Phase "exits": pay falls due; overheads and interest are paid; firms exit under the exit rule
     of model/entities/finance.py (sustained insolvency or repeated loss-making years)."""
     finance.pay_overheads(m)
+    finance.record_load(m)
     f = m.firms
     broke = finance.leaving(m)
     if len(broke):

@@ -20,6 +20,14 @@ their remaining months and the lag months not yet funded). A firm bids for, or a
 contracts only while their summed need fits its headroom (``channels.financing_limit`` off: it
 never binds).
 
+**Growth.** Every month a firm's ``peak_load`` records the most contracts it has held at once
+this fiscal year. At the year's end a firm that stays in business, ran at its capacity and whose
+net worth did not fall hires: its capacity grows by ``market.growth_share`` (at least one
+contract), up to its kind's ``capacity_max``; a firm whose busiest month left that step of capacity idle lets it go, down to its
+kind's capacity. Its overhead, credit line and working capital scale with its capacity (a firm
+of twice its kind's capacity has twice its overhead, credit and expected turnover), so idle staff
+cost money.
+
 **Exit.** Every month the firm receives the pay that falls due, pays its overhead and interest
 on drawn credit (``finance.interest_rate``). It exits when its credit line has been exhausted
 (cash < −credit) for ``finance.insolvency_months`` consecutive months, or at the fiscal year's
@@ -111,6 +119,37 @@ def pay_overheads(m: State) -> None:
     m.ledger.interest += float(interest.sum())
 
 
+def record_load(m: State) -> None:
+    """The most contracts each firm has held at once this fiscal year (``peak_load``)."""
+    f = m.firms
+    np.maximum(f.peak_load, f.load, out=f.col("peak_load"))
+
+
+def grow(m: State, alive: np.ndarray) -> None:
+    """Year end: firms in business (``alive``) that ran at capacity without a fall in net worth
+    hire, and firms whose busiest month left a step of capacity idle let that step go, down to
+    their kind's capacity (module docstring); every ``peak_load`` restarts from the contracts held now."""
+    f = m.firms
+    g = m.p.market.growth_share
+    if g > 0:
+        cap = f.col("capacity")
+        old = cap.astype(float)
+        step = np.maximum(1.0, np.rint(g * old))
+        ft = m.p.firms
+        kinds = [getattr(ft, k) for k in FIRM_KINDS]
+        base = np.array([t.capacity for t in kinds], float)[f.kind]
+        top = np.array([max(t.capacity_max, t.capacity) for t in kinds], float)[f.kind]
+        hire = alive & (f.peak_load >= cap) & (f.loss_years == 0)
+        shed = alive & (f.peak_load + step <= cap) & (old > base)
+        new = np.where(hire, np.minimum(old + step, top), np.where(shed, np.maximum(old - step, base), old))
+        moved = np.flatnonzero(new != old)
+        if len(moved):
+            cap[moved] = new[moved]
+            f.col("overhead")[moved] *= new[moved] / old[moved]
+            f.col("credit")[moved] = m.p.finance.credit_share * turnover(m)[moved]
+    f.col("peak_load")[:] = f.load
+
+
 def leaving(m: State) -> np.ndarray:
     """Rows of the active firms that exit this month under the exit rule (module docstring);
     updates the insolvency and loss counters (``loss_years`` and ``worth0`` at the year's end)."""
@@ -123,8 +162,11 @@ def leaving(m: State) -> np.ndarray:
     if m.month_of_year == MONTHS_PER_YEAR:
         w = worth(m)
         loss = f.col("loss_years")
-        loss[:] = np.where(alive & (w < f.worth0), loss + 1, 0)
+        ft = m.p.firms
+        forgone = np.array([getattr(ft, k).outside_option_yuan_year for k in FIRM_KINDS])[f.kind]
+        loss[:] = np.where(alive & (w - f.worth0 < forgone), loss + 1, 0)
         out |= alive & (loss >= fin.loss_years)
+        grow(m, alive & ~out)
         _pay_out(m, alive)
         f.col("worth0")[:] = worth(m)
     return np.flatnonzero(out) if m.p.channels.firm_exit else np.zeros(0, np.int64)
@@ -140,8 +182,12 @@ def _pay_out(m: State, alive: np.ndarray) -> None:
 
 
 def turnover(m: State) -> np.ndarray:
-    """Expected yearly turnover of every firm, by its kind (yuan/year)."""
+    """Expected yearly turnover of every firm (yuan/year): its kind's, scaled by its capacity
+    against its kind's (a firm that has grown, ``grow``, expects proportionally more)."""
     ft = m.p.firms
-    by_kind = np.array([getattr(ft, k).turnover_yuan_year for k in FIRM_KINDS])
-    return by_kind[m.firms.kind]
+    kinds = [getattr(ft, k) for k in FIRM_KINDS]
+    by_kind = np.array([t.turnover_yuan_year for t in kinds])
+    base = np.array([t.capacity for t in kinds], float)
+    f = m.firms
+    return by_kind[f.kind] * (f.capacity / base[f.kind])
 
