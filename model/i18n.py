@@ -29,6 +29,7 @@ UNITS_ZH = {
     "0–1 quality": "质量, 0–1",
     "attempts": "次",
     "attempts/year": "次/年", "projects/year": "个/年",
+    "share of capacity per year": "产能比例/年",
     "method": "采购方式",
     "yuan/order": "元/单",
     "beta a + b": "贝塔分布 a + b",

@@ -61,6 +61,7 @@ class Snapshot:
     listed_at: np.ndarray
     blacklist: object
     terminated: np.ndarray
+    overhead: np.ndarray  # the monthly overhead each firm pays in the next month (growth changes it after paying)
     recovered: float = 0.0
     fines: float = 0.0
     overclaimed: float = 0.0
@@ -71,7 +72,8 @@ def open_snapshot(m: State) -> Snapshot:
     f, c = m.firms, m.contracts
     return Snapshot(cash=_worth(f).copy(), profit=f.profit_year.copy(), revenue=f.revenue_year.copy(),
                   active=f.active.copy(), listed_until=f.listed_until.copy(), listed_at=f.listed_at.copy(),
-                  blacklist=copy.deepcopy(m.blacklist), terminated=c.terminated.copy())
+                  blacklist=copy.deepcopy(m.blacklist), terminated=c.terminated.copy(),
+                  overhead=f.overhead.copy())
 
 
 def _worth(f) -> np.ndarray:
@@ -147,7 +149,8 @@ def check_counts(m: State, log: dict[str, np.ndarray] | None) -> None:
 
 # ---------------------------------------------------------------------- capacity
 def check_capacity(m: State) -> None:
-    """firms.load = active contracts per firm ≤ capacity; no negative load."""
+    """firms.load = active contracts per firm ≤ capacity (while ``channels.capacity`` is on); no
+    negative load."""
     f, c = m.firms, m.contracts
     live = c.active & (c.firm >= 0)
     count = np.bincount(c.firm[live], minlength=len(f))
@@ -155,7 +158,7 @@ def check_capacity(m: State) -> None:
     if len(bad):
         _fail("capacity", m, f"firm rows {bad[:10].tolist()}: load {f.load[bad[:10]].tolist()} but active "
               f"contracts {count[bad[:10]].tolist()}")
-    over = np.flatnonzero((f.load > f.capacity) | (f.load < 0))
+    over = np.flatnonzero(((f.load > f.capacity) & m.p.channels.capacity) | (f.load < 0))  # off: no limit
     if len(over):
         _fail("capacity", m, f"firm rows {over[:10].tolist()}: load {f.load[over[:10]].tolist()} > capacity "
               f"{f.capacity[over[:10]].tolist()}")
@@ -279,7 +282,7 @@ def _check_cash(m: State, led: Snapshot, wins: np.ndarray, sub: np.ndarray, rel_
     d_cash = float((_worth(f)[:n_old] - led.cash).sum())
     d_profit = float((f.profit_year[:n_old] - led.profit).sum())
     mob = float((wins[:n_old] * p.procurement.mobilisation_cost_yuan - sub[:n_old]).sum())
-    overheads = float(f.overhead[:n_old][led.active].sum())
+    overheads = float(led.overhead[led.active].sum())
     expected = d_profit + rel_firms - mob - led_m.fraud_recovered - led_m.fines - overheads - led_m.interest \
         - led_m.payouts
     scale = max(abs(d_profit), overheads, 1.0)

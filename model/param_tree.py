@@ -357,8 +357,10 @@ class Params(Section):
     years: int = P(12, "years", "simulated years (12 monthly steps each)", ge=1, le=100, zh="模拟年数")
     burn_in_years: int = P(5, "years", "warm-up: the first years every summary leaves out (the monthly series "
                            "keep them); must be below years", ge=0, le=99,
-                           source="measured: active firms and trust settle by year 4 on the default region "
-                           "(docs/ODD.md §7 'Warm-up')", zh="预热期（不计入汇总的年数）")
+                           source="measured on the default region: village no-bid, quality and trust settle by "
+                           "year 4–5, the count of active firms by year 7, so the summary window's first two "
+                           "years hold the tail of that transient (docs/ODD.md §4 'Warm-up')",
+                           zh="预热期（不计入汇总的年数）")
     region: Region = Field(default_factory=Region, description="the region")
     firms: Firms = Field(default_factory=Firms, description="the contractors")
     procurement: Procurement = Field(default_factory=Procurement, description="procurement")

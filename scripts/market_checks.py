@@ -77,7 +77,7 @@ def report(runs: list[dict], seeds: list[int], starts: list[int], seconds: float
         lines.append(f"| `{t.outcome}` | {t['mean']:.3f} | {_fmt(t.slope_per_year, t.low, t.high, 4)} | {t.p:.2f} | "
                      f"{'yes' if t.no_trend else '**no**'} |")
     base = {(r["seed"]): r["summary"] for r in runs if r["scenario"] == "baseline"}
-    agree, pairs = [], 0
+    agree = []
     for k in starts:
         rows = [{"scenario": r["scenario"], "start": "from year 1" if r["k"] == 1 else f"from year {k}", "outcome": o,
                  "seed": r["seed"], "effect": r["summary"][o] - base[r["seed"]][o]}

@@ -397,7 +397,8 @@ def check_invariants(m, rec, qmin, qmax):
 
 
 SMALL_RUN = {**SMALL, "fraud.audit_prob": 1.0, "fraud.audit_detect": 1.0, "firms.local.honesty_mean": 0.2,
-             "firms.grassroots.honesty_mean": 0.2, "firms.strong.honesty_mean": 0.3}
+             "firms.grassroots.honesty_mean": 0.2, "firms.strong.honesty_mean": 0.3,
+             **{f"firms.{k}.initial_honesty_min": 0.0 for k in ("strong", "local", "grassroots")}}
 
 
 @pytest.mark.parametrize("over", [
@@ -413,6 +414,10 @@ def test_invariants_small_region(over):
 
 
 def test_invariants_default_region():
-    m, rec, qmin, qmax = run_checked({"procurement.mobilisation_subsidy_yuan": 1500.0}, seed=11, years=10)
+    # the initial firms drawn with the whole honesty distribution (the default truncates it at the
+    # status quo's overclaiming threshold), so that overclaims are found and firms listed
+    honest_or_not = {f"firms.{k}.initial_honesty_min": 0.0 for k in ("strong", "local", "grassroots")}
+    m, rec, qmin, qmax = run_checked({"procurement.mobilisation_subsidy_yuan": 1500.0, **honest_or_not}, seed=11,
+                                     years=10)
     listings = check_invariants(m, rec, qmin, qmax)
     assert listings > 0  # the check above is not vacuous

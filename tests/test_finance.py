@@ -192,8 +192,8 @@ def test_growth_stops_at_the_span_of_control_and_idle_staff_are_let_go_down_to_t
     assert f.overhead[g[0]] == pytest.approx(m.p.firms.grassroots.overhead_yuan_month)
 
 
-def test_no_growth_by_default():
-    m = small()
+def test_no_growth_at_a_growth_share_of_zero():
+    m = small(**{"market.growth_share": 0.0})
     f = m.firms
     f.col("peak_load")[:] = f.capacity
     cap0 = f.capacity.copy()
@@ -209,7 +209,7 @@ def test_the_initial_firms_honesty_is_truncated_and_entrants_are_not():
     assert got.min() >= 0.43 and (np.diff(got[np.argsort(draws)]) >= -1e-12).all()  # order kept
     # the truncated beta: its mean is the conditional mean of the untruncated draws above 0.43
     assert got.mean() == pytest.approx(draws[draws >= 0.43].mean(), abs=0.005)
-    assert initial_honesty(Params().firms.grassroots, draws) is draws
+    assert initial_honesty(ft.model_copy(update={"initial_honesty_min": 0.0}), draws) is draws
     m = small(**{f"firms.{k}.initial_honesty_min": 0.43 for k in ("strong", "local", "grassroots")},
               **{"market.entry_rate": 20.0, "years": 2})
     assert m.firms.honesty.min() >= 0.43

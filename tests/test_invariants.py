@@ -32,6 +32,7 @@ def test_invariants_hold_at_default_scale_with_fraud_and_public_listing():
     p = load_params(None, {"fraud.audit_prob": 0.3, "fraud.audit_detect": 1.0, "fraud.fine_multiple": 0.5,
                            "blacklist.scope": "public", "blacklist.trigger": "both",
                            "firms.local.honesty_mean": 0.1, "firms.grassroots.honesty_mean": 0.1,
+                           "firms.local.initial_honesty_min": 0.0, "firms.grassroots.initial_honesty_min": 0.0,
                            "burn_in_years": 0})
     m = ProcurementModel(p, seed=2, check_invariants=True).run(2)
     s = m.summary()

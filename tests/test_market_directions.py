@@ -78,18 +78,17 @@ def test_village_versus_city(name, village_is):
 
 # The mobilisation subsidy is not here: on the market model it raises village first-attempt no-bid
 # (+0.041, seeds 1–5, every seed) and leaves the per-attempt rate level — an open finding (docs/ODD.md §8).
-@pytest.mark.parametrize("arm, every_seed", [("lots", True), ("provincial_platform", False),
-                                             ("city_website", False)])
-def test_reform_reduces_village_no_bid_rate(arm, every_seed):
-    """A wider first channel helps less since issue 19: a posting nobody takes up is reposted on
-    the next wider channel anyway, and a notice more firms see makes each expect more rivals; so
-    the channel arms must lower the mean, not every seed."""
+# Nor are lots and the wider village channels (city website, provincial platform): since firms bid
+# the first-price equilibrium against the rivals they expect (session 10), a notice more firms see
+# makes each expect more rivals, and the per-attempt village no-bid rate rises (seeds 1–5: lots
+# +0.058, provincial platform +0.069, city website +0.034) — an open finding (docs/ODD.md §8).
+@pytest.mark.parametrize("arm", ["lots", "provincial_platform", "city_website"])
+def test_wider_notices_raise_the_village_no_bid_rate_per_attempt(arm):
+    """The open finding above, held so that a change to it is seen: the mean over seeds rises."""
     base, reform = outcome("baseline", "no_bid_rate_village"), outcome(arm, "no_bid_rate_village")
     diff = reform - base
     msg = f"{arm}: baseline {_fmt(base)}; reform {_fmt(reform)}; paired diff {np.round(diff, 4).tolist()}"
-    assert reform.mean() < base.mean(), msg
-    if every_seed:
-        assert (diff < 0).all(), msg
+    assert reform.mean() > base.mean(), msg
 
 
 def test_wider_channel_notifies_more_firms():

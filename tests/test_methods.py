@@ -182,7 +182,10 @@ def test_multi_year_contracts_are_not_procured_again_while_they_run():
     two more years; its slots get no new order until it ends."""
     runs = {}
     for years in (1, 3):
-        m = ProcurementModel(load_params(None, {**SMALL, "procurement.contract_years": years}), seed=5,
+        # no owner's outside option: in a region this small most grassroots firms earn less than it,
+        # close after two years and their running contracts are procured again (7.13)
+        m = ProcurementModel(load_params(None, {**SMALL, "procurement.contract_years": years,
+                                                "firms.grassroots.outside_option_yuan_year": 0.0}), seed=5,
                              check_invariants=True).run(4)
         runs[years] = m
     c3, log3 = runs[3].contracts, runs[3].tender_log()

@@ -39,7 +39,7 @@ ARMS: dict[str, dict] = {
                        "scoring.technical_weight": 0.3},
     # few unserved village months: relaxed screening and village lots (vs the default: strict
     # screening with commission fallback)
-    "relaxed_lots": {"screening.strictness": 0.0, "procurement.lots": True},
+    "no_unserved_hit": {"citizens.unserved_hit": 0.0},
 }
 
 
@@ -59,8 +59,10 @@ def per_seed(arm: str, key: str, years: int = SHORT, seeds=SEEDS) -> np.ndarray:
 # ------------------------------------------------------------------------------------ issue 4
 def test_announced_inspections_show_a_gaming_gap_that_other_regimes_shrink():
     gap = {a: mean(a, "gaming_gap") for a in ("announced", "random", "officer", "announced+officer")}
-    assert gap["announced"] > 0.1, gap
-    assert (per_seed("announced", "gaming_gap") > 0).all()
+    announced = per_seed("announced", "gaming_gap")
+    # clear of noise: the mean gap is more than three standard errors above 0, and positive in every seed
+    assert announced.mean() > 3 * announced.std(ddof=1) / np.sqrt(len(announced)), (gap, announced)
+    assert (announced > 0).all()
     for other in ("random", "officer", "announced+officer"):
         assert gap[other] < gap["announced"], gap
         assert (per_seed(other, "gaming_gap") < per_seed("announced", "gaming_gap")).all(), other
@@ -121,9 +123,11 @@ def test_citizen_rating_weight_raises_noncontractible_quality():
     assert hi > lo, (hi, lo)
 
 
-def test_trust_lower_with_many_unserved_village_months():
-    """Default (strict screening, commission fallback) against relaxed screening with village lots:
-    far more unserved village months, and lower trust in every seed."""
-    many, few = per_seed("base", "unserved_months_village"), per_seed("relaxed_lots", "unserved_months_village")
-    assert (many > 2 * few).all(), (many, few)
-    assert (per_seed("base", "trust") < per_seed("relaxed_lots", "trust")).all()
+def test_unserved_village_months_lower_trust():
+    """Unserved village months cost trust: the same runs with households indifferent to unserved
+    demand (``citizens.unserved_hit`` 0) end with higher trust in every seed. (Until session 10 the
+    contrast was relaxed screening with village lots, which left far fewer village months unserved;
+    with bids priced against the expected rivals, lots no longer do: seeds 1–4, 2,208–3,725 unserved
+    village months against 3,249–3,660, and relaxed screening's weaker winners lower trust.)"""
+    assert (per_seed("base", "unserved_months_village") > 0).all()
+    assert (per_seed("base", "trust") < per_seed("no_unserved_hit", "trust")).all()

@@ -33,6 +33,7 @@ SMALL = {"region.n_towns": 3, "region.villages_per_town": 8, "region.households_
 FRAUDULENT = {**SMALL, "fraud.audit_prob": 0.3, "fraud.audit_detect": 1.0, "fraud.overclaim_share": 0.5,
               "fraud.fine_multiple": 0.0, "firms.local.honesty_mean": 0.05,
               "firms.grassroots.honesty_mean": 0.05, "firms.strong.honesty_mean": 0.05,
+              **{f"firms.{k}.initial_honesty_min": 0.0 for k in ("strong", "local", "grassroots")},
               "blacklist.trigger": "fraud"}
 
 

@@ -104,7 +104,8 @@ def section(ctx: Context) -> list[str]:
     pts = screen.points(ctx)
     rows, placebo, method = [], [], "PRCC"
     for reform, outcome, s in summaries(ctx):
-        rows.append(f"| {reform} | {outcome} | {fmt_ci(s.effect.at_defaults)} | {s.same_point:.0%} | "
+        same = "–" if math.isnan(s.same_point) else f"{s.same_point:.0%}"  # no sign at the defaults: none to keep
+        rows.append(f"| {reform} | {outcome} | {fmt_ci(s.effect.at_defaults)} | {same} | "
                     f"{_share(s.kept)} | {_share(s.reversed)} | {_drivers_text(s, 2)} |")
         method = s.method
         if outcome != "trust":

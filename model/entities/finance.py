@@ -21,18 +21,20 @@ contracts only while their summed need fits its headroom (``channels.financing_l
 never binds).
 
 **Growth.** Every month a firm's ``peak_load`` records the most contracts it has held at once
-this fiscal year. At the year's end a firm that stays in business, ran at its capacity and whose
-net worth did not fall hires: its capacity grows by ``market.growth_share`` (at least one
-contract), up to its kind's ``capacity_max``; a firm whose busiest month left that step of capacity idle lets it go, down to its
-kind's capacity. Its overhead, credit line and working capital scale with its capacity (a firm
-of twice its kind's capacity has twice its overhead, credit and expected turnover), so idle staff
-cost money.
+this fiscal year. At the year's end a firm that stays in business, ran at its capacity and had no
+loss year hires: its capacity grows by ``market.growth_share`` (at least one contract), up to its
+kind's ``capacity_max``; a firm whose busiest month left that step of capacity idle lets it go,
+down to its kind's capacity. Its overhead, credit line and working capital scale with its
+capacity (a firm of twice its kind's capacity has twice its overhead, credit and expected
+turnover), so idle staff cost money.
 
 **Exit.** Every month the firm receives the pay that falls due, pays its overhead and interest
 on drawn credit (``finance.interest_rate``). It exits when its credit line has been exhausted
 (cash < −credit) for ``finance.insolvency_months`` consecutive months, or at the fiscal year's
-end after ``finance.loss_years`` consecutive years in which its net worth fell
-— not in the first month its cash dips below zero. Its contracts are then terminated and
+end after ``finance.loss_years`` consecutive loss years — years in which its net worth grew by
+less than its owner's outside option (``firms.<type>.outside_option_yuan_year``: what the owner
+could earn elsewhere; 0, a fall in net worth, for firms with salaried managers) — not in the
+first month its cash dips below zero. Its contracts are then terminated and
 re-procured. At the year's end its owners draw ``finance.payout_share`` of the cash it holds
 above its working capital (``finance.initial_cash_share`` × turnover), so cash does not pile up
 without bound.

@@ -20,13 +20,15 @@ from model.registry import Registry
 
 
 def learning_price(cost: np.ndarray, markup: np.ndarray, reserve: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Cost plus the firm's learned markup, capped by the reserve (yuan)."""
-    return np.minimum(cost * (1 + markup), reserve)
+    """Cost plus the firm's learned markup, capped by the reserve, never below 0 (yuan; a break-even
+    below 0 — a mobilisation subsidy above the costs — bids 0)."""
+    return np.maximum(np.minimum(cost * (1 + markup), reserve), 0.0)
 
 
 def equilibrium_price(cost: np.ndarray, markup: np.ndarray, reserve: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Symmetric first-price equilibrium bid with the reserve as the top of the cost support (yuan)."""
-    return cost + (reserve - cost) / np.maximum(n, 1)
+    """Symmetric first-price equilibrium bid with the reserve as the top of the cost support, never
+    below 0 (yuan; a break-even below 0 — a mobilisation subsidy above the costs — bids 0)."""
+    return np.maximum(cost + (reserve - cost) / np.maximum(n, 1), 0.0)
 
 
 def closed_form_winning_price(n: int, c_low: float, c_high: float) -> float:
