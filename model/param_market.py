@@ -18,7 +18,7 @@ class Market(Section):
                                  "its kind there + 1)) that halves the entry gap",
                                  ge=1, le=1e9, zh="进入缺口减半的本地业务量")
     growth_share: float = P(0.25, "share of capacity per year", "staff a firm hires at the fiscal year's end when it "
-                            "has run at its capacity during the year and its net worth did not fall: its capacity "
+                            "has run at its capacity during the year and had no loss year (finance.loss_years): its capacity "
                             "(contracts at once) grows by this share (at least one contract), and with it its "
                             "overhead, its credit line and the working capital it keeps, in proportion "
                             "(docs/ODD.md 7.13)", ge=0, le=2,
