@@ -128,19 +128,17 @@ def record_load(m: State) -> None:
 
 
 def grow(m: State, alive: np.ndarray) -> None:
-    """Year end: firms in business (``alive``) that ran at capacity without a fall in net worth
-    hire, and firms whose busiest month left a step of capacity idle let that step go, down to
-    their kind's capacity (module docstring); every ``peak_load`` restarts from the contracts held now."""
+    """Year end: firms in business (``alive``) that ran at capacity without a loss year hire, and
+    firms whose busiest month left a step of capacity idle let that step go, down to their kind's
+    capacity (module docstring); every ``peak_load`` restarts from the contracts held now."""
     f = m.firms
     g = m.p.market.growth_share
     if g > 0:
         cap = f.col("capacity")
         old = cap.astype(float)
         step = np.maximum(1.0, np.rint(g * old))
-        ft = m.p.firms
-        kinds = [getattr(ft, k) for k in FIRM_KINDS]
-        base = np.array([t.capacity for t in kinds], float)[f.kind]
-        top = np.array([max(t.capacity_max, t.capacity) for t in kinds], float)[f.kind]
+        base = of_kind(m, "capacity")
+        top = np.maximum(of_kind(m, "capacity_max"), base)
         hire = alive & (f.peak_load >= cap) & (f.loss_years == 0)
         shed = alive & (f.peak_load + step <= cap) & (old > base)
         new = np.where(hire, np.minimum(old + step, top), np.where(shed, np.maximum(old - step, base), old))
@@ -164,9 +162,7 @@ def leaving(m: State) -> np.ndarray:
     if m.month_of_year == MONTHS_PER_YEAR:
         w = worth(m)
         loss = f.col("loss_years")
-        ft = m.p.firms
-        forgone = np.array([getattr(ft, k).outside_option_yuan_year for k in FIRM_KINDS])[f.kind]
-        loss[:] = np.where(alive & (w - f.worth0 < forgone), loss + 1, 0)
+        loss[:] = np.where(alive & (w - f.worth0 < of_kind(m, "outside_option_yuan_year")), loss + 1, 0)
         out |= alive & (loss >= fin.loss_years)
         grow(m, alive & ~out)
         _pay_out(m, alive)
@@ -186,10 +182,11 @@ def _pay_out(m: State, alive: np.ndarray) -> None:
 def turnover(m: State) -> np.ndarray:
     """Expected yearly turnover of every firm (yuan/year): its kind's, scaled by its capacity
     against its kind's (a firm that has grown, ``grow``, expects proportionally more)."""
+    return of_kind(m, "turnover_yuan_year") * (m.firms.capacity / of_kind(m, "capacity"))
+
+
+def of_kind(m: State, attr: str) -> np.ndarray:
+    """Per firm, the parameter ``firms.<kind>.<attr>`` of its kind (float)."""
     ft = m.p.firms
-    kinds = [getattr(ft, k) for k in FIRM_KINDS]
-    by_kind = np.array([t.turnover_yuan_year for t in kinds])
-    base = np.array([t.capacity for t in kinds], float)
-    f = m.firms
-    return by_kind[f.kind] * (f.capacity / base[f.kind])
+    return np.array([getattr(getattr(ft, k), attr) for k in FIRM_KINDS], float)[m.firms.kind]
 
