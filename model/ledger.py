@@ -19,8 +19,9 @@ by firm entry at year end).
 
 from __future__ import annotations
 
-from functools import cache
 from dataclasses import MISSING, dataclass, field, fields
+from functools import cache
+from typing import Any
 
 import numpy as np
 
@@ -179,6 +180,11 @@ class MonthLedger:
     headroom: np.ndarray = field(default_factory=lambda: np.zeros(0), metadata={
         "doc": "firms' financing headroom this month (yuan), less the needs of contracts won so far (read by the "
                "procurement methods)", "writer": "procurement.market.run", "internal": True})
+
+    books: Any = field(default=None, metadata={
+        "doc": "the firms' books (model.delivery.stake.Books) while the month's procurements run, frozen at their "
+               "start (no contract is signed or ends until they are over); None otherwise",
+        "writer": "procurement.market.run", "internal": True})
 
     n_towns: int = field(default=0, metadata={"doc": "towns of the region", "writer": "__init__",
                                               "internal": True})

@@ -106,6 +106,39 @@ def test_beliefs_updates_equal_the_grouped_updates():
     assert not np.all(a.win == 0.4)
 
 
+def _bernoulli_reference(n, p, rng):
+    """notices._bernoulli_positions before it was compiled (numpy rounds of geometric skips)."""
+    g = np.arange(len(n))
+    q = rng.geometric(p) - 1
+    inside = q < n
+    g, q = g[inside], q[inside]
+    out_g, out_q = [], []
+    while len(g):
+        out_g.append(g)
+        out_q.append(q)
+        q = q + rng.geometric(p[g])
+        inside = q < n[g]
+        g, q = g[inside], q[inside]
+    if not out_g:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(out_g), np.concatenate(out_q)
+
+
+def test_bernoulli_positions_equal_the_numpy_rounds_draw_for_draw():
+    """The compiled geometric skips draw what numpy's rounds drew, in the same order, and leave
+    the stream where they left it (numba's Generator.geometric is numpy's algorithm), including
+    probabilities on both sides of numpy's switch between search and inversion (1/3)."""
+    rng = np.random.default_rng(4)
+    n = rng.integers(0, 400, 5000)
+    p = np.r_[rng.uniform(1e-12, 0.6, 4990), np.full(10, 1 / 3)]
+    a, b = np.random.default_rng(11), np.random.default_rng(11)
+    got, ref = notices._bernoulli_positions(n, p, a), _bernoulli_reference(n, p, b)
+    assert len(ref[0]) > 100_000
+    assert all(np.array_equal(x, y) for x, y in zip(got, ref))
+    assert a.random() == b.random()
+    assert all(len(x) == 0 for x in notices._bernoulli_positions(np.zeros(3, np.int64), np.full(3, 0.5), a))
+
+
 def _heard_chunk_reference(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask, rng):
     """notices._heard_chunk before issue 24 (numpy only)."""
     x0, y0, h, nx, ny, order, start, count = grid
@@ -131,7 +164,7 @@ def _heard_chunk_reference(tx, ty, radius, value, top, range_km, px, py, min_val
     grp_n = np.repeat(np.flatnonzero(near), n_near)
     pos_n = np.arange(len(grp_n)) - np.repeat(np.cumsum(n_near) - n_near, n_near)
     far = np.flatnonzero(~near)
-    grp_f, pos_f = notices._bernoulli_positions(count[g_c[far]], p0[far], rng)
+    grp_f, pos_f = _bernoulli_reference(count[g_c[far]], p0[far], rng)
     grp, pos = np.r_[grp_n, far[grp_f]], np.r_[pos_n, pos_f]
     t_all = g_t[grp]
     f_all = order[start[g_c[grp]] + pos]
@@ -225,6 +258,15 @@ def test_capacity_cap_equals_the_numpy_cap():
             got, ref = cap_by_capacity(fi, gain, free, w), _cap_reference(fi, gain, free, w)
             assert np.array_equal(got, ref)
             assert n < 100 or 0 < ref.sum() < n
+    # the compiled order (counting sort by firm, a stable sort within) is lexsort's, ±inf included;
+    # a NaN gain goes through lexsort itself
+    from model.procurement.capacity_kernels import by_firm_best_first
+    fi, gain = rng.integers(0, 500, 50_000), np.round(rng.normal(size=50_000), 1)
+    gain[::9], gain[::13] = -np.inf, np.inf
+    assert np.array_equal(by_firm_best_first(fi, gain), np.lexsort((-gain, fi)))
+    gain[::17] = np.nan
+    free = rng.uniform(0, 4, 500)
+    assert np.array_equal(cap_by_capacity(fi, gain, free), _cap_reference(fi, gain, free))
 
 
 def test_places_equal_the_unique_rows():

@@ -160,13 +160,14 @@ if __name__ == "__main__":
 
 
 def test_results_do_not_depend_on_the_entry_chunk(monkeypatch) -> None:
-    """The entry decision weighs a month's pairs in chunks (model/procurement/compete.py
-    ``CHUNK_PAIRS``); a county run with chunks of 97 pairs is bit-identical to one in one chunk."""
-    from model.procurement import compete
+    """The entry decision and the commissions weigh a month's pairs in chunks
+    (model/procurement/batch.py ``CHUNK_PAIRS``); a county run with chunks of 97 pairs is
+    bit-identical to one in one chunk."""
+    from model.procurement import batch
 
     flat = {**_pinned()["params"]["baseline"], "burn_in_years": 1}
     whole = run_hashes(flat, seed=2, years=3)
-    monkeypatch.setattr(compete, "CHUNK_PAIRS", 97)
+    monkeypatch.setattr(batch, "CHUNK_PAIRS", 97)
     assert run_hashes(flat, seed=2, years=3) == whole
 
 
@@ -195,7 +196,7 @@ def test_results_do_not_depend_on_the_tender_blocks(monkeypatch) -> None:
     a county run in blocks of 3,000 candidate pairs (about 20 tenders), pruned whenever more than 64
     pairs are held, is bit-identical to one in one block — and the blocks do change the run when
     hearing is drawn (so the test sees them)."""
-    from model.procurement import batch, compete
+    from model.procurement import batch, compete, direct
 
     flat = {**_pinned()["params"]["baseline"], "burn_in_years": 1}
     drawn = run_hashes(flat, seed=2, years=3)
@@ -203,6 +204,7 @@ def test_results_do_not_depend_on_the_tender_blocks(monkeypatch) -> None:
     whole = run_hashes(flat, seed=2, years=3)
     monkeypatch.setattr(batch, "BLOCK_CANDIDATES", 3000)
     monkeypatch.setattr(compete, "PRUNE_ROWS", 64)
+    monkeypatch.setattr(direct, "PRUNE_ROWS", 64)
     assert run_hashes(flat, seed=2, years=3) == whole
     monkeypatch.undo()
     monkeypatch.setattr(batch, "BLOCK_CANDIDATES", 3000)

@@ -32,11 +32,12 @@ def _exact(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows):
 
 @pytest.mark.parametrize("dense, proposals", [(0, 16_000_000), (10**9, 16_000_000), (0, 300)])
 @pytest.mark.parametrize("top, range_km, half, rad", [(0.8, 8.0, 40.0, 50.0), (0.55, 40.0, 150.0, 200.0),
-                                                      (1.2, 400.0, 30.0, 2000.0)])
+                                                      (1.2, 400.0, 30.0, 2000.0), (0.9, 400.0, 150.0, 40.0)])
 def test_heard_pairs_has_the_per_pair_distribution(top, range_km, half, rad, dense, proposals, monkeypatch):
     """The sampler's pairs have the per-pair Bernoulli distribution: dense, gridded, and gridded in
     chunks bounded by proposals (``PROPOSALS_PER_CHUNK`` 300: a few tenders per chunk, as a
-    province month is cut)."""
+    province month is cut); the last case searches a far-reaching notice (the provincial platform's
+    range) within radii far smaller than its cells."""
     case = _case(11, 12, 600, half, rad)
     monkeypatch.setattr(notices, "DENSE_PAIRS", dense)
     monkeypatch.setattr(notices, "PROPOSALS_PER_CHUNK", proposals)

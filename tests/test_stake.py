@@ -39,7 +39,7 @@ def tiny_market():
                                 firm=np.array([0, 0, 1, 1, -2]), buyer=np.array([0, 1, 2, 0, 0]),
                                 item=np.array([0, 1, 0, 1, 0]), price=arr(100, 140, 60, 500, 90),
                                 cost=arr(80, 100, 50, 100, 90))
-    return SimpleNamespace(contracts=contracts, firms=np.zeros(2), buyers=np.zeros(3))
+    return SimpleNamespace(contracts=contracts, firms=np.zeros(2), buyers=np.zeros(3), ledger=SimpleNamespace(books=None))
 
 
 def test_books_exact():
@@ -48,6 +48,12 @@ def test_books_exact():
     mine, total = stake.books(m, np.array([0, 0, 1, 1, -2]), np.array([0, 1, 2, 0, 0]))
     assert mine == pytest.approx([20, 40, 10, 0, 0])
     assert total == pytest.approx([60, 60, 10, 10, 0])
+    # the books frozen for a month's procurements are read, not gathered again
+    m.ledger.books = stake.Books.of(m)
+    m.contracts.active[:] = False
+    assert stake.books(m, np.array([0, 1]), np.array([1, 2]))[0] == pytest.approx([40, 10])
+    m.ledger.books = None
+    assert stake.books(m, np.array([0, 1]), np.array([1, 2]))[0] == pytest.approx([0, 0])
 
 
 SCORING = {"procurement.award_rule": "scoring", "scoring.price_weight": 0.3, "scoring.technical_weight": 0.3,

@@ -52,6 +52,7 @@ loss to 0 and the entrant's odds to 1: no decision looks at future awards.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -92,32 +93,53 @@ def public_scores(p: Params) -> bool:
     return bool(p.fraud.disclosure or p.evaluation.ranking)
 
 
+@dataclass(frozen=True)
+class Books:
+    """The firms' books: the yearly margin (price − cost, at least 0; yuan/year) of their active
+    contracts, per (firm, buyer) pair and per firm. Contracts held by individuals (firm < 0) have
+    no book."""
+
+    keys: np.ndarray      # sorted (firm × buyers + buyer) of the pairs with an active contract
+    per_pair: np.ndarray  # margin per key
+    total: np.ndarray     # margin per firm row
+
+    @classmethod
+    def of(cls, m: State) -> Books:
+        """The books of the contracts active now."""
+        c = m.contracts
+        act = np.flatnonzero(c.active & (c.firm >= 0))
+        f_a, b_a = c.firm[act], c.buyer[act]
+        val = np.maximum(c.price[act] - c.cost[act], 0)
+        total = np.bincount(f_a, weights=val, minlength=len(m.firms))
+        keys, inv = np.unique(f_a.astype(np.int64) * len(m.buyers) + b_a, return_inverse=True)
+        return cls(keys, np.bincount(inv.ravel(), weights=val, minlength=len(keys)), total)
+
+    def lookup(self, m: State, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(book with this buyer, whole book) of each (firm, buyer) pair (0 for individuals)."""
+        ok = firm >= 0
+        fk = np.maximum(firm, 0)
+        if len(self.keys) == 0:
+            return np.zeros(len(firm)), np.zeros(len(firm))
+        key = fk.astype(np.int64) * len(m.buyers) + buyer
+        pos = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
+        mine = np.where(ok & (self.keys[pos] == key), self.per_pair[pos], 0.0)
+        return mine, np.where(ok, self.total[fk], 0.0)
+
+
 def books(m: State, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Expected yearly margins of future awards (yuan/year) of each (firm, buyer) pair.
 
-    Sums price − cost over the firm's active contracts (see the module docstring). Contracts held by
-    individuals (firm < 0) have no book.
+    Sums price − cost over the firm's active contracts (see the module docstring): :class:`Books`
+    of the contracts active now — or, while a month's procurements run, the books
+    ``procurement.market.run`` froze at their start (``m.ledger.books``: no contract is signed or
+    ends until the procurements are over), so a province month's hundreds of blocks do not each
+    gather every contract ever signed.
 
     Returns:
         (book with this buyer, whole book) per pair.
     """
-    c = m.contracts
-    act = np.flatnonzero(c.active & (c.firm >= 0))
-    n_f = len(m.firms)
-    f_a, b_a = c.firm[act], c.buyer[act]
-    val = np.maximum(c.price[act] - c.cost[act], 0)
-    total = np.bincount(f_a, weights=val, minlength=n_f)
-    key_a = f_a.astype(np.int64) * len(m.buyers) + b_a
-    keys, inv = np.unique(key_a, return_inverse=True)
-    per_pair = np.bincount(inv.ravel(), weights=val, minlength=len(keys))
-    ok = firm >= 0
-    fk = np.maximum(firm, 0)
-    if len(keys) == 0:
-        return np.zeros(len(firm)), np.zeros(len(firm))
-    key = fk.astype(np.int64) * len(m.buyers) + buyer
-    pos = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
-    mine = np.where(ok & (keys[pos] == key), per_pair[pos], 0.0)
-    return mine, np.where(ok, total[fk], 0.0)
+    frozen = m.ledger.books
+    return (frozen if frozen is not None else Books.of(m)).lookup(m, firm, buyer)
 
 
 def win_belief(m: State, firm: np.ndarray, item: np.ndarray) -> np.ndarray:

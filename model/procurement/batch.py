@@ -113,9 +113,20 @@ def cap_by_capacity(fi: np.ndarray, gain: np.ndarray, free: np.ndarray,
     if len(fi) == 0:
         return np.zeros(0, bool)
     w = np.ones(len(fi)) if weight is None else np.asarray(weight, float)
-    order = np.lexsort((-gain, fi))
+    gain = np.asarray(gain, float)
+    if np.isnan(gain).any():  # the compiled order is np.lexsort's for gains without NaN
+        order = np.lexsort((-gain, fi))
+    else:
+        order = capacity_kernels.by_firm_best_first(np.asarray(fi, np.int64), gain)
     return capacity_kernels.keep_within(order, fi, w, np.asarray(free, float), 1e-9)
 
+
+#: Pairs per chunk of screening and of weighing entry or a commission. A block's notified eligible
+#: pairs (open tenders) and acceptable pairs (directed commissions) are weighed this many at a time,
+#: keeping only what the caps need of the profitable ones. Every step is elementwise over pairs (the
+#: private cost shock is keyed by order, firm and month), so results do not depend on it
+#: (tests/test_perf_identity.py runs a county with tiny chunks).
+CHUNK_PAIRS = 1 << 18
 
 #: Procurements × active firms searched at once, at most: a month's competitive procurements and
 #: directed commissions are taken in blocks of consecutive procurements whose candidate pairs

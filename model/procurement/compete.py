@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.procurement import notices, pricing
+from model.procurement import batch, notices, pricing
 from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.batch import (
     AWARDED, NO_CAPACITY, NO_FINANCE, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, TOO_FEW_BIDS, UNPROFITABLE, Batch, Result,
@@ -102,13 +102,6 @@ def _award(m: State, bids: Bids, gain: np.ndarray, free: np.ndarray,
         redo[bids.tender[w[~keep]]] = True
     raise RuntimeError("capacity-constrained award did not settle")
 
-
-#: Pairs per chunk of screening and the entry decision. A block's notified eligible pairs are
-#: weighed this many at a time, keeping only what the capacity and financing caps need of the
-#: profitable ones. Every step is elementwise over pairs (the private cost shock is keyed by order,
-#: firm and month), so results do not depend on it (tests/test_perf_identity.py runs a county with
-#: tiny chunks).
-CHUNK_PAIRS = 1 << 18
 
 #: Profitable pairs held before they are pruned to what the caps may still select (7 columns of
 #: 8 bytes: ~56 MB at this bound).
@@ -224,8 +217,8 @@ def _block_pairs(m: State, blk: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarr
     ti, fi, dist = notices.heard_by_kind(blk.x, blk.y, channel_of(m, blk), blk.value, _tender_radius(m, blk),
                                          m.firms, m.p, m.streams["notices"])
     ok = np.zeros(len(ti), bool)
-    for s in range(0, len(ti), CHUNK_PAIRS):
-        c = slice(s, s + CHUNK_PAIRS)
+    for s in range(0, len(ti), batch.CHUNK_PAIRS):
+        c = slice(s, s + batch.CHUNK_PAIRS)
         ok[c] = screen(m, blk, ti[c], fi[c])
     return np.bincount(ti, minlength=len(blk)), ti[ok], fi[ok], dist[ok]
 
@@ -237,8 +230,8 @@ def _weigh_block(m: State, blk: Batch, ti, fi, dist, eligible, strategy, found: 
     whose break-even is below the reserve and the profitable pairs."""
     n = len(blk)
     below_n, worth = np.zeros(n, np.int64), np.zeros(n, np.int64)
-    for s in range(0, max(len(ti), 1), CHUNK_PAIRS):
-        c = slice(s, s + CHUNK_PAIRS)
+    for s in range(0, max(len(ti), 1), batch.CHUNK_PAIRS):
+        c = slice(s, s + batch.CHUNK_PAIRS)
         below, enter, *terms = _weigh(m, blk, ti[c], fi[c], dist[c], eligible, strategy)
         below_n += group_counts(ti[c], below, n)
         *_, gain, need, rivals = terms

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from model.entities import buyer as buyer_mod
-from model.procurement import capacity_kernels, kernels, notices, pricing
+from model.procurement import batch, capacity_kernels, kernels, notices, pricing
 from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, UNPROFITABLE,
                                      Batch, Result, cap_by_capacity, delivery_cost, free_capacity, group_counts,
                                      mobilisation, screen, subset, tender_blocks)
@@ -85,17 +85,37 @@ def _places(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
 def _offers(m: State, blk: Batch, res: Result, rows: np.ndarray, free: np.ndarray, room_f: np.ndarray
             ) -> tuple[np.ndarray, list[np.ndarray]]:
     """A block of commissions ``rows``: the firms each buyer knows, who would accept (notified and
-    eligible counts into ``res``); returns the profitable pairs per commission and the columns
-    ``(ti, fi, cost, price, favoured, gain, need)`` of the acceptable pairs."""
-    p, f = m.p, m.firms
+    eligible counts into ``res``); returns the profitable pairs per commission and, of the
+    acceptable pairs, what the choice needs: ``(ti, fi, dist, favoured, merit)``. The eligible pairs
+    are weighed :data:`~model.procurement.batch.CHUNK_PAIRS` at a time (elementwise: the same
+    values in one chunk or many), so a province block's contract terms are never held for all its
+    pairs."""
+    f = m.firms
     n = len(blk)
     ti, fi, dist = _known_firms(m, blk)
-    conn = m.buyers.connected[blk.buyer]
     attentive = blk.value[ti] >= f.min_value[fi]
     res.notified[rows] = np.bincount(ti[attentive], minlength=n)
     ok = attentive & screen(m, blk, ti, fi)
     res.eligible[rows] = group_counts(ti, ok, n)
     ti, fi, dist = ti[ok], fi[ok], dist[ok]
+    worth, parts = np.zeros(n, np.int64), []
+    for s in range(0, max(len(ti), 1), batch.CHUNK_PAIRS):
+        c = slice(s, s + batch.CHUNK_PAIRS)
+        t, firm, d = ti[c], fi[c], dist[c]
+        _, _, favoured, _, need, profitable = _weigh(m, blk, t, firm, d)
+        worth += group_counts(t, profitable, n)
+        k = np.flatnonzero(profitable & (free[firm] >= 1) & (need <= room_f[firm]))  # acceptable
+        merit = f.capability[firm[k]] + m.reputation_seen(blk.buyer[t[k]], firm[k])
+        parts.append([t[k], firm[k], d[k], favoured[k], merit])
+    return worth, [col[0] if len(col) == 1 else np.concatenate(col) for col in zip(*parts)]
+
+
+def _weigh(m: State, blk: Batch, ti, fi, dist) -> tuple[np.ndarray, ...]:
+    """Eligible (commission, firm) pairs weighed: ``(cost, price, favoured, gain, need, profitable)``
+    of the contract each would get — elementwise, so a pair weighs the same in any batch that
+    holds its commission."""
+    p = m.p
+    conn = m.buyers.connected[blk.buyer]
     cost = delivery_cost(m, blk, ti, fi, dist) * blk.term[ti]
     price = p.commission.price_near_reserve * blk.reserve[ti] * blk.term[ti]
     favoured = fi == conn[ti]
@@ -104,17 +124,77 @@ def _offers(m: State, blk: Batch, res: Result, rows: np.ndarray, free: np.ndarra
     price = np.where(favoured, blk.reserve[ti] * blk.term[ti], price)
     view = pricing.terms(m, blk, ti, fi, cost, price, mobilisation(m, blk, ti))  # the contract it would get
     gain = view.margin(price, cost)
-    profitable = gain > 0
-    worth = group_counts(ti, profitable, n)
     need = pricing.need(m, blk, ti, cost, price, view.mob)
-    accept = profitable & (free[fi] >= 1) & (need <= room_f[fi])
-    return worth, [c[accept] for c in (ti, fi, cost, price, favoured, gain, need)]
+    return cost, price, favoured, gain, need, gain > 0
+
+
+#: Acceptable commission pairs held before those no firm can take are dropped (see :class:`_Held`).
+PRUNE_ROWS = 1 << 20
+
+
+class _Held:
+    """A month's acceptable (commission, firm) pairs, block by block, without the pairs the firm
+    is certain to turn away.
+
+    Every commission asks its most preferred acceptable firm first (the order of
+    :func:`commissions`: favoured, then merit, then firm row), and a firm keeps the earliest
+    commissions that ask it, up to its free capacity ``cap``. Once ``cap[f]`` commissions have
+    firm ``f`` as their first choice, ``f`` holds ``cap[f]`` commissions no later than the
+    ``cap[f]``-th of them (``last[f]``) from the first proposals on, and holds only earlier ones
+    thereafter, so it turns away every later commission whenever it asks: such pairs are dropped
+    (the outcome of deferred acceptance does not depend on the order of proposals, so the
+    matching of what is kept is the matching of all the pairs — tests/test_perf_identity.py).
+    Blocks come in ascending commission order, so ``last[f]``, once set, never changes."""
+
+    def __init__(self, cap: np.ndarray) -> None:
+        self.cap = np.floor(cap)                            # per firm: whole free capacity (inf: no cap)
+        self.first = np.zeros(len(cap), np.int64)           # per firm: commissions asking it first
+        self.last = np.full(len(cap), np.iinfo(np.int64).max)
+        self.parts: list[list[np.ndarray]] = []
+        self.rows = self.after_prune = 0
+
+    def add(self, cols: list[np.ndarray]) -> None:
+        """A block's acceptable pairs: columns ``(ti, fi, dist, favoured, merit)``, ``ti`` ascending."""
+        ti, fi, _, favoured, merit = cols
+        if len(ti):
+            o = np.lexsort((fi, -merit, ~favoured, ti))
+            head = o[np.r_[True, ti[o][1:] != ti[o][:-1]]]  # each commission's first choice
+            t1, f1 = ti[head], fi[head]                     # ascending commission
+            g = np.argsort(f1, kind="stable")
+            f_s = f1[g]
+            starts = np.r_[0, np.flatnonzero(f_s[1:] != f_s[:-1]) + 1]
+            rank = np.arange(len(g)) - np.repeat(starts, np.diff(np.r_[starts, len(g)])) + self.first[f_s] + 1
+            full = rank == self.cap[f_s]                    # the cap-th first proposal of the firm
+            self.last[f_s[full]] = t1[g][full]
+            np.add.at(self.first, f_s, 1)
+        self.parts.append(self._pruned(cols))
+        self.rows += len(self.parts[-1][0])
+        if self.rows > max(PRUNE_ROWS, 2 * self.after_prune):
+            self.parts = [self._pruned(part) for part in self.parts]
+            self.rows = self.after_prune = sum(len(part[0]) for part in self.parts)
+
+    def _pruned(self, cols: list[np.ndarray]) -> list[np.ndarray]:
+        keep = cols[0] <= self.last[cols[1]]
+        return cols if keep.all() else [c[keep] for c in cols]
+
+    def columns(self) -> list[np.ndarray]:
+        """The kept pairs' columns (each part's column released as it is joined)."""
+        parts = [self._pruned(part) for part in self.parts]
+        self.parts = []
+        out = []
+        for k in range(len(parts[0]) if parts else 0):
+            out.append(parts[0][k] if len(parts) == 1 else np.concatenate([part[k] for part in parts]))
+            for part in parts:
+                part[k] = None
+        return out
 
 
 def commissions(m: State, b: Batch, res: Result, rows: np.ndarray) -> None:
     """Directed commissions: the buyer asks the firms it knows. The commissions are weighed in blocks
     (:func:`~model.procurement.batch.tender_blocks`; elementwise, no draws: the same pairs and
-    values in one block or many); the choice within the firms' capacity is over the month's batch."""
+    values in one block or many), keeping only what the choice needs of the pairs a firm may take
+    (:class:`_Held`); the choice within the firms' capacity is over the month's batch, and the
+    chosen pairs are weighed again (the same values) for their terms."""
     if len(rows) == 0:
         return
     f = m.firms
@@ -123,20 +203,21 @@ def commissions(m: State, b: Batch, res: Result, rows: np.ndarray) -> None:
     free = free_capacity(m)
     room_f = m.ledger.headroom
     blocks = tender_blocks(n, int(f.active.sum()))
-    worth, parts = np.zeros(n, np.int64), []
+    worth, held = np.zeros(n, np.int64), _Held(free)
     for a, z in blocks:
         blk = sub if len(blocks) == 1 else subset(sub, np.arange(a, z))
         worth[a:z], cols = _offers(m, blk, res, rows[a:z], free, room_f)
+        res.bids[rows[a:z]] = np.bincount(cols[0], minlength=z - a)
         cols[0] = cols[0] + a  # the block's commissions numbered in the month's batch
-        parts.append(cols)
-    ti, fi, cost, price, favoured, gain, need = (
-        col[0] if len(col) == 1 else np.concatenate(col) for col in zip(*parts))
-    del parts
-    res.bids[rows] = np.bincount(ti, minlength=n)
-    merit = f.capability[fi] + m.reputation_seen(sub.buyer[ti], fi)
+        held.add(cols)
+    ti, fi, dist, favoured, merit = held.columns()
+    del held
     order = np.lexsort((fi, -merit, ~favoured, ti))
     w = choose_within_capacity(order, ti, fi, np.minimum(free, len(ti)).astype(np.int64))
-    w = w[cap_by_capacity(fi[w], gain[w], room_f, need[w])]  # a firm accepts what it can finance
+    del order, merit
+    ti, fi, favoured = ti[w], fi[w], favoured[w]
+    cost, price, _, gain, need, _ = _weigh(m, sub, ti, fi, dist[w])  # the chosen pairs' terms, again
+    w = cap_by_capacity(fi, gain, room_f, need)  # a firm accepts what it can finance
     np.subtract.at(room_f, fi[w], need[w])
     np.add.at(f.col("load"), fi[w], 1)
     t_w = ti[w]

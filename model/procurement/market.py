@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.delivery import stake
 from model.entities import finance
 from model.overrides import ParamError
 from model.procurement.batch import (  # noqa: F401 - Batch, Result and REASONS are part of this module's interface
@@ -97,6 +98,10 @@ def run(m: State, b: Batch) -> Result:
                  honesty=np.ones(n), notified=np.zeros(n, np.int64), eligible=np.zeros(n, np.int64),
                  bids=np.zeros(n, np.int64), reason=np.zeros(n, np.int64), favoured=np.zeros(n, bool))
     m.ledger.headroom = finance.headroom(m)  # what each firm can still pre-fund; the methods draw it down
-    for c, method in enumerate(METHODS.values()):
-        method.run(m, b, res, np.flatnonzero(b.mode == c))
+    m.ledger.books = stake.Books.of(m)  # no contract is signed or ends until the methods are done
+    try:
+        for c, method in enumerate(METHODS.values()):
+            method.run(m, b, res, np.flatnonzero(b.mode == c))
+    finally:
+        m.ledger.books = None
     return res

@@ -150,22 +150,11 @@ DENSE_PAIRS = 500_000
 def _bernoulli_positions(n: np.ndarray, p: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     """Positions ``i < n[g]`` of group g that succeed in independent Bernoulli(``p[g]``) trials,
     found by geometric skips (one draw per success plus one per group) rather than one draw per
-    position. Returns ``(group, position)`` arrays.
+    position. Returns ``(group, position)`` arrays. Compiled
+    (:func:`model.procurement.kernels.bernoulli_positions`; the numpy rounds it replaced are the
+    reference in tests/test_kernels.py, draw for draw).
     """
-    g = np.arange(len(n))
-    q = rng.geometric(p) - 1
-    inside = q < n
-    g, q = g[inside], q[inside]
-    out_g, out_q = [], []
-    while len(g):
-        out_g.append(g)
-        out_q.append(q)
-        q = q + rng.geometric(p[g])
-        inside = q < n[g]
-        g, q = g[inside], q[inside]
-    if not out_g:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(out_g), np.concatenate(out_q)
+    return kernels.bernoulli_positions(np.ascontiguousarray(n, np.int64), np.ascontiguousarray(p, float), rng)
 
 
 def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.ndarray, top: float,
