@@ -38,7 +38,7 @@ TIMEOUT = 600  # seconds per example
 
 NOT_RUN = {
     "python -m experiments bench": "the county for 10 years at every phase's floor: minutes",
-    "python -m experiments bench --scale province": "a province year: 4 minutes, 14 GB (docs/PERFORMANCE.md)",
+    "python -m experiments bench --scale province": "a province year: 2 minutes, 2.5 GB (docs/PERFORMANCE.md)",
     "python -m experiments bench --scale 100 --scale 1000 --scale 10000 --years 2": "a scaling series: minutes",
     "python -m experiments bench --scale 600 --scale 6000 --years 2": "a scaling series: minutes",
     "python -m experiments calibrate experiments/calibration_targets.toml": "a calibration: hundreds of runs",
