@@ -99,9 +99,10 @@ class Books:
     contracts, per (firm, buyer) pair and per firm. Contracts held by individuals (firm < 0) have
     no book."""
 
-    keys: np.ndarray      # sorted (firm × buyers + buyer) of the pairs with an active contract
+    keys: np.ndarray      # sorted (firm × n_buyers + buyer) of the pairs with an active contract
     per_pair: np.ndarray  # margin per key
     total: np.ndarray     # margin per firm row
+    n_buyers: int
 
     @classmethod
     def of(cls, m: State) -> Books:
@@ -112,15 +113,15 @@ class Books:
         val = np.maximum(c.price[act] - c.cost[act], 0)
         total = np.bincount(f_a, weights=val, minlength=len(m.firms))
         keys, inv = np.unique(f_a.astype(np.int64) * len(m.buyers) + b_a, return_inverse=True)
-        return cls(keys, np.bincount(inv.ravel(), weights=val, minlength=len(keys)), total)
+        return cls(keys, np.bincount(inv.ravel(), weights=val, minlength=len(keys)), total, len(m.buyers))
 
-    def lookup(self, m: State, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def lookup(self, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(book with this buyer, whole book) of each (firm, buyer) pair (0 for individuals)."""
         ok = firm >= 0
         fk = np.maximum(firm, 0)
         if len(self.keys) == 0:
             return np.zeros(len(firm)), np.zeros(len(firm))
-        key = fk.astype(np.int64) * len(m.buyers) + buyer
+        key = fk.astype(np.int64) * self.n_buyers + buyer
         pos = np.minimum(np.searchsorted(self.keys, key), len(self.keys) - 1)
         mine = np.where(ok & (self.keys[pos] == key), self.per_pair[pos], 0.0)
         return mine, np.where(ok, self.total[fk], 0.0)
@@ -139,7 +140,7 @@ def books(m: State, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.ndarray, np
         (book with this buyer, whole book) per pair.
     """
     frozen = m.ledger.books
-    return (frozen if frozen is not None else Books.of(m)).lookup(m, firm, buyer)
+    return (frozen if frozen is not None else Books.of(m)).lookup(firm, buyer)
 
 
 def win_belief(m: State, firm: np.ndarray, item: np.ndarray) -> np.ndarray:

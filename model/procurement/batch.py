@@ -114,7 +114,7 @@ def cap_by_capacity(fi: np.ndarray, gain: np.ndarray, free: np.ndarray,
         return np.zeros(0, bool)
     w = np.ones(len(fi)) if weight is None else np.asarray(weight, float)
     gain = np.asarray(gain, float)
-    if np.isnan(gain).any():  # the compiled order is np.lexsort's for gains without NaN
+    if np.isnan(gain).any() or np.min(fi) < 0:  # the compiled order is lexsort's for firm rows and gains
         order = np.lexsort((-gain, fi))
     else:
         order = capacity_kernels.by_firm_best_first(np.asarray(fi, np.int64), gain)
