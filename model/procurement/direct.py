@@ -133,18 +133,19 @@ PRUNE_ROWS = 1 << 20
 
 
 class _Held:
-    """A month's acceptable (commission, firm) pairs, block by block, without the pairs the firm
-    is certain to turn away.
+    """A month's acceptable (commission, firm) pairs, block by block, in the order the commissions
+    ask their firms, without the pairs a firm is certain to turn away.
 
-    Every commission asks its most preferred acceptable firm first (the order of
-    :func:`commissions`: favoured, then merit, then firm row), and a firm keeps the earliest
-    commissions that ask it, up to its free capacity ``cap``. Once ``cap[f]`` commissions have
-    firm ``f`` as their first choice, ``f`` holds ``cap[f]`` commissions no later than the
-    ``cap[f]``-th of them (``last[f]``) from the first proposals on, and holds only earlier ones
-    thereafter, so it turns away every later commission whenever it asks: such pairs are dropped
-    (the outcome of deferred acceptance does not depend on the order of proposals, so the
-    matching of what is kept is the matching of all the pairs — tests/test_perf_identity.py).
-    Blocks come in ascending commission order, so ``last[f]``, once set, never changes."""
+    Every commission asks its acceptable firms in order of preference — favoured first, then merit,
+    then firm row — and a firm keeps the earliest commissions that ask it, up to its free capacity
+    ``cap``. A block's pairs are put in that order when they are added (commissions ascending, each
+    one's firms in preference order: the month's order, since blocks come in ascending commission
+    order), so merit need not be kept. Once ``cap[f]`` commissions have firm ``f`` as their first
+    choice, ``f`` holds ``cap[f]`` commissions no later than the ``cap[f]``-th of them (``last[f]``)
+    from the first proposals on, and holds only earlier ones thereafter, so it turns away every
+    later commission whenever it asks: such pairs are dropped (the outcome of deferred acceptance
+    does not depend on the order of proposals, so the matching of what is kept is the matching of
+    all the pairs — tests/test_perf_identity.py). ``last[f]``, once set, never changes."""
 
     def __init__(self, cap: np.ndarray) -> None:
         self.cap = np.floor(cap)                            # per firm: whole free capacity (inf: no cap)
@@ -153,12 +154,15 @@ class _Held:
         self.parts: list[list[np.ndarray]] = []
         self.rows = self.after_prune = 0
 
-    def add(self, cols: list[np.ndarray]) -> None:
-        """A block's acceptable pairs: columns ``(ti, fi, dist, favoured, merit)``, ``ti`` ascending."""
-        ti, fi, _, favoured, merit = cols
+    def add(self, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray, favoured: np.ndarray,
+            merit: np.ndarray) -> None:
+        """A block's acceptable pairs (``ti`` ascending), kept as ``(ti, fi, dist, favoured)`` in
+        the order the commissions ask."""
+        o = np.lexsort((fi, -merit, ~favoured, ti))
+        cols = [ti[o], fi[o], dist[o], favoured[o]]
+        ti, fi = cols[0], cols[1]
         if len(ti):
-            o = np.lexsort((fi, -merit, ~favoured, ti))
-            head = o[np.r_[True, ti[o][1:] != ti[o][:-1]]]  # each commission's first choice
+            head = np.r_[True, ti[1:] != ti[:-1]]           # each commission's first choice
             t1, f1 = ti[head], fi[head]                     # ascending commission
             g = np.argsort(f1, kind="stable")
             f_s = f1[g]
@@ -178,7 +182,8 @@ class _Held:
         return cols if keep.all() else [c[keep] for c in cols]
 
     def columns(self) -> list[np.ndarray]:
-        """The kept pairs' columns (each part's column released as it is joined)."""
+        """The kept pairs' columns ``(ti, fi, dist, favoured)``, in asking order (each part's column
+        released as it is joined)."""
         parts = [self._pruned(part) for part in self.parts]
         self.parts = []
         out = []
@@ -209,12 +214,10 @@ def commissions(m: State, b: Batch, res: Result, rows: np.ndarray) -> None:
         worth[a:z], cols = _offers(m, blk, res, rows[a:z], free, room_f)
         res.bids[rows[a:z]] = np.bincount(cols[0], minlength=z - a)
         cols[0] = cols[0] + a  # the block's commissions numbered in the month's batch
-        held.add(cols)
-    ti, fi, dist, favoured, merit = held.columns()
+        held.add(*cols)
+    ti, fi, dist, favoured = held.columns()  # in the order the commissions ask
     del held
-    order = np.lexsort((fi, -merit, ~favoured, ti))
-    w = choose_within_capacity(order, ti, fi, np.minimum(free, len(ti)).astype(np.int64))
-    del order, merit
+    w = choose_within_capacity(np.arange(len(ti)), ti, fi, np.minimum(free, len(ti)).astype(np.int64))
     ti, fi, favoured = ti[w], fi[w], favoured[w]
     cost, price, _, gain, need, _ = _weigh(m, sub, ti, fi, dist[w])  # the chosen pairs' terms, again
     w = cap_by_capacity(fi, gain, room_f, need)  # a firm accepts what it can finance
