@@ -39,7 +39,8 @@ def tiny_market():
                                 firm=np.array([0, 0, 1, 1, -2]), buyer=np.array([0, 1, 2, 0, 0]),
                                 item=np.array([0, 1, 0, 1, 0]), price=arr(100, 140, 60, 500, 90),
                                 cost=arr(80, 100, 50, 100, 90))
-    return SimpleNamespace(contracts=contracts, firms=np.zeros(2), buyers=np.zeros(3), ledger=SimpleNamespace(books=None))
+    return SimpleNamespace(contracts=contracts, firms=np.zeros(2), buyers=np.zeros(3),
+                           ledger=SimpleNamespace(books=None))  # no books frozen: gathered afresh
 
 
 def test_books_exact():
