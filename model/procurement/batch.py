@@ -148,5 +148,19 @@ def tender_blocks(n: int, firms: int) -> list[tuple[int, int]]:
     return [(a, min(a + per, n)) for a in range(0, n, per)]
 
 
+def join_parts(parts: list[list[np.ndarray]]) -> list[np.ndarray]:
+    """Parts (lists of equal-length columns, e.g. a month's pairs block by block) joined column by
+    column, each part's column released once joined, so the pairs are held little more than once
+    at the peak; a single part is returned as it is."""
+    if len(parts) == 1:
+        return parts[0]
+    out = []
+    for k in range(len(parts[0]) if parts else 0):
+        out.append(np.concatenate([part[k] for part in parts]))
+        for part in parts:
+            part[k] = None
+    return out
+
+
 def subset(b: Batch, rows: np.ndarray) -> Batch:
     return Batch(**{k: getattr(b, k)[rows] for k in b.__dataclass_fields__})

@@ -34,7 +34,8 @@ from model.procurement import batch, notices, pricing
 from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.batch import (
     AWARDED, NO_CAPACITY, NO_FINANCE, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, TOO_FEW_BIDS, UNPROFITABLE, Batch, Result,
-    cap_by_capacity, delivery_cost, free_capacity, group_counts, mobilisation, screen, subset, tender_blocks)
+    cap_by_capacity, delivery_cost, free_capacity, group_counts, join_parts, mobilisation, screen, subset,
+    tender_blocks)
 from model.procurement.bidding import STRATEGIES
 
 if TYPE_CHECKING:
@@ -188,8 +189,7 @@ class _Profitable:
 
     def columns(self) -> list[np.ndarray]:
         """The kept pairs' columns (the parts joined; each part's column released once joined)."""
-        if len(self.parts) != 1:
-            self.parts = [[_join(self.parts, k) for k in range(len(self.NAMES))]]
+        self.parts = [join_parts(self.parts)]
         return self.parts[0]
 
     def prune(self) -> None:
@@ -257,14 +257,6 @@ def _entries(m: State, sub: Batch, found: _Profitable, eligible: np.ndarray, str
     if not again.all():  # the same pairs weighed again must weigh the same
         raise RuntimeError("a bid's terms changed when weighed again")
     return _Entry(ti, fi, pair, cost, reserve, floor, markup, gain, need, unfunded)
-
-
-def _join(parts: list[list[np.ndarray]], k: int) -> np.ndarray:
-    """Column ``k`` of the chunks' parts joined, each chunk's column released as it is read."""
-    out = np.concatenate([part[k] for part in parts])
-    for part in parts:
-        part[k] = None
-    return out
 
 
 def compete(m: State, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -> None:

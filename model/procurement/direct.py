@@ -23,7 +23,7 @@ from model.entities import buyer as buyer_mod
 from model.procurement import batch, capacity_kernels, kernels, notices, pricing
 from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, UNPROFITABLE,
                                      Batch, Result, cap_by_capacity, delivery_cost, free_capacity, group_counts,
-                                     mobilisation, screen, subset, tender_blocks)
+                                     join_parts, mobilisation, screen, subset, tender_blocks)
 
 if TYPE_CHECKING:
     from model.state import State
@@ -107,7 +107,7 @@ def _offers(m: State, blk: Batch, res: Result, rows: np.ndarray, free: np.ndarra
         k = np.flatnonzero(profitable & (free[firm] >= 1) & (need <= room_f[firm]))  # acceptable
         merit = f.capability[firm[k]] + m.reputation_seen(blk.buyer[t[k]], firm[k])
         parts.append([t[k], firm[k], d[k], favoured[k], merit])
-    return worth, [col[0] if len(col) == 1 else np.concatenate(col) for col in zip(*parts)]
+    return worth, join_parts(parts)
 
 
 def _weigh(m: State, blk: Batch, ti, fi, dist) -> tuple[np.ndarray, ...]:
@@ -186,12 +186,7 @@ class _Held:
         released as it is joined)."""
         parts = [self._pruned(part) for part in self.parts]
         self.parts = []
-        out = []
-        for k in range(len(parts[0]) if parts else 0):
-            out.append(parts[0][k] if len(parts) == 1 else np.concatenate([part[k] for part in parts]))
-            for part in parts:
-                part[k] = None
-        return out
+        return join_parts(parts)
 
 
 def commissions(m: State, b: Batch, res: Result, rows: np.ndarray) -> None:
