@@ -171,7 +171,7 @@ def test_results_do_not_depend_on_the_entry_chunk(monkeypatch) -> None:
     assert run_hashes(flat, seed=2, years=3) == whole
 
 
-def _heard_deterministic(tx, ty, channel, value, radius_of_kind, firms, p, rng):
+def _heard_deterministic(tx, ty, channel, value, radius_of_kind, firms, p, rng) -> list:
     """Who hears, without draws: the pairs within each kind's radius that the notice reaches with
     probability at least one half (the same pairs whatever block a tender is in)."""
     from model.procurement import notices
@@ -186,7 +186,7 @@ def _heard_deterministic(tx, ty, channel, value, radius_of_kind, firms, p, rng):
         ti = ask[ti]
         hear = (value[ti] >= firms.min_value[fi]) & (notices.reach(p, channel[ti], dist) >= 0.5)
         parts.append([ti[hear], fi[hear], dist[hear]])
-    return notices._merge_pairs(parts)
+    return parts
 
 
 def test_results_do_not_depend_on_the_tender_blocks(monkeypatch) -> None:
@@ -200,7 +200,7 @@ def test_results_do_not_depend_on_the_tender_blocks(monkeypatch) -> None:
 
     flat = {**_pinned()["params"]["baseline"], "burn_in_years": 1}
     drawn = run_hashes(flat, seed=2, years=3)
-    monkeypatch.setattr(compete.notices, "heard_by_kind", _heard_deterministic)
+    monkeypatch.setattr(compete.notices, "heard_parts", _heard_deterministic)
     whole = run_hashes(flat, seed=2, years=3)
     monkeypatch.setattr(batch, "BLOCK_CANDIDATES", 3000)
     monkeypatch.setattr(compete, "PRUNE_ROWS", 64)
@@ -209,3 +209,62 @@ def test_results_do_not_depend_on_the_tender_blocks(monkeypatch) -> None:
     monkeypatch.undo()
     monkeypatch.setattr(batch, "BLOCK_CANDIDATES", 3000)
     assert run_hashes(flat, seed=2, years=3) != drawn
+
+
+#: A fortieth of the province at its density (45 towns × 39 villages): several blocks a month and
+#: firms whose kept pairs fill their caps, in about a second a year.
+DENSE = {"burn_in_years": 0, "region.n_towns": 45, "region.villages_per_town": 39, "region.radius_km": 34.79}
+
+
+def test_pairs_passed_over_as_beaten_change_nothing(monkeypatch) -> None:
+    """Once a firm's kept profitable pairs fill its cap, a later pair whose bound on expected
+    profit (``compete._gain_bound``) is no more than the least of them is not weighed
+    (``compete._unbeaten``): a run at the province's density that passes over a fifth of its
+    pairs so is bit-identical to one that weighs every pair."""
+    from model.procurement import batch, compete
+
+    monkeypatch.setattr(batch, "BLOCK_CANDIDATES", 200_000)
+    monkeypatch.setattr(compete, "PRUNE_ROWS", 4096)
+    counts = {"offered": 0, "weighed": 0}
+    unbeaten = compete._unbeaten
+
+    def counting(m, blk, ti, fi, dist, eligible, found, c):
+        out = unbeaten(m, blk, ti, fi, dist, eligible, found, c)
+        counts["offered"] += len(c)
+        counts["weighed"] += len(out[0])
+        return out
+
+    monkeypatch.setattr(compete, "_unbeaten", counting)
+    flat = {**_pinned()["params"]["baseline"], **DENSE}
+    passing_over = run_hashes(flat, seed=1, years=1)
+    assert counts["weighed"] < 0.8 * counts["offered"], counts
+    monkeypatch.setattr(compete._Profitable, "beaten", lambda self, fi, bound, tol: np.zeros(len(fi), bool))
+    assert run_hashes(flat, seed=1, years=1) == passing_over
+
+
+@pytest.mark.parametrize("overrides", [{}, {"bidding.strategy": "equilibrium"}, {"channels.effort_spending": False},
+                                       {"procurement.award_rule": "lowest_price", "monitoring.regimes": ["random"]}])
+def test_gain_bound_holds_for_every_entering_pair(monkeypatch, overrides: dict) -> None:
+    """``compete._gain_bound`` is an upper bound on the expected profit of every pair that enters,
+    whatever the strategy, spending rule or regime (with and without the pair's cost)."""
+    from model import load_params
+    from model.core import ProcurementModel
+    from model.procurement import compete
+
+    weigh, checked = compete._weigh, [0]
+
+    def checking(m, sub, ti, fi, dist, eligible, strategy, known=None):
+        out = weigh(m, sub, ti, fi, dist, eligible, strategy, known)
+        k = np.flatnonzero(out[1])
+        cost, gain, rivals = out[2], out[-3], out[-1]
+        for cost_known in (0.0, cost):
+            bound, tol = compete._gain_bound(m, sub, ti[k], rivals, cost_known)
+            assert (gain <= bound + tol).all()
+        checked[0] += len(k)
+        return out
+
+    monkeypatch.setattr(compete, "_weigh", checking)
+    m = ProcurementModel(load_params(None, {**DENSE, **overrides}), seed=3)
+    for _ in range(5):
+        m.step()
+    assert checked[0] > 10_000

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.delivery import effort
 from model.procurement import batch, notices, pricing
 from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.batch import (
@@ -130,15 +131,27 @@ class _Entry:
     unfunded: np.ndarray  # per tender: bids a firm had the capacity but not the financing for
 
 
-def _weigh(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray, strategy) -> tuple[np.ndarray, ...]:
+def _rivals(m: State, sub: Batch, ti, fi, eligible: np.ndarray) -> np.ndarray:
+    """Rivals each pair's firm expects (module docstring): its inferred 1/w − 1 for the item, at
+    most the other eligible firms that saw the notice."""
+    return np.minimum(m.beliefs.rivals(fi, sub.item[ti]), np.maximum(eligible[ti] - 1, 0))
+
+
+def _bid_cost(m: State, reserve: np.ndarray) -> np.ndarray:
+    """Cost of preparing a bid (yuan) for procurements of ``reserve`` (yuan over the term)."""
+    return m.p.procurement.bid_cost_yuan + m.p.procurement.bid_cost_share * reserve
+
+
+def _weigh(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray, strategy, known: tuple | None = None
+           ) -> tuple[np.ndarray, ...]:
     """One chunk of pairs: (below, profitable, cost, reserve, floor, markup, gain, need, rivals), the
     last seven over the profitable pairs only (module docstring: the contract each firm would get, its
-    expected profit against the rivals it expects)."""
+    expected profit against the rivals it expects). ``known``: the pairs' ``(cost, rivals)`` when
+    already found (:func:`_unbeaten`): full-effort cost over the term and expected rivals."""
     p = m.p
-    cost = delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]  # at full effort, over the term
+    cost, rivals = known if known is not None else (_full_cost(m, sub, ti, fi, dist), _rivals(m, sub, ti, fi, eligible))
     reserve = sub.reserve[ti] * sub.term[ti]
     item = sub.item[ti]
-    rivals = np.minimum(m.beliefs.rivals(fi, item), np.maximum(eligible[ti] - 1, 0))
     markup = m.beliefs.markup[fi, item]
     # the contract the firm would get: its expected spending and receipts under the regime
     view = pricing.terms(m, sub, ti, fi, cost, strategy(cost, markup, reserve, 1 + rivals), mobilisation(m, sub, ti))
@@ -146,12 +159,39 @@ def _weigh(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray, strategy) -
     below = floor < reserve
     price_guess = strategy(floor, markup, reserve, 1 + rivals)
     margin = view.margin(price_guess, cost)
-    bid_cost = p.procurement.bid_cost_yuan + p.procurement.bid_cost_share * reserve
-    gain = margin / (1 + rivals) - bid_cost
+    gain = margin / (1 + rivals) - _bid_cost(m, reserve)
     enter = below & (margin > 0) & (gain > p.bidding.min_profit_share * reserve)
     k = np.flatnonzero(enter)
     need = pricing.need(m, sub, ti[k], cost[k], price_guess[k], view.mob[k])
     return below, enter, cost[k], reserve[k], floor[k], markup[k], gain[k], need, rivals[k]
+
+
+def _full_cost(m: State, sub: Batch, ti, fi, dist) -> np.ndarray:
+    """Full-effort cost of delivery over the term (yuan)."""
+    return delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]
+
+
+def _gain_bound(m: State, sub: Batch, ti, rivals: np.ndarray, cost: np.ndarray | float = 0.0
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """(bound, tolerance): an upper bound on the expected profit :func:`_weigh` finds for a pair
+    that enters (yuan), from its expected ``rivals`` and full-effort ``cost`` over the term alone
+    (0: not known).
+
+    An entering pair's break-even is below the reserve, so its bid is at most the reserve (every
+    strategy caps bids there: ``bidding.BiddingStrategy``); it receives at most the whole price
+    (ρ ≤ 1: deductions, withheld pay and financing are never negative) and spends at least the
+    share of the full-effort cost that minimum efforts spend (``effort.monthly_spend``), so
+
+        margin ≤ reserve − s_min · cost − mobilisation.
+
+    ``tolerance`` (10⁻⁹ of the amounts involved) covers the rounding of both sides."""
+    d = m.p.delivery
+    s_min = effort.monthly_spend(m.p, np.ones(1), np.full(1, d.min_effort), np.full(1, d.min_effort), np.ones(1))[0]
+    reserve = sub.reserve[ti] * sub.term[ti]
+    mob = mobilisation(m, sub, ti)
+    bid_cost = _bid_cost(m, reserve)
+    bound = (reserve - s_min * cost - mob) / (1 + rivals) - bid_cost
+    return bound, 1e-9 * (np.abs(reserve) + np.abs(mob) + cost + bid_cost)
 
 
 class _Profitable:
@@ -177,6 +217,7 @@ class _Profitable:
         self.after_prune = 0   # pairs held after the last pruning
         self.full: np.ndarray | None = None  # per firm: its kept pairs fill its cap
         self.cutoff = np.zeros(0)            # per firm: the least expected profit among them
+        self.beaten_below = np.zeros(0)      # per firm: the cutoff where full, else −inf
 
     def add(self, *cols: np.ndarray) -> None:
         _, fi, _, gain, *_ = cols
@@ -186,6 +227,12 @@ class _Profitable:
                 cols = tuple(c[later] for c in cols)
         self.parts.append(list(cols))
         self.rows += len(cols[0])
+
+    def beaten(self, fi: np.ndarray, bound: np.ndarray, tol: np.ndarray) -> np.ndarray:
+        """Pairs of firms ``fi`` that :meth:`add` is certain to drop, whatever their weighing: the
+        firm's kept pairs fill its cap and the pair's expected profit, at most ``bound`` (within
+        ``tol``: :func:`_gain_bound`), is no more than the least of theirs."""
+        return bound + tol <= self.beaten_below[fi]
 
     def columns(self) -> list[np.ndarray]:
         """The kept pairs' columns (the parts joined; each part's column released once joined)."""
@@ -209,36 +256,75 @@ class _Profitable:
         self.cutoff = np.full(n, -np.inf)
         np.maximum.at(self.cutoff, fi, -gain)
         self.cutoff = -self.cutoff
+        self.beaten_below = np.where(self.full, self.cutoff, -np.inf)  # what beaten() compares with
 
 
 def _block_pairs(m: State, blk: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Who hears of the block's notices, and which of them pass screening (in chunks): the
-    notified firms per tender, and ``(ti, fi, dist)`` of the notified eligible pairs."""
-    ti, fi, dist = notices.heard_by_kind(blk.x, blk.y, channel_of(m, blk), blk.value, _tender_radius(m, blk),
-                                         m.firms, m.p, m.streams["notices"])
-    ok = np.zeros(len(ti), bool)
-    for s in range(0, len(ti), batch.CHUNK_PAIRS):
-        c = slice(s, s + batch.CHUNK_PAIRS)
-        ok[c] = screen(m, blk, ti[c], fi[c])
-    return np.bincount(ti, minlength=len(blk)), ti[ok], fi[ok], dist[ok]
+    """Who hears of the block's notices, and which of them pass screening (in chunks, before the
+    pairs are ordered): the notified firms per tender, and ``(ti, fi, dist)`` of the notified
+    eligible pairs, ordered by tender then firm."""
+    parts = notices.heard_parts(blk.x, blk.y, channel_of(m, blk), blk.value, _tender_radius(m, blk),
+                                m.firms, m.p, m.streams["notices"])
+    notified = np.zeros(len(blk), np.int64)
+    for part in parts:
+        ti, fi, dist = part
+        notified += np.bincount(ti, minlength=len(blk))
+        ok = np.zeros(len(ti), bool)
+        for s in range(0, len(ti), batch.CHUNK_PAIRS):
+            c = slice(s, s + batch.CHUNK_PAIRS)
+            ok[c] = screen(m, blk, ti[c], fi[c])
+        part[:] = ti[ok], fi[ok], dist[ok]
+    ti, fi, dist = notices.merge_pairs(parts)
+    return notified, ti, fi, dist
 
 
 def _weigh_block(m: State, blk: Batch, ti, fi, dist, eligible, strategy, found: _Profitable, first: tuple[int, int]
                  ) -> tuple[np.ndarray, np.ndarray]:
     """The block's profitable pairs (weighed chunk by chunk) added to ``found``, numbered from the
     block's ``first`` (tender, notified eligible pair) of the month; returns per tender the pairs
-    whose break-even is below the reserve and the profitable pairs."""
+    whose break-even is below the reserve and the profitable pairs — counted over the pairs weighed,
+    which are all of a tender's pairs wherever either count would be 0 (all that the reasons read).
+
+    A pair :meth:`_Profitable.beaten` is certain to be dropped by ``found`` is not weighed
+    (:func:`_unbeaten`) unless its tender needs it for those counts; the pairs kept are the same."""
     n = len(blk)
     below_n, worth = np.zeros(n, np.int64), np.zeros(n, np.int64)
+    weighed = np.zeros(len(ti), bool)
     for s in range(0, max(len(ti), 1), batch.CHUNK_PAIRS):
-        c = slice(s, s + batch.CHUNK_PAIRS)
-        below, enter, *terms = _weigh(m, blk, ti[c], fi[c], dist[c], eligible, strategy)
+        c, known = _unbeaten(m, blk, ti, fi, dist, eligible, found, np.arange(s, min(s + batch.CHUNK_PAIRS, len(ti))))
+        weighed[c] = True
+        below, enter, *terms = _weigh(m, blk, ti[c], fi[c], dist[c], eligible, strategy, known)
         below_n += group_counts(ti[c], below, n)
         *_, gain, need, rivals = terms
-        k = np.flatnonzero(enter) + s
+        k = c[enter]
         worth += np.bincount(ti[k], minlength=n)
         found.add(ti[k] + first[0], fi[k], dist[k], gain, need, rivals, k + first[1])
+    rest = np.flatnonzero(~weighed)
+    rest = rest[((below_n == 0) | (worth == 0))[ti[rest]]]
+    for s in range(0, len(rest), batch.CHUNK_PAIRS):
+        c = rest[s:s + batch.CHUNK_PAIRS]
+        below, enter, *terms = _weigh(m, blk, ti[c], fi[c], dist[c], eligible, strategy)
+        gain = terms[-3]
+        if (gain > found.cutoff[fi[c[enter]]]).any():
+            raise RuntimeError("a pair passed over as beaten is more profitable than its firm's kept pairs")
+        below_n += group_counts(ti[c], below, n)
+        worth += np.bincount(ti[c[enter]], minlength=n)
     return below_n, worth
+
+
+def _unbeaten(m: State, blk: Batch, ti, fi, dist, eligible, found: _Profitable, c: np.ndarray
+              ) -> tuple[np.ndarray, tuple | None]:
+    """Of the pairs at positions ``c``, those not certainly beaten by their firm's kept pairs
+    (:meth:`_Profitable.beaten` on :func:`_gain_bound`, first without the pair's cost, then with
+    it), and their ``(cost, rivals)`` for :func:`_weigh` (None before the first pruning: every pair)."""
+    if found.full is None:
+        return c, None
+    rivals = _rivals(m, blk, ti[c], fi[c], eligible)
+    live = ~found.beaten(fi[c], *_gain_bound(m, blk, ti[c], rivals))
+    c, rivals = c[live], rivals[live]
+    cost = _full_cost(m, blk, ti[c], fi[c], dist[c])
+    live = ~found.beaten(fi[c], *_gain_bound(m, blk, ti[c], rivals, cost))
+    return c[live], (cost[live], rivals[live])
 
 
 def _entries(m: State, sub: Batch, found: _Profitable, eligible: np.ndarray, strategy, free: np.ndarray) -> _Entry:

@@ -76,7 +76,7 @@ def reach_radius(p: Params, channel: np.ndarray) -> np.ndarray:
     return np.maximum(r, 0.0)[channel]
 
 
-def _merge_pairs(parts: list[list[np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def merge_pairs(parts: list[list[np.ndarray]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(ti, fi, dist) parts joined and ordered by tender then firm. ``parts`` ([ti, fi, dist] lists)
     is emptied as it is joined, column by column, and each column is reordered in turn, so that a
     province month's pairs are held little more than once at the peak."""
@@ -282,6 +282,14 @@ def heard_by_kind(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np
     Returns:
         ``(ti, fi, dist)`` sorted by tender then firm.
     """
+    return merge_pairs(heard_parts(tx, ty, channel, value, radius_of_kind, firms, p, rng))
+
+
+def heard_parts(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.ndarray, radius_of_kind,
+                firms, p: Params, rng: np.random.Generator) -> list[list[np.ndarray]]:
+    """:func:`heard_by_kind`'s pairs before they are ordered: one ``[ti, fi, dist]`` part per
+    (kind, channel), each in the sampler's order (a caller may drop pairs from the parts before
+    :func:`merge_pairs` orders what is left: the draws are the same)."""
     ch = p.procurement.channels
     boost = 1 + p.buyers.publicity * p.buyers.publicity_reach
     parts = []
@@ -293,4 +301,4 @@ def heard_by_kind(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np
             rad = np.where(channel == c, radius, -1.0)
             parts.append(list(heard_pairs(tx, ty, rad, value, cp.reach * boost, cp.range_km,
                                           firms.x, firms.y, firms.min_value, rows, rng, ordered=False)))
-    return _merge_pairs(parts)  # one sort of all the parts' pairs
+    return parts
