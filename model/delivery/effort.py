@@ -62,7 +62,8 @@ def efforts(p: Params, capability, price, cost, honesty, visibility, pi, pi_offi
         + d.intrinsic * honesty
     b_n = (pi_officer * p.monitoring.officer_observes * d.inspection_penalty
            + w * ev.citizen_weight * visibility + r_n + d.intrinsic * honesty)
-    pressure = np.clip(cost / np.maximum(price, np.finfo(float).tiny), 1 / d.pressure_max, d.pressure_max)
+    with np.errstate(over="ignore"):  # a contract priced 0 (a subsidy above its cost): the cap
+        pressure = np.clip(cost / np.maximum(price, np.finfo(float).tiny), 1 / d.pressure_max, d.pressure_max)
     e_c = np.clip(d.min_effort + capability * b_c / d.effort_cost, d.min_effort, 1)
     e_n = np.clip(d.min_effort + capability * b_n / (d.effort_cost * pressure), d.min_effort, 1)
     return e_c, e_n

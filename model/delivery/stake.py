@@ -168,7 +168,8 @@ def reputation_stakes(p: Params, win: np.ndarray, reach: np.ndarray, price: np.n
     rho, rho_cit = award_weights(p)
     ev = p.evaluation
     slope = p.delivery.award_sensitivity * (1 - win) * ev.reputation_rate
-    value = annuity(p, p.delivery.reputation_horizon_years) * reach / np.maximum(price, np.finfo(float).tiny)
+    with np.errstate(over="ignore"):  # a contract priced 0 (a subsidy above its cost): an unbounded stake
+        value = annuity(p, p.delivery.reputation_horizon_years) * reach / np.maximum(price, np.finfo(float).tiny)
     r_c = value * slope * rho * (ev.inspection_weight + ev.kpi_weight)
     r_n = value * slope * (rho * ev.citizen_weight + rho_cit) * visibility
     return r_c, r_n
