@@ -265,6 +265,8 @@ def _block_pairs(m: State, blk: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarr
     eligible pairs, ordered by tender then firm."""
     parts = notices.heard_parts(blk.x, blk.y, channel_of(m, blk), blk.value, _tender_radius(m, blk),
                                 m.firms, m.p, m.streams["notices"])
+    if len(parts) > 1 and sum(len(part[0]) for part in parts) <= batch.CHUNK_PAIRS:  # small: screened at once
+        parts = [join_parts(parts)]
     notified = np.zeros(len(blk), np.int64)
     for part in parts:
         ti, fi, dist = part
