@@ -242,8 +242,14 @@ def test_pairs_passed_over_as_beaten_change_nothing(monkeypatch) -> None:
     assert run_hashes(flat, seed=1, years=1) == passing_over
 
 
-@pytest.mark.parametrize("overrides", [{}, {"bidding.strategy": "equilibrium"}, {"channels.effort_spending": False},
-                                       {"procurement.award_rule": "lowest_price", "monitoring.regimes": ["random"]}])
+def _bound_cases() -> list[dict]:
+    from model.procurement.bidding import STRATEGIES
+
+    return [{"bidding.strategy": name} for name in STRATEGIES] + [
+        {"channels.effort_spending": False}, {"procurement.award_rule": "lowest_price", "monitoring.regimes": ["random"]}]
+
+
+@pytest.mark.parametrize("overrides", _bound_cases())
 def test_gain_bound_holds_for_every_entering_pair(monkeypatch, overrides: dict) -> None:
     """``compete._gain_bound`` is an upper bound on the expected profit of every pair that enters,
     whatever the strategy, spending rule or regime (with and without the pair's cost)."""
