@@ -219,8 +219,9 @@ DENSE = {"burn_in_years": 0, "region.n_towns": 45, "region.villages_per_town": 3
 def test_pairs_passed_over_as_beaten_change_nothing(monkeypatch) -> None:
     """Once a firm's kept profitable pairs fill its cap, a later pair whose bound on expected
     profit (``compete._gain_bound``) is no more than the least of them is not weighed
-    (``compete._unbeaten``): a run at the province's density that passes over a fifth of its
-    pairs so is bit-identical to one that weighs every pair."""
+    (``compete._unbeaten``): a run at the province's density that passes over some of its pairs so
+    (a quarter on this machine; at least a tenth asserted) is bit-identical to one that weighs every
+    pair."""
     from model.procurement import batch, compete
 
     monkeypatch.setattr(batch, "BLOCK_CANDIDATES", 200_000)
@@ -237,7 +238,7 @@ def test_pairs_passed_over_as_beaten_change_nothing(monkeypatch) -> None:
     monkeypatch.setattr(compete, "_unbeaten", counting)
     flat = {**_pinned()["params"]["baseline"], **DENSE}
     passing_over = run_hashes(flat, seed=1, years=1)
-    assert counts["weighed"] < 0.8 * counts["offered"], counts
+    assert counts["weighed"] < 0.9 * counts["offered"], counts
     monkeypatch.setattr(compete._Profitable, "beaten", lambda self, fi, bound, tol: np.zeros(len(fi), bool))
     assert run_hashes(flat, seed=1, years=1) == passing_over
 

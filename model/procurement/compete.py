@@ -306,7 +306,7 @@ def _weigh_block(m: State, blk: Batch, ti, fi, dist, eligible, strategy, found: 
     for s in range(0, len(rest), batch.CHUNK_PAIRS):
         c = rest[s:s + batch.CHUNK_PAIRS]
         below, enter, *terms = _weigh(m, blk, ti[c], fi[c], dist[c], eligible, strategy)
-        gain = terms[-3]
+        *_, gain, _, _ = terms
         if (gain > found.cutoff[fi[c[enter]]]).any():
             raise RuntimeError("a pair passed over as beaten is more profitable than its firm's kept pairs")
         below_n += group_counts(ti[c], below, n)
