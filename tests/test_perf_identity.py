@@ -196,14 +196,14 @@ def test_results_do_not_depend_on_the_tender_blocks(monkeypatch) -> None:
     a county run in blocks of 3,000 candidate pairs (about 20 tenders), pruned whenever more than 64
     pairs are held, is bit-identical to one in one block — and the blocks do change the run when
     hearing is drawn (so the test sees them)."""
-    from model.procurement import batch, compete, direct
+    from model.procurement import batch, compete, direct, entry
 
     flat = {**_pinned()["params"]["baseline"], "burn_in_years": 1}
     drawn = run_hashes(flat, seed=2, years=3)
     monkeypatch.setattr(compete.notices, "heard_parts", _heard_deterministic)
     whole = run_hashes(flat, seed=2, years=3)
     monkeypatch.setattr(batch, "BLOCK_CANDIDATES", 3000)
-    monkeypatch.setattr(compete, "PRUNE_ROWS", 64)
+    monkeypatch.setattr(entry, "PRUNE_ROWS", 64)
     monkeypatch.setattr(direct, "PRUNE_ROWS", 64)
     assert run_hashes(flat, seed=2, years=3) == whole
     monkeypatch.undo()
@@ -218,16 +218,16 @@ DENSE = {"burn_in_years": 0, "region.n_towns": 45, "region.villages_per_town": 3
 
 def test_pairs_passed_over_as_beaten_change_nothing(monkeypatch) -> None:
     """Once a firm's kept profitable pairs fill its cap, a later pair whose bound on expected
-    profit (``compete._gain_bound``) is no more than the least of them is not weighed
-    (``compete._unbeaten``): a run at the province's density that passes over some of its pairs so
+    profit (``entry.gain_bound``) is no more than the least of them is not weighed
+    (``entry.unbeaten``): a run at the province's density that passes over some of its pairs so
     (a quarter on this machine; at least a tenth asserted) is bit-identical to one that weighs every
     pair."""
-    from model.procurement import batch, compete
+    from model.procurement import batch, entry
 
     monkeypatch.setattr(batch, "BLOCK_CANDIDATES", 200_000)
-    monkeypatch.setattr(compete, "PRUNE_ROWS", 4096)
+    monkeypatch.setattr(entry, "PRUNE_ROWS", 4096)
     counts = {"offered": 0, "weighed": 0}
-    unbeaten = compete._unbeaten
+    unbeaten = entry.unbeaten
 
     def counting(m, blk, ti, fi, dist, eligible, found, c):
         out = unbeaten(m, blk, ti, fi, dist, eligible, found, c)
@@ -235,11 +235,11 @@ def test_pairs_passed_over_as_beaten_change_nothing(monkeypatch) -> None:
         counts["weighed"] += len(out[0])
         return out
 
-    monkeypatch.setattr(compete, "_unbeaten", counting)
+    monkeypatch.setattr(entry, "unbeaten", counting)
     flat = {**_pinned()["params"]["baseline"], **DENSE}
     passing_over = run_hashes(flat, seed=1, years=1)
     assert counts["weighed"] < 0.9 * counts["offered"], counts
-    monkeypatch.setattr(compete._Profitable, "beaten", lambda self, fi, bound, tol: np.zeros(len(fi), bool))
+    monkeypatch.setattr(entry.Profitable, "beaten", lambda self, fi, bound, tol: np.zeros(len(fi), bool))
     assert run_hashes(flat, seed=1, years=1) == passing_over
 
 
@@ -252,25 +252,25 @@ def _bound_cases() -> list[dict]:
 
 @pytest.mark.parametrize("overrides", _bound_cases())
 def test_gain_bound_holds_for_every_entering_pair(monkeypatch, overrides: dict) -> None:
-    """``compete._gain_bound`` is an upper bound on the expected profit of every pair that enters,
+    """``entry.gain_bound`` is an upper bound on the expected profit of every pair that enters,
     whatever the strategy, spending rule or regime (with and without the pair's cost)."""
     from model import load_params
     from model.core import ProcurementModel
-    from model.procurement import compete
+    from model.procurement import entry
 
-    weigh, checked = compete._weigh, [0]
+    weigh, checked = entry.weigh, [0]
 
     def checking(m, sub, ti, fi, dist, eligible, strategy, known=None):
         out = weigh(m, sub, ti, fi, dist, eligible, strategy, known)
         k = np.flatnonzero(out[1])
         cost, gain, rivals = out[2], out[-3], out[-1]
         for cost_known in (0.0, cost):
-            bound, tol = compete._gain_bound(m, sub, ti[k], rivals, cost_known)
+            bound, tol = entry.gain_bound(m, sub, ti[k], rivals, cost_known)
             assert (gain <= bound + tol).all()
         checked[0] += len(k)
         return out
 
-    monkeypatch.setattr(compete, "_weigh", checking)
+    monkeypatch.setattr(entry, "weigh", checking)
     m = ProcurementModel(load_params(None, {**DENSE, **overrides}), seed=3)
     for _ in range(5):
         m.step()

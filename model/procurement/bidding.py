@@ -51,7 +51,7 @@ class BiddingStrategy:
     def price(self, cost: np.ndarray, markup: np.ndarray, reserve: np.ndarray, n: np.ndarray) -> np.ndarray:
         """Bid prices (yuan) from costs (yuan), markups (share), reserves (yuan) and entrants ``n``.
         Where the cost is below the reserve the price is at most the reserve and never negative
-        (entry's bound on expected profit, model/procurement/compete.py ``_gain_bound``, relies on
+        (entry's bound on expected profit, model/procurement/entry.py ``gain_bound``, relies on
         it; tests/test_perf_identity.py checks it for every strategy)."""
         raise NotImplementedError
 

@@ -30,13 +30,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.delivery import effort
-from model.procurement import batch, notices, pricing
+from model.procurement import batch, entry, notices
 from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.batch import (
     AWARDED, NO_CAPACITY, NO_FINANCE, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, TOO_FEW_BIDS, UNPROFITABLE, Batch, Result,
-    cap_by_capacity, delivery_cost, free_capacity, group_counts, join_parts, mobilisation, screen, subset,
-    tender_blocks)
+    cap_by_capacity, free_capacity, group_counts, join_parts, screen, subset, tender_blocks)
 from model.procurement.bidding import STRATEGIES
 
 if TYPE_CHECKING:
@@ -105,15 +103,6 @@ def _award(m: State, bids: Bids, gain: np.ndarray, free: np.ndarray,
     raise RuntimeError("capacity-constrained award did not settle")
 
 
-#: Profitable pairs held before they are pruned to what the caps may still select (7 columns of
-#: 8 bytes: ~56 MB at this bound).
-PRUNE_ROWS = 1 << 20
-
-#: Expected wins by which a firm's kept pairs must exceed its cap before later pairs are dropped
-#: without sorting (far above the rounding of the caps' running sums, ~1e-9).
-FULL_MARGIN = 1e-6
-
-
 @dataclass
 class _Entry:
     """The entry decision of a month's notified eligible pairs: the bids (in pair order) and their
@@ -129,134 +118,6 @@ class _Entry:
     gain: np.ndarray      # per bid: expected profit (yuan)
     need: np.ndarray      # per bid: financing need of the contract (yuan)
     unfunded: np.ndarray  # per tender: bids a firm had the capacity but not the financing for
-
-
-def _rivals(m: State, sub: Batch, ti, fi, eligible: np.ndarray) -> np.ndarray:
-    """Rivals each pair's firm expects (module docstring): its inferred 1/w − 1 for the item, at
-    most the other eligible firms that saw the notice."""
-    return np.minimum(m.beliefs.rivals(fi, sub.item[ti]), np.maximum(eligible[ti] - 1, 0))
-
-
-def _bid_cost(m: State, reserve: np.ndarray) -> np.ndarray:
-    """Cost of preparing a bid (yuan) for procurements of ``reserve`` (yuan over the term)."""
-    return m.p.procurement.bid_cost_yuan + m.p.procurement.bid_cost_share * reserve
-
-
-def _weigh(m: State, sub: Batch, ti, fi, dist, eligible: np.ndarray, strategy, known: tuple | None = None
-           ) -> tuple[np.ndarray, ...]:
-    """One chunk of pairs: (below, profitable, cost, reserve, floor, markup, gain, need, rivals), the
-    last seven over the profitable pairs only (module docstring: the contract each firm would get, its
-    expected profit against the rivals it expects). ``known``: the pairs' ``(cost, rivals)`` when
-    already found (:func:`_unbeaten`): full-effort cost over the term and expected rivals."""
-    p = m.p
-    cost, rivals = known if known is not None else (_full_cost(m, sub, ti, fi, dist), _rivals(m, sub, ti, fi, eligible))
-    reserve = sub.reserve[ti] * sub.term[ti]
-    item = sub.item[ti]
-    markup = m.beliefs.markup[fi, item]
-    # the contract the firm would get: its expected spending and receipts under the regime
-    view = pricing.terms(m, sub, ti, fi, cost, strategy(cost, markup, reserve, 1 + rivals), mobilisation(m, sub, ti))
-    floor = view.break_even(cost)
-    below = floor < reserve
-    price_guess = strategy(floor, markup, reserve, 1 + rivals)
-    margin = view.margin(price_guess, cost)
-    gain = margin / (1 + rivals) - _bid_cost(m, reserve)
-    enter = below & (margin > 0) & (gain > p.bidding.min_profit_share * reserve)
-    k = np.flatnonzero(enter)
-    need = pricing.need(m, sub, ti[k], cost[k], price_guess[k], view.mob[k])
-    return below, enter, cost[k], reserve[k], floor[k], markup[k], gain[k], need, rivals[k]
-
-
-def _full_cost(m: State, sub: Batch, ti, fi, dist) -> np.ndarray:
-    """Full-effort cost of delivery over the term (yuan)."""
-    return delivery_cost(m, sub, ti, fi, dist) * sub.term[ti]
-
-
-def _gain_bound(m: State, sub: Batch, ti, rivals: np.ndarray, cost: np.ndarray | float = 0.0
-                ) -> tuple[np.ndarray, np.ndarray]:
-    """(bound, tolerance): an upper bound on the expected profit :func:`_weigh` finds for a pair
-    that enters (yuan), from its expected ``rivals`` and full-effort ``cost`` over the term alone
-    (0: not known).
-
-    An entering pair's break-even is below the reserve, so its bid is at most the reserve (every
-    strategy caps bids there: ``bidding.BiddingStrategy``); it receives at most the whole price
-    (ρ ≤ 1: deductions, withheld pay and financing are never negative) and spends at least the
-    share of the full-effort cost that minimum efforts spend (``effort.monthly_spend``), so
-
-        margin ≤ reserve − s_min · cost − mobilisation.
-
-    ``tolerance`` (10⁻⁹ of the amounts involved) covers the rounding of both sides."""
-    d = m.p.delivery
-    s_min = effort.monthly_spend(m.p, np.ones(1), np.full(1, d.min_effort), np.full(1, d.min_effort), np.ones(1))[0]
-    reserve = sub.reserve[ti] * sub.term[ti]
-    mob = mobilisation(m, sub, ti)
-    bid_cost = _bid_cost(m, reserve)
-    bound = (reserve - s_min * cost - mob) / (1 + rivals) - bid_cost
-    return bound, 1e-9 * (np.abs(reserve) + np.abs(mob) + cost + bid_cost)
-
-
-class _Profitable:
-    """The profitable pairs of a month, block by block — what the capacity and financing caps
-    need of each (tender, firm, distance, expected profit, financing need, expected rivals, and
-    its position among the month's notified eligible pairs) — in pair order.
-
-    :meth:`prune` drops the pairs that already fail their firm's capacity cap (``slack_free``: free
-    capacity × ``bidding.bid_slack``): a firm's pairs are kept best first while the expected wins
-    before each stay below it, so a pair that fails it fails whatever pairs come later, and so do
-    the firm's less profitable pairs, which therefore never bid nor count as unfunded (only the
-    rounding of the caps' running sum may differ). After a pruning, :meth:`add` drops at once a
-    later pair of a firm whose kept pairs already fill its cap (by more than :data:`FULL_MARGIN`
-    expected wins) when it is no more profitable than the least profitable of them: it would come
-    after all of them (ties keep pair order), so it fails the cap."""
-
-    NAMES = ("ti", "fi", "dist", "gain", "need", "rivals", "pair")
-
-    def __init__(self, slack_free: np.ndarray) -> None:
-        self.parts: list[list[np.ndarray]] = []
-        self.slack_free = slack_free
-        self.rows = 0          # pairs held
-        self.after_prune = 0   # pairs held after the last pruning
-        self.full: np.ndarray | None = None  # per firm: its kept pairs fill its cap
-        self.cutoff = np.zeros(0)            # per firm: the least expected profit among them
-        self.beaten_below = np.zeros(0)      # per firm: the cutoff where full, else −inf
-
-    def add(self, *cols: np.ndarray) -> None:
-        _, fi, _, gain, *_ = cols
-        if self.full is not None and len(fi):
-            later = ~(self.full[fi] & (gain <= self.cutoff[fi]))
-            if not later.all():
-                cols = tuple(c[later] for c in cols)
-        self.parts.append(list(cols))
-        self.rows += len(cols[0])
-
-    def beaten(self, fi: np.ndarray, bound: np.ndarray, tol: np.ndarray) -> np.ndarray:
-        """Pairs of firms ``fi`` that :meth:`add` is certain to drop, whatever their weighing: the
-        firm's kept pairs fill its cap and the pair's expected profit, at most ``bound`` (within
-        ``tol``: :func:`_gain_bound`), is no more than the least of theirs."""
-        return bound + tol <= self.beaten_below[fi]
-
-    def columns(self) -> list[np.ndarray]:
-        """The kept pairs' columns (the parts joined; each part's column released once joined)."""
-        self.parts = [join_parts(self.parts)]
-        return self.parts[0]
-
-    def prune(self) -> None:
-        """Drop the pairs that fail their firm's capacity cap — once the pairs held exceed
-        :data:`PRUNE_ROWS` and twice what the last pruning kept (each pruning sorts them all)."""
-        if self.rows <= max(PRUNE_ROWS, 2 * self.after_prune):
-            return
-        cols = self.columns()
-        _, fi, _, gain, _, rivals, _ = cols
-        odds = 1 / (1 + rivals)
-        keep = cap_by_capacity(fi, gain, self.slack_free, odds)
-        self.parts = [[c[keep] for c in cols]]
-        self.rows = self.after_prune = int(keep.sum())
-        fi, gain, odds = fi[keep], gain[keep], odds[keep]
-        n = len(self.slack_free)
-        self.full = np.bincount(fi, weights=odds, minlength=n) >= self.slack_free + FULL_MARGIN
-        self.cutoff = np.full(n, -np.inf)
-        np.maximum.at(self.cutoff, fi, -gain)
-        self.cutoff = -self.cutoff
-        self.beaten_below = np.where(self.full, self.cutoff, -np.inf)  # what beaten() compares with
 
 
 def _block_pairs(m: State, blk: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -280,22 +141,23 @@ def _block_pairs(m: State, blk: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return notified, ti, fi, dist
 
 
-def _weigh_block(m: State, blk: Batch, ti, fi, dist, eligible, strategy, found: _Profitable, first: tuple[int, int]
+def _weigh_block(m: State, blk: Batch, ti, fi, dist, eligible, strategy, found: entry.Profitable, first: tuple[int, int]
                  ) -> tuple[np.ndarray, np.ndarray]:
     """The block's profitable pairs (weighed chunk by chunk) added to ``found``, numbered from the
     block's ``first`` (tender, notified eligible pair) of the month; returns per tender the pairs
     whose break-even is below the reserve and the profitable pairs — counted over the pairs weighed,
     which are all of a tender's pairs wherever either count would be 0 (all that the reasons read).
 
-    A pair :meth:`_Profitable.beaten` is certain to be dropped by ``found`` is not weighed
-    (:func:`_unbeaten`) unless its tender needs it for those counts; the pairs kept are the same."""
+    A pair that ``found`` is certain to drop (:meth:`~model.procurement.entry.Profitable.beaten`)
+    is not weighed (:func:`~model.procurement.entry.unbeaten`) unless its tender needs it for those
+    counts; the pairs kept are the same."""
     n = len(blk)
     below_n, worth = np.zeros(n, np.int64), np.zeros(n, np.int64)
     weighed = np.zeros(len(ti), bool)
     for s in range(0, max(len(ti), 1), batch.CHUNK_PAIRS):
-        c, known = _unbeaten(m, blk, ti, fi, dist, eligible, found, np.arange(s, min(s + batch.CHUNK_PAIRS, len(ti))))
+        c, known = entry.unbeaten(m, blk, ti, fi, dist, eligible, found, np.arange(s, min(s + batch.CHUNK_PAIRS, len(ti))))
         weighed[c] = True
-        below, enter, *terms = _weigh(m, blk, ti[c], fi[c], dist[c], eligible, strategy, known)
+        below, enter, *terms = entry.weigh(m, blk, ti[c], fi[c], dist[c], eligible, strategy, known)
         below_n += group_counts(ti[c], below, n)
         *_, gain, need, rivals = terms
         k = c[enter]
@@ -305,7 +167,7 @@ def _weigh_block(m: State, blk: Batch, ti, fi, dist, eligible, strategy, found: 
     rest = rest[((below_n == 0) | (worth == 0))[ti[rest]]]
     for s in range(0, len(rest), batch.CHUNK_PAIRS):
         c = rest[s:s + batch.CHUNK_PAIRS]
-        below, enter, *terms = _weigh(m, blk, ti[c], fi[c], dist[c], eligible, strategy)
+        below, enter, *terms = entry.weigh(m, blk, ti[c], fi[c], dist[c], eligible, strategy)
         *_, gain, _, _ = terms
         if (gain > found.cutoff[fi[c[enter]]]).any():
             raise RuntimeError("a pair passed over as beaten is more profitable than its firm's kept pairs")
@@ -314,22 +176,7 @@ def _weigh_block(m: State, blk: Batch, ti, fi, dist, eligible, strategy, found: 
     return below_n, worth
 
 
-def _unbeaten(m: State, blk: Batch, ti, fi, dist, eligible, found: _Profitable, c: np.ndarray
-              ) -> tuple[np.ndarray, tuple | None]:
-    """Of the pairs at positions ``c``, those not certainly beaten by their firm's kept pairs
-    (:meth:`_Profitable.beaten` on :func:`_gain_bound`, first without the pair's cost, then with
-    it), and their ``(cost, rivals)`` for :func:`_weigh` (None before the first pruning: every pair)."""
-    if found.full is None:
-        return c, None
-    rivals = _rivals(m, blk, ti[c], fi[c], eligible)
-    live = ~found.beaten(fi[c], *_gain_bound(m, blk, ti[c], rivals))
-    c, rivals = c[live], rivals[live]
-    cost = _full_cost(m, blk, ti[c], fi[c], dist[c])
-    live = ~found.beaten(fi[c], *_gain_bound(m, blk, ti[c], rivals, cost))
-    return c[live], (cost[live], rivals[live])
-
-
-def _entries(m: State, sub: Batch, found: _Profitable, eligible: np.ndarray, strategy, free: np.ndarray) -> _Entry:
+def _entries(m: State, sub: Batch, found: entry.Profitable, eligible: np.ndarray, strategy, free: np.ndarray) -> _Entry:
     """Which notified eligible firms bid: among its profitable pairs, firm by firm, its most
     profitable ones within capacity and financing headroom; the bids' terms are weighed again for
     the bids alone (elementwise: the same values)."""
@@ -341,7 +188,7 @@ def _entries(m: State, sub: Batch, found: _Profitable, eligible: np.ndarray, str
     bid = by_capacity & by_finance
     unfunded = np.bincount(ti[by_capacity & ~by_finance], minlength=n)
     ti, fi, dist, pair = ti[bid], fi[bid], dist[bid], pair[bid]
-    _, again, cost, reserve, floor, markup, gain, need, _ = _weigh(m, sub, ti, fi, dist, eligible, strategy)
+    _, again, cost, reserve, floor, markup, gain, need, _ = entry.weigh(m, sub, ti, fi, dist, eligible, strategy)
     if not again.all():  # the same pairs weighed again must weigh the same
         raise RuntimeError("a bid's terms changed when weighed again")
     return _Entry(ti, fi, pair, cost, reserve, floor, markup, gain, need, unfunded)
@@ -362,7 +209,7 @@ def compete(m: State, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -
     strategy = STRATEGIES[p.bidding.strategy].price
     free = free_capacity(m)
     blocks = tender_blocks(n, int(f.active.sum()))
-    found, seen = _Profitable(free * p.bidding.bid_slack), []  # profitable pairs; notified eligible per block
+    found, seen = entry.Profitable(free * p.bidding.bid_slack), []  # profitable pairs; notified eligible per block
     below, worth = np.zeros(n, np.int64), np.zeros(n, np.int64)
     first_pair = 0
     for a, z in blocks:
