@@ -21,6 +21,7 @@ no bids for economic reasons.
 
 The notice goes out on the channel of the place level (``procurement.channel_<level>``), widened
 by one step per repost (``Batch.widen``: notice board → city website → provincial platform).
+The weighing of entry and the month's profitable pairs are in model/procurement/entry.py.
 """
 
 from __future__ import annotations
