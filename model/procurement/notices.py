@@ -11,7 +11,8 @@ distance of that kind (travel alone would cost the reserve: the firm could never
 distance at which the channel's reach falls below ``procurement.notice_min_reach`` (the notice
 practically never arrives; pairs beyond it are treated as not notified).
 
-Who hears of an open tender is sampled by :func:`heard_by_kind` / :func:`heard_pairs`:
+Who hears of an open tender is sampled by :func:`heard_parts` / :func:`heard_pairs` (ordered by
+:func:`merge_pairs`; :func:`heard_by_kind` does both):
 every searched pair hears independently with probability ``p`` — exactly the distribution of
 one uniform draw per candidate pair — but the draws are made per grid cell (geometric skips at
 the reach of the cell's nearest point, then thinning to ``p``), so the work grows with the pairs
@@ -130,7 +131,7 @@ def channel_of_level(p: Params, level: np.ndarray) -> np.ndarray:
 def notified(p: Params, level: np.ndarray, value: np.ndarray, ti: np.ndarray, dist: np.ndarray,
              min_value: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Which candidate pairs learn of the tender (attention × channel reach), one draw per pair
-    (the reference for :func:`heard_pairs`; the model uses :func:`heard_by_kind`)."""
+    (the reference for :func:`heard_pairs`; the model uses :func:`heard_parts`)."""
     attentive = value[ti] >= min_value
     prob = reach(p, channel_of_level(p, level)[ti], dist)
     return attentive & (rng.random(len(ti)) < prob)
