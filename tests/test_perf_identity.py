@@ -244,16 +244,22 @@ def test_pairs_passed_over_as_beaten_change_nothing(monkeypatch) -> None:
 
 
 def _bound_cases() -> list[dict]:
+    """Every bidding strategy and every evaluation rule (the bound assumes bids within the reserve
+    and scores at most 1), with effort-dependent spending off, and another award rule and regime."""
+    from model.delivery.evaluation import EVALUATIONS
     from model.procurement.bidding import STRATEGIES
 
+    default_rule = load_params(None, {}).evaluation.rule  # the strategies' cases run it
     return [{"bidding.strategy": name} for name in STRATEGIES] + [
+        {"evaluation.rule": name} for name in EVALUATIONS if name != default_rule] + [
         {"channels.effort_spending": False}, {"procurement.award_rule": "lowest_price", "monitoring.regimes": ["random"]}]
 
 
 @pytest.mark.parametrize("overrides", _bound_cases())
 def test_gain_bound_holds_for_every_entering_pair(monkeypatch, overrides: dict) -> None:
     """``entry.gain_bound`` is an upper bound on the expected profit of every pair that enters,
-    whatever the strategy, spending rule or regime (with and without the pair's cost)."""
+    whatever the strategy, evaluation rule, spending rule or regime (with and without the pair's
+    cost)."""
     from model import load_params
     from model.core import ProcurementModel
     from model.procurement import entry
