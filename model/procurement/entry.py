@@ -31,6 +31,10 @@ PRUNE_ROWS = 1 << 20
 #: without sorting (far above the rounding of the caps' running sums, ~1e-9).
 FULL_MARGIN = 1e-6
 
+#: Relative margin added to :func:`gain_bound` for the rounding of the bound and of the weighed
+#: profit (both ~1e-15 relative): a larger margin only weighs more pairs, results do not depend on it.
+BOUND_TOLERANCE = 1e-9
+
 
 def expected_rivals(m: State, sub: Batch, ti, fi, eligible: np.ndarray) -> np.ndarray:
     """Rivals each pair's firm expects (compete's module docstring): its inferred 1/w − 1 for the item, at
@@ -86,14 +90,14 @@ def gain_bound(m: State, sub: Batch, ti, rivals: np.ndarray, cost: np.ndarray | 
 
         margin ≤ reserve − s_min · cost − mobilisation.
 
-    ``tolerance`` (10⁻⁹ of the amounts involved) covers the rounding of both sides."""
+    ``tolerance`` (:data:`BOUND_TOLERANCE` of the amounts involved) covers the rounding of both sides."""
     d = m.p.delivery
     s_min = effort.monthly_spend(m.p, np.ones(1), np.full(1, d.min_effort), np.full(1, d.min_effort), np.ones(1))[0]
     reserve = sub.reserve[ti] * sub.term[ti]
     mob = mobilisation(m, sub, ti)
     bid_cost = bid_costs(m, reserve)
     bound = (reserve - s_min * cost - mob) / (1 + rivals) - bid_cost
-    return bound, 1e-9 * (np.abs(reserve) + np.abs(mob) + cost + bid_cost)
+    return bound, BOUND_TOLERANCE * (np.abs(reserve) + np.abs(mob) + cost + bid_cost)
 
 
 class Profitable:
