@@ -103,13 +103,13 @@ class Blacklist:
         self.months = DURATIONS[duration].months
         self.by_buyer = PairMemory(default=-1.0)  # until-month of buyer-scope listings
 
-    def listed(self, buyer: np.ndarray, firm: np.ndarray, firms, month: int) -> np.ndarray:
-        """Mask of (buyer, firm) pairs where the firm is excluded this month."""
-        until = firms.listed_until[firm]
-        city = (until < 0) & (firms.listed_at[firm] >= 0) | (until >= month)
-        if self.scope.citywide:
-            return city
-        mine = self.by_buyer.get(buyer, firm)
+    def listed(self, buyer, firm: np.ndarray, firms, month: int) -> np.ndarray:
+        """Mask of (buyer, firm) pairs where the firm is excluded this month. ``buyer``: the pairs'
+        buyers, or a function giving them (called only when the scope is per buyer)."""
+        if self.scope.citywide:  # per firm, then per pair
+            until = firms.listed_until
+            return ((until < 0) & (firms.listed_at >= 0) | (until >= month))[firm]
+        mine = self.by_buyer.get(buyer() if callable(buyer) else buyer, firm)
         return (mine == -2) | (mine >= month)
 
     def list_firms(self, event: str, buyer: np.ndarray, firm: np.ndarray, firms, month: int) -> np.ndarray:

@@ -97,7 +97,7 @@ def free_capacity(m: State) -> np.ndarray:
 
 def screen(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
     ok = screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
-    ok &= ~m.blacklist.listed(b.buyer[ti], fi, m.firms, m.month)
+    ok &= ~m.blacklist.listed(lambda: b.buyer[ti], fi, m.firms, m.month)
     return ok
 
 

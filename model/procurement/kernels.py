@@ -7,8 +7,9 @@ versions they replaced are kept as references in tests/test_kernels.py. They exi
 numpy versions build several temporary arrays per (tender, firm) pair, which at the province's
 ~10⁸ heard pairs a year costs more than the arithmetic. Random draws and ``exp`` stay numpy's
 (in the callers), so the draws and their rounding are those of the numpy code — except the
-geometric skips of :func:`bernoulli_positions`, drawn inside the kernel by numba's port of numpy's
-algorithm on the caller's Generator: the same draws, checked against numpy's in tests/test_kernels.py.
+geometric skips of :func:`model.procurement.draw_kernels.bernoulli_positions`, drawn inside the
+kernel by numpy's algorithm on the caller's Generator: the same draws, checked against numpy's in
+tests/test_kernels.py.
 
 ``cache=True`` stores the compiled code next to this file (``__pycache__``), so only the first
 run on a machine pays the compilation (a few seconds).
@@ -21,7 +22,7 @@ import math
 import numba
 import numpy as np
 
-from model.procurement import capacity_kernels
+from model.procurement import capacity_kernels, draw_kernels
 
 #: Most grid cells of a pair search (bounds the grid's memory: 8 bytes per cell).
 MAX_CELLS = 1 << 22
@@ -239,45 +240,6 @@ def accept(t_all, f_all, p_prop, d, reach, u, top, r, value, min_value, rows, as
     return ti[:k], fi[:k], dd[:k]
 
 
-@numba.njit(cache=True)
-def bernoulli_positions(n, p, rng):
-    """:func:`model.procurement.notices._bernoulli_positions`, compiled: the positions ``i < n[g]``
-    that succeed in independent Bernoulli(``p[g]``) trials, by geometric skips drawn from ``rng``
-    (the ``notices`` stream, a numpy Generator) in the same order as the numpy version — every
-    group's first skip in group order, then one more skip for each group still inside, round by
-    round — and returned in that order: ``(group, position)``. numba's ``Generator.geometric`` is
-    numpy's algorithm on the same bit generator, so the draws are numpy's (tests/test_kernels.py);
-    what this saves is a round of numpy calls per success of the fullest group."""
-    m = len(n)
-    g = np.empty(m, np.int64)
-    q = np.empty(m, np.int64)
-    k = 0
-    for i in range(m):
-        s = rng.geometric(p[i]) - 1
-        if s < n[i]:
-            g[k], q[k] = i, s
-            k += 1
-    out_g = np.empty(max(2 * k, 1), np.int64)
-    out_q = np.empty(len(out_g), np.int64)
-    o = 0
-    while k > 0:
-        if o + k > len(out_g):
-            size = max(2 * len(out_g), o + k)
-            grown_g, grown_q = np.empty(size, np.int64), np.empty(size, np.int64)
-            grown_g[:o], grown_q[:o] = out_g[:o], out_q[:o]
-            out_g, out_q = grown_g, grown_q
-        out_g[o:o + k], out_q[o:o + k] = g[:k], q[:k]
-        o += k
-        alive = 0
-        for i in range(k):
-            s = q[i] + rng.geometric(p[g[i]])
-            if s < n[g[i]]:
-                g[alive], q[alive] = g[i], s
-                alive += 1
-        k = alive
-    return out_g[:o], out_q[:o]
-
-
 #: Margin of the small notice search's distance bound (:func:`dense_open`), in the log of the
 #: reach and relative to the squared bound: far above the few units in the last place of the
 #: bound's and of the reach's rounding (≈10⁻¹³), so no pair that can hear is cut.
@@ -381,7 +343,7 @@ def warm() -> None:
     t, f, p, d, arg = proposals(g_t, g_c, d0, np.ones(len(g_t), np.bool_), no, no, no, i1, i1,
                                 np.ones(1, np.int64), one, one, one, one, 1.0)
     accept(t, f, p, d, arg, np.zeros(len(t)), 1.0, one, one, one, i1, i1)
-    bernoulli_positions(np.ones(1, np.int64), np.ones(1), np.random.default_rng(0))
+    draw_kernels.bernoulli_positions(np.ones(1, np.int64), np.ones(1), np.random.default_rng(0))
     expand_places(i1, i1, i1, i1, one, no, no, np.zeros(0))
     ti, j = pairs_in_radius(one, one, one, one, one)
     idx, d, arg = dense_open(ti, j, np.zeros(len(ti)), np.zeros(len(ti)), 1.0, one, one, i1, one, one, one, one, 1.0)

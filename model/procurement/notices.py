@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.param_tree import CHANNELS
-from model.procurement import kernels
+from model.procurement import draw_kernels, kernels
 
 if TYPE_CHECKING:
     from model.param_tree import Params
@@ -152,10 +152,10 @@ def _bernoulli_positions(n: np.ndarray, p: np.ndarray, rng: np.random.Generator)
     """Positions ``i < n[g]`` of group g that succeed in independent Bernoulli(``p[g]``) trials,
     found by geometric skips (one draw per success plus one per group) rather than one draw per
     position. Returns ``(group, position)`` arrays. Compiled
-    (:func:`model.procurement.kernels.bernoulli_positions`; the numpy rounds it replaced are the
+    (:func:`model.procurement.draw_kernels.bernoulli_positions`; the numpy rounds it replaced are the
     reference in tests/test_kernels.py, draw for draw).
     """
-    return kernels.bernoulli_positions(np.ascontiguousarray(n, np.int64), np.ascontiguousarray(p, float), rng)
+    return draw_kernels.bernoulli_positions(np.ascontiguousarray(n, np.int64), np.ascontiguousarray(p, float), rng)
 
 
 def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.ndarray, top: float,
