@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import zlib
 
+import numba
 import numpy as np
 from scipy.special import ndtri
 
@@ -39,15 +40,33 @@ def stream_key(name: str) -> int:
 
 
 _M1, _M2, _GOLD = np.uint64(0xBF58476D1CE4E5B9), np.uint64(0x94D049BB133111EB), np.uint64(0x9E3779B97F4A7C15)
+_S1, _S2, _S3, _S11 = np.uint64(30), np.uint64(27), np.uint64(31), np.uint64(11)
+
+#: 2⁵³: a uniform's 53 bits scaled into (0, 1).
+_TWO_53 = 9007199254740992.0
 
 
-def _mix(h: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser: a bijection of uint64 that scatters nearby inputs."""
-    h = h ^ (h >> np.uint64(30))
+@numba.njit(cache=True)
+def _mix(h):
+    """splitmix64 finaliser: a bijection of uint64 that scatters nearby inputs (wrapping arithmetic)."""
+    h = h ^ (h >> _S1)
     h = h * _M1
-    h = h ^ (h >> np.uint64(27))
+    h = h ^ (h >> _S2)
     h = h * _M2
-    return h ^ (h >> np.uint64(31))
+    return h ^ (h >> _S3)
+
+
+@numba.njit(cache=True)
+def _keyed_uniform(start, keys, n):
+    """``n`` uniforms in (0, 1), the i-th from ``start`` mixed with each key's i-th value (a key of
+    length 1 is the same for every i); 53 bits each."""
+    out = np.empty(n)
+    for i in range(n):
+        h = start
+        for k in keys:
+            h = _mix(h ^ (k[i if len(k) > 1 else 0] + _GOLD))
+        out[i] = (np.float64(h >> _S11) + 0.5) / _TWO_53
+    return out
 
 
 def keyed_normal(seed: int, name: str, *keys: np.ndarray) -> np.ndarray:
@@ -56,7 +75,9 @@ def keyed_normal(seed: int, name: str, *keys: np.ndarray) -> np.ndarray:
     A counter-based generator (splitmix64 over the run's seed, the stream ``name`` and the keys):
     the draw for a key is the same whichever other keys are drawn and in whatever order, so a
     policy that changes which pairs are considered (a wider notice channel, say) leaves the draw of
-    every pair that both arms consider unchanged — common random numbers pair by pair.
+    every pair that both arms consider unchanged — common random numbers pair by pair. The keys
+    broadcast against each other (at least one); the mixing is compiled (numba), the inverse normal
+    CDF is scipy's ``ndtri``.
 
     Example:
         >>> a = keyed_normal(1, "bidding", np.array([5, 7]), np.array([0, 3]))
@@ -65,13 +86,16 @@ def keyed_normal(seed: int, name: str, *keys: np.ndarray) -> np.ndarray:
     """
     if name not in STREAMS:
         raise KeyError(f"unknown random stream {name!r}; declared streams: {', '.join(STREAMS)}")
+    if not keys:
+        raise ValueError("keyed_normal needs at least one key array")
     with np.errstate(over="ignore"):
-        shape = np.broadcast(*keys).shape if keys else ()
-        h = _mix(np.full(shape, np.uint64(seed)) + _GOLD * np.uint64(stream_key(name)))
-        for k in keys:
-            h = _mix(h ^ (np.asarray(k).astype(np.uint64) + _GOLD))
-    u = ((h >> np.uint64(11)).astype(np.float64) + 0.5) / 9007199254740992.0  # 53 bits in (0, 1)
-    return ndtri(u)
+        start = np.uint64(_mix(np.uint64(seed) + _GOLD * np.uint64(stream_key(name))))  # numba returns an int
+        cols = [np.asarray(k).astype(np.uint64) for k in keys]
+    shape = np.broadcast(*cols).shape
+    cols = tuple(c.reshape(1) if c.size == 1 else c.reshape(-1) if c.shape == shape
+                 else np.broadcast_to(c, shape).flatten() for c in cols)
+    n = int(np.prod(shape, dtype=np.int64))
+    return ndtri(_keyed_uniform(start, cols, n).reshape(shape))
 
 
 class Streams:

@@ -23,6 +23,7 @@ import numba
 import numpy as np
 
 from model.procurement import capacity_kernels, draw_kernels
+from model.rng import keyed_normal
 
 #: Most grid cells of a pair search (bounds the grid's memory: 8 bytes per cell).
 MAX_CELLS = 1 << 22
@@ -351,3 +352,4 @@ def warm() -> None:
     capacity_kernels.keep_within(no, no, np.zeros(0), one, 0.0)
     capacity_kernels.by_firm_best_first(i1, one)
     capacity_kernels.deferred_acceptance(i1, i1, i1, i1)
+    keyed_normal(0, "bidding", i1, i1, 0)  # the cost shocks' mixing (model.rng)
