@@ -243,6 +243,31 @@ def test_pairs_passed_over_as_beaten_change_nothing(monkeypatch) -> None:
     assert run_hashes(flat, seed=1, years=1) == passing_over
 
 
+def test_full_firms_commission_pairs_change_nothing(monkeypatch) -> None:
+    """A directed commission's pairs with firms that have no free capacity are weighed only for
+    commissions where no other pair is profitable (they decide whether it failed as unprofitable
+    or for want of capacity; ``direct._offers``): a run at the province's density where some
+    pairs are such (a twentieth asserted) is bit-identical to one that weighs every pair."""
+    from model.procurement import batch, direct
+
+    monkeypatch.setattr(batch, "BLOCK_CANDIDATES", 200_000)
+    counts = {"pairs": 0, "full": 0}
+    can_take = direct._can_take
+
+    def counting(free, fi):
+        out = can_take(free, fi)
+        counts["pairs"] += len(fi)
+        counts["full"] += int((~out).sum())
+        return out
+
+    monkeypatch.setattr(direct, "_can_take", counting)
+    flat = {**_pinned()["params"]["baseline"], **DENSE}
+    skipping = run_hashes(flat, seed=1, years=1)
+    assert counts["full"] > 0.05 * counts["pairs"], counts
+    monkeypatch.setattr(direct, "_can_take", lambda free, fi: np.ones(len(fi), bool))
+    assert run_hashes(flat, seed=1, years=1) == skipping
+
+
 def _bound_cases() -> list[dict]:
     """Every bidding strategy and every evaluation rule (the bound assumes bids within the reserve
     and scores at most 1), with effort-dependent spending off, and another award rule and regime."""

@@ -85,8 +85,10 @@ def _places(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
 def _offers(m: State, blk: Batch, res: Result, rows: np.ndarray, free: np.ndarray, room_f: np.ndarray
             ) -> tuple[np.ndarray, list[np.ndarray]]:
     """A block of commissions ``rows``: the firms each buyer knows, who would accept (notified and
-    eligible counts into ``res``); returns the profitable pairs per commission and, of the
-    acceptable pairs, what the choice needs: ``(ti, fi, dist, favoured, merit)``. The eligible pairs
+    eligible counts into ``res``); returns per commission a count of profitable pairs that is 0
+    exactly when none is (a full firm's pairs are weighed only for commissions where no other pair
+    is profitable: elsewhere they cannot change the reason) and, of the acceptable pairs, what the
+    choice needs: ``(ti, fi, dist, favoured, merit)``. The eligible pairs
     are weighed :data:`~model.procurement.batch.CHUNK_PAIRS` at a time (elementwise: the same
     values in one chunk or many), so a province block's contract terms are never held for all its
     pairs."""
@@ -98,16 +100,28 @@ def _offers(m: State, blk: Batch, res: Result, rows: np.ndarray, free: np.ndarra
     ok = attentive & screen(m, blk, ti, fi)
     res.eligible[rows] = group_counts(ti, ok, n)
     ti, fi, dist = ti[ok], fi[ok], dist[ok]
+    can = _can_take(free, fi)  # a full firm cannot accept: its pairs only count in ``worth``
     worth, parts = np.zeros(n, np.int64), []
     for s in range(0, max(len(ti), 1), batch.CHUNK_PAIRS):
-        c = slice(s, s + batch.CHUNK_PAIRS)
+        c = np.flatnonzero(can[s:s + batch.CHUNK_PAIRS]) + s
         t, firm, d = ti[c], fi[c], dist[c]
         _, _, favoured, _, need, profitable = _weigh(m, blk, t, firm, d)
         worth += group_counts(t, profitable, n)
         k = np.flatnonzero(profitable & (free[firm] >= 1) & (need <= room_f[firm]))  # acceptable
         merit = f.capability[firm[k]] + m.reputation_seen(blk.buyer[t[k]], firm[k])
         parts.append([t[k], firm[k], d[k], favoured[k], merit])
+    # full firms' pairs are weighed only where ``worth`` is still 0: they decide the reason
+    # (unprofitable or no capacity), and elsewhere it is already known to be positive
+    rest = np.flatnonzero(~can & (worth[ti] == 0))
+    for s in range(0, len(rest), batch.CHUNK_PAIRS):
+        c = rest[s:s + batch.CHUNK_PAIRS]
+        worth += group_counts(ti[c], _weigh(m, blk, ti[c], fi[c], dist[c])[-1], n)
     return worth, join_parts(parts)
+
+
+def _can_take(free: np.ndarray, fi: np.ndarray) -> np.ndarray:
+    """Pairs whose firm has room for another contract (free capacity ≥ 1): weighed first."""
+    return free[fi] >= 1
 
 
 def _weigh(m: State, blk: Batch, ti, fi, dist) -> tuple[np.ndarray, ...]:
