@@ -313,3 +313,42 @@ def test_keyed_normal_equals_the_numpy_mixing_bit_for_bit():
             for keys in ((order, firm, 3), (order,), (np.int64(5), firm), (order[:40, None], firm[None, :30], 2)):
                 got, ref = keyed_normal(seed, name, *keys), _keyed_normal_reference(seed, name, *keys)
                 assert got.shape == ref.shape and np.array_equal(got, ref), (seed, name, len(keys))
+
+
+def _observe_parts_reference(b, parts, rate):
+    """Beliefs.observe_parts before its sums were compiled (bincount, then np.add.at)."""
+    size, cnt, total = b.win.size, None, None
+    for firm, item, others in parts:
+        key = firm.astype(np.int64) * b.n_items + item
+        if cnt is None:
+            cnt = np.bincount(key, minlength=size)
+            total = np.bincount(key, weights=1.0 / (1.0 + others), minlength=size)
+        else:
+            cnt += np.bincount(key, minlength=size)
+            np.add.at(total, key, 1.0 / (1.0 + others))
+    seen = np.flatnonzero(cnt)
+    n_seen = b.seen.reshape(-1)
+    n_seen[seen] += 1
+    step = np.maximum(rate, 1.0 / (n_seen[seen] + 1.0))
+    win = b.win.reshape(-1)
+    win[seen] = (1 - step) * win[seen] + step * (total[seen] / cnt[seen])
+
+
+def test_observe_parts_sum_as_bincount_and_add_at_did():
+    """The compiled per-(firm, item) sums of learning add a month's parts in pair order: the same
+    beliefs as the numpy sums, and as one call over the parts joined (integer and float ``others``)."""
+    rng = np.random.default_rng(12)
+    a, r, j = Beliefs(9, 0.4, 0.1), Beliefs(9, 0.4, 0.1), Beliefs(9, 0.4, 0.1)
+    for b in (a, r, j):
+        b.fit(300)
+    for month in range(12):
+        parts = []
+        for _ in range(int(rng.integers(1, 6))):
+            n = int(rng.integers(0, 5000))
+            others = rng.integers(0, 40, n) if month % 2 else rng.uniform(0, 40, n)
+            parts.append((rng.integers(0, 300, n), rng.integers(0, 9, n), others))
+        a.observe_parts(iter(parts), 0.2)
+        _observe_parts_reference(r, parts, 0.2)
+        j.observe(*(np.concatenate(c) for c in zip(*parts)), 0.2)
+    assert np.array_equal(a.win, r.win) and np.array_equal(a.win, j.win) and np.array_equal(a.seen, r.seen)
+    assert not np.all(a.win == 0.4)

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from model.procurement import kernels
+
 
 class Beliefs:
     """Per firm × item win-probability beliefs and markups (arrays grow with the firm table)."""
@@ -60,20 +62,17 @@ class Beliefs:
     def observe_parts(self, parts, rate: float) -> None:
         """:meth:`observe` for a month's pairs given in parts (an iterable of ``(firm, item,
         others)``, e.g. block by block, each made only when it is read): the per-(firm, item) sums
-        add the parts' pairs in order (``np.add.at`` after the first part's ``bincount``, both one
-        sequential sum), so the result is bit-identical to one call over the parts joined."""
+        add the parts' pairs in order (one sequential sum, compiled:
+        :func:`model.procurement.kernels.add_pairs`, what ``np.bincount`` with weights adds), so the
+        result is bit-identical to one call over the parts joined."""
         if not self.learning:
             return
         size = self.win.size
         cnt = total = None
         for firm, item, others in parts:
-            key = _keys(firm, item, self.n_items)
             if cnt is None:
-                cnt = np.bincount(key, minlength=size)
-                total = np.bincount(key, weights=1.0 / (1.0 + others), minlength=size)
-            else:
-                cnt += np.bincount(key, minlength=size)
-                np.add.at(total, key, 1.0 / (1.0 + others))
+                cnt, total = np.zeros(size, np.int64), np.zeros(size)
+            kernels.add_pairs(_keys(firm, item, self.n_items), np.ascontiguousarray(others, float), cnt, total)
         if cnt is None:
             return
         seen = np.flatnonzero(cnt)

@@ -333,6 +333,16 @@ def _cell(v, v0, h, n):
     return min(max(int(np.floor((v - v0) / h)), 0), n - 1)
 
 
+@numba.njit(cache=True)
+def add_pairs(key, others, cnt, total):
+    """Per-(firm, item) sums of learning, in place and in pair order: ``cnt[key] += 1`` and
+    ``total[key] += 1 / (1 + others)`` — what ``np.bincount(key)`` and ``np.bincount(key,
+    weights=1.0 / (1.0 + others))`` add, one sequential sum per position."""
+    for i in range(len(key)):
+        cnt[key[i]] += 1
+        total[key[i]] += 1.0 / (1.0 + others[i])
+
+
 def warm() -> None:
     """Load every kernel's compiled code (from numba's cache, or compile it) by calling it once on
     tiny inputs of the types the model passes. A run does this on its first call anyway; the
@@ -353,3 +363,4 @@ def warm() -> None:
     capacity_kernels.by_firm_best_first(i1, one)
     capacity_kernels.deferred_acceptance(i1, i1, i1, i1)
     keyed_normal(0, "bidding", i1, i1, 0)  # the cost shocks' mixing (model.rng)
+    add_pairs(i1, one, np.zeros(1, np.int64), one)
