@@ -196,8 +196,8 @@ def test_notice_sampler_equals_the_numpy_sampler_draw_for_draw(monkeypatch):
             assert np.array_equal(a, b)
 
 
-def test_heard_by_kind_equals_sorted_parts_merged_by_lexsort():
-    """heard_by_kind sorts all (kind, channel) parts once; before issue 24 every part was sorted
+def test_merged_heard_parts_equal_sorted_parts_merged_by_lexsort():
+    """merge_pairs sorts all (kind, channel) parts of heard_parts once; before issue 24 every part was sorted
     and the parts merged by np.lexsort. The draws do not depend on the sorting."""
     from types import SimpleNamespace
 
@@ -215,7 +215,8 @@ def test_heard_by_kind_equals_sorted_parts_merged_by_lexsort():
     def radius_of_kind(k, rows):
         return np.full(nt, 60.0 + 40 * k)
 
-    got = notices.heard_by_kind(tx, ty, channel, value, radius_of_kind, firms, p, np.random.default_rng(4))
+    got = notices.merge_pairs(notices.heard_parts(tx, ty, channel, value, radius_of_kind, firms, p,
+                                                  np.random.default_rng(4)))
     ch, boost = p.procurement.channels, 1 + p.buyers.publicity * p.buyers.publicity_reach
     parts, draws = [], np.random.default_rng(4)
     for k in np.unique(firms.kind[firms.active]):

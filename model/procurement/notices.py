@@ -12,7 +12,7 @@ distance at which the channel's reach falls below ``procurement.notice_min_reach
 practically never arrives; pairs beyond it are treated as not notified).
 
 Who hears of an open tender is sampled by :func:`heard_parts` / :func:`heard_pairs` (ordered by
-:func:`merge_pairs`; :func:`heard_by_kind` does both):
+:func:`merge_pairs`):
 every searched pair hears independently with probability ``p`` — exactly the distribution of
 one uniform draw per candidate pair — but the draws are made per grid cell (geometric skips at
 the reach of the cell's nearest point, then thinning to ``p``), so the work grows with the pairs
@@ -269,28 +269,19 @@ def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, 
     return kernels.accept(t_all, f_all, p_prop, d, reach_d, u, top, r, value[ask], min_value, rows, ask)
 
 
-def heard_by_kind(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.ndarray, radius_of_kind,
-                  firms, p: Params, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def heard_parts(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.ndarray, radius_of_kind,
+                firms, p: Params, rng: np.random.Generator) -> list[list[np.ndarray]]:
     """Pairs (tender, firm) that hear of open tenders, kind by kind and channel by channel
-    (:func:`heard_pairs`).
+    (:func:`heard_pairs`), before they are ordered: one ``[ti, fi, dist]`` part per (kind,
+    channel), each in the sampler's order. A caller may drop pairs from the parts before
+    :func:`merge_pairs` orders what is left (by tender, then firm): the draws are the same.
 
     Args:
         tx, ty, channel, value: tender places (km), notice channels (index into CHANNELS) and
             values (yuan/year).
         radius_of_kind: ``f(kind, rows) -> per-tender radius`` (km; negative = skip the tender).
         firms: the firm table. p: the parameters. rng: the ``notices`` stream.
-
-    Returns:
-        ``(ti, fi, dist)`` sorted by tender then firm.
     """
-    return merge_pairs(heard_parts(tx, ty, channel, value, radius_of_kind, firms, p, rng))
-
-
-def heard_parts(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.ndarray, radius_of_kind,
-                firms, p: Params, rng: np.random.Generator) -> list[list[np.ndarray]]:
-    """:func:`heard_by_kind`'s pairs before they are ordered: one ``[ti, fi, dist]`` part per
-    (kind, channel), each in the sampler's order (a caller may drop pairs from the parts before
-    :func:`merge_pairs` orders what is left: the draws are the same)."""
     ch = p.procurement.channels
     boost = 1 + p.buyers.publicity * p.buyers.publicity_reach
     parts = []
