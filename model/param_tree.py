@@ -22,6 +22,7 @@ from model.param_channels import MechanismChannels
 from model.param_delivery import Blacklist, Delivery, Evaluation, Fraud, Monitoring
 from model.param_finance import Finance
 from model.param_market import Market
+from model.param_award import Scoring, Screening
 from model.param_people import Buyers, Citizens
 from model.procurement.award import AWARD_RULES
 from model.procurement.bidding import STRATEGIES
@@ -170,6 +171,10 @@ class Procurement(Section):
 
     award_rule: Annotated[str, AWARD_RULES] = P(
         "lowest_price", "rule", "award rule of open tenders", source="seed S7", zh="评标方法")
+    lowest_price_reputation_weight: float = P(
+        0.1, "share", "weight of a firm's reputation in winning its next contract under the lowest-price rule "
+        "(it counts only through directed commissions: the price decides the tender itself)",
+        ge=0, le=1, zh="最低价法下信誉对中标的权重")
     decentralised_limit_yuan: float = P(
         1_000_000.0, "yuan/order", "below this the unit buys under its own rules (not a government-procurement "
         "procedure): jiebang_posting or unit_self", ge=0, le=1e9,
@@ -248,45 +253,6 @@ class Procurement(Section):
     awarded_visible: bool = P(True, "switch", "tender results are published to all notified firms", zh="公开中标结果")
 
 
-class Scoring(Section):
-    """Weights of the comprehensive scoring rule (综合评分法)."""
-
-    price_weight: float = P(0.3, "share", "weight of the price score", ge=0, le=1,
-                            source="Regulation on Government Procurement, services ≥ 10%",
-                            status="≥ 0.1: current law (财政部令第87号 art. 55); below: " + COUNTERFACTUAL, zh="价格分权重")
-    technical_weight: float = P(0.5, "share", "weight of the technical score", ge=0, le=1, zh="技术分权重")
-    reputation_weight: float = P(0.2, "share", "weight of the reputation score", ge=0, le=1, source="seed S14",
-                                 status="reputation from one buyer's own memory: " + COUNTERFACTUAL
-                                 + "; from the public credit record (fraud.disclosure): current law", zh="信誉分权重")
-    citizen_weight: float = P(0.0, "share", "weight of the citizens' rating", ge=0, le=1, source="seed R6", zh="群众评价分权重")
-    price_weight_floor: float = P(0.1, "share", "legal minimum price weight for services", ge=0, le=1,
-                                  source="Ministry of Finance Order 87 art. 55", zh="服务项目价格分法定下限")
-
-    @model_validator(mode="after")
-    def _weights(self) -> "Scoring":
-        total = self.price_weight + self.technical_weight + self.reputation_weight + self.citizen_weight
-        if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"scoring weights must sum to 1 (price + technical + reputation + citizen "
-                             f"= {total:.4g})")
-        if self.price_weight + 1e-12 < self.price_weight_floor:
-            raise ValueError(f"price_weight {self.price_weight} is below the legal floor "
-                             f"price_weight_floor = {self.price_weight_floor}")
-        return self
-
-
-class Screening(Section):
-    """Qualification screening: the article's five checks (seed S9)."""
-
-    strictness: float = P(1.0, "0–1", "how strictly the five checks are applied", ge=0, le=1, source="seed S9",
-                          zh="资格审查严格程度")
-    relax_below_yuan: float = P(0.0, "yuan/year", "items below this value skip the formal checks (reform)",
-                                ge=0, le=1e8, zh="免正式审查的小额项目限额")
-    capability_floor: float = P(0.45, "0–1", "minimum capability at strictness 1 for specialised items",
-                                ge=0, le=1, zh="专业项目最低能力要求")
-    violation_years: float = P(3.0, "years", "look-back of the no-major-violation check", ge=0, le=20,
-                               source="seed S9 check 5", zh="无重大违法记录的年限")
-
-
 class Bidding(Section):
     """How firms decide to bid and at what price."""
 
@@ -347,6 +313,8 @@ class Posts(Section):
                           zh="岗位工资与市场工资之比")
     skill_mean: float = P(0.55, "0–1", "mean applicant skill", ge=0, le=1, zh="应聘者平均技能")
     skill_sd: float = P(0.15, "0–1", "spread of applicant skill", ge=0, le=0.5, zh="应聘者技能离散度")
+    skill_min: float = P(0.05, "0–1", "lowest skill of a hired post-holder (the best applicant's normal draw is "
+                         "cut here: nobody is hired without any skill)", ge=0, le=1, zh="受聘者最低技能")
     technical_skill_penalty: float = P(0.25, "0–1", "skill shortfall of applicants for technical posts",
                                        ge=0, le=1, source="seed R2 (hard to staff)", zh="技术岗位技能缺口")
 

@@ -31,6 +31,7 @@ EXEMPT_FILES = {
     "param_people.py": "declares the parameters: defaults and ranges are the parameters",
     "param_costs.py": "declares the parameters: defaults and ranges are the parameters",
     "param_finance.py": "declares the parameters: defaults and ranges are the parameters",
+    "param_award.py": "declares the parameters: defaults and ranges are the parameters",
     "param_channels.py": "declares the parameters: defaults and ranges are the parameters",
     "param_base.py": "the parameter machinery",
     "app.py": "dashboard layout (sizes, widths), not behaviour",
@@ -44,20 +45,8 @@ EXEMPT_FILES = {
 #: method's legal minimum of suppliers (named with its law in ``source``) and its priority order.
 CLASS_DATA = {"legal_min", "priority"}
 
-#: (file relative to model/, value) -> why it is still a literal.
-PENDING: dict[tuple[str, float], str] = {
-    **{(f, v): "issue 19 rebuilds the procurement core in parallel; to be named or made a parameter there"
-       for f, vs in {
-           "procurement/award.py": (0.1, 100.0, 9),
-           "procurement/batch.py": (12,),
-           "procurement/beliefs.py": (64,),
-           "procurement/direct.py": (0.05,),
-           "procurement/compete.py": (12, 1e7),
-           "procurement/notices.py": (1000.0,),
-           "procurement/orders.py": (12, 12.0),
-           "procurement/screening.py": (12, 0.4, 0.6),
-       }.items() for v in vs},
-}
+#: (file relative to model/, value) -> why it is still a literal (none left).
+PENDING: dict[tuple[str, float], str] = {}
 
 
 def _upper(target: ast.expr) -> bool:

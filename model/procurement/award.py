@@ -36,12 +36,19 @@ class ScoringWeights(Protocol):
     citizen_weight: float
 
 
+class ProcurementWeights(Protocol):
+    """The ``procurement`` section's weight a rule's stake reads (``model.param_tree.Procurement``)."""
+
+    lowest_price_reputation_weight: float
+
+
 class AwardParams(Protocol):
     """The part of the parameter tree the award rules read. Declared here, not imported: the tree
     checks ``procurement.award_rule`` against this module's registry, so this module cannot import
     the tree."""
 
     scoring: ScoringWeights
+    procurement: ProcurementWeights
 
 
 @dataclass
@@ -78,18 +85,27 @@ def lowest_price(b: Bids, weights: dict[str, float]) -> np.ndarray:
     return _first_per_tender(order, b.tender, b.n_tenders)
 
 
+#: Full marks of a comprehensive score: the price score of MoF Order 87 art. 55 is
+#: (benchmark price / bid price) × 100, the benchmark being the lowest valid bid.
+SCORE_POINTS = 100.0
+
+#: Decimals a comprehensive score is rounded to before bids are ranked, so that scores equal but
+#: for floating-point rounding tie (and the tie-break, the lower price, decides).
+SCORE_DECIMALS = 9
+
+
 def score(b: Bids, weights: dict[str, float]) -> np.ndarray:
     """Comprehensive scores (0–100) of every bid."""
     min_price = np.full(b.n_tenders, np.inf)
     np.minimum.at(min_price, b.tender, b.price)
     price_score = min_price[b.tender] / b.price
-    return 100.0 * (weights["price"] * price_score + weights["technical"] * b.tech
-                    + weights["reputation"] * b.reputation + weights["citizen"] * b.rating)
+    return SCORE_POINTS * (weights["price"] * price_score + weights["technical"] * b.tech
+                           + weights["reputation"] * b.reputation + weights["citizen"] * b.rating)
 
 
 def scoring(b: Bids, weights: dict[str, float]) -> np.ndarray:
     """Highest comprehensive score wins."""
-    s = np.round(score(b, weights), 9)
+    s = np.round(score(b, weights), SCORE_DECIMALS)
     order = np.lexsort((b.firm, b.price, -s, b.tender))
     return _first_per_tender(order, b.tender, b.n_tenders)
 
@@ -131,14 +147,12 @@ class LowestPrice(AwardRule):
     label_zh = "最低价法"
     source = "Government Procurement Law art. 36; seed S7 (Penglai's practice)"
     status = "current law; the article's 2019 practice"
-    #: ρ under lowest price: reputation counts only through directed commissions (share).
-    reputation_stake = 0.1
 
     def winners(self, b: Bids, weights: dict[str, float]) -> np.ndarray:
         return lowest_price(b, weights)
 
     def stake_weights(self, p: AwardParams) -> tuple[float, float]:
-        return self.reputation_stake, 0.0
+        return p.procurement.lowest_price_reputation_weight, 0.0
 
 
 class Scoring(AwardRule):

@@ -17,6 +17,7 @@ import numpy as np
 from model.catalogue import VILLAGE
 from model.procurement import capacity_kernels, screening
 from model.rng import keyed_normal
+from model.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
     from model.state import State
@@ -73,7 +74,7 @@ def delivery_cost(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.n
     ``bidding.private_cost_sd``; keyed by order, firm and month, so the same pair draws the same
     shock whichever policy brought it into view)."""
     f, pr = m.firms, m.p.procurement
-    travel = b.visits[ti] * 12 * 2 * (dist + b.tour_km[ti]) * pr.travel_cost_yuan_km * f.travel[fi]
+    travel = b.visits[ti] * MONTHS_PER_YEAR * 2 * (dist + b.tour_km[ti]) * pr.travel_cost_yuan_km * f.travel[fi]
     cost = b.value[ti] * f.cost_factor[fi] + travel
     sd = m.p.bidding.private_cost_sd
     if sd > 0:

@@ -26,6 +26,10 @@ import numpy as np
 
 from model.procurement import kernels
 
+#: Fewest firm rows a belief table grows to (it doubles beyond, so a growing market is not
+#: copied firm by firm).
+MIN_ROWS = 64
+
 
 class Beliefs:
     """Per firm × item win-probability beliefs and markups (arrays grow with the firm table)."""
@@ -44,7 +48,7 @@ class Beliefs:
         have = len(self.win)
         if n_firms <= have:
             return
-        size = max(n_firms, 2 * have, 64)
+        size = max(n_firms, 2 * have, MIN_ROWS)
         self.win = np.vstack([self.win, np.full((size - have, self.n_items), self.prior_win)])
         self.markup = np.vstack([self.markup, np.full((size - have, self.n_items), self.markup_init)])
         self.seen = np.vstack([self.seen, np.zeros((size - have, self.n_items), np.int32)])

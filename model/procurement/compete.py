@@ -37,6 +37,7 @@ from model.procurement.batch import (
     AWARDED, NO_CAPACITY, NO_FINANCE, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, TOO_FEW_BIDS, UNPROFITABLE, Batch, Result,
     cap_by_capacity, free_capacity, group_counts, join_parts, screen, subset, tender_blocks)
 from model.procurement.bidding import STRATEGIES
+from model.units import MONTHS_PER_YEAR
 
 if TYPE_CHECKING:
     from model.state import State
@@ -47,6 +48,12 @@ def channel_of(m: State, b: Batch) -> np.ndarray:
     return np.minimum(notices.channel_of_level(m.p, b.level) + b.widen, len(notices.CHANNELS) - 1)
 
 
+#: Longest search radius of a notice (km): a finite bound where neither the break-even distance
+#: nor the channel's reach bounds it (free travel, a reach that never falls below the floor),
+#: beyond any region's size.
+LONGEST_SEARCH_KM = 1e7
+
+
 def _tender_radius(m: State, b: Batch):
     """Search radius per firm kind for open tenders: within reach of the notice, within the
     kind's break-even distance (travel alone would cost the reserve), and only for tenders the
@@ -55,8 +62,8 @@ def _tender_radius(m: State, b: Batch):
 
     def radius(kind: int, rows: np.ndarray) -> np.ndarray:
         f = m.firms
-        per_km = np.maximum(b.visits * 12 * 2 * m.p.procurement.travel_cost_yuan_km * f.travel[rows].min(), 1e-9)
-        r = np.minimum(np.minimum(b.reserve / per_km, reach_km), 1e7)
+        per_km = np.maximum(b.visits * MONTHS_PER_YEAR * 2 * m.p.procurement.travel_cost_yuan_km * f.travel[rows].min(), 1e-9)
+        r = np.minimum(np.minimum(b.reserve / per_km, reach_km), LONGEST_SEARCH_KM)
         return np.where(b.value >= f.min_value[rows].min(), r, -1.0)
 
     return radius

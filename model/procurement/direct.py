@@ -262,6 +262,6 @@ def posts(m: State, b: Batch, res: Result, rows: np.ndarray) -> None:
     res.winner[rows[filled]] = -2
     res.price[rows[filled]] = b.value[rows[filled]] * p.wage_ratio
     res.cost[rows[filled]] = b.value[rows[filled]] * p.wage_ratio
-    res.capability[rows[filled]] = np.clip(best[filled], 0.05, 1.0)
+    res.capability[rows[filled]] = np.clip(best[filled], p.skill_min, 1.0)
     res.honesty[rows[filled]] = 1.0
     res.reason[rows] = np.where(filled, AWARDED, NO_APPLICANT)

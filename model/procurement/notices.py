@@ -141,6 +141,10 @@ def notified(p: Params, level: np.ndarray, value: np.ndarray, ti: np.ndarray, di
 #: groups but more proposals rejected (a cell proposes with the reach of its nearest point).
 CELL_RANGES = 1.5
 
+#: Most cells along a side of the notice grid (a floor on the cell's side where the channel's
+#: range is tiny next to the region: bounds the grid's memory).
+MAX_CELLS_PER_SIDE = 1000.0
+
 #: Cells whose nearest point hears with at least this probability propose every firm they hold
 #: (cheaper than geometric skips when most firms are proposed anyway).
 ENUMERATE_ABOVE = 0.6
@@ -194,7 +198,7 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
         return _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask_all, rng)
     px, py = fx[rows], fy[rows]
     x0, y0 = px.min(), py.min()
-    h = max(CELL_RANGES * range_km, max(px.max() - x0, py.max() - y0) / 1000.0, 1e-6)
+    h = max(CELL_RANGES * range_km, max(px.max() - x0, py.max() - y0) / MAX_CELLS_PER_SIDE, 1e-6)
     nx, ny = int((px.max() - x0) // h) + 1, int((py.max() - y0) // h) + 1
     cell = ((px - x0) // h).astype(np.int64) * ny + ((py - y0) // h).astype(np.int64)
     order = np.argsort(cell, kind="stable")

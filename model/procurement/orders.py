@@ -34,6 +34,7 @@ from model.entities import buyer as buyer_mod
 from model.procurement import market
 from model.procurement.method import Orders
 from model.table import Table
+from model.units import MONTHS_PER_YEAR
 from model.world import SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, SLOT_WAITING, VILLAGE
 
 if TYPE_CHECKING:
@@ -134,10 +135,10 @@ def procure(m: State) -> None:
     due = np.flatnonzero((o.status == WAITING) & (o.due == m.month))
     if len(due) == 0:
         return
-    year_end = ((m.month - 1) // 12 + 1) * 12
+    year_end = ((m.month - 1) // MONTHS_PER_YEAR + 1) * MONTHS_PER_YEAR
     years = m.p.procurement.contract_years  # the first year runs to the fiscal year's end
     term = np.where(o.adhoc[due], m.p.buyers.adhoc_term_months,
-                    year_end - m.month + 1 + 12 * (years - 1)) / 12.0
+                    year_end - m.month + 1 + MONTHS_PER_YEAR * (years - 1)) / MONTHS_PER_YEAR
     batch = market.Batch(order=due, buyer=o.buyer[due], item=o.item[due], level=o.level[due], mode=o.mode[due],
                          value=o.value[due], reserve=o.reserve[due], term=term, x=o.x[due], y=o.y[due],
                          visits=o.visits[due], tour_km=o.tour_km[due], spec=o.spec[due],
@@ -162,7 +163,7 @@ def _contract(m: State, batch, res, won, term) -> None:
     orders = batch.order[idx]
     item = batch.item[idx]
     firm = res.winner[idx]
-    months = np.round(term[idx] * 12).astype(np.int32)
+    months = np.round(term[idx] * MONTHS_PER_YEAR).astype(np.int32)
     price, cost = res.price[idx], res.cost[idx]
     cheats = fraud.decide(m, firm, batch.buyer[idx], res.honesty[idx], price, cost, term[idx])
     with_officer = any(REGIMES[r].officer for r in p.monitoring.regimes)
@@ -209,7 +210,7 @@ def _failed(m: State, rows: np.ndarray, bids: np.ndarray) -> None:
     o.col("widen")[rows] = widen
     o.col("failures")[rows[switched]] = 0
     o.col("due")[rows] = m.month + delay
-    year_end = ((m.month - 1) // 12 + 1) * 12
+    year_end = ((m.month - 1) // MONTHS_PER_YEAR + 1) * MONTHS_PER_YEAR
     drop = (give_up & ~to_fb) | (o.due[rows] > year_end) & ~o.adhoc[rows]
     o.col("status")[rows[drop]] = DROPPED
     gone = rows[drop & ~o.adhoc[rows]]

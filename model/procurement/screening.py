@@ -1,12 +1,16 @@
 """Qualification screening (资质审查; seed S9): the article's five checks with a strictness lever.
 
-Checks, switched on as strictness ``s`` rises (all five at s = 1):
+Checks, switched on as strictness ``s`` rises (all five at s = 1; parameters of ``screening``):
 
 1. independent legal liability (s > 0);
 2. equipment and technical capability: capability ≥ capability_floor · s · specialisation;
-3. professional qualification for specialised items (specialisation > 0.5, s ≥ 0.6);
-4. sound accounting (s ≥ 0.4);
+3. professional qualification for specialised items (specialisation > ``specialised_above``,
+   0.5; s ≥ ``qualification_from``, 0.6);
+4. sound accounting (s ≥ ``accounting_from``, 0.4);
 5. no major violation (a blacklisting) within ``violation_years`` (s > 0).
+
+The five are the supplier conditions of the Government Procurement Law art. 22 (current law);
+the order in which the strictness lever switches them on is the model's.
 
 Items worth less than ``relax_below_yuan`` skip checks 1, 3 and 4 (the relaxed-screening reform).
 """
@@ -16,6 +20,7 @@ from __future__ import annotations
 import numpy as np
 
 from model.param_tree import Params
+from model.units import MONTHS_PER_YEAR
 
 
 def eligible(p: Params, month: int, value: np.ndarray, spec: np.ndarray, ti: np.ndarray, fi: np.ndarray,
@@ -46,24 +51,21 @@ def eligible(p: Params, month: int, value: np.ndarray, spec: np.ndarray, ti: np.
 #: screening), those of every formal item, or those of a formal specialised item.
 RELAXED, FORMAL, SPECIALISED = range(3)
 
-#: An item is specialised — check 3 asks for a professional qualification — above this
-#: specialisation (0–1): the upper half of the scale.
-SPECIALISED_ABOVE = 0.5
-
 
 def _tender_checks(p: Params, value: np.ndarray, spec: np.ndarray) -> np.ndarray:
     """Per tender: RELAXED, FORMAL or SPECIALISED (qualification checked)."""
-    formal = value >= p.screening.relax_below_yuan
-    return np.where(formal, np.where(spec > SPECIALISED_ABOVE, SPECIALISED, FORMAL), RELAXED)
+    sp = p.screening
+    formal = value >= sp.relax_below_yuan
+    return np.where(formal, np.where(spec > sp.specialised_above, SPECIALISED, FORMAL), RELAXED)
 
 
 def _firm_passes(p: Params, month: int, firms) -> np.ndarray:
     """``[checks, firm]``: whether the firm passes the checks other than capability (2) on a tender
     of each kind (RELAXED, FORMAL, SPECIALISED), at strictness ``s > 0``."""
-    s = p.screening.strictness
-    clean = ~(month - firms.listed_at < 12 * p.screening.violation_years)  # check 5
+    sp = p.screening
+    clean = ~(month - firms.listed_at < MONTHS_PER_YEAR * sp.violation_years)  # check 5
     formal = clean & firms.legal  # check 1
-    if s >= 0.4:
+    if sp.strictness >= sp.accounting_from:
         formal = formal & firms.accounting  # check 4
-    specialised = formal & firms.qualified if s >= 0.6 else formal  # check 3
+    specialised = formal & firms.qualified if sp.strictness >= sp.qualification_from else formal  # check 3
     return np.stack([clean, formal, specialised])
