@@ -6,7 +6,7 @@ mechanism as docs/ODD.md §7.15 maps it; the ODD description is docs/ODD.md.
 
 from __future__ import annotations
 
-from functools import cache, partial
+from functools import cache
 from typing import Any
 
 import mesa
@@ -15,6 +15,7 @@ import pandas as pd
 
 from model import invariants, metrics, places, switch
 from model.catalogue import LEVEL_NAMES, Catalogue, load_catalogue
+from model.collector import OutcomeCollector
 from model.contracts import new_contracts
 from model.delivery.blacklist import Blacklist
 from model.delivery.effort import contractible_share
@@ -69,19 +70,6 @@ def run_seed(seed: Any = UNSET, rng: Any = UNSET) -> int:
         raise ValueError(f"seed must be a non-negative integer (the run's seed) or None (a fresh "
                          f"one), got {value!r}")
     return int(value)
-
-
-def _seed(m: ProcurementModel) -> int:
-    return m.seed
-
-
-def _collector() -> mesa.DataCollector:
-    """Mesa's DataCollector with the run's seed and a named reporter per outcome and per summary outcome."""
-    return mesa.DataCollector(model_reporters={
-        "seed": _seed,  # batch_run's row names the run's actual seed (a fresh one included)
-        **{name: partial(metrics.report, name=name) for name in metrics.OUTCOMES},
-        **{f"{metrics.SUMMARY_PREFIX}{name}": partial(metrics.report_summary, name=name)
-           for name in metrics.OUTCOMES}})
 
 
 class ProcurementModel(mesa.Model):
@@ -167,7 +155,7 @@ class ProcurementModel(mesa.Model):
         self.month_history: list[dict[str, float]] = []
         self.final_summary: tuple[int, dict[str, float]] | None = None  # (month, summary) for Mesa
         self.tender_chunks: list[dict[str, np.ndarray]] = []
-        self.datacollector = _collector()
+        self.datacollector = OutcomeCollector()
         self.phases = list(PHASES)
         self.check_invariants = bool(check_invariants)
         self.invariant_snapshot = invariants.open_snapshot(self) if self.check_invariants else None

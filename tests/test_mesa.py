@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import partial
+
+import mesa
 import numpy as np
 from pandas.testing import assert_frame_equal
 
@@ -49,6 +52,26 @@ def test_datacollector_is_filled_by_its_public_collect_and_a_users_collect_corru
     m.datacollector.collect(m)  # an extra collect appends a row to Mesa's series only
     assert len(m.datacollector.get_model_vars_dataframe()) == 13
     assert_frame_equal(m.timeseries(), ts, check_exact=True)
+
+
+def test_the_collectors_direct_route_records_what_mesas_own_collect_records():
+    """OutcomeCollector skips Mesa's per-value dispatch and deepcopy while the reporters are the
+    model's own: the frame is what Mesa's own collect gives, value for value; a reporter a user
+    adds sends every later collect through Mesa's route, which fills it."""
+    fast = ProcurementModel(load_params(None, SMALL), seed=3)
+    mesas = ProcurementModel(load_params(None, SMALL), seed=3)
+    mesas.datacollector.collect = partial(mesa.DataCollector.collect, mesas.datacollector)
+    fast.run(1)
+    mesas.run(1)
+    assert_frame_equal(fast.datacollector.get_model_vars_dataframe(),
+                       mesas.datacollector.get_model_vars_dataframe(), check_exact=True)
+    assert fast.datacollector._collection_steps == mesas.datacollector._collection_steps
+    m = ProcurementModel(load_params(None, {**SMALL, "years": 2}), seed=3)
+    m.run(1)
+    m.datacollector._new_model_reporter("month_seen", lambda model: model.month)
+    m.step()
+    dc = m.datacollector.model_vars
+    assert dc["month_seen"] == [13] and len(dc["seed"]) == 13
 
 
 def test_no_hollow_agents():
