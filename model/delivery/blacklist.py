@@ -107,10 +107,17 @@ class Blacklist:
         """Mask of (buyer, firm) pairs where the firm is excluded this month. ``buyer``: the pairs'
         buyers, or a function giving them (called only when the scope is per buyer)."""
         if self.scope.citywide:  # per firm, then per pair
-            until = firms.listed_until
-            return ((until < 0) & (firms.listed_at >= 0) | (until >= month))[firm]
+            return self.listed_firms(firms, month)[firm]
         mine = self.by_buyer.get(buyer() if callable(buyer) else buyer, firm)
         return (mine == -2) | (mine >= month)
+
+    def listed_firms(self, firms, month: int) -> np.ndarray | None:
+        """Per firm: excluded by every buyer this month (a city-wide listing); None under a
+        per-buyer scope (whether a firm is excluded depends on the buyer: :meth:`listed`)."""
+        if not self.scope.citywide:
+            return None
+        until = firms.listed_until
+        return (until < 0) & (firms.listed_at >= 0) | (until >= month)
 
     def list_firms(self, event: str, buyer: np.ndarray, firm: np.ndarray, firms, month: int) -> np.ndarray:
         """List firms for ``event`` ("fraud" or "failing") if the trigger covers it.

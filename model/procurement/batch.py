@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.catalogue import VILLAGE
-from model.procurement import capacity_kernels, screening
+from model.procurement import capacity_kernels, kernels, screening
 from model.rng import keyed_normal
 from model.units import MONTHS_PER_YEAR
 
@@ -100,6 +100,26 @@ def screen(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
     ok = screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
     ok &= ~m.blacklist.listed(lambda: b.buyer[ti], fi, m.firms, m.month)
     return ok
+
+
+def screen_counted(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Heard pairs ``(ti, fi, dist)`` counted per procurement of ``b`` and screened (:func:`screen`):
+    ``(heard per procurement, ti, fi, dist)`` of the eligible pairs, in their order. One compiled
+    pass (:func:`model.procurement.kernels.screen_pairs`); the blacklist's per-pair mask is
+    computed first only under a per-buyer scope."""
+    f = m.firms
+    rule = screening.parts(m.p, m.month, b.value, b.spec, f)
+    capability = f.capability
+    if rule is None:  # screening off: every pair passes the checks
+        rule = np.zeros(len(b), np.int64), np.ones((1, len(f)), bool), np.zeros(len(b))
+        capability = np.zeros(len(f))
+    listed = m.blacklist.listed_firms(f, m.month)
+    per_pair = np.zeros(0, bool)
+    if listed is None:
+        listed, per_pair = np.zeros(len(f), bool), m.blacklist.listed(b.buyer[ti], fi, f, m.month)
+    kind, passes, need = rule
+    return kernels.screen_pairs(ti, fi, dist, len(b), kind, passes, need, capability, listed, per_pair)
 
 
 def group_counts(ti: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:

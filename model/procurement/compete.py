@@ -35,7 +35,7 @@ from model.procurement import batch, entry, notices
 from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.batch import (
     AWARDED, NO_CAPACITY, NO_FINANCE, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, TOO_FEW_BIDS, UNPROFITABLE, Batch, Result,
-    cap_by_capacity, free_capacity, group_counts, join_parts, screen, subset, tender_blocks)
+    cap_by_capacity, free_capacity, group_counts, screen_counted, subset, tender_blocks)
 from model.procurement.bidding import STRATEGIES
 from model.units import MONTHS_PER_YEAR
 
@@ -129,22 +129,16 @@ class _Entry:
 
 
 def _block_pairs(m: State, blk: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Who hears of the block's notices, and which of them pass screening (in chunks, before the
-    pairs are ordered): the notified firms per tender, and ``(ti, fi, dist)`` of the notified
+    """Who hears of the block's notices, and which of them pass screening (part by part as drawn,
+    before the pairs are ordered): the notified firms per tender, and ``(ti, fi, dist)`` of the notified
     eligible pairs, ordered by tender then firm."""
     parts = notices.heard_parts(blk.x, blk.y, channel_of(m, blk), blk.value, _tender_radius(m, blk),
                                 m.firms, m.p, m.streams["notices"])
-    if len(parts) > 1 and sum(len(part[0]) for part in parts) <= batch.CHUNK_PAIRS:  # small: screened at once
-        parts = [join_parts(parts)]
     notified = np.zeros(len(blk), np.int64)
-    for part in parts:
-        ti, fi, dist = part
-        notified += np.bincount(ti, minlength=len(blk))
-        ok = np.zeros(len(ti), bool)
-        for s in range(0, len(ti), batch.CHUNK_PAIRS):
-            c = slice(s, s + batch.CHUNK_PAIRS)
-            ok[c] = screen(m, blk, ti[c], fi[c])
-        part[:] = ti[ok], fi[ok], dist[ok]
+    for part in parts:  # counted and screened part by part, as drawn (a third are eligible)
+        heard, ti, fi, dist = screen_counted(m, blk, *part)
+        part[:] = ti, fi, dist
+        notified += heard
     ti, fi, dist = notices.merge_pairs(parts)
     return notified, ti, fi, dist
 

@@ -334,6 +334,32 @@ def _cell(v, v0, h, n):
 
 
 @numba.njit(cache=True)
+def screen_pairs(ti, fi, dist, n, kind, passes, need, capability, listed_firm, listed_pair):
+    """Heard pairs counted per tender and screened in one pass: ``np.bincount(ti, minlength=n)``,
+    and the pairs (in their order) whose firm passes its tender's kind of checks
+    (``passes[kind[t], f]``, :func:`model.procurement.screening.parts`), has the capability
+    (``capability[f] ≥ need[t]``) and is not excluded by the blacklist (``listed_firm[f]``, or
+    ``listed_pair[i]`` when that is not empty) — what ``screening.eligible`` and the blacklist's
+    mask select.
+
+    Returns:
+        ``(count, ti, fi, dist)``: pairs heard per tender, and the eligible pairs.
+    """
+    count = np.zeros(n, np.int64)
+    out_t, out_f, out_d = _pair_arrays(len(ti))
+    per_pair = len(listed_pair) > 0
+    k = 0
+    for i in range(len(ti)):
+        t, f = ti[i], fi[i]
+        count[t] += 1
+        if passes[kind[t], f] and capability[f] >= need[t] and not listed_firm[f] \
+                and not (per_pair and listed_pair[i]):
+            out_t[k], out_f[k], out_d[k] = t, f, dist[i]
+            k += 1
+    return count, out_t[:k].copy(), out_f[:k].copy(), out_d[:k].copy()
+
+
+@numba.njit(cache=True)
 def add_pairs(key, others, cnt, total):
     """Per-(firm, item) sums of learning, in place and in pair order: ``cnt[key] += 1`` and
     ``total[key] += 1 / (1 + others)`` — what ``np.bincount(key)`` and ``np.bincount(key,
@@ -364,3 +390,4 @@ def warm() -> None:
     capacity_kernels.deferred_acceptance(i1, i1, i1, i1)
     keyed_normal(0, "bidding", i1, i1, 0)  # the cost shocks' mixing (model.rng)
     add_pairs(i1, one, np.zeros(1, np.int64), one)
+    screen_pairs(i1, i1, one, 1, i1, np.ones((1, 1), np.bool_), one, one, np.zeros(1, np.bool_), np.zeros(0, np.bool_))

@@ -35,16 +35,29 @@ def eligible(p: Params, month: int, value: np.ndarray, spec: np.ndarray, ti: np.
         month: the current month (1-based). value, spec: per tender (yuan/year, 0–1).
         ti, fi: candidate pairs. firms: the firm table.
     """
-    s = p.screening.strictness
-    if s <= 0:
+    rule = parts(p, month, value, spec, firms)
+    if rule is None:
         return np.ones(len(ti), bool)
-    need = p.screening.capability_floor * s * spec  # check 2's floor, per tender
-    passes = _firm_passes(p, month, firms)
-    at = _tender_checks(p, value, spec)[ti] * passes.shape[1]  # the pair's row of passes, flattened
+    kind, passes, need = rule
+    at = kind[ti] * passes.shape[1]  # the pair's row of passes, flattened
     at += fi
     ok = passes.ravel()[at]
     ok &= firms.capability[fi] >= need[ti]
     return ok
+
+
+def parts(p: Params, month: int, value: np.ndarray, spec: np.ndarray, firms
+          ) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+    """The rule of :func:`eligible` taken apart: ``(kind, passes, need)`` — per tender which checks
+    apply (RELAXED, FORMAL or SPECIALISED), per kind and firm whether the firm passes them
+    (``[kind, firm]``), and per tender check 2's capability floor — so a pair ``(t, f)`` is
+    eligible when ``passes[kind[t], f]`` and ``capability[f] ≥ need[t]``. None when screening is
+    off (strictness 0: every pair is eligible)."""
+    s = p.screening.strictness
+    if s <= 0:
+        return None
+    need = p.screening.capability_floor * s * spec  # check 2's floor, per tender
+    return _tender_checks(p, value, spec), _firm_passes(p, month, firms), need
 
 
 #: Which of the formal checks (1, 4, 3) a tender is subject to: none (a small item under relaxed
