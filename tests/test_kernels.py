@@ -380,3 +380,34 @@ def test_compiled_screening_equals_the_numpy_screening(monkeypatch, overrides):
     assert len(ref.tenders) > 500 and (ref.tenders["eligible"] < ref.tenders["notified"]).any() == bool(
         overrides.get("screening.strictness", 1.0))
     assert ref.tenders.equals(got.tenders) and ref.summary == got.summary
+
+
+@pytest.mark.parametrize("overrides", [
+    {}, {"monitoring.regimes": ["announced", "random", "project_officer", "complaints"]},
+    {"monitoring.regimes": ["random"], "channels.effort_spending": False},
+    {"channels.inspection_deductions": False, "channels.withholding": False, "finance.interest_rate": 0.0},
+    {"monitoring.regimes": ["project_officer"], "evaluation.citizen_weight": 0.3, "evaluation.kpi_weight": 0.2,
+     "evaluation.inspection_weight": 0.5, "delivery.effort_cost": 3.0},
+    {"monitoring.regimes": ["complaints"], "monitoring.announced_per_year": 0}])
+def test_compiled_expected_terms_equal_the_numpy_terms_bit_for_bit(overrides):
+    """expected.terms, compiled under the weighted evaluation rule, gives the numpy code's spend and
+    received shares bit for bit: random contracts, and the edges (price and cost 0, capability,
+    κ and stakes at their bounds), under several regimes and channel settings."""
+    from model import load_params
+    from model.delivery import expected
+    p = load_params(None, overrides)
+    rng = np.random.default_rng(7)
+    n = 20_000
+
+    def edge(x, lo, hi):  # a twentieth of the values at each bound
+        return np.where(rng.random(n) < 0.05, lo, np.where(rng.random(n) < 0.05, hi, x))
+    args = dict(capability=edge(rng.random(n), 0.0, 1.0), honesty=edge(rng.random(n), 0.0, 1.0),
+                visibility=rng.random(n), kappa=edge(rng.random(n), 0.0, 1.0),
+                cost=edge(rng.uniform(1e3, 1e6, n), 0.0, 1e9), price=edge(rng.uniform(1e3, 1e6, n), 0.0, 1e9),
+                term=rng.uniform(0.1, 3, n), r_c=edge(rng.random(n) * 0.5, 0.0, 5.0),
+                r_n=edge(rng.random(n) * 0.5, 0.0, 5.0), officer=rng.random(n) < 0.5)
+    with np.errstate(all="ignore"):  # price 0: the numpy code's cost / tiny overflows to inf
+        ref = expected.terms_numpy(p, **args)
+    got = expected.terms(p, **args)
+    for a, b in zip(got, ref):
+        assert np.array_equal(a, b, equal_nan=True)

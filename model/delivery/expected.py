@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model.delivery import effort
-from model.delivery.evaluation import scores
+from model.delivery import effort, terms_kernel
+from model.delivery.evaluation import EVALUATIONS, Weighted, scores
 from model.delivery.monitoring import REGIMES
 from model.units import MONTHS_PER_YEAR
 
@@ -40,11 +40,16 @@ MIN_RECEIVED = 1e-3
 def inspection_months(p: Params, officer: np.ndarray) -> tuple[float, np.ndarray]:
     """(share of announced inspection months, anticipated inspection probability of the other
     months) under the regimes in force; ``officer``: contracts that would have a project officer."""
+    announced, rand = _announced_and_random(p)
+    with_officer = officer & any(REGIMES[r].officer for r in p.monitoring.regimes)
+    return announced, 1 - (1 - rand) * (1 - with_officer.astype(float))
+
+
+def _announced_and_random(p: Params) -> tuple[float, float]:
+    """(share of announced inspection months, random inspection probability) under the regimes in force."""
     mp = p.monitoring
     announced = min(1.0, mp.announced_per_year / MONTHS_PER_YEAR) if "announced" in mp.regimes else 0.0
-    rand = mp.random_prob if "random" in mp.regimes else 0.0
-    with_officer = officer & any(REGIMES[r].officer for r in mp.regimes)
-    return announced, 1 - (1 - rand) * (1 - with_officer.astype(float))
+    return announced, mp.random_prob if "random" in mp.regimes else 0.0
 
 
 def terms(p: Params, capability: np.ndarray, honesty: np.ndarray, visibility: np.ndarray, kappa: np.ndarray,
@@ -52,12 +57,36 @@ def terms(p: Params, capability: np.ndarray, honesty: np.ndarray, visibility: np
           officer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(spend share s, received share ρ) of many prospective contracts (module docstring).
 
+    Compiled under the ``weighted`` evaluation rule (model/delivery/terms_kernel.py: the same
+    operations in the same order, bit-identical); any other rule runs :func:`terms_numpy`.
+
     Args:
         p: parameters. capability, honesty, visibility, kappa: 0–1. cost: the full-effort cost
             (yuan/year). price: the price the firm expects (yuan/year). term: years.
         r_c, r_n: the firm's reputation stakes (``stake.reputation_stakes``). officer: bool.
     """
-    d, ev, fin = p.delivery, p.evaluation, p.finance
+    if type(EVALUATIONS[p.evaluation.rule]) is not Weighted:
+        return terms_numpy(p, capability, honesty, visibility, kappa, cost, price, term, r_c, r_n, officer)
+    d, ev, fin, mp = p.delivery, p.evaluation, p.finance, p.monitoring
+    a, rand = _announced_and_random(p)
+    w = effort.withhold_share(p)
+    phi = min(d.effort_cost, 2)
+    scalars = terms_kernel.Scalars(
+        d.inspection_penalty, w * (ev.inspection_weight + ev.kpi_weight), mp.officer_observes, w * ev.citizen_weight,
+        d.intrinsic, d.min_effort, d.effort_cost, 1 / d.pressure_max, d.pressure_max, d.standard, 1 - phi / 2, phi,
+        a, rand, ev.inspection_weight, ev.kpi_weight, ev.citizen_weight, w, fin.interest_rate,
+        fin.payment_lag_months / MONTHS_PER_YEAR, float(np.finfo(float).tiny), MIN_RECEIVED,
+        p.channels.effort_spending, p.channels.inspection_deductions, any(REGIMES[r].officer for r in mp.regimes))
+    arrays = (capability, honesty, visibility, kappa, cost, price, term, r_c, r_n)
+    return terms_kernel.terms(*(np.ascontiguousarray(x, float) for x in arrays), np.ascontiguousarray(officer, bool),
+                              scalars)
+
+
+def terms_numpy(p: Params, capability: np.ndarray, honesty: np.ndarray, visibility: np.ndarray, kappa: np.ndarray,
+                cost: np.ndarray, price: np.ndarray, term: np.ndarray, r_c: np.ndarray, r_n: np.ndarray,
+                officer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`terms` in numpy, under any evaluation rule (the compiled kernel's reference)."""
+    d, fin = p.delivery, p.finance
     a, pi_b = inspection_months(p, officer)
     pi_off = (officer & (pi_b >= 1)).astype(float)
     q_meas, spend, short, qc_sum, q_sum = [], [], [], [], []

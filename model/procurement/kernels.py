@@ -22,6 +22,7 @@ import math
 import numba
 import numpy as np
 
+from model.delivery import terms_kernel
 from model.procurement import capacity_kernels, draw_kernels
 from model.rng import keyed_normal
 
@@ -390,4 +391,5 @@ def warm() -> None:
     capacity_kernels.deferred_acceptance(i1, i1, i1, i1)
     keyed_normal(0, "bidding", i1, i1, 0)  # the cost shocks' mixing (model.rng)
     add_pairs(i1, one, np.zeros(1, np.int64), one)
+    terms_kernel.warm()  # expected terms (model.delivery)
     screen_pairs(i1, i1, one, 1, i1, np.ones((1, 1), np.bool_), one, one, np.zeros(1, np.bool_), np.zeros(0, np.bool_))
