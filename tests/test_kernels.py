@@ -411,3 +411,31 @@ def test_compiled_expected_terms_equal_the_numpy_terms_bit_for_bit(overrides):
     got = expected.terms(p, **args)
     for a, b in zip(got, ref):
         assert np.array_equal(a, b, equal_nan=True)
+
+
+def test_unbeaten_by_bound_equals_the_numpy_first_pass():
+    """entry.unbeaten's compiled first pass keeps the pairs, and gives the rivals, that the numpy
+    expressions it replaced gave (expected_rivals, gain_bound without the cost, beaten), bit for bit,
+    including firms whose win belief is 0 (infinite rivals) and tenders with no other eligible firm."""
+    from model.procurement import capacity_kernels
+    from model.procurement.entry import BOUND_TOLERANCE
+    rng = np.random.default_rng(3)
+    n_t, n_f, n_i, n = 300, 200, 12, 200_000
+    ti, fi = rng.integers(0, n_t, n), rng.integers(0, n_f, n)
+    item, eligible = rng.integers(0, n_i, n_t), rng.integers(0, 6, n_t)
+    win = np.where(rng.random((n_f, n_i)) < 0.02, 0.0, rng.uniform(0.01, 1, (n_f, n_i)))
+    reserve, mob = rng.uniform(1e3, 1e6, n_t), np.where(rng.random(n_t) < 0.3, 500.0, -200.0)
+    bid_cost = 500.0 + 0.005 * reserve
+    beaten_below = np.where(rng.random(n_f) < 0.7, rng.uniform(0, 1e6, n_f), -np.inf)
+    c = np.sort(rng.choice(n, n // 2, replace=False))
+    zero = 0.93 * 0.0
+    got = capacity_kernels.unbeaten_by_bound(c, ti, fi, item, win, eligible, reserve, mob, bid_cost, zero,
+                                             BOUND_TOLERANCE, beaten_below)
+    with np.errstate(divide="ignore"):
+        rivals = np.minimum(1.0 / win[fi[c], item[ti[c]]] - 1.0, np.maximum(eligible[ti[c]] - 1, 0))
+    r, mb, bc = reserve[ti[c]], mob[ti[c]], bid_cost[ti[c]]
+    bound = (r - zero - mb) / (1 + rivals) - bc
+    tol = BOUND_TOLERANCE * (np.abs(r) + np.abs(mb) + 0.0 + bc)
+    live = ~(bound + tol <= beaten_below[fi[c]])
+    assert 0.1 < live.mean() < 0.9
+    assert np.array_equal(got[0], c[live]) and np.array_equal(got[1], rivals[live])

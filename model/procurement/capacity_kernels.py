@@ -1,5 +1,6 @@
 """Compiled capacity limits of the procurement market (numba): which entries a firm
-keeps within its free capacity, and the deferred acceptance of directed commissions. Like
+keeps within its free capacity, which pairs its kept entries certainly beat, and the deferred
+acceptance of directed commissions. Like
 :mod:`model.procurement.kernels` (whose ``warm`` loads these too), each computes exactly what the
 numpy code it replaced computed; the numpy versions are the reference tests in
 tests/test_kernels.py and tests/test_perf_sampling.py.
@@ -117,3 +118,32 @@ def deferred_acceptance(order, ti, fi, free):
             out[k] = order[ptr[b]]
             k += 1
     return out[:k]
+
+
+@numba.njit(cache=True, error_model="numpy")
+def unbeaten_by_bound(c, ti, fi, item, win, eligible, reserve, mob, bid_cost, zero_cost, tolerance, beaten_below):
+    """The first pass of ``entry.unbeaten`` over pairs ``c`` (positions into ``ti``, ``fi``): each
+    pair's expected rivals (``entry.expected_rivals``: min(1/win − 1, max(eligible − 1, 0))) and
+    whether its firm's kept pairs certainly beat it on ``entry.gain_bound`` without its cost —
+    bound = (reserve − ``zero_cost`` − mob) / (1 + rivals) − bid cost, beaten when bound +
+    ``tolerance`` · (|reserve| + |mob| + 0 + bid cost) ≤ ``beaten_below[f]`` — the numpy code's
+    operations in its order (``zero_cost``: s_min · 0, as it computes it). Per tender: ``item``,
+    ``eligible``, ``reserve`` (over the term), ``mob``, ``bid_cost``.
+
+    Returns:
+        ``(live, rivals)``: the positions of ``c`` not beaten, and their expected rivals.
+    """
+    live = np.empty(len(c), np.int64)
+    riv = np.empty(len(c))
+    k = 0
+    for i in range(len(c)):
+        t, f = ti[c[i]], fi[c[i]]
+        a = 1.0 / win[f, item[t]] - 1.0
+        b = float(max(eligible[t] - 1, 0))
+        rivals = a if (a <= b or a != a) else b  # numpy's minimum
+        bound = (reserve[t] - zero_cost - mob[t]) / (1 + rivals) - bid_cost[t]
+        tol = tolerance * (abs(reserve[t]) + abs(mob[t]) + 0.0 + bid_cost[t])
+        if not bound + tol <= beaten_below[f]:
+            live[k], riv[k] = c[i], rivals
+            k += 1
+    return live[:k].copy(), riv[:k].copy()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from model.delivery import effort
-from model.procurement import pricing
+from model.procurement import capacity_kernels, pricing
 from model.procurement.batch import Batch, cap_by_capacity, delivery_cost, join_parts, mobilisation
 
 if TYPE_CHECKING:
@@ -91,13 +91,18 @@ def gain_bound(m: State, sub: Batch, ti, rivals: np.ndarray, cost: np.ndarray | 
         margin ≤ reserve − s_min · cost − mobilisation.
 
     ``tolerance`` (:data:`BOUND_TOLERANCE` of the amounts involved) covers the rounding of both sides."""
-    d = m.p.delivery
-    s_min = effort.monthly_spend(m.p, np.ones(1), np.full(1, d.min_effort), np.full(1, d.min_effort), np.ones(1))[0]
+    s_min = min_spend_share(m.p)
     reserve = sub.reserve[ti] * sub.term[ti]
     mob = mobilisation(m, sub, ti)
     bid_cost = bid_costs(m, reserve)
     bound = (reserve - s_min * cost - mob) / (1 + rivals) - bid_cost
     return bound, BOUND_TOLERANCE * (np.abs(reserve) + np.abs(mob) + cost + bid_cost)
+
+
+def min_spend_share(p) -> float:
+    """The share of the full-effort cost that minimum efforts spend (``effort.monthly_spend``)."""
+    d = p.delivery
+    return effort.monthly_spend(p, np.ones(1), np.full(1, d.min_effort), np.full(1, d.min_effort), np.ones(1))[0]
 
 
 class Profitable:
@@ -172,9 +177,11 @@ def unbeaten(m: State, blk: Batch, ti, fi, dist, eligible, found: Profitable, c:
     it), and their ``(cost, rivals)`` for :func:`weigh` (None before the first pruning: every pair)."""
     if found.full is None:
         return c, None
-    rivals = expected_rivals(m, blk, ti[c], fi[c], eligible)
-    live = ~found.beaten(fi[c], *gain_bound(m, blk, ti[c], rivals))
-    c, rivals = c[live], rivals[live]
+    every = np.arange(len(blk))  # per procurement: the bound's amounts, as gain_bound computes them per pair
+    reserve = blk.reserve * blk.term
+    c, rivals = capacity_kernels.unbeaten_by_bound(
+        c, ti, fi, blk.item, m.beliefs.win, eligible, reserve, mobilisation(m, blk, every), bid_costs(m, reserve),
+        min_spend_share(m.p) * 0.0, BOUND_TOLERANCE, found.beaten_below)  # first without the pair's cost (compiled)
     cost = full_cost(m, blk, ti[c], fi[c], dist[c])
     live = ~found.beaten(fi[c], *gain_bound(m, blk, ti[c], rivals, cost))
     return c[live], (cost[live], rivals[live])
