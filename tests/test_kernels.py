@@ -439,3 +439,33 @@ def test_unbeaten_by_bound_equals_the_numpy_first_pass():
     live = ~(bound + tol <= beaten_below[fi[c]])
     assert 0.1 < live.mean() < 0.9
     assert np.array_equal(got[0], c[live]) and np.array_equal(got[1], rivals[live])
+
+
+@pytest.mark.parametrize("overrides", [{}, {"fraud.disclosure": True, "procurement.award_rule": "scoring"}])
+def test_compiled_stakes_equal_the_numpy_stakes(overrides):
+    """stake.stakes_of (compiled) gives what stake.books, win_belief and reputation_stakes gave, bit
+    for bit: every firm row and individuals (−2) with random buyers, items and prices, private and
+    public scores, in a running county."""
+    from model import ProcurementModel, load_params
+    from model.delivery import stake
+    p = load_params(None, {"region.n_towns": 3, "region.villages_per_town": 8, "burn_in_years": 0, **overrides})
+    m = ProcurementModel(p, seed=2)
+    for _ in range(18):  # mid-year: contracts are running
+        m.step()
+    rng = np.random.default_rng(1)
+    n = 5000
+    firm = np.where(rng.random(n) < 0.05, -2, rng.integers(0, len(m.firms), n))
+    c = m.contracts
+    pick = rng.integers(0, len(c), n)  # buyers that have books with some firms
+    buyer, item = c.buyer[pick], rng.integers(0, m.beliefs.win.shape[1], n)
+    firm[: n // 2] = c.firm[pick[: n // 2]]
+    price = np.where(rng.random(n) < 0.02, 0.0, rng.uniform(1e3, 1e6, n))
+    vis = rng.random(n)
+    mine, total = stake.books(m, firm, buyer)
+    reach = total if stake.public_scores(m.p) else mine
+    with np.errstate(all="ignore"):
+        ref = stake.reputation_stakes(m.p, stake.win_belief(m, firm, item), reach, price, vis)
+        got = stake.stakes_of(m, m.p, firm, buyer, item, price, vis)
+    assert (reach > 0).mean() > 0.2
+    for a, b in zip(got, ref):
+        assert np.array_equal(a, b, equal_nan=True)

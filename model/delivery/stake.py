@@ -57,6 +57,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from model.delivery import terms_kernel
 from model.delivery.blacklist import DURATIONS, SCOPES, TRIGGERS
 from model.procurement.award import AWARD_RULES
 from model.units import MONTHS_PER_YEAR
@@ -184,10 +185,28 @@ def contract_stakes(m: State, p: Params, rows: np.ndarray) -> tuple[np.ndarray, 
             another set holds the model's state — and so the winners — fixed). rows: contract rows.
     """
     c = m.contracts
-    firm = c.firm[rows]
-    mine, total = books(m, firm, c.buyer[rows])
-    reach = total if public_scores(p) else mine
-    return reputation_stakes(p, win_belief(m, firm, c.item[rows]), reach, c.price[rows], c.visibility[rows])
+    return stakes_of(m, p, c.firm[rows], c.buyer[rows], c.item[rows], c.price[rows], c.visibility[rows])
+
+
+def stakes_of(m: State, p: Params, firm: np.ndarray, buyer: np.ndarray, item: np.ndarray, price: np.ndarray,
+              visibility: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(R_c, R_n) of contracts, signed or prospective, of ``firm`` with ``buyer`` at ``item`` for a
+    yearly ``price``: :func:`reputation_stakes` of the firm's :func:`win_belief` and of the book its
+    score reaches (:func:`books`: with this buyer, or all of it when scores are public), in one
+    compiled pass (``terms_kernel.stakes``: the same operations, bit-identical)."""
+    if not p.channels.stake:  # channel off: no future award depends on today's quality
+        zero = np.zeros(len(firm))
+        return zero, zero.copy()
+    frozen = m.ledger.books
+    bk = frozen if frozen is not None else Books.of(m)
+    rho, rho_cit = award_weights(p)
+    ev = p.evaluation
+    k = (float(annuity(p, p.delivery.reputation_horizon_years)), p.delivery.award_sensitivity, ev.reputation_rate,
+         rho, ev.inspection_weight + ev.kpi_weight, rho * ev.citizen_weight + rho_cit, float(np.finfo(float).tiny))
+    ints = (np.asarray(x, np.int64) for x in (firm, buyer, item))
+    return terms_kernel.stakes(*ints, np.asarray(price, float), np.asarray(visibility, float),
+                               (bk.keys.astype(np.int64), bk.per_pair, bk.total, bk.n_buyers), public_scores(p),
+                               m.beliefs.win, float(m.beliefs.prior_win), k)
 
 
 def entrant_odds(p: Params, reputation: float, rating: float) -> float:

@@ -1,6 +1,7 @@
 """Compiled expected terms (numba): :func:`model.delivery.expected.terms` under the ``weighted``
 evaluation rule, one pass per prospective contract instead of ~50 numpy operations over all of
-them (entry weighs ~10⁸ pairs a year at the province).
+them (entry weighs ~10⁸ pairs a year at the province), and the reputation stakes that go into
+them (:func:`stakes`: ``stake.books``, ``stake.win_belief`` and ``stake.reputation_stakes``).
 
 Each value is computed by the same floating-point operations in the same order as the numpy code
 (numba compiles without fast-math: no reassociation, no fused multiply-add; ``x ** 2`` is
@@ -48,6 +49,9 @@ class Scalars(NamedTuple):
     deductions: bool      # channels.inspection_deductions
     any_officer: bool     # a regime in force has a project officer
 
+
+#: The scalars of :func:`stakes`, in order.
+STAKE_SCALARS = ("annuity", "award_sensitivity", "reputation_rate", "rho", "w_c", "w_n", "tiny")
 
 #: The switches among :class:`Scalars`.
 FLAGS = ("spending", "deductions", "any_officer")
@@ -120,8 +124,49 @@ def terms(capability, honesty, visibility, kappa, cost, price, term, r_c, r_n, o
     return spend_out, rho_out
 
 
+@numba.njit(cache=True)
+def stakes(fi, buyer, item, price, visibility, books, public, win, prior_win, k):
+    """(R_c, R_n) of prospective contracts of firms ``fi`` with ``buyer`` at ``item``, yearly
+    ``price``: the book the score reaches (``Books.lookup``: the firm's book with the buyer, or
+    its whole book when ``public``), the firm's win belief (``stake.win_belief``) and
+    ``stake.reputation_stakes`` — the numpy code's operations in its order.
+
+    Args:
+        books: ``(keys, per_pair, total, n_buyers)`` of ``stake.Books``.
+        k: ``(annuity A(H), award_sensitivity β, reputation_rate λ, ρ, w_insp + w_kpi,
+            ρ · w_cit + ρ_cit, tiny)``.
+    """
+    keys, per_pair, total, n_buyers = books
+    annuity, beta, lam, rho, w_c, w_n, tiny = k
+    n = len(fi)
+    r_c, r_n = np.empty(n), np.empty(n)
+    for i in range(n):
+        f = fi[i]
+        ok = f >= 0
+        fk = max(f, 0)
+        if len(keys) == 0:
+            mine = whole = 0.0
+        else:
+            key = fk * n_buyers + buyer[i]
+            pos = min(np.searchsorted(keys, key), len(keys) - 1)
+            mine = per_pair[pos] if (ok and keys[pos] == key) else 0.0
+            whole = total[fk] if ok else 0.0
+        reach = whole if public else mine
+        if ok and f < win.shape[0]:
+            w = win[f, item[i]]
+        else:
+            w = prior_win if ok else 0.0
+        slope = beta * (1 - w) * lam
+        value = annuity * reach / _max(price[i], tiny)
+        r_c[i] = value * slope * rho * w_c
+        r_n[i] = value * slope * w_n * visibility[i]
+    return r_c, r_n
+
+
 def warm() -> None:
     """Load :func:`terms`'s compiled code (``model.procurement.kernels.warm``)."""
     one = np.ones(1)
     s = Scalars(**{f: (True if f in FLAGS else 1.0) for f in Scalars._fields})
     terms(one, one, one, one, one, one, one, one, one, np.ones(1, np.bool_), s)
+    i1 = np.zeros(1, np.int64)
+    stakes(i1, i1, i1, one, one, (i1, one, one, 1), True, np.ones((1, 1)), 0.5, (1.0,) * len(STAKE_SCALARS))

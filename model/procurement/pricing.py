@@ -53,9 +53,7 @@ def terms(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray, cost: np.ndarray,
     term = b.term[ti]
     per_year = price / term
     vis = m.cat.visibility[item]
-    mine, total = stake.books(m, fi, b.buyer[ti])
-    reach = total if stake.public_scores(p) else mine
-    r_c, r_n = stake.reputation_stakes(p, stake.win_belief(m, fi, item), reach, per_year, vis)
+    r_c, r_n = stake.stakes_of(m, p, fi, b.buyer[ti], item, per_year, vis)
     officer = b.value[ti] >= p.monitoring.officer_min_value_yuan
     s, rho = expected.terms(p, f.capability[fi], f.honesty[fi], vis, m.kappa[item], cost / term, per_year, term,
                             r_c, r_n, officer)
