@@ -169,4 +169,4 @@ def warm() -> None:
     s = Scalars(**{f: (True if f in FLAGS else 1.0) for f in Scalars._fields})
     terms(one, one, one, one, one, one, one, one, one, np.ones(1, np.bool_), s)
     i1 = np.zeros(1, np.int64)
-    stakes(i1, i1, i1, one, one, (i1, one, one, 1), True, np.ones((1, 1)), 0.5, (1.0,) * len(STAKE_SCALARS))
+    stakes(i1, i1, i1, one, one, (i1, one, one, 1), True, np.ones((1, 1)), 1.0, (1.0,) * len(STAKE_SCALARS))
