@@ -105,8 +105,12 @@ def test_a_listed_firm_winning_is_caught(monkeypatch):
     def forgetful(m, b, ti, fi):
         return screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
 
-    for module in (compete, direct):  # competitive methods and the unit's own purchase
-        monkeypatch.setattr(module, "screen", forgetful)
+    def forgetful_counted(m, b, ti, fi, dist):  # compete's heard pairs, counted and screened
+        ok = forgetful(m, b, ti, fi)
+        return np.bincount(ti, minlength=len(b)), ti[ok], fi[ok], dist[ok]
+
+    monkeypatch.setattr(compete, "screen_counted", forgetful_counted)  # competitive methods
+    monkeypatch.setattr(direct, "screen", forgetful)  # the unit's own purchase
     p = load_params(None, {**SMALL, "blacklist.trigger": "both", "blacklist.duration": "permanent",
                            "fraud.media_detect": 1.0, "evaluation.fail_score": 0.9,
                            "blacklist.failing_scores": 1, "screening.violation_years": 0.0})
