@@ -336,18 +336,18 @@ def test_defect_8_a_plan_is_costed_and_bounded_before_it_runs(tmp_path, scenario
     sweep started; the description copied three times into the manifest; no estimate.
     Now: `--reps` above 100,000 and descriptions above 20,000 characters are one line, exit 2;
     `--workers` is capped at the cores with a note; `run --dry-run` prints runs, CPU time and
-    peak memory per run from the region (fit to docs/PERFORMANCE.md: the county decade 0.86 s,
-    0.38 GB; the province year 114 s and 2.55 GB); a plan needing more memory than is available
+    peak memory per run from the region (fit to docs/PERFORMANCE.md: the county decade 1.2 s,
+    0.39 GB; the province year 87 s and 2.38 GB); a plan needing more memory than is available
     is refused in one line before anything is written.
     """
     base = ["run", str(SCEN / "baseline.toml"), "--quiet"]
     assert main([*base, "--dry-run", "--years", "10", "--reps", "3", "--executor", "serial"]) == 0
     out = capsys.readouterr().out
-    assert "plan: 3 runs (1 scenario)" in out and "CPU 0.86 s, peak memory 0.384 GB" in out
+    assert "plan: 3 runs (1 scenario)" in out and "CPU 1.2 s, peak memory 0.389 GB" in out
     province = ["--set", "region.n_towns=1800", "--set", "region.villages_per_town=39",
                 "--set", "region.radius_km=220", "--set", "burn_in_years=0"]
     assert main([*base, "--dry-run", "--years", "1", "--reps", "1", *province]) == 0
-    assert "CPU 114 s, peak memory 2.55 GB" in capsys.readouterr().out
+    assert "CPU 87 s, peak memory 2.38 GB" in capsys.readouterr().out
     huge = cli(*base, "--reps", "1000000000", "--out", "o", cwd=tmp_path)
     assert "--reps: expected at most 100,000" in one_line_exit_2(huge)
     monkeypatch.setattr("experiments.engine.cost.available_mb", lambda: 500.0)
@@ -369,6 +369,20 @@ def test_defect_8_a_plan_is_costed_and_bounded_before_it_runs(tmp_path, scenario
 
 
 
+def test_later_years_cost_the_fraction_of_the_runs_size():
+    """A run's later years cost the fraction of its first measured at its size: the county's (0.74)
+    for the default region, the province's (0.48) at 70,200 villages, in between by log villages."""
+    from experiments.engine import cost
+    county = {"region.n_towns": 12, "region.villages_per_town": 50, "region.radius_km": 30.0}
+    province = {"region.n_towns": 1800, "region.villages_per_town": 39, "region.radius_km": 220.0}
+    mid = {"region.n_towns": 130, "region.villages_per_town": 50, "region.radius_km": 100.0}
+    (_, f_county), (_, f_province) = cost.LATER_YEARS
+    for flat, fraction in ((county, f_county), (province, f_province)):
+        ratio = cost.run_cost(flat, 10).cpu_s / cost.run_cost(flat, 1).cpu_s
+        assert ratio == pytest.approx(1 + 9 * fraction)
+    assert 1 + 9 * f_province < cost.run_cost(mid, 10).cpu_s / cost.run_cost(mid, 1).cpu_s < 1 + 9 * f_county
+
+
 def test_a_dask_cluster_whose_workers_cannot_hold_a_run_is_refused(tmp_path, capsys):
     """With ``--scheduler``, a plan is checked against the cluster's workers before anything is
     written: a run's estimated peak (the county: 0.38 GB) above every worker's memory limit is one
@@ -380,10 +394,10 @@ def test_a_dask_cluster_whose_workers_cannot_hold_a_run_is_refused(tmp_path, cap
                                   dashboard_address=None) as small:
         line = one_line_exit_2((main([*base, "--scheduler", small.scheduler_address, "--out", str(tmp_path / "s")]),
                                 capsys.readouterr().err))
-    assert "0.375 GB" in line and "largest worker" in line and "0.1 GB" in line and "--memory-limit" in line
+    assert "0.378 GB" in line and "largest worker" in line and "0.1 GB" in line and "--memory-limit" in line
     assert not (tmp_path / "s").exists()
     assert main([*base, "--dry-run"]) == 0
-    assert "Dask: each worker needs about 0.375 GB for every run it holds at once" in capsys.readouterr().out
+    assert "Dask: each worker needs about 0.378 GB for every run it holds at once" in capsys.readouterr().out
     # in-process workers measure the test runner's own memory (hundreds of MB by now): Dask's memory
     # manager would pause them above 80% of the limit and the sweep would wait for ever; the check
     # under test is the plan's, against the declared limit, so the manager is switched off here

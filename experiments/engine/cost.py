@@ -4,17 +4,17 @@ A run's cost is estimated from its region alone — villages (``region.n_towns``
 ``region.villages_per_town``), their density (villages per km² of the disk of radius
 ``region.radius_km``) and the years — from the benchmarks of docs/PERFORMANCE.md, not a model of the code:
 
-- one year at the county's density, 100 / 1,000 / 10,000 / 70,000 villages: 0.041 / 0.240 / 4.31 /
-  54.2 s CPU, peak RSS 319 / 377 / 621 / 1,786 MB (`BENCH`; `bench --scale 100 --scale 1000
-  --scale 10000 --scale 70000 --years 1`, 2026-12-07, session 11's code);
-- the province, 70,200 villages at 2.18× the county's density, one year: 114.5 s CPU and 2,546 MB
+- one year at the county's density, 100 / 1,000 / 10,000 / 70,000 villages: 0.050 / 0.228 / 3.52 /
+  44.4 s CPU, peak RSS 321 / 379 / 644 / 1,820 MB (`BENCH`; `bench --scale 100 --scale 1000
+  --scale 10000 --scale 70000 --years 1`, the mean of two series, 2026-12-07, session 14's code);
+- the province, 70,200 villages at 2.18× the county's density, one year: 86.6 s CPU and 2,376 MB
   (`PROVINCE`; `bench --scale province --years 1`, the same day);
 - later years cost a fraction of the first (which builds the region): 0.74 for the county
-  (decade 0.947 s CPU against 0.124 s for its first year), 0.48 for the province (610.6 s for ten
-  years, 114.5 s for one) (`LATER_YEARS`);
+  (decade 1.073 s CPU against 0.140 s for its first year), 0.48 for the province (460.6 s for ten
+  years, 86.6 s for one) (`LATER_YEARS`);
 - peak memory grows with the years, because a run keeps its history (orders, contracts, the
-  tender log): the province's peak above the smallest run's rose by 5.3% of its first year's a year
-  (2,546 MB in one year, 3,611 MB in ten) (`LATER_MEMORY`, measured on the province only).
+  tender log): the province's peak above the smallest run's rose by 5.9% of its first year's a year
+  (2,376 MB in one year, 3,472 MB in ten) (`LATER_MEMORY`, measured on the province only).
 
 CPU and memory of the first year are interpolated in log-log between the `BENCH` sizes (below
 them, the smallest's; above, the last segment's slope); the province row sets how both grow with density (a power of the
@@ -31,19 +31,19 @@ from typing import Any
 
 import numpy as np
 
-BENCH = ((100, 0.041, 319.0), (1_000, 0.240, 377.0), (10_000, 4.310, 621.0),
-         (70_000, 54.19, 1_786.0))
+BENCH = ((100, 0.050, 321.0), (1_000, 0.228, 379.0), (10_000, 3.52, 644.0),
+         (70_000, 44.4, 1_820.0))
 """(villages, CPU s per simulated year, peak RSS MB) at the county's density (PERFORMANCE.md)."""
-PROVINCE = (70_200, 1800 * 39 / (math.pi * 220.0 ** 2), 114.5, 2_546.0)
+PROVINCE = (70_200, 1800 * 39 / (math.pi * 220.0 ** 2), 86.6, 2_376.0)
 """(villages, villages per km², CPU s for one year, peak RSS MB) of `bench --scale province`."""
 COUNTY_DENSITY = 600 / (math.pi * 30.0 ** 2)
 """Villages per km² of the default region (12 × 50 villages on a disk of radius 30 km)."""
 
 LATER_YEARS = ((600, 0.74), (70_200, 0.48))
 """(villages, CPU of each year after the first / CPU of the first year)."""
-LATER_MEMORY = ((3_611.0 - 319.0) / (2_546.0 - 319.0) - 1) / 9
+LATER_MEMORY = ((3_472.0 - 321.0) / (2_376.0 - 321.0) - 1) / 9
 """Growth of the peak memory above the smallest run's, per year after the first, as a share of the
-first year's (the province: 2,546 MB in one year, 3,611 MB in ten; the smallest run 319 MB)."""
+first year's (the province: 2,376 MB in one year, 3,472 MB in ten; the smallest run 321 MB)."""
 _LOG_V = np.log([b[0] for b in BENCH])
 
 
@@ -87,7 +87,7 @@ def run_cost(flat: dict[str, Any], years: int) -> RunCost | None:
         return None
     ratio = max(villages / (math.pi * radius ** 2) / COUNTY_DENSITY, 1e-6)
     (v0, f0), (v1, f1) = LATER_YEARS
-    later = float(np.clip(f0 + (f1 - f0) * math.log(villages / v0) / math.log(v1 / v0), f0, f1))
+    later = float(np.clip(f0 + (f1 - f0) * math.log(villages / v0) / math.log(v1 / v0), min(f0, f1), max(f0, f1)))
     cpu = _cpu1(villages) * ratio ** CPU_DENSITY_EXP * (1 + later * (years - 1))
     peak = BENCH[0][2] + (_mem(villages) - BENCH[0][2]) * ratio ** MEM_DENSITY_EXP * (1 + LATER_MEMORY * (years - 1))
     return RunCost(cpu, peak)
