@@ -205,7 +205,7 @@ def stakes_of(m: State, p: Params, firm: np.ndarray, buyer: np.ndarray, item: np
          rho, ev.inspection_weight + ev.kpi_weight, rho * ev.citizen_weight + rho_cit, float(np.finfo(float).tiny))
     ints = (np.asarray(x, np.int64) for x in (firm, buyer, item))
     return terms_kernel.stakes(*ints, np.asarray(price, float), np.asarray(visibility, float),
-                               (bk.keys.astype(np.int64), bk.per_pair, bk.total, bk.n_buyers), public_scores(p),
+                               (np.asarray(bk.keys, np.int64), bk.per_pair, bk.total, bk.n_buyers), public_scores(p),
                                m.beliefs.win, float(m.beliefs.prior_win), k)
 
 

@@ -142,7 +142,7 @@ def cap_by_capacity(fi: np.ndarray, gain: np.ndarray, free: np.ndarray,
     return capacity_kernels.keep_within(order, fi, w, np.asarray(free, float), 1e-9)
 
 
-#: Pairs per chunk of screening and of weighing entry or a commission. A block's notified eligible
+#: Pairs per chunk of weighing entry or a commission. A block's notified eligible
 #: pairs (open tenders) and acceptable pairs (directed commissions) are weighed this many at a time,
 #: keeping only what the caps need of the profitable ones. Every step is elementwise over pairs (the
 #: private cost shock is keyed by order, firm and month), so results do not depend on it
