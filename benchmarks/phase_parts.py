@@ -15,11 +15,10 @@ import sys
 import time
 from collections import defaultdict
 
-import mesa
-
 from model import ledger, load_params, metrics, records
+from model.collector import OutcomeCollector
 from model.core import ProcurementModel
-from model.entities import citizens
+from model.entities import citizens, citizens_phase
 
 
 def _timed(owner, name: str, key: str, acc: dict[str, float]) -> None:
@@ -45,13 +44,13 @@ def main(argv: list[str] | None = None) -> int:
     acc: dict[str, float] = defaultdict(float)
     for owner, name, key in ((records, "village_index", "citizens: records.village_index"),
                              (records, "shortfall_shares", "citizens: records.shortfall_shares"),
-                             (citizens, "_alerts", "citizens: complaint alerts"),
+                             (citizens_phase, "_alerts", "citizens: complaint alerts"),
                              (citizens.Citizens, "step", "citizens: Citizens.step (household kernel)"),
                              (ProcurementModel, "slot_quality", "both: ProcurementModel.slot_quality"),
                              (records, "close_month", "collect: records.close_month"),
                              (ledger.MonthLedger, "raw", "collect: MonthLedger.raw"),
                              (metrics, "month_values", "collect: metrics.month_values"),
-                             (mesa.DataCollector, "collect", "collect: DataCollector.collect")):
+                             (OutcomeCollector, "collect", "collect: DataCollector.collect")):
         _timed(owner, name, key, acc)
     m = ProcurementModel(load_params(None, {}), seed=args.seed)
     m.step()  # warm-up: numba's cache load and first calls

@@ -67,5 +67,5 @@ def inhouse_parts(m) -> tuple[np.ndarray, float]:
     pay = np.array([bp.staff_pay_city_yuan, bp.staff_pay_town_yuan, bp.staff_pay_village_yuan])[b.level]
     payroll = pay * b.staff * np.minimum(1.0, load)
     q_rel = m.slot_inhouse_q[staff] / max(bp.inhouse_quality, 1e-12)
-    material = bp.inhouse_material_share * float((m.cat.value[s.item[staff]] * q_rel).sum())
+    material = bp.inhouse_material_share * float((m.slot_index.value[staff] * q_rel).sum())
     return payroll, material

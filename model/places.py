@@ -69,6 +69,7 @@ class PlaceIndex:
         weights: ``slot_people`` and ``village_slot_people`` side by side (S, 2 N_BANDS), so one
             matrix product gives every band counter of the month.
         demand: people of all slots by band (N_BANDS,): Σ over slots of ``slot_people``.
+        village_demand: people of village-level slots by band (N_BANDS,): Σ of ``village_slot_people``.
         household_band: band of every household (H,).
         households: households by band (N_BANDS,).
         village_start: first household of every village when households are stored village by
@@ -80,6 +81,7 @@ class PlaceIndex:
     village_slot_people: np.ndarray
     weights: np.ndarray
     demand: np.ndarray
+    village_demand: np.ndarray
     household_band: np.ndarray
     households: np.ndarray
     village_start: np.ndarray | None
@@ -104,6 +106,7 @@ class PlaceIndex:
         village_slot_people = np.where(level == VILLAGE, slot_people, 0.0)
         return cls(band=band, slot_people=slot_people, village_slot_people=village_slot_people,
                    weights=np.hstack([slot_people, village_slot_people]), demand=slot_people.sum(axis=0),
+                   village_demand=village_slot_people.sum(axis=0),
                    household_band=household_band,
                    households=np.bincount(household_band, minlength=N_BANDS).astype(float),
                    village_start=np.cumsum(per_village) - per_village if stored else None)
@@ -118,7 +121,7 @@ def close_bands(led: MonthLedger, pi: PlaceIndex, state: np.ndarray, q_slot: np.
     all_, vil = sums[:, :N_BANDS], sums[:, N_BANDS:]
     led.q_people_band, led.people_band, led.covered_people_band = all_
     led.q_village_band, led.people_village_band, led.covered_village_band = vil
-    led.demand_people_band, led.demand_village_band = pi.demand, pi.village_slot_people.sum(axis=0)
+    led.demand_people_band, led.demand_village_band = pi.demand, pi.village_demand
 
 
 def satisfaction_by_band(led: MonthLedger, pi: PlaceIndex, sat: np.ndarray) -> None:

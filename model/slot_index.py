@@ -23,6 +23,9 @@ class SlotIndex:
         level: level of every slot (int64). slots_by_level: slots per level.
         people_sum, people_by_level: people of all slots and by level. dw: local demand × people of every slot; dw_sum, dw_by_level
             its sum and sums by level. value: the item's annual value of every slot (yuan/year).
+        work: staff work of every slot if done in-house, in typical items of its level: the item's
+            value over the mean value of the catalogue items of that level (staff time grows with
+            the item's size, as its in-house cost does; ``model.entities.buyer.work_units``).
     """
 
     vs: np.ndarray
@@ -41,6 +44,7 @@ class SlotIndex:
     dw_sum: float
     dw_by_level: np.ndarray
     value: np.ndarray
+    work: np.ndarray
 
     @classmethod
     def build(cls, slots, cat, geo, w: np.ndarray) -> "SlotIndex":
@@ -56,9 +60,10 @@ class SlotIndex:
                            np.bincount(v_of, weights=w[vs], minlength=geo.n_villages)])
         level = slots.level.astype(np.int64)
         dw = np.clip(cat.demand[slots.item] + slots.taste, 0, None) * slots.people  # local demand × people
+        typical = np.array([cat.value[cat.level == lvl].mean() for lvl in (CITY, TOWN, VILLAGE)])
         return cls(vs=vs, v_of=v_of, ts=ts, t_of=t_of, cs=cs, town_rank=rank,
                    town_shape=(geo.n_towns, int(per_town.max(initial=0))), weight=weight, level=level,
                    slots_by_level=np.bincount(level, minlength=3), people_sum=float(slots.people.sum()),
                    people_by_level=np.bincount(level, weights=slots.people, minlength=3), dw=dw,
                    dw_sum=float(dw.sum()), dw_by_level=np.bincount(level, weights=dw, minlength=3),
-                   value=cat.value[slots.item])
+                   value=cat.value[slots.item], work=cat.value[slots.item] / typical[level])

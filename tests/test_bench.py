@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -87,3 +90,17 @@ def test_phase_timers_do_not_change_results_and_restore():
     assert all(a == b or (math.isnan(a) and math.isnan(b)) for a, b in zip(m.summary().values(),
                                                                               plain.summary.values()))
     assert m.timeseries().equals(plain.timeseries)
+
+
+@pytest.mark.parametrize("script, argv, expect", [
+    ("benchmarks/phase_parts.py", ["--years", "1"], "collect: records.close_month"),
+    ("benchmarks/profile_county.py", ["--years", "1", "--top", "5"], "function calls"),
+])
+def test_profiling_scripts_run(script, argv, expect):
+    """The profiling scripts docs/PERFORMANCE.md names still run against the model (each in its own
+    process: phase_parts wraps the model's functions for the process it runs in)."""
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run([sys.executable, str(root / script), *argv], cwd=root, capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert expect in out.stdout

@@ -132,10 +132,9 @@ def choose_items(m: State) -> np.ndarray:
 def work_units(m: State) -> np.ndarray:
     """Staff work of every slot done in-house, in typical items of its level: the item's value over
     the mean value of the catalogue items of that level (staff time grows with the item's size,
-    as its in-house cost does)."""
-    cat, s = m.cat, m.slots
-    typical = np.array([cat.value[cat.level == lvl].mean() for lvl in (CITY, TOWN, VILLAGE)])
-    return cat.value[s.item] / typical[s.level]
+    as its in-house cost does). Fixed for a run: built once with the slots' index
+    (``model.slot_index.SlotIndex.work``)."""
+    return m.slot_index.work
 
 
 def inhouse_quality(m: State, inhouse: np.ndarray) -> np.ndarray:
