@@ -104,6 +104,7 @@ class Books:
     per_pair: np.ndarray  # margin per key
     total: np.ndarray     # margin per firm row
     n_buyers: int
+    firm_start: np.ndarray  # keys of firm f: keys[firm_start[f]:firm_start[f + 1]] (firm rows + 1)
 
     @classmethod
     def of(cls, m: State) -> Books:
@@ -114,7 +115,9 @@ class Books:
         val = np.maximum(c.price[act] - c.cost[act], 0)
         total = np.bincount(f_a, weights=val, minlength=len(m.firms))
         keys, inv = np.unique(f_a.astype(np.int64) * len(m.buyers) + b_a, return_inverse=True)
-        return cls(keys, np.bincount(inv.ravel(), weights=val, minlength=len(keys)), total, len(m.buyers))
+        firm_start = np.searchsorted(keys, np.arange(len(m.firms) + 1, dtype=np.int64) * len(m.buyers))
+        return cls(keys, np.bincount(inv.ravel(), weights=val, minlength=len(keys)), total, len(m.buyers),
+                   firm_start)
 
     def lookup(self, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(book with this buyer, whole book) of each (firm, buyer) pair (0 for individuals)."""
@@ -205,7 +208,8 @@ def stakes_of(m: State, p: Params, firm: np.ndarray, buyer: np.ndarray, item: np
          rho, ev.inspection_weight + ev.kpi_weight, rho * ev.citizen_weight + rho_cit, float(np.finfo(float).tiny))
     ints = (np.asarray(x, np.int64) for x in (firm, buyer, item))
     return terms_kernel.stakes(*ints, np.asarray(price, float), np.asarray(visibility, float),
-                               (np.asarray(bk.keys, np.int64), bk.per_pair, bk.total, bk.n_buyers), public_scores(p),
+                               (np.asarray(bk.keys, np.int64), bk.per_pair, bk.total, bk.n_buyers, bk.firm_start),
+                               public_scores(p),
                                m.beliefs.win, float(m.beliefs.prior_win), k)
 
 

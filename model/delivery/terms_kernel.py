@@ -129,14 +129,16 @@ def stakes(fi, buyer, item, price, visibility, books, public, win, prior_win, k)
     """(R_c, R_n) of prospective contracts of firms ``fi`` with ``buyer`` at ``item``, yearly
     ``price``: the book the score reaches (``Books.lookup``: the firm's book with the buyer, or
     its whole book when ``public``), the firm's win belief (``stake.win_belief``) and
-    ``stake.reputation_stakes`` — the numpy code's operations in its order.
+    ``stake.reputation_stakes`` — the numpy code's operations in its order. The pair's key is
+    looked up among its firm's own keys (a binary search of the few buyers it holds contracts
+    with, not of the month's books): the same key, so the same book.
 
     Args:
-        books: ``(keys, per_pair, total, n_buyers)`` of ``stake.Books``.
+        books: ``(keys, per_pair, total, n_buyers, firm_start)`` of ``stake.Books``.
         k: ``(annuity A(H), award_sensitivity β, reputation_rate λ, ρ, w_insp + w_kpi,
             ρ · w_cit + ρ_cit, tiny)``.
     """
-    keys, per_pair, total, n_buyers = books
+    keys, per_pair, total, n_buyers, firm_start = books
     annuity, beta, lam, rho, w_c, w_n, tiny = k
     n = len(fi)
     r_c, r_n = np.empty(n), np.empty(n)
@@ -144,14 +146,16 @@ def stakes(fi, buyer, item, price, visibility, books, public, win, prior_win, k)
         f = fi[i]
         ok = f >= 0
         fk = max(f, 0)
-        if len(keys) == 0:
-            mine = whole = 0.0
-        else:
-            key = fk * n_buyers + buyer[i]
-            pos = min(np.searchsorted(keys, key), len(keys) - 1)
-            mine = per_pair[pos] if (ok and keys[pos] == key) else 0.0
-            whole = total[fk] if ok else 0.0
-        reach = whole if public else mine
+        reach = 0.0
+        if len(keys) > 0 and ok and fk + 1 < len(firm_start):  # a firm without books reaches none
+            if public:
+                reach = total[fk]
+            else:
+                lo, hi = firm_start[fk], firm_start[fk + 1]
+                key = fk * n_buyers + buyer[i]
+                pos = lo + np.searchsorted(keys[lo:hi], key)
+                if pos < hi and keys[pos] == key:
+                    reach = per_pair[pos]
         if ok and f < win.shape[0]:
             w = win[f, item[i]]
         else:
@@ -169,4 +173,5 @@ def warm() -> None:
     s = Scalars(**{f: (True if f in FLAGS else 1.0) for f in Scalars._fields})
     terms(one, one, one, one, one, one, one, one, one, np.ones(1, np.bool_), s)
     i1 = np.zeros(1, np.int64)
-    stakes(i1, i1, i1, one, one, (i1, one, one, 1), True, np.ones((1, 1)), 1.0, (1.0,) * len(STAKE_SCALARS))
+    stakes(i1, i1, i1, one, one, (i1, one, one, 1, np.zeros(2, np.int64)), True, np.ones((1, 1)), 1.0,
+           (1.0,) * len(STAKE_SCALARS))
