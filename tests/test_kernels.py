@@ -3,10 +3,11 @@ exactly what the numpy code they replaced computed: the same pairs in the same o
 
 from __future__ import annotations
 
+import numba
 import numpy as np
 import pytest
 
-from model.procurement import notices
+from model.procurement import draw_kernels, notices
 from model.procurement.beliefs import Beliefs
 
 
@@ -107,94 +108,24 @@ def test_beliefs_updates_equal_the_grouped_updates():
     assert not np.all(a.win == 0.4)
 
 
-def _bernoulli_reference(n, p, rng):
-    """notices._bernoulli_positions before it was compiled (numpy rounds of geometric skips)."""
-    g = np.arange(len(n))
-    q = rng.geometric(p) - 1
-    inside = q < n
-    g, q = g[inside], q[inside]
-    out_g, out_q = [], []
-    while len(g):
-        out_g.append(g)
-        out_q.append(q)
-        q = q + rng.geometric(p[g])
-        inside = q < n[g]
-        g, q = g[inside], q[inside]
-    if not out_g:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(out_g), np.concatenate(out_q)
+@numba.njit
+def _geometric_draws(rng, p):
+    out = np.empty(len(p), np.int64)
+    for i in range(len(p)):
+        out[i] = draw_kernels._geometric(rng, p[i], np.log1p(-p[i]))
+    return out
 
 
-def test_bernoulli_positions_equal_the_numpy_rounds_draw_for_draw():
-    """The compiled geometric skips draw what numpy's rounds drew, in the same order, and leave
-    the stream where they left it (numba's Generator.geometric is numpy's algorithm), including
-    probabilities on both sides of numpy's switch between search and inversion (1/3)."""
+def test_geometric_skips_are_numpys_draws():
+    """The notice sampler's geometric skips (draw_kernels._geometric, with log1p(−p) computed once
+    per cell) draw what ``Generator.geometric`` draws, in the same order, and leave the stream where
+    it leaves it — on both sides of numpy's switch between search and inversion (1/3)."""
     rng = np.random.default_rng(4)
-    n = rng.integers(0, 400, 5000)
-    p = np.r_[rng.uniform(1e-12, 0.6, 4990), np.full(10, 1 / 3)]
+    p = np.r_[rng.uniform(1e-12, 0.6, 50_000), np.full(10, 1 / 3), rng.uniform(0.3, 0.4, 1000)]
     a, b = np.random.default_rng(11), np.random.default_rng(11)
-    got, ref = notices._bernoulli_positions(n, p, a), _bernoulli_reference(n, p, b)
-    assert len(ref[0]) > 100_000
-    assert all(np.array_equal(x, y) for x, y in zip(got, ref))
+    got = _geometric_draws(a, p)
+    assert np.array_equal(got, b.geometric(p))
     assert a.random() == b.random()
-    assert all(len(x) == 0 for x in notices._bernoulli_positions(np.zeros(3, np.int64), np.full(3, 0.5), a))
-
-
-def _heard_chunk_reference(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask, rng):
-    """notices._heard_chunk before issue 24 (numpy only)."""
-    x0, y0, h, nx, ny, order, start, count = grid
-    t_x, t_y, r = tx[ask], ty[ask], radius[ask]
-    lo_x = np.clip(np.floor((t_x - r - x0) / h), 0, nx - 1).astype(np.int64)
-    hi_x = np.clip(np.floor((t_x + r - x0) / h), 0, nx - 1).astype(np.int64)
-    lo_y = np.clip(np.floor((t_y - r - y0) / h), 0, ny - 1).astype(np.int64)
-    hi_y = np.clip(np.floor((t_y + r - y0) / h), 0, ny - 1).astype(np.int64)
-    wx, wy = hi_x - lo_x + 1, hi_y - lo_y + 1
-    g_t = np.repeat(np.arange(len(ask)), wx * wy)
-    k = np.arange(len(g_t)) - np.repeat(np.cumsum(wx * wy) - wx * wy, wx * wy)
-    g_cx, g_cy = lo_x[g_t] + k // wy[g_t], lo_y[g_t] + k % wy[g_t]
-    g_c = g_cx * ny + g_cy
-    ddx = np.maximum(np.maximum(x0 + g_cx * h - t_x[g_t], t_x[g_t] - (x0 + (g_cx + 1) * h)), 0.0)
-    ddy = np.maximum(np.maximum(y0 + g_cy * h - t_y[g_t], t_y[g_t] - (y0 + (g_cy + 1) * h)), 0.0)
-    d0 = np.hypot(ddx, ddy)
-    keep = (count[g_c] > 0) & (d0 <= r[g_t])
-    g_t, g_c, d0 = g_t[keep], g_c[keep], d0[keep]
-    p0 = np.maximum(np.minimum(1.0, top * np.exp(-d0 / range_km)), 1e-12)
-    near = p0 >= notices.ENUMERATE_ABOVE
-    p0[near] = 1.0
-    n_near = count[g_c[near]]
-    grp_n = np.repeat(np.flatnonzero(near), n_near)
-    pos_n = np.arange(len(grp_n)) - np.repeat(np.cumsum(n_near) - n_near, n_near)
-    far = np.flatnonzero(~near)
-    grp_f, pos_f = _bernoulli_reference(count[g_c[far]], p0[far], rng)
-    grp, pos = np.r_[grp_n, far[grp_f]], np.r_[pos_n, pos_f]
-    t_all = g_t[grp]
-    f_all = order[start[g_c[grp]] + pos]
-    p_prop = p0[grp]
-    d = np.hypot(px[f_all] - t_x[t_all], py[f_all] - t_y[t_all])
-    p = np.minimum(1.0, top * np.exp(-d / range_km))
-    fi = rows[f_all]
-    ok = (d <= r[t_all]) & (value[ask][t_all] >= min_value[fi])
-    ok &= rng.random(len(t_all)) * p_prop < p
-    return ask[t_all[ok]], fi[ok], d[ok]
-
-
-def test_notice_sampler_equals_the_numpy_sampler_draw_for_draw(monkeypatch):
-    rng = np.random.default_rng(9)
-    nt, nf, half = 3000, 900, 120.0
-    tx, ty = rng.uniform(-half, half, nt), rng.uniform(-half, half, nt)
-    fx, fy = rng.uniform(-half, half, nf), rng.uniform(-half, half, nf)
-    radius = np.where(rng.random(nt) < 0.1, -1.0, rng.uniform(20, 250, nt))
-    value, min_value = rng.uniform(0, 10, nt), rng.uniform(0, 3, nf)
-    rows = np.flatnonzero(rng.random(nf) < 0.8)
-    for top, range_km in ((0.8, 8.0), (0.55, 40.0), (1.0, 100.0)):
-        args = (tx, ty, radius, value, top, range_km, fx, fy, min_value, rows)
-        got = notices.heard_pairs(*args, np.random.default_rng(1))
-        with monkeypatch.context() as mp:
-            mp.setattr(notices, "_heard_chunk", _heard_chunk_reference)
-            ref = notices.heard_pairs(*args, np.random.default_rng(1))
-        assert len(ref[0]) > 1000
-        for a, b in zip(got, ref):
-            assert np.array_equal(a, b)
 
 
 def test_merged_heard_parts_equal_sorted_parts_merged_by_lexsort():

@@ -30,17 +30,18 @@ def _exact(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows):
     return p * mask[None, :]
 
 
-@pytest.mark.parametrize("dense, proposals", [(0, 16_000_000), (10**9, 16_000_000), (0, 300)])
+@pytest.mark.parametrize("dense, cells", [(0, 2_000_000), (10**9, 2_000_000), (0, 30)])
 @pytest.mark.parametrize("top, range_km, half, rad", [(0.8, 8.0, 40.0, 50.0), (0.55, 40.0, 150.0, 200.0),
                                                       (1.2, 400.0, 30.0, 2000.0), (0.9, 400.0, 150.0, 40.0)])
-def test_heard_pairs_has_the_per_pair_distribution(top, range_km, half, rad, dense, proposals, monkeypatch):
+def test_heard_pairs_has_the_per_pair_distribution(top, range_km, half, rad, dense, cells, monkeypatch):
     """The sampler's pairs have the per-pair Bernoulli distribution: dense, gridded, and gridded in
-    chunks bounded by proposals (``PROPOSALS_PER_CHUNK`` 300: a few tenders per chunk, as a
-    province month is cut); the last case searches a far-reaching notice (the provincial platform's
-    range) within radii far smaller than its cells."""
+    chunks of a few tenders (``CELLS_PER_CHUNK`` 30, as a province month is cut, each chunk
+    writing after the last); the third case has a reach above 1 near the tender (``top`` 1.2), the
+    last searches a far-reaching notice (the provincial platform's range) within radii far smaller
+    than its cells."""
     case = _case(11, 12, 600, half, rad)
     monkeypatch.setattr(notices, "DENSE_PAIRS", dense)
-    monkeypatch.setattr(notices, "PROPOSALS_PER_CHUNK", proposals)
+    monkeypatch.setattr(notices, "CELLS_PER_CHUNK", cells)
     tx, ty, radius, value, fx, fy, min_value, rows = case
     p = _exact(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows)
     reps = 400
@@ -74,21 +75,24 @@ def test_heard_pairs_deterministic_and_chunked_like_whole(monkeypatch):
     assert np.all(c[2] <= radius[c[0]])
 
 
-def test_bernoulli_positions_have_the_right_frequencies():
-    rng = np.random.default_rng(0)
-    n = np.array([1, 5, 40, 3, 10, 0])
-    p = np.array([0.9, 0.5, 0.03, 1.0, 1e-12, 0.5])
-    reps = 3000
-    hits = np.zeros((len(n), 40))
-    for _ in range(reps):
-        g, pos = notices._bernoulli_positions(n, p, rng)
-        assert np.all((pos >= 0) & (pos < n[g]))
-        assert len(np.unique(g * 100 + pos)) == len(g)  # a position succeeds at most once
-        np.add.at(hits, (g, pos), 1)
-    for j in range(len(n)):
-        f = hits[j, : n[j]] / reps
-        assert np.all(np.abs(f - p[j]) < 4.5 * np.sqrt(p[j] * (1 - p[j]) / reps) + 1e-9), (j, f)
-    assert hits[5].sum() == 0 and hits[3, :3].sum() == 3 * reps
+def test_heard_pairs_do_not_depend_on_the_room_of_the_pair_arrays(monkeypatch):
+    """The sampler stops before a (tender, cell) group that might not fit and resumes there in grown
+    arrays: with arrays grown a few hundred pairs at a time it draws the same pairs as with room
+    for all."""
+    tx, ty, radius, value, fx, fy, min_value, rows = _case(7, 60, 500, 80.0, 120.0)
+    monkeypatch.setattr(notices, "DENSE_PAIRS", 0)
+    args = (tx, ty, radius, value, 0.9, 30.0, fx, fy, min_value, rows)
+    roomy = notices.heard_pairs(*args, np.random.default_rng(2))
+    grown = []
+    real = notices._grown
+
+    def tight(out, k, n):  # room for the firms searched: at least one more group, often only one
+        grown.append(n)
+        return real(out, k, min(n, k + len(rows)))
+    monkeypatch.setattr(notices, "_grown", tight)
+    cramped = notices.heard_pairs(*args, np.random.default_rng(2))
+    assert len(grown) >= 5 and len(roomy[0]) > 1000
+    assert all(np.array_equal(a, b) for a, b in zip(roomy, cramped))
 
 
 def test_candidates_match_a_brute_force_ball_query():

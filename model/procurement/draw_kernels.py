@@ -1,10 +1,14 @@
-"""Compiled random draws of the notice sampler (numba): the geometric skips of
-:func:`model.procurement.notices._bernoulli_positions`. Like :mod:`model.procurement.kernels`
-(whose ``warm`` loads this too), it draws exactly what the numpy code it replaced drew, from the
-caller's Generator in the same order; the numpy version is the reference in tests/test_kernels.py.
+"""Compiled random draws of the notice sampler (numba): who hears of a notice, cell by cell
+(:func:`heard_in_cells`, called by :func:`model.procurement.notices.heard_pairs`; loaded by
+:func:`model.procurement.kernels.warm`). Its draws are numpy's algorithms on the caller's
+Generator (geometric skips: :func:`_geometric`, checked against ``Generator.geometric`` draw for
+draw in tests/test_kernels.py; standard exponentials: numba's port of numpy's ziggurat); the
+sampler's pairs have the per-pair distribution (tests/test_perf_sampling.py).
 """
 
 from __future__ import annotations
+
+import math
 
 import numba
 import numpy as np
@@ -35,43 +39,55 @@ def _geometric(rng, p, log_q):
 
 
 @numba.njit(cache=True)
-def bernoulli_positions(n, p, rng):
-    """:func:`model.procurement.notices._bernoulli_positions`, compiled: the positions ``i < n[g]``
-    that succeed in independent Bernoulli(``p[g]``) trials, by geometric skips drawn from ``rng``
-    (the ``notices`` stream, a numpy Generator) in the same order as the numpy version — every
-    group's first skip in group order, then one more skip for each group still inside, round by
-    round — and returned in that order: ``(group, position)``. :func:`_geometric` is numpy's
-    algorithm on the same bit generator, so the draws are numpy's (tests/test_kernels.py); what
-    this saves is a round of numpy calls per success of the fullest group, and a ``log1p`` per
-    draw (computed once per group)."""
-    m = len(n)
-    g = np.empty(m, np.int64)
-    q = np.empty(m, np.int64)
-    log_q = np.empty(m)
-    for i in range(m):
-        log_q[i] = np.log1p(-p[i])
-    k = 0
-    for i in range(m):
-        s = _geometric(rng, p[i], log_q[i]) - 1
-        if s < n[i]:
-            g[k], q[k] = i, s
-            k += 1
-    out_g = np.empty(max(2 * k, 1), np.int64)
-    out_q = np.empty(len(out_g), np.int64)
-    o = 0
-    while k > 0:
-        if o + k > len(out_g):
-            size = max(2 * len(out_g), o + k)
-            grown_g, grown_q = np.empty(size, np.int64), np.empty(size, np.int64)
-            grown_g[:o], grown_q[:o] = out_g[:o], out_q[:o]
-            out_g, out_q = grown_g, grown_q
-        out_g[o:o + k], out_q[o:o + k] = g[:k], q[:k]
-        o += k
-        alive = 0
-        for i in range(k):
-            s = q[i] + _geometric(rng, p[g[i]], log_q[g[i]])
-            if s < n[g[i]]:
-                g[alive], q[alive] = g[i], s
-                alive += 1
-        k = alive
-    return out_g[:o], out_q[:o]
+def heard_in_cells(g_t, g_c, lp0, p0, near, order, start, count, px, py, tx, ty, r, value, min_value, rows, ask,
+                   ln_top, range_km, rng, out_t, out_f, out_d, g, k):
+    """The notice sampler's (tender, cell) groups ``g, g + 1, …``, drawn from ``rng`` (the
+    ``notices`` stream) and written into ``out_*[k:]``: every firm of a cell with a reach ``p₀ ≥``
+    ``notices.ENUMERATE_ABOVE`` at its nearest point (``near``; ``p₀`` taken as 1) is proposed,
+    and the firms of the other cells by geometric skips at ``p₀`` (:func:`_geometric`: one draw
+    per proposal); a proposal attentive (``value ≥ min_value``) and within the radius
+    (``dx² + dy² ≤ r²``) hears with probability ``p(d) / p₀``, ``p(d) = min(1, top ·
+    exp(−d / range_km))``: when one standard exponential ``E`` exceeds ``log p₀ − log p(d)``,
+    i.e. when ``d < range_km · (E − log p₀ + log top)`` (tested on the squares: no distance, no
+    ``exp`` for the proposals turned away). Each pair so hears independently with exactly ``p(d)``.
+
+    Stops before a group that might not fit (its cell's firms beyond the arrays' room), so a caller
+    grows the arrays and calls again from the group returned: the draws do not depend on the room.
+
+    Args:
+        g_t, g_c, lp0, p0, near: per group, the tender (position into ``tx``…), the cell, ``log p₀``
+            and ``p₀`` (0 and 1 for a near group), and whether near.
+        order, start, count: the firms (positions into ``px``, ``py``, ``rows``) cell by cell.
+        ln_top: ``log top``. out_t, out_f, out_d: tender (``ask``), firm (``rows``) and distance
+            (``hypot``, km) of the pairs heard. g, k: the first group, and the pairs already written.
+
+    Returns:
+        ``(g, k)``: the next group to draw (``len(g_t)`` when done) and the pairs written.
+    """
+    while g < len(g_t):
+        c = g_c[g]
+        n = count[c]
+        if k + n > len(out_t):
+            break
+        t = g_t[g]
+        base = start[c]
+        xt, yt, vt = tx[t], ty[t], value[t]
+        r2 = r[t] * r[t]
+        shift = ln_top - lp0[g]
+        every = near[g]
+        log_q = 0.0 if every else np.log1p(-p0[g])
+        s = 0 if every else _geometric(rng, p0[g], log_q) - 1
+        while s < n:
+            j = order[base + s]
+            f = rows[j]
+            dx = px[j] - xt
+            dy = py[j] - yt
+            d2 = dx * dx + dy * dy
+            if vt >= min_value[f] and d2 <= r2:
+                thr = range_km * (rng.standard_exponential() + shift)
+                if thr > 0.0 and d2 < thr * thr:
+                    out_t[k], out_f[k], out_d[k] = ask[t], f, math.hypot(dx, dy)
+                    k += 1
+            s += 1 if every else _geometric(rng, p0[g], log_q)
+        g += 1
+    return g, k

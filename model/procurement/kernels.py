@@ -7,9 +7,9 @@ versions they replaced are kept as references in tests/test_kernels.py. They exi
 numpy versions build several temporary arrays per (tender, firm) pair, which at the province's
 ~10⁸ heard pairs a year costs more than the arithmetic. Random draws and ``exp`` stay numpy's
 (in the callers), so the draws and their rounding are those of the numpy code — except the
-geometric skips of :func:`model.procurement.draw_kernels.bernoulli_positions`, drawn inside the
-kernel by numpy's algorithm on the caller's Generator: the same draws, checked against numpy's in
-tests/test_kernels.py.
+notice sampler's, drawn inside :func:`model.procurement.draw_kernels.heard_in_cells` by numpy's
+algorithms on the caller's Generator (its pairs have the per-pair distribution:
+tests/test_perf_sampling.py).
 
 ``cache=True`` stores the compiled code next to this file (``__pycache__``), so only the first
 run on a machine pays the compilation (a few seconds).
@@ -189,59 +189,6 @@ def cell_groups(tx, ty, r, x0, y0, h, nx, ny, count):
     return g_t[:k], g_c[:k], d0[:k]
 
 
-@numba.njit(cache=True)
-def proposals(g_t, g_c, p0, near, far, grp_f, pos_f, order, start, count, px, py, tx, ty, range_km):
-    """The notice sampler's proposals, in its order: every firm of each near group (groups in
-    order, firms in cell order), then the far groups' geometric-skip positions ``pos_f`` of groups
-    ``far[grp_f]``.
-
-    Returns:
-        ``(t, f, p_prop, d, arg)``: tender position, firm position (into ``px``), proposal
-        probability, distance (km, ``hypot``) and the exponent ``−d / range_km`` of the reach.
-    """
-    n = len(grp_f)
-    for g in range(len(g_t)):
-        if near[g]:
-            n += count[g_c[g]]
-    t_all, f_all, p_prop = _pair_arrays(n)
-    k = 0
-    for g in range(len(g_t)):
-        if near[g]:
-            for q in range(count[g_c[g]]):
-                t_all[k], f_all[k], p_prop[k] = g_t[g], order[start[g_c[g]] + q], p0[g]
-                k += 1
-    for i in range(len(grp_f)):
-        g = far[grp_f[i]]
-        t_all[k], f_all[k], p_prop[k] = g_t[g], order[start[g_c[g]] + pos_f[i]], p0[g]
-        k += 1
-    d = np.empty(n)
-    arg = np.empty(n)
-    for i in range(n):
-        d[i] = math.hypot(px[f_all[i]] - tx[t_all[i]], py[f_all[i]] - ty[t_all[i]])
-        arg[i] = -d[i] / range_km
-    return t_all, f_all, p_prop, d, arg
-
-
-@numba.njit(cache=True)
-def accept(t_all, f_all, p_prop, d, reach, u, top, r, value, min_value, rows, ask):
-    """Proposals accepted: within the radius, attentive (value ≥ the firm's minimum) and
-    ``u · p_prop < min(1, top · reach)`` (thinning to the pair's own reach; ``reach`` is
-    ``exp(−d / range_km)``, computed by numpy).
-
-    Returns:
-        ``(ti, fi, d)`` of the accepted pairs: tender (``ask``), firm row (``rows``), distance.
-    """
-    n = len(t_all)
-    ti, fi, dd = _pair_arrays(n)
-    k = 0
-    for i in range(n):
-        t, f = t_all[i], rows[f_all[i]]
-        if d[i] <= r[t] and value[t] >= min_value[f] and u[i] * p_prop[i] < min(1.0, top * reach[i]):
-            ti[k], fi[k], dd[k] = ask[t], f, d[i]
-            k += 1
-    return ti[:k], fi[:k], dd[:k]
-
-
 #: Margin of the small notice search's distance bound (:func:`dense_open`), in the log of the
 #: reach and relative to the squared bound: far above the few units in the last place of the
 #: bound's and of the reach's rounding (≈10⁻¹³), so no pair that can hear is cut.
@@ -378,10 +325,9 @@ def warm() -> None:
     one, i1, no = np.zeros(1), np.zeros(1, np.int64), np.zeros(0, np.int64)
     pairs_within(one, one, one, one, one)
     g_t, g_c, d0 = cell_groups(one, one, one, 0.0, 0.0, 1.0, 1, 1, np.ones(1, np.int64))
-    t, f, p, d, arg = proposals(g_t, g_c, d0, np.ones(len(g_t), np.bool_), no, no, no, i1, i1,
-                                np.ones(1, np.int64), one, one, one, one, 1.0)
-    accept(t, f, p, d, arg, np.zeros(len(t)), 1.0, one, one, one, i1, i1)
-    draw_kernels.bernoulli_positions(np.ones(1, np.int64), np.ones(1), np.random.default_rng(0))
+    draw_kernels.heard_in_cells(g_t, g_c, d0, one, np.ones(len(g_t), np.bool_), i1, i1, np.ones(1, np.int64), one, one,
+                                one, one, one, one, one, i1, i1, 0.0, 1.0, np.random.default_rng(0),
+                                np.empty(1, np.int64), np.empty(1, np.int64), np.empty(1), 0, 0)
     expand_places(i1, i1, i1, i1, one, no, no, np.zeros(0))
     ti, j = pairs_in_radius(one, one, one, one, one)
     idx, d, arg = dense_open(ti, j, np.zeros(len(ti)), np.zeros(len(ti)), 1.0, one, one, i1, one, one, one, one, 1.0)

@@ -152,16 +152,6 @@ ENUMERATE_ABOVE = 0.6
 #: Below this many tender × firm pairs, :func:`heard_pairs` draws once per candidate pair.
 DENSE_PAIRS = 500_000
 
-def _bernoulli_positions(n: np.ndarray, p: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """Positions ``i < n[g]`` of group g that succeed in independent Bernoulli(``p[g]``) trials,
-    found by geometric skips (one draw per success plus one per group) rather than one draw per
-    position. Returns ``(group, position)`` arrays. Compiled
-    (:func:`model.procurement.draw_kernels.bernoulli_positions`; the numpy rounds it replaced are the
-    reference in tests/test_kernels.py, draw for draw).
-    """
-    return draw_kernels.bernoulli_positions(np.ascontiguousarray(n, np.int64), np.ascontiguousarray(p, float), rng)
-
-
 def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.ndarray, top: float,
                 range_km: float, fx: np.ndarray, fy: np.ndarray, min_value: np.ndarray, rows: np.ndarray,
                 rng: np.random.Generator, ordered: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -170,14 +160,15 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
     Exactly the distribution of one Bernoulli draw per candidate pair — a firm ``f`` of ``rows``
     within ``radius[t]`` of tender ``t`` and attentive (``value[t] ≥ min_value[f]``) hears with
     probability ``p(d) = min(1, top · exp(−d / range_km))``, independently — but with another
-    draw order: firms are binned in square cells of side ``range_km``; every firm of a cell whose
-    nearest point is at distance ``d₀`` from the tender is *proposed* with probability
-    ``p₀ = p(d₀) ≥ p(d)`` — by geometric skips over the cell's firms, one draw per proposal;
-    cells with ``p₀ ≥ ENUMERATE_ABOVE`` propose every firm (``p₀`` taken as 1) — and a proposal
-    is accepted with probability ``p(d)/p₀`` (thinning). Work grows with the
-    pairs heard and the cells searched (about two proposals per pair heard), not with every
-    candidate pair. Small searches (tenders × firms ≤ ``DENSE_PAIRS``)
-    simply draw once per candidate pair, which has the same distribution.
+    draw order: firms are binned in square cells of side ``CELL_RANGES · range_km``; every firm
+    of a cell whose nearest point is at distance ``d₀`` from the tender is *proposed* with
+    probability ``p₀ = p(d₀) ≥ p(d)`` — by geometric skips over the cell's firms, one draw per
+    proposal; cells with ``p₀ ≥ ENUMERATE_ABOVE`` propose every firm (``p₀`` taken as 1) — and
+    a proposal is accepted with probability ``p(d)/p₀`` (thinning: one standard exponential
+    against ``log p₀ − log p(d)``, :func:`model.procurement.draw_kernels.heard_in_cells`). Work
+    grows with the pairs heard and the cells searched (about two proposals per pair heard), not
+    with every candidate pair. Small searches (tenders × firms ≤ ``DENSE_PAIRS``) simply draw
+    once per candidate pair, which has the same distribution.
 
     Args:
         tx, ty, radius, value: tender places (km), search radii (km; < 0 = skip), values (yuan/year).
@@ -207,12 +198,11 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
     grid = (x0, y0, h, nx, ny, order, start, count)
     side = np.minimum(2 * radius[ask_all] / h + 2, max(nx, ny)) ** 2  # cells per tender, at most
     cuts = _chunk_cuts(side, CELLS_PER_CHUNK)
-    proposals = np.minimum(side * count.max(), len(rows))  # firms proposed per tender, at most
-    if proposals.sum() > PROPOSALS_PER_CHUNK:  # a province month: bound the proposals held at once
-        cuts = np.unique(np.r_[cuts, _chunk_cuts(proposals, PROPOSALS_PER_CHUNK)])
-    parts = [_heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask_all[a:b], rng)
-             for a, b in zip(cuts[:-1], cuts[1:])]
-    ti, fi, d = (np.concatenate(x) for x in zip(*parts))
+    out, k = _pair_buffers(0), 0
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        out, k = _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask_all[a:b],
+                              rng, out, k)
+    ti, fi, d = (x[:k] for x in out)
     if not ordered:
         return ti, fi, d
     o = _pair_order(ti, fi)
@@ -238,13 +228,6 @@ def _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, 
 #: (tender, cell) groups handled at once (bounds transient memory to a few hundred MB).
 CELLS_PER_CHUNK = 2_000_000
 
-#: Firms proposed at once, at most (bounds the proposals' arrays, ~56 bytes each): above it the
-#: tenders are also cut where their bound on proposals (cells searched × the fullest cell's
-#: firms, at most every firm searched) adds up to this many. Each chunk draws its own proposals
-#: in order, so the draws' order, not their distribution, depends on the cuts; no county batch
-#: comes near it (a county month proposes at most a few hundred thousand).
-PROPOSALS_PER_CHUNK = 16_000_000
-
 
 def _chunk_cuts(size: np.ndarray, per_chunk: float) -> np.ndarray:
     """Cut points (0 … len(size)) of consecutive tenders whose ``size`` adds up to about ``per_chunk``."""
@@ -252,25 +235,43 @@ def _chunk_cuts(size: np.ndarray, per_chunk: float) -> np.ndarray:
     return np.unique(np.r_[0, np.minimum(cuts + 1, len(size)), len(size)])
 
 
-def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask, rng):
-    """:func:`heard_pairs` for the tenders ``ask`` (unsorted result)."""
+def _pair_buffers(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Room for ``n`` heard pairs: tender, firm (int64) and distance (float64)."""
+    return np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n)
+
+
+def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask, rng, out, k):
+    """:func:`heard_pairs` for the tenders ``ask``: their pairs written into ``out`` after the ``k``
+    already there (unsorted), the arrays grown when a group might not fit. Returns ``(out, k)``."""
     x0, y0, h, nx, ny, order, start, count = grid
     # (tender, cell) groups: the cells of each tender's bounding box, clipped to the grid, that hold
     # a firm and whose nearest point is within the radius (compiled: model.procurement.kernels)
     t_x, t_y, r = tx[ask], ty[ask], radius[ask]
     g_t, g_c, d0 = kernels.cell_groups(t_x, t_y, r, x0, y0, h, nx, ny, count)
-    # every firm of a cell is proposed with p0 = p(d0) ≥ p(d) (geometric skips over the cell's
-    # firms: one draw per proposal and one per cell) and accepted with p(d)/p0
+    # every firm of a cell is proposed with p0 = p(d0) ≥ p(d) and accepted with p(d)/p0
     p0 = np.maximum(np.minimum(1.0, top * np.exp(-d0 / range_km)), 1e-12)
     near = p0 >= ENUMERATE_ABOVE
     p0[near] = 1.0  # near cells: every firm is proposed (no skips), accepted with p(d)
-    far = np.flatnonzero(~near)
-    grp_f, pos_f = _bernoulli_positions(count[g_c[far]], p0[far], rng)
-    t_all, f_all, p_prop, d, arg = kernels.proposals(g_t, g_c, p0, near, far, grp_f, pos_f, order, start, count,
-                                                     px, py, t_x, t_y, range_km)
-    reach_d = np.exp(arg)  # numpy's exp: the same rounding as the reach on every other path
-    u = rng.random(len(t_all))
-    return kernels.accept(t_all, f_all, p_prop, d, reach_d, u, top, r, value[ask], min_value, rows, ask)
+    lp0 = np.log(p0)
+    fullest = int(count.max())
+    need = k + int((count[g_c] * p0).sum()) + fullest  # the proposals expected: room for the pairs heard
+    if len(out[0]) < need:
+        out = _grown(out, k, max(need, 2 * len(out[0])))
+    g, value_t, ln_top = 0, value[ask], float(np.log(top))
+    while True:
+        g, k = draw_kernels.heard_in_cells(g_t, g_c, lp0, p0, near, order, start, count, px, py, t_x, t_y, r,
+                                           value_t, min_value, rows, ask, ln_top, range_km, rng, *out, g, k)
+        if g == len(g_t):
+            return out, k
+        out = _grown(out, k, 2 * len(out[0]) + fullest)
+
+
+def _grown(out: tuple[np.ndarray, ...], k: int, n: int) -> tuple[np.ndarray, ...]:
+    """``out``'s first ``k`` pairs in arrays with room for ``n``."""
+    grown = _pair_buffers(n)
+    for new, old in zip(grown, out):
+        new[:k] = old[:k]
+    return grown
 
 
 def heard_parts(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.ndarray, radius_of_kind,
