@@ -59,7 +59,9 @@ def heard_in_cells(g_t, g_c, lp0, p0, near, order, start, count, px, py, tx, ty,
             and ``p₀`` (0 and 1 for a near group), and whether near.
         order, start, count: the firms (positions into ``px``, ``py``, ``rows``) cell by cell.
         ln_top: ``log top``. out_t, out_f, out_d: tender (``ask``), firm (``rows``) and distance
-            (``hypot``, km) of the pairs heard. g, k: the first group, and the pairs already written.
+            (km: ``√(dx² + dy²)``, the square root of the squared distance already tested, within a
+            unit in the last place of ``hypot``) of the pairs heard. g, k: the first group, and the
+            pairs already written.
 
     Returns:
         ``(g, k)``: the next group to draw (``len(g_t)`` when done) and the pairs written.
@@ -86,7 +88,7 @@ def heard_in_cells(g_t, g_c, lp0, p0, near, order, start, count, px, py, tx, ty,
             if vt >= min_value[f] and d2 <= r2:
                 thr = range_km * (rng.standard_exponential() + shift)
                 if thr > 0.0 and d2 < thr * thr:
-                    out_t[k], out_f[k], out_d[k] = ask[t], f, math.hypot(dx, dy)
+                    out_t[k], out_f[k], out_d[k] = ask[t], f, math.sqrt(d2)
                     k += 1
             s += 1 if every else _geometric(rng, p0[g], log_q)
         g += 1
