@@ -180,3 +180,15 @@ def test_award_equals_the_round_by_round_award(rule):
         gain, free, legal_min = rng.random(len(t)), rng.integers(0, 3, nf), int(rng.integers(1, 4))
         got, ref = _award(m, bids, gain, free, legal_min), _award_reference(m, bids, gain, free, legal_min)
         assert np.array_equal(got[0], ref[0]) and np.array_equal(got[1], ref[1])
+
+
+def test_a_channel_that_reaches_nobody_is_heard_by_nobody(monkeypatch):
+    """reach 0 (the parameter's lower bound): no pair hears, on the dense and the gridded path, and
+    no warning (log 0) is raised."""
+    tx, ty, radius, value, fx, fy, min_value, rows = _case(3, 40, 300, 60.0, 80.0)
+    for dense in (10**9, 0):
+        monkeypatch.setattr(notices, "DENSE_PAIRS", dense)
+        with np.errstate(all="raise"):
+            ti, fi, d = notices.heard_pairs(tx, ty, radius, value, 0.0, 8.0, fx, fy, min_value, rows,
+                                            np.random.default_rng(1))
+        assert len(ti) == len(fi) == len(d) == 0

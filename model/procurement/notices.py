@@ -187,6 +187,8 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
         return e, e, np.zeros(0)
     if len(ask_all) * len(rows) <= DENSE_PAIRS:  # small: one draw per candidate pair is cheapest
         return _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask_all, rng)
+    if top <= 0:  # a channel that reaches nobody (reach 0): no pair hears, nothing to draw
+        return e, e, np.zeros(0)
     px, py = fx[rows], fy[rows]
     x0, y0 = px.min(), py.min()
     h = max(CELL_RANGES * range_km, max(px.max() - x0, py.max() - y0) / MAX_CELLS_PER_SIDE, 1e-6)
