@@ -197,13 +197,13 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
     order = np.argsort(cell, kind="stable")
     start = np.searchsorted(cell[order], np.arange(nx * ny))
     count = np.bincount(cell, minlength=nx * ny)
-    grid = (x0, y0, h, nx, ny, order, start, count)
+    by_cell = px[order], py[order], min_value[rows[order]], rows[order]  # the firms cell by cell
+    grid = (x0, y0, h, nx, ny, start, count, by_cell)
     side = np.minimum(2 * radius[ask_all] / h + 2, max(nx, ny)) ** 2  # cells per tender, at most
     cuts = _chunk_cuts(side, CELLS_PER_CHUNK)
     out, k = _pair_buffers(0), 0
     for a, b in zip(cuts[:-1], cuts[1:]):
-        out, k = _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask_all[a:b],
-                              rng, out, k)
+        out, k = _heard_chunk(tx, ty, radius, value, top, range_km, grid, ask_all[a:b], rng, out, k)
     ti, fi, d = (x[:k] for x in out)
     if not ordered:
         return ti, fi, d
@@ -242,10 +242,10 @@ def _pair_buffers(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n)
 
 
-def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, grid, ask, rng, out, k):
+def _heard_chunk(tx, ty, radius, value, top, range_km, grid, ask, rng, out, k):
     """:func:`heard_pairs` for the tenders ``ask``: their pairs written into ``out`` after the ``k``
     already there (unsorted), the arrays grown when a group might not fit. Returns ``(out, k)``."""
-    x0, y0, h, nx, ny, order, start, count = grid
+    x0, y0, h, nx, ny, start, count, (cx, cy, c_min_value, c_rows) = grid
     # (tender, cell) groups: the cells of each tender's bounding box, clipped to the grid, that hold
     # a firm and whose nearest point is within the radius (compiled: model.procurement.kernels)
     t_x, t_y, r = tx[ask], ty[ask], radius[ask]
@@ -261,8 +261,8 @@ def _heard_chunk(tx, ty, radius, value, top, range_km, px, py, min_value, rows, 
         out = _grown(out, k, max(need, 2 * len(out[0])))
     g, value_t, ln_top = 0, value[ask], float(np.log(top))
     while True:
-        g, k = draw_kernels.heard_in_cells(g_t, g_c, lp0, p0, near, order, start, count, px, py, t_x, t_y, r,
-                                           value_t, min_value, rows, ask, ln_top, range_km, rng, *out, g, k)
+        g, k = draw_kernels.heard_in_cells(g_t, g_c, lp0, p0, near, start, count, cx, cy, t_x, t_y, r, value_t,
+                                           c_min_value, c_rows, ask, ln_top, range_km, rng, *out, g, k)
         if g == len(g_t):
             return out, k
         out = _grown(out, k, 2 * len(out[0]) + fullest)
