@@ -14,7 +14,7 @@ from model import ProcurementModel, load_params, simulate
 from model import invariants
 from model.invariants import InvariantError
 from model.ledger import per_level
-from model.procurement import compete, direct, screening
+from model.procurement import batch, direct, screening
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "experiments/scenarios").glob("*.toml"))
@@ -105,11 +105,13 @@ def test_a_listed_firm_winning_is_caught(monkeypatch):
     def forgetful(m, b, ti, fi):
         return screening.eligible(m.p, m.month, b.value, b.spec, ti, fi, m.firms)
 
-    def forgetful_counted(m, b, ti, fi, dist):  # compete's heard pairs, counted and screened
-        ok = forgetful(m, b, ti, fi)
-        return np.bincount(ti, minlength=len(b)), ti[ok], fi[ok], dist[ok]
+    screen_rule = batch.screen_rule
 
-    monkeypatch.setattr(compete, "screen_counted", forgetful_counted)  # competitive methods
+    def forgetful_rule(m, b):  # what the notice sampler screens as it draws (competitive methods)
+        *checks, listed = screen_rule(m, b)
+        return *checks, np.zeros_like(listed)
+
+    monkeypatch.setattr(batch, "screen_rule", forgetful_rule)
     monkeypatch.setattr(direct, "screen", forgetful)  # the unit's own purchase
     p = load_params(None, {**SMALL, "blacklist.trigger": "both", "blacklist.duration": "permanent",
                            "fraud.media_detect": 1.0, "evaluation.fail_score": 0.9,

@@ -171,9 +171,10 @@ def test_results_do_not_depend_on_the_entry_chunk(monkeypatch) -> None:
     assert run_hashes(flat, seed=2, years=3) == whole
 
 
-def _heard_deterministic(tx, ty, channel, value, radius_of_kind, firms, p, rng) -> list:
+def _heard_deterministic(tx, ty, channel, value, radius_of_kind, firms, p, rng, rule=None) -> list:
     """Who hears, without draws: the pairs within each kind's radius that the notice reaches with
-    probability at least one half (the same pairs whatever block a tender is in)."""
+    probability at least one half (the same pairs whatever block a tender is in), counted and
+    screened under a ``rule`` as the sampler does."""
     from model.procurement import notices
 
     parts = []
@@ -185,7 +186,7 @@ def _heard_deterministic(tx, ty, channel, value, radius_of_kind, firms, p, rng) 
                                           firms.active & (firms.kind == kind))
         ti = ask[ti]
         hear = (value[ti] >= firms.min_value[fi]) & (notices.reach(p, channel[ti], dist) >= 0.5)
-        parts.append([ti[hear], fi[hear], dist[hear]])
+        parts.append(list(notices._screened(ti[hear], fi[hear], dist[hear], rule)))
     return parts
 
 

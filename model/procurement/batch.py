@@ -102,6 +102,30 @@ def screen(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray) -> np.ndarray:
     return ok
 
 
+def screen_rule(m: State, b: Batch) -> tuple[np.ndarray, ...] | None:
+    """Screening of ``b``'s pairs as the notice sampler applies it to the pairs it draws
+    (:func:`model.procurement.notices.heard_pairs`): ``(heard, kind, passes, need, capability,
+    listed)`` — zero counts of pairs heard per procurement, to be filled, the checks taken apart
+    per tender and firm (:func:`model.procurement.screening.parts`) and the blacklist's per-firm
+    mask. None under a per-buyer blacklist (whether a pair is excluded depends on its buyer:
+    :func:`screen_counted` screens those pairs once drawn)."""
+    listed = m.blacklist.listed_firms(m.firms, m.month)
+    if listed is None:
+        return None
+    return (np.zeros(len(b), np.int64), *_checks(m, b), listed)
+
+
+def _checks(m: State, b: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """``(kind, passes, need, capability)`` of :func:`model.procurement.screening.parts`, or a rule
+    every pair passes when screening is off."""
+    f = m.firms
+    rule = screening.parts(m.p, m.month, b.value, b.spec, f)
+    if rule is None:  # screening off: every pair passes the checks
+        return np.zeros(len(b), np.int64), np.ones((1, len(f)), bool), np.zeros(len(b)), np.zeros(len(f))
+    kind, passes, need = rule
+    return kind, passes, need, f.capability
+
+
 def screen_counted(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.ndarray
                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Heard pairs ``(ti, fi, dist)`` counted per procurement of ``b`` and screened (:func:`screen`):
@@ -109,17 +133,11 @@ def screen_counted(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.
     pass (:func:`model.procurement.kernels.screen_pairs`); the blacklist's per-pair mask is
     computed first only under a per-buyer scope."""
     f = m.firms
-    rule = screening.parts(m.p, m.month, b.value, b.spec, f)
-    capability = f.capability
-    if rule is None:  # screening off: every pair passes the checks
-        rule = np.zeros(len(b), np.int64), np.ones((1, len(f)), bool), np.zeros(len(b))
-        capability = np.zeros(len(f))
     listed = m.blacklist.listed_firms(f, m.month)
     per_pair = np.zeros(0, bool)
     if listed is None:
         listed, per_pair = np.zeros(len(f), bool), m.blacklist.listed(b.buyer[ti], fi, f, m.month)
-    kind, passes, need = rule
-    return kernels.screen_pairs(ti, fi, dist, len(b), kind, passes, need, capability, listed, per_pair)
+    return kernels.screen_pairs(ti, fi, dist, len(b), *_checks(m, b), listed, per_pair)
 
 
 def group_counts(ti: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:

@@ -132,13 +132,17 @@ def _block_pairs(m: State, blk: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarr
     """Who hears of the block's notices, and which of them pass screening (part by part as drawn,
     before the pairs are ordered): the notified firms per tender, and ``(ti, fi, dist)`` of the notified
     eligible pairs, ordered by tender then firm."""
+    rule = batch.screen_rule(m, blk)  # the sampler counts and screens the pairs as it draws them
     parts = notices.heard_parts(blk.x, blk.y, channel_of(m, blk), blk.value, _tender_radius(m, blk),
-                                m.firms, m.p, m.streams["notices"])
-    notified = np.zeros(len(blk), np.int64)
-    for part in parts:  # counted and screened part by part, as drawn (a third are eligible)
-        heard, ti, fi, dist = screen_counted(m, blk, *part)
-        part[:] = ti, fi, dist
-        notified += heard
+                                m.firms, m.p, m.streams["notices"], rule)
+    if rule is not None:
+        notified = rule[0]
+    else:  # a per-buyer blacklist: counted and screened part by part once drawn (a third are eligible)
+        notified = np.zeros(len(blk), np.int64)
+        for part in parts:
+            heard, ti, fi, dist = screen_counted(m, blk, *part)
+            part[:] = ti, fi, dist
+            notified += heard
     ti, fi, dist = notices.merge_pairs(parts)
     return notified, ti, fi, dist
 

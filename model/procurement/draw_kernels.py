@@ -40,7 +40,7 @@ def _geometric(rng, p, log_q):
 
 @numba.njit(cache=True)
 def heard_in_cells(g_t, g_c, lp0, p0, near, start, count, px, py, tx, ty, r, value, min_value, rows, ask,
-                   ln_top, range_km, rng, out_t, out_f, out_d, g, k):
+                   ln_top, range_km, rng, rule, out_t, out_f, out_d, g, k):
     """The notice sampler's (tender, cell) groups ``g, g + 1, …``, drawn from ``rng`` (the
     ``notices`` stream) and written into ``out_*[k:]``: every firm of a cell with a reach ``p₀ ≥``
     ``notices.ENUMERATE_ABOVE`` at its nearest point (``near``; ``p₀`` taken as 1) is proposed,
@@ -53,6 +53,11 @@ def heard_in_cells(g_t, g_c, lp0, p0, near, start, count, px, py, tx, ty, r, val
 
     A proposal's pair is written whether or not it hears, and kept (``k`` advanced) when it hears:
     no branch on the draw (the same draws and pairs as branching on it, about 30% faster).
+
+    With a screening ``rule`` ``(heard, kind, passes, need, capability, listed)`` whose ``heard``
+    is not empty, every pair heard is counted in ``heard[ask[t]]`` and only the eligible ones are
+    kept — what :func:`model.procurement.kernels.screen_pairs` counts and keeps of the pairs kept
+    without it (the same draws, the same order); an empty ``heard`` keeps every pair heard.
 
     Stops before a group that might not fit (its cell's firms beyond the arrays' room), so a caller
     grows the arrays and calls again from the group returned: the draws do not depend on the room.
@@ -70,6 +75,8 @@ def heard_in_cells(g_t, g_c, lp0, p0, near, start, count, px, py, tx, ty, r, val
     Returns:
         ``(g, k)``: the next group to draw (``len(g_t)`` when done) and the pairs written.
     """
+    heard, kind, passes, need, capability, listed = rule
+    screen = len(heard) > 0
     while g < len(g_t):
         c = g_c[g]
         n = count[c]
@@ -77,6 +84,7 @@ def heard_in_cells(g_t, g_c, lp0, p0, near, start, count, px, py, tx, ty, r, val
             break
         t = g_t[g]
         a = ask[t]
+        ka, na = (kind[a], need[a]) if screen else (0, 0.0)
         base = start[c]
         xt, yt, vt = tx[t], ty[t], value[t]
         r2 = r[t] * r[t]
@@ -91,8 +99,13 @@ def heard_in_cells(g_t, g_c, lp0, p0, near, start, count, px, py, tx, ty, r, val
             d2 = dx * dx + dy * dy
             if vt >= min_value[j] and d2 <= r2:
                 thr = range_km * (rng.standard_exponential() + shift)
-                out_t[k], out_f[k], out_d[k] = a, rows[j], math.sqrt(d2)
-                k += (thr > 0.0) & (d2 < thr * thr)  # kept when heard
+                f = rows[j]
+                out_t[k], out_f[k], out_d[k] = a, f, math.sqrt(d2)
+                hears = (thr > 0.0) & (d2 < thr * thr)
+                if screen:  # counted, and kept when eligible
+                    heard[a] += hears
+                    hears &= passes[ka, f] & (capability[f] >= na) & (listed[f] == 0)
+                k += hears  # kept when heard
             s += 1 if every else _geometric(rng, p0[g], log_q)
         g += 1
     return g, k

@@ -327,6 +327,7 @@ def warm() -> None:
     g_t, g_c, d0 = cell_groups(one, one, one, 0.0, 0.0, 1.0, 1, 1, np.ones(1, np.int64))
     draw_kernels.heard_in_cells(g_t, g_c, d0, one, np.ones(len(g_t), np.bool_), i1, np.ones(1, np.int64), one, one,
                                 one, one, one, one, one, i1, i1, 0.0, 1.0, np.random.default_rng(0),
+                                (np.zeros(1, np.int64), i1, np.ones((1, 1), np.bool_), one, one, np.zeros(1, np.bool_)),
                                 np.empty(1, np.int64), np.empty(1, np.int64), np.empty(1), 0, 0)
     expand_places(i1, i1, i1, i1, one, no, no, np.zeros(0))
     ti, j = pairs_in_radius(one, one, one, one, one)

@@ -154,7 +154,8 @@ DENSE_PAIRS = 500_000
 
 def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.ndarray, top: float,
                 range_km: float, fx: np.ndarray, fy: np.ndarray, min_value: np.ndarray, rows: np.ndarray,
-                rng: np.random.Generator, ordered: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                rng: np.random.Generator, ordered: bool = True, rule: tuple | None = None
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (tender, firm) that hear of the notice, sampled without visiting every candidate.
 
     Exactly the distribution of one Bernoulli draw per candidate pair — a firm ``f`` of ``rows``
@@ -176,17 +177,21 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
         fx, fy, min_value: firm bases (km) and attention thresholds (yuan/year), all firms.
         rows: the firms to search (e.g. the active firms of one kind).
         rng: the ``notices`` stream.
+        rule: a screening rule (:func:`model.procurement.batch.screen_rule`): every pair heard is
+            counted in its first array, per tender, and only the eligible pairs are returned
+            (screened as drawn; the same draws). None: every pair heard is returned.
 
     Returns:
-        ``(ti, fi, dist)`` of the pairs heard, sorted by tender then firm (unordered when
-        ``ordered`` is false: the caller sorts several parts at once).
+        ``(ti, fi, dist)`` of the pairs heard (the eligible ones under a ``rule``), sorted by tender
+        then firm (unordered when ``ordered`` is false: the caller sorts several parts at once).
     """
     e = np.zeros(0, np.int64)
     ask_all = np.flatnonzero(radius >= 0)
     if len(ask_all) == 0 or len(rows) == 0:
         return e, e, np.zeros(0)
     if len(ask_all) * len(rows) <= DENSE_PAIRS:  # small: one draw per candidate pair is cheapest
-        return _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask_all, rng)
+        return _screened(*_dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask_all, rng),
+                         rule)
     if top <= 0:  # a channel that reaches nobody (reach 0): no pair hears, nothing to draw
         return e, e, np.zeros(0)
     px, py = fx[rows], fy[rows]
@@ -203,12 +208,31 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
     cuts = _chunk_cuts(side, CELLS_PER_CHUNK)
     out, k = _pair_buffers(0), 0
     for a, b in zip(cuts[:-1], cuts[1:]):
-        out, k = _heard_chunk(tx, ty, radius, value, top, range_km, grid, ask_all[a:b], rng, out, k)
+        out, k = _heard_chunk(tx, ty, radius, value, top, range_km, grid, ask_all[a:b], rng,
+                              NO_RULE if rule is None else rule, out, k)
     ti, fi, d = (x[:k] for x in out)
     if not ordered:
         return ti, fi, d
     o = _pair_order(ti, fi)
     return ti[o], fi[o], d[o]
+
+
+#: The sampler's screening rule when it screens nothing (:func:`draw_kernels.heard_in_cells`:
+#: an empty ``heard``), of the rule's types.
+NO_RULE = (np.zeros(0, np.int64), np.zeros(0, np.int64), np.ones((1, 1), bool), np.zeros(0), np.zeros(0),
+           np.zeros(0, bool))
+
+
+def _screened(ti, fi, dist, rule):
+    """A small search's pairs heard, counted per tender into ``rule``'s first array and screened
+    (:func:`model.procurement.kernels.screen_pairs`); as they are without a ``rule``."""
+    if rule is None:
+        return ti, fi, dist
+    heard, kind, passes, need, capability, listed = rule
+    count, ti, fi, dist = kernels.screen_pairs(ti, fi, dist, len(heard), kind, passes, need, capability, listed,
+                                               np.zeros(0, bool))
+    heard += count
+    return ti, fi, dist
 
 
 def _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask, rng):
@@ -242,7 +266,7 @@ def _pair_buffers(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.empty(n, np.int64), np.empty(n, np.int64), np.empty(n)
 
 
-def _heard_chunk(tx, ty, radius, value, top, range_km, grid, ask, rng, out, k):
+def _heard_chunk(tx, ty, radius, value, top, range_km, grid, ask, rng, rule, out, k):
     """:func:`heard_pairs` for the tenders ``ask``: their pairs written into ``out`` after the ``k``
     already there (unsorted), the arrays grown when a group might not fit. Returns ``(out, k)``."""
     x0, y0, h, nx, ny, start, count, (cx, cy, c_min_value, c_rows) = grid
@@ -262,7 +286,7 @@ def _heard_chunk(tx, ty, radius, value, top, range_km, grid, ask, rng, out, k):
     g, value_t, ln_top = 0, value[ask], float(np.log(top))
     while True:
         g, k = draw_kernels.heard_in_cells(g_t, g_c, lp0, p0, near, start, count, cx, cy, t_x, t_y, r, value_t,
-                                           c_min_value, c_rows, ask, ln_top, range_km, rng, *out, g, k)
+                                           c_min_value, c_rows, ask, ln_top, range_km, rng, rule, *out, g, k)
         if g == len(g_t):
             return out, k
         out = _grown(out, k, 2 * len(out[0]) + fullest)
@@ -277,10 +301,11 @@ def _grown(out: tuple[np.ndarray, ...], k: int, n: int) -> tuple[np.ndarray, ...
 
 
 def heard_parts(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.ndarray, radius_of_kind,
-                firms, p: Params, rng: np.random.Generator) -> list[list[np.ndarray]]:
+                firms, p: Params, rng: np.random.Generator, rule: tuple | None = None) -> list[list[np.ndarray]]:
     """Pairs (tender, firm) that hear of open tenders, kind by kind and channel by channel
     (:func:`heard_pairs`), before they are ordered: one ``[ti, fi, dist]`` part per (kind,
-    channel), each in the sampler's order. A caller may drop pairs from the parts before
+    channel), each in the sampler's order — under a screening ``rule`` the eligible pairs, every
+    pair heard counted in the rule's first array. A caller may drop pairs from the parts before
     :func:`merge_pairs` orders what is left (by tender, then firm): the draws are the same.
 
     Args:
@@ -288,6 +313,7 @@ def heard_parts(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.n
             values (yuan/year).
         radius_of_kind: ``f(kind, rows) -> per-tender radius`` (km; negative = skip the tender).
         firms: the firm table. p: the parameters. rng: the ``notices`` stream.
+        rule: a screening rule (:func:`model.procurement.batch.screen_rule`) or None.
     """
     ch = p.procurement.channels
     boost = 1 + p.buyers.publicity * p.buyers.publicity_reach
@@ -299,5 +325,5 @@ def heard_parts(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.n
             cp = getattr(ch, CHANNELS[c])
             rad = np.where(channel == c, radius, -1.0)
             parts.append(list(heard_pairs(tx, ty, rad, value, cp.reach * boost, cp.range_km,
-                                          firms.x, firms.y, firms.min_value, rows, rng, ordered=False)))
+                                          firms.x, firms.y, firms.min_value, rows, rng, ordered=False, rule=rule)))
     return parts
