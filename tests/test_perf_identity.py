@@ -171,7 +171,7 @@ def test_results_do_not_depend_on_the_entry_chunk(monkeypatch) -> None:
     assert run_hashes(flat, seed=2, years=3) == whole
 
 
-def _heard_deterministic(tx, ty, channel, value, radius_of_kind, firms, p, rng, rule=None) -> list:
+def _heard_deterministic(tx, ty, channel, value, radius_of_kind, firms, p, rng, rule=None, grids=None) -> list:
     """Who hears, without draws: the pairs within each kind's radius that the notice reaches with
     probability at least one half (the same pairs whatever block a tender is in), counted and
     screened under a ``rule`` as the sampler does."""

@@ -128,13 +128,14 @@ class _Entry:
     unfunded: np.ndarray  # per tender: bids a firm had the capacity but not the financing for
 
 
-def _block_pairs(m: State, blk: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def _block_pairs(m: State, blk: Batch, grids: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Who hears of the block's notices, and which of them pass screening (part by part as drawn,
     before the pairs are ordered): the notified firms per tender, and ``(ti, fi, dist)`` of the notified
-    eligible pairs, ordered by tender then firm."""
+    eligible pairs, ordered by tender then firm. ``grids``: the notice sampler's grids of the firms,
+    built by the month's first block and kept for the others (the firms do not change meanwhile)."""
     rule = batch.screen_rule(m, blk)  # the sampler counts and screens the pairs as it draws them
     parts = notices.heard_parts(blk.x, blk.y, channel_of(m, blk), blk.value, _tender_radius(m, blk),
-                                m.firms, m.p, m.streams["notices"], rule)
+                                m.firms, m.p, m.streams["notices"], rule, grids)
     if rule is not None:
         notified = rule[0]
     else:  # a per-buyer blacklist: counted and screened part by part once drawn (a third are eligible)
@@ -217,10 +218,10 @@ def compete(m: State, b: Batch, res: Result, rows: np.ndarray, legal_min: int) -
     blocks = tender_blocks(n, int(f.active.sum()))
     found, seen = entry.Profitable(free * p.bidding.bid_slack), []  # profitable pairs; notified eligible per block
     below, worth = np.zeros(n, np.int64), np.zeros(n, np.int64)
-    first_pair = 0
+    first_pair, grids = 0, {}
     for a, z in blocks:
         blk = sub if len(blocks) == 1 else subset(sub, np.arange(a, z))
-        res.notified[rows[a:z]], ti, fi, dist = _block_pairs(m, blk)
+        res.notified[rows[a:z]], ti, fi, dist = _block_pairs(m, blk, grids)
         res.eligible[rows[a:z]] = np.bincount(ti, minlength=z - a)
         below[a:z], worth[a:z] = _weigh_block(m, blk, ti, fi, dist, res.eligible[rows[a:z]], strategy, found,
                                               (a, first_pair))

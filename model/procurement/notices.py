@@ -154,8 +154,8 @@ DENSE_PAIRS = 500_000
 
 def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.ndarray, top: float,
                 range_km: float, fx: np.ndarray, fy: np.ndarray, min_value: np.ndarray, rows: np.ndarray,
-                rng: np.random.Generator, ordered: bool = True, rule: tuple | None = None
-                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                rng: np.random.Generator, ordered: bool = True, rule: tuple | None = None,
+                grids: dict | None = None, key=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Pairs (tender, firm) that hear of the notice, sampled without visiting every candidate.
 
     Exactly the distribution of one Bernoulli draw per candidate pair — a firm ``f`` of ``rows``
@@ -180,6 +180,9 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
         rule: a screening rule (:func:`model.procurement.batch.screen_rule`): every pair heard is
             counted in its first array, per tender, and only the eligible pairs are returned
             (screened as drawn; the same draws). None: every pair heard is returned.
+        grids, key: where the firms' grid (:func:`_grid`, a function of ``rows`` and ``range_km``
+            alone) is kept under ``key`` for the next call with the same firms and channel, e.g.
+            the next block of a month's tenders; None: built for this call.
 
     Returns:
         ``(ti, fi, dist)`` of the pairs heard (the eligible ones under a ``rule``), sorted by tender
@@ -194,16 +197,12 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
                          rule)
     if top <= 0:  # a channel that reaches nobody (reach 0): no pair hears, nothing to draw
         return e, e, np.zeros(0)
-    px, py = fx[rows], fy[rows]
-    x0, y0 = px.min(), py.min()
-    h = max(CELL_RANGES * range_km, max(px.max() - x0, py.max() - y0) / MAX_CELLS_PER_SIDE, 1e-6)
-    nx, ny = int((px.max() - x0) // h) + 1, int((py.max() - y0) // h) + 1
-    cell = ((px - x0) // h).astype(np.int64) * ny + ((py - y0) // h).astype(np.int64)
-    order = np.argsort(cell, kind="stable")
-    start = np.searchsorted(cell[order], np.arange(nx * ny))
-    count = np.bincount(cell, minlength=nx * ny)
-    by_cell = px[order], py[order], min_value[rows[order]], rows[order]  # the firms cell by cell
-    grid = (x0, y0, h, nx, ny, start, count, by_cell)
+    grid = None if grids is None else grids.get(key)
+    if grid is None:
+        grid = _grid(fx, fy, min_value, rows, range_km)
+        if grids is not None:
+            grids[key] = grid
+    h, nx, ny = grid[2:5]
     side = np.minimum(2 * radius[ask_all] / h + 2, max(nx, ny)) ** 2  # cells per tender, at most
     cuts = _chunk_cuts(side, CELLS_PER_CHUNK)
     out, k = _pair_buffers(0), 0
@@ -233,6 +232,22 @@ def _screened(ti, fi, dist, rule):
                                                np.zeros(0, bool))
     heard += count
     return ti, fi, dist
+
+
+def _grid(fx, fy, min_value, rows, range_km) -> tuple:
+    """The firms ``rows`` binned in square cells of side ``CELL_RANGES · range_km`` (at least the
+    region's extent / ``MAX_CELLS_PER_SIDE``): ``(x0, y0, h, nx, ny, start, count, by_cell)`` —
+    origin, side, cells along x and y, each cell's first firm and firms, and the firms' x, y,
+    ``min_value`` and row cell by cell (the cells column-major in y)."""
+    px, py = fx[rows], fy[rows]
+    x0, y0 = px.min(), py.min()
+    h = max(CELL_RANGES * range_km, max(px.max() - x0, py.max() - y0) / MAX_CELLS_PER_SIDE, 1e-6)
+    nx, ny = int((px.max() - x0) // h) + 1, int((py.max() - y0) // h) + 1
+    cell = ((px - x0) // h).astype(np.int64) * ny + ((py - y0) // h).astype(np.int64)
+    order = np.argsort(cell, kind="stable")
+    start = np.searchsorted(cell[order], np.arange(nx * ny))
+    count = np.bincount(cell, minlength=nx * ny)
+    return x0, y0, h, nx, ny, start, count, (px[order], py[order], min_value[rows[order]], rows[order])
 
 
 def _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask, rng):
@@ -301,7 +316,8 @@ def _grown(out: tuple[np.ndarray, ...], k: int, n: int) -> tuple[np.ndarray, ...
 
 
 def heard_parts(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.ndarray, radius_of_kind,
-                firms, p: Params, rng: np.random.Generator, rule: tuple | None = None) -> list[list[np.ndarray]]:
+                firms, p: Params, rng: np.random.Generator, rule: tuple | None = None,
+                grids: dict | None = None) -> list[list[np.ndarray]]:
     """Pairs (tender, firm) that hear of open tenders, kind by kind and channel by channel
     (:func:`heard_pairs`), before they are ordered: one ``[ti, fi, dist]`` part per (kind,
     channel), each in the sampler's order — under a screening ``rule`` the eligible pairs, every
@@ -314,6 +330,9 @@ def heard_parts(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.n
         radius_of_kind: ``f(kind, rows) -> per-tender radius`` (km; negative = skip the tender).
         firms: the firm table. p: the parameters. rng: the ``notices`` stream.
         rule: a screening rule (:func:`model.procurement.batch.screen_rule`) or None.
+        grids: the firms' grids per (kind, channel), kept for the next call while the firms do not
+            change (a month's blocks of tenders: :func:`model.procurement.compete.compete`); None:
+            built for this call.
     """
     ch = p.procurement.channels
     boost = 1 + p.buyers.publicity * p.buyers.publicity_reach
@@ -325,5 +344,6 @@ def heard_parts(tx: np.ndarray, ty: np.ndarray, channel: np.ndarray, value: np.n
             cp = getattr(ch, CHANNELS[c])
             rad = np.where(channel == c, radius, -1.0)
             parts.append(list(heard_pairs(tx, ty, rad, value, cp.reach * boost, cp.range_km,
-                                          firms.x, firms.y, firms.min_value, rows, rng, ordered=False, rule=rule)))
+                                          firms.x, firms.y, firms.min_value, rows, rng, ordered=False, rule=rule,
+                                          grids=grids, key=(int(kind), int(c)))))
     return parts
