@@ -190,6 +190,21 @@ def _heard_deterministic(tx, ty, channel, value, radius_of_kind, firms, p, rng, 
     return parts
 
 
+def test_the_notice_grids_kept_between_blocks_change_nothing(monkeypatch) -> None:
+    """The notice sampler's grids of the firms, built by a month's first block of tenders and kept
+    for its later blocks (per firm kind and channel), draw what grids built afresh for every block
+    draw: a county run with every search drawn by cells, in blocks of about 20 tenders."""
+    from model.procurement import batch, compete, notices
+
+    flat = {**_pinned()["params"]["baseline"], "burn_in_years": 1}
+    monkeypatch.setattr(notices, "DENSE_PAIRS", 0)
+    monkeypatch.setattr(batch, "BLOCK_CANDIDATES", 3000)
+    kept = run_hashes(flat, seed=2, years=2)
+    block_pairs = compete._block_pairs
+    monkeypatch.setattr(compete, "_block_pairs", lambda m, blk, grids: block_pairs(m, blk, {}))
+    assert run_hashes(flat, seed=2, years=2) == kept
+
+
 def test_results_do_not_depend_on_the_tender_blocks(monkeypatch) -> None:
     """A month's tenders and commissions are taken in blocks (model/procurement/batch.py
     ``BLOCK_CANDIDATES``), the tenders' profitable pairs pruned to what the caps may still select,
