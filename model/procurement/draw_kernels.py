@@ -42,35 +42,27 @@ def _geometric(rng, p, log_q):
 def heard_in_cells(g_t, g_c, lp0, p0, near, start, count, px, py, tx, ty, r, value, min_value, rows, ask,
                    ln_top, range_km, rng, rule, out_t, out_f, out_d, g, k):
     """The notice sampler's (tender, cell) groups ``g, g + 1, …``, drawn from ``rng`` (the
-    ``notices`` stream) and written into ``out_*[k:]``: every firm of a cell with a reach ``p₀ ≥``
-    ``notices.ENUMERATE_ABOVE`` at its nearest point (``near``; ``p₀`` taken as 1) is proposed,
-    and the firms of the other cells by geometric skips at ``p₀`` (:func:`_geometric`: one draw
-    per proposal); a proposal attentive (``value ≥ min_value``) and within the radius
-    (``dx² + dy² ≤ r²``) hears with probability ``p(d) / p₀``, ``p(d) = min(1, top ·
-    exp(−d / range_km))``: when one standard exponential ``E`` exceeds ``log p₀ − log p(d)``,
-    i.e. when ``d < range_km · (E − log p₀ + log top)`` (tested on the squares: no distance, no
-    ``exp`` for the proposals turned away). Each pair so hears independently with exactly ``p(d)``.
+    ``notices`` stream) into ``out_*[k:]``: every firm of a ``near`` cell is proposed, those of
+    the others by geometric skips at ``p₀`` (:func:`_geometric`); an attentive proposal within the
+    radius hears with probability ``p(d) / p₀``, ``p(d) = min(1, top · exp(−d / range_km))``: when
+    a standard exponential ``E`` exceeds ``log p₀ − log p(d)``, i.e. ``d < range_km · (E − log p₀ +
+    log top)``, tested on the squares. Each pair so hears independently with exactly ``p(d)``.
 
-    A proposal's pair is written whether or not it hears, and kept (``k`` advanced) when it hears:
-    no branch on the draw (the same draws and pairs as branching on it, about 30% faster).
-
-    With a screening ``rule`` ``(heard, kind, passes, need, capability, listed)`` whose ``heard``
-    is not empty, every pair heard is counted in ``heard[ask[t]]`` and only the eligible ones are
-    kept — what :func:`model.procurement.kernels.screen_pairs` counts and keeps of the pairs kept
-    without it (the same draws, the same order); an empty ``heard`` keeps every pair heard.
-
-    Stops before a group that might not fit (its cell's firms beyond the arrays' room), so a caller
-    grows the arrays and calls again from the group returned: the draws do not depend on the room.
+    A pair is written whether or not it hears and kept (``k`` advanced) when it hears: no branch
+    on the draw. Under a screening ``rule`` ``(heard, kind, passes, need, capability, listed)``
+    with a non-empty ``heard``, every pair heard is counted in ``heard[ask[t]]`` and only the
+    eligible ones are kept (:func:`model.procurement.kernels.screen_pairs`' test, as drawn).
+    Stops before a group that might not fit in the arrays, so a caller grows them and calls again
+    from the group returned: the draws do not depend on the room.
 
     Args:
         g_t, g_c, lp0, p0, near: per group, the tender (position into ``tx``…), the cell, ``log p₀``
-            and ``p₀`` (0 and 1 for a near group), and whether near.
+            and ``p₀`` (0 and 1 for a near group: ``p₀ ≥ notices.ENUMERATE_ABOVE``), whether near.
         start, count: per cell, its first firm and its firms in ``px``, ``py``, ``min_value`` and
             ``rows``, which hold the firms cell by cell (read in sequence: no gather per proposal).
         ln_top: ``log top``. out_t, out_f, out_d: tender (``ask``), firm (``rows``) and distance
-            (km: ``√(dx² + dy²)``, the square root of the squared distance already tested, within a
-            unit in the last place of ``hypot``) of the pairs heard. g, k: the first group, and the
-            pairs already written.
+            (km: the square root of the squared distance tested, within an ulp of ``hypot``) of the
+            pairs heard. g, k: the first group, and the pairs already written.
 
     Returns:
         ``(g, k)``: the next group to draw (``len(g_t)`` when done) and the pairs written.
@@ -82,12 +74,10 @@ def heard_in_cells(g_t, g_c, lp0, p0, near, start, count, px, py, tx, ty, r, val
         n = count[c]
         if k + n > len(out_t):
             break
-        t = g_t[g]
+        t, base = g_t[g], start[c]
         a = ask[t]
         ka, na = (kind[a], need[a]) if screen else (0, 0.0)
-        base = start[c]
-        xt, yt, vt = tx[t], ty[t], value[t]
-        r2 = r[t] * r[t]
+        xt, yt, vt, r2 = tx[t], ty[t], value[t], r[t] * r[t]
         shift = ln_top - lp0[g]
         every = near[g]
         log_q = 0.0 if every else np.log1p(-p0[g])

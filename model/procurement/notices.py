@@ -197,12 +197,10 @@ def heard_pairs(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, value: np.nd
                          rule)
     if top <= 0:  # a channel that reaches nobody (reach 0): no pair hears, nothing to draw
         return e, e, np.zeros(0)
-    grid = None if grids is None else grids.get(key)
-    if grid is None:
-        grid = _grid(fx, fy, min_value, rows, range_km)
-        if grids is not None:
-            grids[key] = grid
-    h, nx, ny = grid[2:5]
+    grid = _grid(fx, fy, min_value, rows, range_km) if grids is None or key not in grids else grids[key]
+    if grids is not None:
+        grids[key] = grid
+    _, _, h, nx, ny, *_ = grid
     side = np.minimum(2 * radius[ask_all] / h + 2, max(nx, ny)) ** 2  # cells per tender, at most
     cuts = _chunk_cuts(side, CELLS_PER_CHUNK)
     out, k = _pair_buffers(0), 0
