@@ -14,7 +14,7 @@ from model import ProcurementModel, load_params, simulate
 from model import invariants
 from model.invariants import InvariantError
 from model.ledger import per_level
-from model.procurement import batch, direct, screening
+from model.procurement import batch, direct, direct_kernels, screening
 
 ROOT = Path(__file__).resolve().parent.parent
 SCENARIOS = sorted((ROOT / "experiments/scenarios").glob("*.toml"))
@@ -113,6 +113,20 @@ def test_a_listed_firm_winning_is_caught(monkeypatch):
 
     monkeypatch.setattr(batch, "screen_rule", forgetful_rule)
     monkeypatch.setattr(direct, "screen", forgetful)  # the unit's own purchase
+    p = load_params(None, {**SMALL, "blacklist.trigger": "both", "blacklist.duration": "permanent",
+                           "fraud.media_detect": 1.0, "evaluation.fail_score": 0.9,
+                           "blacklist.failing_scores": 1, "screening.violation_years": 0.0})
+    m = ProcurementModel(p, seed=1, check_invariants=True)
+    with pytest.raises(InvariantError, match="listed firms") as info:
+        m.run(3)
+    assert info.value.invariant == "blacklist"
+
+
+def test_a_listed_firm_winning_a_commission_is_caught(monkeypatch):
+    """Directed commissions whose compiled screening forgets the blacklist let listed firms win
+    (the notice sampler's rule left as it is); the check names them."""
+    known = direct_kernels.known_eligible
+    monkeypatch.setattr(direct_kernels, "known_eligible", lambda *args: known(*args[:-1], np.zeros_like(args[-1])))
     p = load_params(None, {**SMALL, "blacklist.trigger": "both", "blacklist.duration": "permanent",
                            "fraud.media_detect": 1.0, "evaluation.fail_score": 0.9,
                            "blacklist.failing_scores": 1, "screening.violation_years": 0.0})

@@ -302,16 +302,17 @@ def _screen_counted_reference(m, b, ti, fi, dist):
 def test_compiled_screening_equals_the_numpy_screening(monkeypatch, overrides, gridded):
     """Open tenders' heard pairs counted and screened as the sampler draws them (the small
     searches' compiled pass, or inside the gridded sampler: ``gridded``, every search drawn by
-    cells) select and count what the numpy mask selected from the pairs heard: the same run,
-    procurement by procurement, under a city-wide and a per-buyer blacklist, with screening off,
-    and with relaxed screening at half strictness."""
+    cells), and directed commissions' known pairs counted and screened in one compiled pass
+    (``direct_kernels.known_eligible``), select and count what the numpy masks selected from the
+    pairs listed: the same run, procurement by procurement, under a city-wide and a per-buyer
+    blacklist, with screening off, and with relaxed screening at half strictness."""
     from model import load_params, simulate
     from model.procurement import batch, compete, notices
     if gridded:
         monkeypatch.setattr(notices, "DENSE_PAIRS", 0)
     p = load_params(None, {"region.n_towns": 4, "region.villages_per_town": 12, "burn_in_years": 0, **overrides})
     got = simulate(p, seed=5, years=3, tenders=True)
-    monkeypatch.setattr(batch, "screen_rule", lambda m, b: None)  # every pair heard, then screened
+    monkeypatch.setattr(batch, "screen_rule", lambda m, b: None)  # every pair heard (known), then screened
     monkeypatch.setattr(compete, "screen_counted", _screen_counted_reference)
     ref = simulate(p, seed=5, years=3, tenders=True)
     assert len(ref.tenders) > 500 and (ref.tenders["eligible"] < ref.tenders["notified"]).any() == bool(

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.special import ndtri
 
 from model.entities import buyer as buyer_mod
-from model.procurement import batch, capacity_kernels, kernels, notices, pricing
+from model.procurement import batch, capacity_kernels, direct_kernels, kernels, notices, pricing
 from model.procurement.batch import (AWARDED, NO_APPLICANT, NO_CAPACITY, NO_NOTICE, NONE_ELIGIBLE, UNPROFITABLE,
                                      Batch, Result, cap_by_capacity, delivery_cost, free_capacity, group_counts,
                                      join_parts, mobilisation, screen, subset, tender_blocks)
@@ -49,11 +49,19 @@ def choose_within_capacity(order: np.ndarray, ti: np.ndarray, fi: np.ndarray, fr
 
 def _known_firms(m: State, sub: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(commission, firm, km) pairs: the active firms based within ``commission.known_radius_km``
-    of the buyer, plus the buyer's connected firm wherever it is, each pair once.
+    of the buyer, plus the buyer's connected firm wherever it is, each pair once
+    (:func:`_known_places`' pairs, commission by commission)."""
+    return kernels.expand_places(*_known_places(m, sub))
 
-    The firms within reach are found once per buyer place (a buyer's commissions share it) and
-    repeated for each of its commissions — the same pairs as a search per commission. A connected
-    firm is added only where the search did not already find it (the same squared-distance test)."""
+
+def _known_places(m: State, sub: Batch) -> tuple[np.ndarray, ...]:
+    """The pairs of :func:`_known_firms` by place: ``(inv, start, per, lf, ld, extra, extra_f,
+    extra_d)`` — each commission's place, each place's firms ``lf[start:start + per]`` and their
+    distances ``ld`` (km), and the extra (commission, connected firm, km) pairs.
+
+    The firms within reach are found once per buyer place (a buyer's commissions share it), the
+    same pairs as a search per commission. A connected firm is added only where the search did
+    not already find it (the same squared-distance test)."""
     f = m.firms
     r = m.p.commission.known_radius_km
     px, py, inv = _places(sub.x, sub.y)
@@ -66,7 +74,7 @@ def _known_firms(m: State, sub: Batch) -> tuple[np.ndarray, np.ndarray, np.ndarr
     found = dx * dx + dy * dy <= r * r  # the candidate search's own test: already among the pairs
     extra = np.flatnonzero((conn >= 0) & f.active[c] & ~found)
     extra_d = np.hypot(f.x[conn[extra]] - sub.x[extra], f.y[conn[extra]] - sub.y[extra])
-    return kernels.expand_places(inv, start, per, lf, ld, extra, conn[extra].astype(np.int64), extra_d)
+    return inv, start, per, lf, ld, extra, conn[extra].astype(np.int64), extra_d
 
 
 def _places(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,12 +102,7 @@ def _offers(m: State, blk: Batch, res: Result, rows: np.ndarray, free: np.ndarra
     pairs."""
     f = m.firms
     n = len(blk)
-    ti, fi, dist = _known_firms(m, blk)
-    attentive = blk.value[ti] >= f.min_value[fi]
-    res.notified[rows] = np.bincount(ti[attentive], minlength=n)
-    ok = attentive & screen(m, blk, ti, fi)
-    res.eligible[rows] = group_counts(ti, ok, n)
-    ti, fi, dist = ti[ok], fi[ok], dist[ok]
+    ti, fi, dist = _eligible(m, blk, res, rows)
     can = _can_take(free, fi)  # a full firm cannot accept: its pairs only count in ``worth``
     worth, parts = np.zeros(n, np.int64), []
     for s in range(0, max(len(ti), 1), batch.CHUNK_PAIRS):
@@ -117,6 +120,26 @@ def _offers(m: State, blk: Batch, res: Result, rows: np.ndarray, free: np.ndarra
         c = rest[s:s + batch.CHUNK_PAIRS]
         worth += group_counts(ti[c], _weigh(m, blk, ti[c], fi[c], dist[c])[-1], n)
     return worth, join_parts(parts)
+
+
+def _eligible(m: State, blk: Batch, res: Result, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(ti, fi, dist)`` of the block's known pairs that are told (the firm attends to the value)
+    and eligible, in :func:`_known_firms`' order; the told and eligible pairs per commission into
+    ``res``. One compiled pass over the places' firms (:func:`direct_kernels.known_eligible`, with
+    the notice sampler's screening rule, :func:`model.procurement.batch.screen_rule`); under a
+    per-buyer blacklist, whose test needs each pair's buyer, the pairs are listed and screened in
+    numpy."""
+    rule = batch.screen_rule(m, blk)
+    if rule is not None:
+        res.notified[rows], res.eligible[rows], ti, fi, dist = direct_kernels.known_eligible(
+            *_known_places(m, blk), blk.value, m.firms.min_value, *rule[1:])
+        return ti, fi, dist
+    ti, fi, dist = _known_firms(m, blk)
+    attentive = blk.value[ti] >= m.firms.min_value[fi]
+    res.notified[rows] = np.bincount(ti[attentive], minlength=len(blk))
+    ok = attentive & screen(m, blk, ti, fi)
+    res.eligible[rows] = group_counts(ti, ok, len(blk))
+    return ti[ok], fi[ok], dist[ok]
 
 
 def _can_take(free: np.ndarray, fi: np.ndarray) -> np.ndarray:

@@ -23,7 +23,7 @@ import numba
 import numpy as np
 
 from model.delivery import terms_kernel
-from model.procurement import capacity_kernels, draw_kernels
+from model.procurement import capacity_kernels, direct_kernels, draw_kernels
 from model.rng import keyed_normal
 
 #: Most grid cells of a pair search (bounds the grid's memory: 8 bytes per cell).
@@ -340,3 +340,5 @@ def warm() -> None:
     add_pairs(i1, one, np.zeros(1, np.int64), one)
     terms_kernel.warm()  # expected terms (model.delivery)
     screen_pairs(i1, i1, one, 1, i1, np.ones((1, 1), np.bool_), one, one, np.zeros(1, np.bool_), np.zeros(0, np.bool_))
+    direct_kernels.known_eligible(i1, i1, i1, i1, one, no, no, np.zeros(0), one, one, i1, np.ones((1, 1), np.bool_),
+                                  one, one, np.zeros(1, np.bool_))
