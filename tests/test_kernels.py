@@ -197,9 +197,15 @@ def test_capacity_cap_equals_the_numpy_cap():
     fi, gain = rng.integers(0, 500, 50_000), np.round(rng.normal(size=50_000), 1)
     gain[::9], gain[::13] = -np.inf, np.inf
     assert np.array_equal(by_firm_best_first(fi, gain), np.lexsort((-gain, fi)))
+    # the entries after a first run already in that order: sorted alone and merged in, the same order
+    from model.procurement.batch import best_first
+    for n_old in (0, 1, 20_000, 50_000):
+        assert np.array_equal(best_first(fi, gain, np.lexsort((-gain[:n_old], fi[:n_old]))), np.lexsort((-gain, fi)))
+    assert np.array_equal(best_first(fi[::-1], gain[::-1], np.zeros(0, np.int64)), np.lexsort((-gain[::-1], fi[::-1])))
     gain[::17] = np.nan
     free = rng.uniform(0, 4, 500)
     assert np.array_equal(cap_by_capacity(fi, gain, free), _cap_reference(fi, gain, free))
+    assert np.array_equal(best_first(fi, gain, np.lexsort((-gain[:9], fi[:9]))), np.lexsort((-gain, fi)))
 
 
 def test_places_equal_the_unique_rows():

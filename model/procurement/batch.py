@@ -145,19 +145,28 @@ def group_counts(ti: np.ndarray, mask: np.ndarray, n: int) -> np.ndarray:
 
 
 def cap_by_capacity(fi: np.ndarray, gain: np.ndarray, free: np.ndarray,
-                     weight: np.ndarray | None = None) -> np.ndarray:
+                     weight: np.ndarray | None = None, order: np.ndarray | None = None) -> np.ndarray:
     """Keep, for every firm, its most profitable entries while the summed ``weight`` of the entries
     before each one (1 each by default; the win probability when bidding) is below its ``free``
-    capacity — so expected wins may exceed capacity by less than one entry's weight."""
+    capacity — so expected wins may exceed capacity by less than one entry's weight. ``order``:
+    the entries' :func:`best_first` order when the caller has it."""
     if len(fi) == 0:
         return np.zeros(0, bool)
     w = np.ones(len(fi)) if weight is None else np.asarray(weight, float)
+    order = best_first(fi, gain) if order is None else order
+    return capacity_kernels.keep_within(order, fi, w, np.asarray(free, float), 1e-9)
+
+
+def best_first(fi: np.ndarray, gain: np.ndarray, sorted_first: np.ndarray | None = None) -> np.ndarray:
+    """The entries by firm, each firm's from the highest ``gain``, ties in entry order
+    (``np.lexsort((-gain, fi))``), compiled for firm rows and gains without NaN; ``sorted_first``:
+    the first entries' order, already known (only the later ones are sorted, then merged in)."""
     gain = np.asarray(gain, float)
     if np.isnan(gain).any() or np.min(fi) < 0:  # the compiled order is lexsort's for firm rows and gains
-        order = np.lexsort((-gain, fi))
-    else:
-        order = capacity_kernels.by_firm_best_first(np.asarray(fi, np.int64), gain)
-    return capacity_kernels.keep_within(order, fi, w, np.asarray(free, float), 1e-9)
+        return np.lexsort((-gain, fi))
+    if sorted_first is not None:
+        return capacity_kernels.best_first_after(sorted_first, np.asarray(fi, np.int64), gain)
+    return capacity_kernels.by_firm_best_first(np.asarray(fi, np.int64), gain)
 
 
 #: Pairs per chunk of weighing entry or a commission. A block's notified eligible

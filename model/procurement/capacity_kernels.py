@@ -41,6 +41,50 @@ def by_firm_best_first(fi, gain):
 
 
 @numba.njit(cache=True)
+def best_first_after(sorted_first, fi, gain):
+    """:func:`by_firm_best_first` of all the entries when the first ``len(sorted_first)`` of them
+    are already in that order (``sorted_first``, e.g. the entries a pruning kept): the later
+    entries are counted by firm and sorted within each firm as there, then each firm's two runs
+    merged — an earlier entry first on a tie, as the stable sort puts it — so only the later
+    entries are sorted. ``gain`` without NaN."""
+    n, n_old = len(fi), len(sorted_first)
+    n_f = 0
+    for i in range(n):
+        n_f = max(n_f, fi[i] + 1)
+    old_start = np.zeros(n_f + 1, np.int64)
+    new_start = np.zeros(n_f + 1, np.int64)
+    for i in range(n_old):
+        old_start[fi[i] + 1] += 1
+    for i in range(n_old, n):
+        new_start[fi[i] + 1] += 1
+    for f in range(n_f):
+        old_start[f + 1] += old_start[f]
+        new_start[f + 1] += new_start[f]
+    fill = new_start[:-1].copy()
+    new = np.empty(n - n_old, np.int64)
+    for i in range(n_old, n):
+        new[fill[fi[i]]] = i
+        fill[fi[i]] += 1
+    order = np.empty(n, np.int64)
+    k = 0
+    for f in range(n_f):
+        a, b = new_start[f], new_start[f + 1]
+        if b - a > 1:
+            seg = new[a:b].copy()
+            new[a:b] = seg[np.argsort(-gain[seg], kind="mergesort")]
+        i, j = old_start[f], a  # merge: the earlier (kept) entry first unless the later one is better
+        while i < old_start[f + 1] or j < b:
+            if j >= b or (i < old_start[f + 1] and -gain[sorted_first[i]] <= -gain[new[j]]):
+                order[k] = sorted_first[i]
+                i += 1
+            else:
+                order[k] = new[j]
+                j += 1
+            k += 1
+    return order
+
+
+@numba.njit(cache=True)
 def keep_within(order, fi, w, free, tol):
     """Entries kept within their firm's capacity (:func:`model.procurement.batch.cap_by_capacity`):
     in ``order`` (by firm, best first) an entry is kept while the summed weight ``w`` of the

@@ -17,7 +17,7 @@ import numpy as np
 
 from model.delivery import effort
 from model.procurement import capacity_kernels, pricing
-from model.procurement.batch import Batch, cap_by_capacity, delivery_cost, join_parts, mobilisation
+from model.procurement.batch import Batch, best_first, cap_by_capacity, delivery_cost, join_parts, mobilisation
 
 if TYPE_CHECKING:
     from model.state import State
@@ -129,6 +129,7 @@ class Profitable:
         self.full: np.ndarray | None = None  # per firm: its kept pairs fill its cap
         self.cutoff = np.zeros(0)            # per firm: the least expected profit among them
         self.beaten_below = np.zeros(0)      # per firm: the cutoff where full, else −inf
+        self.sorted: np.ndarray | None = None  # the kept pairs (the first part) by firm, best first
 
     def add(self, *cols: np.ndarray) -> None:
         _, fi, _, gain, *_ = cols
@@ -152,13 +153,17 @@ class Profitable:
 
     def prune(self) -> None:
         """Drop the pairs that fail their firm's capacity cap — once the pairs held exceed
-        :data:`PRUNE_ROWS` and twice what the last pruning kept (each pruning sorts them all)."""
+        :data:`PRUNE_ROWS` and twice what the last pruning kept. The kept pairs' order by firm,
+        best first, is kept too, so a pruning sorts only the pairs added since the last one and
+        merges them in (:func:`~model.procurement.batch.best_first`: the same order)."""
         if self.rows <= max(PRUNE_ROWS, 2 * self.after_prune):
             return
         cols = self.columns()
         _, fi, _, gain, _, rivals, _ = cols
         odds = 1 / (1 + rivals)
-        keep = cap_by_capacity(fi, gain, self.slack_free, odds)
+        order = best_first(fi, gain, self.sorted)  # the kept pairs are in order: only the later ones are sorted
+        keep = cap_by_capacity(fi, gain, self.slack_free, odds, order)
+        self.sorted = (np.cumsum(keep) - 1)[order[keep[order]]]  # the kept pairs' order, as numbered once kept
         self.parts = [[c[keep] for c in cols]]
         self.rows = self.after_prune = int(keep.sum())
         fi, gain, odds = fi[keep], gain[keep], odds[keep]
