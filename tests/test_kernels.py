@@ -34,6 +34,10 @@ def test_candidates_equal_the_dense_search_bit_for_bit():
         assert len(ref[0]) > 0 or nt == 1
         for a, b in zip(got, ref):
             assert np.array_equal(a, b)
+        # unordered (directed commissions): the same pairs and distances, by tender, firms in the grid's order
+        t, f, d = notices.candidates(tx, ty, radius, fx, fy, alive, ordered=False)
+        o = np.lexsort((f, t))
+        assert np.all(np.diff(t) >= 0) and all(np.array_equal(a[o], b) for a, b in zip((t, f, d), ref))
 
 
 def _dense_reference(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, ask, rng):

@@ -284,6 +284,35 @@ def test_full_firms_commission_pairs_change_nothing(monkeypatch) -> None:
     assert run_hashes(flat, seed=1, years=1) == skipping
 
 
+def test_commissions_do_not_depend_on_the_order_of_known_firms(monkeypatch) -> None:
+    """Directed commissions take each buyer place's known firms in the search grid's order, not
+    sorted (``notices.candidates(..., ordered=False)``): a run at the province's density whose
+    places' firms come reversed is bit-identical to one whose firms come sorted, and to one in the
+    grid's order, which is not sorted there (asserted)."""
+    from model.procurement import direct, notices
+
+    candidates, unsorted = notices.candidates, []
+
+    def reordered(how):
+        def search(*args, ordered=True):
+            ti, fi, dist = candidates(*args, ordered=how == "sorted")
+            if how == "grid":
+                unsorted.append(bool(np.any((np.diff(fi) < 0) & (np.diff(ti) == 0))))
+            if how == "reversed":  # each place's firms in the opposite order
+                o = np.lexsort((-np.arange(len(ti)), ti))
+                ti, fi, dist = ti[o], fi[o], dist[o]
+            return ti, fi, dist
+        return search
+
+    # buyers know firms within 8 km: a place's box holds few of the firms, so the grid is searched
+    flat = {**_pinned()["params"]["baseline"], **DENSE, "commission.known_radius_km": 8.0}
+    hashes = []
+    for how in ("grid", "sorted", "reversed"):
+        monkeypatch.setattr(direct.notices, "candidates", reordered(how))
+        hashes.append(run_hashes(flat, seed=1, years=1))
+    assert any(unsorted) and hashes[0] == hashes[1] == hashes[2]
+
+
 def _bound_cases() -> list[dict]:
     """Every bidding strategy and every evaluation rule (the bound assumes bids within the reserve
     and scores at most 1), with effort-dependent spending off, and another award rule and regime."""

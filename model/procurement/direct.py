@@ -65,7 +65,9 @@ def _known_places(m: State, sub: Batch) -> tuple[np.ndarray, ...]:
     f = m.firms
     r = m.p.commission.known_radius_km
     px, py, inv = _places(sub.x, sub.y)
-    lt, lf, ld = notices.candidates(px, py, np.full(len(px), r), f.x, f.y, f.active)
+    # a place's firms in the search grid's order, unsorted: a commission's outcome does not depend on
+    # the order of its known firms (counts, elementwise weighing, and _Held's own order of asking)
+    lt, lf, ld = notices.candidates(px, py, np.full(len(px), r), f.x, f.y, f.active, ordered=False)
     per = np.bincount(lt, minlength=len(px))
     start = np.cumsum(per) - per
     conn = m.buyers.connected[sub.buyer]

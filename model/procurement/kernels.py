@@ -70,7 +70,7 @@ def search_grid(r, px, py):
 
 
 @numba.njit(cache=True)
-def pairs_within(tx, ty, r, px, py):
+def pairs_within(tx, ty, r, px, py, ordered):
     """(tender, firm position, distance) of the pairs with ``(px − tx)² + (py − ty)² ≤ r²``,
     sorted by tender then firm position, found over a grid of square cells
     (:func:`search_grid`; the firms' cells and the tenders' boxes use the same rule,
@@ -79,11 +79,13 @@ def pairs_within(tx, ty, r, px, py):
 
     Args:
         tx, ty, r: tender places and search radii (km). px, py: firm places (km).
+        ordered: whether each tender's firms are sorted; if not, they come in the grid's order
+            (the same pairs, tender by tender), for a caller whose results do not depend on it.
 
     Returns:
         ``(ti, j, dist)``: int64, int64 and float64 arrays; ``dist = hypot(px − tx, py − ty)`` (km).
     """
-    out_t, out_j = pairs_in_radius(tx, ty, r, px, py)
+    out_t, out_j = pairs_in_radius(tx, ty, r, px, py, ordered)
     dist = np.empty(len(out_t))
     for i in range(len(out_t)):
         dist[i] = math.hypot(px[out_j[i]] - tx[out_t[i]], py[out_j[i]] - ty[out_t[i]])
@@ -91,24 +93,25 @@ def pairs_within(tx, ty, r, px, py):
 
 
 @numba.njit(cache=True)
-def pairs_in_radius(tx, ty, r, px, py):
+def pairs_in_radius(tx, ty, r, px, py, ordered):
     """:func:`pairs_within` without the distances: ``(ti, j)`` in the same order. Two passes of
     :func:`_scan` (count, then write into arrays of the exact size): cheaper than growing one
     output array, whose reallocation inside the loop kept the compiled loop slow."""
     x0, y0, h, nx, ny = search_grid(r, px, py)
     start, order = _grid(px, py, x0, y0, h, nx, ny)
     none = np.empty(0, np.int64)
-    n = _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, none, none)
+    n = _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, none, none, ordered)
     out_t, out_j = np.empty(n, np.int64), np.empty(n, np.int64)
-    _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, out_t, out_j)
+    _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, out_t, out_j, ordered)
     return out_t, out_j
 
 
 @numba.njit(cache=True)
-def _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, out_t, out_j):
+def _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, out_t, out_j, ordered):
     """Count the pairs within the radius, tender by tender (firms of the cells the tender's box
     reaches, or every firm when the box holds many of them), and write them, sorted by firm
-    within each tender, into ``out_t``/``out_j`` unless these are empty. Returns the count."""
+    within each tender (when ``ordered``), into ``out_t``/``out_j`` unless these are empty.
+    Returns the count."""
     write = len(out_t) > 0
     k = 0
     for t in range(len(tx)):
@@ -132,7 +135,7 @@ def _scan(tx, ty, r, px, py, x0, y0, h, nx, ny, start, order, out_t, out_j):
                         if write:
                             out_t[k], out_j[k] = t, order[i]
                         k += 1
-            if write:
+            if write and ordered:
                 out_j[first:k].sort()
     return k
 
@@ -323,14 +326,14 @@ def warm() -> None:
     benchmark calls it before its clock starts so that this once-per-process cost (≈0.2 s CPU,
     most of it numba initialising its typing context) is reported apart from the model's time."""
     one, i1, no = np.zeros(1), np.zeros(1, np.int64), np.zeros(0, np.int64)
-    pairs_within(one, one, one, one, one)
+    pairs_within(one, one, one, one, one, True)
     g_t, g_c, d0 = cell_groups(one, one, one, 0.0, 0.0, 1.0, 1, 1, np.ones(1, np.int64))
     draw_kernels.heard_in_cells(g_t, g_c, d0, one, np.ones(len(g_t), np.bool_), i1, np.ones(1, np.int64), one, one,
                                 one, one, one, one, one, i1, i1, 0.0, 1.0, np.random.default_rng(0),
                                 (np.zeros(1, np.int64), i1, np.ones((1, 1), np.bool_), one, one, np.zeros(1, np.bool_)),
                                 np.empty(1, np.int64), np.empty(1, np.int64), np.empty(1), 0, 0)
     expand_places(i1, i1, i1, i1, one, no, no, np.zeros(0))
-    ti, j = pairs_in_radius(one, one, one, one, one)
+    ti, j = pairs_in_radius(one, one, one, one, one, True)
     idx, d, arg = dense_open(ti, j, np.zeros(len(ti)), np.zeros(len(ti)), 1.0, one, one, i1, one, one, one, one, 1.0)
     dense_heard(idx, d, np.exp(arg), np.zeros(len(ti)), 1.0, ti, j, i1, i1)
     capacity_kernels.keep_within(no, no, np.zeros(0), one, 0.0)

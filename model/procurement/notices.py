@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 
 def candidates(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, fx: np.ndarray, fy: np.ndarray,
-               alive: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+               alive: np.ndarray, ordered: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """All (tender, firm) pairs within each tender's radius.
 
     The same pairs as a KD-tree ball query (squared distance ≤ radius², computed as
@@ -48,15 +48,17 @@ def candidates(tx: np.ndarray, ty: np.ndarray, radius: np.ndarray, fx: np.ndarra
     Args:
         tx, ty: tender places (km). radius: per-tender search radius (km).
         fx, fy: firm bases (km). alive: firms in business.
+        ordered: false for a caller whose results do not depend on the order of a tender's firms.
 
     Returns:
-        ``(ti, fi, dist)`` sorted by tender then firm; ``dist`` in km.
+        ``(ti, fi, dist)`` sorted by tender then firm (by tender alone unless ``ordered``); ``dist``
+        in km.
     """
     rows = np.flatnonzero(alive)
     if len(tx) == 0 or len(rows) == 0:
         e = np.zeros(0, np.int64)
         return e, e, np.zeros(0)
-    ti, j, dist = kernels.pairs_within(*_contiguous(tx, ty, radius, fx[rows], fy[rows]))
+    ti, j, dist = kernels.pairs_within(*_contiguous(tx, ty, radius, fx[rows], fy[rows]), ordered)
     return ti, rows[j], dist
 
 
@@ -256,7 +258,7 @@ def _dense_heard(tx, ty, radius, value, top, range_km, fx, fy, min_value, rows, 
     distance and reach are computed only for the pairs whose uniform is below ``min(1, top)`` and
     that are not certainly too far for it (:data:`model.procurement.kernels.BOUND_MARGIN`)."""
     t_x, t_y, r, px, py = _contiguous(tx[ask], ty[ask], radius[ask], fx[rows], fy[rows])
-    t, j = kernels.pairs_in_radius(t_x, t_y, r, px, py)
+    t, j = kernels.pairs_in_radius(t_x, t_y, r, px, py, True)
     u = rng.random(len(t))
     with np.errstate(divide="ignore"):  # u = 0: log −inf, an unbounded distance
         log_u = np.log(u)
