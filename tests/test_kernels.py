@@ -200,7 +200,7 @@ def test_capacity_cap_equals_the_numpy_cap():
     from model.procurement.capacity_kernels import by_firm_best_first
     fi, gain = rng.integers(0, 500, 50_000), np.round(rng.normal(size=50_000), 1)
     gain[::9], gain[::13] = -np.inf, np.inf
-    assert np.array_equal(by_firm_best_first(fi, gain), np.lexsort((-gain, fi)))
+    assert np.array_equal(by_firm_best_first(fi, gain, np.zeros(0, np.int64)), np.lexsort((-gain, fi)))
     # the entries after a first run already in that order: sorted alone and merged in, the same order
     from model.procurement.batch import best_first
     for n_old in (0, 1, 20_000, 50_000):

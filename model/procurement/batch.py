@@ -164,9 +164,8 @@ def best_first(fi: np.ndarray, gain: np.ndarray, sorted_first: np.ndarray | None
     gain = np.asarray(gain, float)
     if np.isnan(gain).any() or np.min(fi) < 0:  # the compiled order is lexsort's for firm rows and gains
         return np.lexsort((-gain, fi))
-    if sorted_first is not None:
-        return capacity_kernels.best_first_after(sorted_first, np.asarray(fi, np.int64), gain)
-    return capacity_kernels.by_firm_best_first(np.asarray(fi, np.int64), gain)
+    first = np.zeros(0, np.int64) if sorted_first is None else sorted_first
+    return capacity_kernels.by_firm_best_first(np.asarray(fi, np.int64), gain, first)
 
 
 #: Pairs per chunk of weighing entry or a commission. A block's notified eligible

@@ -13,40 +13,14 @@ import numpy as np
 
 
 @numba.njit(cache=True)
-def by_firm_best_first(fi, gain):
+def by_firm_best_first(fi, gain, sorted_first):
     """The permutation ``np.lexsort((-gain, fi))`` (by firm, then by ``gain`` from the highest,
-    ties in entry order) for ``gain`` without NaN: a counting sort by firm, then each firm's
-    entries by a stable merge sort of ``−gain`` — linear in the entries but for the firms' own
-    sorts, where the two-key sort sorts everything together."""
-    n = len(fi)
-    n_f = 0
-    for i in range(n):
-        n_f = max(n_f, fi[i] + 1)
-    start = np.zeros(n_f + 1, np.int64)
-    for i in range(n):
-        start[fi[i] + 1] += 1
-    for f in range(n_f):
-        start[f + 1] += start[f]
-    fill = start[:-1].copy()
-    order = np.empty(n, np.int64)
-    for i in range(n):
-        order[fill[fi[i]]] = i
-        fill[fi[i]] += 1
-    for f in range(n_f):
-        a, b = start[f], start[f + 1]
-        if b - a > 1:
-            seg = order[a:b].copy()
-            order[a:b] = seg[np.argsort(-gain[seg], kind="mergesort")]
-    return order
-
-
-@numba.njit(cache=True)
-def best_first_after(sorted_first, fi, gain):
-    """:func:`by_firm_best_first` of all the entries when the first ``len(sorted_first)`` of them
-    are already in that order (``sorted_first``, e.g. the entries a pruning kept): the later
-    entries are counted by firm and sorted within each firm as there, then each firm's two runs
-    merged — an earlier entry first on a tie, as the stable sort puts it — so only the later
-    entries are sorted. ``gain`` without NaN."""
+    ties in entry order) for ``gain`` without NaN, when the first ``len(sorted_first)`` entries
+    are already in that order (``sorted_first``, e.g. the entries a pruning kept; empty: none):
+    the later entries are counted by firm and each firm's sorted by a stable merge sort of
+    ``−gain``, then each firm's two runs merged — an earlier entry first on a tie, as the stable
+    sort puts it. Linear in the entries but for the firms' own sorts of their later entries,
+    where the two-key sort sorts everything together."""
     n, n_old = len(fi), len(sorted_first)
     n_f = 0
     for i in range(n):

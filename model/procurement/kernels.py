@@ -337,7 +337,7 @@ def warm() -> None:
     idx, d, arg = dense_open(ti, j, np.zeros(len(ti)), np.zeros(len(ti)), 1.0, one, one, i1, one, one, one, one, 1.0)
     dense_heard(idx, d, np.exp(arg), np.zeros(len(ti)), 1.0, ti, j, i1, i1)
     capacity_kernels.keep_within(no, no, np.zeros(0), one, 0.0)
-    capacity_kernels.by_firm_best_first(i1, one)
+    capacity_kernels.by_firm_best_first(i1, one, no)
     capacity_kernels.deferred_acceptance(i1, i1, i1, i1)
     keyed_normal(0, "bidding", i1, i1, 0)  # the cost shocks' mixing (model.rng)
     add_pairs(i1, one, np.zeros(1, np.int64), one)
