@@ -206,6 +206,7 @@ def test_capacity_cap_equals_the_numpy_cap():
     for n_old in (0, 1, 20_000, 50_000):
         assert np.array_equal(best_first(fi, gain, np.lexsort((-gain[:n_old], fi[:n_old]))), np.lexsort((-gain, fi)))
     assert np.array_equal(best_first(fi[::-1], gain[::-1], np.zeros(0, np.int64)), np.lexsort((-gain[::-1], fi[::-1])))
+    assert best_first(np.zeros(0, np.int64), np.zeros(0)).shape == (0,)  # no entries: an empty order
     gain[::17] = np.nan
     free = rng.uniform(0, 4, 500)
     assert np.array_equal(cap_by_capacity(fi, gain, free), _cap_reference(fi, gain, free))

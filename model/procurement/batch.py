@@ -162,6 +162,8 @@ def best_first(fi: np.ndarray, gain: np.ndarray, sorted_first: np.ndarray | None
     (``np.lexsort((-gain, fi))``), compiled for firm rows and gains without NaN; ``sorted_first``:
     the first entries' order, already known (only the later ones are sorted, then merged in)."""
     gain = np.asarray(gain, float)
+    if len(fi) == 0:
+        return np.zeros(0, np.int64)
     if np.isnan(gain).any() or np.min(fi) < 0:  # the compiled order is lexsort's for firm rows and gains
         return np.lexsort((-gain, fi))
     first = np.zeros(0, np.int64) if sorted_first is None else sorted_first

@@ -35,7 +35,7 @@ from model.procurement import batch, entry, notices
 from model.procurement.award import AWARD_RULES, Bids
 from model.procurement.batch import (
     AWARDED, NO_CAPACITY, NO_FINANCE, NO_NOTICE, NONE_ELIGIBLE, RESERVE_BELOW_COST, TOO_FEW_BIDS, UNPROFITABLE, Batch, Result,
-    cap_by_capacity, free_capacity, group_counts, screen_counted, subset, tender_blocks)
+    best_first, cap_by_capacity, free_capacity, group_counts, screen_counted, subset, tender_blocks)
 from model.procurement.bidding import STRATEGIES
 from model.units import MONTHS_PER_YEAR
 
@@ -100,7 +100,9 @@ def _award(m: State, bids: Bids, gain: np.ndarray, free: np.ndarray,
         win_pos[again[got >= 0]] = pos[got[got >= 0]]
         ok = (n_bids >= legal_min) & (win_pos >= 0)
         w = win_pos[ok]
-        keep = cap_by_capacity(bids.firm[w], gain[w], free) & cap_by_capacity(bids.firm[w], gain[w], room, need[w])
+        fw, gw = bids.firm[w], gain[w]
+        order = best_first(fw, gw)  # one order for both caps
+        keep = cap_by_capacity(fw, gw, free, None, order) & cap_by_capacity(fw, gw, room, need[w], order)
         if keep.all():
             out = np.full(bids.n_tenders, -1, np.int64)
             out[np.flatnonzero(ok)] = w
@@ -190,8 +192,9 @@ def _entries(m: State, sub: Batch, found: entry.Profitable, eligible: np.ndarray
     p, n = m.p, len(sub)
     ti, fi, dist, gain, need, rivals, pair = found.columns()
     odds = 1 / (1 + rivals)
-    by_capacity = cap_by_capacity(fi, gain, free * p.bidding.bid_slack, odds)
-    by_finance = cap_by_capacity(fi, gain, m.ledger.headroom, need * odds)  # wins it can finance
+    order = best_first(fi, gain, found.sorted)  # one order for both caps; the last pruning's pairs are in it
+    by_capacity = cap_by_capacity(fi, gain, free * p.bidding.bid_slack, odds, order)
+    by_finance = cap_by_capacity(fi, gain, m.ledger.headroom, need * odds, order)  # wins it can finance
     bid = by_capacity & by_finance
     unfunded = np.bincount(ti[by_capacity & ~by_finance], minlength=n)
     ti, fi, dist, pair = ti[bid], fi[bid], dist[bid], pair[bid]
