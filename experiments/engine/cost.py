@@ -4,18 +4,19 @@ A run's cost is estimated from its region alone — villages (``region.n_towns``
 ``region.villages_per_town``), their density (villages per km² of the disk of radius
 ``region.radius_km``) and the years — from the benchmarks of docs/PERFORMANCE.md, not a model of the code:
 
-- one year at the county's density, 100 / 1,000 / 10,000 / 70,000 villages: 0.050 / 0.208 / 3.11 /
-  38.8 s CPU, peak RSS 320 / 369 / 623 / 1,809 MB (`BENCH`; `bench --scale 100 --scale 1000
-  --scale 10000 --scale 70000 --years 1`, the mean of three series, 2026-12-07 evening, commit
-  `56bcccb`);
-- the province, 70,200 villages at 2.18× the county's density, one year: 69.4 s CPU and 2,355 MB
-  (`PROVINCE`; `bench --scale province --years 1`, the same evening, commit `e1ef3bc`);
-- later years cost a fraction of the first (which builds the region): 0.74 for the county
-  (decade 0.983 s CPU against 0.129 s for its first year), 0.54 for the province (406.4 s for ten
-  years, 69.4 s for one) (`LATER_YEARS`);
+- one year at the county's density, 100 / 600 (the default county) / 1,000 / 10,000 / 70,000
+  villages: 0.045 / 0.126 / 0.210 / 2.39 / 31.2 s CPU, peak RSS 322 / 349 / 369 / 631 / 1,848 MB
+  (`BENCH`; `bench --scale 100 --scale 1000 --scale 10000 --scale 70000 --years 1`, the mean of
+  three series, and `bench --years 1`, the mean of eight runs; 2026-12-08 00:25-00:36, commit
+  `58f482d`);
+- the province, 70,200 villages at 2.18× the county's density, one year: 55.5 s CPU and 2,423 MB
+  (`PROVINCE`; `bench --scale province --years 1`, the mean of two runs, the same half hour);
+- later years cost a fraction of the first (which builds the region): 0.85 for the county
+  (decade 1.087 s CPU against 0.126 s for its first year, eight runs of each interleaved), 0.52 for
+  the province (316.8 s for ten years, 55.5 s for one) (`LATER_YEARS`);
 - peak memory grows with the years, because a run keeps its history (orders, contracts, the
-  tender log): the province's peak above the smallest run's rose by 5.4% of its first year's a year
-  (2,355 MB in one year, 3,340 MB in ten) (`LATER_MEMORY`, measured on the province only).
+  tender log): the province's peak above the smallest run's rose by 5.1% of its first year's a year
+  (2,423 MB in one year, 3,382 MB in ten) (`LATER_MEMORY`, measured on the province only).
 
 CPU and memory of the first year are interpolated in log-log between the `BENCH` sizes (below
 them, the smallest's; above, the last segment's slope); the province row sets how both grow with density (a power of the
@@ -32,19 +33,19 @@ from typing import Any
 
 import numpy as np
 
-BENCH = ((100, 0.050, 320.0), (1_000, 0.208, 369.0), (10_000, 3.11, 623.0),
-         (70_000, 38.8, 1_809.0))
+BENCH = ((100, 0.0453, 322.5), (600, 0.126, 349.1), (1_000, 0.210, 368.7), (10_000, 2.39, 630.9),
+         (70_000, 31.2, 1_847.5))
 """(villages, CPU s per simulated year, peak RSS MB) at the county's density (PERFORMANCE.md)."""
-PROVINCE = (70_200, 1800 * 39 / (math.pi * 220.0 ** 2), 69.4, 2_355.0)
+PROVINCE = (70_200, 1800 * 39 / (math.pi * 220.0 ** 2), 55.5, 2_423.0)
 """(villages, villages per km², CPU s for one year, peak RSS MB) of `bench --scale province`."""
 COUNTY_DENSITY = 600 / (math.pi * 30.0 ** 2)
 """Villages per km² of the default region (12 × 50 villages on a disk of radius 30 km)."""
 
-LATER_YEARS = ((600, 0.74), (70_200, 0.54))
+LATER_YEARS = ((600, 0.85), (70_200, 0.52))
 """(villages, CPU of each year after the first / CPU of the first year)."""
-LATER_MEMORY = ((3_340.0 - 320.0) / (2_355.0 - 320.0) - 1) / 9
+LATER_MEMORY = ((3_382.0 - 322.5) / (2_423.0 - 322.5) - 1) / 9
 """Growth of the peak memory above the smallest run's, per year after the first, as a share of the
-first year's (the province: 2,355 MB in one year, 3,340 MB in ten; the smallest run 320 MB)."""
+first year's (the province: 2,423 MB in one year, 3,382 MB in ten; the smallest run 322.5 MB)."""
 _LOG_V = np.log([b[0] for b in BENCH])
 
 
