@@ -83,9 +83,11 @@ def delivery_cost(m: State, b: Batch, ti: np.ndarray, fi: np.ndarray, dist: np.n
 
 
 def mobilisation(m: State, b: Batch, ti: np.ndarray) -> np.ndarray:
+    """One-off cost of taking on procurement ``ti``'s contract (yuan), less the village subsidy:
+    worked out per procurement of ``b``, then taken for each of ``ti`` (the same values)."""
     pr = m.p.procurement
-    subsidy = np.where(b.level[ti] == VILLAGE, pr.mobilisation_subsidy_yuan, 0.0)
-    return pr.mobilisation_cost_yuan - subsidy
+    per = pr.mobilisation_cost_yuan - np.where(b.level == VILLAGE, pr.mobilisation_subsidy_yuan, 0.0)
+    return per[ti]
 
 
 def free_capacity(m: State) -> np.ndarray:
