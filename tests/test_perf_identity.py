@@ -255,7 +255,7 @@ def test_pairs_passed_over_as_beaten_change_nothing(monkeypatch) -> None:
     flat = {**_pinned()["params"]["baseline"], **DENSE}
     passing_over = run_hashes(flat, seed=1, years=1)
     assert counts["weighed"] < 0.9 * counts["offered"], counts
-    monkeypatch.setattr(entry.Profitable, "beaten", lambda self, fi, bound, tol: np.zeros(len(fi), bool))
+    monkeypatch.setattr(entry, "unbeaten", lambda m, blk, ti, fi, dist, eligible, found, c: (c, None))  # weigh all
     assert run_hashes(flat, seed=1, years=1) == passing_over
 
 
