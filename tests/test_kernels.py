@@ -362,6 +362,41 @@ def test_compiled_expected_terms_equal_the_numpy_terms_bit_for_bit(overrides):
         assert np.array_equal(a, b, equal_nan=True)
 
 
+def test_warm_compiles_the_types_the_model_passes(monkeypatch):
+    """kernels.warm() loads every procurement kernel (and the expected terms and stakes, and the
+    cost shocks' mixing) with the argument types a run passes them, so that the bench's clock
+    starts with them loaded: a county year and a run at the province's density in small blocks
+    (so that entry's first pass and the prunings run) add no compiled signature. Before, entry's
+    first pass was not warmed, and the stakes met int64 books in a month with no contract."""
+    import numba
+
+    from model import load_params
+    from model import rng as model_rng
+    from model.core import ProcurementModel
+    from model.delivery import terms_kernel
+    from model.procurement import batch, capacity_kernels, direct_kernels, draw_kernels, entry, kernels
+    modules = (kernels, capacity_kernels, draw_kernels, direct_kernels, terms_kernel, model_rng)
+
+    def signatures():
+        return {f"{mod.__name__}.{name}": len(f.signatures) for mod in modules for name, f in vars(mod).items()
+                if isinstance(f, numba.core.registry.CPUDispatcher)}
+
+    kernels.warm()
+    before = signatures()
+    county = ProcurementModel(load_params(None, {"burn_in_years": 0}), seed=1)
+    for _ in range(12):
+        county.step()
+    monkeypatch.setattr(batch, "BLOCK_CANDIDATES", 200_000)
+    monkeypatch.setattr(entry, "PRUNE_ROWS", 4096)
+    dense = ProcurementModel(load_params(None, {"burn_in_years": 0, "region.n_towns": 45, "region.villages_per_town": 39,
+                                                "region.radius_km": 34.79}), seed=1)  # the province's density
+    for _ in range(6):
+        dense.step()
+    assert capacity_kernels.unbeaten_by_bound.signatures  # entry's first pass ran
+    after = signatures()
+    assert {k: (before[k], after[k]) for k in after if after[k] != before[k]} == {}
+
+
 def test_unbeaten_by_bound_equals_the_numpy_first_pass():
     """entry.unbeaten's compiled first pass keeps the pairs, and gives the rivals, that the numpy
     expressions it replaced gave (expected_rivals, gain_bound without the cost, beaten), bit for bit,

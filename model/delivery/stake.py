@@ -113,11 +113,12 @@ class Books:
         act = np.flatnonzero(c.active & (c.firm >= 0))
         f_a, b_a = c.firm[act], c.buyer[act]
         val = np.maximum(c.price[act] - c.cost[act], 0)
-        total = np.bincount(f_a, weights=val, minlength=len(m.firms))
+        # float even with no contract (bincount of nothing is int64): one compiled type for stakes
+        total = np.bincount(f_a, weights=val, minlength=len(m.firms)).astype(float, copy=False)
         keys, inv = np.unique(f_a.astype(np.int64) * len(m.buyers) + b_a, return_inverse=True)
         firm_start = np.searchsorted(keys, np.arange(len(m.firms) + 1, dtype=np.int64) * len(m.buyers))
-        return cls(keys, np.bincount(inv.ravel(), weights=val, minlength=len(keys)), total, len(m.buyers),
-                   firm_start)
+        per_pair = np.bincount(inv.ravel(), weights=val, minlength=len(keys)).astype(float, copy=False)
+        return cls(keys, per_pair, total, len(m.buyers), firm_start)
 
     def lookup(self, firm: np.ndarray, buyer: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(book with this buyer, whole book) of each (firm, buyer) pair (0 for individuals)."""

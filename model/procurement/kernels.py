@@ -339,6 +339,8 @@ def warm() -> None:
     capacity_kernels.keep_within(no, no, np.zeros(0), one, 0.0)
     capacity_kernels.by_firm_best_first(i1, one, no)
     capacity_kernels.deferred_acceptance(i1, i1, i1, i1)
+    capacity_kernels.unbeaten_by_bound(no, i1, i1, np.zeros(1, np.int32), np.ones((1, 1)), i1, one, one, one, 0.0, 0.0,
+                                       one)  # entry's first pass (a tender's item is int32)
     keyed_normal(0, "bidding", i1, i1, 0)  # the cost shocks' mixing (model.rng)
     add_pairs(i1, one, np.zeros(1, np.int64), one)
     terms_kernel.warm()  # expected terms (model.delivery)
