@@ -72,7 +72,7 @@ def search_grid(r, px, py):
 @numba.njit(cache=True)
 def pairs_within(tx, ty, r, px, py, ordered):
     """(tender, firm position, distance) of the pairs with ``(px − tx)² + (py − ty)² ≤ r²``,
-    sorted by tender then firm position, found over a grid of square cells
+    sorted by tender (then by firm position when ``ordered``), found over a grid of square cells
     (:func:`search_grid`; the firms' cells and the tenders' boxes use the same rule,
     :func:`_cell`, so no firm within reach is outside its tender's box). A tender whose box
     holds many of the firms (:data:`SCAN_ALL_ABOVE`) scans every firm in order instead (no sort).
