@@ -13,7 +13,7 @@ import mesa
 import numpy as np
 import pandas as pd
 
-from model import invariants, metrics, places, switch
+from model import invariants, metrics, places, slot_kernels, switch
 from model.catalogue import LEVEL_NAMES, Catalogue, load_catalogue
 from model.collector import OutcomeCollector
 from model.contracts import new_contracts
@@ -31,7 +31,7 @@ from model.procurement.market import METHODS, check_roles
 from model.rng import Streams
 from model.slot_index import SlotIndex
 from model.units import MONTHS_PER_YEAR
-from model.world import SLOT_SERVED, TOWN, build_world, staff_provided
+from model.world import TOWN, build_world
 
 
 @cache
@@ -224,12 +224,7 @@ class ProcurementModel(mesa.Model):
         """True quality of every slot this month: the contract's, the in-house quality where staff
         provide it (in-house items, and bought items until their first contract of the year starts),
         0 where unserved."""
-        served = self.slot_state == SLOT_SERVED
-        q = np.zeros(len(self.slots))
-        q[served] = self.contracts.q[self.slot_contract[served]]
-        staff = staff_provided(self.slot_state)
-        q[staff] = self.slot_inhouse_q[staff]
-        return q
+        return slot_kernels.slot_quality(self.slot_state, self.slot_contract, self.contracts.q, self.slot_inhouse_q)
 
     # ------------------------------------------------------------------ results
     def summary(self) -> dict[str, float]:

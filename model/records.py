@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from model import metrics, places
+from model import metrics, places, slot_kernels
 from model.costs import close_costs, inhouse_parts
 from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
 from model.procurement.batch import TOO_FEW_BIDS
 from model.procurement.market import government_procurement, tendering
-from model.world import CITY, GRASSROOTS, SLOT_INHOUSE, SLOT_SERVED, SLOT_UNSERVED, STRONG, staff_provided
+from model.world import CITY, GRASSROOTS, SLOT_UNSERVED, STRONG
 
 if TYPE_CHECKING:
     from model.state import State
@@ -25,18 +25,12 @@ def village_index(m: State, q: np.ndarray, unserved: np.ndarray) -> tuple[np.nda
     A village is served by its own village slots, its town's slots and the city's slots.
     """
     geo = m.world.geo
-    w = m.slot_weight
-    n_v, n_t = geo.n_villages, geo.n_towns
-    k = m.slot_index
-    vs, v_of, ts, t_of, cs = k.vs, k.v_of, k.ts, k.t_of, k.cs
-    parts = []
-    for values in (w * q, w * unserved, w):
-        v = np.bincount(v_of, weights=values[vs], minlength=n_v)
-        t = np.bincount(t_of, weights=values[ts], minlength=n_t)
-        c = values[cs].sum()
-        parts.append(v + t[geo.village_town] + c)
-    num_q, num_u, den = parts
-    den = np.maximum(den, 1e-12)
+    w, k = m.slot_weight, m.slot_index
+    v_q, v_u, t_q, t_u = slot_kernels.village_sums(w, q, unserved, k.vs, k.v_of, k.ts, k.t_of, geo.n_villages,
+                                                   geo.n_towns)
+    num_q = v_q + t_q[geo.village_town] + (w[k.cs] * q[k.cs]).sum()
+    num_u = v_u + t_u[geo.village_town] + (w[k.cs] * unserved[k.cs]).sum()
+    den = np.maximum(k.weight[2] + k.weight[1] + k.weight[0], 1e-12)
     return num_q / den, num_u / den
 
 
@@ -53,7 +47,7 @@ def shortfall_shares(m: State, q: np.ndarray, expect_v: np.ndarray) -> np.ndarra
     vs, v_of, ts, t_of, cs = k.vs, k.v_of, k.ts, k.t_of, k.cs
     town_rows, town_cols, town_shape, weight = t_of, k.town_rank, k.town_shape, k.weight
     short = np.empty_like(weight)
-    short[2] = np.bincount(v_of, weights=w[vs] * np.maximum(0.0, expect_v[v_of] - q[vs]), minlength=len(vt))
+    short[2] = slot_kernels.village_shortfall(w, q, vs, v_of, expect_v)
     # town slots serve every village of their town (as a towns × slots table); city slots every village
     q_t, w_t = np.zeros(town_shape), np.zeros(town_shape)
     q_t[town_rows, town_cols], w_t[town_rows, town_cols] = q[ts], w[ts]
@@ -144,28 +138,19 @@ def close_month(m: State) -> None:
     led.qn_people = per_level(lvl, c.qn[rows] * ppl)
     led.qc_people = per_level(lvl, c.qc[rows] * ppl)
     led.people = per_level(lvl, ppl)
-    state = m.slot_state
-    k = m.slot_index
-    staff = staff_provided(state)
-    covered = (state == SLOT_SERVED) | staff
-    led.covered_people = float(s.people[covered].sum())
-    led.demand_people = k.people_sum
-    led.covered_people_levels = np.bincount(k.level[covered], weights=s.people[covered], minlength=3)
-    led.demand_people_levels = k.people_by_level
-    led.unserved_slots = np.bincount(k.level[state == SLOT_UNSERVED], minlength=3)
-    led.bought_slots = np.bincount(k.level[m.slot_bought], minlength=3)
-    led.slots = k.slots_by_level
+    state, k = m.slot_state, m.slot_index
     q_slot = m.slot_quality()
-    led.demand_q = np.bincount(k.level, weights=k.dw * q_slot, minlength=3)
+    (led.covered_people_levels, led.unserved_slots, led.bought_slots, led.demand_q, led.q_all_people,
+     led.unserved_people, inhouse) = slot_kernels.level_sums(state, k.level, s.people, k.dw, q_slot, m.slot_bought)
+    led.covered_people = float(s.people[state != SLOT_UNSERVED].sum())
+    led.demand_people, led.demand_people_levels = k.people_sum, k.people_by_level
+    led.slots = k.slots_by_level
     led.demand_w, led.demand_w_levels = k.dw_sum, k.dw_by_level
     led.q_units = float(q_slot.sum())
-    led.q_all_people = np.bincount(k.level, weights=s.people * q_slot, minlength=3)
-    gap = state == SLOT_UNSERVED
-    led.unserved_people = np.bincount(k.level[gap], weights=s.people[gap], minlength=3)
     places.close_bands(m.ledger, m.place_index, m.slot_state, q_slot)
     payroll, material = inhouse_parts(m)
     led.inhouse_cost = (float(payroll.sum()) + material) / MONTHS_PER_YEAR
-    led.inhouse_slots = float((state == SLOT_INHOUSE).sum())
+    led.inhouse_slots = float(inhouse)
     close_costs(m)
     led.fraud_loss = led.fraud_paid - led.fraud_recovered
     led.active_firms = float(f.active.sum())
