@@ -336,18 +336,18 @@ def test_defect_8_a_plan_is_costed_and_bounded_before_it_runs(tmp_path, scenario
     sweep started; the description copied three times into the manifest; no estimate.
     Now: `--reps` above 100,000 and descriptions above 20,000 characters are one line, exit 2;
     `--workers` is capped at the cores with a note; `run --dry-run` prints runs, CPU time and
-    peak memory per run from the region (fit to docs/PERFORMANCE.md: the county decade 1.1 s,
-    0.36 GB; the province year 56 s and 2.42 GB); a plan needing more memory than is available
+    peak memory per run from the region (fit to docs/PERFORMANCE.md: the county decade 0.79 s,
+    0.37 GB; the province year 45 s and 2.37 GB); a plan needing more memory than is available
     is refused in one line before anything is written.
     """
     base = ["run", str(SCEN / "baseline.toml"), "--quiet"]
     assert main([*base, "--dry-run", "--years", "10", "--reps", "3", "--executor", "serial"]) == 0
     out = capsys.readouterr().out
-    assert "plan: 3 runs (1 scenario)" in out and "CPU 1.1 s, peak memory 0.361 GB" in out
+    assert "plan: 3 runs (1 scenario)" in out and "CPU 0.79 s, peak memory 0.365 GB" in out
     province = ["--set", "region.n_towns=1800", "--set", "region.villages_per_town=39",
                 "--set", "region.radius_km=220", "--set", "burn_in_years=0"]
     assert main([*base, "--dry-run", "--years", "1", "--reps", "1", *province]) == 0
-    assert "CPU 56 s, peak memory 2.42 GB" in capsys.readouterr().out
+    assert "CPU 45 s, peak memory 2.37 GB" in capsys.readouterr().out
     huge = cli(*base, "--reps", "1000000000", "--out", "o", cwd=tmp_path)
     assert "--reps: expected at most 100,000" in one_line_exit_2(huge)
     monkeypatch.setattr("experiments.engine.cost.available_mb", lambda: 500.0)
@@ -394,10 +394,10 @@ def test_a_dask_cluster_whose_workers_cannot_hold_a_run_is_refused(tmp_path, cap
                                   dashboard_address=None) as small:
         line = one_line_exit_2((main([*base, "--scheduler", small.scheduler_address, "--out", str(tmp_path / "s")]),
                                 capsys.readouterr().err))
-    assert "0.356 GB" in line and "largest worker" in line and "0.1 GB" in line and "--memory-limit" in line
+    assert "0.359 GB" in line and "largest worker" in line and "0.1 GB" in line and "--memory-limit" in line
     assert not (tmp_path / "s").exists()
     assert main([*base, "--dry-run"]) == 0
-    assert "Dask: each worker needs about 0.356 GB for every run it holds at once" in capsys.readouterr().out
+    assert "Dask: each worker needs about 0.359 GB for every run it holds at once" in capsys.readouterr().out
     # in-process workers measure the test runner's own memory (hundreds of MB by now): Dask's memory
     # manager would pause them above 80% of the limit and the sweep would wait for ever; the check
     # under test is the plan's, against the declared limit, so the manager is switched off here

@@ -5,18 +5,18 @@ A run's cost is estimated from its region alone — villages (``region.n_towns``
 ``region.radius_km``) and the years — from the benchmarks of docs/PERFORMANCE.md, not a model of the code:
 
 - one year at the county's density, 100 / 600 (the default county) / 1,000 / 10,000 / 70,000
-  villages: 0.045 / 0.126 / 0.210 / 2.39 / 31.2 s CPU, peak RSS 322 / 349 / 369 / 631 / 1,848 MB
+  villages: 0.038 / 0.104 / 0.145 / 1.99 / 24.5 s CPU, peak RSS 323 / 351 / 371 / 642 / 1,833 MB
   (`BENCH`; `bench --scale 100 --scale 1000 --scale 10000 --scale 70000 --years 1`, the mean of
-  three series, and `bench --years 1`, the mean of eight runs; 2026-12-08 00:25-00:36, commit
-  `58f482d`);
-- the province, 70,200 villages at 2.18× the county's density, one year: 55.5 s CPU and 2,423 MB
+  three series, and `bench --years 1`, the mean of eight runs; 2026-12-08 02:29-02:52, commit
+  `8463626`);
+- the province, 70,200 villages at 2.18× the county's density, one year: 45.0 s CPU and 2,367 MB
   (`PROVINCE`; `bench --scale province --years 1`, the mean of two runs, the same half hour);
-- later years cost a fraction of the first (which builds the region): 0.85 for the county
-  (decade 1.087 s CPU against 0.126 s for its first year, eight runs of each interleaved), 0.52 for
-  the province (316.8 s for ten years, 55.5 s for one) (`LATER_YEARS`);
+- later years cost a fraction of the first (which builds the region): 0.73 for the county
+  (decade 0.791 s CPU against 0.104 s for its first year, the means of eleven and eight runs), 0.54
+  for the province (264.4 s for ten years, the mean of two runs, 45.0 s for one) (`LATER_YEARS`);
 - peak memory grows with the years, because a run keeps its history (orders, contracts, the
-  tender log): the province's peak above the smallest run's rose by 5.1% of its first year's a year
-  (2,423 MB in one year, 3,382 MB in ten) (`LATER_MEMORY`, measured on the province only).
+  tender log): the province's peak above the smallest run's rose by 5.4% of its first year's a year
+  (2,367 MB in one year, 3,367 MB in ten) (`LATER_MEMORY`, measured on the province only).
 
 CPU and memory of the first year are interpolated in log-log between the `BENCH` sizes (below
 them, the smallest's; above, the last segment's slope); the province row sets how both grow with density (a power of the
@@ -33,19 +33,19 @@ from typing import Any
 
 import numpy as np
 
-BENCH = ((100, 0.0453, 322.5), (600, 0.126, 349.1), (1_000, 0.210, 368.7), (10_000, 2.39, 630.9),
-         (70_000, 31.2, 1_847.5))
+BENCH = ((100, 0.0384, 322.7), (600, 0.104, 350.9), (1_000, 0.145, 370.7), (10_000, 1.99, 641.7),
+         (70_000, 24.5, 1_833.0))
 """(villages, CPU s per simulated year, peak RSS MB) at the county's density (PERFORMANCE.md)."""
-PROVINCE = (70_200, 1800 * 39 / (math.pi * 220.0 ** 2), 55.5, 2_423.0)
+PROVINCE = (70_200, 1800 * 39 / (math.pi * 220.0 ** 2), 45.0, 2_367.1)
 """(villages, villages per km², CPU s for one year, peak RSS MB) of `bench --scale province`."""
 COUNTY_DENSITY = 600 / (math.pi * 30.0 ** 2)
 """Villages per km² of the default region (12 × 50 villages on a disk of radius 30 km)."""
 
-LATER_YEARS = ((600, 0.85), (70_200, 0.52))
+LATER_YEARS = ((600, 0.73), (70_200, 0.54))
 """(villages, CPU of each year after the first / CPU of the first year)."""
-LATER_MEMORY = ((3_382.0 - 322.5) / (2_423.0 - 322.5) - 1) / 9
+LATER_MEMORY = ((3_367.4 - 322.7) / (2_367.1 - 322.7) - 1) / 9
 """Growth of the peak memory above the smallest run's, per year after the first, as a share of the
-first year's (the province: 2,423 MB in one year, 3,382 MB in ten; the smallest run 322.5 MB)."""
+first year's (the province: 2,367 MB in one year, 3,367 MB in ten; the smallest run 322.7 MB)."""
 _LOG_V = np.log([b[0] for b in BENCH])
 
 
