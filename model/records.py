@@ -13,7 +13,7 @@ from model.ledger import per_level
 from model.units import MONTHS_PER_YEAR
 from model.procurement.batch import TOO_FEW_BIDS
 from model.procurement.market import government_procurement, tendering
-from model.world import CITY, GRASSROOTS, SLOT_UNSERVED, STRONG
+from model.world import CITY, GRASSROOTS, SLOT_SERVED, STRONG, staff_provided
 
 if TYPE_CHECKING:
     from model.state import State
@@ -142,7 +142,7 @@ def close_month(m: State) -> None:
     q_slot = m.slot_quality()
     (led.covered_people_levels, led.unserved_slots, led.bought_slots, led.demand_q, led.q_all_people,
      led.unserved_people, inhouse) = slot_kernels.level_sums(state, k.level, s.people, k.dw, q_slot, m.slot_bought)
-    led.covered_people = float(s.people[state != SLOT_UNSERVED].sum())
+    led.covered_people = float(s.people[(state == SLOT_SERVED) | staff_provided(state)].sum())
     led.demand_people, led.demand_people_levels = k.people_sum, k.people_by_level
     led.slots = k.slots_by_level
     led.demand_w, led.demand_w_levels = k.dw_sum, k.dw_by_level

@@ -52,7 +52,7 @@ def level_sums(state: np.ndarray, level: np.ndarray, people: np.ndarray, dw: np.
         if s == SLOT_UNSERVED:
             unserved[lv] += 1
             unserved_people[lv] += people[i]
-        else:
+        elif s == SLOT_SERVED or s == SLOT_INHOUSE or s == SLOT_WAITING:
             covered[lv] += people[i]
             inhouse += s == SLOT_INHOUSE
         n_bought[lv] += bought[i]
