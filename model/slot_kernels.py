@@ -87,5 +87,6 @@ def village_shortfall(w: np.ndarray, q: np.ndarray, vs: np.ndarray, v_of: np.nda
     short = np.zeros(len(expect_v))
     for j in range(len(vs)):
         i, v = vs[j], v_of[j]
-        short[v] += w[i] * max(0.0, expect_v[v] - q[i])
+        d = expect_v[v] - q[i]
+        short[v] += w[i] * (d if d > 0.0 or d != d else 0.0)  # np.maximum(0.0, d): NaN stays NaN
     return short

@@ -68,7 +68,7 @@ def test_random_slots_in_every_state():
     vs, ts = np.flatnonzero(level == 2), np.flatnonzero(level == 1)
     check(state, rng.integers(0, n_c, n), rng.random(n_c), rng.random(n), level, rng.random(n) * 1e4,
           rng.random(n) * 1e3, rng.random(n) < 0.3, rng.random(n), vs, rng.integers(0, n_v, len(vs)).astype(np.int32),
-          ts, rng.integers(0, n_t, len(ts)).astype(np.int32), n_v, n_t, rng.random(n_v))
+          ts, rng.integers(0, n_t, len(ts)).astype(np.int32), n_v, n_t, np.r_[np.nan, rng.random(n_v - 1)])
 
 
 def test_a_county_month_by_month():
